@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := .casehub/demo-kafka
+
+.PHONY: demo test lint typecheck pytest broker-fetch clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+broker-fetch:
+	$(PYTHON) deploy/local/kafka.py fetch >/dev/null
+
+# Starts a throw-away local broker, runs the demo against it, always stops it.
+demo: $(STAMP) broker-fetch
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@$(PYTHON) deploy/local/kafka.py start --data $(DEMO_DIR) --bootstrap-file $(DEMO_DIR)/bootstrap >/dev/null
+	@status=0; $(BIN)/casehub demo --bootstrap "$$(cat $(DEMO_DIR)/bootstrap)" || status=$$?; \
+	  $(PYTHON) deploy/local/kafka.py stop --data $(DEMO_DIR); exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+# The test session starts its own broker (tests/broker.py) unless
+# CASEHUB_TEST_BOOTSTRAP names one.
+pytest: $(STAMP) broker-fetch
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .casehub .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,41 @@
+"""``casehub``: the one console entry point for every command the project offers."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+__all__ = ["main"]
+
+
+@click.group()
+def main() -> None:
+    """casehub: the integration hub for Danish child-welfare case systems."""
+
+
+@main.command()
+def run() -> None:
+    """Run the hub (HTTP intake and components); configured by CASEHUB_* variables."""
+    from hub.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
+    from hub.serve import serving  # noqa: PLC0415
+    from hub.settings import Settings  # noqa: PLC0415
+
+    settings = Settings()
+
+    async def serve_forever() -> None:
+        async with serving(create_app(settings), settings.http_host, settings.http_port) as url:
+            click.echo(f"casehub intake on {url}", err=True)
+            await asyncio.Event().wait()
+
+    asyncio.run(serve_forever())
+
+
+@main.command()
+@click.option("--bootstrap", required=True, help="Kafka bootstrap address, e.g. 127.0.0.1:9092.")
+def demo(bootstrap: str) -> None:
+    """Push one demo notification through the hub and print the path it took."""
+    from hub.demo import run_demo  # noqa: PLC0415
+
+    sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)

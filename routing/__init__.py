@@ -1,0 +1,3 @@
+"""Where messages go: topic names and routing rules."""
+
+__all__: list[str] = []

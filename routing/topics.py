@@ -1,0 +1,56 @@
+"""Every topic name, from one convention: ``casehub.<kommunekode>.<domain>.v<major>``.
+
+The municipality comes first after the product prefix, so the broker can grant each
+municipality its own topics with one prefixed ACL (``casehub.101.``). A topic carries
+all event types of one business domain for one municipality; the record key is the
+case id, so one case's events stay in one partition and keep their order.
+
+Quarantine topics append ``.quarantine`` to the source topic: they hold the source's
+raw records, personal data included, so they share its prefix, ACLs and retention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from contracts.base import Contract
+from contracts.envelope import Event
+
+__all__ = [
+    "DOMAINS",
+    "PREFIX",
+    "QUARANTINE_SUFFIX",
+    "domain_topics",
+    "quarantine_topic",
+    "topic",
+    "topic_for",
+]
+
+PREFIX: Final = "casehub"
+QUARANTINE_SUFFIX: Final = ".quarantine"
+DOMAINS: Final = ("intake", "person")
+"""The business domains that have topics; one topic per domain and municipality."""
+
+
+def topic(domain: str, municipality: str, major: int = 1) -> str:
+    """The topic of one domain for one municipality at one major contract version."""
+    if domain not in DOMAINS:
+        msg = f"unknown domain {domain!r}"
+        raise ValueError(msg)
+    return f"{PREFIX}.{municipality}.{domain}.v{major}"
+
+
+def topic_for(event: Event[Contract]) -> str:
+    """Where an event goes: its contract's domain, its case's municipality."""
+    return topic(type(event.data).domain, event.envelope.municipality)
+
+
+def domain_topics(domain: str, municipalities: Iterable[str]) -> tuple[str, ...]:
+    """One domain's topics for every municipality a hub serves."""
+    return tuple(topic(domain, code) for code in municipalities)
+
+
+def quarantine_topic(source_topic: str) -> str:
+    """The quarantine of a topic: same prefix, so the same ACLs apply."""
+    return source_topic + QUARANTINE_SUFFIX
