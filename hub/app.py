@@ -18,6 +18,7 @@ from starlette.routing import Mount
 
 from adapters.eform import build_intake
 from hub import triage
+from hub.codec import tolerant_parser
 from hub.logs import configure_logging
 from hub.middlewares import quarantine_middleware
 from hub.provision import ensure_topics, hub_topics
@@ -37,6 +38,7 @@ def build_broker(settings: Settings) -> KafkaBroker:
         acks="all",
         enable_idempotence=True,
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=tolerant_parser,
         middlewares=(
             quarantine_middleware(quarantine, transient_pause_s=settings.transient_pause_s),
         ),

@@ -8,8 +8,11 @@ own validation error would quote the input.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiokafka import ConsumerRecord
 from faststream.message import StreamMessage
 
 from contracts.base import Contract
@@ -17,7 +20,7 @@ from contracts.binding import InvalidRecordError, from_kafka
 from contracts.envelope import Event
 from hub.errors import ContractError, Problem
 
-__all__ = ["decode_event", "record_headers"]
+__all__ = ["decode_event", "record_headers", "tolerant_parser"]
 
 
 def record_headers(message: StreamMessage[Any]) -> tuple[tuple[str, bytes], ...]:
@@ -32,3 +35,32 @@ async def decode_event(message: StreamMessage[Any]) -> Event[Contract]:
         return from_kafka(record_headers(message), message.body)
     except InvalidRecordError as exc:
         raise ContractError([Problem(where, what) for where, what in exc.problems]) from None
+
+
+async def tolerant_parser(
+    record: ConsumerRecord[Any, Any],
+    original: Callable[[ConsumerRecord[Any, Any]], Awaitable[StreamMessage[Any]]],
+) -> StreamMessage[Any]:
+    """FastStream parser that survives headers which are not UTF-8.
+
+    FastStream's own parser decodes every header as UTF-8 before any middleware runs; a
+    record with a binary header would fail there, be logged with its bytes and then be
+    skipped when the next offset is committed: lost. Here such headers reach FastStream
+    empty, and the message keeps the original record, so decoding judges the real headers
+    and the quarantine keeps them byte for byte.
+    """
+    try:
+        return await original(record)
+    except UnicodeDecodeError:
+        readable = [(name, value if _is_utf8(value) else b"") for name, value in record.headers]
+        message = await original(dataclasses.replace(record, headers=readable))
+        message.raw_message = record
+        return message
+
+
+def _is_utf8(value: bytes | None) -> bool:
+    try:
+        (value or b"").decode()
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -68,7 +68,7 @@ async def run_demo(bootstrap: str) -> bool:
         log_level="WARNING",
         transient_pause_s=0.2,
     )
-    hops: asyncio.Queue[Hop] = asyncio.Queue()
+    watch = Watch()
     watcher = KafkaBroker(bootstrap, logger=None)
     watched = (*domain_topics("intake", [MUNICIPALITY]), *domain_topics("person", [MUNICIPALITY]))
 
@@ -77,10 +77,10 @@ async def run_demo(bootstrap: str) -> bool:
     @watcher.subscriber(
         *watched, group_id=f"casehub.demo.{uuid.uuid4()}", auto_offset_reset="earliest"
     )
-    async def watch(_body: bytes, message: KafkaMessage) -> None:
+    async def record_hop(_body: bytes, message: KafkaMessage) -> None:
         raw = cast("ConsumerRecord[bytes, bytes]", message.raw_message)
         headers = {k: (v or b"").decode(errors="replace") for k, v in raw.headers}
-        await hops.put(
+        await watch.arrivals.put(
             Hop(raw.topic, raw.partition, raw.offset, (raw.key or b"").decode(), headers)
         )
 
@@ -95,7 +95,7 @@ async def run_demo(bootstrap: str) -> bool:
         flow = answer.json().get("event_id", "")
         expected = ["dk.casehub.notification.received", "dk.casehub.person.lookup-requested"]
         for step, wanted in enumerate(expected, start=2):
-            hop = await _next_of(hops, wanted, flow)
+            hop = await watch.next(wanted, flow)
             if hop is None:
                 click.echo(f"{step}. no {wanted} within {TIMEOUT_S:.0f} s", err=True)
                 return False
@@ -114,13 +114,27 @@ async def run_demo(bootstrap: str) -> bool:
     return ok
 
 
-async def _next_of(hops: asyncio.Queue[Hop], event_type: str, flow: str) -> Hop | None:
-    try:
-        async with asyncio.timeout(TIMEOUT_S):
-            while True:
-                hop = await hops.get()
-                h = hop.headers
-                if h.get("ce_type") == event_type and h.get("ce_correlationid") == flow:
-                    return hop
-    except TimeoutError:
-        return None
+class Watch:
+    """The records the watcher saw, picked out by type and flow.
+
+    The watcher reads two topics, and Kafka orders records only within a partition, so a
+    later hop may arrive first: it is kept until asked for, never dropped.
+    """
+
+    def __init__(self) -> None:
+        self.arrivals: asyncio.Queue[Hop] = asyncio.Queue()
+        self._seen: list[Hop] = []
+
+    async def next(self, event_type: str, flow: str) -> Hop | None:
+        """The flow's hop of ``event_type``, or None after the timeout."""
+        try:
+            async with asyncio.timeout(TIMEOUT_S):
+                while True:
+                    for hop in self._seen:
+                        h = hop.headers
+                        if h.get("ce_type") == event_type and h.get("ce_correlationid") == flow:
+                            self._seen.remove(hop)
+                            return hop
+                    self._seen.append(await self.arrivals.get())
+        except TimeoutError:
+            return None

@@ -53,8 +53,9 @@ def notification_event(body: Any, *, source: str) -> Event[NotificationReceived]
     data_part = {key: value for key, value in body.items() if key not in _META_FIELDS}
     problems: list[Problem] = []
     meta = _validated(SubmissionMeta, meta_part, problems)
-    if meta is not None:
-        data_part["notification_id"] = meta.submission_id
+    # The notification id is the submission id; a placeholder keeps a bad submission_id
+    # from being reported twice.
+    data_part["notification_id"] = meta.submission_id if meta is not None else "unknown"
     data_part.setdefault("received_at", datetime.now(UTC).isoformat())
     data = _validated(NotificationReceived, data_part, problems)
     if problems or meta is None or data is None:

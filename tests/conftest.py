@@ -1,0 +1,42 @@
+"""Fixtures only; helpers live in plain modules (tests/people.py, tests/kafka.py)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contracts.municipalities import MUNICIPALITIES
+from hub.settings import Settings
+from tests.broker import kafka_broker
+
+# Each real-broker test gets a municipality of its own, hence topics of its own.
+_municipalities = itertools.cycle(sorted(MUNICIPALITIES))
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Kafka broker for the session (see tests/broker.py for where it comes from)."""
+    with kafka_broker(tmp_path_factory.mktemp("kafka")) as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture
+def hub_settings(kafka_bootstrap: str) -> Settings:
+    """Settings for one test: its own municipality (topics) and consumer groups."""
+    return Settings(
+        bootstrap_servers=kafka_bootstrap,
+        municipalities=(next(_municipalities),),
+        group_prefix=f"test-{uuid.uuid4().hex[:8]}",
+        http_port=0,
+        transient_pause_s=0.1,
+        log_level="INFO",
+    )
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

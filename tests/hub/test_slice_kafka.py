@@ -1,0 +1,98 @@
+"""The first end-to-end slice on the real broker: HTTP intake → triage → person lookup."""
+
+import json
+
+import httpx
+import pytest
+
+from contracts.binding import from_kafka, to_kafka
+from contracts.person import PersonLookupRequested
+from hub.app import create_app
+from hub.quarantine import original_headers
+from hub.serve import serving
+from routing.topics import quarantine_topic, topic
+from tests.factories import notification_event, submission
+from tests.kafka import produce, read_topic, wait_for_records
+from tests.people import CHILD
+
+pytestmark = pytest.mark.kafka
+
+
+def header(record, name):
+    return dict(record.headers).get(name, b"").decode()
+
+
+async def test_notification_reaches_the_person_lookup(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    async with serving(create_app(hub_settings)) as url, httpx.AsyncClient(base_url=url) as http:
+        answer = await http.post("/notifications", json=submission(municipality))
+        assert answer.status_code == 202
+        accepted = answer.json()
+        (record,) = await wait_for_records(
+            hub_settings.bootstrap_servers,
+            topic("person", municipality),
+            lambda r: header(r, "ce_causationid") == accepted["event_id"],
+        )
+    assert record.key.decode() == accepted["case_id"]
+    event = from_kafka(record.headers, record.value)
+    assert isinstance(event.data, PersonLookupRequested)
+    assert event.data.cpr.reveal() == CHILD
+    assert event.envelope.correlationid == accepted["event_id"]
+    intake = await read_topic(hub_settings.bootstrap_servers, topic("intake", municipality))
+    assert [header(r, "ce_id") for r in intake] == [accepted["event_id"]]
+
+
+async def test_bad_submission_publishes_nothing(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    async with serving(create_app(hub_settings)) as url, httpx.AsyncClient(base_url=url) as http:
+        answer = await http.post("/notifications", json=submission(municipality, child_cpr="123"))
+        assert answer.status_code == 422
+        assert answer.json()["problems"] == [
+            {"field": "child_cpr", "problem": "not a CPR number: expected DDMMYY-SSSS"}
+        ]
+    assert await read_topic(hub_settings.bootstrap_servers, topic("intake", municipality)) == []
+
+
+async def test_invalid_record_is_quarantined_whole_and_the_next_is_handled(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    intake = topic("intake", municipality)
+    good = notification_event(municipality)
+    good_record = to_kafka(good)
+    bad_cpr = CHILD[:2] + "13" + CHILD[4:]
+    bad_value = json.dumps({**json.loads(good_record.value), "child_cpr": bad_cpr}).encode()
+    # Same key as the good record: same partition, so the good one comes after the bad one.
+    bad_headers = [*good_record.headers, ("x-trace", b"\xff\x00raw")]
+    async with serving(create_app(hub_settings)):
+        await produce(
+            hub_settings.bootstrap_servers,
+            intake,
+            bad_value,
+            key=good_record.key,
+            headers=bad_headers,
+        )
+        await produce(
+            hub_settings.bootstrap_servers,
+            intake,
+            good_record.value,
+            key=good_record.key,
+            headers=good_record.headers,
+        )
+        (quarantined,) = await wait_for_records(
+            hub_settings.bootstrap_servers, quarantine_topic(intake), lambda _: True
+        )
+        (handled,) = await wait_for_records(
+            hub_settings.bootstrap_servers,
+            topic("person", municipality),
+            lambda r: header(r, "ce_causationid") == good.envelope.id,
+        )
+    assert quarantined.value == bad_value
+    assert quarantined.key == good_record.key
+    readable = {k: v.decode() for k, v in quarantined.headers}
+    assert original_headers(readable) == bad_headers
+    assert readable["quarantine_error"] == "ContractError"
+    assert readable["quarantine_reason"] == "data.child_cpr: not a CPR number: no such birth date"
+    assert readable["quarantine_topic"] == intake
+    assert bad_cpr not in readable["quarantine_reason"]
+    assert handled.key == good_record.key
+    person = await read_topic(hub_settings.bootstrap_servers, topic("person", municipality))
+    assert len(person) == 1  # the bad record was never handled
