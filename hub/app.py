@@ -1,67 +1,89 @@
 """The composition root: the only code that builds the broker and wires the components.
 
 Run it with ``casehub run`` (or ``uvicorn --factory hub.app:create_app``). The returned
-ASGI app serves the e-form intake; its lifespan creates the topics, starts the broker
-and its subscribers, and stops them again.
+ASGI app serves the e-form intake; its lifespan creates the topics, starts the broker,
+its subscribers and their retriers, and stops them again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from adapters.eform import build_intake
+from contracts.base import Contract
+from contracts.envelope import Event
 from hub import triage
 from hub.codec import tolerant_parser
+from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, Handler, subscribe
 from hub.logs import configure_logging
-from hub.middlewares import quarantine_middleware
 from hub.provision import ensure_topics, hub_topics
 from hub.publisher import EventPublisher
 from hub.quarantine import Quarantine
 from hub.settings import Settings
+from routing.routes import Routes
 
-__all__ = ["build_broker", "create_app"]
+__all__ = ["Component", "build_broker", "create_app"]
+
+
+@dataclass(frozen=True)
+class Component:
+    """A consumer of canonical events: its route name and its handler."""
+
+    name: str
+    handler: Handler
 
 
 def build_broker(settings: Settings) -> KafkaBroker:
-    """The hub's broker: every subscriber quarantines, nothing is committed before it is done."""
-    quarantine = Quarantine()
-    broker = KafkaBroker(
+    """The hub's broker: idempotent producer, acks from all replicas, nothing auto-committed."""
+    return KafkaBroker(
         settings.bootstrap_servers,
         client_id=settings.client_id,
         acks="all",
         enable_idempotence=True,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=tolerant_parser,
-        middlewares=(
-            quarantine_middleware(quarantine, transient_pause_s=settings.transient_pause_s),
-        ),
         logger=logging.getLogger("casehub.bus"),
     )
-    quarantine.bind(broker)
-    return broker
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the hub from its settings: broker, components, HTTP intake."""
+def create_app(settings: Settings | None = None, *, extra: Sequence[Component] = ()) -> Starlette:
+    """Build the hub from its settings: broker, components, HTTP intake.
+
+    ``extra`` adds components beside the built-in ones (tests and embedders use it).
+    """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
     broker = build_broker(settings)
+    quarantine = Quarantine()
+    quarantine.bind(broker)
     events = EventPublisher(broker)
-    broker.include_router(
-        triage.build_router(
-            events.publish,
-            municipalities=settings.municipalities,
-            group_prefix=settings.group_prefix,
-            source=f"{settings.source}:triage",
-        )
-    )
+    store = DeliveryStore(settings.state_dir / "delivery.sqlite3")
+    routes = Routes(settings.routes, settings.municipalities)
+    components = [
+        Component(
+            triage.NAME, triage.build_triage(events.publish, source=f"{settings.source}:triage")
+        ),
+        *extra,
+    ]
+    deliveries = []
+    router = KafkaRouter()
+    for component in components:
+        delivery = _delivery(settings, component, store, quarantine, routes)
+        topics = routes.topics(component.name)
+        if topics:
+            subscribe(router, delivery, topics, pause_s=settings.transient_pause_s)
+            deliveries.append(delivery)
+    broker.include_router(router)
     intake = build_intake(
         events.publish, source=f"{settings.source}:eform", max_bytes=settings.max_submission_bytes
     )
@@ -75,12 +97,49 @@ def create_app(settings: Settings | None = None) -> Starlette:
             replication=settings.topic_replication,
         )
         await broker.start()
+        retriers = [asyncio.create_task(d.run_retrier()) for d in deliveries]
         try:
             yield
         finally:
+            for task in retriers:
+                task.cancel()
+            for task in retriers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await broker.stop()
+            store.close()
 
     app = Starlette(routes=[Mount("/", app=intake)], lifespan=lifespan)
     app.state.broker = broker
     app.state.settings = settings
+    app.state.store = store
     return app
+
+
+def _delivery(
+    settings: Settings,
+    component: Component,
+    store: DeliveryStore,
+    quarantine: Quarantine,
+    routes: Routes,
+) -> Delivery:
+    def accepts(event: Event[Contract]) -> bool:
+        return routes.accepts(component.name, event.envelope.type, event.envelope.municipality)
+
+    return Delivery(
+        group=f"{settings.group_prefix}.{component.name}",
+        handler=component.handler,
+        store=store,
+        quarantine=quarantine,
+        backoff=Backoff(
+            base_s=settings.retry_base_s,
+            max_s=settings.retry_max_s,
+            max_attempts=settings.retry_attempts,
+        ),
+        breaker=CircuitBreaker(
+            open_after_s=settings.breaker_open_after_s,
+            cooldown_s=settings.breaker_cooldown_s,
+            max_cooldown_s=settings.breaker_max_cooldown_s,
+        ),
+        accepts=accepts,
+    )

@@ -9,7 +9,7 @@ own validation error would quote the input.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import ConsumerRecord
@@ -20,7 +20,7 @@ from contracts.binding import InvalidRecordError, from_kafka
 from contracts.envelope import Event
 from hub.errors import ContractError, Problem
 
-__all__ = ["decode_event", "record_headers", "tolerant_parser"]
+__all__ = ["decode_event", "decode_record", "record_headers", "tolerant_parser"]
 
 
 def record_headers(message: StreamMessage[Any]) -> tuple[tuple[str, bytes], ...]:
@@ -29,12 +29,19 @@ def record_headers(message: StreamMessage[Any]) -> tuple[tuple[str, bytes], ...]
     return tuple(getattr(raw, "headers", None) or ())
 
 
-async def decode_event(message: StreamMessage[Any]) -> Event[Contract]:
-    """FastStream decoder: the validated event, or ``ContractError`` naming every problem."""
+def decode_record(
+    headers: Sequence[tuple[str, bytes | None]], value: bytes | None
+) -> Event[Contract]:
+    """The validated event, or ``ContractError`` naming every problem (never a value)."""
     try:
-        return from_kafka(record_headers(message), message.body)
+        return from_kafka(headers, value)
     except InvalidRecordError as exc:
         raise ContractError([Problem(where, what) for where, what in exc.problems]) from None
+
+
+async def decode_event(message: StreamMessage[Any]) -> Event[Contract]:
+    """FastStream decoder: the validated event, or ``ContractError`` naming every problem."""
+    return decode_record(record_headers(message), message.body)
 
 
 async def tolerant_parser(

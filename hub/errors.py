@@ -2,7 +2,13 @@
 
 - ``HubError``: base class. Its message names the operation and a code, never a person.
   - ``TransientError``: may succeed later (timeout, 5xx, broker unavailable). The message is
-    not committed and is delivered again.
+    retried with backoff, later events of its case wait behind it, and after the last
+    attempt it is quarantined.
+    - ``UnavailableError``: the external system did not answer (refused, timeout, 5xx).
+      Counts towards the circuit breaker like any transient failure.
+  - ``AuthorisationError``: the external system rejects our credentials or agreement. No
+    record can succeed until people fix it: the circuit breaker opens at once and the
+    subscriber pauses instead of quarantining everything that arrives.
   - ``PermanentError``: can never succeed as it is. The message is quarantined with the
     reason, its original bytes and headers, and can be replayed once the cause is fixed.
     - ``ContractError``: the record does not satisfy its contract (decoding or validation).
@@ -12,7 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ContractError", "HubError", "PermanentError", "Problem", "TransientError"]
+__all__ = [
+    "AuthorisationError",
+    "ContractError",
+    "HubError",
+    "PermanentError",
+    "Problem",
+    "TransientError",
+    "UnavailableError",
+]
 
 
 class HubError(Exception):
@@ -21,6 +35,14 @@ class HubError(Exception):
 
 class TransientError(HubError):
     """The operation may succeed if tried again later."""
+
+
+class UnavailableError(TransientError):
+    """The external system did not answer: connection refused, timeout, 5xx."""
+
+
+class AuthorisationError(HubError):
+    """The external system rejects our credentials or service agreement."""
 
 
 class PermanentError(HubError):

@@ -35,12 +35,29 @@ QUARANTINE_HEADERS: Final = (
 class QuarantinedRecord(Protocol):
     """What the quarantine needs of a consumed record (aiokafka's ConsumerRecord fits)."""
 
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: Any
+    @property
+    def topic(self) -> str:
+        """Source topic."""
+
+    @property
+    def partition(self) -> int:
+        """Source partition."""
+
+    @property
+    def offset(self) -> int:
+        """Source offset."""
+
+    @property
+    def key(self) -> bytes | None:
+        """Record key."""
+
+    @property
+    def value(self) -> bytes | None:
+        """Record value."""
+
+    @property
+    def headers(self) -> Any:  # noqa: ANN401 - a sequence of (name, bytes)
+        """Record headers, (name, bytes) pairs."""
 
 
 class _Publisher(Protocol):

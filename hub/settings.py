@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.types import Kommunekode
+from routing.routes import DEFAULT_ROUTES, Route
 
 __all__ = ["Settings"]
 
@@ -36,9 +38,24 @@ class Settings(BaseSettings):
     max_submission_bytes: int = Field(
         default=256 * 1024, gt=0, description="Largest e-form submission accepted."
     )
-    transient_pause_s: float = Field(
-        default=1.0, ge=0, description="Pause before a transient failure is delivered again."
+    routes: tuple[Route, ...] = Field(
+        default=DEFAULT_ROUTES, description="Which consumer gets which event types (JSON)."
     )
+    state_dir: Path = Field(
+        default=Path(".casehub/state"),
+        description="Where the delivery store lives; a persistent volume in production.",
+    )
+    transient_pause_s: float = Field(
+        default=1.0, ge=0, description="Pause before an unrecorded outcome is tried again."
+    )
+    retry_base_s: float = Field(default=1.0, gt=0, description="First retry delay.")
+    retry_max_s: float = Field(default=300.0, gt=0, description="Longest retry delay.")
+    retry_attempts: int = Field(default=6, ge=1, description="Attempts before quarantine.")
+    breaker_open_after_s: float = Field(
+        default=30.0, ge=0, description="Failing this long opens a system's circuit breaker."
+    )
+    breaker_cooldown_s: float = Field(default=5.0, gt=0, description="First pause when open.")
+    breaker_max_cooldown_s: float = Field(default=300.0, gt=0, description="Longest pause.")
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

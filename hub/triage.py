@@ -8,42 +8,30 @@ notification yields the same request, which consumers recognise.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 
 import structlog
-from faststream.kafka import KafkaRouter
-from faststream.middlewares import AckPolicy
 
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up
 from contracts.intake import NotificationReceived
 from contracts.person import LookupPurpose, PersonLookupRequested
-from hub.codec import decode_event
-from routing.topics import domain_topics
+from hub.delivery import Handler
 
-__all__ = ["GROUP", "build_router"]
+__all__ = ["NAME", "build_triage"]
 
-GROUP = "triage"
+NAME = "triage"
 log = structlog.get_logger(__name__)
 
 Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
-def build_router(
-    publish: Publish, *, municipalities: Iterable[str], group_prefix: str, source: str
-) -> KafkaRouter:
-    """One subscriber on the intake topics of every municipality served."""
-    router = KafkaRouter(ack_policy=AckPolicy.NACK_ON_ERROR)
+def build_triage(publish: Publish, *, source: str) -> Handler:
+    """The triage handler; ``publish`` returns once the broker has the follow-up."""
 
-    @router.subscriber(
-        *domain_topics("intake", municipalities),
-        group_id=f"{group_prefix}.{GROUP}",
-        decoder=decode_event,
-        auto_offset_reset="earliest",
-    )
     async def triage(event: Event[Contract]) -> None:
         if not isinstance(event.data, NotificationReceived):
-            return  # other intake events are not triage's business
+            return
         request = PersonLookupRequested(
             cpr=event.data.registered_cpr, purpose=LookupPurpose.NOTIFICATION
         )
@@ -57,4 +45,4 @@ def build_router(
             topic=topic,
         )
 
-    return router
+    return triage

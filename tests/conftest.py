@@ -25,7 +25,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def hub_settings(kafka_bootstrap: str) -> Settings:
+def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
     """Settings for one test: its own municipality (topics) and consumer groups."""
     return Settings(
         bootstrap_servers=kafka_bootstrap,
@@ -34,6 +34,9 @@ def hub_settings(kafka_bootstrap: str) -> Settings:
         http_port=0,
         transient_pause_s=0.1,
         log_level="INFO",
+        state_dir=tmp_path / "state",
+        retry_base_s=0.2,
+        retry_max_s=1.0,
     )
 
 

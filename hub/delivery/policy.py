@@ -1,0 +1,277 @@
+"""The failure taxonomy, applied to every record of one consumer group.
+
+=====================================  ==============================================
+what happened                          what the record becomes
+=====================================  ==============================================
+handled (or a duplicate, or not        done; the event id is remembered
+routed to this group)
+contract, permanent or unexpected      quarantined with its reason and original bytes
+error                                  and headers; its case is parked behind it
+transient error                        parked for a retry after an exponential, jittered
+                                       backoff; quarantined after the last attempt
+authorisation error, or transient      the circuit breaker opens: the subscriber pauses
+errors for longer than a threshold     and the record is delivered again on resume
+a record of a parked case              parked behind the case's head, in arrival order
+a replay of a case's quarantined head  takes the head's place and is handled next
+=====================================  ==============================================
+
+The Kafka offset of a record is committed only after its outcome is durable: the follow-up
+event acknowledged by the broker, the quarantine record acknowledged, or the parked row
+written. Parked records are handled by ``run_retrier``, head first, in arrival order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from faststream.exceptions import NackMessage
+
+from contracts.base import Contract
+from contracts.envelope import Event
+from hub.codec import decode_record
+from hub.delivery.backoff import Backoff
+from hub.delivery.breaker import BreakerState, CircuitBreaker
+from hub.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.errors import AuthorisationError, ContractError, PermanentError, TransientError
+from hub.quarantine import Quarantine
+
+__all__ = ["REPLAY_HEADER", "Delivery", "Handler", "stored_record"]
+
+log = structlog.get_logger(__name__)
+
+REPLAY_HEADER = "quarantine_replay_of"
+"""Set by ``casehub quarantine replay``: the ``topic:partition:offset`` of the original."""
+
+Handler = Callable[[Event[Contract]], Awaitable[None]]
+Accepts = Callable[[Event[Contract]], bool]
+
+
+def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's ConsumerRecord
+    """The parts of a consumed record the hub keeps."""
+    return StoredRecord(
+        topic=raw.topic,
+        partition=raw.partition,
+        offset=raw.offset,
+        key=raw.key,
+        value=raw.value,
+        headers=tuple((name, value or b"") for name, value in raw.headers or ()),
+    )
+
+
+class Delivery:
+    """Runs one group's handler on each record and decides the record's one outcome."""
+
+    def __init__(  # noqa: PLR0913 - each collaborator is a separate concern
+        self,
+        *,
+        group: str,
+        handler: Handler,
+        store: DeliveryStore,
+        quarantine: Quarantine,
+        backoff: Backoff,
+        breaker: CircuitBreaker,
+        accepts: Accepts | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.group = group
+        self._handler = handler
+        self._store = store
+        self._quarantine = quarantine
+        self._backoff = backoff
+        self.breaker = breaker
+        self._accepts = accepts or (lambda _event: True)
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._consumer: Any = None
+        self._resume_task: asyncio.Task[None] | None = None
+
+    # the subscriber's path ------------------------------------------------------------
+
+    async def on_message(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
+        """Handle a record from the subscriber; return means: commit its offset."""
+        self._consumer = getattr(message, "consumer", None)
+        if self._open():
+            self._pause()
+            raise NackMessage
+        record = stored_record(message.raw_message)
+        case = _case_of(record)
+        if self._store.is_parked(self.group, case):
+            self._park_behind(record, case)
+            return
+        await self._attempt(record, case, attempt=1, seq=None)
+
+    def _park_behind(self, record: StoredRecord, case: str) -> None:
+        head = self._store.head(self.group, case)
+        replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
+        if (
+            head is not None
+            and head.state is ParkedState.QUARANTINED
+            and replay_of == head.record.ref
+        ):
+            # The replay takes its original's place at the head of the line, due now.
+            self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
+        else:
+            self._store.park(
+                self.group, case, record, state=ParkedState.WAITING, attempt=0,
+                due_at=0.0, reason="waits behind an earlier record of its case",
+            )  # fmt: skip
+            log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
+        self._wake.set()
+
+    # the retrier's path ---------------------------------------------------------------
+
+    async def run_retrier(self) -> None:
+        """Handle parked heads as they fall due, until cancelled."""
+        while True:
+            if self._open():
+                await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
+                continue
+            heads = self._store.due_heads(self.group, self._clock())
+            for head in heads:
+                if self._open():
+                    break
+                await self._attempt(
+                    head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq
+                )
+            if heads:
+                continue
+            self._wake.clear()
+            next_due = self._store.next_due_at(self.group)
+            wait = 1.0 if next_due is None else min(1.0, max(0.0, next_due - self._clock()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    # one attempt and its outcome ------------------------------------------------------
+
+    async def _attempt(
+        self, record: StoredRecord, case: str, *, attempt: int, seq: int | None
+    ) -> None:
+        try:
+            event = decode_record(record.headers, record.value)
+            if not self._store.was_processed(self.group, event.envelope.id) and self._accepts(
+                event
+            ):
+                await self._handler(event)
+            self._store.mark_processed(self.group, event.envelope.id)
+        except AuthorisationError as exc:
+            self.breaker.failure(authorisation=True)
+            self._outage(exc, seq)
+        except TransientError as exc:
+            if self.breaker.failure():
+                self._outage(exc, seq)
+            elif self._backoff.exhausted(attempt):
+                await self._to_quarantine(
+                    record, case, seq, exc, f"gave up after {attempt} attempts: {exc}"
+                )
+            else:
+                self._retry_later(record, case, seq, attempt, exc)
+        except (ContractError, PermanentError) as exc:
+            await self._to_quarantine(record, case, seq, exc, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug must not block the partition
+            # A foreign exception's text may quote its input (a name, a CPR number), so
+            # neither the message nor the traceback is logged: the type and the line are.
+            log.error(  # noqa: TRY400
+                "handler_bug", group=self.group, error=type(exc).__name__, where=_innermost(exc)
+            )
+            await self._to_quarantine(
+                record, case, seq, exc, f"unexpected {type(exc).__name__} in handler"
+            )
+        else:
+            self.breaker.success()
+            if seq is not None:
+                self._store.remove(seq)
+                self._wake.set()
+
+    def _retry_later(
+        self, record: StoredRecord, case: str, seq: int | None, attempt: int, exc: TransientError
+    ) -> None:
+        due = self._clock() + self._backoff.delay(attempt)
+        reason = f"attempt {attempt} failed: {exc}"
+        if seq is None:
+            self._store.park(
+                self.group,
+                case,
+                record,
+                state=ParkedState.RETRY,
+                attempt=attempt,
+                due_at=due,
+                reason=reason,
+            )
+        else:
+            self._store.reschedule(seq, attempt=attempt, due_at=due, reason=reason)
+        log.warning(
+            "retry_scheduled",
+            group=self.group,
+            case_id=case,
+            attempt=attempt,
+            error=type(exc).__name__,
+        )
+        self._wake.set()
+
+    async def _to_quarantine(
+        self, record: StoredRecord, case: str, seq: int | None, exc: Exception, reason: str
+    ) -> None:
+        await self._quarantine.put(record, error=type(exc).__name__, reason=reason)
+        if seq is None:
+            self._store.park(
+                self.group,
+                case,
+                record,
+                state=ParkedState.QUARANTINED,
+                attempt=0,
+                due_at=0.0,
+                reason=reason,
+            )
+        else:
+            self._store.mark_quarantined(seq, reason)
+
+    def _outage(self, exc: Exception, seq: int | None) -> None:
+        """The external system cannot answer: stop consuming until the breaker's trial."""
+        log.warning("circuit_open", group=self.group, error=type(exc).__name__,
+                    retry_in_s=round(self.breaker.seconds_until_trial, 1))  # fmt: skip
+        self._pause()
+        if seq is None:
+            raise NackMessage  # not committed: delivered again after the pause
+
+    def _open(self) -> bool:
+        return self.breaker.state is BreakerState.OPEN
+
+    def _pause(self) -> None:
+        consumer = self._consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        if assigned:
+            consumer.pause(*assigned)
+        if self._resume_task is None or self._resume_task.done():
+            self._resume_task = asyncio.get_running_loop().create_task(
+                self._resume_after_cooldown()
+            )
+
+    async def _resume_after_cooldown(self) -> None:
+        await asyncio.sleep(self.breaker.seconds_until_trial)
+        consumer = self._consumer
+        if consumer is not None and consumer.paused():
+            consumer.resume(*consumer.paused())
+            log.info("circuit_trial", group=self.group)
+        self._wake.set()
+
+
+def _case_of(record: StoredRecord) -> str:
+    """The record's case: its key, or its own address when it has no usable key."""
+    if record.key:
+        with contextlib.suppress(UnicodeDecodeError):
+            return record.key.decode()
+    return f"record:{record.ref}"
+
+
+def _innermost(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"

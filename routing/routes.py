@@ -1,0 +1,78 @@
+"""Declarative routes: which consumer receives which event types, for which municipalities.
+
+A route names a consumer (an adapter or a hub component), the event types it handles and,
+optionally, the municipalities it serves (default: all the hub serves). The topics a
+consumer subscribes to follow from its routes (each type's domain, for each municipality),
+and a record on those topics that no route of the consumer accepts is passed over.
+
+Routes are data: the defaults live here, and ``CASEHUB_ROUTES`` replaces them, e.g.
+``[{"consumer": "triage", "event_types": ["dk.casehub.notification.received"],
+"municipalities": ["101", "751"]}]`` to triage only for two municipalities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.catalogue import CATALOGUE
+from routing.topics import topic
+
+__all__ = ["DEFAULT_ROUTES", "Route", "Routes"]
+
+
+class Route(BaseModel):
+    """One consumer's interest: event types, and optionally the municipalities."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    consumer: str = Field(min_length=1, description="The consumer's name, e.g. triage.")
+    event_types: frozenset[str] = Field(min_length=1, description="Event types it handles.")
+    municipalities: frozenset[str] | None = Field(
+        default=None, description="Kommunekoder it serves; None: all the hub serves."
+    )
+
+
+DEFAULT_ROUTES: tuple[Route, ...] = (
+    Route(consumer="triage", event_types=frozenset({"dk.casehub.notification.received"})),
+)
+
+
+class Routes:
+    """The route table of one hub, resolved against the municipalities it serves."""
+
+    def __init__(self, routes: Iterable[Route], served: Iterable[str]) -> None:
+        self._routes = tuple(routes)
+        self._served = frozenset(served)
+        domains = {event_type: contract.domain for (event_type, _), contract in CATALOGUE.items()}
+        unknown = {t for r in self._routes for t in r.event_types} - set(domains)
+        if unknown:
+            msg = f"routes name unknown event types: {sorted(unknown)}"
+            raise ValueError(msg)
+        self._domains = domains
+
+    def accepts(self, consumer: str, event_type: str, municipality: str) -> bool:
+        """True when a route sends this event type from this municipality to the consumer."""
+        return any(
+            route.consumer == consumer
+            and event_type in route.event_types
+            and municipality in self._municipalities(route)
+            for route in self._routes
+        )
+
+    def topics(self, consumer: str) -> tuple[str, ...]:
+        """The topics the consumer reads: its types' domains, for each of its municipalities."""
+        wanted = {
+            topic(self._domains[event_type], code)
+            for route in self._routes
+            if route.consumer == consumer
+            for event_type in route.event_types
+            for code in self._municipalities(route)
+        }
+        return tuple(sorted(wanted))
+
+    def _municipalities(self, route: Route) -> frozenset[str]:
+        if route.municipalities is None:
+            return self._served
+        return route.municipalities & self._served
