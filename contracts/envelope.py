@@ -28,7 +28,7 @@ from contracts.base import Contract, Record
 from contracts.classification import Classification
 from contracts.types import CaseId, Kommunekode
 
-__all__ = ["Envelope", "Event", "follow_up", "new_event"]
+__all__ = ["Envelope", "Event", "follow_up", "follow_up_id", "new_event"]
 
 # Covariant: an Event[NotificationReceived] is an Event[Contract] (events are frozen).
 DataT_co = TypeVar("DataT_co", bound=Contract, covariant=True)
@@ -111,13 +111,17 @@ def follow_up(cause: Event[Contract], data: D, *, source: str) -> Event[D]:
     The id is deterministic, so handling a redelivered cause again produces the same
     follow-up id and consumers can recognise the duplicate.
     """
-    derived = uuid.uuid5(_FOLLOW_UP_NAMESPACE, f"{cause.envelope.id}/{data.event_type}")
     return new_event(
         data,
         source=source,
         municipality=cause.envelope.municipality,
         case_id=cause.envelope.caseid,
-        event_id=str(derived),
+        event_id=follow_up_id(cause.envelope.id, data.event_type),
         correlation_id=cause.envelope.correlationid,
         causation_id=cause.envelope.id,
     )
+
+
+def follow_up_id(cause_id: str, event_type: str) -> str:
+    """The id of the ``event_type`` event that the event ``cause_id`` causes (UUID v5)."""
+    return str(uuid.uuid5(_FOLLOW_UP_NAMESPACE, f"{cause_id}/{event_type}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -23,7 +23,7 @@ from adapters.eform import build_intake
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub import triage
-from hub.codec import tolerant_parser
+from hub.codec import raw_body, tolerant_parser
 from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, Handler, subscribe
 from hub.logs import configure_logging
 from hub.provision import ensure_topics, hub_topics
@@ -41,6 +41,8 @@ class Component:
 
     name: str
     handler: Handler
+    close: Callable[[], Awaitable[None]] | None = None
+    """Releases what the handler holds (an HTTP client); called when the hub stops."""
 
 
 def build_broker(settings: Settings) -> KafkaBroker:
@@ -52,6 +54,7 @@ def build_broker(settings: Settings) -> KafkaBroker:
         enable_idempotence=True,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=tolerant_parser,
+        decoder=raw_body,
         logger=logging.getLogger("casehub.bus"),
     )
 
@@ -107,6 +110,9 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await broker.stop()
+            for component in components:
+                if component.close is not None:
+                    await component.close()
             store.close()
 
     app = Starlette(routes=[Mount("/", app=intake)], lifespan=lifespan)

@@ -20,7 +20,7 @@ from contracts.binding import InvalidRecordError, from_kafka
 from contracts.envelope import Event
 from hub.errors import ContractError, Problem
 
-__all__ = ["decode_event", "decode_record", "record_headers", "tolerant_parser"]
+__all__ = ["decode_event", "decode_record", "raw_body", "record_headers", "tolerant_parser"]
 
 
 def record_headers(message: StreamMessage[Any]) -> tuple[tuple[str, bytes], ...]:
@@ -71,3 +71,13 @@ def _is_utf8(value: bytes | None) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+async def raw_body(message: StreamMessage[Any]) -> bytes:
+    """FastStream decoder that leaves the body alone.
+
+    FastStream would parse a JSON body before the handler runs, outside every handler's
+    error handling; a malformed value would then be redelivered for ever instead of being
+    quarantined. The hub decodes (and validates) inside its delivery policy instead.
+    """
+    return message.body

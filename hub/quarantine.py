@@ -29,6 +29,7 @@ QUARANTINE_HEADERS: Final = (
     "quarantine_offset",
     "quarantine_time",
     "quarantine_original_headers",
+    "quarantine_replay_of",  # set by a replay; a record quarantined again gets a fresh one
 )
 
 

@@ -1,6 +1,6 @@
 """The e-form side: an HTTP intake for notifications about a child."""
 
 from adapters.eform.intake import build_intake
-from adapters.eform.submission import SubmissionMeta, notification_event
+from adapters.eform.submission import SubmissionMeta, notification_event, submission_event_id
 
-__all__ = ["SubmissionMeta", "build_intake", "notification_event"]
+__all__ = ["SubmissionMeta", "build_intake", "notification_event", "submission_event_id"]

@@ -22,7 +22,7 @@ from contracts.intake import NotificationReceived
 from contracts.types import CaseId, Kommunekode
 from hub.errors import ContractError, Problem
 
-__all__ = ["SubmissionMeta", "notification_event"]
+__all__ = ["SubmissionMeta", "notification_event", "submission_event_id"]
 
 _NAMESPACE: Final = uuid.UUID("3c9c1f43-0f0e-4f0a-8c54-2f6a9e7b5d10")
 _META_FIELDS: Final = ("submission_id", "municipality", "case_id")
@@ -66,7 +66,7 @@ def notification_event(body: Any, *, source: str) -> Event[NotificationReceived]
         source=source,
         municipality=meta.municipality,
         case_id=meta.case_id or f"N-{uuid.uuid5(_NAMESPACE, 'case/' + key)}",
-        event_id=str(uuid.uuid5(_NAMESPACE, "event/" + key)),
+        event_id=submission_event_id(meta.municipality, meta.submission_id),
         time=data.received_at,
     )
 
@@ -79,3 +79,8 @@ def _validated(model: type[M], part: dict[str, Any], problems: list[Problem]) ->
             location = ".".join(str(p) for p in error["loc"])
             problems.append(Problem(location, error["msg"]))
         return None
+
+
+def submission_event_id(municipality: str, submission_id: str) -> str:
+    """The event id a submission gets: a form system can know it before it posts."""
+    return str(uuid.uuid5(_NAMESPACE, f"event/{municipality}/{submission_id}"))

@@ -1,0 +1,269 @@
+"""Delivery guarantees under faults, on the real broker, through real HTTP on loopback.
+
+Every test counts the events that went in against the effects the external stand-in
+applied exactly once plus the records in quarantine: nothing lost, nothing doubled.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from adapters.eform import submission_event_id
+from contracts.binding import to_kafka
+from contracts.envelope import follow_up_id
+from contracts.person import PersonLookupRequested
+from hub.app import create_app
+from hub.quarantine_ops import Filters, read_entries, replay
+from hub.serve import serving
+from routing.routes import DEFAULT_ROUTES, Route
+from routing.topics import quarantine_topic, topic
+from tests.broker import start_local_broker, stop_local_broker
+from tests.effects import EffectStandIn, recorder
+from tests.factories import notification_event, submission
+from tests.kafka import produce, read_topic, wait_for_records
+
+pytestmark = pytest.mark.kafka
+
+LOOKUP = PersonLookupRequested.event_type
+ROUTES = (*DEFAULT_ROUTES, Route(consumer="recorder", event_types=frozenset({LOOKUP})))
+
+
+def effect_of(body):
+    """The effect id the stand-in sees for a submission: derived, so known in advance."""
+    return follow_up_id(submission_event_id(body["municipality"], body["submission_id"]), LOOKUP)
+
+
+async def post_all(url, bodies, *, within=60.0):
+    """Post each submission until the intake accepts it (a 503 or a refused connection is retried)."""
+    async with httpx.AsyncClient(base_url=url, timeout=10.0) as http, asyncio.timeout(within):
+        for body in bodies:
+            while True:
+                try:
+                    answer = await http.post("/notifications", json=body)
+                except httpx.TransportError:
+                    answer = None
+                if answer is not None and answer.status_code == 202:
+                    break
+                assert answer is None or answer.status_code == 503, answer.text
+                await asyncio.sleep(0.2)
+
+
+async def until(condition, *, within=60.0, every=0.1):
+    async with asyncio.timeout(within):
+        while not condition():
+            await asyncio.sleep(every)
+
+
+async def quarantined(bootstrap, municipality):
+    names = [quarantine_topic(topic(d, municipality)) for d in ("intake", "person")]
+    return [r for name in names for r in await read_topic(bootstrap, name)]
+
+
+@pytest.fixture
+async def standin():
+    effects = EffectStandIn()
+    async with serving(effects.app) as url:
+        effects.url = url
+        yield effects
+
+
+@pytest.fixture
+def settings(hub_settings):
+    return hub_settings.model_copy(update={"routes": ROUTES})
+
+
+async def test_standin_that_fails_n_times_then_recovers(settings, standin):
+    bodies = [submission(settings.municipalities[0]) for _ in range(5)]
+    standin.fail_next = 3
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, bodies)
+        await until(lambda: len(standin.applied) == 5)
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
+    assert sum(standin.calls.values()) == 5 + 3
+    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+
+
+async def test_poison_record_among_good_ones(settings, standin):
+    municipality = settings.municipalities[0]
+    bodies = [submission(municipality) for _ in range(6)]
+    poison = to_kafka(notification_event(municipality))
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, bodies[:3])
+        await produce(
+            settings.bootstrap_servers,
+            topic("intake", municipality),
+            b"{not json",
+            key=poison.key,
+            headers=poison.headers,
+        )
+        await post_all(url, bodies[3:])
+        await until(lambda: len(standin.applied) == 6)
+        await wait_for_records(
+            settings.bootstrap_servers, quarantine_topic(topic("intake", municipality)), bool
+        )
+        in_quarantine = await quarantined(settings.bootstrap_servers, municipality)
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
+    assert [r.value for r in in_quarantine] == [b"{not json"]
+    assert dict(in_quarantine[0].headers)["quarantine_error"] == b"ContractError"
+
+
+async def test_same_case_waits_behind_a_retry_while_other_cases_flow(settings, standin):
+    municipality = settings.municipalities[0]
+    case = f"X-{uuid.uuid4().hex[:8]}"
+    first, second, third = (submission(municipality, case_id=case) for _ in range(3))
+    other = submission(municipality)
+    standin.fail_next = 1  # only the first record of the case is in flight when it fails
+    settings = settings.model_copy(update={"retry_base_s": 2.0})  # time for the other case
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, [first])
+        await until(lambda: sum(standin.calls.values()) == 1)
+        await post_all(url, [second, third, other])
+        await until(lambda: len(standin.applied) == 4)
+    order = [standin.order.index(effect_of(b)) for b in (other, first, second, third)]
+    assert order == sorted(order), "the other case went first; the case kept its order"
+    assert standin.applied == {effect_of(b): 1 for b in (first, second, third, other)}
+
+
+async def test_outage_longer_than_the_circuit_threshold_pauses_instead_of_quarantining(
+    settings, standin
+):
+    settings = settings.model_copy(
+        update={"breaker_open_after_s": 0.5, "breaker_cooldown_s": 0.3, "retry_attempts": 3}
+    )
+    bodies = [submission(settings.municipalities[0]) for _ in range(6)]
+    standin.down_until = time.monotonic() + 4.0  # three attempts would be spent in ~0.6 s
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, bodies)
+        await until(lambda: len(standin.applied) == 6, within=90)
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
+    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+
+
+async def test_authorisation_error_pauses_until_the_agreement_is_fixed(settings, standin):
+    settings = settings.model_copy(update={"breaker_cooldown_s": 0.3, "retry_attempts": 2})
+    bodies = [submission(settings.municipalities[0]) for _ in range(4)]
+    standin.unauthorised = True
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, bodies)
+        await until(lambda: sum(standin.calls.values()) >= 2)
+        await asyncio.sleep(1.0)
+        calls_while_refused = sum(standin.calls.values())
+        standin.unauthorised = False
+        await until(lambda: len(standin.applied) == 4, within=90)
+    assert calls_while_refused <= 6, "paused, not hammering a system that refuses us"
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
+    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+
+
+async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_its_case(
+    settings, standin
+):
+    municipality = settings.municipalities[0]
+    case = f"R-{uuid.uuid4().hex[:8]}"
+    rejected, behind = (
+        submission(municipality, case_id=case),
+        submission(municipality, case_id=case),
+    )
+    other = submission(municipality)
+    standin.reject.add(effect_of(rejected))
+    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+        await post_all(url, [rejected, behind, other])
+        await until(lambda: effect_of(other) in standin.applied)
+        entries = []
+
+        async def quarantine_has_it():
+            entries[:] = await read_entries(settings.bootstrap_servers, Filters(case=case))
+            return bool(entries)
+
+        async with asyncio.timeout(30):
+            while not await quarantine_has_it():
+                await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)
+        assert effect_of(behind) not in standin.applied, (
+            "the case waits behind its quarantined record"
+        )
+        (entry,) = entries
+        assert entry.reason == "effect service rejected the effect: 422"
+        standin.reject.clear()  # the cause is fixed
+        assert await replay(settings.bootstrap_servers, entries) == 1
+        await until(lambda: effect_of(behind) in standin.applied)
+        assert await replay(settings.bootstrap_servers, entries) == 1  # a second replay is harmless
+        await asyncio.sleep(1.0)
+    assert standin.applied == {effect_of(b): 1 for b in (rejected, behind, other)}
+    assert standin.order.index(effect_of(rejected)) < standin.order.index(effect_of(behind))
+    assert standin.calls[effect_of(rejected)] == 2
+
+
+def hub_process(settings, standin, log):
+    env = {
+        **os.environ,
+        "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+        "CASEHUB_MUNICIPALITIES": json.dumps(list(settings.municipalities)),
+        "CASEHUB_GROUP_PREFIX": settings.group_prefix,
+        "CASEHUB_STATE_DIR": str(settings.state_dir),
+        "CASEHUB_HTTP_PORT": "0",
+        "CASEHUB_ROUTES": json.dumps([r.model_dump(mode="json") for r in ROUTES]),
+        "CASEHUB_RETRY_BASE_S": "0.2",
+        "CASEHUB_RETRY_MAX_S": "1",
+        "EFFECTS_URL": standin.url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fault_hub"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://"), "the hub process did not start"
+    return process, url
+
+
+async def test_kill_9_mid_stream_and_restart(settings, standin, tmp_path):
+    standin.latency_s = 0.05  # effects take time, so the kill lands mid-stream
+    bodies = [submission(settings.municipalities[0]) for _ in range(30)]
+    with (tmp_path / "hub.log").open("w") as log:
+        process, url = await asyncio.to_thread(hub_process, settings, standin, log)
+        try:
+            await post_all(url, bodies)
+            await until(lambda: len(standin.applied) >= 5)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            process.stdout.close()
+            applied_at_kill = len(standin.applied)
+            process, _url = await asyncio.to_thread(hub_process, settings, standin, log)
+            await until(lambda: len(standin.applied) == 30, within=90)
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+            process.stdout.close()
+    assert applied_at_kill < 30, "the kill landed mid-stream"
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
+    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+
+
+async def test_broker_stop_and_restart_mid_stream(settings, standin, tmp_path):
+    data = tmp_path / "own-broker"
+    bootstrap = await asyncio.to_thread(start_local_broker, data)
+    settings = settings.model_copy(update={"bootstrap_servers": bootstrap})
+    bodies = [submission(settings.municipalities[0]) for _ in range(20)]
+    try:
+        async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+            await post_all(url, bodies[:10])
+            await asyncio.to_thread(stop_local_broker, data)
+            posting = asyncio.create_task(post_all(url, bodies[10:], within=120))
+            await asyncio.sleep(3.0)
+            await asyncio.to_thread(start_local_broker, data)
+            await posting
+            await until(lambda: len(standin.applied) == 20, within=120)
+    finally:
+        await asyncio.to_thread(stop_local_broker, data)
+    assert standin.applied == {effect_of(b): 1 for b in bodies}
