@@ -39,6 +39,7 @@ class EffectStandIn:
         self.reject: set[str] = set()
         self.down_until = 0.0
         self.latency_s = latency_s
+        self.url = ""  # set once it is served
         self.app = Starlette(routes=[Route("/effects/{effect_id}", self._effect, methods=["POST"])])
 
     async def _effect(self, request: Request) -> Response:

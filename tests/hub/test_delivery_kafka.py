@@ -21,7 +21,7 @@ from contracts.binding import to_kafka
 from contracts.envelope import follow_up_id
 from contracts.person import PersonLookupRequested
 from hub.app import create_app
-from hub.quarantine_ops import Filters, read_entries, replay
+from hub.quarantine_ops import Entry, Filters, read_entries, replay
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import quarantine_topic, topic
@@ -42,7 +42,7 @@ def effect_of(body):
 
 
 async def post_all(url, bodies, *, within=60.0):
-    """Post each submission until the intake accepts it (a 503 or a refused connection is retried)."""
+    """Post each submission until the intake accepts it (503 or refused: try again)."""
     async with httpx.AsyncClient(base_url=url, timeout=10.0) as http, asyncio.timeout(within):
         for body in bodies:
             while True:
@@ -177,7 +177,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
     async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
         await post_all(url, [rejected, behind, other])
         await until(lambda: effect_of(other) in standin.applied)
-        entries = []
+        entries: list[Entry] = []
 
         async def quarantine_has_it():
             entries[:] = await read_entries(settings.bootstrap_servers, Filters(case=case))
@@ -222,6 +222,7 @@ def hub_process(settings, standin, log):
         stderr=log,
         text=True,
     )
+    assert process.stdout is not None
     url = process.stdout.readline().strip()
     assert url.startswith("http://"), "the hub process did not start"
     return process, url
