@@ -4,6 +4,10 @@ A deadline counted in days ends with the last microsecond of its local day
 (23:59:59.999999 Europe/Copenhagen). We chose that over "00:00 the next day" so a due
 time shows the day it is due on; every moment of that day is on time, and with
 microsecond timestamps nothing falls between the two readings.
+
+Compare and subtract instants with ``instant``: Python compares and subtracts two aware
+datetimes that share a tzinfo by their wall-clock readings, which is wrong across a DST
+change (02:15 CET on the last Sunday of October is after 02:30 CEST that night).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-__all__ = ["COPENHAGEN", "end_of_day", "local_date", "start_of_day", "to_local"]
+__all__ = ["COPENHAGEN", "end_of_day", "instant", "local_date", "start_of_day", "to_local"]
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 """The zone of every Danish legal clock (CET, CEST in summer)."""
@@ -23,6 +27,11 @@ def to_local(moment: dt.datetime) -> dt.datetime:
         msg = "a deadline needs a time with a UTC offset"
         raise ValueError(msg)
     return moment.astimezone(COPENHAGEN)
+
+
+def instant(moment: dt.datetime) -> dt.datetime:
+    """The same instant in UTC: safe to compare and subtract."""
+    return to_local(moment).astimezone(dt.UTC)
 
 
 def local_date(moment: dt.datetime) -> dt.date:

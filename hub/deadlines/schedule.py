@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hub.deadlines.dates import add_months, birthday
-from hub.deadlines.localtime import COPENHAGEN, end_of_day, to_local
+from hub.deadlines.localtime import COPENHAGEN, end_of_day, instant, to_local
 from hub.deadlines.model import LegalBasis, Role, Rule, Span, Unit
 from hub.deadlines.workdays import DEFAULT_POLICY, CalendarPolicy, add_working_days
 
@@ -94,10 +94,10 @@ def due_times(
     else:
         due = end_of_day(_shift(start.date(), rule.amount, rule.unit, policy))
     if rule.earlier_of is not None and earlier_end is not None:
-        due = min(due, end_of_day(max(earlier_end, start.date())))
+        due = min(due, end_of_day(max(earlier_end, start.date())), key=instant)
     escalate = None
     if rule.escalation is not None:
-        escalate = max(start, _before(due, rule.escalation, policy))
+        escalate = max(start, _before(due, rule.escalation, policy), key=instant)
     return Deadline(rule, start, due, escalate)
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from hub.deadlines.localtime import to_local
+from hub.deadlines.localtime import instant, to_local
 from hub.deadlines.schedule import Deadline
 
 __all__ = ["Status", "Tracker", "Transition"]
@@ -66,7 +66,7 @@ class Tracker:
         occurred = to_local(occurred_at)
         due = self.deadline.due_at
         if event_type in self.deadline.rule.fulfilled_by:
-            if due is None or occurred <= due:
+            if due is None or instant(occurred) <= instant(due):
                 return self._to(Status.MET, occurred)
             return self._to(Status.MISSED, due)
         if event_type == self.deadline.rule.before:
@@ -78,11 +78,11 @@ class Tracker:
         due = self.deadline.due_at
         if self.status.final or due is None:
             return self, ()
-        moment = to_local(now)
-        if moment > due:
+        moment = instant(now)
+        if moment > instant(due):
             return self._to(Status.MISSED, due)
         escalate = self.deadline.escalate_at
-        if self.status is Status.SET and escalate is not None and moment >= escalate:
+        if self.status is Status.SET and escalate is not None and moment >= instant(escalate):
             return self._to(Status.APPROACHING, escalate)
         return self, ()
 
