@@ -41,7 +41,8 @@ class MeasureKind(StrEnum):
 
 def _reject(field: str, expected: str) -> NoReturn:
     msg = f"data.{field}: {expected}"
-    raise EventDataError(msg)
+    # from None: a parser's own error may quote the value, and tracebacks print context.
+    raise EventDataError(msg) from None
 
 
 def moment(data: Data, field: str) -> dt.datetime:
