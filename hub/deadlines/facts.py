@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, NoReturn
 
-from contracts.cpr import Cpr
 from hub.errors import PermanentError
 
 __all__ = [
@@ -82,6 +81,9 @@ def birth_date(data: Data) -> dt.date:
         return given
     cpr = data.get("child_cpr")
     if isinstance(cpr, str):
+        # Imported here: it pulls in pydantic, which `casehub --help` should not wait for.
+        from contracts.cpr import Cpr  # noqa: PLC0415
+
         try:
             return Cpr(cpr).birth_date
         except ValueError:

@@ -1,5 +1,7 @@
 import datetime as dt
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -117,3 +119,9 @@ class TestBadInput:
             1,
             "error: input: larger than one event can be (1 MiB)\n",
         )
+
+
+def test_loading_the_command_does_not_import_pydantic():
+    # `casehub --help` loads this group; pydantic is only needed to read a CPR number.
+    code = "import sys, hub.cli_deadlines; sys.exit('pydantic' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

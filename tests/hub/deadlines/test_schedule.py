@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hub.deadlines.localtime import COPENHAGEN
 from hub.deadlines.rules import RULES_BY_ID
 from hub.deadlines.schedule import MissingFactError, due_times
-from hub.deadlines.workdays import CalendarPolicy
+from hub.deadlines.workdays import CalendarPolicy, is_working_day
 from tests.hub.deadlines.clock import elapsed, eod, local
 
 D = dt.date
@@ -237,3 +237,30 @@ class TestAftercare:
     def test_needs_the_birth_date(self):
         with pytest.raises(MissingFactError, match=r"aftercare\.decision"):
             due_times(rule("aftercare.decision"), local(2020, 4, 1, 9))
+
+
+class TestProperties:
+    instants = st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001
+        max_value=dt.datetime(2100, 1, 1),  # noqa: DTZ001
+        timezones=st.just(dt.UTC),
+    )
+    timed = st.sampled_from([r for r in RULES_BY_ID.values() if r.before is None])
+
+    @given(timed, instants, st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 1, 1)))
+    def test_start_then_escalation_then_due(self, timed_rule, start, birth):
+        deadline = due_times(timed_rule, start, birth_date=birth)
+        assert deadline.due_at is not None
+        assert deadline.due_at.tzinfo is COPENHAGEN
+        assert elapsed(start, deadline.due_at) >= dt.timedelta(0)
+        if deadline.escalate_at is not None:
+            assert elapsed(start, deadline.escalate_at) >= dt.timedelta(0)
+            assert elapsed(deadline.escalate_at, deadline.due_at) >= dt.timedelta(0)
+
+    @given(instants, st.builds(CalendarPolicy, st.booleans(), st.booleans(), st.booleans()))
+    def test_working_day_deadlines_end_a_working_day(self, start, policy):
+        deadline = due_times(rule("notification.receipt"), start, policy)
+        assert deadline.due_at is not None
+        assert is_working_day(deadline.due_at.date(), policy)
+        assert deadline.due_at.time() == dt.time.max
+        assert deadline.due_at.date() > start.astimezone(COPENHAGEN).date()
