@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Condition", "LegalBasis", "Role", "Rule", "Span", "Unit"]
+__all__ = ["DAY_UNITS", "Condition", "LegalBasis", "Role", "Rule", "Span", "Unit"]
 
 
 class Unit(StrEnum):
