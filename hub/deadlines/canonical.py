@@ -22,6 +22,7 @@ def deadlines_for_event(
 
     Raises:
         EventDataError: a rule needs a field the contract lacks or carries differently.
+
     """
     data = event.data.model_dump(mode="json")
     return deadlines_for(event.envelope.type, data, event.envelope.time, policy)
