@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from hub.cli_deadlines import deadlines
 from hub.cli_quarantine import quarantine
 
 __all__ = ["main"]
@@ -43,4 +44,5 @@ def demo(bootstrap: str) -> None:
     sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
 
 
+main.add_command(deadlines)
 main.add_command(quarantine)

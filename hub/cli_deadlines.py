@@ -1,0 +1,77 @@
+"""``casehub deadlines``: which legal deadlines an event sets, and the rules table."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from hub.deadlines.doc import render_markdown
+from hub.deadlines.schedule import Deadline, MissingFactError
+from hub.deadlines.structured import parse_structured
+from hub.deadlines.triggers import deadlines_for
+from hub.errors import PermanentError
+
+__all__ = ["deadlines"]
+
+_MAX_INPUT = 1 << 20  # one event; far above any canonical event's size
+
+
+@click.group()
+def deadlines() -> None:
+    """The legal clock: deadlines set by canonical case events."""
+
+
+@deadlines.command()
+@click.argument("source", metavar="FILE|-")
+def due(source: str) -> None:
+    """Print, as JSON, the deadlines one structured-mode CloudEvent sets."""
+    try:
+        raw = _read(source)
+        event = parse_structured(raw)
+        found = deadlines_for(event.type, event.data, event.time)
+    except (PermanentError, MissingFactError) as exc:
+        _fail(str(exc))
+    click.echo(json.dumps([_as_json(d) for d in found], indent=2, ensure_ascii=False))
+
+
+@deadlines.command()
+def rules() -> None:
+    """Print the rules table as Markdown (the source of docs/deadlines.md)."""
+    click.echo(render_markdown(), nl=False)
+
+
+def _read(source: str) -> bytes:
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(_MAX_INPUT + 1)
+        else:
+            with open(source, "rb") as file:  # noqa: PTH123 - one read, either source
+                raw = file.read(_MAX_INPUT + 1)
+    except OSError:
+        _fail("input: cannot read the file")
+    if len(raw) > _MAX_INPUT:
+        _fail("input: larger than one event can be (1 MiB)")
+    return raw
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _as_json(deadline: Deadline) -> dict[str, Any]:
+    def iso(moment: Any) -> str | None:  # noqa: ANN401 - datetime or None
+        return None if moment is None else moment.isoformat()
+
+    basis = deadline.legal_basis
+    return {
+        "rule": deadline.rule_id,
+        "due_at": iso(deadline.due_at),
+        "escalate_at": iso(deadline.escalate_at),
+        "before": deadline.rule.before,
+        "legal_basis": {"sel": basis.sel, "bl": basis.bl, "other": basis.other},
+        "concerns": deadline.concerns.value,
+    }

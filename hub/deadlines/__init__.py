@@ -1,0 +1,53 @@
+"""The legal clock (issue 6), pure part: calendar, rules, due times and one deadline's state.
+
+No Kafka here: the durable engine builds on ``deadlines_for`` and ``Tracker``.
+"""
+
+from __future__ import annotations
+
+from hub.deadlines.facts import EventDataError, MeasureKind
+from hub.deadlines.localtime import COPENHAGEN
+from hub.deadlines.model import Condition, LegalBasis, Role, Rule, Span, Unit
+from hub.deadlines.rules import RULES, RULES_BY_ID, rules_for
+from hub.deadlines.schedule import Deadline, MissingFactError, due_times
+from hub.deadlines.state import Status, Tracker, Transition
+from hub.deadlines.structured import StructuredEvent, parse_structured
+from hub.deadlines.triggers import deadlines_for
+from hub.deadlines.workdays import (
+    DEFAULT_POLICY,
+    CalendarPolicy,
+    add_working_days,
+    easter_sunday,
+    holidays,
+    is_working_day,
+)
+
+__all__ = [
+    "COPENHAGEN",
+    "DEFAULT_POLICY",
+    "RULES",
+    "RULES_BY_ID",
+    "CalendarPolicy",
+    "Condition",
+    "Deadline",
+    "EventDataError",
+    "LegalBasis",
+    "MeasureKind",
+    "MissingFactError",
+    "Role",
+    "Rule",
+    "Span",
+    "Status",
+    "StructuredEvent",
+    "Tracker",
+    "Transition",
+    "Unit",
+    "add_working_days",
+    "deadlines_for",
+    "due_times",
+    "easter_sunday",
+    "holidays",
+    "is_working_day",
+    "parse_structured",
+    "rules_for",
+]

@@ -1,0 +1,46 @@
+"""Whether a rule applies to one trigger event: its condition, judged on the event's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hub.deadlines import facts
+from hub.deadlines.dates import age_on
+from hub.deadlines.facts import Data, MeasureKind
+from hub.deadlines.localtime import local_date
+from hub.deadlines.model import Condition
+
+__all__ = ["applies"]
+
+_PLACEMENTS = frozenset({MeasureKind.PLACEMENT_WITH_CONSENT, MeasureKind.PLACEMENT_WITHOUT_CONSENT})
+_KINDS = {
+    Condition.SUPPORTING_MEASURE: frozenset({MeasureKind.SUPPORTING}),
+    Condition.PLACEMENT: _PLACEMENTS,
+    Condition.PLACEMENT_WITH_CONSENT: frozenset({MeasureKind.PLACEMENT_WITH_CONSENT}),
+    Condition.PLACEMENT_WITHOUT_CONSENT: frozenset({MeasureKind.PLACEMENT_WITHOUT_CONSENT}),
+    Condition.PLACEMENT_UNDER_18: _PLACEMENTS,
+}
+"""Conditions on ``measure_kind``: the kinds for which they hold."""
+_YOUTH = 16
+_ADULT = 18
+
+
+def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
+    """True when ``condition`` holds for an event with ``data`` whose clock starts at ``start``.
+
+    Raises:
+        EventDataError: the condition needs a field the data lacks or garbles.
+
+    """
+    if condition is Condition.ALWAYS:
+        return True
+    if condition is Condition.CARRIES_DECISION:
+        return facts.has_text(data, "decision_id")
+    kinds = _KINDS.get(condition)
+    if kinds is not None and facts.measure_kind(data) not in kinds:
+        return False
+    if condition is Condition.AGE_16_PLUS:
+        return age_on(facts.birth_date(data), local_date(start)) >= _YOUTH
+    if condition is Condition.PLACEMENT_UNDER_18:
+        return age_on(facts.birth_date(data), local_date(start)) < _ADULT
+    return True

@@ -1,0 +1,76 @@
+"""The rules table as Markdown: the source of ``docs/deadlines.md``."""
+
+from __future__ import annotations
+
+from hub.deadlines.model import Rule, Span, Unit
+from hub.deadlines.rules import RULES
+
+__all__ = ["render_markdown"]
+
+_INTRO = """\
+# The legal clock: deadline rules
+
+Generated from `hub/deadlines/rules.py` by `casehub deadlines rules`; a test keeps this
+file equal to the table. Event types and the data fields the rules read are listed in
+`hub/deadlines/events.py`; the exact clock semantics in `hub/deadlines/schedule.py`.
+
+- Times are Europe/Copenhagen. A day-counted deadline ends at 23:59:59.999999 local on its
+  last day; an hour-counted one after exactly that many real hours (so 24 hours across
+  a DST change is 25 or 23 hours on the wall clock).
+- Working days are Monday to Friday except Danish public holidays (Store Bededag until
+  2023); 5 June, 24 and 31 December are working days unless the calendar policy says not.
+- A clock starts on the confirmed event: the appeal period on the letter's delivery
+  receipt, never on the decision.
+- One tracker per deadline emits exactly one *met* or *missed*
+  (`hub/deadlines/state.py`).
+
+| rule | trigger | condition | due | deadline | escalation | SEL | BL | other | concerns | met by |
+|---|---|---|---|---|---|---|---|---|---|---|
+"""
+
+
+def _short(event_type: str) -> str:
+    return "`" + event_type.removeprefix("dk.casehub.") + "`"
+
+
+def _amount(amount: int, unit: Unit) -> str:
+    name = unit.value.replace("_", " ")
+    return f"{amount} {name.removesuffix('s') if amount == 1 else name}"
+
+
+def _deadline(rule: Rule) -> str:
+    if rule.unit is Unit.BEFORE_EVENT:
+        return f"before {_short(rule.before or '')}"
+    text = _amount(rule.amount, rule.unit)
+    if rule.starts:
+        text += f" from `{rule.starts}`"
+    if rule.earlier_of:
+        text += f", or `{rule.earlier_of}` if earlier"
+    return text
+
+
+def _span(span: Span | None) -> str:
+    return "—" if span is None else f"{_amount(span.amount, span.unit)} before"
+
+
+def _row(rule: Rule) -> str:
+    due = rule.due + (f". {rule.note}" if rule.note else "")
+    cells = (
+        f"`{rule.id}`",
+        _short(rule.trigger),
+        rule.condition.value.replace("_", " "),
+        due,
+        _deadline(rule),
+        _span(rule.escalation),
+        rule.basis.sel or "—",
+        rule.basis.bl or "—",
+        rule.basis.other or "—",
+        rule.concerns.value.replace("_", " "),
+        ", ".join(_short(t) for t in rule.fulfilled_by),
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown() -> str:
+    """The whole of ``docs/deadlines.md``."""
+    return _INTRO + "\n".join(_row(rule) for rule in RULES) + "\n"

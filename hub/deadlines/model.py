@@ -1,0 +1,101 @@
+"""The shape of a deadline rule: clock units, roles, conditions and legal basis, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["DAY_UNITS", "Condition", "LegalBasis", "Role", "Rule", "Span", "Unit"]
+
+
+class Unit(StrEnum):
+    """How a rule's clock counts (``schedule.due_times`` gives the exact semantics)."""
+
+    HOURS = "hours"  # real elapsed hours, weekends and nights included
+    WORKING_DAYS = "working_days"  # to the end of the n-th working day after the trigger day
+    CALENDAR_DAYS = "calendar_days"  # to the end of the n-th day after the trigger day
+    WEEKS = "weeks"  # 7 x n calendar days, to the end of the day
+    CALENDAR_MONTHS = "calendar_months"  # same day n months later (month end clamps)
+    BEFORE_EVENT = "before_event"  # no time: must happen before another event
+    MONTHS_BEFORE_18TH_BIRTHDAY = "months_before_18th_birthday"  # needs the birth date
+
+
+DAY_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.WEEKS, Unit.CALENDAR_MONTHS})
+"""Units that count whole local days and end at the end of a day."""
+
+
+class Role(StrEnum):
+    """Who must act on a deadline."""
+
+    CASE_WORKER = "case_worker"
+    TEAM_LEADER = "team_leader"
+    COMMITTEE = "committee"  # børn og unge-udvalget
+    STATISTICS_OFFICER = "statistics_officer"
+    PARTIES = "parties"  # the child or young person and the custody holders
+
+
+class Condition(StrEnum):
+    """When a rule applies to its trigger event, read from the event's data."""
+
+    ALWAYS = "always"
+    SUPPORTING_MEASURE = "supporting_measure"  # measure_kind == supporting
+    PLACEMENT = "placement"  # with or without consent
+    PLACEMENT_WITH_CONSENT = "placement_with_consent"
+    PLACEMENT_WITHOUT_CONSENT = "placement_without_consent"
+    PLACEMENT_UNDER_18 = "placement_under_18"  # a placement of a child not yet 18
+    AGE_16_PLUS = "age_16_plus"  # the young person is 16 or older when the clock starts
+    CARRIES_DECISION = "carries_decision"  # a letter that carries a decision (decision_id)
+
+
+@dataclass(frozen=True, slots=True)
+class LegalBasis:
+    """Where the duty is written, in both numberings where both exist."""
+
+    sel: str | None  # Serviceloven, e.g. "SEL §155 stk. 2"
+    bl: str | None  # Barnets Lov (from 2024), e.g. "BL §136"
+    other: str | None = None  # another act or order, e.g. "Retssikkerhedsloven §67"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An amount of a clock unit, e.g. an escalation 2 working days before the due time."""
+
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        if self.amount < 1 or self.unit not in {Unit.HOURS, *DAY_UNITS}:
+            msg = "a span is a positive amount of hours, days, weeks or months"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One legal deadline: what starts it, what meets it, when it is due and whose it is."""
+
+    id: str  # stable: engines key their state on it
+    trigger: str  # the CloudEvents type that starts the clock
+    fulfilled_by: tuple[str, ...]  # event types that meet the deadline
+    due: str  # what is due, in words
+    unit: Unit
+    amount: int  # the duration in ``unit`` (0 for BEFORE_EVENT)
+    escalation: Span | None  # escalate this long before the due time
+    basis: LegalBasis
+    concerns: Role
+    condition: Condition = Condition.ALWAYS
+    starts: str | None = None  # the data field holding the clock's start; else the event time
+    before: str | None = None  # BEFORE_EVENT: the event type it must come before
+    earlier_of: str | None = None  # a data field with a date that ends the clock if earlier
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        timeless = self.unit is Unit.BEFORE_EVENT
+        if timeless != (self.before is not None) or timeless != (self.amount == 0):
+            msg = f"rule {self.id}: BEFORE_EVENT and only it names `before` and has no amount"
+            raise ValueError(msg)
+        if self.amount < 0 or (timeless and self.escalation is not None):
+            msg = f"rule {self.id}: bad amount or escalation"
+            raise ValueError(msg)
+        if not self.fulfilled_by:
+            msg = f"rule {self.id}: nothing fulfils it"
+            raise ValueError(msg)

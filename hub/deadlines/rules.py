@@ -1,0 +1,234 @@
+"""The legal clock as data: every deadline rule the hub knows, in one table.
+
+Event types and data fields are listed in ``hub.deadlines.events``. A rule never
+changes meaning under its id; a changed duty gets a new row (and a new id).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from hub.deadlines import events as ev
+from hub.deadlines.model import Condition, LegalBasis, Role, Rule, Span, Unit
+
+__all__ = ["RULES", "RULES_BY_ID", "rules_for"]
+
+_TWO_WEEKS = Span(2, Unit.WEEKS)
+_STATISTICS = "Databekendtgørelsen (Danmarks Statistik)"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="notification.acute-assessment",
+        trigger=ev.NOTIFICATION_RECEIVED,
+        fulfilled_by=(ev.NOTIFICATION_ASSESSED,),
+        due="Assessment of whether the child is in acute danger",
+        unit=Unit.HOURS,
+        amount=24,
+        escalation=Span(6, Unit.HOURS),
+        basis=LegalBasis(sel="SEL §155 stk. 2", bl="BL §136"),
+        concerns=Role.CASE_WORKER,
+        starts="received_at",
+        note="Wall clock: nights, weekends and holidays count.",
+    ),
+    Rule(
+        id="notification.receipt",
+        trigger=ev.NOTIFICATION_RECEIVED,
+        fulfilled_by=(ev.RECEIPT_SENT,),
+        due="Receipt to the notifier",
+        unit=Unit.WORKING_DAYS,
+        amount=6,
+        escalation=Span(2, Unit.WORKING_DAYS),
+        basis=LegalBasis(sel="SEL §155 b", bl="BL §137"),
+        concerns=Role.CASE_WORKER,
+        starts="received_at",
+        note="Wording of the paragraphs unverified.",
+    ),
+    Rule(
+        id="investigation.completed",
+        trigger=ev.INVESTIGATION_OPENED,
+        fulfilled_by=(ev.INVESTIGATION_COMPLETED,),
+        due="Child investigation (børnefaglig undersøgelse) completed",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=4,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §50 stk. 7", bl="BL §20 stk. 3"),
+        concerns=Role.CASE_WORKER,
+        starts="aware_at",
+        note="Counted from when the municipality became aware of a possible need.",
+    ),
+    Rule(
+        id="investigation.provisional-assessment",
+        trigger=ev.INVESTIGATION_OPENED,
+        fulfilled_by=(ev.PROVISIONAL_ASSESSMENT_RECORDED, ev.INVESTIGATION_COMPLETED),
+        due="Provisional assessment recorded if the investigation is not completed",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=4,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §50 stk. 7", bl="BL §20 stk. 3"),
+        concerns=Role.TEAM_LEADER,
+        starts="aware_at",
+        note="After it the investigation is completed as soon as possible: no fixed date.",
+    ),
+    Rule(
+        id="decision.child-heard",
+        trigger=ev.MEASURE_PROPOSED,
+        fulfilled_by=(ev.CHILD_HEARD,),
+        due="The child has been heard (børnesamtale) before the decision",
+        unit=Unit.BEFORE_EVENT,
+        amount=0,
+        escalation=None,
+        basis=LegalBasis(sel="SEL §48", bl="BL §5"),
+        concerns=Role.CASE_WORKER,
+        before=ev.MEASURE_DECIDED,
+    ),
+    Rule(
+        id="plan.supporting-measure",
+        trigger=ev.MEASURE_DECIDED,
+        fulfilled_by=(ev.PLAN_MADE,),
+        due="The child's plan (handleplan), when one is made",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=3,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §140", bl="BL §91 stk. 1"),
+        concerns=Role.CASE_WORKER,
+        condition=Condition.SUPPORTING_MEASURE,
+    ),
+    Rule(
+        id="plan.placement",
+        trigger=ev.MEASURE_DECIDED,
+        fulfilled_by=(ev.PLAN_MADE,),
+        due="The child's plan for a placement with consent",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=3,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §140", bl="BL §91 stk. 2"),
+        concerns=Role.CASE_WORKER,
+        condition=Condition.PLACEMENT_WITH_CONSENT,
+    ),
+    Rule(
+        id="plan.placement-without-consent",
+        trigger=ev.MEASURE_PROPOSED,
+        fulfilled_by=(ev.PLAN_MADE,),
+        due="The child's plan before a placement without consent is decided",
+        unit=Unit.BEFORE_EVENT,
+        amount=0,
+        escalation=None,
+        basis=LegalBasis(sel="SEL §140", bl="BL §91 stk. 2"),
+        concerns=Role.CASE_WORKER,
+        condition=Condition.PLACEMENT_WITHOUT_CONSENT,
+        before=ev.MEASURE_DECIDED,
+    ),
+    Rule(
+        id="plan.youth",
+        trigger=ev.MEASURE_DECIDED,
+        fulfilled_by=(ev.YOUTH_PLAN_MADE,),
+        due="The youth plan (ungeplan) for a young person of 16 or more",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=3,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §140", bl="BL §108"),
+        concerns=Role.CASE_WORKER,
+        condition=Condition.AGE_16_PLUS,
+    ),
+    Rule(
+        id="follow-up.first",
+        trigger=ev.MEASURE_STARTED,
+        fulfilled_by=(ev.FOLLOW_UP_COMPLETED,),
+        due="First follow-up on the measure",
+        unit=Unit.CALENDAR_MONTHS,
+        amount=3,
+        escalation=_TWO_WEEKS,
+        basis=LegalBasis(sel="SEL §70", bl="BL §95"),
+        concerns=Role.CASE_WORKER,
+        earlier_of="investigation_ends_on",
+        note="The earlier of 3 months and the end of a parallel investigation. "
+        "Later follow-ups (SEL §70: every 6 months) are not yet rules.",
+    ),
+    Rule(
+        id="committee.presentation",
+        trigger=ev.URGENT_DECISION_MADE,
+        fulfilled_by=(ev.COMMITTEE_DECISION_MADE,),
+        due="The chair's urgent decision presented to the committee",
+        unit=Unit.CALENDAR_DAYS,
+        amount=7,
+        escalation=Span(2, Unit.CALENDAR_DAYS),
+        basis=LegalBasis(sel="SEL §75 stk. 3", bl="BL §143 (unverified)"),
+        concerns=Role.COMMITTEE,
+    ),
+    Rule(
+        id="statistics.placement-decision",
+        trigger=ev.MEASURE_DECIDED,
+        fulfilled_by=(ev.PLACEMENT_REPORTED,),
+        due="Placement decision reported to Danmarks Statistik",
+        unit=Unit.WEEKS,
+        amount=4,
+        escalation=Span(1, Unit.WEEKS),
+        basis=LegalBasis(sel=None, bl=None, other=_STATISTICS),
+        concerns=Role.STATISTICS_OFFICER,
+        condition=Condition.PLACEMENT,
+        note="Whether or not the placement is carried out; never overwrite an earlier report.",
+    ),
+    Rule(
+        id="statistics.placement-start",
+        trigger=ev.MEASURE_STARTED,
+        fulfilled_by=(ev.PLACEMENT_REPORTED,),
+        due="Start of a placement (event code 0) reported to Danmarks Statistik",
+        unit=Unit.WEEKS,
+        amount=4,
+        escalation=Span(1, Unit.WEEKS),
+        basis=LegalBasis(sel=None, bl=None, other=_STATISTICS),
+        concerns=Role.STATISTICS_OFFICER,
+        condition=Condition.PLACEMENT,
+    ),
+    Rule(
+        id="statistics.placement-event",
+        trigger=ev.PLACEMENT_CHANGED,
+        fulfilled_by=(ev.PLACEMENT_REPORTED,),
+        due="Placement event (event codes 1-6) reported to Danmarks Statistik",
+        unit=Unit.WEEKS,
+        amount=4,
+        escalation=Span(1, Unit.WEEKS),
+        basis=LegalBasis(sel=None, bl=None, other=_STATISTICS),
+        concerns=Role.STATISTICS_OFFICER,
+    ),
+    Rule(
+        id="aftercare.decision",
+        trigger=ev.MEASURE_STARTED,
+        fulfilled_by=(ev.AFTERCARE_DECIDED,),
+        due="Decision on aftercare (efterværn)",
+        unit=Unit.MONTHS_BEFORE_18TH_BIRTHDAY,
+        amount=6,
+        escalation=Span(4, Unit.WEEKS),
+        basis=LegalBasis(sel="SEL §68 stk. 12", bl=None),
+        concerns=Role.CASE_WORKER,
+        condition=Condition.PLACEMENT_UNDER_18,
+        note="At least 6 months before the 18th birthday; due at once if the placement "
+        "starts later than that. The Barnets Lov paragraph is not yet verified.",
+    ),
+    Rule(
+        id="appeal.period",
+        trigger=ev.LETTER_DELIVERED,
+        fulfilled_by=(ev.APPEAL_RECEIVED,),
+        due="End of the parties' period to appeal the decision",
+        unit=Unit.WEEKS,
+        amount=4,
+        escalation=None,
+        basis=LegalBasis(sel=None, bl=None, other="Retssikkerhedsloven §67"),
+        concerns=Role.PARTIES,
+        condition=Condition.CARRIES_DECISION,
+        note="Starts on the letter's delivery receipt, never on the decision. "
+        "Missed means the period ended without an appeal.",
+    ),
+)
+
+RULES_BY_ID = MappingProxyType({rule.id: rule for rule in RULES})
+"""Rule id → rule."""
+
+if len(RULES_BY_ID) != len(RULES):  # pragma: no cover - a table error, caught at import
+    msg = "two deadline rules share an id"
+    raise RuntimeError(msg)
+
+
+def rules_for(event_type: str) -> tuple[Rule, ...]:
+    """The rules an event of this type may start, in table order."""
+    return tuple(rule for rule in RULES if rule.trigger == event_type)
