@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import tempfile
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -61,8 +63,10 @@ def demo_submission(submission_id: str) -> dict[str, Any]:
 
 async def run_demo(bootstrap: str) -> bool:
     """Run the slice once; True when every expected hop was seen."""
+    state = Path(tempfile.mkdtemp(prefix="casehub-demo-"))
     settings = Settings(
         bootstrap_servers=bootstrap,
+        state_dir=state,
         municipalities=(MUNICIPALITY,),
         http_port=0,
         log_level="WARNING",

@@ -1,0 +1,180 @@
+"""The delivery policy's parts on their own: backoff, breaker, store, routes."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.delivery import (
+    Backoff,
+    BreakerState,
+    CircuitBreaker,
+    DeliveryStore,
+    ParkedState,
+    StoredRecord,
+)
+from routing.routes import Route, Routes
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+class TestBackoff:
+    def test_grows_exponentially_up_to_the_cap(self):
+        backoff = Backoff(base_s=1, factor=2, max_s=10, jitter=0)
+        assert [backoff.delay(n) for n in range(1, 7)] == [1, 2, 4, 8, 10, 10]
+
+    @given(st.integers(min_value=1, max_value=30), st.floats(min_value=0, max_value=1))
+    def test_jitter_stays_within_its_band(self, attempt, rand):
+        backoff = Backoff(base_s=1, factor=2, max_s=60, jitter=0.2)
+        plain = min(60, 2 ** (attempt - 1))
+        assert 0.8 * plain - 1e-9 <= backoff.delay(attempt, rand=lambda: rand) <= 1.2 * plain + 1e-9
+
+    def test_attempts_are_bounded(self):
+        backoff = Backoff(max_attempts=3)
+        assert [backoff.exhausted(n) for n in (1, 2, 3)] == [False, False, True]
+
+
+class TestBreaker:
+    def make(self, clock):
+        return CircuitBreaker(open_after_s=5, cooldown_s=1, max_cooldown_s=3, clock=clock)
+
+    def test_opens_only_when_failures_last_longer_than_the_threshold(self):
+        clock = Clock()
+        breaker = self.make(clock)
+        assert not breaker.failure()
+        clock.now += 4.9
+        assert not breaker.failure()
+        clock.now += 0.2
+        assert breaker.failure()
+        assert breaker.state is BreakerState.OPEN
+
+    def test_authorisation_opens_at_once(self):
+        breaker = self.make(Clock())
+        assert breaker.failure(authorisation=True)
+
+    def test_half_open_after_cooldown_and_failed_trials_wait_longer(self):
+        clock = Clock()
+        breaker = self.make(clock)
+        breaker.failure(authorisation=True)
+        clock.now += 1
+        assert breaker.state is BreakerState.HALF_OPEN
+        assert breaker.failure()  # the trial failed
+        clock.now += 1.5
+        assert breaker.state is BreakerState.OPEN  # cool-down doubled to 2 s
+        clock.now += 0.5
+        assert breaker.state is BreakerState.HALF_OPEN
+        breaker.failure()
+        assert breaker.seconds_until_trial == 3  # capped
+
+    def test_success_closes_and_forgets_the_streak(self):
+        clock = Clock()
+        breaker = self.make(clock)
+        breaker.failure()
+        clock.now += 4
+        breaker.success()
+        clock.now += 2
+        assert not breaker.failure()
+        assert breaker.state is BreakerState.CLOSED
+
+
+def record(offset, key=b"case-1"):
+    return StoredRecord("casehub.101.intake.v1", 0, offset, key, b"{}", (("ce_id", b"x"),))
+
+
+class TestStore:
+    @pytest.fixture
+    def store(self, tmp_path):
+        store = DeliveryStore(tmp_path / "d.sqlite3")
+        yield store
+        store.close()
+
+    @pytest.mark.usefixtures("store")
+    def test_file_is_private(self, tmp_path):
+        assert (tmp_path / "d.sqlite3").stat().st_mode & 0o077 == 0
+
+    def test_a_case_waits_in_arrival_order_and_the_head_decides(self, store):
+        store.park(
+            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
+        )
+        store.park(
+            "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
+        )
+        assert store.is_parked("g", "case-1")
+        assert not store.is_parked("other-group", "case-1")
+        assert store.due_heads("g", now=10) == []  # the head is not due; its follower waits
+        (head,) = store.due_heads("g", now=60)
+        assert head.record == record(5)
+        store.remove(head.seq)
+        (follower,) = store.due_heads("g", now=60)
+        assert follower.record == record(6)
+
+    def test_parking_the_same_record_twice_is_ignored(self, store):
+        for _ in range(2):
+            store.park(
+                "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r"
+            )
+        assert store.parked_count("g") == 1
+
+    def test_quarantined_head_holds_its_case_until_replaced(self, store):
+        store.park(
+            "g", "case-1", record(5), state=ParkedState.QUARANTINED, attempt=0, due_at=0, reason="q"
+        )
+        store.park(
+            "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
+        )
+        assert store.due_heads("g", now=1e12) == []
+        head = store.head("g", "case-1")
+        assert head is not None
+        store.replace_head(head.seq, record(9), reason="replayed")
+        (due,) = store.due_heads("g", now=1)
+        assert due.record.offset == 9
+        assert due.seq == head.seq
+
+    def test_survives_reopening(self, tmp_path, store):
+        store.park(
+            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=2, due_at=7, reason="r"
+        )
+        store.mark_processed("g", "event-1")
+        store.record_effect("letter-1")
+        again = DeliveryStore(tmp_path / "d.sqlite3")
+        try:
+            head = again.head("g", "case-1")
+            assert head is not None
+            assert head.attempt == 2
+            assert again.was_processed("g", "event-1")
+            assert again.effect_done("letter-1")
+            assert not again.effect_done("letter-2")
+        finally:
+            again.close()
+
+
+class TestRoutes:
+    received = "dk.casehub.notification.received"
+
+    def test_default_municipalities_are_the_ones_served(self):
+        routes = Routes(
+            [Route(consumer="triage", event_types=frozenset({self.received}))], ["101", "751"]
+        )
+        assert routes.topics("triage") == ("casehub.101.intake.v1", "casehub.751.intake.v1")
+        assert routes.accepts("triage", self.received, "751")
+        assert not routes.accepts("triage", "dk.casehub.person.lookup-requested", "751")
+        assert not routes.accepts("recorder", self.received, "751")
+
+    def test_a_route_can_serve_some_municipalities_only(self):
+        only = Route(
+            consumer="triage",
+            event_types=frozenset({self.received}),
+            municipalities=frozenset({"751"}),
+        )
+        routes = Routes([only], ["101", "751"])
+        assert routes.topics("triage") == ("casehub.751.intake.v1",)
+        assert not routes.accepts("triage", self.received, "101")
+
+    def test_unknown_event_types_are_refused(self):
+        with pytest.raises(ValueError, match="unknown event types"):
+            Routes([Route(consumer="x", event_types=frozenset({"dk.casehub.nope"}))], ["101"])
