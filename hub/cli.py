@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from hub.cli_contracts import contracts
+
 __all__ = ["main"]
 
 
@@ -39,3 +41,6 @@ def demo(bootstrap: str) -> None:
     from hub.demo import run_demo  # noqa: PLC0415
 
     sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
+
+
+main.add_command(contracts)
