@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, StringConstraints, model_validator
 
 from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
@@ -22,6 +22,7 @@ from contracts.types import RecordId
 __all__ = [
     "CommitteeDecision",
     "CommitteeOutcome",
+    "Goal",
     "MeasureDecided",
     "MeasureKind",
     "Period",
@@ -30,6 +31,10 @@ __all__ = [
     "PlanRevised",
     "Provider",
 ]
+
+
+Goal = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+"""One goal of a plan, in words."""
 
 
 class MeasureKind(StrEnum):
@@ -129,7 +134,7 @@ class PlanCreated(Contract):
     kind: PlanKind = classified("Child's plan or youth plan.", C.INTERNAL)
     created_at: AwareDatetime = classified("When the plan was made.", C.INTERNAL)
     legal_basis: LegalBasis = classified("BL §91, BL §108 or SEL §140.", C.INTERNAL)
-    goals: tuple[str, ...] = classified(
+    goals: tuple[Goal, ...] = classified(
         "The plan's goals in words.", C.SENSITIVE, min_length=1, max_length=30
     )
     measure_ids: tuple[RecordId, ...] = classified(
@@ -147,7 +152,7 @@ class PlanRevised(Contract):
     plan_id: RecordId = classified("The plan revised.", C.INTERNAL)
     kind: PlanKind = classified("Child's plan or youth plan.", C.INTERNAL)
     revised_at: AwareDatetime = classified("When it was revised.", C.INTERNAL)
-    goals: tuple[str, ...] = classified(
+    goals: tuple[Goal, ...] = classified(
         "The plan's goals after the revision.", C.SENSITIVE, min_length=1, max_length=30
     )
     reason: str = classified("Why it was revised.", C.SENSITIVE, min_length=1, max_length=20_000)

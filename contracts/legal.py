@@ -9,9 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from contracts.base import Record
+from contracts.classification import Classification as C  # noqa: N817 - reads as a column
+from contracts.classification import classified
 
 __all__ = ["Law", "LegalBasis", "Paragraph"]
 
@@ -30,10 +32,10 @@ Paragraph = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{0,2}(?: ?[a-z])?
 class LegalBasis(Record):
     """Law + paragraph (+ stk. + nr.), rendered the way case workers write it."""
 
-    law: Law = Field(description="SEL (Serviceloven) or BL (Barnets Lov).")
-    paragraph: Paragraph = Field(description="The paragraph, e.g. 32 or 155 b.")
-    stk: int | None = Field(default=None, ge=1, le=99, description="The subsection (stk.).")
-    nr: int | None = Field(default=None, ge=1, le=99, description="The item (nr.) in the stk.")
+    law: Law = classified("SEL (Serviceloven) or BL (Barnets Lov).", C.PUBLIC)
+    paragraph: Paragraph = classified("The paragraph, e.g. 32 or 155 b.", C.PUBLIC)
+    stk: int | None = classified("The subsection (stk.).", C.PUBLIC, default=None, ge=1, le=99)
+    nr: int | None = classified("The item (nr.) in the stk.", C.PUBLIC, default=None, ge=1, le=99)
 
     @model_validator(mode="after")
     def _nr_needs_stk(self) -> Self:

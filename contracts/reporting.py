@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum, StrEnum
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, StringConstraints, model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
@@ -21,6 +21,7 @@ from contracts.types import RecordId
 
 __all__ = [
     "AppealForwarded",
+    "ErrorCode",
     "PlacementEvent",
     "PlacementForm",
     "ReportKind",
@@ -98,6 +99,10 @@ class StatisticsReported(Contract):
         return self
 
 
+ErrorCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
+"""One of Danmarks Statistik's error codes."""
+
+
 class StatisticsRejected(Contract):
     """Danmarks Statistik rejected a report; it must be corrected with a new report."""
 
@@ -107,7 +112,7 @@ class StatisticsRejected(Contract):
 
     report_id: RecordId = classified("The rejected report.", C.INTERNAL)
     rejected_at: AwareDatetime = classified("When it was rejected.", C.INTERNAL)
-    codes: tuple[str, ...] = classified(
+    codes: tuple[ErrorCode, ...] = classified(
         "DST's error codes.", C.INTERNAL, min_length=1, max_length=50
     )
     explanation: str | None = classified(
