@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,9 @@ def parser() -> list[str]:
     return [tool("node"), str(HERE / "validate.mjs")]
 
 
-def parse(parser: list[str], document: dict, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def parse(
+    parser: list[str], document: dict[str, Any], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "asyncapi.json"
     path.write_text(render(document), encoding="utf-8")
     return subprocess.run(
