@@ -12,6 +12,7 @@ from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.cpr import Cpr
+from contracts.types import Kommunekode
 
 __all__ = [
     "Address",
@@ -54,8 +55,8 @@ class Address(Record):
     street: str = classified("Street name and number.", C.PERSONAL, min_length=1, max_length=200)
     postal_code: str = classified("Four-digit postal code.", C.PERSONAL, pattern=r"^\d{4}$")
     city: str = classified("Postal district.", C.PERSONAL, min_length=1, max_length=100)
-    municipality: str = classified(
-        "Kommunekode of the municipality of residence.", C.PERSONAL, pattern=r"^\d{3}$"
+    municipality: Kommunekode = classified(
+        "Kommunekode of the municipality of residence.", C.PERSONAL
     )
 
 

@@ -40,6 +40,13 @@ def check_document(raw: bytes) -> Verdict:
     document, problem = _parse(raw)
     if not isinstance(document, dict):
         return _fail(problem or _NOT_EVENT)
+    try:
+        return _judge_document(document)
+    except RecursionError:  # json.loads accepted it, but re-encoding the data did not
+        return _fail("$: nested too deeply")
+
+
+def _judge_document(document: dict[str, Any]) -> Verdict:
     if "specversion" in document or "data" in document:
         return _judge(*_structured(document), key=None, path=_structured_path)
     if "headers" in document or "value" in document:

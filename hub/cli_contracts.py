@@ -9,29 +9,14 @@ from typing import BinaryIO
 
 import click
 
-from contracts.base import Contract
-from contracts.catalogue import CATALOGUE
-from contracts.compat import gate
-from contracts.registry import (
-    CONTRACTS_DIR,
-    code_schemas,
-    committed_schemas,
-    drift,
-    render,
-    schema_of,
-    write,
-)
-from contracts.validation import check_document
-from routing.topics import topic
-
 __all__ = ["contracts"]
 
+# The commands import the catalogue when they run, so `casehub --help` stays fast.
 _DIR_OPTION = click.option(
     "--dir",
     "root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=CONTRACTS_DIR,
-    show_default=False,
+    default=None,
     hidden=True,
     help="The contracts directory holding schemas/ and asyncapi.json (for tests).",
 )
@@ -42,15 +27,18 @@ def contracts() -> None:
     """The canonical case-event catalogue: list, read and validate against it."""
 
 
-def _summary(contract: type[Contract]) -> str:
-    return inspect.cleandoc(contract.__doc__ or "").partition("\n")[0]
+def _summary(doc: str | None) -> str:
+    return inspect.cleandoc(doc or "").partition("\n")[0]
 
 
 @contracts.command("list")
 def list_() -> None:
     """Every event type: version, topic pattern and what it means."""
+    from contracts.catalogue import CATALOGUE  # noqa: PLC0415
+    from routing.topics import topic  # noqa: PLC0415
+
     rows = [
-        (t, f"v{v}", topic(c.domain, "{municipality}"), _summary(c))
+        (t, f"v{v}", topic(c.domain, "{municipality}"), _summary(c.__doc__))
         for (t, v), c in CATALOGUE.items()
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -66,6 +54,9 @@ def list_() -> None:
 @click.argument("reference", metavar="TYPE[@VERSION]")
 def schema(reference: str) -> None:
     """Print one contract's JSON Schema (the newest version unless @VERSION is given)."""
+    from contracts.catalogue import CATALOGUE  # noqa: PLC0415
+    from contracts.registry import render, schema_of  # noqa: PLC0415
+
     event_type, _, version_text = reference.partition("@")
     versions = sorted(v for t, v in CATALOGUE if t == event_type)
     if not versions:
@@ -92,6 +83,8 @@ def validate(source: BinaryIO) -> None:
 
     Exit 0 when it is valid; else exit 1 with one line per problem and its JSON path.
     """
+    from contracts.validation import check_document  # noqa: PLC0415
+
     verdict = check_document(source.read())
     if verdict.event is None:
         for line in verdict.problems:
@@ -106,8 +99,11 @@ def validate(source: BinaryIO) -> None:
     "--check", is_flag=True, help="Change nothing; exit 1 listing stale or missing files."
 )
 @_DIR_OPTION
-def export(*, check: bool, root: Path) -> None:
+def export(*, check: bool, root: Path | None) -> None:
     """Write every contract's JSON Schema and the AsyncAPI document from the code."""
+    from contracts.registry import CONTRACTS_DIR, drift, write  # noqa: PLC0415
+
+    root = root or CONTRACTS_DIR
     if check:
         lines = drift(root)
         for line in lines:
@@ -122,8 +118,13 @@ def export(*, check: bool, root: Path) -> None:
 
 @contracts.command("check")
 @_DIR_OPTION
-def check_(root: Path) -> None:
+def check_(root: Path | None) -> None:
     """The compatibility gate: published schemas never change; new versions stay compatible."""
+    from contracts.catalogue import CATALOGUE  # noqa: PLC0415
+    from contracts.compat import gate  # noqa: PLC0415
+    from contracts.registry import CONTRACTS_DIR, code_schemas, committed_schemas  # noqa: PLC0415
+
+    root = root or CONTRACTS_DIR
     problems = gate(code_schemas(), committed_schemas(root))
     for line in problems:
         click.echo(line)
