@@ -1,0 +1,1 @@
+"""Benchmarks: figures against a baseline measured in the same run."""

@@ -40,9 +40,10 @@ from routing.topics import topic
 
 ROOT = Path(__file__).resolve().parent.parent
 MUNICIPALITY = "101"
+Records = list[tuple[bytes, bytes, list[tuple[str, bytes]]]]
 
 
-def _records(count: int) -> list[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+def _records(count: int) -> Records:
     """Valid NotificationReceived records for many cases (synthetic CPR numbers only)."""
     records = []
     for n in range(count):
@@ -58,13 +59,15 @@ def _records(count: int) -> list[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
             },
             strict=False,
         )
-        event = new_event(data, source="urn:casehub:bench", municipality=MUNICIPALITY, case_id=f"B-{n % 997}")
+        event = new_event(
+            data, source="urn:casehub:bench", municipality=MUNICIPALITY, case_id=f"B-{n % 997}"
+        )
         record = to_kafka(event)
         records.append((record.key, record.value, list(record.headers)))
     return records
 
 
-async def _produce(bootstrap: str, name: str, records: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> None:
+async def _produce(bootstrap: str, name: str, records: Records) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
     try:
@@ -118,15 +121,19 @@ async def raw_forward(bootstrap: str, source: str, target: str, count: int) -> f
 async def hub_pipeline(bootstrap: str, count: int, state: Path, *, profile: bool) -> float:
     """Seconds for the hub to turn ``count`` backlog notifications into follow-up events."""
     settings = Settings(
-        bootstrap_servers=bootstrap, municipalities=(MUNICIPALITY,), group_prefix=f"bench-{uuid.uuid4().hex[:6]}",
-        state_dir=state, http_port=0, log_level="WARNING",
-    )  # fmt: skip
+        bootstrap_servers=bootstrap,
+        municipalities=(MUNICIPALITY,),
+        group_prefix=f"bench-{uuid.uuid4().hex[:6]}",
+        state_dir=state,
+        http_port=0,
+        log_level="WARNING",
+    )
     person = topic("person", MUNICIPALITY)
     before = await _end_total(bootstrap, person)
     async with AsyncExitStack() as stack:
         profiler = None
         if profile:
-            from pyinstrument import Profiler  # noqa: PLC0415 - optional
+            from pyinstrument import Profiler
 
             profiler = Profiler(async_mode="enabled")
         began = time.perf_counter()
@@ -138,14 +145,19 @@ async def hub_pipeline(bootstrap: str, count: int, state: Path, *, profile: bool
         elapsed = time.perf_counter() - began
         if profiler:
             profiler.stop()
-            print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])  # noqa: T201
+            print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
     return elapsed
 
 
 async def run(bootstrap: str, count: int, *, profile: bool) -> None:
-    raw_in, raw_out = f"bench.raw.in.{uuid.uuid4().hex[:6]}", f"bench.raw.out.{uuid.uuid4().hex[:6]}"
+    """Produce the records once per side, run both sides, print the figures."""
+    raw_in, raw_out = (
+        f"bench.raw.in.{uuid.uuid4().hex[:6]}",
+        f"bench.raw.out.{uuid.uuid4().hex[:6]}",
+    )
     intake = topic("intake", MUNICIPALITY)
-    await ensure_topics(bootstrap, [intake, topic("person", MUNICIPALITY), raw_in, raw_out], partitions=3, replication=1)
+    names = [intake, topic("person", MUNICIPALITY), raw_in, raw_out]
+    await ensure_topics(bootstrap, names, partitions=3, replication=1)
     records = _records(count)
     await _produce(bootstrap, intake, records)
     await _produce(bootstrap, raw_in, records)
@@ -154,18 +166,21 @@ async def run(bootstrap: str, count: int, *, profile: bool) -> None:
     hub_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     raw_s = await raw_forward(bootstrap, raw_in, raw_out, count)
     raw_eps, hub_eps = count / raw_s, count / hub_s
-    print(f"records            {count}")  # noqa: T201
-    print(f"raw aiokafka       {raw_eps:10.0f} events/s  ({raw_s:.2f} s)")  # noqa: T201
-    print(f"hub pipeline       {hub_eps:10.0f} events/s  ({hub_s:.2f} s, including start-up)")  # noqa: T201
-    print(f"ratio hub/raw      {hub_eps / raw_eps:10.2f}   (target >= 0.5)")  # noqa: T201
-    print(f"hub peak RSS       {hub_rss_mb:10.0f} MiB")  # noqa: T201
+    print(f"records            {count}")
+    print(f"raw aiokafka       {raw_eps:10.0f} events/s  ({raw_s:.2f} s)")
+    print(f"hub pipeline       {hub_eps:10.0f} events/s  ({hub_s:.2f} s, including start-up)")
+    print(f"ratio hub/raw      {hub_eps / raw_eps:10.2f}   (target >= 0.5)")
+    print(f"hub peak RSS       {hub_rss_mb:10.0f} MiB")
 
 
 def main() -> None:
+    """Parse the arguments; start a local broker unless one is given."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=5000)
     parser.add_argument("--bootstrap", help="use this broker instead of starting one")
-    parser.add_argument("--profile", action="store_true", help="profile the hub phase (pyinstrument)")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the hub phase (pyinstrument)"
+    )
     args = parser.parse_args()
     if args.bootstrap:
         asyncio.run(run(args.bootstrap, args.records, profile=args.profile))
@@ -173,7 +188,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         script = ROOT / "deploy" / "local" / "kafka.py"
         bootstrap = subprocess.run(
-            [sys.executable, str(script), "start", "--data", data], check=True, capture_output=True, text=True
+            [sys.executable, str(script), "start", "--data", data],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         try:
             asyncio.run(run(bootstrap, args.records, profile=args.profile))

@@ -1,26 +1,103 @@
 """The canonical case events: what travels on the bus, and what vendors code against."""
 
+from contracts.archive import ArchivePackageBuilt, ArchiveRequested
 from contracts.base import Contract, Record
 from contracts.binding import InvalidRecordError, KafkaRecord, from_kafka, to_kafka
+from contracts.case import CaseClosed, CaseOpened, CaseWorkerAssigned
 from contracts.catalogue import CATALOGUE, contract_for
 from contracts.classification import Classification, classified
 from contracts.cpr import Cpr
+from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.decision import CommitteeDecision, MeasureDecided, PlanCreated, PlanRevised
+from contracts.documents import DocumentFiled, JournalNoteAdded
 from contracts.envelope import Envelope, Event, follow_up, new_event
-from contracts.intake import NotificationReceived
-from contracts.person import PersonLookupRequested
+from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
+from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
+from contracts.ics import IcsDimension, IcsRating, IcsSide, IcsTriangle
+from contracts.intake import (
+    InquiryReceived,
+    NotificationAssessed,
+    NotificationReceiptSent,
+    NotificationReceived,
+)
+from contracts.investigation import (
+    ChildHeard,
+    InvestigationCompleted,
+    InvestigationStarted,
+    ProvisionalAssessmentRecorded,
+)
+from contracts.kle import Kle
+from contracts.legal import Law, LegalBasis
+from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
+from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
+from contracts.money import Money
+from contracts.operations import MessageQuarantined, MessageReplayed
+from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
+from contracts.reporting import AppealForwarded, StatisticsRejected, StatisticsReported
 
 __all__ = [
     "CATALOGUE",
+    "AppealForwarded",
+    "ArchivePackageBuilt",
+    "ArchiveRequested",
+    "CaseClosed",
+    "CaseOpened",
+    "CaseWorkerAssigned",
+    "ChildHeard",
     "Classification",
+    "CommitmentCreated",
+    "CommitteeDecision",
     "Contract",
+    "CostEstimateUpdated",
     "Cpr",
+    "DeadlineApproaching",
+    "DeadlineMet",
+    "DeadlineMissed",
+    "DeadlineSet",
+    "DocumentFiled",
     "Envelope",
     "Event",
+    "FollowUpCompleted",
+    "HandoverAccepted",
+    "HandoverReceived",
+    "HandoverRejected",
+    "HandoverStarted",
+    "IcsDimension",
+    "IcsRating",
+    "IcsSide",
+    "IcsTriangle",
+    "InquiryReceived",
     "InvalidRecordError",
+    "InvestigationCompleted",
+    "InvestigationStarted",
+    "JournalNoteAdded",
     "KafkaRecord",
+    "Kle",
+    "Law",
+    "LegalBasis",
+    "LetterDelivered",
+    "LetterFailed",
+    "LetterRequested",
+    "MeasureChanged",
+    "MeasureDecided",
+    "MeasureEnded",
+    "MeasureStarted",
+    "MessageQuarantined",
+    "MessageReplayed",
+    "Money",
+    "NotificationAssessed",
+    "NotificationReceiptSent",
     "NotificationReceived",
+    "PaymentScheduled",
     "PersonLookupRequested",
+    "PersonNotFound",
+    "PersonResolved",
+    "PlanCreated",
+    "PlanRevised",
+    "ProvisionalAssessmentRecorded",
     "Record",
+    "StatisticsRejected",
+    "StatisticsReported",
     "classified",
     "contract_for",
     "follow_up",

@@ -4,19 +4,76 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from contracts import (
+    archive,
+    case,
+    deadlines,
+    decision,
+    documents,
+    finance,
+    handover,
+    intake,
+    investigation,
+    letters,
+    measures,
+    operations,
+    person,
+    reporting,
+)
 from contracts.base import Contract
-from contracts.intake import NotificationReceived
-from contracts.person import PersonLookupRequested
 
 __all__ = ["CATALOGUE", "contract_for"]
 
 _ALL: tuple[type[Contract], ...] = (
-    NotificationReceived,
-    PersonLookupRequested,
+    intake.NotificationReceived,
+    intake.NotificationAssessed,
+    intake.NotificationReceiptSent,
+    intake.InquiryReceived,
+    case.CaseOpened,
+    case.CaseWorkerAssigned,
+    case.CaseClosed,
+    person.PersonLookupRequested,
+    person.PersonResolved,
+    person.PersonNotFound,
+    investigation.InvestigationStarted,
+    investigation.ChildHeard,
+    investigation.ProvisionalAssessmentRecorded,
+    investigation.InvestigationCompleted,
+    decision.MeasureDecided,
+    decision.PlanCreated,
+    decision.PlanRevised,
+    decision.CommitteeDecision,
+    measures.MeasureStarted,
+    measures.MeasureChanged,
+    measures.FollowUpCompleted,
+    measures.MeasureEnded,
+    documents.DocumentFiled,
+    documents.JournalNoteAdded,
+    letters.LetterRequested,
+    letters.LetterDelivered,
+    letters.LetterFailed,
+    finance.CommitmentCreated,
+    finance.PaymentScheduled,
+    finance.CostEstimateUpdated,
+    reporting.StatisticsReported,
+    reporting.StatisticsRejected,
+    reporting.AppealForwarded,
+    archive.ArchiveRequested,
+    archive.ArchivePackageBuilt,
+    handover.HandoverStarted,
+    handover.HandoverReceived,
+    handover.HandoverAccepted,
+    handover.HandoverRejected,
+    deadlines.DeadlineSet,
+    deadlines.DeadlineApproaching,
+    deadlines.DeadlineMissed,
+    deadlines.DeadlineMet,
+    operations.MessageQuarantined,
+    operations.MessageReplayed,
 )
 
 CATALOGUE = MappingProxyType({(c.event_type, c.event_version): c for c in _ALL})
-"""(type, version) → contract class."""
+"""(type, version) → contract class, in the order above (business flow, then operations)."""
 
 
 def contract_for(event_type: str, version: int) -> type[Contract] | None:

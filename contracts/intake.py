@@ -1,4 +1,4 @@
-"""Intake: notifications (underretninger) about a child, from the first report to the receipt."""
+"""Intake: notifications (underretninger) and inquiries about a child, up to the receipt."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from contracts.classification import classified
 from contracts.cpr import Cpr
 
 __all__ = [
+    "AssessmentOutcome",
     "Channel",
+    "InquiryKind",
+    "InquiryReceived",
+    "NotificationAssessed",
     "NotificationReason",
+    "NotificationReceiptSent",
     "NotificationReceived",
     "Notifier",
     "NotifierKind",
@@ -167,3 +172,87 @@ class NotificationReceived(Contract):
         if cpr is None:  # pragma: no cover - the validator rules it out
             raise AssertionError
         return cpr
+
+
+class AssessmentOutcome(StrEnum):
+    """What the 24-hour assessment concluded."""
+
+    ACUTE_ACTION = "acute_action"  # the child is in acute danger: act now
+    INVESTIGATE = "investigate"  # open a child investigation (BL §20)
+    OTHER_SUPPORT = "other_support"  # guidance or a measure without investigation
+    NO_ACTION = "no_action"
+    ALREADY_KNOWN = "already_known"  # added to an open case
+
+
+class NotificationAssessed(Contract):
+    """The municipality has assessed a notification for acute danger (BL §136, SEL §155 stk. 2).
+
+    Due within 24 hours, wall clock, weekends included, of ``NotificationReceived``.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.notification.assessed"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "intake"
+
+    notification_id: str = classified(
+        "The assessed notification.", C.INTERNAL, min_length=1, max_length=64
+    )
+    assessed_at: AwareDatetime = classified("When the assessment was made.", C.INTERNAL)
+    acute_danger: bool = classified("The child was found to be in acute danger.", C.SENSITIVE)
+    outcome: AssessmentOutcome = classified("What the assessment concluded.", C.SENSITIVE)
+    rationale: str = classified(
+        "The case worker's reasoning.", C.SENSITIVE, min_length=1, max_length=20_000
+    )
+
+
+class NotificationReceiptSent(Contract):
+    """A professional notifier has been sent the receipt (BL §137, SEL §155 b).
+
+    Due within 6 working days of ``NotificationReceived``; the letter itself goes through
+    ``LetterRequested``, and this fact names it.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.notification.receipt-sent"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "intake"
+
+    notification_id: str = classified(
+        "The notification acknowledged.", C.INTERNAL, min_length=1, max_length=64
+    )
+    sent_at: AwareDatetime = classified("When the receipt was sent.", C.INTERNAL)
+    letter_id: str = classified(
+        "The letter that carried the receipt.", C.INTERNAL, min_length=1, max_length=64
+    )
+
+
+class InquiryKind(StrEnum):
+    """What the parents or the young person asked for."""
+
+    ADVICE = "advice"  # free family counselling (BL §30, SEL §11)
+    MEASURE = "measure"  # an application for a supporting measure
+    PLACEMENT = "placement"  # an application for placement outside the home
+    OTHER = "other"
+
+
+class InquiryReceived(Contract):
+    """The parents or the young person have asked the municipality for help (an application).
+
+    Unlike a notification, an inquiry comes from the family itself; it starts the same
+    clarification (Afklaring) but no receipt duty.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.inquiry.received"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "intake"
+
+    inquiry_id: str = classified("The inquiry's id.", C.INTERNAL, min_length=1, max_length=64)
+    received_at: AwareDatetime = classified("When the municipality received it.", C.INTERNAL)
+    child_cpr: Cpr = classified("The child the inquiry is about.", C.PERSONAL)
+    applicant_cpr: Cpr | None = classified(
+        "The parent who applied; absent when the young person applied.", C.PERSONAL, default=None
+    )
+    kind: InquiryKind = classified("What was asked for.", C.SENSITIVE)
+    channel: Channel = classified("How the inquiry arrived.", C.INTERNAL)
+    text: str = classified(
+        "The inquiry as written or recorded.", C.SENSITIVE, min_length=1, max_length=20_000
+    )

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from hub.cli_contracts import contracts
 from hub.cli_deadlines import deadlines
 from hub.cli_quarantine import quarantine
 
@@ -44,5 +45,6 @@ def demo(bootstrap: str) -> None:
     sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
 
 
+main.add_command(contracts)
 main.add_command(deadlines)
 main.add_command(quarantine)

@@ -29,7 +29,22 @@ __all__ = [
 
 PREFIX: Final = "casehub"
 QUARANTINE_SUFFIX: Final = ".quarantine"
-DOMAINS: Final = ("intake", "person")
+DOMAINS: Final = (
+    "intake",
+    "case",
+    "person",
+    "investigation",
+    "decision",
+    "measure",
+    "document",
+    "letter",
+    "finance",
+    "reporting",
+    "archive",
+    "handover",
+    "deadline",
+    "operations",
+)
 """The business domains that have topics; one topic per domain and municipality."""
 
 

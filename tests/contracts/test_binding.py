@@ -96,3 +96,37 @@ class TestRejects:
         record = to_kafka(notification_event())
         with pytest.raises(InvalidRecordError):
             from_kafka(record.headers, value)
+
+
+class TestArbitraryInput:
+    header_names = st.sampled_from(
+        ["content-type", "ce_id", "ce_type", "ce_contractversion", "ce_caseid", "ce_x", "other"]
+    )
+
+    @given(
+        st.lists(
+            st.tuples(header_names | st.text(max_size=12), st.none() | st.binary(max_size=40)),
+            max_size=12,
+        ),
+        st.none() | st.binary(max_size=200),
+    )
+    def test_arbitrary_headers_and_value_give_a_clear_error(self, headers, value):
+        with pytest.raises(InvalidRecordError) as caught:
+            from_kafka(headers, value)
+        assert caught.value.problems
+
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+            ),
+            max_leaves=15,
+        )
+    )
+    def test_arbitrary_json_data_gives_a_clear_error(self, data):
+        record = to_kafka(notification_event())
+        with pytest.raises(InvalidRecordError) as caught:
+            from_kafka(record.headers, json.dumps(data).encode())
+        assert all(where.startswith("data") for where, _ in caught.value.problems)

@@ -1,0 +1,53 @@
+"""Archive: the case material's archival version (arkiveringsversion) for Rigsarkivet.
+
+When data leaves administrative use it is delivered before deletion as a folder
+``AVID.<ARK>.<n>.<m>`` (BKG 1007 / BKG 128) with an MD5 checksum per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import AwareDatetime
+
+from contracts.base import Contract
+from contracts.classification import Classification as C  # noqa: N817 - reads as a column
+from contracts.classification import classified
+from contracts.types import RecordId
+
+__all__ = ["ArchivePackageBuilt", "ArchiveRequested"]
+
+
+class ArchiveRequested(Contract):
+    """An archival version has been requested for a period of the municipality's cases."""
+
+    event_type: ClassVar[str] = "dk.casehub.archive.requested"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "archive"
+
+    archive_id: RecordId = classified("The archive job's id.", C.INTERNAL)
+    period_start: dt.date = classified("First day of the material included.", C.INTERNAL)
+    period_end: dt.date = classified("Last day of the material included.", C.INTERNAL)
+    requested_by: RecordId = classified("Who requested it (an employee id).", C.INTERNAL)
+
+
+class ArchivePackageBuilt(Contract):
+    """An archival version's folder has been built and checked; it holds no payload here."""
+
+    event_type: ClassVar[str] = "dk.casehub.archive.package-built"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "archive"
+
+    archive_id: RecordId = classified("The archive job.", C.INTERNAL)
+    avid: str = classified(
+        "The package's folder name, AVID.<ARK>.<n>.<m>.",
+        C.INTERNAL,
+        pattern=r"^AVID\.[A-Z]{2,4}\.\d{1,6}\.\d{1,3}$",
+    )
+    built_at: AwareDatetime = classified("When the build finished.", C.INTERNAL)
+    files: int = classified("Number of files in the package.", C.INTERNAL, ge=0)
+    size_bytes: int = classified("Total size in bytes.", C.INTERNAL, ge=0)
+    md5_of_indices: str = classified(
+        "MD5 of the package's fileIndex.xml, hex.", C.INTERNAL, pattern=r"^[0-9a-f]{32}$"
+    )

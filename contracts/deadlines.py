@@ -1,0 +1,92 @@
+"""Deadlines: the legal clock (DOMAIN.md §2), as facts a deadline engine publishes.
+
+Each deadline comes from one rule applied to one trigger event, and has a due time and an
+escalation time. Clocks start on confirmed events (a delivered letter), not intentions.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from pydantic import AwareDatetime, model_validator
+
+from contracts.base import Contract
+from contracts.classification import Classification as C  # noqa: N817 - reads as a column
+from contracts.classification import classified
+from contracts.legal import LegalBasis
+from contracts.types import RecordId
+
+__all__ = ["DeadlineApproaching", "DeadlineMet", "DeadlineMissed", "DeadlineSet"]
+
+
+class _Deadline(Contract):
+    """The fields every deadline fact carries."""
+
+    deadline_id: RecordId = classified(
+        "The deadline's id; stable for one rule and trigger.", C.INTERNAL
+    )
+    rule_id: str = classified(
+        "The rule that set it, e.g. bl-136-acute-assessment.",
+        C.INTERNAL,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+    )
+    due_at: AwareDatetime = classified("When it is due.", C.INTERNAL)
+    escalate_at: AwareDatetime = classified(
+        "When it is escalated (to a team lead) if still open.", C.INTERNAL
+    )
+    legal_basis: LegalBasis = classified("The paragraph that sets the deadline.", C.INTERNAL)
+    trigger_event_id: str = classified(
+        "The id of the event that started the clock.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+class DeadlineSet(_Deadline):
+    """A legal deadline has started, e.g. the 24-hour assessment after a notification."""
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.set"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "deadline"
+
+    @model_validator(mode="after")
+    def _escalation_not_after_due(self) -> Self:
+        if self.escalate_at > self.due_at:
+            msg = "escalate_at must not be later than due_at"
+            raise ValueError(msg)
+        return self
+
+
+class DeadlineApproaching(_Deadline):
+    """A deadline is close and nothing has met it yet."""
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.approaching"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "deadline"
+
+
+class DeadlineMissed(_Deadline):
+    """A deadline passed without the event that meets it."""
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.missed"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "deadline"
+
+
+class DeadlineMet(_Deadline):
+    """The event that meets a deadline has happened."""
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.met"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "deadline"
+
+    met_at: AwareDatetime = classified("When it was met.", C.INTERNAL)
+    met_by_event_id: str = classified(
+        "The id of the event that met it.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )

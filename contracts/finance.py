@@ -1,0 +1,82 @@
+"""Finance: commitments and payments for measures in the municipality's finance system.
+
+Amounts are ``Money``: exact DKK with two decimals, strings on the wire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime
+
+from contracts.base import Contract
+from contracts.classification import Classification as C  # noqa: N817 - reads as a column
+from contracts.classification import classified
+from contracts.decision import Period
+from contracts.money import Money
+from contracts.types import RecordId
+
+__all__ = ["CommitmentCreated", "CostEstimateUpdated", "Payee", "PaymentScheduled"]
+
+
+class CommitmentCreated(Contract):
+    """A budget commitment (disponering) has been made for a decided measure."""
+
+    event_type: ClassVar[str] = "dk.casehub.finance.commitment-created"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    commitment_id: RecordId = classified("The commitment's id.", C.INTERNAL)
+    measure_id: RecordId = classified("The measure it pays for.", C.INTERNAL)
+    account: str = classified(
+        "The account in the municipal chart of accounts.",
+        C.INTERNAL,
+        pattern=r"^[0-9][0-9.\-]{0,31}$",
+    )
+    amount: Money = classified("The committed amount in DKK.", C.INTERNAL)
+    period: Period = classified("The period it covers.", C.INTERNAL)
+
+
+class Payee(StrEnum):
+    """Who is paid."""
+
+    PROVIDER = "provider"
+    FOSTER_FAMILY = "foster_family"
+    FAMILY = "family"  # e.g. support paid to the parents
+
+
+class PaymentScheduled(Contract):
+    """A payment for a measure has been scheduled in the finance system."""
+
+    event_type: ClassVar[str] = "dk.casehub.finance.payment-scheduled"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    payment_id: RecordId = classified("The payment's id.", C.INTERNAL)
+    commitment_id: RecordId = classified("The commitment it draws on.", C.INTERNAL)
+    payee: Payee = classified("Who is paid.", C.PERSONAL)
+    payee_reference: RecordId = classified(
+        "The payee's id in the finance system (never a CPR number).", C.PERSONAL
+    )
+    amount: Money = classified("The amount in DKK.", C.INTERNAL)
+    due_on: dt.date = classified("When it is paid.", C.INTERNAL)
+
+
+class CostEstimateUpdated(Contract):
+    """The expected total cost of a case's measures has changed."""
+
+    event_type: ClassVar[str] = "dk.casehub.finance.cost-estimate-updated"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    estimated_at: AwareDatetime = classified("When it was estimated.", C.INTERNAL)
+    measure_id: RecordId | None = classified(
+        "The measure, or absent for the whole case.", C.INTERNAL, default=None
+    )
+    expected_cost: Money = classified("The expected cost in DKK.", C.INTERNAL)
+    previous_cost: Money | None = classified(
+        "The previous estimate in DKK.", C.INTERNAL, default=None
+    )
+    year: int = classified("The budget year.", C.INTERNAL, ge=2000, le=2100)
