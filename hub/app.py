@@ -109,6 +109,8 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
             for task in retriers:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            for delivery in deliveries:
+                await delivery.commit()
             await broker.stop()
             for component in components:
                 if component.close is not None:

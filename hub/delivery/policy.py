@@ -30,7 +30,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from faststream.exceptions import NackMessage
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -78,6 +79,8 @@ class Delivery:
         breaker: CircuitBreaker,
         accepts: Accepts | None = None,
         clock: Callable[[], float] = time.time,
+        commit_every: int = 500,
+        commit_interval_s: float = 0.5,
     ) -> None:
         self.group = group
         self._handler = handler
@@ -90,21 +93,60 @@ class Delivery:
         self._wake = asyncio.Event()
         self._consumer: Any = None
         self._resume_task: asyncio.Task[None] | None = None
+        # Offsets are committed in batches, explicitly (offset after the last record whose
+        # outcome is durable, per partition), never the consumer's position: a record in
+        # flight must not be committed by a commit from another task.
+        self._done: dict[TopicPartition, int] = {}
+        self._since_commit = 0
+        self._last_commit = clock()
+        self._commit_every = commit_every
+        self._commit_interval = commit_interval_s
 
     # the subscriber's path ------------------------------------------------------------
 
     async def on_message(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
-        """Handle a record from the subscriber; return means: commit its offset."""
+        """Decide the outcome of a record from the subscriber, durably, then mark it done.
+
+        Offsets are committed after the outcome is durable, in batches (``commit_every``
+        records or ``commit_interval_s``), so a crash redelivers at most one batch, whose
+        already-processed events are recognised and passed over.
+        """
         self._consumer = getattr(message, "consumer", None)
-        if self._open():
-            self._pause()
-            raise NackMessage
         record = stored_record(message.raw_message)
+        if self._open():
+            self.deliver_again(record)
+            self._pause()
+            return
         case = _case_of(record)
         if self._store.is_parked(self.group, case):
             self._park_behind(record, case)
+        elif not await self._attempt(record, case, attempt=1, seq=None):
+            self.deliver_again(record)  # the breaker opened: this record is the trial
             return
-        await self._attempt(record, case, attempt=1, seq=None)
+        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        self._since_commit += 1
+        if self._since_commit >= self._commit_every or self._commit_due():
+            await self.commit()
+
+    def deliver_again(self, record: StoredRecord) -> None:
+        """Rewind the consumer to ``record``: it was not handled and must come again."""
+        if self._consumer is not None:
+            self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
+
+    async def commit(self) -> None:
+        """Commit the offsets of every record whose outcome is durable."""
+        if self._consumer is None or not self._done:
+            return
+        offsets, self._done = self._done, {}
+        self._since_commit = 0
+        self._last_commit = self._clock()
+        try:
+            await self._consumer.commit(offsets)
+        except KafkaError as exc:  # revoked in a rebalance: the new owner redelivers
+            log.warning("commit_failed", group=self.group, error=type(exc).__name__)
+
+    def _commit_due(self) -> bool:
+        return self._clock() - self._last_commit >= self._commit_interval
 
     def _park_behind(self, record: StoredRecord, case: str) -> None:
         head = self._store.head(self.group, case)
@@ -130,6 +172,8 @@ class Delivery:
     async def run_retrier(self) -> None:
         """Handle parked heads as they fall due, until cancelled."""
         while True:
+            if self._done and self._commit_due():
+                await self.commit()
             if self._open():
                 await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
                 continue
@@ -152,24 +196,25 @@ class Delivery:
 
     async def _attempt(
         self, record: StoredRecord, case: str, *, attempt: int, seq: int | None
-    ) -> None:
+    ) -> bool:
+        """One try; True once the record has its outcome, False when an outage stopped it."""
         try:
             event = decode_record(record.headers, record.value)
-            if not self._store.was_processed(self.group, event.envelope.id) and self._accepts(
-                event
-            ):
+            fresh = not self._store.was_processed(self.group, event.envelope.id)
+            if fresh and self._accepts(event):
                 await self._handler(event)
             self._store.mark_processed(self.group, event.envelope.id)
         except AuthorisationError as exc:
             self.breaker.failure(authorisation=True)
-            self._outage(exc, seq)
+            self._outage(exc)
+            return False
         except TransientError as exc:
             if self.breaker.failure():
-                self._outage(exc, seq)
-            elif self._backoff.exhausted(attempt):
-                await self._to_quarantine(
-                    record, case, seq, exc, f"gave up after {attempt} attempts: {exc}"
-                )
+                self._outage(exc)
+                return False
+            if self._backoff.exhausted(attempt):
+                reason = f"gave up after {attempt} attempts: {exc}"
+                await self._to_quarantine(record, case, seq, exc, reason)
             else:
                 self._retry_later(record, case, seq, attempt, exc)
         except (ContractError, PermanentError) as exc:
@@ -180,14 +225,14 @@ class Delivery:
             log.error(  # noqa: TRY400
                 "handler_bug", group=self.group, error=type(exc).__name__, where=_innermost(exc)
             )
-            await self._to_quarantine(
-                record, case, seq, exc, f"unexpected {type(exc).__name__} in handler"
-            )
+            reason = f"unexpected {type(exc).__name__} in handler"
+            await self._to_quarantine(record, case, seq, exc, reason)
         else:
             self.breaker.success()
             if seq is not None:
                 self._store.remove(seq)
                 self._wake.set()
+        return True
 
     def _retry_later(
         self, record: StoredRecord, case: str, seq: int | None, attempt: int, exc: TransientError
@@ -232,13 +277,11 @@ class Delivery:
         else:
             self._store.mark_quarantined(seq, reason)
 
-    def _outage(self, exc: Exception, seq: int | None) -> None:
+    def _outage(self, exc: Exception) -> None:
         """The external system cannot answer: stop consuming until the breaker's trial."""
         log.warning("circuit_open", group=self.group, error=type(exc).__name__,
                     retry_in_s=round(self.breaker.seconds_until_trial, 1))  # fmt: skip
         self._pause()
-        if seq is None:
-            raise NackMessage  # not committed: delivered again after the pause
 
     def _open(self) -> bool:
         return self.breaker.state is BreakerState.OPEN

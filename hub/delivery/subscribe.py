@@ -6,12 +6,11 @@ import asyncio
 from collections.abc import Sequence
 
 import structlog
-from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from hub.delivery.policy import Delivery
+from hub.delivery.policy import Delivery, stored_record
 
 __all__ = ["subscribe"]
 
@@ -23,25 +22,24 @@ def subscribe(
 ) -> None:
     """Subscribe ``delivery`` to ``topics`` in its own consumer group.
 
-    The offset is committed when ``on_message`` returns; when the hub itself cannot
-    record an outcome (the broker refuses the quarantine record, the store fails), the
-    record is not committed and comes again after ``pause_s``.
+    Acknowledgement is manual: ``Delivery`` commits offsets itself, in batches, once the
+    outcomes are durable. When the hub cannot record an outcome (the broker refuses the
+    quarantine record, the store fails), the consumer is rewound to the record, which
+    comes again after ``pause_s``.
     """
 
     async def deliver(message: KafkaMessage) -> None:
         try:
             await delivery.on_message(message)
-        except NackMessage:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the record must come again, whatever failed
             log.warning("outcome_not_recorded", group=delivery.group, error=type(exc).__name__)
+            delivery.deliver_again(stored_record(message.raw_message))
             await asyncio.sleep(pause_s)
-            raise
 
     deliver.__name__ = f"deliver_{delivery.group}".replace(".", "_").replace("-", "_")
     router.subscriber(
         *topics,
         group_id=delivery.group,
         auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
+        ack_policy=AckPolicy.MANUAL,
     )(deliver)
