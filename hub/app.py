@@ -52,6 +52,9 @@ def build_broker(settings: Settings) -> KafkaBroker:
         client_id=settings.client_id,
         acks="all",
         enable_idempotence=True,
+        # The idempotent producer keeps one request in flight per partition: records that
+        # arrive while it is out are batched, and a short linger fills the batches.
+        linger_ms=settings.producer_linger_ms,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=tolerant_parser,
         decoder=raw_body,

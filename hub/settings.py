@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     )
     breaker_cooldown_s: float = Field(default=5.0, gt=0, description="First pause when open.")
     breaker_max_cooldown_s: float = Field(default=300.0, gt=0, description="Longest pause.")
+    producer_linger_ms: int = Field(
+        default=2, ge=0, description="How long the producer waits to fill a batch."
+    )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -40,6 +40,7 @@ from hub.delivery.backoff import Backoff
 from hub.delivery.breaker import BreakerState, CircuitBreaker
 from hub.delivery.store import DeliveryStore, ParkedState, StoredRecord
 from hub.errors import AuthorisationError, ContractError, PermanentError, TransientError
+from hub.publisher import confirm_later
 from hub.quarantine import Quarantine
 
 __all__ = ["REPLAY_HEADER", "Delivery", "Handler", "stored_record"]
@@ -101,6 +102,10 @@ class Delivery:
         self._last_commit = clock()
         self._commit_every = commit_every
         self._commit_interval = commit_interval_s
+        # Follow-ups published by handlers on the subscriber's path are confirmed in a
+        # batch before the commit; the events are marked processed only then.
+        self._pending: list[asyncio.Future[Any]] = []
+        self._handled: list[str] = []
 
     # the subscriber's path ------------------------------------------------------------
 
@@ -120,9 +125,12 @@ class Delivery:
         case = _case_of(record)
         if self._store.is_parked(self.group, case):
             self._park_behind(record, case)
-        elif not await self._attempt(record, case, attempt=1, seq=None):
-            self.deliver_again(record)  # the breaker opened: this record is the trial
-            return
+        else:
+            with confirm_later(self._pending):
+                outcome = await self._attempt(record, case, attempt=1, seq=None, defer=True)
+            if not outcome:
+                self.deliver_again(record)  # the breaker opened: this record is the trial
+                return
         self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
         self._since_commit += 1
         if self._since_commit >= self._commit_every or self._commit_due():
@@ -134,12 +142,28 @@ class Delivery:
             self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
 
     async def commit(self) -> None:
-        """Commit the offsets of every record whose outcome is durable."""
+        """Confirm the batch's follow-ups, remember its events, commit its offsets.
+
+        When a follow-up was not acknowledged, nothing of the batch is committed: the
+        consumer is rewound to the last committed offsets and the batch comes again (its
+        follow-ups keep their ids, so consumers recognise the ones already published).
+        """
         if self._consumer is None or not self._done:
             return
         offsets, self._done = self._done, {}
+        pending, self._pending = self._pending, []
+        handled, self._handled = self._handled, []
         self._since_commit = 0
         self._last_commit = self._clock()
+        try:
+            await asyncio.gather(*pending)
+        except KafkaError as exc:
+            log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
+            for partition in offsets:
+                committed = await self._consumer.committed(partition)
+                self._consumer.seek(partition, committed or 0)
+            return
+        self._store.mark_processed_many(self.group, handled)
         try:
             await self._consumer.commit(offsets)
         except KafkaError as exc:  # revoked in a rebalance: the new owner redelivers
@@ -195,43 +219,64 @@ class Delivery:
     # one attempt and its outcome ------------------------------------------------------
 
     async def _attempt(
-        self, record: StoredRecord, case: str, *, attempt: int, seq: int | None
+        self,
+        record: StoredRecord,
+        case: str,
+        *,
+        attempt: int,
+        seq: int | None,
+        defer: bool = False,
     ) -> bool:
-        """One try; True once the record has its outcome, False when an outage stopped it."""
+        """One try; True once the record has its outcome, False when an outage stopped it.
+
+        ``defer``: the handler's follow-ups are confirmed with the batch, so the event is
+        marked processed at the batch's commit, not here.
+        """
         try:
             event = decode_record(record.headers, record.value)
             fresh = not self._store.was_processed(self.group, event.envelope.id)
             if fresh and self._accepts(event):
                 await self._handler(event)
-            self._store.mark_processed(self.group, event.envelope.id)
-        except AuthorisationError as exc:
-            self.breaker.failure(authorisation=True)
-            self._outage(exc)
-            return False
-        except TransientError as exc:
-            if self.breaker.failure():
-                self._outage(exc)
-                return False
-            if self._backoff.exhausted(attempt):
-                reason = f"gave up after {attempt} attempts: {exc}"
-                await self._to_quarantine(record, case, seq, exc, reason)
+            if defer:
+                self._handled.append(event.envelope.id)
             else:
-                self._retry_later(record, case, seq, attempt, exc)
-        except (ContractError, PermanentError) as exc:
-            await self._to_quarantine(record, case, seq, exc, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a bug must not block the partition
-            # A foreign exception's text may quote its input (a name, a CPR number), so
-            # neither the message nor the traceback is logged: the type and the line are.
-            log.error(  # noqa: TRY400
-                "handler_bug", group=self.group, error=type(exc).__name__, where=_innermost(exc)
-            )
-            reason = f"unexpected {type(exc).__name__} in handler"
-            await self._to_quarantine(record, case, seq, exc, reason)
+                self._store.mark_processed(self.group, event.envelope.id)
+        except Exception as exc:  # noqa: BLE001 - every failure gets exactly one outcome
+            return await self._failed(exc, record, case, attempt=attempt, seq=seq)
         else:
             self.breaker.success()
             if seq is not None:
                 self._store.remove(seq)
                 self._wake.set()
+        return True
+
+    async def _failed(
+        self, exc: Exception, record: StoredRecord, case: str, *, attempt: int, seq: int | None
+    ) -> bool:
+        """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
+        if isinstance(exc, AuthorisationError) or (
+            isinstance(exc, TransientError) and self.breaker.failure()
+        ):
+            if isinstance(exc, AuthorisationError):
+                self.breaker.failure(authorisation=True)
+            self._outage(exc)
+            return False
+        if isinstance(exc, TransientError):
+            if self._backoff.exhausted(attempt):
+                reason = f"gave up after {attempt} attempts: {exc}"
+                await self._to_quarantine(record, case, seq, exc, reason)
+            else:
+                self._retry_later(record, case, seq, attempt, exc)
+        elif isinstance(exc, ContractError | PermanentError):
+            await self._to_quarantine(record, case, seq, exc, str(exc))
+        else:
+            # A bug must not block the partition. A foreign exception's text may quote its
+            # input (a name, a CPR number): the type and the line are logged, not the text.
+            log.error(
+                "handler_bug", group=self.group, error=type(exc).__name__, where=_innermost(exc)
+            )
+            reason = f"unexpected {type(exc).__name__} in handler"
+            await self._to_quarantine(record, case, seq, exc, reason)
         return True
 
     def _retry_later(

@@ -249,6 +249,19 @@ class DeliveryStore:
             (group, event_id, time.time()),
         )
 
+    def mark_processed_many(self, group: str, event_ids: list[str]) -> None:
+        """Remember a batch of handled events, in one transaction."""
+        if not event_ids:
+            return
+        now = time.time()
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO processed (grp, event_id, at) VALUES (?, ?, ?)",
+                [(group, event_id, now) for event_id in event_ids],
+            )
+
     def effect_done(self, effect_id: str) -> bool:
         """True when the external effect with this id was carried out before."""
         row = self._db.execute("SELECT 1 FROM effects WHERE effect_id = ?", (effect_id,)).fetchone()
