@@ -26,6 +26,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Self
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -86,11 +87,12 @@ class EndOffsets:
         self._name = name
         self._parts: list[TopicPartition] = []
 
-    async def __aenter__(self) -> EndOffsets:
+    async def __aenter__(self) -> Self:
         await self._consumer.start()
         await self._consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh topic
         self._parts = [
-            TopicPartition(self._name, p) for p in self._consumer.partitions_for_topic(self._name) or ()
+            TopicPartition(self._name, p)
+            for p in self._consumer.partitions_for_topic(self._name) or ()
         ]
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -37,7 +38,12 @@ class Contract(Record):
     @classmethod
     def classification(cls) -> Classification:
         """The most sensitive classification among the contract's fields, nested ones too."""
-        return _most_sensitive(cls)
+        return _most_sensitive_cached(cls)  # fields are fixed per class: computed once
+
+
+@functools.cache
+def _most_sensitive_cached(model: type[BaseModel]) -> Classification:
+    return _most_sensitive(model)
 
 
 def _most_sensitive(model: type[BaseModel]) -> Classification:

@@ -45,24 +45,31 @@ async def decode_event(message: StreamMessage[Any]) -> Event[Contract]:
 
 
 async def tolerant_parser(
-    record: ConsumerRecord[Any, Any],
-    original: Callable[[ConsumerRecord[Any, Any]], Awaitable[StreamMessage[Any]]],
+    record: ConsumerRecord[Any, Any] | tuple[ConsumerRecord[Any, Any], ...],
+    original: Callable[[Any], Awaitable[StreamMessage[Any]]],
 ) -> StreamMessage[Any]:
-    """FastStream parser that survives headers which are not UTF-8.
+    """FastStream parser that survives headers which are not UTF-8 (one record or a batch).
 
     FastStream's own parser decodes every header as UTF-8 before any middleware runs; a
     record with a binary header would fail there, be logged with its bytes and then be
     skipped when the next offset is committed: lost. Here such headers reach FastStream
-    empty, and the message keeps the original record, so decoding judges the real headers
-    and the quarantine keeps them byte for byte.
+    empty, and the message keeps the original records, so decoding judges the real
+    headers and the quarantine keeps them byte for byte.
     """
     try:
         return await original(record)
     except UnicodeDecodeError:
-        readable = [(name, value if _is_utf8(value) else b"") for name, value in record.headers]
-        message = await original(dataclasses.replace(record, headers=readable))
+        if isinstance(record, tuple):
+            message = await original(tuple(_readable(r) for r in record))
+        else:
+            message = await original(_readable(record))
         message.raw_message = record
         return message
+
+
+def _readable(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
+    headers = [(name, value if _is_utf8(value) else b"") for name, value in record.headers]
+    return dataclasses.replace(record, headers=headers)
 
 
 def _is_utf8(value: bytes | None) -> bool:

@@ -109,32 +109,52 @@ class Delivery:
 
     # the subscriber's path ------------------------------------------------------------
 
-    async def on_message(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
-        """Decide the outcome of a record from the subscriber, durably, then mark it done.
+    async def on_batch(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
+        """Decide the outcome of each record of a fetched batch, in order.
 
-        Offsets are committed after the outcome is durable, in batches (``commit_every``
+        Offsets are committed after the outcomes are durable, in batches (``commit_every``
         records or ``commit_interval_s``), so a crash redelivers at most one batch, whose
-        already-processed events are recognised and passed over.
+        already-processed events are recognised and passed over. When a record cannot get
+        its outcome now (the breaker opened, or the hub could not record it), the consumer
+        is rewound to it and to every later record of the batch.
         """
         self._consumer = getattr(message, "consumer", None)
-        record = stored_record(message.raw_message)
+        raw = message.raw_message
+        records = [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
+        for index, record in enumerate(records):
+            try:
+                handled = await self._one(record)
+            except Exception:
+                self._rewind(records[index:])
+                raise
+            if not handled:
+                self._rewind(records[index:])
+                return
+        if self._since_commit >= self._commit_every or self._commit_due():
+            await self.commit()
+
+    async def _one(self, record: StoredRecord) -> bool:
         if self._open():
-            self.deliver_again(record)
             self._pause()
-            return
+            return False
         case = _case_of(record)
         if self._store.is_parked(self.group, case):
             self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
-                outcome = await self._attempt(record, case, attempt=1, seq=None, defer=True)
-            if not outcome:
-                self.deliver_again(record)  # the breaker opened: this record is the trial
-                return
+                if not await self._attempt(record, case, attempt=1, seq=None, defer=True):
+                    return False  # the breaker opened: this record is the trial
         self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
         self._since_commit += 1
-        if self._since_commit >= self._commit_every or self._commit_due():
-            await self.commit()
+        return True
+
+    def _rewind(self, records: list[StoredRecord]) -> None:
+        """Make the consumer fetch ``records`` again: each partition from its earliest."""
+        earliest: dict[tuple[str, int], StoredRecord] = {}
+        for record in records:
+            earliest.setdefault((record.topic, record.partition), record)
+        for record in earliest.values():
+            self.deliver_again(record)
 
     def deliver_again(self, record: StoredRecord) -> None:
         """Rewind the consumer to ``record``: it was not handled and must come again."""

@@ -10,7 +10,7 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from hub.delivery.policy import Delivery, stored_record
+from hub.delivery.policy import Delivery
 
 __all__ = ["subscribe"]
 
@@ -18,7 +18,12 @@ log = structlog.get_logger(__name__)
 
 
 def subscribe(
-    router: KafkaRouter, delivery: Delivery, topics: Sequence[str], *, pause_s: float
+    router: KafkaRouter,
+    delivery: Delivery,
+    topics: Sequence[str],
+    *,
+    pause_s: float,
+    max_records: int = 500,
 ) -> None:
     """Subscribe ``delivery`` to ``topics`` in its own consumer group.
 
@@ -30,10 +35,9 @@ def subscribe(
 
     async def deliver(message: KafkaMessage) -> None:
         try:
-            await delivery.on_message(message)
-        except Exception as exc:  # noqa: BLE001 - the record must come again, whatever failed
+            await delivery.on_batch(message)
+        except Exception as exc:  # noqa: BLE001 - on_batch rewound: the records come again
             log.warning("outcome_not_recorded", group=delivery.group, error=type(exc).__name__)
-            delivery.deliver_again(stored_record(message.raw_message))
             await asyncio.sleep(pause_s)
 
     deliver.__name__ = f"deliver_{delivery.group}".replace(".", "_").replace("-", "_")
@@ -42,4 +46,7 @@ def subscribe(
         group_id=delivery.group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
+        # A batch per fetch: FastStream's per-message machinery runs once per batch.
+        batch=True,
+        max_records=max_records,
     )(deliver)
