@@ -10,6 +10,7 @@ subclasses whose messages never quote the document.
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Final
 
@@ -35,6 +36,8 @@ ZEEP_SETTINGS: Final = MappingProxyType(
     }
 )
 """Keyword arguments for ``zeep.Settings``: strict parsing, and no DTD, entity or fetch."""
+
+_DECLARATION: Final = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class UnsafeXmlError(PermanentError):
@@ -69,6 +72,10 @@ def parse_xml(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError:
+        # libxml2 gives up on some entity bombs even unexpanded: still a DTD, still refused.
+        if _DECLARATION.search(data):
+            msg = "XML with a DTD refused"
+            raise UnsafeXmlError(msg) from None
         msg = "not well-formed XML"
         raise MalformedXmlError(msg) from None
     info = root.getroottree().docinfo

@@ -40,7 +40,7 @@ from adapters.cpr.settings import CprSettings, InvocationContext
 from contracts.cpr import Cpr
 from hub.errors import HubError
 from hub.tls import client_ssl_context
-from hub.xmlsafe import ZEEP_SETTINGS, UnsafeXmlError
+from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["NOT_FOUND_CODES", "REFUSED_CODES", "WSDL", "CprClient", "cpr_http_client"]
 
@@ -61,6 +61,7 @@ _SAFE_CODE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
 _DIGIT_RUN: Final = re.compile(r"[0-9]{6}")
 _HTTP_UNAUTHORISED: Final = frozenset({401, 403})
 _HTTP_SERVER_ERROR: Final = 500
+_XML_MEDIA_TYPES: Final = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
 
 def cpr_http_client(settings: CprSettings) -> httpx.AsyncClient:
@@ -76,6 +77,37 @@ def cpr_http_client(settings: CprSettings) -> httpx.AsyncClient:
 def _no_fetch(_request: httpx.Request) -> httpx.Response:
     msg = "the CPR WSDL is read from disk; nothing is fetched"
     raise RuntimeError(msg)
+
+
+class _CheckedTransport(AsyncTransport):
+    """zeep's transport, with every answer checked before zeep parses it.
+
+    HTTP 401/403 means refused and a 5xx that is not XML means unavailable, whatever the body
+    says; every XML answer goes through ``hub.xmlsafe.parse_xml`` first, so a DTD or entity
+    is refused as ``UnsafeXmlError`` (zeep's own settings forbid them too).
+    """
+
+    # zeep is unannotated, and calls through super() escape mypy's untyped_calls_exclude.
+    def __init__(self, http: httpx.AsyncClient, loader: httpx.Client) -> None:
+        super().__init__(client=http, wsdl_client=loader)  # type: ignore[no-untyped-call]
+
+    async def post(
+        self, address: str, message: bytes | str, headers: dict[str, str]
+    ) -> httpx.Response:
+        response: httpx.Response = await super().post(address, message, headers)  # type: ignore[no-untyped-call]
+        status = response.status_code
+        if status in _HTTP_UNAUTHORISED:
+            raise _status_error(status)
+        media_type = response.headers.get("content-type", "text/xml").split(";")[0].strip()
+        if media_type.lower() not in _XML_MEDIA_TYPES:
+            raise _status_error(status)
+        try:
+            parse_xml(response.content)
+        except MalformedXmlError:
+            if status >= _HTTP_SERVER_ERROR:
+                raise _status_error(status) from None
+            raise
+        return response
 
 
 class CprClient:
@@ -97,12 +129,14 @@ class CprClient:
         # zeep loads the WSDL synchronously; a loader that refuses every request proves (and
         # ensures) that nothing is fetched. The WSDL and its XSDs are local files.
         with httpx.Client(transport=httpx.MockTransport(_no_fetch)) as loader:
-            transport = AsyncTransport(client=http, wsdl_client=loader)
+            transport = _CheckedTransport(http, loader)
             client = zeep.AsyncClient(
                 str(WSDL), transport=transport, settings=zeep.Settings(**ZEEP_SETTINGS)
             )
         address = str(http.base_url.join(settings.path))
-        service = client.create_service(_BINDING, address)
+        # AsyncClient.create_service returns a synchronous proxy (zeep 4.3.3), so build the
+        # asynchronous one directly.
+        service = AsyncServiceProxy(client, client.wsdl.bindings[_BINDING], address=address)
         cache: TtlCache[tuple[str, Cpr], PersonRecord] = TtlCache(
             settings.cache_ttl_s, settings.cache_size
         )
@@ -174,11 +208,12 @@ def _translate_errors() -> Iterator[None]:
 
 
 def _status_error(status: int | None) -> HubError:
+    """The hub error for an HTTP answer that is not a SOAP answer."""
     if status in _HTTP_UNAUTHORISED:
         return RegisterRefusedError(f"{_OPERATION}: HTTP {status}")
     if status is not None and status >= _HTTP_SERVER_ERROR:
         return RegisterUnavailableError(f"{_OPERATION}: HTTP {status}")
-    return RegisterFaultError(f"{_OPERATION}: unreadable answer, HTTP {status}")
+    return RegisterFaultError(f"{_OPERATION}: not a SOAP answer, HTTP {status}")
 
 
 def _fault_error(fault: zeep.exceptions.Fault) -> HubError:
