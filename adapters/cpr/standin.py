@@ -134,10 +134,16 @@ class SoapStandin:
         self.failure = Failure.NONE
         self.delay_s = delay_s
         self.received: list[bytes] = []
+        self.sent: list[bytes] = []
 
     async def answer(self, body: bytes, soap_action: str | None) -> Reply:
         """The one handler: the reply to a POSTed request body, given the failure mode."""
         self.received.append(body)
+        reply = await self._reply(body, soap_action)
+        self.sent.append(reply.body)
+        return reply
+
+    async def _reply(self, body: bytes, soap_action: str | None) -> Reply:
         failure = self.failure
         if failure is Failure.TIMEOUT:
             await asyncio.sleep(self.delay_s)
