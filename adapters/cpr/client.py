@@ -125,7 +125,11 @@ class CprClient:
 
     @classmethod
     def connect(cls, http: httpx.AsyncClient, settings: CprSettings) -> Self:
-        """Build the client from the local WSDL, posting through ``http`` to ``settings.path``."""
+        """Build the client from the local WSDL, posting through ``http`` to ``settings.path``.
+
+        ``http`` stays the caller's to close. zeep's transport replaces its default headers
+        with zeep's User-Agent; base URL, timeouts and TLS are kept.
+        """
         # zeep loads the WSDL synchronously; a loader that refuses every request proves (and
         # ensures) that nothing is fetched. The WSDL and its XSDs are local files.
         with httpx.Client(transport=httpx.MockTransport(_no_fetch)) as loader:

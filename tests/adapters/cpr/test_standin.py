@@ -44,13 +44,6 @@ class TestInMemoryPersonRegister:
             await register.lookup(people.child, municipality="751")
         assert len(register.asked) == 3
 
-    def test_the_fake_and_the_client_both_satisfy_the_port(self):
-        def takes(_register: PersonRegister) -> None:
-            pass
-
-        takes(InMemoryPersonRegister())  # mypy checks the shape here
-        assert callable(CprClient.lookup)
-
     def test_the_protected_person_has_no_address_in_the_fake(self):
         people = synthetic_population()
         record = InMemoryPersonRegister().records[people.protected]
@@ -134,3 +127,17 @@ def test_exports_are_sorted_and_complete():
     modules = {"cache", "client", "population", "port", "settings", "standin"}
     assert adapters.cpr.__all__ == sorted(adapters.cpr.__all__)
     assert set(adapters.cpr.__all__) == set(exported) - modules
+
+
+def test_the_command_line_takes_a_port_and_a_failure_mode():
+    from adapters.cpr.__main__ import options
+
+    parsed = options(["--port", "9000", "--failure", "auth-fault"])
+    assert (parsed.port, Failure(parsed.failure)) == (9000, Failure.AUTH_FAULT)
+    with pytest.raises(SystemExit):
+        options(["--failure", "nonsense"])
+
+
+def _port_shape(client: CprClient, fake: InMemoryPersonRegister) -> list[PersonRegister]:
+    # Type-checked by mypy: both satisfy the port by shape, without subclassing it.
+    return [client, fake]
