@@ -3,6 +3,7 @@
 from adapters.cpr.client import CprClient, cpr_http_client
 from adapters.cpr.population import Population, synthetic_population
 from adapters.cpr.port import (
+    Absence,
     Address,
     CustodyHolder,
     CustodyRole,
@@ -20,6 +21,7 @@ from adapters.cpr.settings import CprSettings, InvocationContext
 from adapters.cpr.standin import Failure, InMemoryPersonRegister, SoapStandin
 
 __all__ = [
+    "Absence",
     "Address",
     "CprClient",
     "CprSettings",

@@ -24,6 +24,7 @@ from zeep.transports import AsyncTransport
 
 from adapters.cpr.cache import TtlCache
 from adapters.cpr.port import (
+    Absence,
     Address,
     CustodyHolder,
     CustodyRole,
@@ -59,6 +60,15 @@ REFUSED_CODES: Final = frozenset({"AccessDenied", "InvalidServiceAgreement", "No
 # six digits, so neither a CPR number nor fault text can travel in an exception message.
 _SAFE_CODE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
 _DIGIT_RUN: Final = re.compile(r"[0-9]{6}")
+# The register's person status: these mean there is no current person for the number.
+_ABSENT: Final = {
+    30: Absence.UNKNOWN,  # annulled number
+    50: Absence.UNKNOWN,  # deleted as a duplicate
+    60: Absence.UNKNOWN,  # replaced by another number
+    70: Absence.DISAPPEARED,
+    80: Absence.EMIGRATED,
+    90: Absence.DECEASED,
+}
 _HTTP_UNAUTHORISED: Final = frozenset({401, 403})
 _HTTP_SERVER_ERROR: Final = 500
 _XML_MEDIA_TYPES: Final = frozenset({"text/xml", "application/xml", "application/soap+xml"})
@@ -150,7 +160,7 @@ class CprClient:
         """The register's record of ``cpr``, asked on behalf of ``municipality``.
 
         Raises:
-            PersonNotFoundError: the register has no such person.
+            PersonNotFoundError: no current person; ``.reason`` says why.
             RegisterUnavailableError: no answer (timeout, connection, HTTP 5xx, server fault).
             RegisterRefusedError: HTTP 401/403 or an access fault.
             RegisterFaultError: the request was rejected or the answer is off-contract.
@@ -249,6 +259,11 @@ def _record(cpr: Cpr, reply: object, *, today: dt.date) -> PersonRecord:
     if data is None:
         msg = f"{_OPERATION}: answer without person data"
         raise PersonNotFoundError(msg)
+    status = getattr(getattr(data, "status", None), "status", None)
+    code = int(status) if isinstance(status, int | str) else None
+    if code is not None and code in _ABSENT:
+        msg = f"{_OPERATION}: person status {code}"
+        raise PersonNotFoundError(msg, _ABSENT[code])
     try:
         protected = _protected(getattr(data, "adressebeskyttelse", None), today)
         relations = getattr(reply, "relationer", None)
@@ -256,7 +271,7 @@ def _record(cpr: Cpr, reply: object, *, today: dt.date) -> PersonRecord:
         return PersonRecord(
             cpr=cpr,
             name=_name(getattr(data, "navn", None)),
-            birth_date=_date(getattr(data, "foedselsdato", None)),
+            birth_date=_date(getattr(data, "foedselsdato", None)) or cpr.birth_date,
             # Address protection: the address is not even read for a protected person.
             address=None if protected else _address(getattr(reply, "adresse", None)),
             address_protected=protected,
@@ -287,9 +302,14 @@ def _text(value: object) -> str | None:
 
 
 def _name(name: object) -> str:
+    """First, middle and last name, else the addressing name; no name at all is off-contract."""
     parts = [_text(getattr(name, part, None)) for part in ("fornavn", "mellemnavn", "efternavn")]
     full = " ".join(part for part in parts if part)
-    return full or _text(getattr(name, "personadresseringsnavn", None)) or ""
+    full = full or _text(getattr(name, "personadresseringsnavn", None)) or ""
+    if not full:
+        msg = "no name"
+        raise ValueError(msg)
+    return full
 
 
 def _date(value: object) -> dt.date | None:
@@ -311,9 +331,17 @@ def _address(data: object) -> Address | None:
         door=_text(getattr(current, "sidedoer", None)),
         postcode=_text(getattr(current, "postnummer", None)) or "",
         city=_text(getattr(current, "postdistrikt", None)) or "",
-        municipality_code=_text(getattr(current, "kommunekode", None)),
+        municipality_code=_kommunekode(getattr(current, "kommunekode", None)),
         care_of=_text(getattr(current, "conavn", None)),
     )
+
+
+def _kommunekode(value: object) -> str | None:
+    """The three-digit kommunekode; the register may send it as a number or with a leading 0."""
+    text = _text(value)
+    if text is None or not text.isdigit():
+        return None
+    return f"{int(text):03d}"
 
 
 def _cpr_or_none(value: object) -> Cpr | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from adapters.cpr.port import (
+    Absence,
     Address,
     CustodyHolder,
     CustodyRole,
@@ -23,6 +24,7 @@ from contracts.cpr import Cpr
 __all__ = ["Population", "StandinPerson", "synthetic_cpr", "synthetic_population"]
 
 _SYNTHETIC_DAY_OFFSET = 60
+_DEAD = 90
 
 
 def synthetic_cpr(birth: dt.date, serial: int) -> Cpr:
@@ -55,6 +57,8 @@ class StandinPerson:
     # (custody type, relationPersonnummer or None); None lets the reader take mor/far.
     custody: tuple[tuple[CustodyRole, Cpr | None], ...] = field(default=(), repr=False)
     children: tuple[Cpr, ...] = field(default=(), repr=False)
+    status: int = 1
+    """The register's person status: 1 active, 90 dead (see the client's table)."""
 
     def record(self) -> PersonRecord:
         """What a correct adapter makes of this person: the port's view."""
@@ -96,10 +100,16 @@ class Population:
     """An adult with address protection (adressebeskyttelse)."""
     unknown: Cpr = field(repr=False)
     """A well-formed synthetic number the register does not know."""
+    deceased: Cpr = field(repr=False)
+    """A person the register holds with status 90 (dead): no current person."""
 
     def records(self) -> dict[Cpr, PersonRecord]:
-        """The port's view of everyone, for ``InMemoryPersonRegister``."""
-        return {cpr: person.record() for cpr, person in self.people.items()}
+        """The port's view of everyone current, for ``InMemoryPersonRegister``."""
+        return {cpr: person.record() for cpr, person in self.people.items() if person.status == 1}
+
+    def absent(self) -> dict[Cpr, Absence]:
+        """The people the register holds who are no longer current, and why."""
+        return {cpr: Absence.DECEASED for cpr, p in self.people.items() if p.status == _DEAD}
 
 
 def _address(street: str, number: str, postcode: str, city: str, kommune: str) -> Address:
@@ -125,6 +135,7 @@ def synthetic_population() -> Population:
     other_father = synthetic_cpr(dt.date(1993, 5, 17), 575)
     protected = synthetic_cpr(dt.date(1979, 12, 8), 664)
     unknown = synthetic_cpr(dt.date(2001, 6, 6), 999)
+    deceased = synthetic_cpr(dt.date(1931, 4, 19), 111)
     flat = _address("Eksempelgade", "3", "5000", "Odense C", "461")
     people = [
         StandinPerson(
@@ -148,6 +159,10 @@ def synthetic_population() -> Population:
             protected, "Gitte", "Skjult", "K",
             _address("Hemmelig Vej", "7", "2100", "København Ø", "101"), address_protected=True,
         ),
+        StandinPerson(
+            deceased, "Holger", "Forhenværende", "M",
+            _address("Mindevej", "1", "4000", "Roskilde", "265"), status=_DEAD,
+        ),
     ]  # fmt: skip
     return Population(
         people=MappingProxyType({person.cpr: person for person in people}),
@@ -159,4 +174,5 @@ def synthetic_population() -> Population:
         other_father=other_father,
         protected=protected,
         unknown=unknown,
+        deceased=deceased,
     )

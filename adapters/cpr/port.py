@@ -2,8 +2,9 @@
 
 Errors a ``PersonRegister`` may raise:
 
-- ``PersonNotFoundError``: the register has no such person. A business "no", not a failure:
-  the wiring publishes a fact and commits.
+- ``PersonNotFoundError``: the register has no current person for the number (``.reason``:
+  unknown, deceased, emigrated, disappeared). A business "no", not a failure: the wiring
+  publishes a fact and commits.
 - ``RegisterUnavailableError`` (``UnavailableError``): no answer (timeout, refused, 5xx). Retry.
 - ``RegisterRefusedError`` (``AuthorisationError``): the register refuses our certificate or
   service agreement. Nothing can succeed until people fix it.
@@ -28,6 +29,7 @@ from contracts.cpr import Cpr
 from hub.errors import AuthorisationError, HubError, PermanentError, UnavailableError
 
 __all__ = [
+    "Absence",
     "Address",
     "CustodyHolder",
     "CustodyRole",
@@ -43,8 +45,24 @@ __all__ = [
 ]
 
 
+class Absence(StrEnum):
+    """Why the register has no current person for a number."""
+
+    UNKNOWN = "unknown"  # no such number, or the number is void (annulled, replaced)
+    DECEASED = "deceased"
+    EMIGRATED = "emigrated"
+    DISAPPEARED = "disappeared"
+
+
 class PersonNotFoundError(HubError):
-    """The register has no person with this CPR number (a business answer, not a failure)."""
+    """The register has no current person with this CPR number (a business answer).
+
+    ``reason`` says why: no such number, or the person is dead, emigrated or disappeared.
+    """
+
+    def __init__(self, message: str, reason: Absence = Absence.UNKNOWN) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class RegisterUnavailableError(UnavailableError):
@@ -119,7 +137,7 @@ class PersonRecord:
 
     cpr: Cpr = field(repr=False)
     name: str = field(repr=False)
-    birth_date: dt.date | None = field(repr=False)
+    birth_date: dt.date = field(repr=False)
     address: Address | None = field(repr=False)
     address_protected: bool
     digital_post: bool
@@ -139,7 +157,7 @@ class PersonRegister(Protocol):
         """The register's record of ``cpr``, asked on behalf of ``municipality`` (kommunekode).
 
         Raises:
-            PersonNotFoundError: the register has no such person.
+            PersonNotFoundError: no current person (unknown, dead, emigrated, disappeared).
             RegisterUnavailableError: the register did not answer; try again later.
             RegisterRefusedError: the register refused our credentials or agreement.
             RegisterFaultError: the register rejected the request or answered off-contract.

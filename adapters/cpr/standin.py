@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from adapters.cpr.population import Population, StandinPerson, synthetic_population
 from adapters.cpr.port import (
+    Absence,
     PersonNotFoundError,
     PersonRecord,
     RegisterRefusedError,
@@ -50,8 +51,14 @@ _XML: Final = "text/xml; charset=utf-8"
 class InMemoryPersonRegister:
     """A fake ``PersonRegister``: records what it is asked, and fails when told to."""
 
-    def __init__(self, records: Mapping[Cpr, PersonRecord] | None = None) -> None:
-        self.records = dict(synthetic_population().records() if records is None else records)
+    def __init__(
+        self,
+        records: Mapping[Cpr, PersonRecord] | None = None,
+        absent: Mapping[Cpr, Absence] | None = None,
+    ) -> None:
+        population = synthetic_population()
+        self.records = dict(population.records() if records is None else records)
+        self.absent = dict(population.absent() if absent is None else absent)
         self.asked: list[tuple[Cpr, str]] = []
         self.down = False
         self.refused = False
@@ -65,6 +72,9 @@ class InMemoryPersonRegister:
         if self.down:
             msg = "CPR PersonLookup: timeout"
             raise RegisterUnavailableError(msg)
+        if cpr in self.absent:
+            msg = "CPR PersonLookup: person no longer current"
+            raise PersonNotFoundError(msg, self.absent[cpr])
         record = self.records.get(cpr)
         if record is None:
             msg = "CPR PersonLookup: SOAP fault PersonNotFound"
@@ -254,7 +264,7 @@ def _lookup_response(person: StandinPerson, population: Population) -> etree._El
     _el(_el(data, "foedselsdato"), "dato", person.cpr.birth_date.isoformat())
     _el(data, "koen", person.sex)
     _el(data, "antalBoernUnder18", str(len(person.children)))
-    _el(_el(data, "status"), "status", "1")
+    _el(_el(data, "status"), "status", str(person.status))
     if person.address_protected:
         protection = _el(data, "adressebeskyttelse")
         _el(protection, "startdato", dt.date(2020, 1, 1).isoformat())

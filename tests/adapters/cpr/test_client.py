@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from adapters.cpr import (
+    Absence,
     CprClient,
     CprSettings,
     CustodyHolder,
@@ -79,8 +80,16 @@ class TestFound:
         assert record.custody_holders == ()
 
     async def test_the_record_matches_the_fakes_view(self, client, people):
-        for cpr, person in people.people.items():
-            assert await client.lookup(cpr, municipality="461") == person.record()
+        records = people.records()
+        assert len(records) == len(people.people) - 1  # all but the deceased
+        for cpr, record in records.items():
+            assert await client.lookup(cpr, municipality="461") == record
+
+    @pytest.mark.parametrize(("sent", "expected"), [("751", "751"), ("0101", "101"), (None, None)])
+    def test_the_kommunekode_is_three_digits(self, sent, expected):
+        from adapters.cpr.client import _kommunekode
+
+        assert _kommunekode(sent) == expected
 
     async def test_repr_shows_nothing_personal(self, client, people):
         record = await client.lookup(people.child, municipality="751")
@@ -107,7 +116,7 @@ class TestAddressProtection:
             PersonRecord(
                 cpr=people.protected,
                 name="x",
-                birth_date=None,
+                birth_date=dt.date(2000, 1, 1),
                 address=address,
                 address_protected=True,
                 digital_post=False,
@@ -139,6 +148,16 @@ class TestNotFound:
 
         assert not isinstance(caught.value, TransientError | PermanentError | AuthorisationError)
         assert str(caught.value) == "CPR PersonLookup: SOAP fault PersonNotFound"
+        assert caught.value.reason is Absence.UNKNOWN
+
+    async def test_a_dead_person_is_not_found_as_deceased(self, client, people, standin):
+        with pytest.raises(PersonNotFoundError) as caught:
+            await client.lookup(people.deceased, municipality="751")
+
+        assert b"<cpr:status>90</cpr:status>" in standin.sent[-1]
+        assert caught.value.reason is Absence.DECEASED
+        assert str(caught.value) == "CPR PersonLookup: person status 90"
+        assert_says_nothing_personal(caught.value, people.deceased)
 
     async def test_fault_text_and_number_are_never_carried(self, client, people, standin):
         with pytest.raises(PersonNotFoundError) as caught:
@@ -214,6 +233,24 @@ class TestFailures:
         assert str(caught.value) == f"CPR PersonLookup: SOAP fault {shown}"
         assert "afvist" not in str(caught.value)
         assert_says_nothing_personal(caught.value, people.child)
+
+    async def test_a_person_without_a_name_is_off_contract(self, cpr_settings, people):
+        body = (
+            b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            b'<PersonLookupResponse xmlns="' + NS.encode() + b'"><persondata>'
+            b"<antalBoernUnder18>0</antalBoernUnder18></persondata>"
+            b"</PersonLookupResponse></soap:Body></soap:Envelope>"
+        )
+
+        def handler(_request):
+            return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+        async with httpx.AsyncClient(
+            base_url=BASE_URL, transport=httpx.MockTransport(handler)
+        ) as http:
+            client = CprClient.connect(http, cpr_settings)
+            with pytest.raises(RegisterFaultError, match="off contract"):
+                await client.lookup(people.child, municipality="751")
 
     async def test_an_answer_off_contract_is_permanent(self, cpr_settings, people):
         body = (

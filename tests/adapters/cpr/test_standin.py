@@ -7,6 +7,7 @@ import pytest
 
 import adapters.cpr
 from adapters.cpr import (
+    Absence,
     CprClient,
     Failure,
     InMemoryPersonRegister,
@@ -31,18 +32,24 @@ class TestInMemoryPersonRegister:
         assert record == people.people[people.child].record()
         assert register.asked == [(people.child, "751")]
 
-    async def test_unknown_person_down_and_refused(self):
+    async def test_unknown_deceased_down_and_refused(self):
         register = InMemoryPersonRegister()
         people = synthetic_population()
-        with pytest.raises(PersonNotFoundError):
+        with pytest.raises(PersonNotFoundError) as unknown:
             await register.lookup(people.unknown, municipality="751")
+        with pytest.raises(PersonNotFoundError) as deceased:
+            await register.lookup(people.deceased, municipality="751")
+        assert (unknown.value.reason, deceased.value.reason) == (
+            Absence.UNKNOWN,
+            Absence.DECEASED,
+        )
         register.down = True
         with pytest.raises(RegisterUnavailableError):
             await register.lookup(people.child, municipality="751")
         register.refused = True
         with pytest.raises(RegisterRefusedError):
             await register.lookup(people.child, municipality="751")
-        assert len(register.asked) == 3
+        assert len(register.asked) == 4
 
     def test_the_protected_person_has_no_address_in_the_fake(self):
         people = synthetic_population()
@@ -61,6 +68,7 @@ class TestSyntheticPopulation:
         people = synthetic_population()
         numbers = [*people.people, people.unknown]
         assert len(set(numbers)) == len(numbers)
+        assert people.deceased in people.people
         for cpr in numbers:
             assert 61 <= int(cpr.reveal()[:2]) <= 91
             assert cpr.is_replacement
