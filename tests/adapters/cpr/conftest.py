@@ -1,19 +1,10 @@
 """Fixtures for the CPR adapter: a stand-in, settings for two municipalities, a client."""
 
-import uuid
-
 import httpx
 import pytest
 
-from adapters.cpr import CprClient, CprSettings, InvocationContext, SoapStandin
-
-BASE_URL = "https://cpr.standin.invalid/"
-
-
-def invocation_context():
-    return InvocationContext(
-        service_agreement_uuid=uuid.uuid4(), user_system_uuid=uuid.uuid4(), user_uuid=uuid.uuid4()
-    )
+from adapters.cpr import CprClient, CprSettings, SoapStandin
+from tests.adapters.cpr.settings import BASE_URL, invocation_context
 
 
 @pytest.fixture
