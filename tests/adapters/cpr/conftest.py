@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from adapters.cpr import CprClient, CprSettings, SoapStandin
-from tests.adapters.cpr.settings import BASE_URL, invocation_context
+from tests.adapters.cpr.helpers import BASE_URL, invocation_context
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from adapters.cpr.standin import NS, SOAP_ACTION, _fault
 from hub.errors import AuthorisationError, PermanentError, TransientError
 from hub.logs import configure_logging
 from hub.xmlsafe import parse_xml
-from tests.adapters.cpr.settings import BASE_URL, invocation_context
+from tests.adapters.cpr.helpers import BASE_URL, invocation_context
 
 INVCTX = "{http://serviceplatformen.dk/xml/schemas/InvocationContext/1/}"
 

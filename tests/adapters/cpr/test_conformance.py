@@ -14,7 +14,7 @@ from lxml import etree
 
 from adapters.cpr import CprClient, Failure, PersonNotFoundError
 from hub.xmlsafe import parse_xml, safe_parser
-from tests.adapters.cpr.settings import BASE_URL
+from tests.adapters.cpr.helpers import BASE_URL
 from tests.reference import require_reference
 
 CONTRACT = ("cpr-sf1520", "itk-dev-serviceplatformen", "person-base-data-extended-service-contract")

@@ -16,7 +16,7 @@ from adapters.cpr.cache import TtlCache
 from adapters.cpr.settings import SF1520_SERVICE_UUID
 from hub.tls import client_ssl_context
 from tests import reference
-from tests.adapters.cpr.settings import invocation_context
+from tests.adapters.cpr.helpers import invocation_context
 
 
 def write_self_signed(folder):
