@@ -1,0 +1,37 @@
+"""Fixtures for the CPR adapter: a stand-in, settings for two municipalities, a client."""
+
+import httpx
+import pytest
+
+from adapters.cpr import CprClient, CprSettings, SoapStandin
+from tests.adapters.cpr.helpers import BASE_URL, invocation_context
+
+
+@pytest.fixture
+def cpr_settings():
+    return CprSettings(
+        base_url=BASE_URL,
+        invocation_contexts={"751": invocation_context(), "461": invocation_context()},
+        timeout_s=0.5,
+    )
+
+
+@pytest.fixture
+def standin():
+    return SoapStandin(delay_s=1.0)
+
+
+@pytest.fixture
+async def http(standin):
+    async with httpx.AsyncClient(base_url=BASE_URL, transport=standin.transport()) as client:
+        yield client
+
+
+@pytest.fixture
+def client(http, cpr_settings):
+    return CprClient.connect(http, cpr_settings)
+
+
+@pytest.fixture
+def people(standin):
+    return standin.population

@@ -1,0 +1,34 @@
+"""Where the shared reference files live: one setting for every conformance test.
+
+``CASEHUB_REFERENCE_DIR`` names the folder; by default it is ``<repo>/../shared/reference``.
+A missing file fails the test in CI (``CI=true``) and skips it, with the reason, elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+__all__ = ["ENV", "reference_dir", "require_reference"]
+
+ENV = "CASEHUB_REFERENCE_DIR"
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def reference_dir() -> Path:
+    """The reference folder: ``$CASEHUB_REFERENCE_DIR``, else ``<repo>/../shared/reference``."""
+    configured = os.environ.get(ENV, "").strip()
+    return Path(configured) if configured else _REPO.parent / "shared" / "reference"
+
+
+def require_reference(*parts: str) -> Path:
+    """A path inside the reference folder; fails the test in CI when missing, else skips it."""
+    path = reference_dir().joinpath(*parts)
+    if path.exists():
+        return path
+    reason = f"reference files missing: {path} (set {ENV} to the shared reference folder)"
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
