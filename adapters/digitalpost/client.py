@@ -115,7 +115,7 @@ class DigitalPostClient:
             "Content-Type": "application/xml; charset=utf-8",
             "Accept": "application/xml",
             "x-TransaktionsId": str(uuid.uuid4()),
-            "x-TransaktionsTid": self._clock().astimezone(dt.UTC).isoformat(),
+            "x-TransaktionsTid": self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         operation = "SF1601 send"
         with _translate_errors(operation):
@@ -245,6 +245,8 @@ def _receipt_page(root: etree._Element) -> ReceiptPage:
             for item in root.iterchildren("receipt")
         )
         next_since = int(root.get("next", ""))
+        if any(receipt.at.tzinfo is None for receipt in receipts):
+            raise ValueError  # noqa: TRY301 - one message for every incomplete receipt
     except ValueError:
         msg = "a receipt is incomplete"
         raise _AnswerError(msg) from None

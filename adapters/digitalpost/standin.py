@@ -37,7 +37,7 @@ from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
 from contracts.cpr import Cpr
 
-__all__ = ["Failure", "InMemoryDigitalPost", "Reach", "Sf1601StandIn", "decide"]
+__all__ = ["Delivery", "Failure", "InMemoryDigitalPost", "Reach", "Sf1601StandIn", "decide"]
 
 NO_DIGITAL_POST: Final = "NO_DIGITAL_POST"
 PRINT_FAILED: Final = "PRINT_FAILED"

@@ -165,6 +165,20 @@ class TestErrors:
         with pytest.raises(MalformedAnswerError, match="TransmissionId"):
             await DigitalPostClient(http).send(letter())
 
+    async def test_a_receipt_without_time_zone_is_malformed(self):
+        feed = (
+            '<receipts next="1"><receipt sequence="1" messageID="evt-1" outcome="DELIVERED"'
+            ' messageUUID="3f1d2b8e-4a5c-4e6f-9a0b-1c2d3e4f5a6b" at="2026-11-25T10:00:00"/>'
+            "</receipts>"
+        )
+
+        def handler(_request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, content=feed.encode())
+
+        http = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler))
+        with pytest.raises(MalformedAnswerError, match="incomplete"):
+            await DigitalPostClient(http).receipts(since=0)
+
     async def test_a_connection_failure_is_transient(self):
         def handler(request: httpx.Request) -> httpx.Response:
             raise httpx.ConnectError(f"cannot reach {MOTHER}", request=request)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
-from adapters.digitalpost import Letter, build_message, render
+from adapters.digitalpost import KombiChoice, Letter, build_message, render
+from adapters.digitalpost.client import kombi_request
 from tests.adapters.digitalpost.letters import letter, letters
 from tests.reference import reference_dir
 
@@ -78,3 +79,12 @@ def schema() -> etree.XMLSchema:
 @given(letters())
 def test_every_generated_letter_validates(schema: etree.XMLSchema, generated: Letter):
     assert _errors(schema, build_message(generated)) == []
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(letters())
+def test_the_message_inside_the_kombi_request_validates(schema: etree.XMLSchema, generated: Letter):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    body = etree.fromstring(kombi_request(generated, KombiChoice.AUTOMATIC), parser)
+    [message] = body.findall("{https://DigitalPost.dk/MeMo-1}Message")
+    assert _errors(schema, message) == []

@@ -6,6 +6,7 @@ import uuid
 
 import httpx
 import pytest
+from hypothesis import given, settings
 from lxml import etree
 
 from adapters.digitalpost import (
@@ -16,10 +17,12 @@ from adapters.digitalpost import (
     Outcome,
     RecipientRejectedError,
 )
+from adapters.digitalpost._inbound import check_kombi
+from adapters.digitalpost._xmlsafe import parse
 from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, kombi_request
 from adapters.digitalpost.memo import MEMO_NS
 from adapters.digitalpost.standin import InMemoryDigitalPost, Reach, Sf1601StandIn
-from tests.adapters.digitalpost.letters import letter
+from tests.adapters.digitalpost.letters import letter, letters
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
 from tests.people import CHILD, MOTHER
 
@@ -139,6 +142,16 @@ class TestInboundChecks:
         ) as http:
             response = await http.get(RECEIPTS_PATH, params={"since": "x"}, headers=HEADERS)
         assert (response.status_code, code_of(response)) == (400, "UGYLDIG_SINCE")
+
+
+class TestAgreesWithTheSchema:
+    @settings(max_examples=40)
+    @given(letters())
+    def test_every_letter_the_builder_makes_passes_the_structural_check(self, generated):
+        body = kombi_request(generated, KombiChoice.AUTOMATIC)
+        inbound = check_kombi(parse(body))
+        assert inbound.message_uuid == generated.message_uuid
+        assert inbound.recipient_id == generated.recipient.reveal()
 
 
 class TestInMemoryDigitalPost:
