@@ -1,7 +1,8 @@
 """Where the shared reference files live: one setting for every conformance test.
 
-``CASEHUB_REFERENCE_DIR`` names the folder; by default it is ``<repo>/../shared/reference``.
-A missing file fails the test in CI (``CI=true``) and skips it, with the reason, elsewhere.
+``CASEHUB_REFERENCE_DIR`` names the folder; by default it is ``<repo>/../shared/reference``,
+beside the checkout. The project never copies reference files into its own tree. A missing
+folder or file fails the test in CI (``CI=true``) and skips it, with the reason, elsewhere.
 """
 
 from __future__ import annotations
@@ -20,14 +21,21 @@ _REPO = Path(__file__).resolve().parent.parent
 def reference_dir() -> Path:
     """The reference folder: ``$CASEHUB_REFERENCE_DIR``, else ``<repo>/../shared/reference``."""
     configured = os.environ.get(ENV, "").strip()
-    return Path(configured) if configured else _REPO.parent / "shared" / "reference"
+    path = Path(configured) if configured else _REPO.parent / "shared" / "reference"
+    if not path.is_dir():
+        _missing(path)
+    return path
 
 
 def require_reference(*parts: str) -> Path:
     """A path inside the reference folder; fails the test in CI when missing, else skips it."""
     path = reference_dir().joinpath(*parts)
-    if path.exists():
-        return path
+    if not path.exists():
+        _missing(path)
+    return path
+
+
+def _missing(path: Path) -> None:
     reason = f"reference files missing: {path} (set {ENV} to the shared reference folder)"
     if os.environ.get("CI", "").strip().lower() == "true":
         pytest.fail(reason)
