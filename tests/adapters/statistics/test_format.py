@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.statistics.format import FormatError, validate_report
+from adapters.statistics.format import FormatError, NotificationRecord, validate_report
 from adapters.statistics.versions import VERSIONS
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "statistics-format.md"
@@ -45,8 +45,9 @@ def test_a_validated_report_serialises_back_to_a_valid_report():
 
 
 def test_an_unborn_child_is_registered_on_the_mother():
-    report = validate_report(example("notification-unborn"))
-    assert report.record.child.registered_on_mother is True
+    record = validate_report(example("notification-unborn")).record
+    assert isinstance(record, NotificationRecord)
+    assert record.child.registered_on_mother is True
 
 
 def rejects(payload, code, where=None, versions=VERSIONS):
