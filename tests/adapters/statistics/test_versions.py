@@ -8,8 +8,8 @@ from adapters.statistics.versions import OVERLAP, UnknownVersionError, accepted_
 from hub.deadlines import COPENHAGEN
 
 
-def local(year, month, day, hour=0, minute=0, second=0):
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=COPENHAGEN)
+def local(*args: int) -> dt.datetime:
+    return dt.datetime(*args).replace(tzinfo=COPENHAGEN)  # noqa: DTZ001 - zone set here
 
 
 @pytest.mark.parametrize(
