@@ -8,7 +8,7 @@ from adapters.statistics.versions import OVERLAP, UnknownVersionError, accepted_
 from hub.deadlines import COPENHAGEN
 
 
-def local(*args: int) -> dt.datetime:
+def local(*args):
     return dt.datetime(*args).replace(tzinfo=COPENHAGEN)  # noqa: DTZ001 - zone set here
 
 
