@@ -4,8 +4,12 @@ Measure events (started, changed, ended) do not say whether the measure is a pla
 the reporter keeps the facts of every ``MeasureDecided`` by measure id. It also keeps the
 last report per reported occurrence, so a second, different event about the same
 occurrence becomes a correction that names the earlier report instead of a new report.
-SQLite (a file under the hub's state directory), so it survives a restart; ``":memory:"``
-for tests. No personal data is stored: ids, kinds, paragraphs and dates only.
+A measure event that arrives before its decision (another topic, so no order between them;
+and retrying it would keep the decision, a later record of the same case, waiting behind
+it) is held here and reported when the decision comes. SQLite (a file under the hub's
+state directory), so it survives a restart; ``":memory:"`` for tests. No CPR number is
+stored; a held event keeps its data (a change's reason may be sensitive) until reported, so
+the file needs the protection of the hub's other state.
 """
 
 from __future__ import annotations
@@ -70,6 +74,18 @@ class Memory(Protocol):
         """Keep the report now last on an occurrence."""
         ...
 
+    def hold(self, measure_id: str, event_id: str, event_json: str) -> None:
+        """Keep an event about a measure whose decision has not been seen yet."""
+        ...
+
+    def held(self, measure_id: str) -> list[tuple[str, str]]:
+        """(event id, event JSON) held for a measure, oldest first."""
+        ...
+
+    def release(self, measure_id: str, event_id: str) -> None:
+        """Forget a held event once it is handled."""
+        ...
+
 
 class SqliteMemory:
     """``Memory`` in one SQLite file."""
@@ -84,6 +100,9 @@ class SqliteMemory:
             CREATE INDEX IF NOT EXISTS measures_by_decision ON measures (decision_id);
             CREATE TABLE IF NOT EXISTS reports (
                 occurrence TEXT PRIMARY KEY, report_id TEXT NOT NULL, event_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS held (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL,
+                event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
             """
         )
 
@@ -134,6 +153,28 @@ class SqliteMemory:
         with self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (occurrence, report_id, event_id)
+            )
+
+    def hold(self, measure_id: str, event_id: str, event_json: str) -> None:
+        """Keep an event about a measure whose decision has not been seen yet."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO held (measure_id, event_id, event_json) VALUES (?, ?, ?)",
+                (measure_id, event_id, event_json),
+            )
+
+    def held(self, measure_id: str) -> list[tuple[str, str]]:
+        """(event id, event JSON) held for a measure, oldest first."""
+        rows = self._db.execute(
+            "SELECT event_id, event_json FROM held WHERE measure_id = ? ORDER BY seq", (measure_id,)
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def release(self, measure_id: str, event_id: str) -> None:
+        """Forget a held event once it is handled."""
+        with self._db:
+            self._db.execute(
+                "DELETE FROM held WHERE measure_id = ? AND event_id = ?", (measure_id, event_id)
             )
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from structlog.testing import capture_logs
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.port import StatisticsRefusedError, StatisticsUnavailableError
-from adapters.statistics.reports import MeasureNotYetKnownError, report_id_for
+from adapters.statistics.reports import report_id_for
 from adapters.statistics.standin import DstStandIn, Failure
 from adapters.statistics.wiring import build_statistics_reporter
 from contracts.envelope import follow_up_id
@@ -103,10 +103,23 @@ async def test_a_supporting_measure_is_not_reported(hub):
     assert hub.published == []
 
 
-async def test_a_measure_event_before_its_decision_is_retried(hub):
-    with pytest.raises(MeasureNotYetKnownError):
-        await hub.handle(wrap(started()))
+async def test_a_measure_event_before_its_decision_is_held_and_reported_after_it(hub):
+    early = wrap(started())
+    await hub.handle(early)  # returns: retrying would keep the decision waiting behind it
     assert hub.standin.calls == 0
+    assert hub.published == []
+    await hub.handle(wrap(decided()))
+    codes = [(r.record.form, r.record.event_code) for r in hub.standin.reports]
+    assert codes == [(1, 0), (2, 0)]
+    assert hub.of(StatisticsReported)[-1].envelope.causationid == early.envelope.id
+    assert hub.memory.held("m-1") == []
+
+
+async def test_a_held_event_of_a_supporting_measure_is_dropped_with_its_decision(hub):
+    await hub.handle(wrap(started()))
+    await hub.handle(wrap(decided("consultancy")))
+    assert hub.standin.reports == []
+    assert hub.memory.held("m-1") == []
 
 
 async def test_a_late_report_says_so_in_the_report_and_in_an_outcome(hub):
