@@ -16,6 +16,7 @@ from adapters.statistics.port import (
 )
 from adapters.statistics.standin import DstStandIn, Failure
 from hub.deadlines import COPENHAGEN
+from hub.serve import serving
 from tests.adapters.statistics.test_format import example
 
 ON = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)
@@ -172,3 +173,20 @@ async def test_the_request_carries_the_report_as_json_and_its_id():
     await StatisticsClient(http).send(sent)
     assert seen[0].headers["x-report-id"] == sent.report_id
     assert validate_report(seen[0].content) == sent
+
+
+async def test_on_loopback_a_hanging_receiver_is_a_timeout_and_a_5xx_is_unavailable():
+    standin = DstStandIn(hang_seconds=2.0)
+    async with (
+        serving(standin.asgi()) as url,
+        httpx.AsyncClient(base_url=url, timeout=0.3) as http,
+    ):
+        client = StatisticsClient(http)
+        standin.failure = Failure.TIMEOUT
+        with pytest.raises(StatisticsUnavailableError, match="timeout"):
+            await client.send(report())
+        standin.failure = Failure.SERVER_ERROR
+        with pytest.raises(StatisticsUnavailableError, match="HTTP 503"):
+            await client.send(report())
+        standin.failure = Failure.NONE
+        assert (await client.send(report())).duplicate is False
