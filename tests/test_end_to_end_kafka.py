@@ -14,6 +14,7 @@ from adapters.digitalpost.standin import Failure as PostFailure
 from contracts.binding import from_kafka, to_kafka
 from contracts.envelope import follow_up_id, new_event
 from contracts.letters import LetterPurpose, LetterRequested
+from contracts.person import PersonResolved
 from hub.app import create_app
 from hub.serve import serving
 from hub.standins import running_standins
@@ -48,6 +49,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                 bootstrap, topic("person", municipality), of_type("dk.casehub.person.resolved")
             )
             resolved = from_kafka(resolved_record.headers, resolved_record.value)
+            assert isinstance(resolved.data, PersonResolved)
             custody = [r for r in resolved.data.related if r.has_custody]
             assert len(custody) == 2
             assert resolved.data.address is not None
