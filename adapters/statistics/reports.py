@@ -72,7 +72,12 @@ _PARAGRAPHS: Final = {
 
 
 class MeasureNotYetKnownError(TransientError):
-    """A measure event arrived before its decision; the decision's topic may lag. Retry."""
+    """A measure event arrived before its decision (the decision's topic may lag).
+
+    The reporter holds such an event and reports it after the decision; raised to the
+    delivery policy it would be retried, but the decision, a later record of the same
+    case, would wait behind it.
+    """
 
 
 @dataclass(frozen=True, slots=True)
