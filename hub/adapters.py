@@ -1,6 +1,7 @@
 """The national-service adapters the settings ask for, as hub components.
 
-Each adapter runs only when its settings are given (``CASEHUB_CPR``, ``CASEHUB_DIGITALPOST``),
+Each adapter runs only when its settings are given (``CASEHUB_CPR``, ``CASEHUB_DIGITALPOST``,
+``CASEHUB_STATISTICS``, ``CASEHUB_APPEALS``),
 so a hub serves exactly the integrations a municipality has agreements for.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from adapters.appeals import NAME as APPEALS
+from adapters.appeals import AppealsClient, build_appeal_forwarder
 from adapters.cpr import CprClient, cpr_http_client
 from adapters.cpr.wiring import NAME as CPR
 from adapters.cpr.wiring import build_person_lookup
@@ -15,6 +18,8 @@ from adapters.digitalpost import DigitalPostClient
 from adapters.digitalpost.sent import SentLetters
 from adapters.digitalpost.wiring import NAME as DIGITALPOST
 from adapters.digitalpost.wiring import build_letter_sender, poll_receipts
+from adapters.statistics import NAME as STATISTICS
+from adapters.statistics import SqliteMemory, StatisticsClient, build_statistics_reporter
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub.component import Component
@@ -55,4 +60,25 @@ def adapter_components(settings: Settings, publish: Publish) -> list[Component]:
                 background=receipts,
             )
         )
+    if settings.statistics is not None:
+        dst_http = settings.statistics.http_client()
+        memory = SqliteMemory(settings.state_dir / "statistics.sqlite3")
+
+        async def close_statistics() -> None:
+            await dst_http.aclose()
+            memory.close()
+
+        reporter = build_statistics_reporter(
+            StatisticsClient(dst_http),
+            publish,
+            source=f"{settings.source}:statistics",
+            memory=memory,
+        )
+        components.append(Component(STATISTICS, reporter, close=close_statistics))
+    if settings.appeals is not None:
+        anke_http = settings.appeals.http_client()
+        forwarder = build_appeal_forwarder(
+            AppealsClient(anke_http), publish, source=f"{settings.source}:appeals"
+        )
+        components.append(Component(APPEALS, forwarder, close=anke_http.aclose))
     return components

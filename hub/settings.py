@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.cpr.settings import CprSettings
 from adapters.digitalpost.settings import DigitalPostSettings
 from contracts.types import Kommunekode
+from hub.endpoint import EndpointSettings
 from routing.routes import DEFAULT_ROUTES, Route
 
 __all__ = ["Settings"]
@@ -68,6 +69,12 @@ class Settings(BaseSettings):
     )
     digitalpost: DigitalPostSettings | None = Field(
         default=None, description="The Digital Post adapter (SF1601), as JSON; absent: not run."
+    )
+    statistics: EndpointSettings | None = Field(
+        default=None, description="Danmarks Statistik's receiver, as JSON; absent: not run."
+    )
+    appeals: EndpointSettings | None = Field(
+        default=None, description="Ankestyrelsen's receiver, as JSON; absent: not run."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

@@ -1,7 +1,8 @@
 """The national services' stand-ins, together on loopback ports: ``casehub standins``.
 
-The CPR register (SOAP, SF1520) over the synthetic population, and Digital Post (SF1601
-with MeMo 1.2, receipts later) with the same people: the father of the demo family has no
+The CPR register (SOAP, SF1520) over the synthetic population, Digital Post (SF1601
+with MeMo 1.2, receipts later), Danmarks Statistik's and Ankestyrelsen's receivers, with
+the same people: the father of the demo family has no
 Digital Post, so his letters go to print. Used by ``make demo``, the end-to-end tests and
 vendors; every person is synthetic (CPR day + 60).
 """
@@ -13,9 +14,12 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from adapters.appeals.standin import AnkeStandIn
 from adapters.cpr import CprSettings, InvocationContext, SoapStandin
 from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import Reach, Sf1601StandIn
+from adapters.statistics.standin import DstStandIn
+from hub.endpoint import EndpointSettings
 from hub.serve import serving
 
 __all__ = ["RunningStandins", "running_standins"]
@@ -29,8 +33,12 @@ class RunningStandins:
 
     cpr: SoapStandin
     digitalpost: Sf1601StandIn
+    statistics: DstStandIn
+    appeals: AnkeStandIn
     cpr_url: str
     digitalpost_url: str
+    statistics_url: str
+    appeals_url: str
     municipalities: tuple[str, ...]
 
     @property
@@ -45,6 +53,16 @@ class RunningStandins:
             for code in self.municipalities
         }
         return CprSettings(base_url=self.cpr_url, invocation_contexts=contexts, timeout_s=5.0)
+
+    @property
+    def statistics_settings(self) -> EndpointSettings:
+        """The Danmarks Statistik adapter's endpoint: the stand-in."""
+        return EndpointSettings(base_url=self.statistics_url, timeout_s=5.0)
+
+    @property
+    def appeals_settings(self) -> EndpointSettings:
+        """The Ankestyrelsen adapter's endpoint: the stand-in."""
+        return EndpointSettings(base_url=self.appeals_url, timeout_s=5.0)
 
     @property
     def digitalpost_settings(self) -> DigitalPostSettings:
@@ -68,7 +86,13 @@ async def running_standins(
     reach = {person.reveal(): Reach.DIGITAL for person in (people.child, people.mother)}
     reach[people.father.reveal()] = Reach.PRINT_ONLY
     digitalpost = Sf1601StandIn(reach)
+    statistics, appeals = DstStandIn(), AnkeStandIn()
     async with AsyncExitStack() as stack:
         cpr_url = await stack.enter_async_context(serving(cpr.app()))
         post_url = await stack.enter_async_context(serving(digitalpost.asgi()))
-        yield RunningStandins(cpr, digitalpost, cpr_url, post_url, tuple(municipalities))
+        dst_url = await stack.enter_async_context(serving(statistics.asgi()))
+        anke_url = await stack.enter_async_context(serving(appeals.asgi()))
+        yield RunningStandins(
+            cpr, digitalpost, statistics, appeals,
+            cpr_url, post_url, dst_url, anke_url, tuple(municipalities),
+        )  # fmt: skip
