@@ -9,7 +9,7 @@ from contracts.classification import Classification, classified
 from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
 from contracts.decision import CommitteeDecision, MeasureDecided, PlanCreated, PlanRevised
-from contracts.documents import DocumentFiled, JournalNoteAdded
+from contracts.documents import DocumentArchived, DocumentFiled, JournalNoteAdded
 from contracts.envelope import Envelope, Event, follow_up, new_event
 from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
@@ -54,6 +54,7 @@ __all__ = [
     "DeadlineMet",
     "DeadlineMissed",
     "DeadlineSet",
+    "DocumentArchived",
     "DocumentFiled",
     "Envelope",
     "Event",
