@@ -192,7 +192,7 @@ class ArchiveClient:
                 _value_1=list(request), _soapheaders=header
             )
         output = etree.Element(request.tag.replace("Input", "Output"))
-        body = getattr(reply, "body", reply)
+        body = getattr(reply, "response", reply)
         for value in getattr(body, "_value_1", None) or ():
             if isinstance(value, etree._Element):  # noqa: SLF001 - lxml's element type
                 output.append(copy.deepcopy(value))

@@ -244,7 +244,8 @@ class SoapStandin:
         if content.tag != f"{{{SDI}}}{element}":
             return _fault("Client", "InvalidRequest", "body does not match the soapAction")
         if self.failure is Failure.CLIENT_FAULT:
-            party = content.findtext(f".//{{{SD}}}URNIdentifikator") or ""
+            urns = (urn.text or "" for urn in content.iter(f"{{{SD}}}URNIdentifikator"))
+            party = next((urn for urn in urns if urn.startswith(_CPR_URN)), "")
             # Like a real service, the text quotes the request: the client must never carry it.
             return _fault("Client", "InvalidInput", f"Ugyldig reference {party}")
         if self.failure is Failure.REJECTED:
