@@ -120,14 +120,15 @@ async def test_unknown_child_waits_for_the_case_to_open(archive, bus):
 
 
 @pytest.mark.parametrize(
-    ("switch", "error", "family"),
+    ("switch", "errors"),
     [
-        ("down", ArchiveUnavailableError, TransientError),
-        ("refused", ArchiveRefusedError, AuthorisationError),
-        ("rejecting", ArchiveFaultError, PermanentError),
+        ("down", (ArchiveUnavailableError, TransientError)),
+        ("refused", (ArchiveRefusedError, AuthorisationError)),
+        ("rejecting", (ArchiveFaultError, PermanentError)),
     ],
 )
-async def test_failures_reach_the_delivery_policy(archiver, archive, bus, switch, error, family):
+async def test_failures_reach_the_delivery_policy(archiver, archive, bus, switch, errors):
+    error, family = errors
     setattr(archive, switch, True)
     with pytest.raises(error) as caught:
         await archiver(document_filed("751", "C-1"))
