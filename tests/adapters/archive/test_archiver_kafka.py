@@ -4,6 +4,7 @@ import asyncio
 
 import httpx
 import pytest
+from faststream.kafka import KafkaBroker
 
 from adapters.archive import (
     EVENT_TYPES,
@@ -56,7 +57,7 @@ async def test_document_filed_is_archived_once_and_answered(hub_settings):
         client = ArchiveClient.connect(
             http, ArchiveSettings(base_url=url, agreements={municipality: agreement()})
         )
-        brokers = []
+        brokers: list[KafkaBroker] = []
 
         async def publish(event):
             return await EventPublisher(brokers[0]).publish(event)
