@@ -68,3 +68,10 @@ def test_repr_counts_only():
     assert repr(standin) == "SoapStandin(failure=none, cases=1, filings=0)"
     assert CHILD_CPR.reveal() not in repr(next(iter(standin.cases.values())))
     assert SOAP_PATH == "/sts-soap-sagdok/sagdokumentindeks/6"
+
+
+def test_command_line_options():
+    from adapters.archive.__main__ import options
+
+    args = options(["--port", "9001", "--failure", "server-fault"])
+    assert (args.port, args.failure, args.host) == (9001, "server-fault", "127.0.0.1")
