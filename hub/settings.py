@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.cpr.settings import CprSettings
+from adapters.digitalpost.settings import DigitalPostSettings
 from contracts.types import Kommunekode
 from routing.routes import DEFAULT_ROUTES, Route
 
@@ -61,5 +63,11 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
+    cpr: CprSettings | None = Field(
+        default=None, description="The CPR adapter (SF1520), as JSON; absent: not run."
+    )
+    digitalpost: DigitalPostSettings | None = Field(
+        default=None, description="The Digital Post adapter (SF1601), as JSON; absent: not run."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

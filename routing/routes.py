@@ -36,6 +36,8 @@ class Route(BaseModel):
 
 DEFAULT_ROUTES: tuple[Route, ...] = (
     Route(consumer="triage", event_types=frozenset({"dk.casehub.notification.received"})),
+    Route(consumer="cpr", event_types=frozenset({"dk.casehub.person.lookup-requested"})),
+    Route(consumer="digitalpost", event_types=frozenset({"dk.casehub.letter.requested"})),
 )
 
 
