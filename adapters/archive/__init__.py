@@ -1,7 +1,7 @@
 """Archive: the municipality's ESDH through SF1470 SagDokumentIndeks, behind a small port."""
 
 from adapters.archive.client import ArchiveClient, archive_http_client
-from adapters.archive.parties import CaseParties, InMemoryCaseParties
+from adapters.archive.parties import CaseParties, InMemoryCaseParties, SqliteCaseParties
 from adapters.archive.port import (
     Archive,
     ArchiveCase,
@@ -40,6 +40,7 @@ __all__ = [
     "NewCase",
     "NoServiceAgreementError",
     "SoapStandin",
+    "SqliteCaseParties",
     "archive_http_client",
     "build_archiver",
 ]

@@ -9,6 +9,7 @@ from adapters.archive import (
     CasePartyUnknownError,
     InMemoryArchive,
     InMemoryCaseParties,
+    SqliteCaseParties,
     build_archiver,
 )
 from adapters.archive.wiring import case_id_for, entry_id
@@ -141,3 +142,23 @@ async def test_other_events_are_ignored(archiver, archive, bus):
     await archiver(notification_event("751"))
     assert archive.calls == 0
     assert bus.published == []
+
+
+async def test_children_survive_a_restart_in_the_sqlite_store(tmp_path, archive, bus):
+    path = tmp_path / "state" / "archive.sqlite3"
+    parties = SqliteCaseParties(path)
+    handler = build_archiver(archive, bus.publish, source=SOURCE, parties=parties)
+    await handler(case_opened("751", "C-2"))
+    parties.close()
+
+    reopened = SqliteCaseParties(path)
+    try:
+        assert await reopened.child_of("751", "C-2") == CHILD_CPR
+        assert await reopened.child_of("751", "C-3") is None
+        assert await reopened.child_of("461", "C-2") is None
+        handler = build_archiver(archive, bus.publish, source=SOURCE, parties=reopened)
+        await handler(document_filed("751", "C-2"))
+    finally:
+        reopened.close()
+    assert len(archive.filings) == 1
+    assert CHILD_CPR.reveal() not in repr(reopened)
