@@ -117,15 +117,18 @@ class ArchiveClient:
     """``Archive`` over SF1470 SagDokumentIndeks v6 (SOAP 1.1, zeep)."""
 
     def __init__(
-        self, service: AsyncServiceProxy, agreements: Mapping[str, ArchiveAgreement]
+        self,
+        services: Mapping[str, AsyncServiceProxy],
+        agreements: Mapping[str, ArchiveAgreement],
     ) -> None:
-        self._service = service
+        self._services = dict(services)
         self._agreements = dict(agreements)
 
     @classmethod
     def connect(cls, http: httpx.AsyncClient, settings: ArchiveSettings) -> Self:
         """Build the client from the local WSDL, posting through ``http`` to ``settings.path``.
 
+        A municipality whose agreement names its own ``endpoint`` is called there instead.
         ``http`` stays the caller's to close.
         """
         with httpx.Client(transport=httpx.MockTransport(_no_fetch)) as loader:
@@ -133,14 +136,18 @@ class ArchiveClient:
             client = zeep.AsyncClient(
                 str(WSDL), transport=transport, settings=zeep.Settings(**ZEEP_SETTINGS)
             )
-        address = str(http.base_url.join(settings.path))
-        service = AsyncServiceProxy(client, client.wsdl.bindings[_BINDING], address=address)
-        return cls(service, settings.agreements)
+        binding = client.wsdl.bindings[_BINDING]
+        default = str(http.base_url.join(settings.path))
+        services = {
+            municipality: AsyncServiceProxy(client, binding, address=agreement.endpoint or default)
+            for municipality, agreement in settings.agreements.items()
+        }
+        return cls(services, settings.agreements)
 
     async def find_case(self, *, municipality: str, kle: str, party: Cpr) -> ArchiveCase | None:
         """The first case of ``party`` under ``kle`` that the index returns, or None."""
         self._agreement(municipality, "fremsoeg")
-        output = await self._call("fremsoeg", sagdok.search_case(kle, party.reveal()))
+        output = await self._call(municipality, "fremsoeg", sagdok.search_case(kle, party.reveal()))
         code = sagdok.status_of(output).code
         if code == _STATUS_NOT_FOUND:
             return None
@@ -155,7 +162,7 @@ class ArchiveClient:
     async def create_case(self, *, municipality: str, case: NewCase) -> ArchiveCase:
         """Import ``case``; the index answering "already there" (49) counts as created."""
         agreement = self._agreement(municipality, "importer")
-        output = await self._call("importer", sagdok.case_import(case, agreement))
+        output = await self._call(municipality, "importer", sagdok.case_import(case, agreement))
         code = sagdok.status_of(output).code
         if code != sagdok.STATUS_CONFLICT:
             _check_status("importer", code)
@@ -165,12 +172,15 @@ class ArchiveClient:
         """Index a document (then) add its journal post; "already there" marks a duplicate."""
         agreement = self._agreement(municipality, "opdater")
         if entry.kind is EntryKind.DOCUMENT:
-            output = await self._call("importer", sagdok.document_import(entry, agreement))
+            output = await self._call(
+                municipality, "importer", sagdok.document_import(entry, agreement)
+            )
             code = sagdok.status_of(output).code
             if code != sagdok.STATUS_CONFLICT:
                 _check_status("importer", code)
         now = dt.datetime.now(dt.UTC)
-        output = await self._call("opdater", sagdok.journal_post(case, entry, agreement, now=now))
+        post = sagdok.journal_post(case, entry, agreement, now=now)
+        output = await self._call(municipality, "opdater", post)
         code = sagdok.status_of(output).code
         duplicate = code == sagdok.STATUS_CONFLICT
         if not duplicate:
@@ -184,11 +194,13 @@ class ArchiveClient:
             raise NoServiceAgreementError(msg)
         return agreement
 
-    async def _call(self, operation: str, request: etree._Element) -> etree._Element:
+    async def _call(
+        self, municipality: str, operation: str, request: etree._Element
+    ) -> etree._Element:
         """Send one operation's body; return its output element (rebuilt from zeep's answer)."""
         header = {"header": {"TransactionUUID": str(uuid.uuid4())}}
         with _translate_errors(operation):
-            reply = await getattr(self._service, operation)(
+            reply = await getattr(self._services[municipality], operation)(
                 _value_1=list(request), _soapheaders=header
             )
         output = etree.Element(request.tag.replace("Input", "Output"))

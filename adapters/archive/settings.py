@@ -35,6 +35,10 @@ class ArchiveAgreement(BaseModel):
         description="The organisational unit responsible for child-welfare cases (Ansvarlig)."
     )
     service_uuid: uuid.UUID = SF1470_SERVICE_UUID
+    endpoint: str | None = Field(
+        default=None,
+        description="The municipality's own archive endpoint (absolute URL), if any.",
+    )
 
 
 class ArchiveSettings(BaseModel):

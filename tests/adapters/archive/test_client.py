@@ -199,3 +199,23 @@ def test_entries_keep_personal_fields_out_of_repr():
     text = repr(document()) + repr(note()) + repr(new_case())
     assert CHILD_CPR.reveal() not in text
     assert "Alma" not in text
+
+
+async def test_a_municipality_with_its_own_endpoint_is_called_there(standin):
+    own = agreement().model_copy(update={"endpoint": "https://esdh.461.invalid/sdi"})
+    settings = ArchiveSettings(base_url=BASE_URL, agreements={"751": agreement(), "461": own})
+    seen = []
+    inner = standin.transport()
+
+    async def spy(request):
+        seen.append(str(request.url))
+        return await inner.handle_async_request(request)
+
+    async with httpx.AsyncClient(base_url=BASE_URL, transport=httpx.MockTransport(spy)) as http:
+        client = ArchiveClient.connect(http, settings)
+        await client.find_case(municipality="461", kle="27.24.03", party=CHILD_CPR)
+        await client.find_case(municipality="751", kle="27.24.03", party=CHILD_CPR)
+    assert seen == [
+        "https://esdh.461.invalid/sdi",
+        "https://sagdok.standin.invalid/sts-soap-sagdok/sagdokumentindeks/6",
+    ]
