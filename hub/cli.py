@@ -9,6 +9,7 @@ import click
 
 from hub.cli_contracts import contracts
 from hub.cli_deadlines import deadlines
+from hub.cli_digitalpost import digitalpost
 from hub.cli_quarantine import quarantine
 
 __all__ = ["main"]
@@ -65,4 +66,5 @@ def demo(bootstrap: str) -> None:
 
 main.add_command(contracts)
 main.add_command(deadlines)
+main.add_command(digitalpost)
 main.add_command(quarantine)

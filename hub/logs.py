@@ -87,6 +87,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
+    for previous in root.handlers:
+        previous.close()  # a file handler of an earlier configuration releases its file
     root.handlers[:] = [handler]
     if copy := os.environ.get("CASEHUB_LOG_COPY"):
         # Every line also to a file, rendered WITHOUT the CPR mask: the test suite scans it

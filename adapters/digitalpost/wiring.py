@@ -31,7 +31,7 @@ from contracts.letters import (
 from hub.delivery import Handler
 from hub.errors import HubError
 
-__all__ = ["NAME", "build_letter_sender", "poll_receipts"]
+__all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts"]
 
 NAME = "digitalpost"
 log = structlog.get_logger(__name__)
@@ -53,15 +53,7 @@ def build_letter_sender(
         if not isinstance(event.data, LetterRequested):
             return
         request = event.data
-        letter = Letter(
-            message_id=event.envelope.id,
-            sender=sender,
-            recipient=request.recipient_cpr,
-            title=request.title,
-            main_document=Document("brev.pdf", text_pdf(request.title, request.body)),
-            created=event.envelope.time,
-            case=CaseReference(case_id=event.envelope.caseid, case_system="casehub"),
-        )
+        letter = letter_for(event, request, sender)
         sent.remember(
             SentLetter(
                 message_id=event.envelope.id,
@@ -87,6 +79,19 @@ def build_letter_sender(
         log.info("letter_sent", event_id=event.envelope.id, letter_id=request.letter_id)
 
     return send
+
+
+def letter_for(event: Event[Contract], request: LetterRequested, sender: Sender) -> Letter:
+    """The Digital Post letter a ``LetterRequested`` event becomes (its text as a PDF)."""
+    return Letter(
+        message_id=event.envelope.id,
+        sender=sender,
+        recipient=request.recipient_cpr,
+        title=request.title,
+        main_document=Document("brev.pdf", text_pdf(request.title, request.body)),
+        created=event.envelope.time,
+        case=CaseReference(case_id=event.envelope.caseid, case_system="casehub"),
+    )
 
 
 async def poll_receipts(
