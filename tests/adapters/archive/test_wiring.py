@@ -162,3 +162,15 @@ async def test_children_survive_a_restart_in_the_sqlite_store(tmp_path, archive,
         reopened.close()
     assert len(archive.filings) == 1
     assert CHILD_CPR.reveal() not in repr(reopened)
+
+
+async def test_logs_carry_ids_never_the_child_or_the_content(archiver):
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs:
+        await archiver(document_filed("751", "C-1"))
+        await archiver(journal_note_added("751", "C-1"))
+    text = repr(logs)
+    assert [entry["event"] for entry in logs] == ["document_archived", "document_archived"]
+    assert CHILD_CPR.reveal() not in text
+    assert "Alma" not in text
