@@ -15,7 +15,7 @@ from contracts.decision import (
     PlanCreated,
     PlanRevised,
 )
-from contracts.documents import DocumentFiled, JournalNoteAdded
+from contracts.documents import DocumentArchived, DocumentFiled, JournalNoteAdded
 from contracts.envelope import Envelope, Event, follow_up, new_event
 from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
@@ -68,6 +68,7 @@ __all__ = [
     "DeadlineMissed",
     "DeadlineSet",
     "DecisionUpheld",
+    "DocumentArchived",
     "DocumentFiled",
     "Envelope",
     "Event",

@@ -50,6 +50,7 @@ _ALL: tuple[type[Contract], ...] = (
     measures.MeasureEnded,
     documents.DocumentFiled,
     documents.JournalNoteAdded,
+    documents.DocumentArchived,
     letters.LetterRequested,
     letters.LetterDelivered,
     letters.LetterFailed,
