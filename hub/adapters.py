@@ -1,7 +1,7 @@
 """The national-service adapters the settings ask for, as hub components.
 
 Each adapter runs only when its settings are given (``CASEHUB_CPR``, ``CASEHUB_DIGITALPOST``,
-``CASEHUB_STATISTICS``, ``CASEHUB_APPEALS``),
+``CASEHUB_ARCHIVE``, ``CASEHUB_STATISTICS``, ``CASEHUB_APPEALS``),
 so a hub serves exactly the integrations a municipality has agreements for.
 """
 
@@ -11,6 +11,13 @@ from collections.abc import Awaitable, Callable
 
 from adapters.appeals import NAME as APPEALS
 from adapters.appeals import AppealsClient, build_appeal_forwarder
+from adapters.archive import NAME as ARCHIVE
+from adapters.archive import (
+    ArchiveClient,
+    SqliteCaseParties,
+    archive_http_client,
+    build_archiver,
+)
 from adapters.cpr import CprClient, cpr_http_client
 from adapters.cpr.wiring import NAME as CPR
 from adapters.cpr.wiring import build_person_lookup
@@ -60,6 +67,19 @@ def adapter_components(settings: Settings, publish: Publish) -> list[Component]:
                 background=receipts,
             )
         )
+    if settings.archive is not None:
+        archive_http = archive_http_client(settings.archive)
+        archive = ArchiveClient.connect(archive_http, settings.archive)
+        parties = SqliteCaseParties(settings.state_dir / "archive.sqlite3")
+
+        async def close_archive() -> None:
+            await archive_http.aclose()
+            parties.close()
+
+        archiver = build_archiver(
+            archive, publish, source=f"{settings.source}:archive", parties=parties
+        )
+        components.append(Component(ARCHIVE, archiver, close=close_archive))
     if settings.statistics is not None:
         dst_http = settings.statistics.http_client()
         memory = SqliteMemory(settings.state_dir / "statistics.sqlite3")

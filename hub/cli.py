@@ -47,11 +47,13 @@ def standins(municipalities: tuple[str, ...]) -> None:
         async with running_standins(municipalities) as running:
             click.echo(f"CPR (SF1520 SOAP)        {running.cpr_url}")
             click.echo(f"Digital Post (SF1601)    {running.digitalpost_url}")
+            click.echo(f"ESDH archive (SF1470)    {running.archive_url}")
             click.echo(f"Danmarks Statistik       {running.statistics_url}")
             click.echo(f"Ankestyrelsen            {running.appeals_url}")
             click.echo("set these to point a hub at them:")
             click.echo(f"CASEHUB_CPR='{running.cpr_settings.model_dump_json()}'")
             click.echo(f"CASEHUB_DIGITALPOST='{running.digitalpost_settings.model_dump_json()}'")
+            click.echo(f"CASEHUB_ARCHIVE='{running.archive_settings.model_dump_json()}'")
             click.echo(f"CASEHUB_STATISTICS='{running.statistics_settings.model_dump_json()}'")
             click.echo(f"CASEHUB_APPEALS='{running.appeals_settings.model_dump_json()}'")
             await asyncio.Event().wait()

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.archive.settings import ArchiveSettings
 from adapters.cpr.settings import CprSettings
 from adapters.digitalpost.settings import DigitalPostSettings
 from contracts.types import Kommunekode
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     )
     digitalpost: DigitalPostSettings | None = Field(
         default=None, description="The Digital Post adapter (SF1601), as JSON; absent: not run."
+    )
+    archive: ArchiveSettings | None = Field(
+        default=None, description="The ESDH archive adapter (SF1470), as JSON; absent: not run."
     )
     statistics: EndpointSettings | None = Field(
         default=None, description="Danmarks Statistik's receiver, as JSON; absent: not run."

@@ -1,10 +1,10 @@
 """The national services' stand-ins, together on loopback ports: ``casehub standins``.
 
-The CPR register (SOAP, SF1520) over the synthetic population, Digital Post (SF1601
-with MeMo 1.2, receipts later), Danmarks Statistik's and Ankestyrelsen's receivers, with
-the same people: the father of the demo family has no
-Digital Post, so his letters go to print. Used by ``make demo``, the end-to-end tests and
-vendors; every person is synthetic (CPR day + 60).
+The CPR register (SOAP, SF1520) over the synthetic population, Digital Post (SF1601 with
+MeMo 1.2, receipts later), the ESDH archive (SOAP, SF1470), and the receivers of Danmarks
+Statistik and Ankestyrelsen. The father of the demo family has no Digital Post, so his
+letters go to print. Used by ``make demo``, the end-to-end tests and vendors; every person
+is synthetic (CPR day + 60).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from adapters.appeals.standin import AnkeStandIn
+from adapters.archive import ArchiveAgreement, ArchiveSettings
+from adapters.archive import SoapStandin as ArchiveStandin
 from adapters.cpr import CprSettings, InvocationContext, SoapStandin
 from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import Reach, Sf1601StandIn
@@ -35,10 +37,12 @@ class RunningStandins:
     digitalpost: Sf1601StandIn
     statistics: DstStandIn
     appeals: AnkeStandIn
+    archive: ArchiveStandin
     cpr_url: str
     digitalpost_url: str
     statistics_url: str
     appeals_url: str
+    archive_url: str
     municipalities: tuple[str, ...]
 
     @property
@@ -53,6 +57,20 @@ class RunningStandins:
             for code in self.municipalities
         }
         return CprSettings(base_url=self.cpr_url, invocation_contexts=contexts, timeout_s=5.0)
+
+    @property
+    def archive_settings(self) -> ArchiveSettings:
+        """ESDH archive adapter settings for these municipalities, against the stand-in."""
+        agreements = {
+            code: ArchiveAgreement(
+                service_agreement_uuid=uuid.uuid5(_NAMESPACE, f"archive-agreement/{code}"),
+                it_system_uuid=uuid.uuid5(_NAMESPACE, "casehub"),
+                organisation_uuid=uuid.uuid5(_NAMESPACE, f"organisation/{code}"),
+                responsible_unit_uuid=uuid.uuid5(_NAMESPACE, f"children-and-families/{code}"),
+            )
+            for code in self.municipalities
+        }
+        return ArchiveSettings(base_url=self.archive_url, agreements=agreements, timeout_s=5.0)
 
     @property
     def statistics_settings(self) -> EndpointSettings:
@@ -86,13 +104,14 @@ async def running_standins(
     reach = {person.reveal(): Reach.DIGITAL for person in (people.child, people.mother)}
     reach[people.father.reveal()] = Reach.PRINT_ONLY
     digitalpost = Sf1601StandIn(reach)
-    statistics, appeals = DstStandIn(), AnkeStandIn()
+    statistics, appeals, archive = DstStandIn(), AnkeStandIn(), ArchiveStandin()
     async with AsyncExitStack() as stack:
         cpr_url = await stack.enter_async_context(serving(cpr.app()))
         post_url = await stack.enter_async_context(serving(digitalpost.asgi()))
         dst_url = await stack.enter_async_context(serving(statistics.asgi()))
         anke_url = await stack.enter_async_context(serving(appeals.asgi()))
+        archive_url = await stack.enter_async_context(serving(archive.app()))
         yield RunningStandins(
-            cpr, digitalpost, statistics, appeals,
-            cpr_url, post_url, dst_url, anke_url, tuple(municipalities),
+            cpr, digitalpost, statistics, appeals, archive,
+            cpr_url, post_url, dst_url, anke_url, archive_url, tuple(municipalities),
         )  # fmt: skip

@@ -53,6 +53,16 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
+    Route(
+        consumer="archive",
+        event_types=frozenset(
+            {
+                "dk.casehub.case.opened",
+                "dk.casehub.document.filed",
+                "dk.casehub.document.journal-note-added",
+            }
+        ),
+    ),
 )
 
 
