@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from contracts.base import Contract
 from contracts.binding import from_kafka, to_kafka
+from contracts.case import CaseOpened, SubProcess
 from contracts.cpr import Cpr
+from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import Event, follow_up_id, new_event
 from contracts.letters import LetterPurpose, LetterRequested
+from contracts.person import PersonResolved
 from hub.app import create_app
 from hub.serve import serving
 from hub.settings import Settings
@@ -88,14 +93,23 @@ async def run_demo(bootstrap: str) -> bool:
             transient_pause_s=0.2,
             cpr=standins.cpr_settings,
             digitalpost=standins.digitalpost_settings,
+            archive=standins.archive_settings,
+            statistics=standins.statistics_settings,
+            appeals=standins.appeals_settings,
         )
-        click.echo(f"stand-ins: CPR {standins.cpr_url}, Digital Post {standins.digitalpost_url}")
+        click.echo(
+            f"stand-ins: CPR {standins.cpr_url}, Digital Post {standins.digitalpost_url}, "
+            f"archive {standins.archive_url}, Danmarks Statistik {standins.statistics_url}"
+        )
         return await _flow(bootstrap, settings)
 
 
 async def _flow(bootstrap: str, settings: Settings) -> bool:
     watch = Watch()
-    watched = [topic(d, MUNICIPALITY) for d in ("intake", "person", "letter")]
+    watched = [
+        topic(d, MUNICIPALITY)
+        for d in ("intake", "person", "letter", "case", "document", "reporting")
+    ]
     # The hub first: it creates the topics the watcher then reads from their end.
     async with (
         serving(create_app(settings), port=0) as url,
@@ -182,6 +196,18 @@ async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
             if hop is None:
                 return _missing(step, "letter receipt")
             _show(step, hop, extra=f"channel {json.loads(hop.value).get('channel', '-')}")
+        step += 1
+        click.echo(
+            f"{step}. case system: opens the case (CaseOpened) and files the notification "
+            "(DocumentFiled)"
+        )
+        await _open_and_file(producer, resolved, submission["summary"])
+        for wanted in ("document.archived", "reporting.statistics-reported"):
+            step += 1
+            hop = await watch.next(f"dk.casehub.{wanted}", flow)
+            if hop is None:
+                return _missing(step, wanted)
+            _show(step, hop)
         bad = dict(submission, child_cpr="3213xx-1234", reasons=[])
         answer = await http.post("/notifications", json=bad)
         step += 1
@@ -189,7 +215,7 @@ async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
         ok = answer.status_code == 422  # noqa: PLR2004
     click.echo(
         "demo complete: e-form -> intake -> triage -> CPR (SF1520) -> case system -> "
-        "Digital Post (SF1601/MeMo) -> delivery receipts"
+        "Digital Post (SF1601/MeMo) -> receipts; ESDH archive (SF1470); Danmarks Statistik"
     )
     return ok
 
@@ -218,6 +244,43 @@ async def _request_letter(
     await producer.send_and_wait(
         topic_for(event), record.value, key=record.key, headers=list(record.headers)
     )
+
+
+async def _open_and_file(producer: AIOKafkaProducer, resolved: Event[Contract], text: str) -> None:
+    """What a case system does next: open the case and file the notification in ESDH."""
+    now = datetime.now(UTC)
+    child = resolved.data.cpr if isinstance(resolved.data, PersonResolved) else None
+    if child is None:
+        return
+    opened = CaseOpened(
+        opened_at=now,
+        child_cpr=child,
+        sub_process=SubProcess.CLARIFICATION,
+        kle="27.24.00",
+    )
+    filed = DocumentFiled(
+        document_id=f"D-{resolved.envelope.id[:8]}",
+        esdh_case_number=f"27.24.00-G01-{resolved.envelope.id[:6]}-26",
+        kle="27.24.00",
+        kind=DocumentKind.NOTIFICATION,
+        title="Underretning",
+        filed_at=now,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    for number, data in enumerate((opened, filed)):
+        event = new_event(
+            data,
+            source="urn:demo:case-system",
+            municipality=resolved.envelope.municipality,
+            case_id=resolved.envelope.caseid,
+            event_id=follow_up_id(resolved.envelope.id, f"{data.event_type}/{number}"),
+            correlation_id=resolved.envelope.correlationid,
+            causation_id=resolved.envelope.id,
+        )
+        record = to_kafka(event)
+        await producer.send_and_wait(
+            topic_for(event), record.value, key=record.key, headers=list(record.headers)
+        )
 
 
 def _show(step: int, hop: Hop, extra: str = "") -> None:
