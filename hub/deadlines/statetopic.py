@@ -117,6 +117,9 @@ class StateTopic:
 
     async def load(self) -> list[tuple[str, str, bytes]]:
         """Every record's latest value, read from the beginning to the current end."""
+        if self._producer is None:
+            msg = "deadline-state store not started"
+            raise TransientError(msg)
         found: dict[tuple[str, str], bytes | None] = {}
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
@@ -126,11 +129,11 @@ class StateTopic:
         )
         try:
             await consumer.start()
-            await consumer.topics()  # fetches the metadata partitions_for_topic reads
+            # The producer's metadata lookup is public (the consumer's needs a subscription).
             partitions = {
                 TopicPartition(state_topic(code), p): code
                 for code in self._municipalities
-                for p in consumer.partitions_for_topic(state_topic(code)) or ()
+                for p in await self._producer.partitions_for(state_topic(code))
             }
             if partitions:
                 await self._read_to_end(consumer, partitions, found)

@@ -1,0 +1,164 @@
+"""The deadline engine on the real broker: deadlines survive a restart of the hub.
+
+The hub runs with the engine as a component and its ticker beside it, as the composition
+root will run them; the clock is injected, so a 24-hour deadline falls due on demand.
+"""
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from contracts.binding import from_kafka, to_kafka
+from hub.app import Component, create_app
+from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine, run_ticker
+from hub.deadlines.statetopic import StateTopic, state_topic
+from hub.publisher import EventPublisher
+from hub.serve import serving
+from routing.routes import DEFAULT_ROUTES, Route
+from routing.topics import topic
+from tests.hub.deadlines.casework import CaseFile
+from tests.kafka import produce, read_topic, wait_for_records
+
+pytestmark = pytest.mark.kafka
+
+SET = "dk.casehub.deadline.set"
+MET = "dk.casehub.deadline.met"
+MISSED = "dk.casehub.deadline.missed"
+ASSESSMENT = "notification-acute-assessment"
+
+
+class Clock:
+    """Real time plus an offset the test moves."""
+
+    def __init__(self):
+        self.offset = dt.timedelta(0)
+
+    def __call__(self):
+        return dt.datetime.now(dt.UTC) + self.offset
+
+
+@pytest.fixture
+def settings(hub_settings):
+    route = Route(consumer=NAME, event_types=EVENT_TYPES)
+    return hub_settings.model_copy(update={"routes": (*DEFAULT_ROUTES, route)})
+
+
+class RunningHub:
+    """One run of the hub with the engine: started on enter, stopped on exit."""
+
+    def __init__(self, settings, clock):
+        self.settings = settings
+        self.clock = clock
+
+    async def __aenter__(self):
+        app_holder = {}
+
+        async def publish(event):
+            return await EventPublisher(app_holder["app"].state.broker).publish(event)
+
+        store = StateTopic(self.settings.bootstrap_servers, self.settings.municipalities)
+        self.engine = DeadlineEngine(
+            publish=publish,
+            store=store,
+            source="urn:casehub:test:deadlines",
+            clock=self.clock,
+            grace=dt.timedelta(0),
+        )
+        app = create_app(
+            self.settings, extra=[Component(NAME, self.engine.handle, close=self.engine.close)]
+        )
+        app_holder["app"] = app
+        self._serving = serving(app)
+        await self._serving.__aenter__()
+        self._ticker = asyncio.create_task(run_ticker(self.engine, interval_s=0.2))
+        return self
+
+    async def __aexit__(self, *exc):
+        self._ticker.cancel()
+        try:
+            await self._ticker
+        except asyncio.CancelledError:
+            pass
+        await self._serving.__aexit__(*exc)
+
+
+async def deadline_events(settings, event_type):
+    records = await read_topic(settings.bootstrap_servers, topic("deadline", municipality(settings)))
+    events = [from_kafka(r.headers, r.value) for r in records]
+    return [e for e in events if e.envelope.type == event_type]
+
+
+def municipality(settings):
+    return settings.municipalities[0]
+
+
+def of_type(event_type):
+    return lambda r: dict(r.headers).get("ce_type") == event_type.encode()
+
+
+async def send(settings, event):
+    record = to_kafka(event)
+    domain = type(event.data).domain
+    await produce(
+        settings.bootstrap_servers,
+        topic(domain, municipality(settings)),
+        record.value,
+        key=record.key,
+        headers=record.headers,
+    )
+
+
+async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings):
+    clock = Clock()
+    case = CaseFile(municipality(settings))
+    trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    deadline_topic = topic("deadline", municipality(settings))
+    async with RunningHub(settings, clock):
+        await send(settings, trigger)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+    assert await deadline_events(settings, MISSED) == []
+
+    clock.offset = dt.timedelta(hours=24, seconds=5)  # the hub was down past the due time
+    async with RunningHub(settings, clock) as hub:
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
+        while await hub.engine.tick():  # nothing more to do, however often it ticks
+            pass
+        await asyncio.sleep(1.0)
+
+    async with RunningHub(settings, clock):  # and once more: the state says it is done
+        await asyncio.sleep(1.0)
+    (missed,) = await deadline_events(settings, MISSED)
+    assert missed.data.rule_id == ASSESSMENT
+    assert missed.data.trigger_event_id == trigger.envelope.id
+    assert missed.data.due_at == trigger.data.received_at + dt.timedelta(hours=24)
+    # A stop between publishing a DeadlineSet and recording it may publish it again on
+    # start: the same event, same id, which consumers drop.
+    sets = {e.envelope.id: e for e in await deadline_events(settings, SET)}
+    assert len(sets) == 2
+    assert all(e == sets[e.envelope.id] for e in await deadline_events(settings, SET))
+    state = await read_topic(settings.bootstrap_servers, state_topic(municipality(settings)))
+    assert state, "the deadlines are kept in the state topic"
+
+
+async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings):
+    clock = Clock()
+    case = CaseFile(municipality(settings))
+    received = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    trigger = case.notification(received)
+    due = received + dt.timedelta(hours=24)
+    deadline_topic = topic("deadline", municipality(settings))
+    async with RunningHub(settings, clock) as hub:
+        await send(settings, trigger)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        clock.offset = dt.timedelta(hours=24, minutes=-1)
+        answer = case.assessed(trigger.data.notification_id, due - dt.timedelta(minutes=1))
+        await send(settings, answer)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        clock.offset = dt.timedelta(hours=25)
+        await hub.engine.tick()
+        await asyncio.sleep(1.0)
+    (met,) = await deadline_events(settings, MET)
+    assert (met.data.rule_id, met.data.met_by_event_id) == (ASSESSMENT, answer.envelope.id)
+    assert met.data.met_at == due - dt.timedelta(minutes=1)
+    assert await deadline_events(settings, MISSED) == []
