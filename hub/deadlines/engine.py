@@ -288,14 +288,20 @@ async def run_ticker(
         try:
             await engine.start()
             break
-        except HubError as exc:
-            log.warning("deadlines_start_failed", error=type(exc).__name__, reason=str(exc))
+        except Exception as exc:  # noqa: BLE001 - the ticker must outlive any one failure
+            _log_failure("deadlines_start_failed", exc)
             await asyncio.sleep(retry_s)
     while True:
         pause = interval_s
         try:
             await engine.tick()
-        except HubError as exc:
-            log.warning("deadlines_tick_failed", error=type(exc).__name__, reason=str(exc))
+        except Exception as exc:  # noqa: BLE001 - the ticker must outlive any one failure
+            _log_failure("deadlines_tick_failed", exc)
             pause = retry_s
         await asyncio.sleep(pause)
+
+
+def _log_failure(event: str, exc: Exception) -> None:
+    # Our errors' messages carry codes only; another library's might quote data.
+    reason = str(exc) if isinstance(exc, HubError) else None
+    log.warning(event, error=type(exc).__name__, reason=reason)

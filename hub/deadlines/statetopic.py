@@ -10,7 +10,9 @@ end offsets, which its subscribers do not offer.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -20,7 +22,13 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 from hub.errors import TransientError
 from routing.topics import PREFIX
 
-__all__ = ["StateTopic", "ensure_state_topics", "state_topic"]
+__all__ = [
+    "StateTopic",
+    "ensure_state_topics",
+    "read_state",
+    "state_municipalities",
+    "state_topic",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -30,6 +38,11 @@ _CONFIG = {
     "retention.ms": "-1",
     "min.compaction.lag.ms": "60000",
 }
+
+
+_DESCRIBE_ATTEMPTS = 20
+_DESCRIBE_PAUSE_S = 0.25
+_STATE = re.compile(re.escape(PREFIX) + r"\.\d{3}\.deadline-state\.v1")
 
 
 def state_topic(municipality: str) -> str:
@@ -66,6 +79,110 @@ async def ensure_state_topics(
             msg = f"could not create topic {name}: {for_code(code).__name__}"
             raise TransientError(msg)
     return [t.name for t in missing]
+
+
+async def _describe(bootstrap_servers: str, wanted: Iterable[str] | None) -> dict[str, list[int]]:
+    """Existing deadline-state topics (all, or of the ``wanted`` municipalities) → partitions.
+
+    A topic whose partitions have no leader yet (just created, or a broker failing over) is
+    asked again; one that stays so raises: reading it as empty would forget deadlines.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-deadlines")
+    try:
+        await admin.start()
+        names = [n for n in await admin.list_topics() if _STATE.fullmatch(n)]
+        if wanted is not None:
+            names = sorted(set(names) & {state_topic(code) for code in wanted})
+        for _ in range(_DESCRIBE_ATTEMPTS):
+            described = await admin.describe_topics(names) if names else []
+            if all(_ready(topic) for topic in described):
+                break
+            await asyncio.sleep(_DESCRIBE_PAUSE_S)
+        else:
+            msg = "deadline-state topics have partitions without a leader"
+            raise TransientError(msg)
+    finally:
+        await admin.close()
+    return {t["topic"]: sorted(p["partition"] for p in t["partitions"]) for t in described}
+
+
+def _ready(topic: dict[str, Any]) -> bool:
+    partitions = topic.get("partitions") or []
+    return (
+        topic.get("error_code") == 0
+        and bool(partitions)
+        and all(p.get("error_code") == 0 for p in partitions)
+    )
+
+
+async def state_municipalities(bootstrap_servers: str) -> tuple[str, ...]:
+    """The municipalities that have a deadline-state topic.
+
+    Raises:
+        TransientError: Kafka could not be reached.
+
+    """
+    try:
+        topics = await _describe(bootstrap_servers, None)
+    except KafkaError as exc:
+        msg = f"deadline-state topics: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    return tuple(sorted(n.split(".")[1] for n in topics))
+
+
+async def read_state(
+    bootstrap_servers: str, municipalities: Iterable[str]
+) -> list[tuple[str, str, bytes]]:
+    """The latest value of every record in the municipalities' state topics (missing: none).
+
+    Raises:
+        TransientError: a topic could not be read to its end.
+
+    """
+    found: dict[tuple[str, str], bytes | None] = {}
+    try:
+        topics = await _describe(bootstrap_servers, municipalities)
+    except KafkaError as exc:
+        msg = f"deadline-state topics: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    partitions = {
+        TopicPartition(name, p): name.split(".")[1]
+        for name, numbers in topics.items()
+        for p in numbers
+    }
+    if not partitions:
+        return []
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        client_id="casehub-deadlines",
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    try:
+        await consumer.start()
+        await _read_to_end(consumer, partitions, found)
+    except KafkaError as exc:
+        msg = f"deadline-state read: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    finally:
+        await consumer.stop()
+    return [(m, key, value) for (m, key), value in found.items() if value is not None]
+
+
+async def _read_to_end(
+    consumer: AIOKafkaConsumer,
+    partitions: dict[TopicPartition, str],
+    found: dict[tuple[str, str], bytes | None],
+) -> None:
+    consumer.assign(list(partitions))
+    await consumer.seek_to_beginning(*partitions)
+    ends = await consumer.end_offsets(list(partitions))
+    while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+        batch = await consumer.getmany(*partitions, timeout_ms=500)
+        for tp, records in batch.items():
+            for record in records:
+                if record.key is not None:
+                    found[partitions[tp], record.key.decode()] = record.value
 
 
 class StateTopic:
@@ -117,49 +234,7 @@ class StateTopic:
 
     async def load(self) -> list[tuple[str, str, bytes]]:
         """Every record's latest value, read from the beginning to the current end."""
-        if self._producer is None:
-            msg = "deadline-state store not started"
-            raise TransientError(msg)
-        found: dict[tuple[str, str], bytes | None] = {}
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            client_id=self._client_id,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-        )
-        try:
-            await consumer.start()
-            # The producer's metadata lookup is public (the consumer's needs a subscription).
-            partitions = {
-                TopicPartition(state_topic(code), p): code
-                for code in self._municipalities
-                for p in await self._producer.partitions_for(state_topic(code))
-            }
-            if partitions:
-                await self._read_to_end(consumer, partitions, found)
-        except KafkaError as exc:
-            msg = f"deadline-state read: {type(exc).__name__}"
-            raise TransientError(msg) from None
-        finally:
-            await consumer.stop()
-        return [(m, key, value) for (m, key), value in found.items() if value is not None]
-
-    @staticmethod
-    async def _read_to_end(
-        consumer: AIOKafkaConsumer,
-        partitions: dict[TopicPartition, str],
-        found: dict[tuple[str, str], bytes | None],
-    ) -> None:
-        consumer.assign(list(partitions))
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(list(partitions))
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            batch = await consumer.getmany(*partitions, timeout_ms=500)
-            for tp, records in batch.items():
-                for record in records:
-                    if record.key is not None:
-                        found[partitions[tp], record.key.decode()] = record.value
-            await asyncio.sleep(0)
+        return await read_state(self._bootstrap, self._municipalities)
 
     async def write(self, municipality: str, key: str, value: bytes) -> None:
         """Write one record and wait for all replicas."""

@@ -5,12 +5,16 @@ root will run them; the clock is injected, so a 24-hour deadline falls due on de
 """
 
 import asyncio
+import contextlib
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 
 from contracts.binding import from_kafka, to_kafka
 from hub.app import Component, create_app
+from hub.cli import main
 from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine, run_ticker
 from hub.deadlines.statetopic import StateTopic, state_topic
 from hub.publisher import EventPublisher
@@ -76,15 +80,15 @@ class RunningHub:
 
     async def __aexit__(self, *exc):
         self._ticker.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._ticker
-        except asyncio.CancelledError:
-            pass
         await self._serving.__aexit__(*exc)
 
 
 async def deadline_events(settings, event_type):
-    records = await read_topic(settings.bootstrap_servers, topic("deadline", municipality(settings)))
+    records = await read_topic(
+        settings.bootstrap_servers, topic("deadline", municipality(settings))
+    )
     events = [from_kafka(r.headers, r.value) for r in records]
     return [e for e in events if e.envelope.type == event_type]
 
@@ -162,3 +166,36 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
     assert (met.data.rule_id, met.data.met_by_event_id) == (ASSESSMENT, answer.envelope.id)
     assert met.data.met_at == due - dt.timedelta(minutes=1)
     assert await deadline_events(settings, MISSED) == []
+
+
+def test_status_prints_the_open_deadlines_from_the_state_topic(settings):
+    """Sync on purpose: the command runs its own event loop, as from a shell."""
+    code = municipality(settings)
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return "topic"
+
+    async def fill():
+        case = CaseFile(code)
+        store = StateTopic(settings.bootstrap_servers, settings.municipalities)
+        engine = DeadlineEngine(publish=publish, store=store, source="urn:test")
+        await engine.start()
+        trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
+        await engine.handle(trigger)
+        await engine.handle(case.assessed(trigger.data.notification_id, dt.datetime.now(dt.UTC)))
+        await engine.close()
+        return case
+
+    case = asyncio.run(fill())
+    bootstrap = ["--bootstrap", settings.bootstrap_servers]
+    result = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--municipality", code])
+    assert result.exit_code == 0, result.output
+    (receipt,) = json.loads(result.output)
+    assert (receipt["rule"], receipt["status"]) == ("notification.receipt", "set")
+    assert (receipt["case_id"], receipt["municipality"]) == (case.case_id, code)
+    assert receipt["unpublished"] == []
+    everything = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--all"])
+    mine = [d for d in json.loads(everything.output) if d["case_id"] == case.case_id]
+    assert sorted(d["status"] for d in mine) == ["met", "set"]
