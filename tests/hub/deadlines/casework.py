@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from contracts.base import Contract
 from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event, new_event
+from contracts.intake import NotificationReceived
 from tests.factories import notification
 from tests.people import CHILD
 
 __all__ = ["CaseFile"]
 
 _CONTRACTS = {event_type: c for (event_type, _), c in CATALOGUE.items()}
+D = TypeVar("D", bound=Contract)
 _BL = {"law": "BL", "paragraph": "32", "stk": 1}
 
 
@@ -25,7 +27,7 @@ class CaseFile:
         self.municipality = municipality
         self.case_id = f"C-{uuid.uuid4().hex[:12]}"
 
-    def event(self, data: Contract, time: datetime, event_id: str | None = None) -> Event[Contract]:
+    def event(self, data: D, time: datetime, event_id: str | None = None) -> Event[D]:
         return new_event(
             data,
             source="urn:casehub:test",
@@ -39,7 +41,7 @@ class CaseFile:
         contract = _CONTRACTS[event_type]
         return self.event(contract.model_validate(fields, strict=False), time)
 
-    def notification(self, received_at: datetime, **changes: Any) -> Event[Contract]:
+    def notification(self, received_at: datetime, **changes: Any) -> Event[NotificationReceived]:
         data = notification(received_at=received_at.isoformat(), **changes)
         return self.event(data, received_at)
 

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -56,7 +57,7 @@ class RunningHub:
         self.clock = clock
 
     async def __aenter__(self):
-        app_holder = {}
+        app_holder: dict[str, Any] = {}
 
         async def publish(event):
             return await EventPublisher(app_holder["app"].state.broker).publish(event)
