@@ -88,6 +88,7 @@ class DeadlineEngine:
         self._deadlines: dict[str, Tracked] = {}
         self._by_case: defaultdict[Key, list[str]] = defaultdict(list)
         self._facts: dict[Key, dict[str, Any]] = {}
+        self._unfinished: set[str] = set()  # open, or with a step not yet published
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -104,8 +105,8 @@ class DeadlineEngine:
             await self._store.start()
             for municipality, key, value in await self._store.load():
                 self._restore(municipality, key, value)
-            for tracked in list(self._deadlines.values()):
-                await self._flush(tracked)
+            for key in sorted(self._unfinished):
+                await self._flush(self._deadlines[key])
             self._ready.set()
         log.info("deadlines_loaded", open=len(self.open_deadlines()))
 
@@ -130,6 +131,10 @@ class DeadlineEngine:
         if tracked.deadline_id not in self._deadlines:
             self._by_case[tracked.municipality, tracked.case_id].append(tracked.deadline_id)
         self._deadlines[tracked.deadline_id] = tracked
+        if tracked.status.final and not tracked.pending:
+            self._unfinished.discard(tracked.deadline_id)
+        else:
+            self._unfinished.add(tracked.deadline_id)
 
     # -- the component handler ---------------------------------------------------------
 
@@ -219,9 +224,10 @@ class DeadlineEngine:
         now = self._clock() - self._grace
         taken = 0
         async with self._lock:
-            for tracked in list(self._deadlines.values()):
+            for key in sorted(self._unfinished):
+                tracked = self._deadlines[key]
                 if tracked.pending:
-                    tracked = await self._flush(tracked)  # noqa: PLW2901 - the stored one
+                    tracked = await self._flush(tracked)
                 if tracked.status.final:
                     continue
                 _, transitions = tracked.tracker().on_tick(now)
