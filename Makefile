@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .casehub/demo-kafka
 
-.PHONY: demo test lint typecheck pytest broker-fetch clean
+.PHONY: demo test lint typecheck pytest broker-fetch bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ pytest: $(STAMP) broker-fetch
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Not part of `make test`: figures, not pass/fail. Starts its own broker.
+bench: $(STAMP) broker-fetch
+	$(BIN)/python -m benchmarks.pipeline --records $(or $(RECORDS),5000)
 
 clean:
 	rm -rf $(VENV) .casehub .mypy_cache .ruff_cache .pytest_cache

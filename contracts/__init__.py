@@ -8,8 +8,14 @@ from contracts.catalogue import CATALOGUE, contract_for
 from contracts.classification import Classification, classified
 from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
-from contracts.decision import CommitteeDecision, MeasureDecided, PlanCreated, PlanRevised
-from contracts.documents import DocumentFiled, JournalNoteAdded
+from contracts.decision import (
+    CommitteeDecision,
+    DecisionUpheld,
+    MeasureDecided,
+    PlanCreated,
+    PlanRevised,
+)
+from contracts.documents import DocumentArchived, DocumentFiled, JournalNoteAdded
 from contracts.envelope import Envelope, Event, follow_up, new_event
 from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
@@ -33,11 +39,18 @@ from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, 
 from contracts.money import Money
 from contracts.operations import MessageQuarantined, MessageReplayed
 from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
-from contracts.reporting import AppealForwarded, StatisticsRejected, StatisticsReported
+from contracts.reporting import (
+    AppealForwarded,
+    AppealOutOfTime,
+    StatisticsRejected,
+    StatisticsReported,
+    StatisticsReportedLate,
+)
 
 __all__ = [
     "CATALOGUE",
     "AppealForwarded",
+    "AppealOutOfTime",
     "ArchivePackageBuilt",
     "ArchiveRequested",
     "CaseClosed",
@@ -54,6 +67,8 @@ __all__ = [
     "DeadlineMet",
     "DeadlineMissed",
     "DeadlineSet",
+    "DecisionUpheld",
+    "DocumentArchived",
     "DocumentFiled",
     "Envelope",
     "Event",
@@ -98,6 +113,7 @@ __all__ = [
     "Record",
     "StatisticsRejected",
     "StatisticsReported",
+    "StatisticsReportedLate",
     "classified",
     "contract_for",
     "follow_up",

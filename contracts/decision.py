@@ -20,8 +20,10 @@ from contracts.money import Money
 from contracts.types import RecordId
 
 __all__ = [
+    "Appellant",
     "CommitteeDecision",
     "CommitteeOutcome",
+    "DecisionUpheld",
     "Goal",
     "MeasureDecided",
     "MeasureKind",
@@ -189,4 +191,48 @@ class CommitteeDecision(Contract):
     )
     reasoning: str = classified(
         "The committee's reasoning.", C.SENSITIVE, min_length=1, max_length=50_000
+    )
+
+
+class Appellant(StrEnum):
+    """The party who appealed."""
+
+    CHILD = "child"  # the child or young person (from 10 years in some matters)
+    CUSTODY_HOLDER = "custody_holder"
+    YOUNG_PERSON = "young_person"  # 15 or older: a party in their own right
+    OTHER_PARTY = "other_party"
+
+
+class DecisionUpheld(Contract):
+    """A party appealed a decision, and the municipality's review (genvurdering) upheld it.
+
+    The appeal then goes to Ankestyrelsen with the case material. The parties' appeal
+    period is 4 weeks from when the decision reached them (``decision_delivered_at``,
+    the letter's delivery receipt), Retssikkerhedsloven §67.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.decision.upheld-on-appeal"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "decision"
+
+    appeal_id: RecordId = classified("The appeal's id.", C.INTERNAL)
+    decision_id: RecordId = classified("The decision appealed and upheld.", C.INTERNAL)
+    legal_basis: LegalBasis = classified("The paragraph the decision was made under.", C.SENSITIVE)
+    appellant: Appellant = classified("Who appealed.", C.INTERNAL)
+    decision_delivered_at: AwareDatetime = classified(
+        "When the decision reached the party (delivery receipt): the appeal clock starts.",
+        C.INTERNAL,
+    )
+    appeal_received_at: AwareDatetime = classified(
+        "When the municipality received the appeal.", C.INTERNAL
+    )
+    reviewed_at: AwareDatetime = classified("When the review upheld the decision.", C.INTERNAL)
+    grounds: str = classified(
+        "The appeal's grounds in brief.", C.SENSITIVE, min_length=1, max_length=20_000
+    )
+    document_ids: tuple[RecordId, ...] = classified(
+        "The case material sent on (documents filed in the archive).",
+        C.INTERNAL,
+        min_length=1,
+        max_length=500,
     )

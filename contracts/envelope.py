@@ -105,7 +105,9 @@ def new_event(  # noqa: PLR0913 - every argument is a distinct CloudEvents attri
     return Event(envelope=envelope, data=data)
 
 
-def follow_up(cause: Event[Contract], data: D, *, source: str) -> Event[D]:
+def follow_up(
+    cause: Event[Contract], data: D, *, source: str, subject: str | None = None
+) -> Event[D]:
     """An event caused by ``cause``: same case and flow, and an id derived from the cause's.
 
     The id is deterministic, so handling a redelivered cause again produces the same
@@ -119,6 +121,7 @@ def follow_up(cause: Event[Contract], data: D, *, source: str) -> Event[D]:
         event_id=follow_up_id(cause.envelope.id, data.event_type),
         correlation_id=cause.envelope.correlationid,
         causation_id=cause.envelope.id,
+        subject=subject,
     )
 
 

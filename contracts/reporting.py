@@ -21,12 +21,14 @@ from contracts.types import RecordId
 
 __all__ = [
     "AppealForwarded",
+    "AppealOutOfTime",
     "ErrorCode",
     "PlacementEvent",
     "PlacementForm",
     "ReportKind",
     "StatisticsRejected",
     "StatisticsReported",
+    "StatisticsReportedLate",
 ]
 
 
@@ -143,3 +145,41 @@ class AppealForwarded(Contract):
     summary: str = classified(
         "The appeal's grounds in brief.", C.SENSITIVE, min_length=1, max_length=20_000
     )
+
+
+class StatisticsReportedLate(Contract):
+    """A placement report reached Danmarks Statistik after its 4-week deadline.
+
+    Published beside ``StatisticsReported`` (which v1 cannot say it); the report itself
+    carries the same due time and late flag.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.reporting.statistics-reported-late"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "reporting"
+
+    report_id: RecordId = classified("The late report.", C.INTERNAL)
+    rule_id: str = classified(
+        "The deadline rule that was missed (hub.deadlines).",
+        C.INTERNAL,
+        pattern=r"^[a-z0-9.-]{1,64}$",
+    )
+    due_at: AwareDatetime = classified("When the report was due.", C.INTERNAL)
+    reported_at: AwareDatetime = classified("When the report was made.", C.INTERNAL)
+
+
+class AppealOutOfTime(Contract):
+    """An appeal forwarded to Ankestyrelsen arrived after the 4-week appeal period.
+
+    It is forwarded all the same: Ankestyrelsen decides whether to hear it anyway
+    (Retssikkerhedsloven §67).
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.reporting.appeal-out-of-time"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "reporting"
+
+    appeal_id: RecordId = classified("The appeal.", C.INTERNAL)
+    decision_id: RecordId = classified("The decision appealed.", C.INTERNAL)
+    period_ended_at: AwareDatetime = classified("When the appeal period ended.", C.INTERNAL)
+    received_at: AwareDatetime = classified("When the appeal was received.", C.INTERNAL)

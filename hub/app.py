@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
@@ -23,8 +22,10 @@ from adapters.eform import build_intake
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub import triage
+from hub.adapters import adapter_components
 from hub.codec import raw_body, tolerant_parser
-from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, Handler, subscribe
+from hub.component import Component
+from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, subscribe
 from hub.logs import configure_logging
 from hub.provision import ensure_topics, hub_topics
 from hub.publisher import EventPublisher
@@ -32,17 +33,7 @@ from hub.quarantine import Quarantine
 from hub.settings import Settings
 from routing.routes import Routes
 
-__all__ = ["Component", "build_broker", "create_app"]
-
-
-@dataclass(frozen=True)
-class Component:
-    """A consumer of canonical events: its route name and its handler."""
-
-    name: str
-    handler: Handler
-    close: Callable[[], Awaitable[None]] | None = None
-    """Releases what the handler holds (an HTTP client); called when the hub stops."""
+__all__ = ["Component", "build_broker", "create_app"]  # Component re-exported for embedders
 
 
 def build_broker(settings: Settings) -> KafkaBroker:
@@ -79,6 +70,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
         Component(
             triage.NAME, triage.build_triage(events.publish, source=f"{settings.source}:triage")
         ),
+        *adapter_components(settings, events.publish),
         *extra,
     ]
     deliveries = []
@@ -104,6 +96,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
         )
         await broker.start()
         retriers = [asyncio.create_task(d.run_retrier()) for d in deliveries]
+        retriers += [asyncio.create_task(c.background()) for c in components if c.background]
         try:
             yield
         finally:

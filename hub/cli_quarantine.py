@@ -87,7 +87,17 @@ def show(ref: str, bootstrap: str, *, show_value: bool) -> None:
 @_filters
 @click.argument("refs", nargs=-1)
 @click.option("--yes", is_flag=True, help="Do not ask before replaying.")
-def replay_entries(bootstrap: str, refs: tuple[str, ...], *, yes: bool, **opts: Any) -> None:  # noqa: ANN401
+@click.option("--why", "why", required=True, help="The fix made (goes into the audit event).")
+@click.option("--operator", envvar="USER", default="operator", help="Who replays (audit).")
+def replay_entries(
+    bootstrap: str,
+    refs: tuple[str, ...],
+    *,
+    yes: bool,
+    why: str,
+    operator: str,
+    **opts: Any,  # noqa: ANN401 - the filter options
+) -> None:
     """Send matching records (or the REFS given) back to their topics, in order."""
     entries = asyncio.run(read_entries(bootstrap, _make_filters(opts, refs)))
     if not entries:
@@ -100,5 +110,7 @@ def replay_entries(bootstrap: str, refs: tuple[str, ...], *, yes: bool, **opts: 
         def advance(_entry: Entry) -> None:
             bar.update(1)
 
-        count = asyncio.run(replay(bootstrap, entries, on_replayed=advance))
+        count = asyncio.run(
+            replay(bootstrap, entries, reason=why, operator=operator, on_replayed=advance)
+        )
     click.echo(f"replayed {count} record(s)", err=True)

@@ -8,22 +8,36 @@ would, prints each hop the notification takes, shows a rejected submission, and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import hashlib
+import json
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import click
 import httpx
-from aiokafka import ConsumerRecord
-from faststream.kafka import KafkaBroker, KafkaMessage
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from contracts.base import Contract
+from contracts.binding import from_kafka, to_kafka
+from contracts.case import CaseOpened, SubProcess
+from contracts.cpr import Cpr
+from contracts.documents import DocumentFiled, DocumentKind
+from contracts.envelope import Event, follow_up_id, new_event
+from contracts.letters import LetterPurpose, LetterRequested
+from contracts.person import PersonResolved
 from hub.app import create_app
 from hub.serve import serving
 from hub.settings import Settings
-from routing.topics import domain_topics
+from hub.standins import running_standins
+from routing.topics import topic, topic_for
 
 __all__ = ["run_demo", "synthetic_cpr"]
 
@@ -46,6 +60,12 @@ class Hop:
     offset: int
     key: str
     headers: dict[str, str]
+    value: bytes = b""
+
+    @property
+    def raw_headers(self) -> list[tuple[str, bytes]]:
+        """The headers as bytes again, for decoding the record."""
+        return [(k, v.encode()) for k, v in self.headers.items()]
 
 
 def demo_submission(submission_id: str) -> dict[str, Any]:
@@ -62,60 +82,220 @@ def demo_submission(submission_id: str) -> dict[str, Any]:
 
 
 async def run_demo(bootstrap: str) -> bool:
-    """Run the slice once; True when every expected hop was seen."""
-    state = Path(tempfile.mkdtemp(prefix="casehub-demo-"))
-    settings = Settings(
-        bootstrap_servers=bootstrap,
-        state_dir=state,
-        municipalities=(MUNICIPALITY,),
-        http_port=0,
-        log_level="WARNING",
-        transient_pause_s=0.2,
-    )
-    watch = Watch()
-    watcher = KafkaBroker(bootstrap, logger=None)
-    watched = (*domain_topics("intake", [MUNICIPALITY]), *domain_topics("person", [MUNICIPALITY]))
-
-    # A fresh group from the start of the topics: nothing is missed however late it joins;
-    # hops are picked out by the flow's correlation id.
-    @watcher.subscriber(
-        *watched, group_id=f"casehub.demo.{uuid.uuid4()}", auto_offset_reset="earliest"
-    )
-    async def record_hop(_body: bytes, message: KafkaMessage) -> None:
-        raw = cast("ConsumerRecord[bytes, bytes]", message.raw_message)
-        headers = {k: (v or b"").decode(errors="replace") for k, v in raw.headers}
-        await watch.arrivals.put(
-            Hop(raw.topic, raw.partition, raw.offset, (raw.key or b"").decode(), headers)
+    """Run the flow once; True when every expected hop was seen."""
+    async with running_standins((MUNICIPALITY,)) as standins:
+        settings = Settings(
+            bootstrap_servers=bootstrap,
+            state_dir=Path(tempfile.mkdtemp(prefix="casehub-demo-")),
+            municipalities=(MUNICIPALITY,),
+            http_port=0,
+            log_level="WARNING",
+            transient_pause_s=0.2,
+            cpr=standins.cpr_settings,
+            digitalpost=standins.digitalpost_settings,
+            archive=standins.archive_settings,
+            statistics=standins.statistics_settings,
+            appeals=standins.appeals_settings,
         )
+        click.echo(
+            f"stand-ins: CPR {standins.cpr_url}, Digital Post {standins.digitalpost_url}, "
+            f"archive {standins.archive_url}, Danmarks Statistik {standins.statistics_url}"
+        )
+        return await _flow(bootstrap, settings)
 
-    app = create_app(settings)
-    async with serving(app, port=0) as url, watcher, httpx.AsyncClient(base_url=url) as http:
-        await watcher.start()
+
+async def _flow(bootstrap: str, settings: Settings) -> bool:
+    watch = Watch()
+    watched = [
+        topic(d, MUNICIPALITY)
+        for d in ("intake", "person", "letter", "case", "document", "reporting")
+    ]
+    # The hub first: it creates the topics the watcher then reads from their end.
+    async with (
+        serving(create_app(settings), port=0) as url,
+        _watching(bootstrap, watched, watch),
+        _producer(bootstrap) as producer,
+    ):
         click.echo(f"hub up: intake at {url}/notifications, broker {bootstrap}")
+        return await _steps(url, watch, producer)
+
+
+@asynccontextmanager
+async def _watching(bootstrap: str, topics: list[str], watch: Watch) -> AsyncIterator[None]:
+    """Read ``topics`` from their current end, without a group, into ``watch``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - topics the hub just made
+    parts = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+    consumer.assign(parts)
+    await consumer.seek_to_end(*parts)
+    for part in parts:
+        await consumer.position(part)  # fix the start now, before anything is posted
+
+    async def pump() -> None:
+        while True:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for raw in records:
+                    headers = {k: (v or b"").decode(errors="replace") for k, v in raw.headers}
+                    key = (raw.key or b"").decode()
+                    hop = Hop(raw.topic, raw.partition, raw.offset, key, headers, raw.value or b"")
+                    await watch.arrivals.put(hop)
+
+    task = asyncio.create_task(pump())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await consumer.stop()
+
+
+@asynccontextmanager
+async def _producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        yield producer
+    finally:
+        await producer.stop()
+
+
+async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
+    async with httpx.AsyncClient(base_url=url) as http:
         submission = demo_submission(f"demo-{uuid.uuid4()}")
         answer = await http.post("/notifications", json=submission)
         click.echo(f"1. e-form  POST /notifications -> {answer.status_code} {answer.json()}")
-        ok = answer.status_code == 202  # noqa: PLR2004
-        flow = answer.json().get("event_id", "")
-        expected = ["dk.casehub.notification.received", "dk.casehub.person.lookup-requested"]
-        for step, wanted in enumerate(expected, start=2):
-            hop = await watch.next(wanted, flow)
-            if hop is None:
-                click.echo(f"{step}. no {wanted} within {TIMEOUT_S:.0f} s", err=True)
-                return False
-            h = hop.headers
-            click.echo(
-                f"{step}. {h['ce_source']:<24} {h['ce_type']} v{h['ce_contractversion']}\n"
-                f"   topic {hop.topic} partition {hop.partition} offset {hop.offset}"
-                f" key {hop.key}\n   id {h['ce_id']} causation {h.get('ce_causationid', '-')}"
-                f" classification {h['ce_classification']}"
+        if answer.status_code != 202:  # noqa: PLR2004
+            return False
+        flow = answer.json()["event_id"]
+        step = 1
+        last: Hop | None = None
+        for wanted in ("notification.received", "person.lookup-requested", "person.resolved"):
+            step += 1
+            last = await watch.next(f"dk.casehub.{wanted}", flow)
+            if last is None:
+                return _missing(step, wanted)
+            _show(step, last)
+        assert last is not None  # noqa: S101 - the loop returned otherwise
+        resolved = from_kafka(last.raw_headers, last.value)
+        custody = [r for r in getattr(resolved.data, "related", ()) if r.has_custody]
+        step += 1
+        click.echo(
+            f"{step}. case system: {len(custody)} custody holders found; it asks for an "
+            "information letter to each (LetterRequested)"
+        )
+        for number, person in enumerate(custody):
+            await _request_letter(producer, resolved, person.cpr, number)
+        for _ in custody:
+            step += 1
+            hop = await watch.next_any(
+                ("dk.casehub.letter.delivered", "dk.casehub.letter.failed"), flow
             )
+            if hop is None:
+                return _missing(step, "letter receipt")
+            _show(step, hop, extra=f"channel {json.loads(hop.value).get('channel', '-')}")
+        step += 1
+        click.echo(
+            f"{step}. case system: opens the case (CaseOpened) and files the notification "
+            "(DocumentFiled)"
+        )
+        await _open_and_file(producer, resolved, submission["summary"])
+        for wanted in ("document.archived", "reporting.statistics-reported"):
+            step += 1
+            hop = await watch.next(f"dk.casehub.{wanted}", flow)
+            if hop is None:
+                return _missing(step, wanted)
+            _show(step, hop)
         bad = dict(submission, child_cpr="3213xx-1234", reasons=[])
         answer = await http.post("/notifications", json=bad)
-        click.echo(f"4. a bad submission -> {answer.status_code} {answer.json()['problems']}")
-        ok = ok and answer.status_code == 422  # noqa: PLR2004
-    click.echo("demo complete: intake -> NotificationReceived -> triage -> PersonLookupRequested")
+        step += 1
+        click.echo(f"{step}. a bad submission -> {answer.status_code} {answer.json()['problems']}")
+        ok = answer.status_code == 422  # noqa: PLR2004
+    click.echo(
+        "demo complete: e-form -> intake -> triage -> CPR (SF1520) -> case system -> "
+        "Digital Post (SF1601/MeMo) -> receipts; ESDH archive (SF1470); Danmarks Statistik"
+    )
     return ok
+
+
+async def _request_letter(
+    producer: AIOKafkaProducer, resolved: Event[Contract], cpr: Cpr, number: int
+) -> None:
+    """What a case system does: publish a LetterRequested for the case, keyed by its case id."""
+    letter = LetterRequested(
+        letter_id=f"L-{resolved.envelope.id[:8]}-{number}",
+        recipient_cpr=cpr,
+        purpose=LetterPurpose.OTHER,
+        title="Kommunen har modtaget en underretning",
+        body="Kommunen har modtaget en underretning om dit barn. En sagsbehandler kontakter dig.",
+    )
+    event = new_event(
+        letter,
+        source="urn:demo:case-system",
+        municipality=resolved.envelope.municipality,
+        case_id=resolved.envelope.caseid,
+        event_id=follow_up_id(resolved.envelope.id, f"{letter.event_type}/{number}"),
+        correlation_id=resolved.envelope.correlationid,
+        causation_id=resolved.envelope.id,
+    )
+    record = to_kafka(event)
+    await producer.send_and_wait(
+        topic_for(event), record.value, key=record.key, headers=list(record.headers)
+    )
+
+
+async def _open_and_file(producer: AIOKafkaProducer, resolved: Event[Contract], text: str) -> None:
+    """What a case system does next: open the case and file the notification in ESDH."""
+    now = datetime.now(UTC)
+    child = resolved.data.cpr if isinstance(resolved.data, PersonResolved) else None
+    if child is None:
+        return
+    opened = CaseOpened(
+        opened_at=now,
+        child_cpr=child,
+        sub_process=SubProcess.CLARIFICATION,
+        kle="27.24.00",
+    )
+    filed = DocumentFiled(
+        document_id=f"D-{resolved.envelope.id[:8]}",
+        esdh_case_number=f"27.24.00-G01-{resolved.envelope.id[:6]}-26",
+        kle="27.24.00",
+        kind=DocumentKind.NOTIFICATION,
+        title="Underretning",
+        filed_at=now,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    for number, data in enumerate((opened, filed)):
+        event = new_event(
+            data,
+            source="urn:demo:case-system",
+            municipality=resolved.envelope.municipality,
+            case_id=resolved.envelope.caseid,
+            event_id=follow_up_id(resolved.envelope.id, f"{data.event_type}/{number}"),
+            correlation_id=resolved.envelope.correlationid,
+            causation_id=resolved.envelope.id,
+        )
+        record = to_kafka(event)
+        await producer.send_and_wait(
+            topic_for(event), record.value, key=record.key, headers=list(record.headers)
+        )
+
+
+def _show(step: int, hop: Hop, extra: str = "") -> None:
+    h = hop.headers
+    click.echo(
+        f"{step}. {h['ce_source']:<28} {h['ce_type']} v{h['ce_contractversion']}\n"
+        f"   topic {hop.topic} partition {hop.partition} offset {hop.offset} key {hop.key}\n"
+        f"   id {h['ce_id']} causation {h.get('ce_causationid', '-')}"
+        f" classification {h['ce_classification']} {extra}".rstrip()
+    )
+
+
+def _missing(step: int, what: str) -> bool:
+    click.echo(f"{step}. no {what} within {TIMEOUT_S:.0f} s", err=True)
+    return False
 
 
 class Watch:
@@ -131,12 +311,16 @@ class Watch:
 
     async def next(self, event_type: str, flow: str) -> Hop | None:
         """The flow's hop of ``event_type``, or None after the timeout."""
+        return await self.next_any((event_type,), flow)
+
+    async def next_any(self, event_types: tuple[str, ...], flow: str) -> Hop | None:
+        """The flow's next hop of any of ``event_types``, or None after the timeout."""
         try:
             async with asyncio.timeout(TIMEOUT_S):
                 while True:
                     for hop in self._seen:
                         h = hop.headers
-                        if h.get("ce_type") == event_type and h.get("ce_correlationid") == flow:
+                        if h.get("ce_type") in event_types and h.get("ce_correlationid") == flow:
                             self._seen.remove(hop)
                             return hop
                     self._seen.append(await self.arrivals.get())

@@ -12,17 +12,25 @@ aiokafka directly.
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from contracts.binding import to_kafka
+from contracts.envelope import Event, new_event
+from contracts.operations import MessageReplayed
 from hub.delivery.policy import REPLAY_HEADER
 from hub.quarantine import original_headers
-from routing.topics import PREFIX, QUARANTINE_SUFFIX
+from routing.topics import PREFIX, QUARANTINE_SUFFIX, topic
 
 __all__ = ["Entry", "Filters", "read_entries", "replay"]
+
+_CASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+_AUDIT = uuid.UUID("a3f1c9d2-5b7e-4c08-9e61-2d4f8b0a7c35")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +164,15 @@ async def replay(
     bootstrap: str,
     entries: Iterable[Entry],
     *,
+    reason: str = "replayed after the cause was fixed",
+    operator: str = "operator",
     on_replayed: Callable[[Entry], None] = lambda _entry: None,
 ) -> int:
-    """Put each entry back on its source topic, key and exact headers kept; return the count."""
+    """Put each entry back on its source topic, key and exact headers kept; return the count.
+
+    Each replay is followed by a ``MessageReplayed`` audit event on the municipality's
+    operations topic (addresses and reasons only, never the payload).
+    """
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     count = 0
@@ -173,8 +187,34 @@ async def replay(
             await producer.send_and_wait(
                 entry.source_topic, entry.value, key=entry.key, headers=headers
             )
+            audit = to_kafka(_replayed(entry, reason=reason, operator=operator))
+            await producer.send_and_wait(
+                topic("operations", entry.municipality),
+                audit.value,
+                key=audit.key,
+                headers=list(audit.headers),
+            )
             count += 1
             on_replayed(entry)
     finally:
         await producer.stop()
     return count
+
+
+def _replayed(entry: Entry, *, reason: str, operator: str) -> Event[MessageReplayed]:
+    data = MessageReplayed(
+        topic=entry.source_topic,
+        partition=entry.partition,
+        offset=entry.offset,
+        reason=reason,
+        replayed_by=operator,
+        replayed_at=datetime.now(UTC),
+    )
+    case = entry.case if _CASE.fullmatch(entry.case) else "unkeyed"
+    return new_event(
+        data,
+        source="urn:casehub:quarantine-replay",
+        municipality=entry.municipality,
+        case_id=case,
+        event_id=str(uuid.uuid5(_AUDIT, f"{entry.ref}/{datetime.now(UTC).isoformat()}")),
+    )

@@ -8,7 +8,11 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.archive.settings import ArchiveSettings
+from adapters.cpr.settings import CprSettings
+from adapters.digitalpost.settings import DigitalPostSettings
 from contracts.types import Kommunekode
+from hub.endpoint import EndpointSettings
 from routing.routes import DEFAULT_ROUTES, Route
 
 __all__ = ["Settings"]
@@ -61,5 +65,20 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
+    cpr: CprSettings | None = Field(
+        default=None, description="The CPR adapter (SF1520), as JSON; absent: not run."
+    )
+    digitalpost: DigitalPostSettings | None = Field(
+        default=None, description="The Digital Post adapter (SF1601), as JSON; absent: not run."
+    )
+    archive: ArchiveSettings | None = Field(
+        default=None, description="The ESDH archive adapter (SF1470), as JSON; absent: not run."
+    )
+    statistics: EndpointSettings | None = Field(
+        default=None, description="Danmarks Statistik's receiver, as JSON; absent: not run."
+    )
+    appeals: EndpointSettings | None = Field(
+        default=None, description="Ankestyrelsen's receiver, as JSON; absent: not run."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

@@ -35,7 +35,9 @@ def build_triage(publish: Publish, *, source: str) -> Handler:
         request = PersonLookupRequested(
             cpr=event.data.registered_cpr, purpose=LookupPurpose.NOTIFICATION
         )
-        follow = follow_up(event, request, source=source)
+        # The subject says what the lookup is for; the register's answer keeps it.
+        subject = f"notification/{event.data.notification_id}"
+        follow = follow_up(event, request, source=source, subject=subject)
         topic = await publish(follow)
         log.info(
             "notification_triaged",

@@ -36,6 +36,33 @@ class Route(BaseModel):
 
 DEFAULT_ROUTES: tuple[Route, ...] = (
     Route(consumer="triage", event_types=frozenset({"dk.casehub.notification.received"})),
+    Route(consumer="cpr", event_types=frozenset({"dk.casehub.person.lookup-requested"})),
+    Route(consumer="digitalpost", event_types=frozenset({"dk.casehub.letter.requested"})),
+    Route(
+        consumer="statistics",
+        event_types=frozenset(
+            {
+                "dk.casehub.notification.received",
+                "dk.casehub.decision.measure-decided",
+                "dk.casehub.decision.committee-decided",
+                "dk.casehub.measure.started",
+                "dk.casehub.measure.changed",
+                "dk.casehub.measure.follow-up-completed",
+                "dk.casehub.measure.ended",
+            }
+        ),
+    ),
+    Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
+    Route(
+        consumer="archive",
+        event_types=frozenset(
+            {
+                "dk.casehub.case.opened",
+                "dk.casehub.document.filed",
+                "dk.casehub.document.journal-note-added",
+            }
+        ),
+    ),
 )
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 
 from contracts.municipalities import MUNICIPALITIES
 from hub.settings import Settings
+from tests import log_scan
 from tests.broker import kafka_broker
 
 # Each real-broker test gets a municipality of its own, hence topics of its own.
@@ -43,3 +47,21 @@ def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# Every log line of the run (this process and the hubs it starts) is copied to one file,
+# and the session fails if a CPR number of the synthetic population appears in it.
+_LOG_COPY = Path(
+    os.environ.setdefault("CASEHUB_LOG_COPY", str(Path(tempfile.mkdtemp()) / "run.log"))
+)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    found = log_scan.logged_numbers(_LOG_COPY)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        sys.stderr.write(f"\nlog scan: {len(found)} CPR-shaped number(s) in the run's logs\n")
+    elif exitstatus == 0:
+        sys.stderr.write(
+            f"\nlog scan: no CPR number in {log_scan.line_count(_LOG_COPY)} log lines\n"
+        )

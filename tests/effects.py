@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contracts.person import PersonLookupRequested
-from hub.app import Component
+from hub.component import Component
 from hub.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = ["EffectStandIn", "recorder"]

@@ -19,6 +19,7 @@ from adapters.cpr.port import (
 )
 from adapters.cpr.settings import CprSettings, InvocationContext
 from adapters.cpr.standin import Failure, InMemoryPersonRegister, SoapStandin
+from adapters.cpr.wiring import build_person_lookup
 
 __all__ = [
     "Absence",
@@ -41,6 +42,7 @@ __all__ = [
     "RegisterRefusedError",
     "RegisterUnavailableError",
     "SoapStandin",
+    "build_person_lookup",
     "cpr_http_client",
     "synthetic_population",
 ]

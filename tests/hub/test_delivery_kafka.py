@@ -192,14 +192,37 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
         )
         (entry,) = entries
         assert entry.reason == "effect service rejected the effect: 422"
+        listed = await casehub(
+            "quarantine", "list", "--case", case, bootstrap=settings.bootstrap_servers
+        )
+        assert entry.source_ref in listed
         standin.reject.clear()  # the cause is fixed
-        assert await replay(settings.bootstrap_servers, entries) == 1
+        await casehub(
+            "quarantine", "replay", "--case", case, "--yes", "--why", "agreement renewed",
+            bootstrap=settings.bootstrap_servers,
+        )  # fmt: skip
         await until(lambda: effect_of(behind) in standin.applied)
         assert await replay(settings.bootstrap_servers, entries) == 1  # a second replay is harmless
         await asyncio.sleep(1.0)
+        audits = await read_topic(settings.bootstrap_servers, topic("operations", municipality))
+    assert [dict(a.headers)["ce_type"] for a in audits] == [
+        b"dk.casehub.operations.message-replayed"
+    ] * 2
+    assert json.loads(audits[0].value)["reason"] == "agreement renewed"
     assert standin.applied == {effect_of(b): 1 for b in (rejected, behind, other)}
     assert standin.order.index(effect_of(rejected)) < standin.order.index(effect_of(behind))
     assert standin.calls[effect_of(rejected)] == 2
+
+
+async def casehub(*args, bootstrap):
+    """Run the ``casehub`` command line as an operator would; return its standard output."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from hub.cli import main; main()", *args, "--bootstrap", bootstrap,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
 
 
 def hub_process(settings, standin, log):

@@ -132,7 +132,7 @@ class TestServedOnLoopback:
 
 def test_exports_are_sorted_and_complete():
     exported = [name for name in vars(adapters.cpr) if not name.startswith("_")]
-    modules = {"cache", "client", "population", "port", "settings", "standin"}
+    modules = {"cache", "client", "population", "port", "settings", "standin", "wiring"}
     assert adapters.cpr.__all__ == sorted(adapters.cpr.__all__)
     assert set(adapters.cpr.__all__) == set(exported) - modules
 

@@ -1,0 +1,39 @@
+"""Danmarks Statistik: placement and notification reports, their format, client and stand-in."""
+
+from adapters.statistics.client import StatisticsClient
+from adapters.statistics.format import FormatError, Report, validate_report
+from adapters.statistics.memory import Memory, PlacementFacts, SqliteMemory
+from adapters.statistics.port import (
+    Acceptance,
+    MalformedAnswerError,
+    ReportRejectedError,
+    StatisticsReceiver,
+    StatisticsRefusedError,
+    StatisticsUnavailableError,
+)
+from adapters.statistics.reports import MeasureNotYetKnownError
+from adapters.statistics.versions import VERSIONS, accepted_on, version_for
+from adapters.statistics.wiring import NAME, TRIGGERS, build_statistics_reporter
+
+__all__ = [
+    "NAME",
+    "TRIGGERS",
+    "VERSIONS",
+    "Acceptance",
+    "FormatError",
+    "MalformedAnswerError",
+    "MeasureNotYetKnownError",
+    "Memory",
+    "PlacementFacts",
+    "Report",
+    "ReportRejectedError",
+    "SqliteMemory",
+    "StatisticsClient",
+    "StatisticsReceiver",
+    "StatisticsRefusedError",
+    "StatisticsUnavailableError",
+    "accepted_on",
+    "build_statistics_reporter",
+    "validate_report",
+    "version_for",
+]

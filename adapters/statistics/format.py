@@ -1,0 +1,200 @@
+"""The delivery format to Danmarks Statistik: one JSON report per record.
+
+The format is documented, with an example per form, in ``docs/statistics-format.md``.
+
+A report is ``{format_version, report_id, corrects, municipality, created_at, record}``;
+``record`` is a notification record or a placement record (form 1-3, event code 0-6).
+``validate_report`` is the one check, used by the sender before it sends and by the
+stand-in receiver on every request, for each live version. Its errors carry a code and the
+path of the offending field, never a value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Final, Literal, NoReturn, Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from adapters.statistics.versions import VERSIONS
+from contracts.intake import NotificationReason, NotifierRelation
+from contracts.types import Kommunekode, RecordId
+from hub.errors import Problem
+
+__all__ = [
+    "CODES_BY_FORM",
+    "Child",
+    "FormatError",
+    "NotificationRecord",
+    "PlacementRecord",
+    "Report",
+    "Timeliness",
+    "validate_report",
+]
+
+CODES_BY_FORM: Final = {1: frozenset({0}), 2: frozenset(range(6)), 3: frozenset({0, 1, 5, 6})}
+"""Which event codes each placement form may carry (form 3: aftercare, 18-22)."""
+
+LegalText = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(SEL|BL) §[1-9]\d{0,2}(?: ?[a-z])?(?: stk\. \d{1,2})?(?: nr\. \d{1,2})?$"
+    ),
+]
+"""A paragraph as case workers write it: ``BL §46``, ``SEL §52 stk. 3 nr. 7``."""
+
+ReportId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")]
+"""A report id: a lower-case UUID."""
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, hide_input_in_errors=True)
+
+
+class Child(_Part):
+    """Whom a notification is registered on: the child, or the expectant mother if unborn."""
+
+    cpr: str = Field(pattern=r"^\d{10}$", repr=False)
+    registered_on_mother: bool
+
+
+class NotificationRecord(_Part):
+    """One notification (underretning), reported continuously."""
+
+    kind: Literal["notification"]
+    notification_id: RecordId
+    received_at: AwareDatetime
+    notifier_relation: NotifierRelation
+    reasons: tuple[NotificationReason, ...] = Field(min_length=1, max_length=14, repr=False)
+    child: Child = Field(repr=False)
+    legal_basis: LegalText
+
+
+class NotificationRecord2607(NotificationRecord):
+    """From 2026-07 a notification also says whether the notifier saw acute danger."""
+
+    acute: bool = Field(repr=False)
+
+
+class Timeliness(_Part):
+    """The 4-week clock of a placement event: when it was due, and whether this is late."""
+
+    rule_id: str = Field(pattern=r"^[a-z0-9.-]{1,64}$")
+    due_at: AwareDatetime
+    late: bool
+
+
+class PlacementRecord(_Part):
+    """One placement event on form 1, 2 or 3."""
+
+    kind: Literal["placement"]
+    form: Literal[1, 2, 3]
+    event_code: int = Field(ge=0, le=6)
+    measure_ref: RecordId | None
+    case_ref: RecordId
+    event_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    legal_basis: LegalText = Field(repr=False)
+    sel_basis: LegalText | None = Field(repr=False)
+    consent: bool | None = Field(repr=False)
+    provider_id: RecordId | None
+    timeliness: Timeliness
+
+    @model_validator(mode="after")
+    def _code_fits_form(self) -> Self:
+        if self.event_code not in CODES_BY_FORM[self.form]:
+            msg = "event code not allowed on this form"
+            raise ValueError(msg)
+        if self.measure_ref is None and self.event_code != 4:  # noqa: PLR2004 - committee
+            msg = "only a committee event (code 4) may lack a measure"
+            raise ValueError(msg)
+        return self
+
+
+class Report(_Part):
+    """One report; ``corrects`` names the earlier report it corrects, which stays as it was."""
+
+    format_version: str
+    report_id: ReportId
+    corrects: ReportId | None
+    municipality: Kommunekode
+    created_at: AwareDatetime
+    record: Annotated[NotificationRecord | PlacementRecord, Field(discriminator="kind")]
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> Self:
+        if self.corrects == self.report_id:
+            msg = "a report cannot correct itself"
+            raise ValueError(msg)
+        return self
+
+
+class Report2607(Report):
+    """The 2026-07 format: the notification record gains ``acute``."""
+
+    record: Annotated[NotificationRecord2607 | PlacementRecord, Field(discriminator="kind")]
+
+
+_MODELS: Final[dict[str, type[Report]]] = {
+    "2025-07": Report,
+    "2026-01": Report,  # no change to the fields we send; DST's code lists only
+    "2026-07": Report2607,
+}
+if set(_MODELS) != set(VERSIONS):  # pragma: no cover - a table error, caught at import
+    msg = "every format version needs a model"
+    raise RuntimeError(msg)
+
+
+class FormatError(ValueError):
+    """A report does not satisfy its format: a code and where, never a value."""
+
+    def __init__(self, code: str, problems: tuple[Problem, ...] = ()) -> None:
+        self.code = code
+        self.problems = problems
+        where = "; ".join(str(p) for p in problems)
+        super().__init__(f"{code}: {where}" if where else code)
+
+
+def validate_report(
+    payload: bytes | dict[str, Any], versions: tuple[str, ...] = VERSIONS
+) -> Report:
+    """The report in ``payload`` if it satisfies its own format version, one of ``versions``.
+
+    Raises:
+        FormatError: ``NOT_JSON``, ``UNKNOWN_VERSION``, ``VERSION_NOT_LIVE`` or ``INVALID``.
+
+    """
+    if isinstance(payload, bytes):
+        try:
+            payload = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            _fail("NOT_JSON")
+    if not isinstance(payload, dict):
+        _fail("NOT_JSON")
+    text = json.dumps(payload)  # validated as JSON, strictly: no coercion of numbers or flags
+    version = payload.get("format_version")
+    model = _MODELS.get(version) if isinstance(version, str) else None
+    if model is None:
+        _fail("UNKNOWN_VERSION", Problem("format_version", "unknown"))
+    if version not in versions:
+        _fail("VERSION_NOT_LIVE", Problem("format_version", "not live now"))
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        problems = tuple(
+            Problem(".".join(str(part) for part in error["loc"]), error["type"])
+            for error in exc.errors(include_input=False, include_url=False)
+        )
+        _fail("INVALID", *problems)
+
+
+def _fail(code: str, *problems: Problem) -> NoReturn:
+    # from None: a parser's own error may quote the report, and tracebacks print context.
+    raise FormatError(code, problems) from None

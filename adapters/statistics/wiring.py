@@ -1,0 +1,198 @@
+"""The statistics reporter on the bus: trigger events in, reports out, outcomes published.
+
+For each event ``reports.draft_for`` reports, it builds the report (format version of the
+day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (plus
+``StatisticsReportedLate`` when the clock had run out) or, when DST refuses it,
+``StatisticsRejected``. A second, different event about an occurrence already reported
+becomes a correction naming the earlier report; nothing is overwritten. A measure event
+that arrives before its decision is held in the memory and reported right after the
+decision. Unavailable and
+refused receivers raise, for the delivery policy to retry or pause. Logs carry ids only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+
+import structlog
+
+from adapters.statistics.format import Report
+from adapters.statistics.memory import Memory, SqliteMemory
+from adapters.statistics.port import ReportRejectedError, StatisticsReceiver
+from adapters.statistics.reports import (
+    Draft,
+    MeasureNotYetKnownError,
+    build_report,
+    draft_for,
+    facts_of,
+)
+from contracts.base import Contract
+from contracts.catalogue import contract_for
+from contracts.decision import CommitteeDecision, MeasureDecided
+from contracts.envelope import Envelope, Event, follow_up
+from contracts.intake import NotificationReceived
+from contracts.measures import (
+    FollowUpCompleted,
+    MeasureChange,
+    MeasureChanged,
+    MeasureEnded,
+    MeasureStarted,
+)
+from contracts.reporting import (
+    PlacementEvent,
+    PlacementForm,
+    StatisticsRejected,
+    StatisticsReported,
+    StatisticsReportedLate,
+)
+from hub.delivery import Handler
+from hub.errors import PermanentError
+
+__all__ = ["NAME", "TRIGGERS", "build_statistics_reporter"]
+
+NAME = "statistics"
+TRIGGERS: tuple[type[Contract], ...] = (
+    NotificationReceived,
+    MeasureDecided,
+    CommitteeDecision,
+    MeasureStarted,
+    MeasureChanged,
+    FollowUpCompleted,
+    MeasureEnded,
+)
+"""The contracts to route to this component."""
+
+log = structlog.get_logger(__name__)
+Publish = Callable[[Event[Contract]], Awaitable[str]]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_statistics_reporter(
+    client: StatisticsReceiver,
+    publish: Publish,
+    *,
+    source: str,
+    memory: Memory | None = None,
+    clock: Callable[[], dt.datetime] = _utc_now,
+) -> Handler:
+    """The reporter; ``memory`` should be a ``SqliteMemory`` file in the hub's state dir."""
+    kept: Memory = memory if memory is not None else SqliteMemory()
+    return _Reporter(client, publish, source, kept, clock).handle
+
+
+class _Reporter:
+    def __init__(
+        self,
+        client: StatisticsReceiver,
+        publish: Publish,
+        source: str,
+        memory: Memory,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._client = client
+        self._publish = publish
+        self._source = source
+        self._memory = memory
+        self._clock = clock
+
+    async def handle(self, event: Event[Contract]) -> None:
+        data = event.data
+        if isinstance(data, MeasureDecided):
+            self._memory.remember_measure(facts_of(data))
+        try:
+            draft = draft_for(event, self._memory)
+        except MeasureNotYetKnownError:
+            measure_id = str(getattr(data, "measure_id", ""))
+            self._memory.hold(measure_id, event.envelope.id, event.model_dump_json())
+            log.info("statistics_held", event_id=event.envelope.id, case_id=event.envelope.caseid)
+            return
+        if draft is not None:
+            await self._report(event, draft)
+        if isinstance(data, MeasureDecided):
+            for held_id, held_json in self._memory.held(data.measure_id):
+                await self.handle(_revive(held_json))
+                self._memory.release(data.measure_id, held_id)
+
+    async def _report(self, event: Event[Contract], draft: Draft) -> None:
+        previous = self._memory.last_report(draft.occurrence)
+        corrects = None
+        if previous is not None and previous[1] != event.envelope.id:
+            corrects = previous[0]
+        now = self._clock()
+        built = build_report(draft, event=event, now=now, corrects=corrects)
+        ids = {"event_id": event.envelope.id, "case_id": event.envelope.caseid}
+        try:
+            accepted = await self._client.send(built)
+        except ReportRejectedError as exc:
+            rejected = StatisticsRejected(
+                report_id=built.report_id, rejected_at=now, codes=exc.codes
+            )
+            await self._publish(follow_up(event, rejected, source=self._source))
+            log.warning("statistics_rejected", report_id=built.report_id, codes=exc.codes, **ids)
+            return
+        self._memory.remember_report(draft.occurrence, built.report_id, event.envelope.id)
+        self._consent_given(event.data)
+        outcomes = _outcomes(draft, built, accepted.received_at, now)
+        for outcome in outcomes:
+            await self._publish(follow_up(event, outcome, source=self._source))
+        log.info(
+            "statistics_reported",
+            report_id=built.report_id,
+            corrects=corrects,
+            late=len(outcomes) > 1,
+            duplicate=accepted.duplicate,
+            format_version=built.format_version,
+            **ids,
+        )
+
+    def _consent_given(self, data: Contract) -> None:
+        """After a without → with consent change, later reports carry the consent."""
+        if isinstance(data, MeasureChanged) and data.change is MeasureChange.CONSENT:
+            facts = self._memory.measure(data.measure_id)
+            if facts is not None:
+                self._memory.remember_measure(dataclasses.replace(facts, consent=True))
+
+
+def _outcomes(
+    draft: Draft, built: Report, received_at: dt.datetime, now: dt.datetime
+) -> list[Contract]:
+    """``StatisticsReported``, and ``StatisticsReportedLate`` when the report was late."""
+    reported = StatisticsReported(
+        report_id=built.report_id,
+        kind=draft.kind,
+        subject_id=draft.subject_id,
+        reported_at=received_at,
+        format_version=built.format_version,
+        form=None if draft.form is None else PlacementForm(draft.form),
+        event_code=None if draft.event_code is None else PlacementEvent(draft.event_code),
+        event_date=draft.event_date,
+        legal_basis=draft.legal_basis,
+        corrects=built.corrects,
+    )
+    timeliness = getattr(built.record, "timeliness", None)
+    if timeliness is None or not timeliness.late:
+        return [reported]
+    overdue = StatisticsReportedLate(
+        report_id=built.report_id,
+        rule_id=timeliness.rule_id,
+        due_at=timeliness.due_at,
+        reported_at=now,
+    )
+    return [reported, overdue]
+
+
+def _revive(text: str) -> Event[Contract]:
+    """A held event, decoded again with its contract."""
+    raw = json.loads(text)
+    envelope = Envelope.model_validate_json(json.dumps(raw["envelope"]))
+    contract = contract_for(envelope.type, envelope.contractversion)
+    if contract is None:  # pragma: no cover - it was decoded with this catalogue
+        msg = "held event of an unknown type"
+        raise PermanentError(msg)
+    return Event(envelope=envelope, data=contract.model_validate_json(json.dumps(raw["data"])))

@@ -1,0 +1,97 @@
+"""The archiver in the hub on the real broker, filing through the SF1470 stand-in on loopback."""
+
+import asyncio
+
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker
+
+from adapters.archive import (
+    EVENT_TYPES,
+    NAME,
+    ArchiveClient,
+    ArchiveSettings,
+    InMemoryCaseParties,
+    SoapStandin,
+    build_archiver,
+)
+from contracts.binding import from_kafka, to_kafka
+from contracts.documents import DocumentArchived
+from hub.app import Component, create_app
+from hub.publisher import EventPublisher
+from hub.serve import serving
+from routing.routes import DEFAULT_ROUTES, Route
+from routing.topics import topic
+from tests.adapters.archive.events import case_opened, document_filed
+from tests.adapters.archive.helpers import agreement
+from tests.kafka import produce, wait_for_records
+
+pytestmark = pytest.mark.kafka
+
+
+def header(record, name):
+    return dict(record.headers).get(name, b"").decode()
+
+
+async def send(bootstrap, event):
+    record = to_kafka(event)
+    await produce(
+        bootstrap,
+        topic(event.data.domain, event.envelope.municipality),
+        record.value,
+        key=record.key,
+        headers=record.headers,
+    )
+
+
+async def test_document_filed_is_archived_once_and_answered(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    bootstrap = hub_settings.bootstrap_servers
+    settings = hub_settings.model_copy(
+        update={"routes": (*DEFAULT_ROUTES, Route(consumer=NAME, event_types=EVENT_TYPES))}
+    )
+    standin = SoapStandin()
+    opened = case_opened(municipality, "C-archive-1")
+    filed = document_filed(municipality, "C-archive-1")
+    async with serving(standin.app()) as url, httpx.AsyncClient(base_url=url) as http:
+        client = ArchiveClient.connect(
+            http, ArchiveSettings(base_url=url, agreements={municipality: agreement()})
+        )
+        brokers: list[KafkaBroker] = []
+
+        async def publish(event):
+            return await EventPublisher(brokers[0]).publish(event)
+
+        handler = build_archiver(
+            client, publish, source="urn:casehub:archive", parties=InMemoryCaseParties()
+        )
+        app = create_app(settings, extra=[Component(NAME, handler)])
+        brokers.append(app.state.broker)
+        async with serving(app):
+            await send(bootstrap, opened)
+            await asyncio.sleep(0.5)  # the case topic first (else the document is retried)
+            await send(bootstrap, filed)
+            await send(bootstrap, filed)  # a redelivery: recognised, nothing filed twice
+            await wait_for_records(
+                bootstrap,
+                topic("document", municipality),
+                lambda r: header(r, "ce_type") == DocumentArchived.event_type,
+            )
+            await asyncio.sleep(1.0)  # time for a wrong second filing to show
+            answers = await wait_for_records(
+                bootstrap,
+                topic("document", municipality),
+                lambda r: header(r, "ce_type") == DocumentArchived.event_type,
+            )
+    # The redelivery may be answered again, but always with the same follow-up id.
+    assert {header(r, "ce_id") for r in answers} == {header(answers[0], "ce_id")}
+    record = answers[0]
+    event = from_kafka(record.headers, record.value)
+    assert isinstance(event.data, DocumentArchived)
+    assert event.envelope.causationid == filed.envelope.id
+    assert event.envelope.caseid == "C-archive-1"
+    (case,) = standin.cases.values()
+    assert event.data.archive_case_number == case.number == filed.data.esdh_case_number
+    assert event.data.archive_case_id == str(case.case_id)
+    (filing,) = standin.filings
+    assert event.data.archive_document_id == filing.reference == filing.post

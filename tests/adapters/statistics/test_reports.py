@@ -1,0 +1,158 @@
+"""From events to reports: forms and codes, the 4-week clock, ids and corrections' inputs."""
+
+import datetime as dt
+
+import pytest
+
+from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.reports import (
+    MeasureNotYetKnownError,
+    build_report,
+    draft_for,
+    facts_of,
+    report_id_for,
+)
+from contracts.reporting import ReportKind
+from hub.deadlines import COPENHAGEN
+from tests.adapters.statistics.events import (
+    changed,
+    committee,
+    decided,
+    ended,
+    followed_up,
+    notification,
+    started,
+    wrap,
+)
+from tests.people import CHILD, MOTHER
+
+NOW = dt.datetime(2026, 9, 20, 12, 0, tzinfo=COPENHAGEN)
+
+
+@pytest.fixture
+def memory():
+    kept = SqliteMemory()
+    yield kept
+    kept.close()
+
+
+def report_of(data, memory, now=NOW):
+    if hasattr(data, "kind") and hasattr(data, "measure_id") and hasattr(data, "consent"):
+        memory.remember_measure(facts_of(data))
+    event = wrap(data)
+    draft = draft_for(event, memory)
+    return None if draft is None else build_report(draft, event=event, now=now)
+
+
+def test_a_notification_is_reported_with_its_duty_and_child(memory):
+    report = report_of(notification(), memory)
+    record = report.record
+    assert report.format_version == "2026-07"
+    assert record.kind == "notification"
+    assert record.legal_basis == "BL §133"
+    assert record.child.cpr == CHILD
+    assert record.child.registered_on_mother is False
+    assert record.acute is False
+
+
+def test_an_unborn_child_is_reported_on_the_mother(memory):
+    data = notification(unborn=True, child_cpr=None, mother_cpr=MOTHER)
+    record = report_of(data, memory).record
+    assert record.child.cpr == MOTHER
+    assert record.child.registered_on_mother is True
+
+
+def test_a_notification_before_2024_uses_serviceloven(memory):
+    data = notification(
+        received_at="2023-12-31T23:30:00+01:00",
+        notifier={"kind": "citizen", "relation": "neighbour_or_acquaintance"},
+    )
+    assert report_of(data, memory).record.legal_basis == "SEL §154"
+
+
+def test_before_2026_07_a_notification_has_no_acute(memory):
+    report = report_of(notification(), memory, now=dt.datetime(2026, 6, 30, 12, tzinfo=COPENHAGEN))
+    assert report.format_version == "2026-01"
+    assert not hasattr(report.record, "acute")
+
+
+@pytest.mark.parametrize(
+    ("events", "form", "code"),
+    [
+        ([decided()], 1, 0),
+        ([decided("placement_of_young_person")], 3, 6),
+        ([decided(), started()], 2, 0),
+        ([decided(), changed("placement_place")], 2, 1),
+        ([decided("placement_without_consent"), changed("consent")], 2, 2),
+        ([decided(), followed_up()], 2, 3),
+        ([decided(decision_id="d-9"), committee("d-9", paragraph="46")], 2, 4),
+        ([committee("d-7")], 2, 4),  # BL §47 without a known measure
+        ([decided(), ended()], 2, 5),
+        ([decided("placement_of_young_person"), ended()], 3, 5),
+    ],
+)
+def test_placement_events_get_their_form_and_code(memory, events, form, code):
+    for data in events:
+        report = report_of(data, memory)
+    assert (report.record.form, report.record.event_code) == (form, code)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [decided("consultancy")],
+        [decided("consultancy"), started()],
+        [decided(), changed("extent")],
+        [decided("placement_of_young_person"), changed("consent")],
+        [committee("d-7", paragraph="32")],
+        [decided("consultancy", decision_id="d-9"), committee("d-9")],
+    ],
+)
+def test_what_is_not_a_placement_event_is_not_reported(memory, events):
+    assert [report_of(data, memory) for data in events][-1] is None
+
+
+def test_a_measure_event_before_its_decision_waits(memory):
+    with pytest.raises(MeasureNotYetKnownError):
+        report_of(started(), memory)
+
+
+def due_of(report):
+    return report.record.timeliness.due_at
+
+
+def test_the_four_week_clock_ends_at_the_end_of_the_local_day_four_weeks_on(memory):
+    report = report_of(decided(), memory)  # decided 18 September 2026, 10:00 +02:00
+    assert report.record.timeliness.rule_id == "statistics.placement-decision"
+    assert due_of(report) == dt.datetime(2026, 10, 16, 23, 59, 59, 999999, tzinfo=COPENHAGEN)
+    assert report.record.timeliness.late is False
+
+
+@pytest.mark.parametrize(("offset", "late"), [(-1, False), (1, True)])
+def test_late_one_minute_after_the_due_time_not_one_minute_before(memory, offset, late):
+    memory.remember_measure(facts_of(decided()))
+    due = dt.datetime(2026, 11, 16, 23, 59, 59, 999999, tzinfo=COPENHAGEN)  # 19 Oct + 4 weeks
+    now = due + dt.timedelta(minutes=offset)
+    report = report_of(changed("placement_place", on="2026-10-19"), memory, now=now)
+    assert report.record.timeliness.rule_id == "statistics.placement-event"
+    assert due_of(report) == due
+    assert report.record.timeliness.late is late
+
+
+def test_the_start_uses_the_start_rule(memory):
+    memory.remember_measure(facts_of(decided()))
+    report = report_of(started(on="2026-09-21"), memory)
+    assert report.record.timeliness.rule_id == "statistics.placement-start"
+    assert due_of(report).date() == dt.date(2026, 10, 19)
+
+
+def test_the_report_id_derives_from_the_event_id():
+    assert report_id_for("e-1") == report_id_for("e-1") != report_id_for("e-2")
+
+
+def test_a_draft_names_the_occurrence_so_corrections_can_be_found(memory):
+    draft = draft_for(wrap(notification(notification_id="n-42")), memory)
+    assert draft is not None
+    assert draft.kind is ReportKind.NOTIFICATION
+    assert draft.occurrence == "notification:n-42"
+    assert "acute" not in repr(draft)

@@ -1,0 +1,176 @@
+"""The reporter handler: events in, reports at the stand-in, outcomes published."""
+
+import datetime as dt
+
+import httpx
+import pytest
+from structlog.testing import capture_logs
+
+from adapters.statistics.client import StatisticsClient
+from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.port import StatisticsRefusedError, StatisticsUnavailableError
+from adapters.statistics.reports import report_id_for
+from adapters.statistics.standin import DstStandIn, Failure
+from adapters.statistics.wiring import build_statistics_reporter
+from contracts.envelope import follow_up_id
+from contracts.reporting import StatisticsRejected, StatisticsReported, StatisticsReportedLate
+from hub.deadlines import COPENHAGEN
+from tests.adapters.statistics.events import changed, decided, ended, notification, started, wrap
+from tests.people import CHILD
+
+NOW = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)
+
+
+class Harness:
+    def __init__(self, now=NOW):
+        self.now = now
+        self.standin = DstStandIn(clock=lambda: self.now)
+        http = httpx.AsyncClient(base_url="http://dst", transport=self.standin.transport())
+        self.published = []
+        self.memory = SqliteMemory()
+        self.handle = build_statistics_reporter(
+            StatisticsClient(http),
+            self.publish,
+            source="urn:casehub:statistics",
+            memory=self.memory,
+            clock=lambda: self.now,
+        )
+
+    async def publish(self, event):
+        self.published.append(event)
+        return "topic"
+
+    def of(self, contract):
+        return [e for e in self.published if isinstance(e.data, contract)]
+
+
+@pytest.fixture
+def hub():
+    harness = Harness()
+    yield harness
+    harness.memory.close()
+
+
+async def test_a_notification_is_reported_and_the_outcome_published(hub):
+    event = wrap(notification(notification_id="n-1"))
+    await hub.handle(event)
+    (outcome,) = hub.published
+    assert isinstance(outcome.data, StatisticsReported)
+    assert outcome.envelope.id == follow_up_id(event.envelope.id, StatisticsReported.event_type)
+    assert outcome.envelope.causationid == event.envelope.id
+    assert outcome.data.report_id == report_id_for(event.envelope.id)
+    assert outcome.data.subject_id == "n-1"
+    assert outcome.data.format_version == "2026-07"
+    assert outcome.data.corrects is None
+    assert [r.report_id for r in hub.standin.reports] == [outcome.data.report_id]
+
+
+async def test_a_redelivered_event_is_one_report(hub):
+    event = wrap(notification())
+    await hub.handle(event)
+    await hub.handle(event)
+    assert len(hub.standin.reports) == 1
+    assert hub.standin.duplicates == 1
+    assert len({e.envelope.id for e in hub.published}) == 1
+
+
+async def test_a_second_event_about_the_same_occurrence_is_a_correction(hub):
+    first = wrap(notification(notification_id="n-1"))
+    second = wrap(notification(notification_id="n-1", reasons=["violence"]))
+    await hub.handle(first)
+    await hub.handle(second)
+    original, correction = hub.standin.reports
+    assert correction.corrects == original.report_id
+    assert correction.report_id != original.report_id
+    assert [e.data.corrects for e in hub.of(StatisticsReported)] == [None, original.report_id]
+    assert original.record.reasons != correction.record.reasons, "the original is untouched"
+
+
+async def test_a_placement_flow_is_reported_on_its_forms(hub):
+    for data in (decided(), started(), changed("placement_place"), ended()):
+        await hub.handle(wrap(data))
+    codes = [(r.record.form, r.record.event_code) for r in hub.standin.reports]
+    assert codes == [(1, 0), (2, 0), (2, 1), (2, 5)]
+    outcomes = hub.of(StatisticsReported)
+    assert [(o.data.form, o.data.event_code) for o in outcomes] == codes
+    assert hub.of(StatisticsReportedLate) == []
+
+
+async def test_a_supporting_measure_is_not_reported(hub):
+    await hub.handle(wrap(decided("consultancy")))
+    await hub.handle(wrap(started()))
+    assert hub.standin.reports == []
+    assert hub.published == []
+
+
+async def test_a_measure_event_before_its_decision_is_held_and_reported_after_it(hub):
+    early = wrap(started())
+    await hub.handle(early)  # returns: retrying would keep the decision waiting behind it
+    assert hub.standin.calls == 0
+    assert hub.published == []
+    await hub.handle(wrap(decided()))
+    codes = [(r.record.form, r.record.event_code) for r in hub.standin.reports]
+    assert codes == [(1, 0), (2, 0)]
+    assert hub.of(StatisticsReported)[-1].envelope.causationid == early.envelope.id
+    assert hub.memory.held("m-1") == []
+
+
+async def test_a_held_event_of_a_supporting_measure_is_dropped_with_its_decision(hub):
+    await hub.handle(wrap(started()))
+    await hub.handle(wrap(decided("consultancy")))
+    assert hub.standin.reports == []
+    assert hub.memory.held("m-1") == []
+
+
+async def test_a_late_report_says_so_in_the_report_and_in_an_outcome(hub):
+    await hub.handle(wrap(decided()))
+    hub.now = dt.datetime(2026, 11, 17, 0, 0, 59, tzinfo=COPENHAGEN)  # 19 Oct + 4 weeks + 1 min
+    event = wrap(changed("placement_place", on="2026-10-19"))
+    await hub.handle(event)
+    report = hub.standin.reports[-1]
+    assert report.record.timeliness.late is True
+    (late,) = hub.of(StatisticsReportedLate)
+    assert late.data.report_id == report.report_id
+    assert late.data.rule_id == "statistics.placement-event"
+    assert late.data.due_at == dt.datetime(2026, 11, 16, 23, 59, 59, 999999, tzinfo=COPENHAGEN)
+    assert late.envelope.causationid == event.envelope.id
+
+
+async def test_a_rejected_report_is_published_as_rejected(hub):
+    event = wrap(notification())
+    hub.standin.reject[report_id_for(event.envelope.id)] = "CPR_UNKNOWN"
+    with capture_logs() as logs:
+        await hub.handle(event)
+    (outcome,) = hub.published
+    assert isinstance(outcome.data, StatisticsRejected)
+    assert outcome.data.codes == ("CPR_UNKNOWN",)
+    assert CHILD not in repr(logs)
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [
+        (Failure.SERVER_ERROR, StatisticsUnavailableError),
+        (Failure.UNAUTHORISED, StatisticsRefusedError),
+    ],
+)
+async def test_an_unavailable_or_refusing_receiver_raises_for_the_delivery_policy(
+    hub, failure, error
+):
+    hub.standin.failure = failure
+    event = wrap(notification())
+    with pytest.raises(error):
+        await hub.handle(event)
+    assert hub.published == []
+    hub.standin.failure = Failure.NONE
+    await hub.handle(event)
+    assert len(hub.of(StatisticsReported)) == 1
+
+
+async def test_logs_carry_ids_only(hub):
+    with capture_logs() as logs:
+        await hub.handle(wrap(notification()))
+    (line,) = logs
+    assert line["event"] == "statistics_reported"
+    assert CHILD not in repr(line)
+    assert set(line) >= {"event_id", "case_id", "report_id", "late"}

@@ -1,0 +1,155 @@
+"""End to end on the real broker, over real HTTP and SOAP on loopback:
+e-form intake → triage → CPR (SF1520 stand-in) → case system → Digital Post (SF1601 stand-in)
+→ delivery receipts → ESDH archive (SF1470 stand-in), with outages of all three services that
+recover, and the case system sending everything twice: nothing lost, nothing done twice.
+"""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from adapters.archive import Failure as ArchiveFailure
+from adapters.cpr import Failure as CprFailure
+from adapters.digitalpost.standin import Failure as PostFailure
+from contracts.base import Contract
+from contracts.binding import from_kafka, to_kafka
+from contracts.case import CaseOpened, SubProcess
+from contracts.documents import DocumentFiled, DocumentKind
+from contracts.envelope import follow_up_id, new_event
+from contracts.letters import LetterPurpose, LetterRequested
+from contracts.person import PersonResolved
+from hub.app import create_app
+from hub.serve import serving
+from hub.standins import running_standins
+from routing.topics import quarantine_topic, topic, topic_for
+from tests.factories import submission
+from tests.kafka import produce, read_topic, wait_for_records
+
+pytestmark = pytest.mark.kafka
+
+
+def of_type(name):
+    return lambda r: dict(r.headers).get("ce_type", b"").decode() == name
+
+
+async def test_notification_to_delivered_letters_through_outages(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    bootstrap = hub_settings.bootstrap_servers
+    async with running_standins((municipality,)) as standins:
+        settings = hub_settings.model_copy(
+            update={
+                "cpr": standins.cpr_settings,
+                "digitalpost": standins.digitalpost_settings,
+                "archive": standins.archive_settings,
+            }
+        )
+        child = standins.cpr.population.child.reveal()
+        standins.cpr.failure = CprFailure.SERVER_ERROR  # the register is down at first
+        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+            answer = await http.post(
+                "/notifications", json=submission(municipality, child_cpr=child)
+            )
+            assert answer.status_code == 202
+            await asyncio.sleep(1.0)
+            standins.cpr.failure = CprFailure.NONE  # ... and recovers
+            (resolved_record,) = await wait_for_records(
+                bootstrap, topic("person", municipality), of_type("dk.casehub.person.resolved")
+            )
+            resolved = from_kafka(resolved_record.headers, resolved_record.value)
+            assert isinstance(resolved.data, PersonResolved)
+            custody = [r for r in resolved.data.related if r.has_custody]
+            assert len(custody) == 2
+            assert resolved.data.address is not None
+
+            standins.digitalpost.failure = PostFailure.SERVER_ERROR  # Digital Post is down
+            for number, person in enumerate(custody):
+                letter = LetterRequested(
+                    letter_id=f"L-{number}",
+                    recipient_cpr=person.cpr,
+                    purpose=LetterPurpose.OTHER,
+                    title="Underretning modtaget",
+                    body="Kommunen har modtaget en underretning.",
+                )
+                event = new_event(
+                    letter,
+                    source="urn:test:case-system",
+                    municipality=municipality,
+                    case_id=resolved.envelope.caseid,
+                    event_id=follow_up_id(resolved.envelope.id, f"letter/{number}"),
+                    correlation_id=resolved.envelope.correlationid,
+                )
+                record = to_kafka(event)
+                # Sent twice, as a case system retrying after a timeout would.
+                for _ in range(2):
+                    await produce(
+                        bootstrap,
+                        topic("letter", municipality),
+                        record.value,
+                        key=record.key,
+                        headers=record.headers,
+                    )
+            await asyncio.sleep(1.5)
+            standins.digitalpost.failure = PostFailure.NONE  # ... and recovers
+            delivered = await wait_for_records(
+                bootstrap,
+                topic("letter", municipality),
+                of_type("dk.casehub.letter.delivered"),
+                count=2,
+                within=60,
+            )
+            # The case system opens the case and files the notification, twice over.
+            standins.archive.failure = ArchiveFailure.SERVER_ERROR  # the archive is down
+            opened = CaseOpened(
+                opened_at=datetime.now(UTC), child_cpr=resolved.data.cpr,
+                sub_process=SubProcess.CLARIFICATION, kle="27.24.00",
+            )  # fmt: skip
+            filed = DocumentFiled(
+                document_id="D-1", esdh_case_number="27.24.00-G01-1-26", kle="27.24.00",
+                kind=DocumentKind.NOTIFICATION, title="Underretning",
+                filed_at=datetime.now(UTC), sha256="0" * 64,
+            )  # fmt: skip
+            case_events: list[Contract] = [opened, filed]
+            for number, data in enumerate(case_events):
+                case_event = new_event(
+                    data, source="urn:test:case-system", municipality=municipality,
+                    case_id=resolved.envelope.caseid,
+                    event_id=follow_up_id(resolved.envelope.id, f"case/{number}"),
+                )  # fmt: skip
+                record = to_kafka(case_event)
+                for _ in range(2):
+                    await produce(
+                        bootstrap,
+                        topic_for(case_event),
+                        record.value,
+                        key=record.key,
+                        headers=record.headers,
+                    )
+            await asyncio.sleep(1.0)
+            standins.archive.failure = ArchiveFailure.NONE  # ... and recovers
+            await wait_for_records(
+                bootstrap,
+                topic("document", municipality),
+                of_type("dk.casehub.document.archived"),
+                within=60,
+            )
+            await asyncio.sleep(2.0)  # room for any duplicate to show up
+            delivered = [
+                r
+                for r in await read_topic(bootstrap, topic("letter", municipality))
+                if of_type("dk.casehub.letter.delivered")(r)
+            ]
+        channels = sorted(json.loads(r.value)["channel"] for r in delivered)
+        assert channels == ["digital_post", "print"]  # the father has no Digital Post
+        assert len(standins.digitalpost.deliveries) == 2, "each letter delivered once"
+        assert len(standins.archive.filings) == 1, "the document filed once"
+        archived = [
+            r
+            for r in await read_topic(bootstrap, topic("document", municipality))
+            if of_type("dk.casehub.document.archived")(r)
+        ]
+        assert len({dict(r.headers)["ce_id"] for r in archived}) == 1
+        for name in ("intake", "person", "letter", "case", "document"):
+            assert await read_topic(bootstrap, quarantine_topic(topic(name, municipality))) == []
