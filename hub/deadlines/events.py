@@ -15,6 +15,7 @@ two under *Awaiting a contract*, which only the rules set aside in
 ``dk.casehub.decision.measure-decided``                            MeasureDecided
 ``dk.casehub.decision.plan-created``                               PlanCreated (child or youth)
 ``dk.casehub.decision.committee-decided``                          CommitteeDecision (urgent?)
+``dk.casehub.decision.upheld-on-appeal``                           DecisionUpheld (an appeal)
 ``dk.casehub.measure.started``                                     MeasureStarted
 ``dk.casehub.measure.changed``                                     MeasureChanged
 ``dk.casehub.measure.follow-up-completed``                         FollowUpCompleted
@@ -65,6 +66,7 @@ __all__ = [
     "APPEAL_FORWARDED",
     "CHILD_HEARD",
     "COMMITTEE_DECIDED",
+    "DECISION_UPHELD",
     "FOLLOW_UP_COMPLETED",
     "INVESTIGATION_COMPLETED",
     "INVESTIGATION_STARTED",
@@ -96,6 +98,7 @@ CHILD_HEARD = _P + "investigation.child-heard"
 MEASURE_DECIDED = _P + "decision.measure-decided"
 PLAN_CREATED = _P + "decision.plan-created"
 COMMITTEE_DECIDED = _P + "decision.committee-decided"
+DECISION_UPHELD = _P + "decision.upheld-on-appeal"
 MEASURE_STARTED = _P + "measure.started"
 MEASURE_CHANGED = _P + "measure.changed"
 FOLLOW_UP_COMPLETED = _P + "measure.follow-up-completed"
@@ -123,6 +126,7 @@ MET_AT = MappingProxyType(
         STATISTICS_REPORTED: "reported_at",
         # An appeal counts when the municipality received it, not when it was forwarded.
         APPEAL_FORWARDED: "received_on",
+        DECISION_UPHELD: "appeal_received_at",
     }
 )
 """Fulfilling type → the data field saying when it happened (a time, or a date: 00:00)."""

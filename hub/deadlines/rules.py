@@ -175,7 +175,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="appeal.period",
         trigger=ev.LETTER_DELIVERED,
-        fulfilled_by=(ev.APPEAL_FORWARDED,),
+        fulfilled_by=(ev.APPEAL_FORWARDED, ev.DECISION_UPHELD),
         due="End of the parties' period to appeal the decision",
         unit=Unit.WEEKS,
         amount=4,

@@ -5,7 +5,6 @@ root will run them; the clock is injected, so a 24-hour deadline falls due on de
 """
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 from typing import Any
@@ -14,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from contracts.binding import from_kafka, to_kafka
-from hub.app import Component, create_app
+from hub.app import create_app
 from hub.cli import main
-from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine, run_ticker
+from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
 from hub.deadlines.statetopic import StateTopic, state_topic
+from hub.deadlines.wiring import build_deadlines
 from hub.publisher import EventPublisher
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
@@ -50,7 +50,7 @@ def settings(hub_settings):
 
 
 class RunningHub:
-    """One run of the hub with the engine: started on enter, stopped on exit."""
+    """One run of the hub with the engine wired as the composition root wires it."""
 
     def __init__(self, settings, clock):
         self.settings = settings
@@ -59,30 +59,19 @@ class RunningHub:
     async def __aenter__(self):
         app_holder: dict[str, Any] = {}
 
-        async def publish(event):
+        async def publish(event):  # the app's own publisher, once the app exists
             return await EventPublisher(app_holder["app"].state.broker).publish(event)
 
-        store = StateTopic(self.settings.bootstrap_servers, self.settings.municipalities)
-        self.engine = DeadlineEngine(
-            publish=publish,
-            store=store,
-            source="urn:casehub:test:deadlines",
-            clock=self.clock,
-            grace=dt.timedelta(0),
+        component = build_deadlines(
+            self.settings, publish, clock=self.clock, tick_s=0.2, grace=dt.timedelta(0)
         )
-        app = create_app(
-            self.settings, extra=[Component(NAME, self.engine.handle, close=self.engine.close)]
-        )
+        app = create_app(self.settings, extra=[component])
         app_holder["app"] = app
         self._serving = serving(app)
         await self._serving.__aenter__()
-        self._ticker = asyncio.create_task(run_ticker(self.engine, interval_s=0.2))
         return self
 
     async def __aexit__(self, *exc):
-        self._ticker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._ticker
         await self._serving.__aexit__(*exc)
 
 
@@ -125,11 +114,9 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings)
     assert await deadline_events(settings, MISSED) == []
 
     clock.offset = dt.timedelta(hours=24, seconds=5)  # the hub was down past the due time
-    async with RunningHub(settings, clock) as hub:
+    async with RunningHub(settings, clock):
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
-        while await hub.engine.tick():  # nothing more to do, however often it ticks
-            pass
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # five more ticks: nothing more to do
 
     async with RunningHub(settings, clock):  # and once more: the state says it is done
         await asyncio.sleep(1.0)
@@ -153,7 +140,7 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
     trigger = case.notification(received)
     due = received + dt.timedelta(hours=24)
     deadline_topic = topic("deadline", municipality(settings))
-    async with RunningHub(settings, clock) as hub:
+    async with RunningHub(settings, clock):
         await send(settings, trigger)
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
         clock.offset = dt.timedelta(hours=24, minutes=-1)
@@ -161,8 +148,7 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
         await send(settings, answer)
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
         clock.offset = dt.timedelta(hours=25)
-        await hub.engine.tick()
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # five ticks past the due time
     (met,) = await deadline_events(settings, MET)
     assert (met.data.rule_id, met.data.met_by_event_id) == (ASSESSMENT, answer.envelope.id)
     assert met.data.met_at == due - dt.timedelta(minutes=1)
