@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any, NoReturn
@@ -12,7 +13,7 @@ from hub.deadlines.doc import render_markdown
 from hub.deadlines.schedule import Deadline, MissingFactError
 from hub.deadlines.structured import parse_structured
 from hub.deadlines.triggers import deadlines_for
-from hub.errors import PermanentError
+from hub.errors import HubError, PermanentError
 
 __all__ = ["deadlines"]
 
@@ -35,6 +36,35 @@ def due(source: str) -> None:
     except (PermanentError, MissingFactError) as exc:
         _fail(str(exc))
     click.echo(json.dumps([_as_json(d) for d in found], indent=2, ensure_ascii=False))
+
+
+@deadlines.command()
+@click.option(
+    "--bootstrap",
+    envvar="CASEHUB_BOOTSTRAP_SERVERS",
+    default="127.0.0.1:9092",
+    show_default=True,
+    help="Kafka bootstrap servers.",
+)
+@click.option(
+    "--municipality",
+    "municipalities",
+    multiple=True,
+    help="Only this kommunekode (repeatable); default: every one with deadline state.",
+)
+@click.option("--all", "include_closed", is_flag=True, help="Met and missed deadlines too.")
+def status(bootstrap: str, municipalities: tuple[str, ...], *, include_closed: bool) -> None:
+    """Print, as JSON, the open deadlines in the engine's state topics, earliest due first."""
+    # Imported here: aiokafka and the contracts are not needed by `casehub --help`.
+    from hub.deadlines.status import as_json, read_deadlines  # noqa: PLC0415
+
+    try:
+        found = asyncio.run(
+            read_deadlines(bootstrap, municipalities, include_closed=include_closed)
+        )
+    except HubError as exc:
+        _fail(str(exc))
+    click.echo(json.dumps([as_json(t) for t in found], indent=2, ensure_ascii=False))
 
 
 @deadlines.command()

@@ -1,6 +1,10 @@
 """The legal clock (issue 6), pure part: calendar, rules, due times and one deadline's state.
 
-No Kafka here: the durable engine builds on ``deadlines_for`` and ``Tracker``.
+The package exports the pure part only. The durable engine imports the contracts and
+aiokafka, so it is imported from its modules: ``hub.deadlines.engine`` (the component and
+the ticker), ``hub.deadlines.statetopic`` (its compacted state topics) and
+``hub.deadlines.status`` (what ``casehub deadlines status`` prints); see
+``docs/deadline-engine.md``.
 """
 
 from __future__ import annotations

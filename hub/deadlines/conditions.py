@@ -23,6 +23,14 @@ _KINDS = {
 """Conditions on ``measure_kind``: the kinds for which they hold."""
 _YOUTH = 16
 _ADULT = 18
+_VALUES = {
+    Condition.PLACEMENT_CHANGE: ("change", frozenset({"placement_place", "consent"})),
+    Condition.CHILD_PLAN: ("kind", frozenset({"child_plan"})),
+    Condition.YOUTH_PLAN: ("kind", frozenset({"youth_plan"})),
+    Condition.PLACEMENT_REPORT: ("kind", frozenset({"placement"})),
+}
+"""Conditions on one field's value: the field and the values for which they hold."""
+_AGES = frozenset({Condition.AGE_16_PLUS, Condition.PLACEMENT_UNDER_18})
 
 
 def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
@@ -34,8 +42,8 @@ def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
     """
     if condition is Condition.ALWAYS:
         return True
-    if condition is Condition.CARRIES_DECISION:
-        return facts.has_text(data, "decision_id")
+    if condition not in _KINDS and condition not in _AGES:
+        return _on_one_field(condition, data)
     kinds = _KINDS.get(condition)
     if kinds is not None and facts.measure_kind(data) not in kinds:
         return False
@@ -44,3 +52,12 @@ def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
     if condition is Condition.PLACEMENT_UNDER_18:
         return age_on(facts.birth_date(data), local_date(start)) < _ADULT
     return True
+
+
+def _on_one_field(condition: Condition, data: Data) -> bool:
+    if condition is Condition.CARRIES_DECISION:
+        return facts.has_text(data, "decision_id")
+    if condition in {Condition.URGENT, Condition.NOT_URGENT}:
+        return facts.flag(data, "urgent") is (condition is Condition.URGENT)
+    field, values = _VALUES[condition]
+    return facts.text(data, field) in values

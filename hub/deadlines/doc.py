@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.deadlines.model import Rule, Span, Unit
-from hub.deadlines.rules import RULES
+from hub.deadlines.rules import AWAITING, RULES
 
 __all__ = ["render_markdown"]
 
@@ -22,10 +22,23 @@ file equal to the table. Event types and the data fields the rules read are list
 - A clock starts on the confirmed event: the appeal period on the letter's delivery
   receipt, never on the decision.
 - One tracker per deadline emits exactly one *met* or *missed*
-  (`hub/deadlines/state.py`).
+  (`hub/deadlines/state.py`); the durable engine is described in `docs/deadline-engine.md`.
+- A fulfilment meets a deadline when its type is listed, its data passes the rule's
+  *met if* condition and, where the rule links them, it names the trigger's record (a
+  fulfilment that names none is matched by case). The deadline contracts carry the rule
+  id with dots as hyphens (`notification-acute-assessment`).
 
+"""
+_HEADER = """\
 | rule | trigger | condition | due | deadline | escalation | SEL | BL | other | concerns | met by |
 |---|---|---|---|---|---|---|---|---|---|---|
+"""
+_AWAITING = """
+## Set aside until the catalogue carries what they read
+
+No engine runs these: they start on a proposed measure (no contract states one) or need
+the child's birth date, which no measure contract carries.
+
 """
 
 
@@ -53,6 +66,15 @@ def _span(span: Span | None) -> str:
     return "—" if span is None else f"{_amount(span.amount, span.unit)} before"
 
 
+def _met_if(rule: Rule) -> str:
+    parts = []
+    if rule.met_if.value != "always":
+        parts.append(rule.met_if.value.replace("_", " "))
+    if rule.link is not None:
+        parts.append(f"`{rule.link[1]}` = `{rule.link[0]}`")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _row(rule: Rule) -> str:
     due = rule.due + (f". {rule.note}" if rule.note else "")
     cells = (
@@ -66,11 +88,13 @@ def _row(rule: Rule) -> str:
         rule.basis.bl or "—",
         rule.basis.other or "—",
         rule.concerns.value.replace("_", " "),
-        ", ".join(_short(t) for t in rule.fulfilled_by),
+        ", ".join(_short(t) for t in rule.fulfilled_by) + _met_if(rule),
     )
     return "| " + " | ".join(cells) + " |"
 
 
 def render_markdown() -> str:
     """The whole of ``docs/deadlines.md``."""
-    return _INTRO + "\n".join(_row(rule) for rule in RULES) + "\n"
+    running = _HEADER + "\n".join(_row(rule) for rule in RULES) + "\n"
+    awaiting = _HEADER + "\n".join(_row(rule) for rule in AWAITING) + "\n"
+    return _INTRO + running + _AWAITING + awaiting

@@ -1,70 +1,89 @@
 """The CloudEvents types the deadline rules read: triggers, fulfilments and data fields.
 
-These are the names the contract catalogue is to use (``Contract.event_type``). All are
-``dk.casehub.<area>.<past-tense fact>``:
+Every type here is a contract in ``contracts.catalogue`` (a test keeps it so), except the
+two under *Awaiting a contract*, which only the rules set aside in
+``hub.deadlines.rules.AWAITING`` name:
 
-========================================================  =====================================
-``dk.casehub.notification.received``                      a notification reached the municipality
-``dk.casehub.notification.assessed``                      acute-danger assessment done (24 h)
-``dk.casehub.notification.receipt-sent``                  receipt sent to the notifier
-``dk.casehub.investigation.opened``                       child investigation opened
-``dk.casehub.investigation.provisional-assessment-recorded``  provisional assessment after 4 months
-``dk.casehub.investigation.completed``                    child investigation completed
-``dk.casehub.measure.proposed``                           a measure is prepared for decision
-``dk.casehub.child.heard``                                the child has been heard (børnesamtale)
-``dk.casehub.measure.decided``                            a measure was decided (any decider)
-``dk.casehub.measure.started``                            a decided measure was started
-``dk.casehub.plan.made``                                  the child's plan (handleplan)
-``dk.casehub.youth-plan.made``                            the youth plan (ungeplan, 16+)
-``dk.casehub.follow-up.completed``                        a follow-up on a measure was done
-``dk.casehub.committee.urgent-decision-made``             the committee chair decided urgently
-``dk.casehub.committee.decision-made``                    the committee decided
-``dk.casehub.placement.changed``                          a placement event (statistics codes 1-6)
-``dk.casehub.statistics.placement-reported``              placement reported to Danmarks Statistik
-``dk.casehub.aftercare.decided``                          the aftercare (efterværn) decision
-``dk.casehub.letter.delivered``                           delivery receipt for a letter
-``dk.casehub.appeal.received``                            an appeal of a decision was received
-========================================================  =====================================
+=================================================================  ============================
+``dk.casehub.notification.received``                               NotificationReceived
+``dk.casehub.notification.assessed``                               NotificationAssessed (24 h)
+``dk.casehub.notification.receipt-sent``                           NotificationReceiptSent
+``dk.casehub.investigation.started``                               InvestigationStarted
+``dk.casehub.investigation.provisional-assessment-recorded``       ProvisionalAssessmentRecorded
+``dk.casehub.investigation.completed``                             InvestigationCompleted
+``dk.casehub.investigation.child-heard``                           ChildHeard (børnesamtale)
+``dk.casehub.decision.measure-decided``                            MeasureDecided
+``dk.casehub.decision.plan-created``                               PlanCreated (child or youth)
+``dk.casehub.decision.committee-decided``                          CommitteeDecision (urgent?)
+``dk.casehub.decision.upheld-on-appeal``                           DecisionUpheld (an appeal)
+``dk.casehub.measure.started``                                     MeasureStarted
+``dk.casehub.measure.changed``                                     MeasureChanged
+``dk.casehub.measure.follow-up-completed``                         FollowUpCompleted
+``dk.casehub.reporting.statistics-reported``                       StatisticsReported
+``dk.casehub.reporting.appeal-forwarded``                          AppealForwarded
+``dk.casehub.letter.requested``                                    LetterRequested (remembered)
+``dk.casehub.letter.delivered``                                    LetterDelivered (receipt)
+=================================================================  ============================
 
-Data fields the rules read (all optional unless a rule needs them):
+Awaiting a contract (no catalogue type yet):
 
-=============================  ==============================================================
-``received_at``                notification.received: RFC 3339 time the clocks start from
-``aware_at``                   investigation.opened: when the municipality became aware of
-                               a possible need (the 4-month clock starts here)
-``measure_kind``               measure.*: ``supporting``, ``placement_with_consent`` or
-                               ``placement_without_consent``
-``child_birth_date``           measure.*: ISO date; when absent, read from ``child_cpr``
-``investigation_ends_on``      measure.started: ISO date a parallel investigation ends
-``decision_id``                letter.delivered: present when the letter carries a decision
-=============================  ==============================================================
+=================================================================  ============================
+``dk.casehub.measure.proposed``                                    a measure prepared for decision
+``dk.casehub.aftercare.decided``                                   the aftercare decision
+=================================================================  ============================
 
-Every other clock starts at the envelope's ``time`` (when the occurrence happened).
+Data fields the rules read, as the contracts name them:
+
+=========================  ===================================================================
+``received_at``            notification.received: the clocks start here (RFC 3339)
+``aware_since``            investigation.started: ISO date the municipality became aware; the
+                           4-month clock starts at 00:00 Copenhagen time that day
+``delivered_at``           letter.delivered: the appeal clock starts on the delivery receipt
+``kind``, ``consent``      decision.measure-decided: the measure (BL §32 nr. 1-8 kinds count
+                           as supporting; ``placement_of_young_person`` follows ``consent``)
+``urgent``                 decision.committee-decided: the chair's urgent decision (trigger)
+                           or the committee's own (fulfilment)
+``change``                 measure.changed: ``placement_place`` and ``consent`` are placement
+                           events for the statistics
+``decision_id``            letter.delivered: not in the contract; the engine adds it from the
+                           letter's ``letter.requested`` (same ``letter_id``)
+``kind``, ``consent``      measure.started: not in the contract; the engine adds them from
+                           the measure's ``decision.measure-decided`` (same ``measure_id``)
+``investigation_ends_on``  measure.started: optional ISO date; no contract carries it yet
+``child_birth_date``       set-aside rules only (no measure contract carries the child)
+=========================  ===================================================================
+
+Every other clock starts at the envelope's ``time`` (when the occurrence happened). When a
+fulfilment happened is read from the field in ``MET_AT`` (else the envelope's ``time``).
 """
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 __all__ = [
     "AFTERCARE_DECIDED",
-    "APPEAL_RECEIVED",
+    "APPEAL_FORWARDED",
     "CHILD_HEARD",
-    "COMMITTEE_DECISION_MADE",
+    "COMMITTEE_DECIDED",
+    "DECISION_UPHELD",
     "FOLLOW_UP_COMPLETED",
     "INVESTIGATION_COMPLETED",
-    "INVESTIGATION_OPENED",
+    "INVESTIGATION_STARTED",
     "LETTER_DELIVERED",
+    "LETTER_REQUESTED",
+    "MEASURE_CHANGED",
     "MEASURE_DECIDED",
     "MEASURE_PROPOSED",
     "MEASURE_STARTED",
+    "MET_AT",
     "NOTIFICATION_ASSESSED",
     "NOTIFICATION_RECEIVED",
-    "PLACEMENT_CHANGED",
-    "PLACEMENT_REPORTED",
-    "PLAN_MADE",
+    "PLAN_CREATED",
     "PROVISIONAL_ASSESSMENT_RECORDED",
     "RECEIPT_SENT",
-    "URGENT_DECISION_MADE",
-    "YOUTH_PLAN_MADE",
+    "STATISTICS_REPORTED",
+    "UNCATALOGUED",
 ]
 
 _P = "dk.casehub."
@@ -72,20 +91,42 @@ _P = "dk.casehub."
 NOTIFICATION_RECEIVED = _P + "notification.received"
 NOTIFICATION_ASSESSED = _P + "notification.assessed"
 RECEIPT_SENT = _P + "notification.receipt-sent"
-INVESTIGATION_OPENED = _P + "investigation.opened"
+INVESTIGATION_STARTED = _P + "investigation.started"
 PROVISIONAL_ASSESSMENT_RECORDED = _P + "investigation.provisional-assessment-recorded"
 INVESTIGATION_COMPLETED = _P + "investigation.completed"
-MEASURE_PROPOSED = _P + "measure.proposed"
-CHILD_HEARD = _P + "child.heard"
-MEASURE_DECIDED = _P + "measure.decided"
+CHILD_HEARD = _P + "investigation.child-heard"
+MEASURE_DECIDED = _P + "decision.measure-decided"
+PLAN_CREATED = _P + "decision.plan-created"
+COMMITTEE_DECIDED = _P + "decision.committee-decided"
+DECISION_UPHELD = _P + "decision.upheld-on-appeal"
 MEASURE_STARTED = _P + "measure.started"
-PLAN_MADE = _P + "plan.made"
-YOUTH_PLAN_MADE = _P + "youth-plan.made"
-FOLLOW_UP_COMPLETED = _P + "follow-up.completed"
-URGENT_DECISION_MADE = _P + "committee.urgent-decision-made"
-COMMITTEE_DECISION_MADE = _P + "committee.decision-made"
-PLACEMENT_CHANGED = _P + "placement.changed"
-PLACEMENT_REPORTED = _P + "statistics.placement-reported"
-AFTERCARE_DECIDED = _P + "aftercare.decided"
+MEASURE_CHANGED = _P + "measure.changed"
+FOLLOW_UP_COMPLETED = _P + "measure.follow-up-completed"
+STATISTICS_REPORTED = _P + "reporting.statistics-reported"
+APPEAL_FORWARDED = _P + "reporting.appeal-forwarded"
+LETTER_REQUESTED = _P + "letter.requested"
 LETTER_DELIVERED = _P + "letter.delivered"
-APPEAL_RECEIVED = _P + "appeal.received"
+
+MEASURE_PROPOSED = _P + "measure.proposed"
+AFTERCARE_DECIDED = _P + "aftercare.decided"
+
+UNCATALOGUED = frozenset({MEASURE_PROPOSED, AFTERCARE_DECIDED})
+"""Types only the set-aside rules name: no contract carries them yet."""
+
+MET_AT = MappingProxyType(
+    {
+        NOTIFICATION_ASSESSED: "assessed_at",
+        RECEIPT_SENT: "sent_at",
+        PROVISIONAL_ASSESSMENT_RECORDED: "recorded_at",
+        INVESTIGATION_COMPLETED: "completed_at",
+        CHILD_HEARD: "heard_at",
+        PLAN_CREATED: "created_at",
+        COMMITTEE_DECIDED: "decided_at",
+        FOLLOW_UP_COMPLETED: "completed_at",
+        STATISTICS_REPORTED: "reported_at",
+        # An appeal counts when the municipality received it, not when it was forwarded.
+        APPEAL_FORWARDED: "received_on",
+        DECISION_UPHELD: "appeal_received_at",
+    }
+)
+"""Fulfilling type → the data field saying when it happened (a time, or a date: 00:00)."""

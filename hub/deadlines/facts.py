@@ -11,19 +11,38 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, NoReturn
 
+from hub.deadlines.localtime import COPENHAGEN
 from hub.errors import PermanentError
 
 __all__ = [
     "EventDataError",
     "MeasureKind",
     "birth_date",
+    "flag",
     "has_text",
     "measure_kind",
     "moment",
     "optional_date",
+    "text",
 ]
 
 Data = Mapping[str, Any]
+
+_ISO_DATE_LENGTH = len("2026-01-31")
+_SUPPORTING_KINDS = frozenset(
+    {
+        "consultancy",
+        "practical_help",
+        "family_treatment",
+        "treatment_of_child",
+        "respite_care",
+        "personal_adviser",
+        "contact_person",
+        "other_support",
+    }
+)
+"""``MeasureDecided.kind`` values of BL §32 stk. 1 nr. 1-8: supporting measures."""
+_YOUNG_PERSON = "placement_of_young_person"  # BL §49: with or without consent per ``consent``
 
 
 class EventDataError(PermanentError):
@@ -45,7 +64,7 @@ def _reject(field: str, expected: str) -> NoReturn:
 
 
 def moment(data: Data, field: str) -> dt.datetime:
-    """A required RFC 3339 time with a UTC offset."""
+    """A required RFC 3339 time with a UTC offset, or an ISO date (00:00 Copenhagen)."""
     value = data.get(field)
     if isinstance(value, str):
         try:
@@ -54,7 +73,9 @@ def moment(data: Data, field: str) -> dt.datetime:
             parsed = None
         if parsed is not None and parsed.utcoffset() is not None:
             return parsed
-    _reject(field, "required: an RFC 3339 time with a UTC offset")
+        if parsed is not None and len(value) == _ISO_DATE_LENGTH:
+            return dt.datetime.combine(parsed.date(), dt.time(), COPENHAGEN)
+    _reject(field, "required: an RFC 3339 time with a UTC offset, or an ISO date")
 
 
 def _date(data: Data, field: str) -> dt.date | None:
@@ -92,12 +113,34 @@ def birth_date(data: Data) -> dt.date:
 
 
 def measure_kind(data: Data) -> MeasureKind:
-    """The required ``measure_kind``."""
-    value = data.get("measure_kind")
-    if isinstance(value, str) and value in MeasureKind.__members__.values():
+    """The rules' kind of the measure in ``kind`` (``MeasureDecided.kind``) and ``consent``."""
+    value = data.get("kind")
+    if value in _SUPPORTING_KINDS:
+        return MeasureKind.SUPPORTING
+    if value in {MeasureKind.PLACEMENT_WITH_CONSENT, MeasureKind.PLACEMENT_WITHOUT_CONSENT}:
         return MeasureKind(value)
-    kinds = ", ".join(kind.value for kind in MeasureKind)
-    _reject("measure_kind", f"required: one of {kinds}")
+    if value == _YOUNG_PERSON:
+        consent = data.get("consent")
+        if not isinstance(consent, bool):
+            _reject("consent", "required for placement_of_young_person: true or false")
+        if consent:
+            return MeasureKind.PLACEMENT_WITH_CONSENT
+        return MeasureKind.PLACEMENT_WITHOUT_CONSENT
+    _reject("kind", "required: a MeasureDecided kind")
+
+
+def flag(data: Data, field: str) -> bool:
+    """A required boolean."""
+    value = data.get(field)
+    if isinstance(value, bool):
+        return value
+    _reject(field, "required: true or false")
+
+
+def text(data: Data, field: str) -> str | None:
+    """An optional string field (None when absent or not a string)."""
+    value = data.get(field)
+    return value if isinstance(value, str) else None
 
 
 def has_text(data: Data, field: str) -> bool:

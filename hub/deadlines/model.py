@@ -45,6 +45,12 @@ class Condition(StrEnum):
     PLACEMENT_UNDER_18 = "placement_under_18"  # a placement of a child not yet 18
     AGE_16_PLUS = "age_16_plus"  # the young person is 16 or older when the clock starts
     CARRIES_DECISION = "carries_decision"  # a letter that carries a decision (decision_id)
+    URGENT = "urgent"  # the chair's urgent decision (urgent is true)
+    NOT_URGENT = "not_urgent"  # the committee's own decision (urgent is false)
+    PLACEMENT_CHANGE = "placement_change"  # change is placement_place or consent
+    CHILD_PLAN = "child_plan"  # a plan of kind child_plan
+    YOUTH_PLAN = "youth_plan"  # a plan of kind youth_plan
+    PLACEMENT_REPORT = "placement_report"  # a statistics report of kind placement
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,14 @@ class Rule:
     starts: str | None = None  # the data field holding the clock's start; else the event time
     before: str | None = None  # BEFORE_EVENT: the event type it must come before
     earlier_of: str | None = None  # a data field with a date that ends the clock if earlier
+    met_if: Condition = Condition.ALWAYS  # judged on the fulfilling event's data
+    link: tuple[str, str] | None = None  # (trigger field, fulfilment field) that must agree
     note: str = ""
+
+    @property
+    def contract_id(self) -> str:
+        """The id in the deadline contracts' ``rule_id`` (their pattern allows no dots)."""
+        return self.id.replace(".", "-")
 
     def __post_init__(self) -> None:
         timeless = self.unit is Unit.BEFORE_EVENT

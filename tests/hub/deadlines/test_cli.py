@@ -51,7 +51,9 @@ class TestDue:
     def test_reads_a_file_and_shows_offsets_in_winter_and_summer(self, tmp_path):
         path = tmp_path / "event.json"
         event = structured(
-            "dk.casehub.letter.delivered", {"decision_id": "d-1"}, "2027-01-03T08:00:00+01:00"
+            "dk.casehub.letter.delivered",
+            {"decision_id": "d-1", "delivered_at": "2027-01-03T08:00:00+01:00"},
+            "2027-01-03T08:00:00+01:00",
         )
         path.write_text(json.dumps(event))
         result = run(["due", str(path)])
@@ -63,11 +65,9 @@ class TestDue:
         assert appeal["legal_basis"]["other"] == "Retssikkerhedsloven §67"
         assert appeal["concerns"] == "parties"
 
-    def test_a_before_event_rule_names_the_event(self):
-        event = structured("dk.casehub.measure.proposed", {"measure_kind": "supporting"})
-        (heard,) = json.loads(run(["due", "-"], json.dumps(event)).output)
-        assert heard["due_at"] is None
-        assert heard["before"] == "dk.casehub.measure.decided"
+    def test_a_set_aside_rule_sets_nothing(self):
+        event = structured("dk.casehub.measure.proposed", {"kind": "consultancy"})
+        assert json.loads(run(["due", "-"], json.dumps(event)).output) == []
 
     def test_an_event_without_deadlines_prints_an_empty_list(self):
         event = structured("dk.casehub.notification.assessed", {})

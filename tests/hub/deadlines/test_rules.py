@@ -6,14 +6,17 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import hub.deadlines
+from contracts.catalogue import CATALOGUE
+from contracts.deadlines import DeadlineSet
 from hub.cli import main
 from hub.deadlines import events
 from hub.deadlines.doc import render_markdown
 from hub.deadlines.model import Unit
-from hub.deadlines.rules import RULES, RULES_BY_ID, rules_for
+from hub.deadlines.rules import AWAITING, RULES, RULES_BY_ID, rules_for
 
 DOC = Path(__file__).parents[3] / "docs" / "deadlines.md"
-EVENT_TYPES = {getattr(events, name) for name in events.__all__}
+EVENT_TYPES = {value for name in events.__all__ if isinstance(value := getattr(events, name), str)}
+CATALOGUED = {event_type for event_type, _ in CATALOGUE}
 
 
 def test_docs_match_the_table():
@@ -26,23 +29,61 @@ def test_rules_command_prints_the_doc():
 
 
 def test_ids_are_unique_and_stable_shaped():
-    assert len(RULES_BY_ID) == len(RULES)
-    assert all(re.fullmatch(r"[a-z]+(?:-[a-z]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*", r.id) for r in RULES)
+    assert len(RULES_BY_ID) == len(RULES) + len(AWAITING)
+    assert all(
+        re.fullmatch(r"[a-z]+(?:-[a-z]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*", r.id)
+        for r in RULES_BY_ID.values()
+    )
+
+
+def test_contract_ids_are_unique_and_fit_the_deadline_contracts():
+    pattern = DeadlineSet.model_fields["rule_id"].metadata[0].pattern
+    ids = {rule.contract_id for rule in RULES_BY_ID.values()}
+    assert len(ids) == len(RULES_BY_ID)
+    assert all(re.fullmatch(pattern, i) for i in ids)
 
 
 def test_every_event_type_a_rule_reads_is_a_named_one():
-    for rule in RULES:
+    for rule in RULES_BY_ID.values():
         assert {rule.trigger, *rule.fulfilled_by} <= EVENT_TYPES, rule.id
         assert rule.before is None or rule.before in EVENT_TYPES
 
 
+def test_every_type_a_running_rule_names_is_in_the_catalogue():
+    for rule in RULES:
+        assert {rule.trigger, *rule.fulfilled_by} <= CATALOGUED, rule.id
+        assert rule.before is None or rule.before in CATALOGUED
+    assert EVENT_TYPES - events.UNCATALOGUED <= CATALOGUED
+    assert set(events.MET_AT) <= CATALOGUED
+
+
+def test_met_at_fields_and_link_fields_are_fields_of_the_contracts():
+    contracts = {event_type: c for (event_type, _), c in CATALOGUE.items()}
+    for event_type, field in events.MET_AT.items():
+        assert field in contracts[event_type].model_fields, event_type
+    enriched = {"decision_id", "kind", "consent"}  # added by the engine (see events.py)
+    for rule in RULES:
+        if rule.starts:
+            assert rule.starts in contracts[rule.trigger].model_fields, rule.id
+        if rule.link:
+            trigger_fields = set(contracts[rule.trigger].model_fields) | enriched
+            assert rule.link[0] in trigger_fields, rule.id
+            for fulfilling in rule.fulfilled_by:
+                assert rule.link[1] in contracts[fulfilling].model_fields, rule.id
+
+
+def test_running_rules_have_a_due_time():
+    assert all(rule.unit is not Unit.BEFORE_EVENT for rule in RULES)
+
+
 def test_the_events_docstring_lists_every_type():
     listed = set(re.findall(r"``(dk\.casehub\.[a-z.-]+)``", events.__doc__ or ""))
+    assert events.UNCATALOGUED <= EVENT_TYPES
     assert listed == EVENT_TYPES
 
 
 def test_every_rule_has_a_legal_basis_and_a_due_time_or_a_before_event():
-    for rule in RULES:
+    for rule in RULES_BY_ID.values():
         assert rule.basis.sel or rule.basis.bl or rule.basis.other, rule.id
         assert (rule.unit is Unit.BEFORE_EVENT) == (rule.before is not None), rule.id
 
@@ -70,6 +111,7 @@ def test_domain_rows_are_all_present():
 def test_the_appeal_clock_starts_on_delivery_not_on_the_decision():
     assert [r.id for r in rules_for(events.LETTER_DELIVERED)] == ["appeal.period"]
     assert all(r.id != "appeal.period" for r in rules_for(events.MEASURE_DECIDED))
+    assert RULES_BY_ID["appeal.period"].starts == "delivered_at"
 
 
 def test_every_module_declares_a_sorted_all():

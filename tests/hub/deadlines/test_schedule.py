@@ -153,7 +153,7 @@ class TestBeforeTheDecision:
         deadline = due_times(rule(rule_id), local(2026, 5, 4, 9))
         assert deadline.due_at is None
         assert deadline.escalate_at is None
-        assert deadline.rule.before == "dk.casehub.measure.decided"
+        assert deadline.rule.before == "dk.casehub.decision.measure-decided"
 
 
 class TestThreeMonths:

@@ -1,0 +1,313 @@
+"""The durable deadline engine (issue 6): sets deadlines, meets them and times them out.
+
+A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
+
+- a trigger sets its rules' deadlines (``DeadlineSet``); the clock starts on the confirmed
+  event the rule names (the appeal period on ``LetterDelivered``, never on the decision);
+- a fulfilment meets the open deadlines of its case that it answers (``DeadlineMet``), or
+  misses them when it happened after the due time;
+- ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
+  ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
+
+Durability: every deadline lives in the state store (``hub.deadlines.statetopic``: a
+compacted topic per municipality), read to its end before the engine handles an event or
+ticks. A step is written to the store before its event is published and marked published
+after the broker acknowledged it, so a restart in between publishes the same event (its
+id derives from the deadline id and the status) and never a different one. Due times are
+stored, never recomputed. One engine instance per municipality runs the ticker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+
+from contracts.base import Contract
+from contracts.envelope import Event
+from hub.deadlines.fulfil import link_of, meets, met_at
+from hub.deadlines.recall import REMEMBERED, recall_for, remember
+from hub.deadlines.reports import report_for
+from hub.deadlines.rules import RULES, RULES_BY_ID
+from hub.deadlines.state import Status
+from hub.deadlines.store import StateStore
+from hub.deadlines.tracked import Step, Tracked, deadline_id
+from hub.deadlines.triggers import deadlines_for
+from hub.deadlines.workdays import DEFAULT_POLICY, CalendarPolicy
+from hub.errors import HubError, TransientError
+from hub.publisher import confirm_later
+
+__all__ = ["EVENT_TYPES", "NAME", "Clock", "DeadlineEngine", "run_ticker", "utc_now"]
+
+NAME = "deadlines"
+EVENT_TYPES = frozenset(
+    {rule.trigger for rule in RULES}
+    | {t for rule in RULES for t in rule.fulfilled_by}
+    | set(REMEMBERED)
+)
+"""Every type the engine consumes: triggers, fulfilments and the events it remembers."""
+
+log = structlog.get_logger(__name__)
+
+Publish = Callable[[Event[Contract]], Awaitable[str]]
+Clock = Callable[[], dt.datetime]
+Key = tuple[str, str]  # (municipality, state key)
+
+
+def utc_now() -> dt.datetime:
+    """The real clock."""
+    return dt.datetime.now(dt.UTC)
+
+
+class DeadlineEngine:
+    """The deadlines of the municipalities a hub serves, kept in a ``StateStore``."""
+
+    def __init__(  # noqa: PLR0913 - each is a separate seam; all but two have defaults
+        self,
+        *,
+        publish: Publish,
+        store: StateStore,
+        source: str,
+        clock: Clock = utc_now,
+        policy: CalendarPolicy = DEFAULT_POLICY,
+        grace: dt.timedelta = dt.timedelta(seconds=5),
+    ) -> None:
+        self._publish = publish
+        self._store = store
+        self._source = source
+        self._clock = clock
+        self._policy = policy
+        self._grace = grace  # lets a fulfilment on another partition arrive before a miss
+        self._lock = asyncio.Lock()
+        self._ready = asyncio.Event()
+        self._deadlines: dict[str, Tracked] = {}
+        self._by_case: defaultdict[Key, list[str]] = defaultdict(list)
+        self._facts: dict[Key, dict[str, Any]] = {}
+        self._unfinished: set[str] = set()  # open, or with a step not yet published
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Read the whole state, publish what a previous run left unpublished, then serve.
+
+        Raises:
+            TransientError: the store could not be read or an event not published.
+
+        """
+        if self._ready.is_set():
+            return
+        async with self._lock:
+            await self._store.start()
+            for municipality, key, value in await self._store.load():
+                self._restore(municipality, key, value)
+            for key in sorted(self._unfinished):
+                await self._flush(self._deadlines[key])
+            self._ready.set()
+        log.info("deadlines_loaded", open=len(self.open_deadlines()))
+
+    async def close(self) -> None:
+        """Release the store."""
+        await self._store.close()
+
+    def _restore(self, municipality: str, key: str, value: bytes) -> None:
+        try:
+            parsed = json.loads(value)
+            if parsed["record"] == "fact":
+                self._facts[municipality, key] = dict(parsed["fields"])
+            else:
+                tracked = Tracked.from_json(parsed)
+                if tracked.rule_id not in RULES_BY_ID:
+                    raise KeyError(tracked.rule_id)  # noqa: TRY301 - one path for bad records
+                self._keep(tracked)
+        except (ValueError, KeyError, TypeError):
+            log.warning("deadline_state_unreadable", municipality=municipality, key=key)
+
+    def _keep(self, tracked: Tracked) -> None:
+        if tracked.deadline_id not in self._deadlines:
+            self._by_case[tracked.municipality, tracked.case_id].append(tracked.deadline_id)
+        self._deadlines[tracked.deadline_id] = tracked
+        if tracked.status.final and not tracked.pending:
+            self._unfinished.discard(tracked.deadline_id)
+        else:
+            self._unfinished.add(tracked.deadline_id)
+
+    # -- the component handler ---------------------------------------------------------
+
+    async def handle(self, event: Event[Contract]) -> None:
+        """Meet open deadlines the event answers, then set the deadlines it triggers.
+
+        Raises:
+            EventDataError: a rule needs a field the event lacks (quarantined).
+            TransientError: a fact from an earlier event is not there yet, or the store or
+                the broker did not take a write (retried).
+
+        """
+        await self._ready.wait()
+        envelope = event.envelope
+        data = event.data.model_dump(mode="json")
+        async with self._lock:
+            await self._remember(envelope.municipality, envelope.type, data)
+            data = self._recalled(envelope.municipality, envelope.type, data)
+            for tracked in self._case_open(envelope.municipality, envelope.caseid):
+                await self._fulfil(tracked, event, data)
+            for deadline in deadlines_for(envelope.type, data, envelope.time, self._policy):
+                if deadline.due_at is None:  # pragma: no cover - no running rule lacks one
+                    continue
+                tracked = Tracked(
+                    deadline_id=deadline_id(deadline.rule_id, envelope.id),
+                    rule_id=deadline.rule_id,
+                    municipality=envelope.municipality,
+                    case_id=envelope.caseid,
+                    correlation_id=envelope.correlationid,
+                    trigger_event_id=envelope.id,
+                    link=link_of(deadline.rule, data),
+                    starts_at=deadline.starts_at,
+                    due_at=deadline.due_at,
+                    escalate_at=deadline.escalate_at,
+                    steps=(),
+                )
+                known = self._deadlines.get(tracked.deadline_id)
+                if known is not None:  # the trigger again: finish what was started
+                    await self._flush(known)
+                    continue
+                await self._advance(tracked, Step(Status.SET, deadline.starts_at, envelope.id))
+
+    async def _remember(self, municipality: str, event_type: str, data: dict[str, Any]) -> None:
+        kept = remember(event_type, data)
+        if kept is None:
+            return
+        key, fields = kept
+        if self._facts.get((municipality, key)) == fields:
+            return
+        value = json.dumps({"record": "fact", "version": 1, "fields": fields}).encode()
+        await self._store.write(municipality, key, value)
+        self._facts[municipality, key] = fields
+
+    def _recalled(self, municipality: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        recall = recall_for(event_type)
+        if recall is None:
+            return data
+        key = recall.key(data)
+        fields = self._facts.get((municipality, key)) if key else None
+        if fields is None and recall.required:
+            msg = f"{event_type}: the earlier {recall.kind} event has not been seen yet"
+            raise TransientError(msg)
+        return {**data, **(fields or {})}
+
+    def _case_open(self, municipality: str, case_id: str) -> list[Tracked]:
+        found = (self._deadlines[i] for i in self._by_case.get((municipality, case_id), ()))
+        return [t for t in found if not t.status.final]
+
+    async def _fulfil(self, tracked: Tracked, event: Event[Contract], data: dict[str, Any]) -> None:
+        rule = RULES_BY_ID[tracked.rule_id]
+        envelope = event.envelope
+        if not meets(rule, tracked.link, envelope.type, data, envelope.time):
+            return
+        happened = met_at(envelope.type, data, envelope.time)
+        _, transitions = tracked.tracker().on_event(envelope.type, happened)
+        for transition in transitions:
+            await self._advance(tracked, Step(transition.status, transition.at, envelope.id))
+
+    # -- the ticker --------------------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Publish what is unpublished, then move every open deadline to the clock's now.
+
+        Returns the number of steps taken. Raises ``TransientError`` as ``handle`` does.
+        """
+        await self._ready.wait()
+        now = self._clock() - self._grace
+        taken = 0
+        async with self._lock:
+            for key in sorted(self._unfinished):
+                tracked = self._deadlines[key]
+                if tracked.pending:
+                    tracked = await self._flush(tracked)
+                if tracked.status.final:
+                    continue
+                _, transitions = tracked.tracker().on_tick(now)
+                for transition in transitions:
+                    cause = tracked.trigger_event_id
+                    await self._advance(tracked, Step(transition.status, transition.at, cause))
+                    taken += 1
+        return taken
+
+    # -- steps: store, publish, mark ---------------------------------------------------
+
+    async def _advance(self, tracked: Tracked, step: Step) -> Tracked:
+        """Record ``step``, publish its event, then record that it was published."""
+        tracked = tracked.with_step(step)
+        await self._save(tracked)
+        log.info(
+            "deadline_step",
+            deadline_id=tracked.deadline_id,
+            rule_id=tracked.rule_id,
+            status=step.status.value,
+            case_id=tracked.case_id,
+        )
+        return await self._flush(tracked)
+
+    async def _flush(self, tracked: Tracked) -> Tracked:
+        for step in tracked.pending:
+            report = report_for(tracked, step, source=self._source)
+            if report is not None:
+                pending: list[asyncio.Future[Any]] = []
+                # Wait for the broker even inside a delivery: the step is marked published
+                # only once it is, whatever the consumer's commit does later.
+                with confirm_later(pending):
+                    await self._publish(report)
+                await asyncio.gather(*pending)
+            tracked = tracked.published(step.status)
+            await self._save(tracked)
+        return tracked
+
+    async def _save(self, tracked: Tracked) -> None:
+        await self._store.write(tracked.municipality, tracked.deadline_id, tracked.to_json())
+        self._keep(tracked)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def open_deadlines(self) -> list[Tracked]:
+        """The deadlines neither met nor missed, earliest due first."""
+        found = [t for t in self._deadlines.values() if not t.status.final]
+        return sorted(found, key=lambda t: t.due_at)
+
+    def deadline(self, deadline_id: str) -> Tracked | None:
+        """One deadline by id (open or not), or None."""
+        return self._deadlines.get(deadline_id)
+
+
+async def run_ticker(
+    engine: DeadlineEngine, *, interval_s: float = 1.0, retry_s: float = 5.0
+) -> None:
+    """Start the engine (load its state), then tick every ``interval_s`` until cancelled.
+
+    A failure to load or to tick is logged and tried again after ``retry_s``: the state
+    written so far stays, and the next tick picks up where this one stopped.
+    """
+    while True:
+        try:
+            await engine.start()
+            break
+        except Exception as exc:  # noqa: BLE001 - the ticker must outlive any one failure
+            _log_failure("deadlines_start_failed", exc)
+            await asyncio.sleep(retry_s)
+    while True:
+        pause = interval_s
+        try:
+            await engine.tick()
+        except Exception as exc:  # noqa: BLE001 - the ticker must outlive any one failure
+            _log_failure("deadlines_tick_failed", exc)
+            pause = retry_s
+        await asyncio.sleep(pause)
+
+
+def _log_failure(event: str, exc: Exception) -> None:
+    # Our errors' messages carry codes only; another library's might quote data.
+    reason = str(exc) if isinstance(exc, HubError) else None
+    log.warning(event, error=type(exc).__name__, reason=reason)

@@ -1,0 +1,58 @@
+"""The deadline facts the engine publishes, built from a tracked deadline and one of its steps.
+
+Everything in an event is derived from the stored step (its id from the deadline id and
+the status, its time from the step), so publishing a step twice publishes the same event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.base import Contract
+from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.envelope import Event, new_event
+from hub.deadlines.basis import contract_basis
+from hub.deadlines.rules import RULES_BY_ID
+from hub.deadlines.state import Status
+from hub.deadlines.tracked import Step, Tracked, transition_id
+
+__all__ = ["report_for"]
+
+
+def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract] | None:
+    """The event reporting ``step``, or None when the contracts cannot carry its rule's basis."""
+    rule = RULES_BY_ID[tracked.rule_id]
+    basis = contract_basis(rule)
+    if basis is None:
+        return None
+    common: dict[str, Any] = {
+        "deadline_id": tracked.deadline_id,
+        "rule_id": rule.contract_id,
+        "due_at": tracked.due_at,
+        # A rule without escalation (the appeal period) escalates when it is due.
+        "escalate_at": tracked.escalate_at or tracked.due_at,
+        "legal_basis": basis,
+        "trigger_event_id": tracked.trigger_event_id,
+    }
+    data: Contract
+    match step.status:
+        case Status.SET:
+            data = DeadlineSet.model_validate(common)
+        case Status.APPROACHING:
+            data = DeadlineApproaching.model_validate(common)
+        case Status.MISSED:
+            data = DeadlineMissed.model_validate(common)
+        case Status.MET:
+            met = {"met_at": step.at, "met_by_event_id": step.cause_id}
+            data = DeadlineMet.model_validate(common | met)
+    return new_event(
+        data,
+        source=source,
+        municipality=tracked.municipality,
+        case_id=tracked.case_id,
+        event_id=transition_id(tracked.deadline_id, step.status),
+        correlation_id=tracked.correlation_id,
+        causation_id=step.cause_id,
+        subject=tracked.deadline_id,
+        time=step.at,
+    )

@@ -1,0 +1,49 @@
+"""The deadline engine as one hub component: handler, state store and ticker together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+from contracts.base import Contract
+from contracts.envelope import Event
+from hub.component import Component
+from hub.deadlines.engine import NAME, Clock, DeadlineEngine, run_ticker, utc_now
+from hub.deadlines.statetopic import StateTopic
+from hub.settings import Settings
+
+__all__ = ["build_deadlines"]
+
+Publish = Callable[[Event[Contract]], Awaitable[str]]
+
+
+def build_deadlines(
+    settings: Settings,
+    publish: Publish,
+    *,
+    clock: Clock = utc_now,
+    tick_s: float = 1.0,
+    grace: dt.timedelta = dt.timedelta(seconds=5),
+) -> Component:
+    """The ``deadlines`` component; its background task loads the state, then ticks.
+
+    Importing this module builds nothing; calling it builds no connection either (the
+    state topics are created and read when the background task starts).
+    """
+    engine = DeadlineEngine(
+        publish=publish,
+        store=StateTopic(
+            settings.bootstrap_servers,
+            settings.municipalities,
+            replication=settings.topic_replication,
+            client_id=f"{settings.client_id}-deadlines",
+        ),
+        source=f"{settings.source}:deadlines",
+        clock=clock,
+        grace=grace,
+    )
+
+    async def ticker() -> None:
+        await run_ticker(engine, interval_s=tick_s)
+
+    return Component(NAME, engine.handle, close=engine.close, background=ticker)

@@ -1,0 +1,126 @@
+"""Valid canonical events of one case for the deadline-engine tests (synthetic, no people)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, TypeVar
+
+from contracts.base import Contract
+from contracts.catalogue import CATALOGUE
+from contracts.envelope import Event, new_event
+from contracts.intake import NotificationReceived
+from tests.factories import notification
+from tests.people import CHILD
+
+__all__ = ["CaseFile"]
+
+_CONTRACTS = {event_type: c for (event_type, _), c in CATALOGUE.items()}
+D = TypeVar("D", bound=Contract)
+_BL = {"law": "BL", "paragraph": "32", "stk": 1}
+
+
+class CaseFile:
+    """Events of one case in one municipality."""
+
+    def __init__(self, municipality: str = "101") -> None:
+        self.municipality = municipality
+        self.case_id = f"C-{uuid.uuid4().hex[:12]}"
+
+    def event(self, data: D, time: datetime, event_id: str | None = None) -> Event[D]:
+        return new_event(
+            data,
+            source="urn:casehub:test",
+            municipality=self.municipality,
+            case_id=self.case_id,
+            event_id=event_id,
+            time=time,
+        )
+
+    def of(self, event_type: str, time: datetime, **fields: Any) -> Event[Contract]:
+        contract = _CONTRACTS[event_type]
+        return self.event(contract.model_validate(fields, strict=False), time)
+
+    def notification(self, received_at: datetime, **changes: Any) -> Event[NotificationReceived]:
+        data = notification(received_at=received_at.isoformat(), **changes)
+        return self.event(data, received_at)
+
+    def assessed(self, notification_id: str, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.notification.assessed",
+            at,
+            notification_id=notification_id,
+            assessed_at=at.isoformat(),
+            acute_danger=False,
+            outcome="investigate",
+            rationale="Synthetic.",
+        )
+
+    def measure_decided(self, at: datetime, kind: str, **changes: Any) -> Event[Contract]:
+        fields = {
+            "decision_id": "d-1",
+            "measure_id": "m-1",
+            "decided_at": at.isoformat(),
+            "kind": kind,
+            "legal_basis": _BL,
+            "period": {"start": at.date().isoformat()},
+            "consent": kind != "placement_without_consent",
+            "reasoning": "Synthetic.",
+            **changes,
+        }
+        return self.of("dk.casehub.decision.measure-decided", at, **fields)
+
+    def measure_started(self, at: datetime, measure_id: str = "m-1") -> Event[Contract]:
+        return self.of(
+            "dk.casehub.measure.started",
+            at,
+            measure_id=measure_id,
+            decision_id="d-1",
+            started_on=at.date().isoformat(),
+        )
+
+    def letter_requested(self, at: datetime, decision_id: str | None) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.letter.requested",
+            at,
+            letter_id="l-1",
+            recipient_cpr=CHILD,
+            purpose="decision" if decision_id else "meeting",
+            decision_id=decision_id,
+            title="Synthetic",
+            body="Synthetic.",
+        )
+
+    def letter_delivered(self, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.letter.delivered",
+            at,
+            letter_id="l-1",
+            delivered_at=at.isoformat(),
+            channel="digital_post",
+            message_uuid=str(uuid.uuid4()),
+        )
+
+    def appeal(self, received_on: str, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.reporting.appeal-forwarded",
+            at,
+            appeal_id="a-1",
+            decision_id="d-1",
+            received_on=received_on,
+            forwarded_at=at.isoformat(),
+            upheld_after_review=True,
+            summary="Synthetic.",
+        )
+
+    def committee(self, at: datetime, *, urgent: bool) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.decision.committee-decided",
+            at,
+            decision_id=f"cd-{uuid.uuid4().hex[:6]}",
+            decided_at=at.isoformat(),
+            urgent=urgent,
+            legal_basis={"law": "BL", "paragraph": "47"},
+            outcome="approved" if urgent else "chair_decision_upheld",
+            reasoning="Synthetic.",
+        )

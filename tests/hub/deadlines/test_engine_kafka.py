@@ -1,0 +1,188 @@
+"""The deadline engine on the real broker: deadlines survive a restart of the hub.
+
+The hub runs with the engine as a component and its ticker beside it, as the composition
+root will run them; the clock is injected, so a 24-hour deadline falls due on demand.
+"""
+
+import asyncio
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from contracts.binding import from_kafka, to_kafka
+from hub.app import create_app
+from hub.cli import main
+from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
+from hub.deadlines.statetopic import StateTopic, state_topic
+from hub.deadlines.wiring import build_deadlines
+from hub.publisher import EventPublisher
+from hub.serve import serving
+from routing.routes import DEFAULT_ROUTES, Route
+from routing.topics import topic
+from tests.hub.deadlines.casework import CaseFile
+from tests.kafka import produce, read_topic, wait_for_records
+
+pytestmark = pytest.mark.kafka
+
+SET = "dk.casehub.deadline.set"
+MET = "dk.casehub.deadline.met"
+MISSED = "dk.casehub.deadline.missed"
+ASSESSMENT = "notification-acute-assessment"
+
+
+class Clock:
+    """Real time plus an offset the test moves."""
+
+    def __init__(self):
+        self.offset = dt.timedelta(0)
+
+    def __call__(self):
+        return dt.datetime.now(dt.UTC) + self.offset
+
+
+@pytest.fixture
+def settings(hub_settings):
+    route = Route(consumer=NAME, event_types=EVENT_TYPES)
+    return hub_settings.model_copy(update={"routes": (*DEFAULT_ROUTES, route)})
+
+
+class RunningHub:
+    """One run of the hub with the engine wired as the composition root wires it."""
+
+    def __init__(self, settings, clock):
+        self.settings = settings
+        self.clock = clock
+
+    async def __aenter__(self):
+        app_holder: dict[str, Any] = {}
+
+        async def publish(event):  # the app's own publisher, once the app exists
+            return await EventPublisher(app_holder["app"].state.broker).publish(event)
+
+        component = build_deadlines(
+            self.settings, publish, clock=self.clock, tick_s=0.2, grace=dt.timedelta(0)
+        )
+        app = create_app(self.settings, extra=[component])
+        app_holder["app"] = app
+        self._serving = serving(app)
+        await self._serving.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self._serving.__aexit__(*exc)
+
+
+async def deadline_events(settings, event_type):
+    records = await read_topic(
+        settings.bootstrap_servers, topic("deadline", municipality(settings))
+    )
+    events = [from_kafka(r.headers, r.value) for r in records]
+    return [e for e in events if e.envelope.type == event_type]
+
+
+def municipality(settings):
+    return settings.municipalities[0]
+
+
+def of_type(event_type):
+    return lambda r: dict(r.headers).get("ce_type") == event_type.encode()
+
+
+async def send(settings, event):
+    record = to_kafka(event)
+    domain = type(event.data).domain
+    await produce(
+        settings.bootstrap_servers,
+        topic(domain, municipality(settings)),
+        record.value,
+        key=record.key,
+        headers=record.headers,
+    )
+
+
+async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings):
+    clock = Clock()
+    case = CaseFile(municipality(settings))
+    trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    deadline_topic = topic("deadline", municipality(settings))
+    async with RunningHub(settings, clock):
+        await send(settings, trigger)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+    assert await deadline_events(settings, MISSED) == []
+
+    clock.offset = dt.timedelta(hours=24, seconds=5)  # the hub was down past the due time
+    async with RunningHub(settings, clock):
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
+        await asyncio.sleep(1.0)  # five more ticks: nothing more to do
+
+    async with RunningHub(settings, clock):  # and once more: the state says it is done
+        await asyncio.sleep(1.0)
+    (missed,) = await deadline_events(settings, MISSED)
+    assert missed.data.rule_id == ASSESSMENT
+    assert missed.data.trigger_event_id == trigger.envelope.id
+    assert missed.data.due_at == trigger.data.received_at + dt.timedelta(hours=24)
+    # A stop between publishing a DeadlineSet and recording it may publish it again on
+    # start: the same event, same id, which consumers drop.
+    sets = {e.envelope.id: e for e in await deadline_events(settings, SET)}
+    assert len(sets) == 2
+    assert all(e == sets[e.envelope.id] for e in await deadline_events(settings, SET))
+    state = await read_topic(settings.bootstrap_servers, state_topic(municipality(settings)))
+    assert state, "the deadlines are kept in the state topic"
+
+
+async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings):
+    clock = Clock()
+    case = CaseFile(municipality(settings))
+    received = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    trigger = case.notification(received)
+    due = received + dt.timedelta(hours=24)
+    deadline_topic = topic("deadline", municipality(settings))
+    async with RunningHub(settings, clock):
+        await send(settings, trigger)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        clock.offset = dt.timedelta(hours=24, minutes=-1)
+        answer = case.assessed(trigger.data.notification_id, due - dt.timedelta(minutes=1))
+        await send(settings, answer)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        clock.offset = dt.timedelta(hours=25)
+        await asyncio.sleep(1.0)  # five ticks past the due time
+    (met,) = await deadline_events(settings, MET)
+    assert (met.data.rule_id, met.data.met_by_event_id) == (ASSESSMENT, answer.envelope.id)
+    assert met.data.met_at == due - dt.timedelta(minutes=1)
+    assert await deadline_events(settings, MISSED) == []
+
+
+def test_status_prints_the_open_deadlines_from_the_state_topic(settings):
+    """Sync on purpose: the command runs its own event loop, as from a shell."""
+    code = municipality(settings)
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return "topic"
+
+    async def fill():
+        case = CaseFile(code)
+        store = StateTopic(settings.bootstrap_servers, settings.municipalities)
+        engine = DeadlineEngine(publish=publish, store=store, source="urn:test")
+        await engine.start()
+        trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
+        await engine.handle(trigger)
+        await engine.handle(case.assessed(trigger.data.notification_id, dt.datetime.now(dt.UTC)))
+        await engine.close()
+        return case
+
+    case = asyncio.run(fill())
+    bootstrap = ["--bootstrap", settings.bootstrap_servers]
+    result = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--municipality", code])
+    assert result.exit_code == 0, result.output
+    (receipt,) = json.loads(result.output)
+    assert (receipt["rule"], receipt["status"]) == ("notification.receipt", "set")
+    assert (receipt["case_id"], receipt["municipality"]) == (case.case_id, code)
+    assert receipt["unpublished"] == []
+    everything = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--all"])
+    mine = [d for d in json.loads(everything.output) if d["case_id"] == case.case_id]
+    assert sorted(d["status"] for d in mine) == ["met", "set"]

@@ -1,0 +1,59 @@
+from hub.deadlines import events as ev
+from hub.deadlines.basis import contract_basis
+from hub.deadlines.fulfil import link_of, meets, met_at
+from hub.deadlines.rules import RULES, RULES_BY_ID
+from tests.hub.deadlines.clock import local
+
+TIME = local(2027, 1, 5, 9)
+PLAN = RULES_BY_ID["plan.supporting-measure"]
+REPORT = RULES_BY_ID["statistics.placement-decision"]
+
+
+class TestMeets:
+    def test_a_plan_meets_the_measures_it_names(self):
+        link = link_of(PLAN, {"measure_id": "m-1"})
+        plan = {"kind": "child_plan", "measure_ids": ["m-0", "m-1"]}
+        assert meets(PLAN, link, ev.PLAN_CREATED, plan, TIME)
+        assert not meets(PLAN, link, ev.PLAN_CREATED, {**plan, "measure_ids": ["m-2"]}, TIME)
+
+    def test_a_plan_that_names_no_measure_is_matched_by_case(self):
+        link = link_of(PLAN, {"measure_id": "m-1"})
+        assert meets(PLAN, link, ev.PLAN_CREATED, {"kind": "child_plan", "measure_ids": []}, TIME)
+
+    def test_a_youth_plan_does_not_meet_the_childs_plan(self):
+        plan = {"kind": "youth_plan", "measure_ids": ["m-1"]}
+        assert not meets(PLAN, "m-1", ev.PLAN_CREATED, plan, TIME)
+
+    def test_only_a_placement_report_on_the_decision_meets_the_statistics_deadline(self):
+        report = {"kind": "placement", "subject_id": "d-1"}
+        assert meets(REPORT, "d-1", ev.STATISTICS_REPORTED, report, TIME)
+        assert not meets(
+            REPORT, "d-1", ev.STATISTICS_REPORTED, {**report, "kind": "notification"}, TIME
+        )
+        assert not meets(
+            REPORT, "d-1", ev.STATISTICS_REPORTED, {**report, "subject_id": "d-2"}, TIME
+        )
+
+    def test_other_types_never_meet(self):
+        assert not meets(PLAN, None, ev.NOTIFICATION_ASSESSED, {}, TIME)
+
+
+class TestMetAt:
+    def test_reads_the_facts_own_time(self):
+        at = local(2027, 1, 4, 15)
+        assert met_at(ev.NOTIFICATION_ASSESSED, {"assessed_at": at.isoformat()}, TIME) == at
+
+    def test_an_appeal_counts_from_the_day_it_was_received(self):
+        assert met_at(ev.APPEAL_FORWARDED, {"received_on": "2027-01-02"}, TIME) == local(2027, 1, 2)
+
+    def test_falls_back_to_the_envelope_time(self):
+        assert met_at(ev.MEASURE_STARTED, {}, TIME) == TIME
+
+
+def test_the_contract_basis_prefers_barnets_lov_and_skips_what_it_cannot_name():
+    bases = {rule.id: contract_basis(rule) for rule in RULES}
+    assert str(bases["notification.acute-assessment"]) == "BL §136"
+    assert str(bases["notification.receipt"]) == "BL §137"
+    assert str(bases["committee.presentation"]) == "SEL §75 stk. 3"  # BL §143 is unverified
+    assert bases["appeal.period"] is None  # Retssikkerhedsloven
+    assert all(bases[r] is None for r in bases if r.startswith("statistics."))
