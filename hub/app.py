@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -25,6 +26,7 @@ from hub import triage
 from hub.adapters import adapter_components
 from hub.codec import raw_body, tolerant_parser
 from hub.component import Component
+from hub.deadlines.wiring import build_deadlines
 from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, subscribe
 from hub.logs import configure_logging
 from hub.provision import ensure_topics, hub_topics
@@ -33,7 +35,9 @@ from hub.quarantine import Quarantine
 from hub.settings import Settings
 from routing.routes import Routes
 
-__all__ = ["Component", "build_broker", "create_app"]  # Component re-exported for embedders
+__all__ = ["Component", "build_broker", "create_app"]
+
+Publish = Callable[[Event[Contract]], Awaitable[str]]  # Component re-exported for embedders
 
 
 def build_broker(settings: Settings) -> KafkaBroker:
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
             triage.NAME, triage.build_triage(events.publish, source=f"{settings.source}:triage")
         ),
         *adapter_components(settings, events.publish),
+        *_deadlines(settings, events.publish),
         *extra,
     ]
     deliveries = []
@@ -118,6 +123,19 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
     app.state.settings = settings
     app.state.store = store
     return app
+
+
+def _deadlines(settings: Settings, publish: Publish) -> list[Component]:
+    if not settings.deadlines:
+        return []
+    return [
+        build_deadlines(
+            settings,
+            publish,
+            tick_s=settings.deadline_tick_s,
+            grace=dt.timedelta(seconds=settings.deadline_grace_s),
+        )
+    ]
 
 
 def _delivery(

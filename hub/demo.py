@@ -31,6 +31,7 @@ from contracts.case import CaseOpened, SubProcess
 from contracts.cpr import Cpr
 from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import Event, follow_up_id, new_event
+from contracts.intake import AssessmentOutcome, NotificationAssessed
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
 from hub.app import create_app
@@ -108,7 +109,7 @@ async def _flow(bootstrap: str, settings: Settings) -> bool:
     watch = Watch()
     watched = [
         topic(d, MUNICIPALITY)
-        for d in ("intake", "person", "letter", "case", "document", "reporting")
+        for d in ("intake", "person", "letter", "case", "document", "reporting", "deadline")
     ]
     # The hub first: it creates the topics the watcher then reads from their end.
     async with (
@@ -198,16 +199,21 @@ async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
             _show(step, hop, extra=f"channel {json.loads(hop.value).get('channel', '-')}")
         step += 1
         click.echo(
-            f"{step}. case system: opens the case (CaseOpened) and files the notification "
-            "(DocumentFiled)"
+            f"{step}. case system: records the 24-hour assessment (NotificationAssessed), "
+            "opens the case (CaseOpened) and files the notification (DocumentFiled)"
         )
-        await _open_and_file(producer, resolved, submission["summary"])
+        await _open_and_file(producer, resolved, submission)
         for wanted in ("document.archived", "reporting.statistics-reported"):
             step += 1
             hop = await watch.next(f"dk.casehub.{wanted}", flow)
             if hop is None:
                 return _missing(step, wanted)
             _show(step, hop)
+        step += 1
+        await asyncio.sleep(2.0)  # the deadline engine's answers to the events above
+        click.echo(f"{step}. the legal clock for this case:")
+        for line in watch.deadlines(flow):
+            click.echo(f"   {line}")
         bad = dict(submission, child_cpr="3213xx-1234", reasons=[])
         answer = await http.post("/notifications", json=bad)
         step += 1
@@ -246,12 +252,21 @@ async def _request_letter(
     )
 
 
-async def _open_and_file(producer: AIOKafkaProducer, resolved: Event[Contract], text: str) -> None:
-    """What a case system does next: open the case and file the notification in ESDH."""
+async def _open_and_file(
+    producer: AIOKafkaProducer, resolved: Event[Contract], submission: dict[str, Any]
+) -> None:
+    """What a case system does next: assess, open the case and file the notification."""
     now = datetime.now(UTC)
     child = resolved.data.cpr if isinstance(resolved.data, PersonResolved) else None
     if child is None:
         return
+    assessed = NotificationAssessed(
+        notification_id=submission["submission_id"],
+        assessed_at=now,
+        acute_danger=False,
+        outcome=AssessmentOutcome.INVESTIGATE,
+        rationale="Assessed by the duty case worker within 24 hours.",
+    )
     opened = CaseOpened(
         opened_at=now,
         child_cpr=child,
@@ -265,9 +280,10 @@ async def _open_and_file(producer: AIOKafkaProducer, resolved: Event[Contract], 
         kind=DocumentKind.NOTIFICATION,
         title="Underretning",
         filed_at=now,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        sha256=hashlib.sha256(submission["summary"].encode()).hexdigest(),
     )
-    for number, data in enumerate((opened, filed)):
+    steps: list[Contract] = [assessed, opened, filed]
+    for number, data in enumerate(steps):
         event = new_event(
             data,
             source="urn:demo:case-system",
@@ -308,6 +324,33 @@ class Watch:
     def __init__(self) -> None:
         self.arrivals: asyncio.Queue[Hop] = asyncio.Queue()
         self._seen: list[Hop] = []
+
+    def deadlines(self, flow: str) -> list[str]:
+        """The flow's deadlines seen so far, each with its latest state."""
+        self._drain()
+        latest: dict[str, tuple[str, dict[str, Any]]] = {}
+        order: list[str] = []
+        for hop in self._seen:
+            kind = hop.headers.get("ce_type", "")
+            if (
+                not kind.startswith("dk.casehub.deadline.")
+                or hop.headers.get("ce_correlationid") != flow
+            ):
+                continue
+            data = json.loads(hop.value)
+            deadline = data["deadline_id"]
+            if deadline not in latest:
+                order.append(deadline)
+            latest[deadline] = (kind.removeprefix("dk.casehub.deadline."), data)
+        return [
+            f"{data['rule_id']:<32} due {data['due_at']}  escalate {data['escalate_at']}  "
+            f"{data['legal_basis']['law']} §{data['legal_basis']['paragraph']}  -> {state}"
+            for state, data in (latest[d] for d in order)
+        ]
+
+    def _drain(self) -> None:
+        while not self.arrivals.empty():
+            self._seen.append(self.arrivals.get_nowait())
 
     async def next(self, event_type: str, flow: str) -> Hop | None:
         """The flow's hop of ``event_type``, or None after the timeout."""

@@ -80,5 +80,12 @@ class Settings(BaseSettings):
     appeals: EndpointSettings | None = Field(
         default=None, description="Ankestyrelsen's receiver, as JSON; absent: not run."
     )
+    deadlines: bool = Field(default=True, description="Run the deadline engine (the legal clock).")
+    deadline_tick_s: float = Field(
+        default=1.0, gt=0, description="How often due times are checked."
+    )
+    deadline_grace_s: float = Field(
+        default=5.0, ge=0, description="How long a miss waits for an answer still in flight."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

@@ -53,6 +53,31 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
+    # The legal clock: every event that starts or meets a deadline (hub.deadlines.engine).
+    Route(
+        consumer="deadlines",
+        event_types=frozenset(
+            {
+                "dk.casehub.decision.committee-decided",
+                "dk.casehub.decision.measure-decided",
+                "dk.casehub.decision.plan-created",
+                "dk.casehub.decision.upheld-on-appeal",
+                "dk.casehub.investigation.completed",
+                "dk.casehub.investigation.provisional-assessment-recorded",
+                "dk.casehub.investigation.started",
+                "dk.casehub.letter.delivered",
+                "dk.casehub.letter.requested",
+                "dk.casehub.measure.changed",
+                "dk.casehub.measure.follow-up-completed",
+                "dk.casehub.measure.started",
+                "dk.casehub.notification.assessed",
+                "dk.casehub.notification.receipt-sent",
+                "dk.casehub.notification.received",
+                "dk.casehub.reporting.appeal-forwarded",
+                "dk.casehub.reporting.statistics-reported",
+            }
+        ),
+    ),
     Route(
         consumer="archive",
         event_types=frozenset(

@@ -183,3 +183,11 @@ class TestRoutes:
     def test_unknown_event_types_are_refused(self):
         with pytest.raises(ValueError, match="unknown event types"):
             Routes([Route(consumer="x", event_types=frozenset({"dk.casehub.nope"}))], ["101"])
+
+
+def test_the_deadline_engine_is_routed_every_event_it_reads():
+    from hub.deadlines.engine import EVENT_TYPES
+    from routing.routes import DEFAULT_ROUTES
+
+    (route,) = [r for r in DEFAULT_ROUTES if r.consumer == "deadlines"]
+    assert route.event_types == frozenset(EVENT_TYPES)
