@@ -19,6 +19,7 @@ def _filters(func: Any) -> Any:  # noqa: ANN401 - a click command
         click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
                      show_default=True, help="Kafka bootstrap servers."),
         click.option("--topic", help="Only records from this source topic."),
+        click.option("--group", help="Only records this consumer group (component) quarantined."),
         click.option("--municipality", help="Only this kommunekode."),
         click.option("--case", help="Only this case id."),
         click.option("--reason", help="Only reasons containing this text."),
@@ -36,6 +37,7 @@ def _make_filters(opts: dict[str, Any], refs: tuple[str, ...] = ()) -> Filters:
 
     return Filters(
         topic=opts["topic"],
+        group=opts["group"],
         municipality=opts["municipality"],
         case=opts["case"],
         reason=opts["reason"],
@@ -57,7 +59,10 @@ def list_entries(bootstrap: str, **opts: Any) -> None:  # noqa: ANN401
     entries = asyncio.run(read_entries(bootstrap, _make_filters(opts)))
     for entry in entries:
         when = entry.time.isoformat(timespec="seconds") if entry.time else "-"
-        click.echo(f"{when}  {entry.source_ref}  case={entry.case}  {entry.error}: {entry.reason}")
+        click.echo(
+            f"{when}  {entry.source_ref}  group={entry.group}  case={entry.case}  "
+            f"{entry.error}: {entry.reason}"
+        )
     click.echo(f"{len(entries)} quarantined record(s)", err=True)
 
 

@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 QUARANTINE_HEADERS: Final = (
     "quarantine_reason",
     "quarantine_error",
+    "quarantine_group",
     "quarantine_topic",
     "quarantine_partition",
     "quarantine_offset",
@@ -82,7 +83,9 @@ class Quarantine:
         """Give the quarantine the broker it publishes with (after the broker exists)."""
         self._publisher = publisher
 
-    async def put(self, record: QuarantinedRecord, *, error: str, reason: str) -> str:
+    async def put(
+        self, record: QuarantinedRecord, *, error: str, reason: str, group: str = ""
+    ) -> str:
         """Keep ``record`` with why it failed; returns the quarantine topic.
 
         Waits for the broker's acknowledgement (acks=all), so the caller may commit the
@@ -95,6 +98,9 @@ class Quarantine:
         headers.update(
             quarantine_reason=reason,
             quarantine_error=error,
+            # Each consumer group decides for itself: a record several components could not
+            # handle is quarantined once per component, and says which.
+            quarantine_group=group,
             quarantine_topic=record.topic,
             quarantine_partition=str(record.partition),
             quarantine_offset=str(record.offset),

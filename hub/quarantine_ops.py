@@ -77,6 +77,11 @@ class Entry:
         return self.headers.get("quarantine_reason", "")
 
     @property
+    def group(self) -> str:
+        """The consumer group (component) that quarantined it."""
+        return self.headers.get("quarantine_group", "")
+
+    @property
     def error(self) -> str:
         """The error class that sent it here."""
         return self.headers.get("quarantine_error", "")
@@ -93,6 +98,7 @@ class Filters:
     """Which entries to take; every given filter must hold."""
 
     topic: str | None = None
+    group: str | None = None
     municipality: str | None = None
     case: str | None = None
     reason: str | None = None
@@ -104,6 +110,7 @@ class Filters:
         """True when the entry passes every filter."""
         checks = (
             self.topic is None or entry.source_topic == self.topic,
+            self.group is None or entry.group == self.group,
             self.municipality is None or entry.municipality == self.municipality,
             self.case is None or entry.case == self.case,
             self.reason is None or self.reason.lower() in entry.reason.lower(),

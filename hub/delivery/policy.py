@@ -328,7 +328,9 @@ class Delivery:
     async def _to_quarantine(
         self, record: StoredRecord, case: str, seq: int | None, exc: Exception, reason: str
     ) -> None:
-        await self._quarantine.put(record, error=type(exc).__name__, reason=reason)
+        await self._quarantine.put(
+            record, error=type(exc).__name__, reason=reason, group=self.group
+        )
         if seq is None:
             self._store.park(
                 self.group,

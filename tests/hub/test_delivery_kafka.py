@@ -106,13 +106,19 @@ async def test_poison_record_among_good_ones(settings, standin):
         )
         await post_all(url, bodies[3:])
         await until(lambda: len(standin.applied) == 6)
+        triage = f"{settings.group_prefix}.triage".encode()
         await wait_for_records(
-            settings.bootstrap_servers, quarantine_topic(topic("intake", municipality)), bool
+            settings.bootstrap_servers,
+            quarantine_topic(topic("intake", municipality)),
+            lambda r: dict(r.headers)["quarantine_group"] == triage,
         )
         in_quarantine = await quarantined(settings.bootstrap_servers, municipality)
     assert standin.applied == {effect_of(b): 1 for b in bodies}
-    assert [r.value for r in in_quarantine] == [b"{not json"]
-    assert dict(in_quarantine[0].headers)["quarantine_error"] == b"ContractError"
+    # Every component reading the intake topic quarantines its own copy, and says so.
+    triage_copies = [r for r in in_quarantine if dict(r.headers)["quarantine_group"] == triage]
+    assert [r.value for r in triage_copies] == [b"{not json"]
+    assert dict(triage_copies[0].headers)["quarantine_error"] == b"ContractError"
+    assert {r.value for r in in_quarantine} == {b"{not json"}
 
 
 async def test_same_case_waits_behind_a_retry_while_other_cases_flow(settings, standin):
