@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ssl
 from pathlib import Path
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.digitalpost.letter import Sender
-from hub.tls import client_ssl_context
+from hub.endpoint import EndpointSettings
 
 __all__ = ["DigitalPostSettings"]
 
@@ -35,9 +34,11 @@ class DigitalPostSettings(BaseModel):
 
     def http_client(self) -> httpx.AsyncClient:
         """Base URL, timeout and (with cert files) mutual TLS."""
-        verify: ssl.SSLContext | bool = True
-        if self.cert_file is not None and self.key_file is not None:
-            verify = client_ssl_context(self.cert_file, self.key_file, self.ca_file)
-        elif self.ca_file is not None:
-            verify = ssl.create_default_context(cafile=str(self.ca_file))
-        return httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout_s, verify=verify)
+        endpoint = EndpointSettings(
+            base_url=self.base_url,
+            timeout_s=self.timeout_s,
+            cert_file=self.cert_file,
+            key_file=self.key_file,
+            ca_file=self.ca_file,
+        )
+        return endpoint.http_client()
