@@ -68,12 +68,20 @@ async def test_invalid_record_is_quarantined_whole_and_another_case_still_flows(
         await produce(
             bootstrap, intake, good_record.value, key=good_record.key, headers=good_record.headers
         )
-        (quarantined,) = await wait_for_records(bootstrap, quarantine_topic(intake), lambda _: True)
+        # Two components read the intake topic (triage and the legal clock); each decides for
+        # itself, so each quarantines its own copy, once.
+        copies = await wait_for_records(
+            bootstrap, quarantine_topic(intake), lambda _: True, count=2
+        )
         (handled,) = await wait_for_records(
             bootstrap,
             topic("person", municipality),
             lambda r: header(r, "ce_causationid") == good.envelope.id,
         )
+    groups = sorted(header(r, "quarantine_group") for r in copies)
+    prefix = hub_settings.group_prefix
+    assert groups == [f"{prefix}.deadlines", f"{prefix}.triage"]
+    (quarantined,) = [r for r in copies if header(r, "quarantine_group") == f"{prefix}.triage"]
     assert quarantined.value == bad_value
     assert quarantined.key == bad_record.key
     readable = {k: v.decode(errors="replace") for k, v in quarantined.headers}
