@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
         *_deadlines(settings, events.publish),
         *extra,
     ]
+    _require_unique_names(components)
     deliveries = []
     router = KafkaRouter()
     for component in components:
@@ -123,6 +124,22 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
     app.state.settings = settings
     app.state.store = store
     return app
+
+
+def _require_unique_names(components: Sequence[Component]) -> None:
+    """Refuse two components with one name: they would share a consumer group and its state.
+
+    Each would get part of the partitions and act on the other's state (two deadline
+    engines both firing), so this is a configuration error, not something to run with.
+    """
+    names = [c.name for c in components]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        msg = (
+            f"components named {', '.join(twice)} more than once; an extra component that "
+            "replaces a built-in one needs the built-in one switched off in the settings"
+        )
+        raise ValueError(msg)
 
 
 def _deadlines(settings: Settings, publish: Publish) -> list[Component]:

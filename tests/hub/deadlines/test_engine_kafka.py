@@ -45,8 +45,9 @@ class Clock:
 
 @pytest.fixture
 def settings(hub_settings):
+    # The tests run their own engine (with a clock they move) in place of the built-in one.
     route = Route(consumer=NAME, event_types=EVENT_TYPES)
-    return hub_settings.model_copy(update={"routes": (*DEFAULT_ROUTES, route)})
+    return hub_settings.model_copy(update={"routes": (*DEFAULT_ROUTES, route), "deadlines": False})
 
 
 class RunningHub:
