@@ -31,7 +31,6 @@ from contracts.reporting import (
     StatisticsReportedLate,
 )
 from hub.app import Component, create_app
-from hub.publisher import EventPublisher
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic, topic_for
@@ -81,7 +80,7 @@ def hub_app(settings, dst, anke):
     holder: dict[str, Any] = {}
 
     async def publish(event):
-        return await EventPublisher(holder["app"].state.broker).publish(event)
+        return await holder["app"].state.events.publish(event)
 
     dst_http = httpx.AsyncClient(base_url=dst.url, timeout=2.0)
     anke_http = httpx.AsyncClient(base_url=anke.url, timeout=2.0)
