@@ -33,6 +33,7 @@ from typing import Protocol
 from contracts.cpr import Cpr
 from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
+from hub.statefile import private_file
 
 __all__ = ["Memory", "PlacementFacts", "SqliteMemory"]
 
@@ -126,7 +127,7 @@ class SqliteMemory:
 
     def __init__(self, path: Path | str = ":memory:") -> None:
         if str(path) != ":memory:":
-            _private(Path(path))
+            private_file(Path(path))
         self._db = sqlite3.connect(str(path))
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(
@@ -272,11 +273,3 @@ class SqliteMemory:
 
     def __repr__(self) -> str:
         return "SqliteMemory()"
-
-
-def _private(path: Path) -> None:
-    """Create the file readable by its owner only: it holds CPR numbers."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    path.chmod(0o600)

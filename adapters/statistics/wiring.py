@@ -9,9 +9,10 @@ becomes a correction naming the earlier report; nothing is overwritten.
 ``CaseOpened`` reports nothing: the reporter remembers the case's child, whom every
 placement record names. An event that cannot be reported yet is held in the memory (durable,
 once per event id) and reported, in arrival order, right after what it waits for: a measure
-event after its decision, a placement event after its case's ``CaseOpened``. It is not
-raised as transient: what it waits for comes on another topic with the same case key, and
-the delivery policy would park it behind the retried event (``reports.ChildNotYetKnownError``).
+event after its decision, a placement event after its case's ``CaseOpened``
+(``reports.ChildNotYetKnownError``). It is not raised as transient: what it waits for comes
+on another topic, at any time, and a retry would spend attempts (and the breaker's patience)
+on waiting, then quarantine a record that only came early.
 A placement whose ``CaseOpened`` never comes stays held (logged as ``statistics_held``); the
 deadline engine's ``statistics.placement-*`` clock, met only by ``StatisticsReported``, runs
 out and ``casehub deadlines status`` shows it missed.
