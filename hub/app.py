@@ -34,6 +34,7 @@ from hub.provision import ensure_topics, hub_topics
 from hub.publisher import EventPublisher
 from hub.quarantine import Quarantine
 from hub.settings import Settings
+from hub.statefile import state_dir_lock
 from routing.routes import Routes
 
 __all__ = ["Component", "build_broker", "create_app"]
@@ -104,18 +105,20 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        await ensure_topics(
-            settings.bootstrap_servers,
-            hub_topics(settings.municipalities),
-            partitions=settings.topic_partitions,
-            replication=settings.topic_replication,
-        )
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
             stack.callback(store.close)
             for component in components:
                 if component.close is not None:
                     stack.push_async_callback(component.close)
+            # Held until everything that writes state has stopped (exits run in reverse).
+            stack.enter_context(state_dir_lock(settings.state_dir))
+            await ensure_topics(
+                settings.bootstrap_servers,
+                hub_topics(settings.municipalities),
+                partitions=settings.topic_partitions,
+                replication=settings.topic_replication,
+            )
             await events.start()
             stack.push_async_callback(events.stop)
             await broker.start()

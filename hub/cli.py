@@ -24,7 +24,7 @@ def main() -> None:
 def run() -> None:
     """Run the hub (HTTP intake and components); configured by CASEHUB_* variables."""
     from hub.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
-    from hub.serve import serving  # noqa: PLC0415
+    from hub.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
@@ -34,7 +34,10 @@ def run() -> None:
             click.echo(f"casehub intake on {url}", err=True)
             await asyncio.Event().wait()
 
-    asyncio.run(serve_forever())
+    try:
+        asyncio.run(serve_forever())
+    except StartupFailedError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -6,6 +6,7 @@ Used by the CLI, the demo and the end-to-end tests, so every one of them talks r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,14 @@ from contextlib import asynccontextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["serving"]
+__all__ = ["StartupFailedError", "serving"]
+
+
+class StartupFailedError(RuntimeError):
+    """The app's lifespan start-up failed; its error was logged."""
+
+    def __init__(self) -> None:
+        super().__init__("the server stopped during start-up (the log says why)")
 
 
 @asynccontextmanager
@@ -24,17 +32,28 @@ async def serving(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Async
     sock.bind((host, port))
     config = uvicorn.Config(app, lifespan="on", log_config=None, access_log=False)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
+
+    async def serve() -> None:
+        # uvicorn ends a failed start-up with SystemExit, which would stop the whole event
+        # loop from inside a task; the lifespan's error itself is in the log already.
+        try:
+            await server.serve(sockets=[sock])
+        except SystemExit:
+            raise StartupFailedError from None
+
+    task = asyncio.create_task(serve())
     try:
         while not server.started:
             if task.done():
                 task.result()  # start-up failed: raise its error here
-                msg = "the server stopped during start-up"
-                raise RuntimeError(msg)
+                raise StartupFailedError
             await asyncio.sleep(0.05)
         bound_host, bound_port = sock.getsockname()[:2]
         yield f"http://{bound_host}:{bound_port}"
     finally:
         server.should_exit = True
-        await task
-        sock.close()
+        try:
+            with contextlib.suppress(StartupFailedError):  # raised above already
+                await task
+        finally:
+            sock.close()
