@@ -11,49 +11,21 @@ from types import SimpleNamespace
 
 import pytest
 
-from contracts.binding import to_kafka
 from contracts.reporting import StatisticsReported
 from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
 from hub.quarantine import Quarantine
 from routing.topics import topic_for
 from tests.adapters.statistics.events import decided, opened, started, wrap
 from tests.adapters.statistics.test_wiring import Harness
+from tests.offline_delivery import RecordingBroker, fetched_batch
 from tests.people import CHILD
-
-
-class Broker:
-    """What the quarantine publishes with: it only records."""
-
-    def __init__(self):
-        self.published = []
-
-    async def publish(self, message, topic, *, key, headers):
-        self.published.append((topic, key, message, headers))
-
-
-def batch(*events):
-    """One fetched batch, the records in the order the consumer got them."""
-    records = []
-    for offset, event in enumerate(events):
-        record = to_kafka(event)
-        records.append(
-            SimpleNamespace(
-                topic=topic_for(event),
-                partition=0,
-                offset=offset,
-                key=record.key,
-                value=record.value,
-                headers=list(record.headers),
-            )
-        )
-    return SimpleNamespace(raw_message=tuple(records))
 
 
 @pytest.fixture
 def hub(tmp_path):
     harness = Harness()
     store = DeliveryStore(tmp_path / "delivery.sqlite3")
-    broker = Broker()
+    broker = RecordingBroker()
     quarantine = Quarantine()
     quarantine.bind(broker)
     delivery = Delivery(
@@ -74,7 +46,7 @@ def hub(tmp_path):
 async def test_placement_events_read_before_their_case_opened_are_reported_with_the_child(hub):
     decision, start, case_opened = wrap(decided()), wrap(started()), wrap(opened())
     assert len({topic_for(e) for e in (decision, start, case_opened)}) == 3
-    await hub.delivery.on_batch(batch(decision, start, case_opened))
+    await hub.delivery.on_batch(fetched_batch(decision, start, case_opened))
     assert hub.store.parked_count() == 0, "the case was never parked"
     assert hub.quarantined == []
     reports = hub.reporter.standin.reports
@@ -85,10 +57,10 @@ async def test_placement_events_read_before_their_case_opened_are_reported_with_
 
 async def test_a_placement_whose_case_opened_comes_in_a_later_batch_is_not_lost(hub):
     decision = wrap(decided())
-    await hub.delivery.on_batch(batch(decision))
+    await hub.delivery.on_batch(fetched_batch(decision))
     assert hub.store.parked_count() == 0
     assert hub.reporter.standin.reports == []
-    await hub.delivery.on_batch(batch(wrap(opened())))
+    await hub.delivery.on_batch(fetched_batch(wrap(opened())))
     (report,) = hub.reporter.standin.reports
     assert report.record.child.cpr == CHILD
     (outcome,) = hub.reporter.of(StatisticsReported)
