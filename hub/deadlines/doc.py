@@ -27,6 +27,10 @@ file equal to the table. Event types and the data fields the rules read are list
   *met if* condition and, where the rule links them, it names the trigger's record (a
   fulfilment that names none is matched by case). The deadline contracts carry the rule
   id with dots as hyphens (`notification-acute-assessment`).
+- The deadline contracts (v2) carry one legal basis per deadline: the BL paragraph, else
+  the SEL one (when the BL one is unverified or absent), else the other act: `RSL` for
+  Retssikkerhedsloven, `DATABEK` for Databekendtgørelsen (Bekendtgørelse om
+  dataindberetninger på socialområdet, the order on reporting to Danmarks Statistik).
 
 """
 _HEADER = """\

@@ -255,13 +255,12 @@ class DeadlineEngine:
     async def _flush(self, tracked: Tracked) -> Tracked:
         for step in tracked.pending:
             report = report_for(tracked, step, source=self._source)
-            if report is not None:
-                pending: list[asyncio.Future[Any]] = []
-                # Wait for the broker even inside a delivery: the step is marked published
-                # only once it is, whatever the consumer's commit does later.
-                with confirm_later(pending):
-                    await self._publish(report)
-                await asyncio.gather(*pending)
+            pending: list[asyncio.Future[Any]] = []
+            # Wait for the broker even inside a delivery: the step is marked published
+            # only once it is, whatever the consumer's commit does later.
+            with confirm_later(pending):
+                await self._publish(report)
+            await asyncio.gather(*pending)
             tracked = tracked.published(step.status)
             await self._save(tracked)
         return tracked

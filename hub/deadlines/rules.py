@@ -14,7 +14,7 @@ from hub.deadlines.model import Condition, LegalBasis, Role, Rule, Span, Unit
 __all__ = ["AWAITING", "RULES", "RULES_BY_ID", "rules_for"]
 
 _TWO_WEEKS = Span(2, Unit.WEEKS)
-_STATISTICS = "Databekendtgørelsen (Danmarks Statistik)"
+_STATISTICS = "Databekendtgørelsen"
 
 RULES: tuple[Rule, ...] = (
     Rule(

@@ -8,11 +8,11 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import contracts
+from contracts.aftercare import AftercareDecided
 from contracts.base import Record
 from contracts.catalogue import CATALOGUE, contract_for
 from contracts.classification import CLASSIFICATION_KEY
 from contracts.cpr import Cpr
-from contracts.aftercare import AftercareDecided
 from contracts.deadlines import DeadlineSet, DeadlineSetV2
 from contracts.legal import ActBasis
 from contracts.person import PersonResolved

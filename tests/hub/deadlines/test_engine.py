@@ -5,7 +5,12 @@ import datetime as dt
 
 import pytest
 
-from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.deadlines import (
+    DeadlineApproachingV2,
+    DeadlineMetV2,
+    DeadlineMissedV2,
+    DeadlineSetV2,
+)
 from hub.deadlines.engine import EVENT_TYPES, DeadlineEngine, run_ticker
 from hub.deadlines.rules import RULES
 from hub.deadlines.state import Status
@@ -104,7 +109,7 @@ class TestSetting:
     ):
         trigger = case.notification(START)
         await engine.handle(trigger)
-        sets = published.of(DeadlineSet)
+        sets = published.of(DeadlineSetV2)
         assert [e.data.rule_id for e in sets] == [
             "notification-acute-assessment",
             "notification-receipt",
@@ -125,7 +130,7 @@ class TestSetting:
         trigger = case.notification(START)
         await engine.handle(trigger)
         await engine.handle(trigger)
-        assert len(published.of(DeadlineSet)) == 2
+        assert len(published.of(DeadlineSetV2)) == 2
 
     async def test_other_events_set_nothing(self, engine, published, case):
         await engine.handle(case.committee(START, urgent=False))
@@ -140,7 +145,7 @@ class TestMeeting:
         await engine.handle(trigger)
         answer = case.assessed(notification_id(trigger), DUE - MINUTE)
         await engine.handle(answer)
-        (met,) = published.of(DeadlineMet)
+        (met,) = published.of(DeadlineMetV2)
         assert met.data.rule_id == "notification-acute-assessment"
         assert met.data.met_at == DUE - MINUTE
         assert met.data.met_by_event_id == answer.envelope.id
@@ -151,15 +156,15 @@ class TestMeeting:
     ):
         await engine.handle(case.notification(START))
         await engine.handle(case.assessed("some-other-notification", START + MINUTE))
-        assert published.of(DeadlineMet) == []
+        assert published.of(DeadlineMetV2) == []
 
     async def test_an_assessment_made_after_the_due_time_misses(self, engine, published, case):
         trigger = case.notification(START)
         await engine.handle(trigger)
         await engine.handle(case.assessed(notification_id(trigger), DUE + MINUTE))
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         assert missed.envelope.time == DUE
-        assert published.of(DeadlineMet) == []
+        assert published.of(DeadlineMetV2) == []
 
     async def test_met_is_final_for_the_ticker(self, engine, published, clock, case):
         trigger = case.notification(START)
@@ -167,7 +172,7 @@ class TestMeeting:
         await engine.handle(case.assessed(notification_id(trigger), START + MINUTE))
         clock.now = DUE + dt.timedelta(days=30)
         await engine.tick()
-        missed = published.of(DeadlineMissed)
+        missed = published.of(DeadlineMissedV2)
         assert [e.data.rule_id for e in missed] == ["notification-receipt"]
 
 
@@ -180,14 +185,14 @@ class TestTicking:
         assert await engine.tick() == 0
         clock.now = ESCALATE
         assert await engine.tick() == 1
-        (approaching,) = published.of(DeadlineApproaching)
+        (approaching,) = published.of(DeadlineApproachingV2)
         assert approaching.envelope.time == ESCALATE
         clock.now = DUE
         assert await engine.tick() == 0  # due is still on time
         clock.now = DUE + MINUTE
         await engine.tick()
         await engine.tick()
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         assert missed.envelope.time == DUE
         assert missed.data.rule_id == "notification-acute-assessment"
 
@@ -203,8 +208,8 @@ class TestTicking:
         clock.now = DUE + MINUTE
         await engine.tick()
         await engine.handle(case.assessed(notification_id(trigger), DUE - MINUTE))
-        assert len(published.of(DeadlineMet)) == 1
-        assert published.of(DeadlineMissed) == []
+        assert len(published.of(DeadlineMetV2)) == 1
+        assert published.of(DeadlineMissedV2) == []
 
 
 class TestRestart:
@@ -216,11 +221,11 @@ class TestRestart:
         published.refuse = 1
         with pytest.raises(TransientError):
             await engine.tick()  # the step is stored, its event not published
-        assert published.of(DeadlineMissed) == []
+        assert published.of(DeadlineMissedV2) == []
         after = await engine_on(store, published, clock)
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         await after.tick()
-        assert published.of(DeadlineMissed) == [missed]
+        assert published.of(DeadlineMissedV2) == [missed]
 
     async def test_a_mark_that_failed_publishes_the_same_event_again_never_another(
         self, engine, store, published, clock, case
@@ -245,7 +250,9 @@ class TestRestart:
         await after.tick()
         clock.now = DUE + dt.timedelta(days=400)
         await after.tick()
-        missed = [e for e in published.of(DeadlineMissed) if e.data.rule_id.endswith("assessment")]
+        missed = [
+            e for e in published.of(DeadlineMissedV2) if e.data.rule_id.endswith("assessment")
+        ]
         assert len(missed) == 2
         assert missed[0] == missed[1]  # the same event: consumers drop the second by its id
 
@@ -265,7 +272,7 @@ class TestRestart:
         with pytest.raises(TransientError):
             await engine.handle(trigger)
         await engine.handle(trigger)  # the delivery policy retries it
-        assert len({e.envelope.id for e in published.of(DeadlineSet)}) == 2
+        assert len({e.envelope.id for e in published.of(DeadlineSetV2)}) == 2
 
 
 class TestConfirmedEvents:
@@ -295,8 +302,12 @@ class TestConfirmedEvents:
         await engine.handle(case.appeal("2027-01-30", local(2027, 2, 10)))
         (appeal,) = [t for t in engine._deadlines.values() if t.rule_id == "appeal.period"]
         assert appeal.status is Status.MET
-        # Retssikkerhedsloven is not a law the v1 deadline contracts can name: tracked only.
-        assert published.events == []
+        (set_,) = published.of(DeadlineSetV2)
+        (met,) = published.of(DeadlineMetV2)
+        assert (set_.data.rule_id, met.data.rule_id) == ("appeal-period", "appeal-period")
+        assert str(met.data.legal_basis) == "RSL §67"
+        assert met.envelope.contractversion == 2
+        assert met.data.met_at == local(2027, 1, 30)
 
     async def test_a_measure_start_waits_for_its_decision(self, engine, case):
         started = case.measure_started(local(2027, 1, 10))
@@ -312,7 +323,7 @@ class TestConfirmedEvents:
     ):
         await engine.handle(case.committee(START, urgent=True))
         await engine.handle(case.committee(START + dt.timedelta(days=3), urgent=False))
-        (met,) = published.of(DeadlineMet)
+        (met,) = published.of(DeadlineMetV2)
         assert met.data.rule_id == "committee-presentation"
         assert str(met.data.legal_basis) == "SEL §75 stk. 3"
 
@@ -331,7 +342,7 @@ async def test_run_ticker_loads_then_ticks_until_cancelled(store, published, clo
     engine = DeadlineEngine(publish=published, store=store, source="urn:test", clock=clock)
     task = asyncio.create_task(run_ticker(engine, interval_s=0.01))
     async with asyncio.timeout(5):
-        while not published.of(DeadlineMissed):
+        while not published.of(DeadlineMissedV2):
             await asyncio.sleep(0.01)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
