@@ -28,7 +28,8 @@ class MeasureProposed(Contract):
     The decision on it (``MeasureDecided``) names the same ``measure_id``. Until then the
     child is to be heard and, for a placement without consent, the child's plan made, both
     by ``decision_planned_at`` (for a placement without consent: the committee's meeting).
-    A postponed decision is a new proposal with the new time.
+    Only a hearing or plan recorded from the proposal on meets them, so it is sent when
+    the proposal is made. A postponed decision is a new proposal with the new time.
     """
 
     event_type: ClassVar[str] = "dk.casehub.decision.measure-proposed"

@@ -280,6 +280,7 @@ class TestConfirmedEvents:
         self, engine, case
     ):
         decided = local(2027, 1, 2, 9)
+        await engine.handle(case.case_opened(decided - dt.timedelta(days=30)))
         await engine.handle(case.measure_decided(decided, "consultancy"))
         assert "appeal.period" not in {t.rule_id for t in engine.open_deadlines()}
         await engine.handle(case.letter_requested(decided, "d-1"))
@@ -310,13 +311,14 @@ class TestConfirmedEvents:
         assert met.data.met_at == local(2027, 1, 30)
 
     async def test_a_measure_start_waits_for_its_decision(self, engine, case):
+        await engine.handle(case.case_opened(local(2026, 12, 1)))
         started = case.measure_started(local(2027, 1, 10))
-        with pytest.raises(TransientError):
+        with pytest.raises(TransientError, match="measure-decided has not been seen"):
             await engine.handle(started)
         await engine.handle(case.measure_decided(local(2027, 1, 2), "placement_with_consent"))
         await engine.handle(started)
         rules = {t.rule_id for t in engine.open_deadlines()}
-        assert {"follow-up.first", "statistics.placement-start"} <= rules
+        assert {"follow-up.first", "statistics.placement-start", "aftercare.decision"} <= rules
 
     async def test_the_chairs_urgent_decision_is_met_by_the_committee(
         self, engine, published, case
