@@ -177,6 +177,21 @@ class CaseFile:
             summary="Synthetic.",
         )
 
+    def statistics_reported(self, at: datetime, subject_id: str) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.reporting.statistics-reported",
+            at,
+            report_id=f"r-{uuid.uuid4().hex[:6]}",
+            kind="placement",
+            subject_id=subject_id,
+            reported_at=at.isoformat(),
+            format_version="2026-07",
+            form=1,
+            event_code=0,
+            event_date=at.date().isoformat(),
+            legal_basis={"law": "BL", "paragraph": "46"},
+        )
+
     def committee(self, at: datetime, *, urgent: bool) -> Event[Contract]:
         return self.of(
             "dk.casehub.decision.committee-decided",

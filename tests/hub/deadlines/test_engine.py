@@ -14,11 +14,11 @@ from contracts.deadlines import (
 from hub.deadlines.engine import EVENT_TYPES, DeadlineEngine, run_ticker
 from hub.deadlines.rules import RULES
 from hub.deadlines.state import Status
-from hub.deadlines.store import InMemoryStateStore
 from hub.deadlines.tracked import deadline_id, transition_id
 from hub.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
+from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
 
 UTC = dt.UTC
 START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 10:30 in Copenhagen
@@ -26,44 +26,6 @@ DUE = START + dt.timedelta(hours=24)
 ESCALATE = DUE - dt.timedelta(hours=6)
 MINUTE = dt.timedelta(minutes=1)
 ASSESSMENT = "notification.acute-assessment"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-class Published:
-    """The broker as the engine sees it: records events; can refuse the next ones."""
-
-    def __init__(self):
-        self.events = []
-        self.refuse = 0
-
-    async def __call__(self, event):
-        if self.refuse:
-            self.refuse -= 1
-            raise TransientError("publish refused")
-        self.events.append(event)
-        return "topic"
-
-    def of(self, contract):
-        return [e for e in self.events if isinstance(e.data, contract)]
-
-
-class FailingStore(InMemoryStateStore):
-    def __init__(self):
-        super().__init__()
-        self.refuse = 0
-
-    async def write(self, municipality, key, value):
-        if self.refuse:
-            self.refuse -= 1
-            raise TransientError("write refused")
-        await super().write(municipality, key, value)
 
 
 @pytest.fixture
@@ -79,14 +41,6 @@ def published():
 @pytest.fixture
 def store():
     return FailingStore()
-
-
-async def engine_on(store, published, clock):
-    engine = DeadlineEngine(
-        publish=published, store=store, source="urn:test", clock=clock, grace=dt.timedelta(0)
-    )
-    await engine.start()
-    return engine
 
 
 @pytest.fixture
