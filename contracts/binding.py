@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -84,7 +85,13 @@ def from_kafka(headers: Sequence[tuple[str, bytes | None]], value: bytes | None)
     if envelope.classification != data.classification():
         where = "header ce_classification"
         raise InvalidRecordError([(where, f"must be {data.classification().value} for this type")])
-    return Event[contract](envelope=envelope, data=data)  # type: ignore[valid-type]
+    return _event_class(contract)(envelope=envelope, data=data)
+
+
+@cache
+def _event_class(contract: type[Contract]) -> type[Event[Any]]:
+    """``Event[contract]``, made once per contract (pydantic's lookup costs per record)."""
+    return Event[contract]  # type: ignore[valid-type]
 
 
 def _attributes(

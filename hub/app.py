@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
@@ -40,16 +41,25 @@ __all__ = ["Component", "build_broker", "create_app"]
 Publish = Callable[[Event[Contract]], Awaitable[str]]  # Component re-exported for embedders
 
 
-def build_broker(settings: Settings) -> KafkaBroker:
-    """The hub's broker: idempotent producer, acks from all replicas, nothing auto-committed."""
-    return KafkaBroker(
-        settings.bootstrap_servers,
-        client_id=settings.client_id,
-        acks="all",
-        enable_idempotence=True,
+def producer_options(settings: Settings) -> dict[str, Any]:
+    """How the hub produces: idempotent, acknowledged by all in-sync replicas."""
+    return {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "client_id": settings.client_id,
+        "acks": "all",
+        "enable_idempotence": True,
         # The idempotent producer keeps one request in flight per partition: records that
         # arrive while it is out are batched, and a short linger fills the batches.
-        linger_ms=settings.producer_linger_ms,
+        "linger_ms": settings.producer_linger_ms,
+    }
+
+
+def build_broker(settings: Settings) -> KafkaBroker:
+    """The hub's broker: its producer as ``producer_options``, nothing auto-committed."""
+    options = producer_options(settings)
+    return KafkaBroker(
+        options.pop("bootstrap_servers"),
+        **options,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=tolerant_parser,
         decoder=raw_body,
@@ -67,7 +77,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
     broker = build_broker(settings)
     quarantine = Quarantine()
     quarantine.bind(broker)
-    events = EventPublisher(broker)
+    events = EventPublisher(producer_options(settings))
     store = DeliveryStore(settings.state_dir / "delivery.sqlite3")
     routes = Routes(settings.routes, settings.municipalities)
     components = [
@@ -100,30 +110,38 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
             partitions=settings.topic_partitions,
             replication=settings.topic_replication,
         )
-        await broker.start()
-        retriers = [asyncio.create_task(d.run_retrier()) for d in deliveries]
-        retriers += [asyncio.create_task(c.background()) for c in components if c.background]
-        try:
-            yield
-        finally:
-            for task in retriers:
-                task.cancel()
-            for task in retriers:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            for delivery in deliveries:
-                await delivery.commit()
-            await broker.stop()
+        # Stopped in reverse order, also when a start fails half-way.
+        async with contextlib.AsyncExitStack() as stack:
+            stack.callback(store.close)
             for component in components:
                 if component.close is not None:
-                    await component.close()
-            store.close()
+                    stack.push_async_callback(component.close)
+            await events.start()
+            stack.push_async_callback(events.stop)
+            await broker.start()
+            stack.push_async_callback(broker.stop)
+            tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
+            tasks += [asyncio.create_task(c.background()) for c in components if c.background]
+            stack.push_async_callback(_finish, tasks, deliveries)
+            yield
 
     app = Starlette(routes=[Mount("/", app=intake)], lifespan=lifespan)
     app.state.broker = broker
+    app.state.events = events
     app.state.settings = settings
     app.state.store = store
     return app
+
+
+async def _finish(tasks: list[asyncio.Task[None]], deliveries: list[Delivery]) -> None:
+    """Stop the background tasks, then commit what the deliveries have done."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for delivery in deliveries:
+        await delivery.commit()
 
 
 def _require_unique_names(components: Sequence[Component]) -> None:

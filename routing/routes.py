@@ -42,6 +42,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
         consumer="statistics",
         event_types=frozenset(
             {
+                "dk.casehub.case.opened",  # the case's child, whom placement reports name
                 "dk.casehub.notification.received",
                 "dk.casehub.decision.measure-decided",
                 "dk.casehub.decision.committee-decided",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from contracts.cpr import Cpr
+from hub.statefile import private_file
 
 __all__ = ["CaseParties", "InMemoryCaseParties", "SqliteCaseParties"]
 
@@ -60,8 +61,10 @@ class SqliteCaseParties:
     """``CaseParties`` in a SQLite file: survives a restart, so old cases still file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # It keeps each case's child (a CPR number): private to the hub's user.
+        self._db = sqlite3.connect(
+            private_file(path), isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)

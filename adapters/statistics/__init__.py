@@ -11,7 +11,7 @@ from adapters.statistics.port import (
     StatisticsRefusedError,
     StatisticsUnavailableError,
 )
-from adapters.statistics.reports import MeasureNotYetKnownError
+from adapters.statistics.reports import ChildNotYetKnownError, MeasureNotYetKnownError
 from adapters.statistics.versions import VERSIONS, accepted_on, version_for
 from adapters.statistics.wiring import NAME, TRIGGERS, build_statistics_reporter
 
@@ -20,6 +20,7 @@ __all__ = [
     "TRIGGERS",
     "VERSIONS",
     "Acceptance",
+    "ChildNotYetKnownError",
     "FormatError",
     "MalformedAnswerError",
     "MeasureNotYetKnownError",

@@ -4,9 +4,12 @@ The format is documented, with an example per form, in ``docs/statistics-format.
 
 A report is ``{format_version, report_id, corrects, municipality, created_at, record}``;
 ``record`` is a notification record or a placement record (form 1-3, event code 0-6).
-``validate_report`` is the one check, used by the sender before it sends and by the
-stand-in receiver on every request, for each live version. Its errors carry a code and the
-path of the offending field, never a value.
+Both name the person DST registers the record on in ``child``: a notification the child or,
+if unborn, the expectant mother; a placement always the child's own CPR number. That is
+required in every version (DST has always keyed placements on the child; it is not a
+half-yearly change). ``validate_report`` is the one check, used by the sender before it
+sends and by the stand-in receiver on every request, for each live version. Its errors carry
+a code and the path of the offending field, never a value.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 from typing import Annotated, Any, Final, Literal, NoReturn, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -25,6 +29,7 @@ from pydantic import (
 )
 
 from adapters.statistics.versions import VERSIONS
+from contracts.cpr import Cpr
 from contracts.intake import NotificationReason, NotifierRelation
 from contracts.types import Kommunekode, RecordId
 from hub.errors import Problem
@@ -32,8 +37,10 @@ from hub.errors import Problem
 __all__ = [
     "CODES_BY_FORM",
     "Child",
+    "CprDigits",
     "FormatError",
     "NotificationRecord",
+    "PlacedChild",
     "PlacementRecord",
     "Report",
     "Timeliness",
@@ -55,6 +62,18 @@ ReportId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}(-[0-9a-f]{4})
 """A report id: a lower-case UUID."""
 
 
+def _a_cpr_number(digits: str) -> str:
+    Cpr(digits)  # the date and century rule; its errors name a code, never the number
+    return digits
+
+
+CprDigits = Annotated[str, StringConstraints(pattern=r"^\d{10}$"), AfterValidator(_a_cpr_number)]
+"""A CPR number as the wire carries it: ten digits, no hyphen, a birth date that exists.
+
+A failed mod-11 check is accepted (numbers issued since October 2007 need not pass it).
+"""
+
+
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, hide_input_in_errors=True)
 
@@ -62,8 +81,14 @@ class _Part(BaseModel):
 class Child(_Part):
     """Whom a notification is registered on: the child, or the expectant mother if unborn."""
 
-    cpr: str = Field(pattern=r"^\d{10}$", repr=False)
+    cpr: CprDigits = Field(repr=False)
     registered_on_mother: bool
+
+
+class PlacedChild(_Part):
+    """Whom a placement is registered on: the child's own CPR number, never a parent's."""
+
+    cpr: CprDigits = Field(repr=False)
 
 
 class NotificationRecord(_Part):
@@ -100,6 +125,7 @@ class PlacementRecord(_Part):
     event_code: int = Field(ge=0, le=6)
     measure_ref: RecordId | None
     case_ref: RecordId
+    child: PlacedChild = Field(repr=False)
     event_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
     legal_basis: LegalText = Field(repr=False)
     sel_basis: LegalText | None = Field(repr=False)
@@ -152,6 +178,12 @@ if set(_MODELS) != set(VERSIONS):  # pragma: no cover - a table error, caught at
     raise RuntimeError(msg)
 
 
+_CHILD_AT: Final = frozenset(
+    {("record", "placement", "child"), ("record", "notification", "child")}
+)
+"""Where a record names the person it is registered on; a problem there has a code of its own."""
+
+
 class FormatError(ValueError):
     """A report does not satisfy its format: a code and where, never a value."""
 
@@ -168,7 +200,9 @@ def validate_report(
     """The report in ``payload`` if it satisfies its own format version, one of ``versions``.
 
     Raises:
-        FormatError: ``NOT_JSON``, ``UNKNOWN_VERSION``, ``VERSION_NOT_LIVE`` or ``INVALID``.
+        FormatError: ``NOT_JSON``, ``UNKNOWN_VERSION``, ``VERSION_NOT_LIVE``, ``INVALID``,
+            or, when the person the record is registered on is absent or not a CPR number,
+            ``CHILD_MISSING`` or ``CPR_INVALID``.
 
     """
     if isinstance(payload, bytes):
@@ -188,11 +222,23 @@ def validate_report(
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
+        errors = exc.errors(include_input=False, include_url=False)
         problems = tuple(
-            Problem(".".join(str(part) for part in error["loc"]), error["type"])
-            for error in exc.errors(include_input=False, include_url=False)
+            Problem(".".join(str(part) for part in error["loc"]), error["type"]) for error in errors
         )
-        _fail("INVALID", *problems)
+        _fail(_code_of(errors), *problems)
+
+
+def _code_of(errors: list[Any]) -> str:
+    """``CHILD_MISSING`` or ``CPR_INVALID`` when the person is missing or malformed."""
+    for error in errors:
+        where = tuple(error["loc"])
+        if where[:3] in _CHILD_AT:
+            if error["type"] == "missing":
+                return "CHILD_MISSING"
+            if where[3:] == ("cpr",):
+                return "CPR_INVALID"
+    return "INVALID"
 
 
 def _fail(code: str, *problems: Problem) -> NoReturn:

@@ -1,15 +1,26 @@
-"""What the reporter remembers between events: the measures decided, and the reports made.
+"""What the reporter remembers between events: measures, children, reports, held events.
 
 Measure events (started, changed, ended) do not say whether the measure is a placement, so
-the reporter keeps the facts of every ``MeasureDecided`` by measure id. It also keeps the
-last report per reported occurrence, so a second, different event about the same
-occurrence becomes a correction that names the earlier report instead of a new report.
-A measure event that arrives before its decision (another topic, so no order between them;
-and retrying it would keep the decision, a later record of the same case, waiting behind
-it) is held here and reported when the decision comes. SQLite (a file under the hub's
-state directory), so it survives a restart; ``":memory:"`` for tests. No CPR number is
-stored; a held event keeps its data (a change's reason may be sensitive) until reported, so
-the file needs the protection of the hub's other state.
+the reporter keeps the facts of every ``MeasureDecided`` by measure id. No placement or
+measure event names the child either, while Danmarks Statistik registers a placement on the
+child's CPR number, so the reporter keeps the child of every case from its ``CaseOpened``.
+It also keeps the last report per reported occurrence, so a second, different event about
+the same occurrence becomes a correction that names the earlier report instead of a new
+report.
+
+An event that cannot be reported yet is held here, not retried: a measure event before its
+decision, and a placement event before its case's ``CaseOpened``. They come on other topics
+than what they wait for, so there is no order between them, and the delivery policy parks
+a case's later records behind one it retries: the decision or the ``CaseOpened`` would wait
+behind the very event that waits for it. A held event is reported when what it waits for
+is handled, and forgotten only after that. Inserts of the same event are ignored, so a
+redelivery holds it once.
+
+SQLite (a file under the hub's state directory, written with ``synchronous=FULL`` before
+the Kafka offset is committed), so it survives a restart; ``":memory:"`` for tests. The
+file holds each case's child's CPR number and held events (a change's reason may be
+sensitive): personal data at rest, created readable by its owner only, like the delivery
+store.
 """
 
 from __future__ import annotations
@@ -19,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from contracts.cpr import Cpr
 from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
+from hub.statefile import private_file
 
 __all__ = ["Memory", "PlacementFacts", "SqliteMemory"]
 
@@ -86,12 +99,37 @@ class Memory(Protocol):
         """Forget a held event once it is handled."""
         ...
 
+    def remember_child(self, municipality: str, case_id: str, child: Cpr) -> None:
+        """Keep (or replace) the child a case is about, from its ``CaseOpened``."""
+        ...
+
+    def child_of(self, municipality: str, case_id: str) -> Cpr | None:
+        """The child of a case, if its ``CaseOpened`` has been seen."""
+        ...
+
+    def hold_for_case(
+        self, municipality: str, case_id: str, event_id: str, event_json: str
+    ) -> None:
+        """Keep a placement event of a case whose child is not known yet."""
+        ...
+
+    def held_for_case(self, municipality: str, case_id: str) -> list[tuple[str, str]]:
+        """(event id, event JSON) held for a case's child, oldest first."""
+        ...
+
+    def release_for_case(self, municipality: str, case_id: str, event_id: str) -> None:
+        """Forget an event held for a case's child once it is handled."""
+        ...
+
 
 class SqliteMemory:
     """``Memory`` in one SQLite file."""
 
     def __init__(self, path: Path | str = ":memory:") -> None:
+        if str(path) != ":memory:":
+            private_file(Path(path))
         self._db = sqlite3.connect(str(path))
+        self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS measures (
@@ -103,6 +141,14 @@ class SqliteMemory:
             CREATE TABLE IF NOT EXISTS held (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL,
                 event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS children (
+                municipality TEXT NOT NULL, case_id TEXT NOT NULL, cpr TEXT NOT NULL,
+                PRIMARY KEY (municipality, case_id));
+            CREATE TABLE IF NOT EXISTS held_for_case (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, municipality TEXT NOT NULL,
+                case_id TEXT NOT NULL, event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS held_for_case_by_case
+                ON held_for_case (municipality, case_id, seq);
             """
         )
 
@@ -177,6 +223,53 @@ class SqliteMemory:
                 "DELETE FROM held WHERE measure_id = ? AND event_id = ?", (measure_id, event_id)
             )
 
+    def remember_child(self, municipality: str, case_id: str, child: Cpr) -> None:
+        """Keep (or replace) the child a case is about: the last ``CaseOpened`` wins."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO children VALUES (?, ?, ?)",
+                (municipality, case_id, child.reveal()),
+            )
+
+    def child_of(self, municipality: str, case_id: str) -> Cpr | None:
+        """The child of a case, if its ``CaseOpened`` has been seen."""
+        row = self._db.execute(
+            "SELECT cpr FROM children WHERE municipality = ? AND case_id = ?",
+            (municipality, case_id),
+        ).fetchone()
+        return None if row is None else Cpr(str(row[0]))
+
+    def hold_for_case(
+        self, municipality: str, case_id: str, event_id: str, event_json: str
+    ) -> None:
+        """Keep a placement event of a case whose child is not known yet (once per event)."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO held_for_case (municipality, case_id, event_id, event_json)"
+                " VALUES (?, ?, ?, ?)",
+                (municipality, case_id, event_id, event_json),
+            )
+
+    def held_for_case(self, municipality: str, case_id: str) -> list[tuple[str, str]]:
+        """(event id, event JSON) held for a case's child, oldest first."""
+        rows = self._db.execute(
+            "SELECT event_id, event_json FROM held_for_case"
+            " WHERE municipality = ? AND case_id = ? ORDER BY seq",
+            (municipality, case_id),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def release_for_case(self, municipality: str, case_id: str, event_id: str) -> None:
+        """Forget an event held for a case's child once it is handled."""
+        with self._db:
+            self._db.execute(
+                "DELETE FROM held_for_case WHERE municipality = ? AND case_id = ? AND event_id = ?",
+                (municipality, case_id, event_id),
+            )
+
     def close(self) -> None:
         """Close the file."""
         self._db.close()
+
+    def __repr__(self) -> str:
+        return "SqliteMemory()"

@@ -17,10 +17,18 @@ MeasureEnded (placement)                 2/3   5     statistics.placement-event
 Form 3 is for a young person's placement (døgnophold, aftercare 18-22); forms 1 and 2 for a
 child's. A report's id derives from its triggering event's id, so a redelivered event gives
 the same report, which the receiver recognises.
+
+Every placement record names the child by CPR number, which no placement or measure event
+carries: the child of a case is its ``CaseOpened``'s ``child_cpr``, kept in the memory.
+Only ``CaseOpened`` says who a case is about. A ``NotificationReceived`` may be registered
+on an expectant mother, and a ``PersonResolved`` answers a lookup of anyone (a parent, a
+custody holder), so neither is taken as the placed child; a placement is never reported on
+a parent's number.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
@@ -30,6 +38,7 @@ from adapters.statistics.format import Report, validate_report
 from adapters.statistics.memory import Memory, PlacementFacts
 from adapters.statistics.versions import version_for
 from contracts.base import Contract
+from contracts.cpr import Cpr
 from contracts.decision import CommitteeDecision, MeasureDecided, MeasureKind
 from contracts.envelope import Event
 from contracts.intake import NotificationReceived, NotifierKind
@@ -47,6 +56,7 @@ from hub.deadlines.localtime import instant, local_date, start_of_day
 from hub.errors import TransientError
 
 __all__ = [
+    "ChildNotYetKnownError",
     "Draft",
     "MeasureNotYetKnownError",
     "build_report",
@@ -80,20 +90,37 @@ class MeasureNotYetKnownError(TransientError):
     """
 
 
+class ChildNotYetKnownError(TransientError):
+    """A placement event of a case whose ``CaseOpened`` has not been seen (another topic).
+
+    DST registers a placement on the child, so no report is made without it. The reporter
+    holds such an event and reports it once the case's ``CaseOpened`` comes. Raised to the
+    delivery policy it would be retried, but the ``CaseOpened``, a later record of the same
+    case, would be parked behind it until the retries ran out and it was quarantined; and
+    a wait for data is no outage to count towards the circuit breaker.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """What to report about one event, before it gets a version, an id and a clock."""
+    """What to report about one event, before it gets a version, an id and a clock.
+
+    ``child`` is whom the record is registered on (the expectant mother when
+    ``on_mother``); its digits are revealed only when the report is built.
+    """
 
     kind: ReportKind
     occurrence: str  # what is reported; a second event about it is a correction
     subject_id: str
     event_date: dt.date
     legal_basis: LegalBasis
-    record: dict[str, Any]
+    record: dict[str, Any] = field(repr=False)
     form: int | None = None
     event_code: int | None = None
     clock: tuple[str, dt.datetime] | None = None  # rule id, when its clock starts
     acute: bool = field(default=False, repr=False)
+    child: Cpr | None = field(default=None, repr=False)
+    on_mother: bool = field(default=False, repr=False)
 
 
 def report_id_for(event_id: str) -> str:
@@ -126,8 +153,20 @@ def draft_for(event: Event[Contract], memory: Memory) -> Draft | None:
 
     Raises:
         MeasureNotYetKnownError: a measure event whose decision has not been seen.
+        ChildNotYetKnownError: a placement event whose case's child is not known yet.
 
     """
+    draft = _draft(event, memory)
+    if draft is None or draft.kind is not ReportKind.PLACEMENT:
+        return draft
+    child = memory.child_of(event.envelope.municipality, event.envelope.caseid)
+    if child is None:
+        msg = "placement event before its case's CaseOpened"
+        raise ChildNotYetKnownError(msg)
+    return dataclasses.replace(draft, child=child)
+
+
+def _draft(event: Event[Contract], memory: Memory) -> Draft | None:
     data = event.data
     if isinstance(data, NotificationReceived):
         return _notification(data)
@@ -154,7 +193,6 @@ def _notification(data: NotificationReceived) -> Draft:
         "received_at": data.received_at.isoformat(),
         "notifier_relation": data.notifier.relation.value,
         "reasons": [reason.value for reason in data.reasons],
-        "child": {"cpr": data.registered_cpr.reveal(), "registered_on_mother": data.unborn},
         "legal_basis": str(basis),
     }
     return Draft(
@@ -165,6 +203,8 @@ def _notification(data: NotificationReceived) -> Draft:
         legal_basis=basis,
         record=record,
         acute=data.acute,
+        child=data.registered_cpr,
+        on_mother=data.unborn,
     )
 
 
@@ -313,14 +353,19 @@ def build_report(
     """The report for ``draft`` made at ``now``, validated before it leaves.
 
     It is written in the version in force at ``now``, and the 4-week clock is checked
-    against ``now``.
+    against ``now``. The CPR number of ``draft.child`` is revealed here, for the wire only.
 
     Raises:
-        FormatError: the report does not satisfy its format (a bug here, never the data's).
+        FormatError: the report does not satisfy its format (a bug here, never the data's;
+            a placement draft without its child is ``CHILD_MISSING``).
 
     """
     version = version_for(now)
     record = dict(draft.record)
+    if draft.child is not None:
+        record["child"] = {"cpr": draft.child.reveal()}
+        if draft.kind is ReportKind.NOTIFICATION:
+            record["child"]["registered_on_mother"] = draft.on_mother
     if draft.kind is ReportKind.NOTIFICATION and version >= _ACUTE_FROM:
         record["acute"] = draft.acute
     if draft.clock is not None:

@@ -4,8 +4,11 @@
 and ``asgi()`` as an app for ``hub.serve.serving``. It checks each report against the format
 versions live on its own clock (both around a change), recognises a report id it already has
 and answers it as a duplicate, and never replaces a report: a correction must name a
-report it has (``UNKNOWN_CORRECTED`` otherwise). ``reject`` maps a report id to a code it
-answers with, as DST does for content it will not take (e.g. ``CPR_UNKNOWN``).
+report it has (``UNKNOWN_CORRECTED`` otherwise). As DST registers every record on a person,
+a record without its child (a placement form that names only the case) is refused with
+``CHILD_MISSING``, and one whose number is not a CPR number with ``CPR_INVALID``; ``where``
+names the field, never the number. ``reject`` maps a report id to a code it answers with,
+as DST does for content it will not take (e.g. ``CPR_UNKNOWN``).
 """
 
 from __future__ import annotations

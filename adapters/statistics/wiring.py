@@ -4,10 +4,20 @@ For each event ``reports.draft_for`` reports, it builds the report (format versi
 day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (plus
 ``StatisticsReportedLate`` when the clock had run out) or, when DST refuses it,
 ``StatisticsRejected``. A second, different event about an occurrence already reported
-becomes a correction naming the earlier report; nothing is overwritten. A measure event
-that arrives before its decision is held in the memory and reported right after the
-decision. Unavailable and
-refused receivers raise, for the delivery policy to retry or pause. Logs carry ids only.
+becomes a correction naming the earlier report; nothing is overwritten.
+
+``CaseOpened`` reports nothing: the reporter remembers the case's child, whom every
+placement record names. An event that cannot be reported yet is held in the memory (durable,
+once per event id) and reported, in arrival order, right after what it waits for: a measure
+event after its decision, a placement event after its case's ``CaseOpened``
+(``reports.ChildNotYetKnownError``). It is not raised as transient: what it waits for comes
+on another topic, at any time, and a retry would spend attempts (and the breaker's patience)
+on waiting, then quarantine a record that only came early.
+A placement whose ``CaseOpened`` never comes stays held (logged as ``statistics_held``); the
+deadline engine's ``statistics.placement-*`` clock, met only by ``StatisticsReported``, runs
+out and ``casehub deadlines status`` shows it missed.
+Unavailable and refused receivers raise, for the delivery policy to retry or pause. Logs
+carry ids only.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from adapters.statistics.format import Report
 from adapters.statistics.memory import Memory, SqliteMemory
 from adapters.statistics.port import ReportRejectedError, StatisticsReceiver
 from adapters.statistics.reports import (
+    ChildNotYetKnownError,
     Draft,
     MeasureNotYetKnownError,
     build_report,
@@ -30,6 +41,7 @@ from adapters.statistics.reports import (
     facts_of,
 )
 from contracts.base import Contract
+from contracts.case import CaseOpened
 from contracts.catalogue import contract_for
 from contracts.decision import CommitteeDecision, MeasureDecided
 from contracts.envelope import Envelope, Event, follow_up
@@ -55,6 +67,7 @@ __all__ = ["NAME", "TRIGGERS", "build_statistics_reporter"]
 
 NAME = "statistics"
 TRIGGERS: tuple[type[Contract], ...] = (
+    CaseOpened,
     NotificationReceived,
     MeasureDecided,
     CommitteeDecision,
@@ -103,21 +116,54 @@ class _Reporter:
 
     async def handle(self, event: Event[Contract]) -> None:
         data = event.data
+        if isinstance(data, CaseOpened):
+            await self._case_opened(event, data)
+            return
         if isinstance(data, MeasureDecided):
             self._memory.remember_measure(facts_of(data))
+        ids = {"event_id": event.envelope.id, "case_id": event.envelope.caseid}
         try:
             draft = draft_for(event, self._memory)
         except MeasureNotYetKnownError:
             measure_id = str(getattr(data, "measure_id", ""))
             self._memory.hold(measure_id, event.envelope.id, event.model_dump_json())
-            log.info("statistics_held", event_id=event.envelope.id, case_id=event.envelope.caseid)
+            log.info("statistics_held", waits_for="decision", **ids)
             return
+        except ChildNotYetKnownError:
+            # Not returned from: a decision held here still releases its measure's events,
+            # which are then held for the case's child in turn, behind it.
+            envelope = event.envelope
+            self._memory.hold_for_case(
+                envelope.municipality, envelope.caseid, envelope.id, event.model_dump_json()
+            )
+            log.info("statistics_held", waits_for="case_opened", **ids)
+            draft = None
         if draft is not None:
             await self._report(event, draft)
         if isinstance(data, MeasureDecided):
             for held_id, held_json in self._memory.held(data.measure_id):
                 await self.handle(_revive(held_json))
                 self._memory.release(data.measure_id, held_id)
+
+    async def _case_opened(self, event: Event[Contract], data: CaseOpened) -> None:
+        """Remember the case's child, then report what waited for it, oldest first.
+
+        A held event is forgotten only once it is handled, so a failure part-way (DST
+        unavailable) leaves the rest held and the ``CaseOpened`` is retried; what was
+        reported already is recognised by its report id.
+        """
+        municipality, case_id = event.envelope.municipality, event.envelope.caseid
+        self._memory.remember_child(municipality, case_id, data.child_cpr)
+        held = self._memory.held_for_case(municipality, case_id)
+        for held_id, held_json in held:
+            await self.handle(_revive(held_json))
+            self._memory.release_for_case(municipality, case_id, held_id)
+        log.info(
+            "statistics_child_known",
+            event_id=event.envelope.id,
+            case_id=case_id,
+            released=len(held),
+        )
 
     async def _report(self, event: Event[Contract], draft: Draft) -> None:
         previous = self._memory.last_report(draft.occurrence)

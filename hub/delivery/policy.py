@@ -15,6 +15,11 @@ a record of a parked case              parked behind the case's head, in arrival
 a replay of a case's quarantined head  takes the head's place and is handled next
 =====================================  ==============================================
 
+A case is parked per topic. Kafka keeps a case's records in order within a topic (the key
+picks the partition); across topics there is no order to keep, and holding a record behind
+one on another topic could wait for ever: a document that waits for its case's CaseOpened
+would otherwise hold that very CaseOpened back.
+
 The Kafka offset of a record is committed only after its outcome is durable: the follow-up
 event acknowledged by the broker, the quarantine record acknowledged, or the parked row
 written. Parked records are handled by ``run_retrier``, head first, in arrival order.
@@ -138,7 +143,7 @@ class Delivery:
             self._pause()
             return False
         case = _case_of(record)
-        if self._store.is_parked(self.group, case):
+        if self._store.is_parked(self.group, case, record.topic):
             self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
@@ -193,7 +198,7 @@ class Delivery:
         return self._clock() - self._last_commit >= self._commit_interval
 
     def _park_behind(self, record: StoredRecord, case: str) -> None:
-        head = self._store.head(self.group, case)
+        head = self._store.head(self.group, case, record.topic)
         replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
         if (
             head is not None

@@ -1,8 +1,9 @@
 """The delivery store: what a hub instance must remember across a crash, in one SQLite file.
 
-- **parked records**: per consumer group and case, the record waiting for a retry or in
-  quarantine (the head) and the records of the same case that arrived after it (followers),
-  in arrival order. A case with rows here is parked: its later records wait behind.
+- **parked records**: per consumer group, case and topic (a lane), the record waiting for a
+  retry or in quarantine (the head) and the records of the lane that arrived after it
+  (followers), in arrival order. A lane with rows here is parked: its later records wait
+  behind.
 - **processed events**: per consumer group, the ids of events already handled, so a
   redelivered event is not handled twice.
 - **effects**: ids of external side effects already carried out (a letter sent, a payment
@@ -29,6 +30,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hub.statefile import private_file
+
 __all__ = ["DeliveryStore", "Parked", "ParkedState", "StoredRecord"]
 
 _SCHEMA = """
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS parked (
     reason TEXT NOT NULL,
     UNIQUE (grp, topic, partition, "offset")
 );
-CREATE INDEX IF NOT EXISTS parked_by_case ON parked (grp, case_id, seq);
+CREATE INDEX IF NOT EXISTS parked_by_lane ON parked (grp, case_id, topic, seq);
 CREATE TABLE IF NOT EXISTS processed (
     grp TEXT NOT NULL,
     event_id TEXT NOT NULL,
@@ -105,11 +108,9 @@ class DeliveryStore:
     """Parked records, processed event ids and carried-out effects, durable in SQLite."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.touch(mode=0o600)
-        path.chmod(0o600)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db = sqlite3.connect(
+            private_file(path), isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
 
@@ -151,18 +152,20 @@ class DeliveryStore:
             ),
         )
 
-    def is_parked(self, group: str, case_id: str) -> bool:
-        """True while any record of the case waits in this group."""
+    def is_parked(self, group: str, case_id: str, topic: str) -> bool:
+        """True while any record of the case on this topic waits in this group."""
         row = self._db.execute(
-            "SELECT 1 FROM parked WHERE grp = ? AND case_id = ? LIMIT 1", (group, case_id)
+            "SELECT 1 FROM parked WHERE grp = ? AND case_id = ? AND topic = ? LIMIT 1",
+            (group, case_id, topic),
         ).fetchone()
         return row is not None
 
-    def head(self, group: str, case_id: str) -> Parked | None:
-        """The case's first parked record, the one the others wait for."""
+    def head(self, group: str, case_id: str, topic: str) -> Parked | None:
+        """The first parked record of the case on this topic, the one the others wait for."""
         row = self._db.execute(
-            f"SELECT {_COLUMNS} FROM parked WHERE grp = ? AND case_id = ? ORDER BY seq LIMIT 1",  # noqa: S608 - constant column list
-            (group, case_id),
+            f"SELECT {_COLUMNS} FROM parked WHERE grp = ? AND case_id = ? AND topic = ?"  # noqa: S608 - constant column list
+            " ORDER BY seq LIMIT 1",
+            (group, case_id, topic),
         ).fetchone()
         return _parked(row) if row else None
 
@@ -171,7 +174,8 @@ class DeliveryStore:
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM parked p WHERE grp = ? AND state != 'quarantined'"  # noqa: S608
             " AND due_at <= ? AND seq = (SELECT MIN(seq) FROM parked q"
-            " WHERE q.grp = p.grp AND q.case_id = p.case_id) ORDER BY due_at, seq",
+            " WHERE q.grp = p.grp AND q.case_id = p.case_id AND q.topic = p.topic)"
+            " ORDER BY due_at, seq",
             (group, now),
         ).fetchall()
         return [_parked(row) for row in rows]
@@ -181,7 +185,7 @@ class DeliveryStore:
         row = self._db.execute(
             "SELECT MIN(due_at) FROM parked p WHERE grp = ? AND state != 'quarantined'"
             " AND seq = (SELECT MIN(seq) FROM parked q"
-            " WHERE q.grp = p.grp AND q.case_id = p.case_id)",
+            " WHERE q.grp = p.grp AND q.case_id = p.case_id AND q.topic = p.topic)",
             (group,),
         ).fetchone()
         return None if row is None or row[0] is None else float(row[0])

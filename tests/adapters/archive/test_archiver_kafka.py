@@ -4,7 +4,7 @@ import asyncio
 
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
+from starlette.applications import Starlette
 
 from adapters.archive import (
     EVENT_TYPES,
@@ -18,7 +18,6 @@ from adapters.archive import (
 from contracts.binding import from_kafka, to_kafka
 from contracts.documents import DocumentArchived
 from hub.app import Component, create_app
-from hub.publisher import EventPublisher
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
@@ -57,16 +56,16 @@ async def test_document_filed_is_archived_once_and_answered(hub_settings):
         client = ArchiveClient.connect(
             http, ArchiveSettings(base_url=url, agreements={municipality: agreement()})
         )
-        brokers: list[KafkaBroker] = []
+        apps: list[Starlette] = []
 
         async def publish(event):
-            return await EventPublisher(brokers[0]).publish(event)
+            return await apps[0].state.events.publish(event)
 
         handler = build_archiver(
             client, publish, source="urn:casehub:archive", parties=InMemoryCaseParties()
         )
         app = create_app(settings, extra=[Component(NAME, handler)])
-        brokers.append(app.state.broker)
+        apps.append(app)
         async with serving(app):
             await send(bootstrap, opened)
             await asyncio.sleep(0.5)  # the case topic first (else the document is retried)

@@ -7,10 +7,12 @@ import uuid
 from typing import Any
 
 from contracts.base import Contract
+from contracts.case import CaseOpened
 from contracts.decision import CommitteeDecision, MeasureDecided
 from contracts.envelope import Event, new_event
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from tests.factories import notification
+from tests.people import CHILD
 
 CPH = dt.timezone(dt.timedelta(hours=2))
 DECIDED_AT = dt.datetime(2026, 9, 18, 10, 0, tzinfo=CPH)
@@ -24,6 +26,17 @@ def wrap(data: Contract, *, municipality="101", case_id="C-1", event_id=None) ->
         case_id=case_id,
         event_id=event_id or str(uuid.uuid4()),
     )
+
+
+def opened(child=CHILD, **changes: Any) -> CaseOpened:
+    fields: dict[str, Any] = {
+        "opened_at": "2026-09-01T09:00:00+02:00",
+        "child_cpr": child,
+        "sub_process": "visitation",
+        "kle": "27.27.26",
+    }
+    fields.update(changes)
+    return CaseOpened.model_validate(fields, strict=False)
 
 
 def decided(kind="placement_with_consent", **changes: Any) -> MeasureDecided:
@@ -92,6 +105,7 @@ __all__ = [
     "ended",
     "followed_up",
     "notification",
+    "opened",
     "started",
     "wrap",
 ]

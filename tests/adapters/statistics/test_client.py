@@ -2,12 +2,14 @@
 
 import datetime as dt
 import json
+from typing import cast
 
 import httpx
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from adapters.statistics.client import StatisticsClient
-from adapters.statistics.format import validate_report
+from adapters.statistics.format import Report, validate_report
 from adapters.statistics.port import (
     MalformedAnswerError,
     ReportRejectedError,
@@ -94,6 +96,36 @@ async def test_a_version_not_yet_in_force_is_rejected():
     with pytest.raises(ReportRejectedError) as caught:
         await client_for(early).send(report("form-1"))  # 2026-07
     assert caught.value.codes == ("VERSION_NOT_LIVE",)
+
+
+class _PlacementFormBefore(BaseModel):
+    """A report as a sender that names only the case would make it: no ``child``."""
+
+    model_config = ConfigDict(extra="allow")
+    report_id: str
+
+
+@pytest.mark.parametrize("name", ["form-1", "form-2", "form-2-committee", "form-3"])
+async def test_the_standin_refuses_a_placement_form_without_the_child(standin, name):
+    payload = example(name)
+    del payload["record"]["child"]
+    answer = standin.answer("POST", "/reports", json.dumps(payload).encode())
+    assert answer.status == 422
+    assert answer.body == {"codes": ["CHILD_MISSING"], "where": ["record.placement.child"]}
+    legacy = cast("Report", _PlacementFormBefore.model_validate(payload))
+    with pytest.raises(ReportRejectedError) as caught:
+        await client_for(standin).send(legacy)
+    assert caught.value.codes == ("CHILD_MISSING",)  # the reporter publishes StatisticsRejected
+    assert standin.reports == []
+
+
+async def test_the_standin_refuses_a_placement_child_that_is_not_a_cpr_number(standin):
+    payload = example("form-1")
+    payload["record"]["child"]["cpr"] = "7413164123"  # month 13
+    answer = standin.answer("POST", "/reports", json.dumps(payload).encode())
+    assert answer.status == 422
+    assert answer.body == {"codes": ["CPR_INVALID"], "where": ["record.placement.child.cpr"]}
+    assert "7413164123" not in json.dumps(answer.body)
 
 
 async def test_the_standin_checks_the_body_it_receives(standin):

@@ -2,11 +2,13 @@
 
 Trigger events are produced onto their domain topics; the hub routes them to the
 ``statistics`` and ``appeals`` components, which call the stand-ins over real HTTP and
-publish their outcomes on the reporting topic.
+publish their outcomes on the reporting topic. Placement reports name the child of the
+case, which only the case's ``CaseOpened`` (on the case topic) carries.
 """
 
 import asyncio
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,12 +33,12 @@ from contracts.reporting import (
     StatisticsReportedLate,
 )
 from hub.app import Component, create_app
-from hub.publisher import EventPublisher
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic, topic_for
-from tests.adapters.statistics.events import decided, notification, started
+from tests.adapters.statistics.events import decided, notification, opened, started
 from tests.kafka import produce, read_topic
+from tests.people import CHILD
 
 pytestmark = pytest.mark.kafka
 
@@ -81,7 +83,7 @@ def hub_app(settings, dst, anke):
     holder: dict[str, Any] = {}
 
     async def publish(event):
-        return await EventPublisher(holder["app"].state.broker).publish(event)
+        return await holder["app"].state.events.publish(event)
 
     dst_http = httpx.AsyncClient(base_url=dst.url, timeout=2.0)
     anke_http = httpx.AsyncClient(base_url=anke.url, timeout=2.0)
@@ -149,12 +151,24 @@ async def outcomes_of(settings, *causes, contract, count, within=60.0):
             await asyncio.sleep(0.3)
 
 
+async def held_for_the_child(settings, municipality, case, count, within=30.0):
+    """Wait until the reporter holds ``count`` events of ``case`` for its child."""
+    memory = SqliteMemory(settings.state_dir / "statistics.sqlite3")  # a second reader
+    try:
+        async with asyncio.timeout(within):
+            while len(memory.held_for_case(municipality, case)) < count:
+                await asyncio.sleep(0.1)
+    finally:
+        memory.close()
+
+
 async def test_notification_and_placement_are_reported_once_each(settings, dst, anke):
     municipality = settings.municipalities[0]
     case = f"C-{uuid.uuid4().hex[:8]}"
     tip = event_for(notification(), municipality, case)
     decision = event_for(decided(), municipality, case)
     start = event_for(started(on=dt.date.today().isoformat()), municipality, case)  # noqa: DTZ011
+    case_opened = event_for(opened(), municipality, case)
     dst.standin.failure = Failure.SERVER_ERROR  # the first attempts fail; retries go through
     async with serving(hub_app(settings, dst, anke)):
         await send(settings, tip)
@@ -165,6 +179,11 @@ async def test_notification_and_placement_are_reported_once_each(settings, dst, 
         await send(settings, tip)  # redelivered by the producer: still one report
         await send(settings, decision)
         await send(settings, start)
+        # The case system's CaseOpened lags on the case topic: no placement report without
+        # the child; both placement events wait for it in the reporter's memory.
+        await held_for_the_child(settings, municipality, case, count=2)
+        assert {r.record.kind for r in dst.standin.reports} <= {"notification"}
+        await send(settings, case_opened)
         found = await outcomes_of(
             settings, tip, decision, start, contract=StatisticsReported, count=3
         )
@@ -181,6 +200,14 @@ async def test_notification_and_placement_are_reported_once_each(settings, dst, 
     )
     assert (outcomes[start.envelope.id].form, outcomes[start.envelope.id].event_code) == (2, 0)
     assert outcomes[tip.envelope.id].kind == "notification"
+    placements = [r for r in dst.standin.reports if r.record.kind == "placement"]
+    assert [r.report_id for r in placements] == [
+        report_id_for(decision.envelope.id),
+        report_id_for(start.envelope.id),
+    ]
+    for report in placements:  # as the stand-in read it off the wire
+        assert json.loads(report.model_dump_json())["record"]["child"] == {"cpr": CHILD}
+        assert report.record.case_ref == case
 
 
 async def test_a_rejected_report_is_published_as_rejected(settings, dst, anke):

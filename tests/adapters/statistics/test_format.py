@@ -9,6 +9,7 @@ import pytest
 
 from adapters.statistics.format import FormatError, NotificationRecord, validate_report
 from adapters.statistics.versions import VERSIONS
+from contracts.cpr import Cpr
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "statistics-format.md"
 EXAMPLES = dict(
@@ -119,6 +120,69 @@ def test_not_json_is_refused():
 def test_errors_never_quote_the_cpr_number():
     payload = copy.deepcopy(example("notification"))
     payload["record"]["child"]["cpr"] = "7403164123X"
-    error = rejects(payload, "INVALID", "record.notification.child.cpr")
+    error = rejects(payload, "CPR_INVALID", "record.notification.child.cpr")
     assert "7403164123" not in str(error)
     assert "7403164123" not in repr(validate_report(example("notification")))
+
+
+PLACEMENTS = ["form-1", "form-2", "form-2-committee", "form-3", "correction"]
+
+
+@pytest.mark.parametrize("name", PLACEMENTS)
+def test_every_placement_example_names_the_child(name):
+    record = validate_report(example(name)).record
+    assert record.kind == "placement"
+    assert record.child.cpr == example(name)["record"]["child"]["cpr"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_version_refuses_a_placement_that_names_only_the_case(version):
+    payload = example("form-2")
+    payload["format_version"] = version
+    del payload["record"]["child"]
+    error = rejects(payload, "CHILD_MISSING", "record.placement.child")
+    assert [p.message for p in error.problems] == ["missing"]
+
+
+def test_a_placement_child_without_its_number_is_missing():
+    payload = example("form-1")
+    payload["record"]["child"] = {}
+    rejects(payload, "CHILD_MISSING", "record.placement.child.cpr")
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("7413164123", "cpr_date"),  # month 13
+        ("741316412", "string_pattern_mismatch"),  # nine digits
+        ("740316-4123", "string_pattern_mismatch"),  # the wire carries no hyphen
+    ],
+)
+def test_a_placement_child_that_is_not_a_cpr_number_is_refused(number, problem):
+    payload = example("form-1")
+    payload["record"]["child"]["cpr"] = number
+    error = rejects(payload, "CPR_INVALID", "record.placement.child.cpr")
+    assert [p.message for p in error.problems] == [problem]
+    assert number not in str(error)
+    assert number not in repr(error.problems)
+
+
+def test_a_failed_mod_11_check_is_no_reason_to_refuse():
+    number = "7403164124"
+    assert not Cpr(number).modulus11_ok
+    payload = example("form-1")
+    payload["record"]["child"]["cpr"] = number
+    assert validate_report(payload).record.child.cpr == number
+
+
+def test_a_placement_is_never_registered_on_the_mother():
+    payload = example("form-1")
+    payload["record"]["child"]["registered_on_mother"] = True
+    rejects(payload, "INVALID", "record.placement.child.registered_on_mother")
+
+
+def test_the_placed_child_does_not_show_in_repr():
+    report = validate_report(example("form-1"))
+    assert "7403164123" not in repr(report)
+    assert "7403164123" not in repr(report.record)
+    assert "7403164123" not in repr(report.record.child)

@@ -1,17 +1,21 @@
 """From events to reports: forms and codes, the 4-week clock, ids and corrections' inputs."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from adapters.statistics.format import FormatError
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.reports import (
+    ChildNotYetKnownError,
     MeasureNotYetKnownError,
     build_report,
     draft_for,
     facts_of,
     report_id_for,
 )
+from contracts.cpr import Cpr
 from contracts.reporting import ReportKind
 from hub.deadlines import COPENHAGEN
 from tests.adapters.statistics.events import (
@@ -31,15 +35,25 @@ NOW = dt.datetime(2026, 9, 20, 12, 0, tzinfo=COPENHAGEN)
 
 @pytest.fixture
 def memory():
+    """The memory of a reporter that has seen case C-1 of municipality 101 opened."""
+    kept = SqliteMemory()
+    kept.remember_child("101", "C-1", Cpr(CHILD))
+    yield kept
+    kept.close()
+
+
+@pytest.fixture
+def unopened():
+    """The memory of a reporter that has seen no case opened."""
     kept = SqliteMemory()
     yield kept
     kept.close()
 
 
-def report_of(data, memory, now=NOW):
+def report_of(data, memory, now=NOW, case_id="C-1"):
     if hasattr(data, "kind") and hasattr(data, "measure_id") and hasattr(data, "consent"):
         memory.remember_measure(facts_of(data))
-    event = wrap(data)
+    event = wrap(data, case_id=case_id)
     draft = draft_for(event, memory)
     return None if draft is None else build_report(draft, event=event, now=now)
 
@@ -95,6 +109,83 @@ def test_placement_events_get_their_form_and_code(memory, events, form, code):
     for data in events:
         report = report_of(data, memory)
     assert (report.record.form, report.record.event_code) == (form, code)
+    assert report.record.child.cpr == CHILD, "every placement form names the case's child"
+    assert report.record.case_ref == "C-1"
+
+
+def test_the_child_is_the_one_of_the_events_case():
+    memory = SqliteMemory()
+    memory.remember_child("101", "C-1", Cpr(CHILD))
+    memory.remember_child("101", "C-2", Cpr(MOTHER))  # another case, about another person
+    report = report_of(decided(), memory, case_id="C-1")
+    assert report.record.child.cpr == CHILD
+    memory.close()
+
+
+def test_the_child_is_on_the_wire_and_nowhere_else(memory):
+    report = report_of(decided(), memory)
+    assert f'"child":{{"cpr":"{CHILD}"}}' in report.model_dump_json()
+    event = wrap(decided())
+    draft = draft_for(event, memory)
+    assert draft is not None
+    assert draft.child == Cpr(CHILD)
+    assert CHILD not in repr(draft)
+    assert CHILD not in repr(report)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [decided()],
+        [decided("placement_of_young_person")],
+        [decided(), started()],
+        [decided(), changed("placement_place")],
+        [decided(), ended()],
+        [committee("d-7")],
+    ],
+)
+def test_a_placement_event_before_its_case_is_opened_waits_for_the_child(unopened, events):
+    *before, last = events
+    for data in before:
+        unopened.remember_measure(facts_of(data))
+    with pytest.raises(ChildNotYetKnownError) as caught:
+        report_of(last, unopened)
+    assert CHILD not in str(caught.value)
+
+
+def test_a_case_opened_in_another_municipality_is_not_this_case(unopened):
+    unopened.remember_child("751", "C-1", Cpr(CHILD))
+    with pytest.raises(ChildNotYetKnownError):
+        report_of(decided(), unopened)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [decided("consultancy")],
+        [decided("consultancy"), started()],
+        [decided(), changed("extent")],
+    ],
+)
+def test_what_is_not_reported_does_not_wait_for_the_child(unopened, events):
+    *before, last = events
+    for data in before:
+        unopened.remember_measure(facts_of(data))
+    assert report_of(last, unopened) is None
+
+
+def test_a_notification_needs_no_case_opened(unopened):
+    assert report_of(notification(), unopened).record.child.cpr == CHILD
+
+
+def test_a_placement_draft_without_its_child_is_never_built(memory):
+    event = wrap(decided())
+    draft = draft_for(event, memory)
+    assert draft is not None
+    orphan = dataclasses.replace(draft, child=None)
+    with pytest.raises(FormatError) as caught:
+        build_report(orphan, event=event, now=NOW)
+    assert caught.value.code == "CHILD_MISSING"
 
 
 @pytest.mark.parametrize(
@@ -156,3 +247,5 @@ def test_a_draft_names_the_occurrence_so_corrections_can_be_found(memory):
     assert draft.kind is ReportKind.NOTIFICATION
     assert draft.occurrence == "notification:n-42"
     assert "acute" not in repr(draft)
+    assert CHILD not in repr(draft), "the draft keeps the child as a masked Cpr"
+    assert "neglect" not in repr(draft), "nor the reasons"

@@ -11,23 +11,34 @@ from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.port import StatisticsRefusedError, StatisticsUnavailableError
 from adapters.statistics.reports import report_id_for
 from adapters.statistics.standin import DstStandIn, Failure
-from adapters.statistics.wiring import build_statistics_reporter
+from adapters.statistics.wiring import NAME, TRIGGERS, build_statistics_reporter
+from contracts.case import CaseOpened
+from contracts.cpr import Cpr
 from contracts.envelope import follow_up_id
 from contracts.reporting import StatisticsRejected, StatisticsReported, StatisticsReportedLate
 from hub.deadlines import COPENHAGEN
-from tests.adapters.statistics.events import changed, decided, ended, notification, started, wrap
-from tests.people import CHILD
+from routing.routes import DEFAULT_ROUTES
+from tests.adapters.statistics.events import (
+    changed,
+    decided,
+    ended,
+    notification,
+    opened,
+    started,
+    wrap,
+)
+from tests.people import CHILD, MOTHER
 
 NOW = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)
 
 
 class Harness:
-    def __init__(self, now=NOW):
+    def __init__(self, now=NOW, memory=":memory:", standin=None):
         self.now = now
-        self.standin = DstStandIn(clock=lambda: self.now)
+        self.standin = standin or DstStandIn(clock=lambda: self.now)
         http = httpx.AsyncClient(base_url="http://dst", transport=self.standin.transport())
         self.published = []
-        self.memory = SqliteMemory()
+        self.memory = SqliteMemory(memory)
         self.handle = build_statistics_reporter(
             StatisticsClient(http),
             self.publish,
@@ -87,10 +98,11 @@ async def test_a_second_event_about_the_same_occurrence_is_a_correction(hub):
 
 
 async def test_a_placement_flow_is_reported_on_its_forms(hub):
-    for data in (decided(), started(), changed("placement_place"), ended()):
+    for data in (opened(), decided(), started(), changed("placement_place"), ended()):
         await hub.handle(wrap(data))
     codes = [(r.record.form, r.record.event_code) for r in hub.standin.reports]
     assert codes == [(1, 0), (2, 0), (2, 1), (2, 5)]
+    assert {r.record.child.cpr for r in hub.standin.reports} == {CHILD}
     outcomes = hub.of(StatisticsReported)
     assert [(o.data.form, o.data.event_code) for o in outcomes] == codes
     assert hub.of(StatisticsReportedLate) == []
@@ -104,6 +116,7 @@ async def test_a_supporting_measure_is_not_reported(hub):
 
 
 async def test_a_measure_event_before_its_decision_is_held_and_reported_after_it(hub):
+    await hub.handle(wrap(opened()))
     early = wrap(started())
     await hub.handle(early)  # returns: retrying would keep the decision waiting behind it
     assert hub.standin.calls == 0
@@ -123,6 +136,7 @@ async def test_a_held_event_of_a_supporting_measure_is_dropped_with_its_decision
 
 
 async def test_a_late_report_says_so_in_the_report_and_in_an_outcome(hub):
+    await hub.handle(wrap(opened()))
     await hub.handle(wrap(decided()))
     hub.now = dt.datetime(2026, 11, 17, 0, 0, 59, tzinfo=COPENHAGEN)  # 19 Oct + 4 weeks + 1 min
     event = wrap(changed("placement_place", on="2026-10-19"))
@@ -174,3 +188,146 @@ async def test_logs_carry_ids_only(hub):
     assert line["event"] == "statistics_reported"
     assert CHILD not in repr(line)
     assert set(line) >= {"event_id", "case_id", "report_id", "late"}
+
+
+def placement_codes(hub):
+    return [(r.record.form, r.record.event_code) for r in hub.standin.reports]
+
+
+async def test_case_opened_reports_nothing_itself(hub):
+    await hub.handle(wrap(opened()))
+    assert hub.standin.calls == 0
+    assert hub.published == []
+    assert hub.memory.child_of("101", "C-1") == Cpr(CHILD)
+
+
+async def test_a_placement_before_its_case_is_opened_is_held_then_reported_with_the_child(hub):
+    decision, start = wrap(decided()), wrap(started())
+    await hub.handle(decision)
+    await hub.handle(start)
+    assert hub.standin.calls == 0, "no report without the child"
+    assert hub.published == []
+    assert [i for i, _ in hub.memory.held_for_case("101", "C-1")] == [
+        decision.envelope.id,
+        start.envelope.id,
+    ]
+    await hub.handle(wrap(opened()))
+    assert placement_codes(hub) == [(1, 0), (2, 0)], "in arrival order"
+    assert [r.record.child.cpr for r in hub.standin.reports] == [CHILD, CHILD]
+    assert [r.report_id for r in hub.standin.reports] == [
+        report_id_for(decision.envelope.id),
+        report_id_for(start.envelope.id),
+    ]
+    assert [e.envelope.causationid for e in hub.of(StatisticsReported)] == [
+        decision.envelope.id,
+        start.envelope.id,
+    ]
+    assert hub.memory.held_for_case("101", "C-1") == []
+
+
+async def test_a_measure_event_before_its_decision_before_its_case_is_opened(hub):
+    await hub.handle(wrap(started()))  # held for its decision
+    await hub.handle(wrap(decided()))  # held for the child, and the start behind it
+    assert hub.standin.calls == 0
+    assert hub.memory.held("m-1") == []
+    assert len(hub.memory.held_for_case("101", "C-1")) == 2
+    await hub.handle(wrap(opened()))
+    assert placement_codes(hub) == [(1, 0), (2, 0)]
+
+
+async def test_a_redelivered_held_event_is_reported_once(hub):
+    decision = wrap(decided())
+    await hub.handle(decision)
+    await hub.handle(decision)
+    case_opened = wrap(opened())
+    await hub.handle(case_opened)
+    await hub.handle(case_opened)  # redelivered too: nothing left to release
+    await hub.handle(decision)  # and the decision once more, after the case is known
+    assert placement_codes(hub) == [(1, 0)]
+    assert hub.standin.duplicates == 1
+    assert len({e.envelope.id for e in hub.of(StatisticsReported)}) == 1
+    assert hub.of(StatisticsReported)[0].data.corrects is None
+
+
+async def test_only_the_opened_case_is_released(hub):
+    await hub.handle(wrap(decided(), case_id="C-2"))
+    await hub.handle(wrap(opened(child=MOTHER), case_id="C-1"))
+    await hub.handle(wrap(opened(), municipality="751", case_id="C-2"))
+    assert hub.standin.calls == 0
+    await hub.handle(wrap(opened(), case_id="C-2"))
+    assert [r.record.child.cpr for r in hub.standin.reports] == [CHILD]
+
+
+async def test_a_supporting_measure_does_not_wait_for_the_case(hub):
+    await hub.handle(wrap(decided("consultancy")))
+    await hub.handle(wrap(started()))
+    assert hub.memory.held_for_case("101", "C-1") == []
+
+
+async def test_what_waits_for_the_child_survives_a_restart(tmp_path):
+    path = tmp_path / "statistics.sqlite3"
+    before = Harness(memory=path)
+    decision = wrap(decided())
+    await before.handle(decision)
+    before.memory.close()
+    after = Harness(memory=path, standin=before.standin)  # the hub restarted; DST is the same
+    await after.handle(wrap(opened()))
+    assert placement_codes(after) == [(1, 0)]
+    assert after.standin.reports[0].record.child.cpr == CHILD
+    assert after.of(StatisticsReported)[0].envelope.causationid == decision.envelope.id
+    after.memory.close()
+
+
+async def test_the_child_of_a_case_survives_a_restart(tmp_path):
+    path = tmp_path / "statistics.sqlite3"
+    before = Harness(memory=path)
+    await before.handle(wrap(opened()))
+    before.memory.close()
+    after = Harness(memory=path, standin=before.standin)
+    await after.handle(wrap(decided()))
+    assert [r.record.child.cpr for r in after.standin.reports] == [CHILD]
+    after.memory.close()
+
+
+async def test_dst_down_while_releasing_leaves_the_rest_held_and_the_case_opened_retried(hub):
+    for data in (decided(), started(), ended()):
+        await hub.handle(wrap(data))
+    case_opened = wrap(opened())
+    answer = hub.standin.answer
+
+    def down_after_one(method, path, body):
+        if hub.standin.calls >= 1:
+            hub.standin.failure = Failure.SERVER_ERROR
+        return answer(method, path, body)
+
+    hub.standin.answer = down_after_one
+    with pytest.raises(StatisticsUnavailableError):
+        await hub.handle(case_opened)  # the delivery policy retries it
+    assert placement_codes(hub) == [(1, 0)]
+    assert len(hub.memory.held_for_case("101", "C-1")) == 2, "the reported one is forgotten"
+    hub.standin.answer = answer
+    hub.standin.failure = Failure.NONE
+    await hub.handle(case_opened)  # the retry
+    assert placement_codes(hub) == [(1, 0), (2, 0), (2, 5)]
+    assert hub.standin.duplicates == 0
+    assert hub.memory.held_for_case("101", "C-1") == []
+
+
+async def test_holding_and_releasing_log_ids_only(hub):
+    with capture_logs() as logs:
+        await hub.handle(wrap(decided()))
+        await hub.handle(wrap(opened()))
+    assert [line["event"] for line in logs] == [
+        "statistics_held",
+        "statistics_reported",
+        "statistics_child_known",
+    ]
+    assert logs[0]["waits_for"] == "case_opened"
+    assert logs[2]["released"] == 1
+    assert CHILD not in repr(logs)
+
+
+def test_the_default_route_brings_the_reporter_every_trigger_case_opened_included():
+    (route,) = [r for r in DEFAULT_ROUTES if r.consumer == NAME]
+    assert route.event_types == {t.event_type for t in TRIGGERS}
+    assert CaseOpened.event_type in route.event_types

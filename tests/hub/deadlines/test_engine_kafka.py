@@ -18,7 +18,6 @@ from hub.cli import main
 from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
 from hub.deadlines.statetopic import StateTopic, state_topic
 from hub.deadlines.wiring import build_deadlines
-from hub.publisher import EventPublisher
 from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
@@ -61,7 +60,7 @@ class RunningHub:
         app_holder: dict[str, Any] = {}
 
         async def publish(event):  # the app's own publisher, once the app exists
-            return await EventPublisher(app_holder["app"].state.broker).publish(event)
+            return await app_holder["app"].state.events.publish(event)
 
         component = build_deadlines(
             self.settings, publish, clock=self.clock, tick_s=0.2, grace=dt.timedelta(0)

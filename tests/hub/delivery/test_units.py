@@ -87,8 +87,12 @@ class TestBreaker:
         assert state(breaker) is BreakerState.CLOSED
 
 
-def record(offset, key=b"case-1"):
-    return StoredRecord("casehub.101.intake.v1", 0, offset, key, b"{}", (("ce_id", b"x"),))
+INTAKE = "casehub.101.intake.v1"
+CASE_TOPIC = "casehub.101.case.v1"
+
+
+def record(offset, key=b"case-1", topic=INTAKE):
+    return StoredRecord(topic, 0, offset, key, b"{}", (("ce_id", b"x"),))
 
 
 class TestStore:
@@ -109,14 +113,30 @@ class TestStore:
         store.park(
             "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
         )
-        assert store.is_parked("g", "case-1")
-        assert not store.is_parked("other-group", "case-1")
+        assert store.is_parked("g", "case-1", INTAKE)
+        assert not store.is_parked("other-group", "case-1", INTAKE)
         assert store.due_heads("g", now=10) == []  # the head is not due; its follower waits
         (head,) = store.due_heads("g", now=60)
         assert head.record == record(5)
         store.remove(head.seq)
         (follower,) = store.due_heads("g", now=60)
         assert follower.record == record(6)
+
+    def test_a_case_waits_per_topic(self, store):
+        # Kafka orders a case's records within a topic only; each topic is its own lane.
+        store.park(
+            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
+        )
+        store.park(
+            "g", "case-1", record(2, topic=CASE_TOPIC), state=ParkedState.RETRY, attempt=1,
+            due_at=20, reason="r",
+        )  # fmt: skip
+        assert not store.is_parked("g", "case-1", "casehub.101.document.v1")
+        head = store.head("g", "case-1", CASE_TOPIC)
+        assert head is not None
+        assert head.record.offset == 2
+        assert [h.record.topic for h in store.due_heads("g", now=60)] == [CASE_TOPIC, INTAKE]
+        assert store.next_due_at("g") == 20
 
     def test_parking_the_same_record_twice_is_ignored(self, store):
         for _ in range(2):
@@ -133,7 +153,7 @@ class TestStore:
             "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
         )
         assert store.due_heads("g", now=1e12) == []
-        head = store.head("g", "case-1")
+        head = store.head("g", "case-1", INTAKE)
         assert head is not None
         store.replace_head(head.seq, record(9), reason="replayed")
         (due,) = store.due_heads("g", now=1)
@@ -148,7 +168,7 @@ class TestStore:
         store.record_effect("letter-1")
         again = DeliveryStore(tmp_path / "d.sqlite3")
         try:
-            head = again.head("g", "case-1")
+            head = again.head("g", "case-1", INTAKE)
             assert head is not None
             assert head.attempt == 2
             assert again.was_processed("g", "event-1")

@@ -1,0 +1,29 @@
+"""Every state file the hub keeps holds personal data, so only its owner may read it."""
+
+import pytest
+
+from adapters.archive.parties import SqliteCaseParties
+from adapters.digitalpost.sent import SentLetters
+from adapters.statistics.memory import SqliteMemory
+from hub.delivery import DeliveryStore
+from hub.statefile import private_file
+
+STORES = [DeliveryStore, SqliteCaseParties, SentLetters, SqliteMemory]
+
+
+@pytest.mark.parametrize("store", STORES, ids=lambda s: s.__name__)
+def test_a_new_state_file_is_private(tmp_path, store):
+    path = tmp_path / "state" / "file.sqlite3"
+    opened = store(path)
+    try:
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        opened.close()
+
+
+def test_an_existing_open_file_is_tightened(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    private_file(path)
+    assert path.stat().st_mode & 0o777 == 0o600

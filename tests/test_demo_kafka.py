@@ -1,0 +1,18 @@
+"""`make demo` on the real broker: every hop of the demo notification is seen, in order."""
+
+import re
+
+import pytest
+
+from hub.demo import run_demo
+
+pytestmark = pytest.mark.kafka
+
+
+async def test_the_demo_walks_every_hop(kafka_bootstrap, capsys):
+    assert await run_demo(kafka_bootstrap)
+    out = capsys.readouterr().out
+    steps = [int(n) for n in re.findall(r"^(\d+)\. ", out, flags=re.MULTILINE)]
+    assert steps == list(range(1, 13))
+    assert "-> met" in out  # the 24-hour assessment, recorded in the demo, met its deadline
+    assert out.rstrip().splitlines()[-1].startswith("demo complete")
