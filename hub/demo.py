@@ -345,7 +345,7 @@ class Watch:
             latest[deadline] = (kind.removeprefix("dk.casehub.deadline."), data)
         return [
             f"{data['rule_id']:<32} due {data['due_at']}  escalate {data['escalate_at']}  "
-            f"{ActBasis.model_validate(data['legal_basis'])}  -> {state}"
+            f"{ActBasis.model_validate(data['legal_basis'], strict=False)}  -> {state}"
             for state, data in (latest[d] for d in order)
         ]
 
