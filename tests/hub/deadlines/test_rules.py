@@ -1,8 +1,10 @@
 import importlib
 import pkgutil
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import hub.deadlines
@@ -130,3 +132,31 @@ def test_the_package_exports_exactly_its_public_names():
     public = {n for n in vars(hub.deadlines) if not n.startswith("_")}
     modules = {m.name for m in pkgutil.iter_modules(hub.deadlines.__path__)}
     assert set(hub.deadlines.__all__) == public - modules - {"annotations"}
+
+
+class TestRuleShape:
+    BASE = RULES_BY_ID["decision.child-heard"]
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"planned": None},  # due before an event, but when is it planned?
+            {"before": None},
+            {"amount": 3},
+            {"unit": Unit.WEEKS, "amount": 2},  # a timed rule names no `before`
+            {"link": ("decision_id", "measure_ids")},  # two records for one deadline
+        ],
+    )
+    def test_a_malformed_rule_is_refused(self, changes):
+        with pytest.raises(ValueError, match=r"rule decision\.child-heard"):
+            replace(self.BASE, **changes)
+
+    def test_a_timed_rule_links_no_before_event(self):
+        timed = RULES_BY_ID["plan.placement"]
+        with pytest.raises(ValueError, match="BEFORE_EVENT"):
+            replace(timed, before_link=("measure_id", "measure_id"))
+
+    def test_the_record_is_the_trigger_field_either_link_names(self):
+        assert self.BASE.record_field == "measure_id"  # its `before_link` only
+        assert RULES_BY_ID["plan.placement"].record_field == "measure_id"
+        assert RULES_BY_ID["committee.presentation"].record_field is None
