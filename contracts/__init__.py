@@ -1,5 +1,6 @@
 """The canonical case events: what travels on the bus, and what vendors code against."""
 
+from contracts.aftercare import AftercareDecided, AftercareForm
 from contracts.archive import ArchivePackageBuilt, ArchiveRequested
 from contracts.base import Contract, Record
 from contracts.binding import InvalidRecordError, KafkaRecord, from_kafka, to_kafka
@@ -7,7 +8,16 @@ from contracts.case import CaseClosed, CaseOpened, CaseWorkerAssigned
 from contracts.catalogue import CATALOGUE, contract_for
 from contracts.classification import Classification, classified
 from contracts.cpr import Cpr
-from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.deadlines import (
+    DeadlineApproaching,
+    DeadlineApproachingV2,
+    DeadlineMet,
+    DeadlineMetV2,
+    DeadlineMissed,
+    DeadlineMissedV2,
+    DeadlineSet,
+    DeadlineSetV2,
+)
 from contracts.decision import (
     CommitteeDecision,
     DecisionUpheld,
@@ -33,12 +43,13 @@ from contracts.investigation import (
     ProvisionalAssessmentRecorded,
 )
 from contracts.kle import Kle
-from contracts.legal import Law, LegalBasis
+from contracts.legal import Act, ActBasis, Law, LegalBasis
 from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
 from contracts.operations import MessageQuarantined, MessageReplayed
 from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
+from contracts.proposal import MeasureProposed
 from contracts.reporting import (
     AppealForwarded,
     AppealOutOfTime,
@@ -49,6 +60,10 @@ from contracts.reporting import (
 
 __all__ = [
     "CATALOGUE",
+    "Act",
+    "ActBasis",
+    "AftercareDecided",
+    "AftercareForm",
     "AppealForwarded",
     "AppealOutOfTime",
     "ArchivePackageBuilt",
@@ -64,9 +79,13 @@ __all__ = [
     "CostEstimateUpdated",
     "Cpr",
     "DeadlineApproaching",
+    "DeadlineApproachingV2",
     "DeadlineMet",
+    "DeadlineMetV2",
     "DeadlineMissed",
+    "DeadlineMissedV2",
     "DeadlineSet",
+    "DeadlineSetV2",
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",
@@ -96,6 +115,7 @@ __all__ = [
     "MeasureChanged",
     "MeasureDecided",
     "MeasureEnded",
+    "MeasureProposed",
     "MeasureStarted",
     "MessageQuarantined",
     "MessageReplayed",

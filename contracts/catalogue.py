@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from contracts import (
+    aftercare,
     archive,
     case,
     deadlines,
@@ -18,6 +19,7 @@ from contracts import (
     measures,
     operations,
     person,
+    proposal,
     reporting,
 )
 from contracts.base import Contract
@@ -39,11 +41,13 @@ _ALL: tuple[type[Contract], ...] = (
     investigation.ChildHeard,
     investigation.ProvisionalAssessmentRecorded,
     investigation.InvestigationCompleted,
+    proposal.MeasureProposed,
     decision.MeasureDecided,
     decision.PlanCreated,
     decision.PlanRevised,
     decision.CommitteeDecision,
     decision.DecisionUpheld,
+    aftercare.AftercareDecided,
     measures.MeasureStarted,
     measures.MeasureChanged,
     measures.FollowUpCompleted,
@@ -72,6 +76,10 @@ _ALL: tuple[type[Contract], ...] = (
     deadlines.DeadlineApproaching,
     deadlines.DeadlineMissed,
     deadlines.DeadlineMet,
+    deadlines.DeadlineSetV2,
+    deadlines.DeadlineApproachingV2,
+    deadlines.DeadlineMissedV2,
+    deadlines.DeadlineMetV2,
     operations.MessageQuarantined,
     operations.MessageReplayed,
 )

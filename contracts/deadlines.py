@@ -2,10 +2,17 @@
 
 Each deadline comes from one rule applied to one trigger event, and has a due time and an
 escalation time. Clocks start on confirmed events (a delivered letter), not intentions.
+
+Version 2 of the four contracts carries an ``ActBasis``, which also names acts and orders
+other than Serviceloven and Barnets Lov (the appeal period under Retssikkerhedsloven §67,
+the statistics reports under the data-reporting order). It reads every v1 record. The v1
+classes stay exactly as published: records of them may be replayed. Both versions travel
+on the same ``deadline`` topic; ``ce_contractversion`` says which one a record is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar, Self
 
 from pydantic import AwareDatetime, model_validator
@@ -13,10 +20,19 @@ from pydantic import AwareDatetime, model_validator
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
-from contracts.legal import LegalBasis
+from contracts.legal import ActBasis, LegalBasis
 from contracts.types import RecordId
 
-__all__ = ["DeadlineApproaching", "DeadlineMet", "DeadlineMissed", "DeadlineSet"]
+__all__ = [
+    "DeadlineApproaching",
+    "DeadlineApproachingV2",
+    "DeadlineMet",
+    "DeadlineMetV2",
+    "DeadlineMissed",
+    "DeadlineMissedV2",
+    "DeadlineSet",
+    "DeadlineSetV2",
+]
 
 
 class _Deadline(Contract):
@@ -53,9 +69,7 @@ class DeadlineSet(_Deadline):
 
     @model_validator(mode="after")
     def _escalation_not_after_due(self) -> Self:
-        if self.escalate_at > self.due_at:
-            msg = "escalate_at must not be later than due_at"
-            raise ValueError(msg)
+        _check_escalation(self.escalate_at, self.due_at)
         return self
 
 
@@ -90,3 +104,97 @@ class DeadlineMet(_Deadline):
         max_length=256,
         pattern=r"^[\x21-\x7e]+$",
     )
+
+
+# -- version 2: the same facts, with a basis that may name any act or order -----------------
+
+
+class _DeadlineV2(Contract):
+    """The fields every deadline fact carries from version 2 on."""
+
+    deadline_id: RecordId = classified(
+        "The deadline's id; stable for one rule and trigger.", C.INTERNAL
+    )
+    rule_id: str = classified(
+        "The rule that set it, e.g. notification-acute-assessment.",
+        C.INTERNAL,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+    )
+    due_at: AwareDatetime = classified("When it is due.", C.INTERNAL)
+    escalate_at: AwareDatetime = classified(
+        "When it is escalated (to a team lead) if still open.", C.INTERNAL
+    )
+    legal_basis: ActBasis = classified(
+        "The act or order, and its paragraph, that sets the deadline.", C.INTERNAL
+    )
+    trigger_event_id: str = classified(
+        "The id of the event that started the clock.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+class DeadlineSetV2(_DeadlineV2):
+    """A legal deadline has started, e.g. the 24-hour assessment after a notification.
+
+    Version 2: the legal basis may be another act or order than SEL and BL.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.set"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "deadline"
+
+    @model_validator(mode="after")
+    def _escalation_not_after_due(self) -> Self:
+        _check_escalation(self.escalate_at, self.due_at)
+        return self
+
+
+class DeadlineApproachingV2(_DeadlineV2):
+    """A deadline is close and nothing has met it yet.
+
+    Version 2: the legal basis may be another act or order than SEL and BL.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.approaching"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "deadline"
+
+
+class DeadlineMissedV2(_DeadlineV2):
+    """A deadline passed without the event that meets it.
+
+    Version 2: the legal basis may be another act or order than SEL and BL.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.missed"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "deadline"
+
+
+class DeadlineMetV2(_DeadlineV2):
+    """The event that meets a deadline has happened.
+
+    Version 2: the legal basis may be another act or order than SEL and BL.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.met"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "deadline"
+
+    met_at: AwareDatetime = classified("When it was met.", C.INTERNAL)
+    met_by_event_id: str = classified(
+        "The id of the event that met it.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+def _check_escalation(escalate_at: dt.datetime, due_at: dt.datetime) -> None:
+    if escalate_at > due_at:
+        msg = "escalate_at must not be later than due_at"
+        raise ValueError(msg)

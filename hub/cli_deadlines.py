@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import sys
 from typing import Any, NoReturn
@@ -27,12 +28,22 @@ def deadlines() -> None:
 
 @deadlines.command()
 @click.argument("source", metavar="FILE|-")
-def due(source: str) -> None:
+@click.option(
+    "--child-birth-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The child's birth date (YYYY-MM-DD), which the engine takes from the case: "
+    "decisions and placement starts need it for the youth plan and aftercare.",
+)
+def due(source: str, child_birth_date: dt.datetime | None) -> None:
     """Print, as JSON, the deadlines one structured-mode CloudEvent sets."""
     try:
         raw = _read(source)
         event = parse_structured(raw)
-        found = deadlines_for(event.type, event.data, event.time)
+        data = event.data
+        if child_birth_date is not None:
+            data = {**data, "child_birth_date": child_birth_date.date().isoformat()}
+        found = deadlines_for(event.type, data, event.time)
     except (PermanentError, MissingFactError) as exc:
         _fail(str(exc))
     click.echo(json.dumps([_as_json(d) for d in found], indent=2, ensure_ascii=False))

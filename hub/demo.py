@@ -32,6 +32,7 @@ from contracts.cpr import Cpr
 from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import Event, follow_up_id, new_event
 from contracts.intake import AssessmentOutcome, NotificationAssessed
+from contracts.legal import ActBasis
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
 from hub.app import create_app
@@ -344,7 +345,7 @@ class Watch:
             latest[deadline] = (kind.removeprefix("dk.casehub.deadline."), data)
         return [
             f"{data['rule_id']:<32} due {data['due_at']}  escalate {data['escalate_at']}  "
-            f"{data['legal_basis']['law']} §{data['legal_basis']['paragraph']}  -> {state}"
+            f"{ActBasis.model_validate(data['legal_basis'], strict=False)}  -> {state}"
             for state, data in (latest[d] for d in order)
         ]
 

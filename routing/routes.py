@@ -54,15 +54,20 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
-    # The legal clock: every event that starts or meets a deadline (hub.deadlines.engine).
+    # The legal clock: every event that starts, meets or cuts off a deadline, or that the
+    # engine remembers for later (hub.deadlines.engine.EVENT_TYPES).
     Route(
         consumer="deadlines",
         event_types=frozenset(
             {
+                "dk.casehub.case.opened",
+                "dk.casehub.decision.aftercare-decided",
                 "dk.casehub.decision.committee-decided",
                 "dk.casehub.decision.measure-decided",
+                "dk.casehub.decision.measure-proposed",
                 "dk.casehub.decision.plan-created",
                 "dk.casehub.decision.upheld-on-appeal",
+                "dk.casehub.investigation.child-heard",
                 "dk.casehub.investigation.completed",
                 "dk.casehub.investigation.provisional-assessment-recorded",
                 "dk.casehub.investigation.started",

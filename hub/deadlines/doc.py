@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.deadlines.model import Rule, Span, Unit
-from hub.deadlines.rules import AWAITING, RULES
+from hub.deadlines.rules import RULES
 
 __all__ = ["render_markdown"]
 
@@ -21,24 +21,26 @@ file equal to the table. Event types and the data fields the rules read are list
   2023); 5 June, 24 and 31 December are working days unless the calendar policy says not.
 - A clock starts on the confirmed event: the appeal period on the letter's delivery
   receipt, never on the decision.
+- Duties before a decision start on the proposal (`decision.measure-proposed`) and are due
+  when the decision is planned; the decision on the proposed measure, if it comes first,
+  misses them at once.
+- Age conditions and the aftercare date read the child's birth date, which the engine
+  takes from the `child_cpr` of the case's `case.opened` or `notification.received`.
 - One tracker per deadline emits exactly one *met* or *missed*
   (`hub/deadlines/state.py`); the durable engine is described in `docs/deadline-engine.md`.
 - A fulfilment meets a deadline when its type is listed, its data passes the rule's
   *met if* condition and, where the rule links them, it names the trigger's record (a
   fulfilment that names none is matched by case). The deadline contracts carry the rule
   id with dots as hyphens (`notification-acute-assessment`).
+- The deadline contracts (v2) carry one legal basis per deadline: the BL paragraph, else
+  the SEL one (when the BL one is unverified or absent), else the other act: `RSL` for
+  Retssikkerhedsloven, `DATABEK` for Databekendtgørelsen (Bekendtgørelse om
+  dataindberetninger på socialområdet, the order on reporting to Danmarks Statistik).
 
 """
 _HEADER = """\
 | rule | trigger | condition | due | deadline | escalation | SEL | BL | other | concerns | met by |
 |---|---|---|---|---|---|---|---|---|---|---|
-"""
-_AWAITING = """
-## Set aside until the catalogue carries what they read
-
-No engine runs these: they start on a proposed measure (no contract states one) or need
-the child's birth date, which no measure contract carries.
-
 """
 
 
@@ -53,7 +55,10 @@ def _amount(amount: int, unit: Unit) -> str:
 
 def _deadline(rule: Rule) -> str:
     if rule.unit is Unit.BEFORE_EVENT:
-        return f"before {_short(rule.before or '')}"
+        text = f"before {_short(rule.before or '')}"
+        if rule.before_link is not None:
+            text += f" (`{rule.before_link[1]}` = `{rule.before_link[0]}`)"
+        return text + f", planned at `{rule.planned}`"
     text = _amount(rule.amount, rule.unit)
     if rule.starts:
         text += f" from `{rule.starts}`"
@@ -95,6 +100,4 @@ def _row(rule: Rule) -> str:
 
 def render_markdown() -> str:
     """The whole of ``docs/deadlines.md``."""
-    running = _HEADER + "\n".join(_row(rule) for rule in RULES) + "\n"
-    awaiting = _HEADER + "\n".join(_row(rule) for rule in AWAITING) + "\n"
-    return _INTRO + running + _AWAITING + awaiting
+    return _INTRO + _HEADER + "\n".join(_row(rule) for rule in RULES) + "\n"

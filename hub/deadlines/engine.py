@@ -5,7 +5,8 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 - a trigger sets its rules' deadlines (``DeadlineSet``); the clock starts on the confirmed
   event the rule names (the appeal period on ``LetterDelivered``, never on the decision);
 - a fulfilment meets the open deadlines of its case that it answers (``DeadlineMet``), or
-  misses them when it happened after the due time;
+  misses them when it happened after the due time; a decision misses the open deadlines
+  that fall before it (the child heard, the plan for a placement without consent);
 - ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
   ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
 
@@ -30,8 +31,8 @@ import structlog
 
 from contracts.base import Contract
 from contracts.envelope import Event
-from hub.deadlines.fulfil import link_of, meets, met_at
-from hub.deadlines.recall import REMEMBERED, recall_for, remember
+from hub.deadlines.fulfil import cuts_off, link_of, meets, met_at
+from hub.deadlines.recall import REMEMBERED, recalls_for, remember
 from hub.deadlines.reports import report_for
 from hub.deadlines.rules import RULES, RULES_BY_ID
 from hub.deadlines.state import Status
@@ -48,9 +49,11 @@ NAME = "deadlines"
 EVENT_TYPES = frozenset(
     {rule.trigger for rule in RULES}
     | {t for rule in RULES for t in rule.fulfilled_by}
+    | {rule.before for rule in RULES if rule.before}
     | set(REMEMBERED)
 )
-"""Every type the engine consumes: triggers, fulfilments and the events it remembers."""
+"""Every type the engine consumes: triggers, fulfilments, decisions that cut deadlines off,
+and the events it remembers."""
 
 log = structlog.get_logger(__name__)
 
@@ -151,13 +154,11 @@ class DeadlineEngine:
         envelope = event.envelope
         data = event.data.model_dump(mode="json")
         async with self._lock:
-            await self._remember(envelope.municipality, envelope.type, data)
-            data = self._recalled(envelope.municipality, envelope.type, data)
+            await self._remember(envelope.municipality, envelope.caseid, envelope.type, data)
+            data = self._recalled(envelope.municipality, envelope.caseid, envelope.type, data)
             for tracked in self._case_open(envelope.municipality, envelope.caseid):
                 await self._fulfil(tracked, event, data)
             for deadline in deadlines_for(envelope.type, data, envelope.time, self._policy):
-                if deadline.due_at is None:  # pragma: no cover - no running rule lacks one
-                    continue
                 tracked = Tracked(
                     deadline_id=deadline_id(deadline.rule_id, envelope.id),
                     rule_id=deadline.rule_id,
@@ -177,8 +178,10 @@ class DeadlineEngine:
                     continue
                 await self._advance(tracked, Step(Status.SET, deadline.starts_at, envelope.id))
 
-    async def _remember(self, municipality: str, event_type: str, data: dict[str, Any]) -> None:
-        kept = remember(event_type, data)
+    async def _remember(
+        self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
+    ) -> None:
+        kept = remember(event_type, data, case_id)
         if kept is None:
             return
         key, fields = kept
@@ -188,16 +191,17 @@ class DeadlineEngine:
         await self._store.write(municipality, key, value)
         self._facts[municipality, key] = fields
 
-    def _recalled(self, municipality: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
-        recall = recall_for(event_type)
-        if recall is None:
-            return data
-        key = recall.key(data)
-        fields = self._facts.get((municipality, key)) if key else None
-        if fields is None and recall.required:
-            msg = f"{event_type}: the earlier {recall.kind} event has not been seen yet"
-            raise TransientError(msg)
-        return {**data, **(fields or {})}
+    def _recalled(
+        self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        for recall in recalls_for(event_type):
+            key = recall.fact.key(data, case_id)
+            fields = self._facts.get((municipality, key)) if key else None
+            if fields is None and recall.required(data):
+                msg = f"{event_type}: {recall.fact.source} has not been seen yet"
+                raise TransientError(msg)
+            data = {**data, **(fields or {})}
+        return data
 
     def _case_open(self, municipality: str, case_id: str) -> list[Tracked]:
         found = (self._deadlines[i] for i in self._by_case.get((municipality, case_id), ()))
@@ -206,7 +210,8 @@ class DeadlineEngine:
     async def _fulfil(self, tracked: Tracked, event: Event[Contract], data: dict[str, Any]) -> None:
         rule = RULES_BY_ID[tracked.rule_id]
         envelope = event.envelope
-        if not meets(rule, tracked.link, envelope.type, data, envelope.time):
+        answers = meets(rule, tracked.link, envelope.type, data, envelope.time)
+        if not answers and not cuts_off(rule, tracked.link, envelope.type, data):
             return
         happened = met_at(envelope.type, data, envelope.time)
         _, transitions = tracked.tracker().on_event(envelope.type, happened)
@@ -255,13 +260,12 @@ class DeadlineEngine:
     async def _flush(self, tracked: Tracked) -> Tracked:
         for step in tracked.pending:
             report = report_for(tracked, step, source=self._source)
-            if report is not None:
-                pending: list[asyncio.Future[Any]] = []
-                # Wait for the broker even inside a delivery: the step is marked published
-                # only once it is, whatever the consumer's commit does later.
-                with confirm_later(pending):
-                    await self._publish(report)
-                await asyncio.gather(*pending)
+            pending: list[asyncio.Future[Any]] = []
+            # Wait for the broker even inside a delivery: the step is marked published
+            # only once it is, whatever the consumer's commit does later.
+            with confirm_later(pending):
+                await self._publish(report)
+            await asyncio.gather(*pending)
             tracked = tracked.published(step.status)
             await self._save(tracked)
         return tracked

@@ -1,21 +1,22 @@
 """The CloudEvents types the deadline rules read: triggers, fulfilments and data fields.
 
-Every type here is a contract in ``contracts.catalogue`` (a test keeps it so), except the
-two under *Awaiting a contract*, which only the rules set aside in
-``hub.deadlines.rules.AWAITING`` name:
+Every type here is a contract in ``contracts.catalogue`` (a test keeps it so):
 
 =================================================================  ============================
 ``dk.casehub.notification.received``                               NotificationReceived
 ``dk.casehub.notification.assessed``                               NotificationAssessed (24 h)
 ``dk.casehub.notification.receipt-sent``                           NotificationReceiptSent
+``dk.casehub.case.opened``                                         CaseOpened (remembered)
 ``dk.casehub.investigation.started``                               InvestigationStarted
 ``dk.casehub.investigation.provisional-assessment-recorded``       ProvisionalAssessmentRecorded
 ``dk.casehub.investigation.completed``                             InvestigationCompleted
 ``dk.casehub.investigation.child-heard``                           ChildHeard (børnesamtale)
+``dk.casehub.decision.measure-proposed``                           MeasureProposed (indstilling)
 ``dk.casehub.decision.measure-decided``                            MeasureDecided
 ``dk.casehub.decision.plan-created``                               PlanCreated (child or youth)
 ``dk.casehub.decision.committee-decided``                          CommitteeDecision (urgent?)
 ``dk.casehub.decision.upheld-on-appeal``                           DecisionUpheld (an appeal)
+``dk.casehub.decision.aftercare-decided``                          AftercareDecided (efterværn)
 ``dk.casehub.measure.started``                                     MeasureStarted
 ``dk.casehub.measure.changed``                                     MeasureChanged
 ``dk.casehub.measure.follow-up-completed``                         FollowUpCompleted
@@ -25,13 +26,6 @@ two under *Awaiting a contract*, which only the rules set aside in
 ``dk.casehub.letter.delivered``                                    LetterDelivered (receipt)
 =================================================================  ============================
 
-Awaiting a contract (no catalogue type yet):
-
-=================================================================  ============================
-``dk.casehub.measure.proposed``                                    a measure prepared for decision
-``dk.casehub.aftercare.decided``                                   the aftercare decision
-=================================================================  ============================
-
 Data fields the rules read, as the contracts name them:
 
 =========================  ===================================================================
@@ -39,8 +33,13 @@ Data fields the rules read, as the contracts name them:
 ``aware_since``            investigation.started: ISO date the municipality became aware; the
                            4-month clock starts at 00:00 Copenhagen time that day
 ``delivered_at``           letter.delivered: the appeal clock starts on the delivery receipt
-``kind``, ``consent``      decision.measure-decided: the measure (BL §32 nr. 1-8 kinds count
-                           as supporting; ``placement_of_young_person`` follows ``consent``)
+``proposed_at``            decision.measure-proposed: the clocks before the decision start here
+``decision_planned_at``    decision.measure-proposed: when the decision is planned; the
+                           hearing and the plan before it are due then
+``kind``, ``consent``      decision.measure-decided and decision.measure-proposed: the measure
+                           (BL §32 nr. 1-8 kinds count as supporting;
+                           ``placement_of_young_person`` follows ``consent``)
+``measure_id``             decision.measure-decided: cuts off the deadlines its proposal set
 ``urgent``                 decision.committee-decided: the chair's urgent decision (trigger)
                            or the committee's own (fulfilment)
 ``change``                 measure.changed: ``placement_place`` and ``consent`` are placement
@@ -49,12 +48,15 @@ Data fields the rules read, as the contracts name them:
                            letter's ``letter.requested`` (same ``letter_id``)
 ``kind``, ``consent``      measure.started: not in the contract; the engine adds them from
                            the measure's ``decision.measure-decided`` (same ``measure_id``)
+``child_birth_date``       decision.measure-decided and measure.started: not in the contracts;
+                           the engine adds the birth date in the ``child_cpr`` of the case's
+                           ``case.opened`` or ``notification.received`` (same case)
 ``investigation_ends_on``  measure.started: optional ISO date; no contract carries it yet
-``child_birth_date``       set-aside rules only (no measure contract carries the child)
 =========================  ===================================================================
 
 Every other clock starts at the envelope's ``time`` (when the occurrence happened). When a
-fulfilment happened is read from the field in ``MET_AT`` (else the envelope's ``time``).
+fulfilment (or a decision that cuts a deadline off) happened is read from the field in
+``MET_AT`` (else the envelope's ``time``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from types import MappingProxyType
 __all__ = [
     "AFTERCARE_DECIDED",
     "APPEAL_FORWARDED",
+    "CASE_OPENED",
     "CHILD_HEARD",
     "COMMITTEE_DECIDED",
     "DECISION_UPHELD",
@@ -83,7 +86,6 @@ __all__ = [
     "PROVISIONAL_ASSESSMENT_RECORDED",
     "RECEIPT_SENT",
     "STATISTICS_REPORTED",
-    "UNCATALOGUED",
 ]
 
 _P = "dk.casehub."
@@ -91,14 +93,17 @@ _P = "dk.casehub."
 NOTIFICATION_RECEIVED = _P + "notification.received"
 NOTIFICATION_ASSESSED = _P + "notification.assessed"
 RECEIPT_SENT = _P + "notification.receipt-sent"
+CASE_OPENED = _P + "case.opened"
 INVESTIGATION_STARTED = _P + "investigation.started"
 PROVISIONAL_ASSESSMENT_RECORDED = _P + "investigation.provisional-assessment-recorded"
 INVESTIGATION_COMPLETED = _P + "investigation.completed"
 CHILD_HEARD = _P + "investigation.child-heard"
+MEASURE_PROPOSED = _P + "decision.measure-proposed"
 MEASURE_DECIDED = _P + "decision.measure-decided"
 PLAN_CREATED = _P + "decision.plan-created"
 COMMITTEE_DECIDED = _P + "decision.committee-decided"
 DECISION_UPHELD = _P + "decision.upheld-on-appeal"
+AFTERCARE_DECIDED = _P + "decision.aftercare-decided"
 MEASURE_STARTED = _P + "measure.started"
 MEASURE_CHANGED = _P + "measure.changed"
 FOLLOW_UP_COMPLETED = _P + "measure.follow-up-completed"
@@ -107,12 +112,6 @@ APPEAL_FORWARDED = _P + "reporting.appeal-forwarded"
 LETTER_REQUESTED = _P + "letter.requested"
 LETTER_DELIVERED = _P + "letter.delivered"
 
-MEASURE_PROPOSED = _P + "measure.proposed"
-AFTERCARE_DECIDED = _P + "aftercare.decided"
-
-UNCATALOGUED = frozenset({MEASURE_PROPOSED, AFTERCARE_DECIDED})
-"""Types only the set-aside rules name: no contract carries them yet."""
-
 MET_AT = MappingProxyType(
     {
         NOTIFICATION_ASSESSED: "assessed_at",
@@ -120,8 +119,10 @@ MET_AT = MappingProxyType(
         PROVISIONAL_ASSESSMENT_RECORDED: "recorded_at",
         INVESTIGATION_COMPLETED: "completed_at",
         CHILD_HEARD: "heard_at",
+        MEASURE_DECIDED: "decided_at",  # cuts off the deadlines due before the decision
         PLAN_CREATED: "created_at",
         COMMITTEE_DECIDED: "decided_at",
+        AFTERCARE_DECIDED: "decided_at",
         FOLLOW_UP_COMPLETED: "completed_at",
         STATISTICS_REPORTED: "reported_at",
         # An appeal counts when the municipality received it, not when it was forwarded.
@@ -129,4 +130,5 @@ MET_AT = MappingProxyType(
         DECISION_UPHELD: "appeal_received_at",
     }
 )
-"""Fulfilling type → the data field saying when it happened (a time, or a date: 00:00)."""
+"""Fulfilling (or cutting-off) type → the data field saying when it happened (a time, or a
+date: 00:00)."""

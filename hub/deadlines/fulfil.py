@@ -4,6 +4,7 @@ A fulfilment meets a rule's deadline when its type is one the rule lists, its da
 the rule's ``met_if`` condition and, when the rule links trigger and fulfilment by a
 field, it names the trigger's record. A fulfilment that names no record at all (an empty
 list, an absent field) is matched by case: the engine only offers it the case's deadlines.
+A rule's ``before`` event (the decision) cuts its deadline off when it names the same record.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from hub.deadlines.events import MET_AT
 from hub.deadlines.facts import Data
 from hub.deadlines.model import Rule
 
-__all__ = ["link_of", "meets", "met_at"]
+__all__ = ["cuts_off", "link_of", "meets", "met_at"]
 
 
 def link_of(rule: Rule, trigger_data: Data) -> str | None:
     """The trigger's record the fulfilment must name, or None when the rule links nothing."""
-    if rule.link is None:
-        return None
-    return facts.text(trigger_data, rule.link[0])
+    field = rule.record_field
+    return None if field is None else facts.text(trigger_data, field)
 
 
 def meets(rule: Rule, link: str | None, event_type: str, data: Data, time: dt.datetime) -> bool:
@@ -37,10 +37,23 @@ def meets(rule: Rule, link: str | None, event_type: str, data: Data, time: dt.da
     """
     if event_type not in rule.fulfilled_by or not applies(rule.met_if, data, time):
         return False
-    if rule.link is None or link is None:
-        return True
-    named = data.get(rule.link[1])
-    if named is None or named in ((), []):
+    return rule.link is None or _names(data, rule.link[1], link)
+
+
+def cuts_off(rule: Rule, link: str | None, event_type: str, data: Data) -> bool:
+    """True when an ``event_type`` event with ``data`` is the ``before`` event of the deadline.
+
+    ``link`` is the trigger's ``link_of``: the decision must be on the proposed measure.
+    """
+    if rule.before is None or event_type != rule.before:
+        return False
+    return rule.before_link is None or _names(data, rule.before_link[1], link)
+
+
+def _names(data: Data, field: str, link: str | None) -> bool:
+    """The event names the trigger's record in ``field``, or names none (matched by case)."""
+    named = data.get(field)
+    if link is None or named is None or named in ((), []):
         return True
     if isinstance(named, list | tuple):
         return link in named

@@ -16,7 +16,7 @@ class Unit(StrEnum):
     CALENDAR_DAYS = "calendar_days"  # to the end of the n-th day after the trigger day
     WEEKS = "weeks"  # 7 x n calendar days, to the end of the day
     CALENDAR_MONTHS = "calendar_months"  # same day n months later (month end clamps)
-    BEFORE_EVENT = "before_event"  # no time: must happen before another event
+    BEFORE_EVENT = "before_event"  # before another event, due when the trigger plans it
     MONTHS_BEFORE_18TH_BIRTHDAY = "months_before_18th_birthday"  # needs the birth date
 
 
@@ -91,6 +91,8 @@ class Rule:
     condition: Condition = Condition.ALWAYS
     starts: str | None = None  # the data field holding the clock's start; else the event time
     before: str | None = None  # BEFORE_EVENT: the event type it must come before
+    planned: str | None = None  # BEFORE_EVENT: the data field with when `before` is planned
+    before_link: tuple[str, str] | None = None  # (trigger field, `before` field) that agree
     earlier_of: str | None = None  # a data field with a date that ends the clock if earlier
     met_if: Condition = Condition.ALWAYS  # judged on the fulfilling event's data
     link: tuple[str, str] | None = None  # (trigger field, fulfilment field) that must agree
@@ -101,13 +103,23 @@ class Rule:
         """The id in the deadline contracts' ``rule_id`` (their pattern allows no dots)."""
         return self.id.replace(".", "-")
 
+    @property
+    def record_field(self) -> str | None:
+        """The trigger's data field naming the record a fulfilment or ``before`` event names."""
+        linked = self.link or self.before_link
+        return linked[0] if linked else None
+
     def __post_init__(self) -> None:
-        timeless = self.unit is Unit.BEFORE_EVENT
-        if timeless != (self.before is not None) or timeless != (self.amount == 0):
-            msg = f"rule {self.id}: BEFORE_EVENT and only it names `before` and has no amount"
+        before = self.unit is Unit.BEFORE_EVENT
+        named = {self.before is not None, self.planned is not None, self.amount == 0}
+        if named != {before} or (self.before_link is not None and not before):
+            msg = f"rule {self.id}: BEFORE_EVENT and only it names `before` and `planned`"
             raise ValueError(msg)
-        if self.amount < 0 or (timeless and self.escalation is not None):
-            msg = f"rule {self.id}: bad amount or escalation"
+        if self.amount < 0:
+            msg = f"rule {self.id}: bad amount"
+            raise ValueError(msg)
+        if self.link and self.before_link and self.link[0] != self.before_link[0]:
+            msg = f"rule {self.id}: `link` and `before_link` name different trigger fields"
             raise ValueError(msg)
         if not self.fulfilled_by:
             msg = f"rule {self.id}: nothing fulfils it"

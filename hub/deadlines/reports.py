@@ -2,6 +2,7 @@
 
 Everything in an event is derived from the stored step (its id from the deadline id and
 the status, its time from the step), so publishing a step twice publishes the same event.
+The events are version 2 of the deadline contracts, whose basis names any act or order.
 """
 
 from __future__ import annotations
@@ -9,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.base import Contract
-from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.deadlines import (
+    DeadlineApproachingV2,
+    DeadlineMetV2,
+    DeadlineMissedV2,
+    DeadlineSetV2,
+)
 from contracts.envelope import Event, new_event
 from hub.deadlines.basis import contract_basis
 from hub.deadlines.rules import RULES_BY_ID
@@ -19,32 +25,29 @@ from hub.deadlines.tracked import Step, Tracked, transition_id
 __all__ = ["report_for"]
 
 
-def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract] | None:
-    """The event reporting ``step``, or None when the contracts cannot carry its rule's basis."""
+def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract]:
+    """The event reporting ``step``."""
     rule = RULES_BY_ID[tracked.rule_id]
-    basis = contract_basis(rule)
-    if basis is None:
-        return None
     common: dict[str, Any] = {
         "deadline_id": tracked.deadline_id,
         "rule_id": rule.contract_id,
         "due_at": tracked.due_at,
         # A rule without escalation (the appeal period) escalates when it is due.
         "escalate_at": tracked.escalate_at or tracked.due_at,
-        "legal_basis": basis,
+        "legal_basis": contract_basis(rule),
         "trigger_event_id": tracked.trigger_event_id,
     }
     data: Contract
     match step.status:
         case Status.SET:
-            data = DeadlineSet.model_validate(common)
+            data = DeadlineSetV2.model_validate(common)
         case Status.APPROACHING:
-            data = DeadlineApproaching.model_validate(common)
+            data = DeadlineApproachingV2.model_validate(common)
         case Status.MISSED:
-            data = DeadlineMissed.model_validate(common)
+            data = DeadlineMissedV2.model_validate(common)
         case Status.MET:
             met = {"met_at": step.at, "met_by_event_id": step.cause_id}
-            data = DeadlineMet.model_validate(common | met)
+            data = DeadlineMetV2.model_validate(common | met)
     return new_event(
         data,
         source=source,

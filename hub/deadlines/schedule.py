@@ -12,7 +12,8 @@ Semantics (all results are aware datetimes in Europe/Copenhagen):
   (31 October + 4 months is 28 or 29 February).
 - ``MONTHS_BEFORE_18TH_BIRTHDAY``: the end of the day n months before the 18th birthday,
   but never before the end of the trigger day (a late start is due at once).
-- ``BEFORE_EVENT``: no due time; the deadline is met or missed by event order.
+- ``BEFORE_EVENT``: due when the trigger plans the ``before`` event (its ``planned``
+  field; never before the clock starts), and missed at once if that event comes first.
 - ``earlier_of``: when the rule names one and the fact is given, a date that ends the
   clock earlier wins (first follow-up: 3 months or the end of a parallel investigation).
 
@@ -46,7 +47,7 @@ class Deadline:
 
     rule: Rule
     starts_at: dt.datetime
-    due_at: dt.datetime | None  # None: BEFORE_EVENT, met or missed by event order
+    due_at: dt.datetime
     escalate_at: dt.datetime | None
 
     @property
@@ -65,25 +66,30 @@ class Deadline:
         return self.rule.concerns
 
 
-def due_times(
+def due_times(  # noqa: PLR0913 - the facts a rule may read are keyword-only
     rule: Rule,
     trigger_time: dt.datetime,
     policy: CalendarPolicy = DEFAULT_POLICY,
     *,
     birth_date: dt.date | None = None,
     earlier_end: dt.date | None = None,
+    planned_at: dt.datetime | None = None,
 ) -> Deadline:
     """The deadline ``rule`` sets when its clock starts at ``trigger_time``.
 
     Raises:
-        MissingFactError: the rule counts from a birthday and ``birth_date`` is None.
-        ValueError: ``trigger_time`` has no UTC offset.
+        MissingFactError: the rule counts from a birthday and ``birth_date`` is None, or
+            to a planned event and ``planned_at`` is None.
+        ValueError: ``trigger_time`` or ``planned_at`` has no UTC offset.
 
     """
     start = to_local(trigger_time)
     if rule.unit is Unit.BEFORE_EVENT:
-        return Deadline(rule, start, None, None)
-    if rule.unit is Unit.HOURS:
+        if planned_at is None:
+            msg = f"rule {rule.id} needs the time its decision is planned for"
+            raise MissingFactError(msg)
+        due = max(start, to_local(planned_at), key=instant)
+    elif rule.unit is Unit.HOURS:
         due = _plus_hours(start, rule.amount)
     elif rule.unit is Unit.MONTHS_BEFORE_18TH_BIRTHDAY:
         if birth_date is None:

@@ -7,7 +7,8 @@ emits exactly one MET or MISSED, and APPROACHING at most once.
 - An event of a fulfilling type meets the deadline if it happened at or before the due
   time, judged by the event's own time, not by when it was processed. One that happened
   later misses it (the miss is dated at the due time).
-- For a BEFORE_EVENT rule, the ``before`` event arriving first misses the deadline.
+- For a BEFORE_EVENT rule, the ``before`` event arriving first misses the deadline (dated
+  when it happened, or at the due time if that was earlier).
 - A tick at ``now`` misses the deadline when ``now`` is after the due time, and marks it
   APPROACHING once ``now`` reaches the escalation time.
 
@@ -66,17 +67,17 @@ class Tracker:
         occurred = to_local(occurred_at)
         due = self.deadline.due_at
         if event_type in self.deadline.rule.fulfilled_by:
-            if due is None or instant(occurred) <= instant(due):
+            if instant(occurred) <= instant(due):
                 return self._to(Status.MET, occurred)
             return self._to(Status.MISSED, due)
         if event_type == self.deadline.rule.before:
-            return self._to(Status.MISSED, occurred)
+            return self._to(Status.MISSED, min(occurred, due, key=instant))
         return self, ()
 
     def on_tick(self, now: dt.datetime) -> tuple[Tracker, tuple[Transition, ...]]:
         """React to the passing of time up to ``now``."""
         due = self.deadline.due_at
-        if self.status.final or due is None:
+        if self.status.final:
             return self, ()
         moment = instant(now)
         if moment > instant(due):

@@ -24,7 +24,7 @@ def deadlines_for(
     """The deadlines an event of ``event_type`` sets (empty when it sets none).
 
     ``time`` is the envelope's time; a rule that names a data field (``received_at``,
-    ``aware_at``) starts its clock there instead.
+    ``aware_since``) starts its clock there instead.
 
     Raises:
         EventDataError: a rule needs a field the data lacks or garbles.
@@ -38,5 +38,10 @@ def deadlines_for(
             continue
         birth = facts.birth_date(data) if rule.unit is Unit.MONTHS_BEFORE_18TH_BIRTHDAY else None
         earlier = facts.optional_date(data, rule.earlier_of) if rule.earlier_of else None
-        found.append(due_times(rule, start, policy, birth_date=birth, earlier_end=earlier))
+        planned = facts.moment(data, rule.planned) if rule.planned else None
+        found.append(
+            due_times(
+                rule, start, policy, birth_date=birth, earlier_end=earlier, planned_at=planned
+            )
+        )
     return tuple(found)

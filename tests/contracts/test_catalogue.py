@@ -8,12 +8,15 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import contracts
+from contracts.aftercare import AftercareDecided
 from contracts.base import Record
 from contracts.catalogue import CATALOGUE, contract_for
 from contracts.classification import CLASSIFICATION_KEY
 from contracts.cpr import Cpr
-from contracts.deadlines import DeadlineSet
+from contracts.deadlines import DeadlineSet, DeadlineSetV2
+from contracts.legal import ActBasis
 from contracts.person import PersonResolved
+from contracts.proposal import MeasureProposed
 from contracts.reporting import StatisticsReported
 from routing.topics import DOMAINS
 from tests.people import CHILD, MOTHER
@@ -64,6 +67,12 @@ REQUIRED = [
     "DeadlineApproaching",
     "DeadlineMissed",
     "DeadlineMet",
+    "DeadlineSetV2",
+    "DeadlineApproachingV2",
+    "DeadlineMissedV2",
+    "DeadlineMetV2",
+    "MeasureProposed",
+    "AftercareDecided",
     "MessageQuarantined",
     "MessageReplayed",
 ]
@@ -94,11 +103,20 @@ class TestCatalogue:
     def test_types_are_stable_dotted_past_tense_names(self):
         for (event_type, version), contract in CATALOGUE.items():
             assert re.fullmatch(r"dk\.casehub\.[a-z]+\.[a-z]+(-[a-z]+)*", event_type)
-            assert version == contract.event_version == 1
+            assert version == contract.event_version
             assert contract_for(event_type, version) is contract
 
-    def test_types_are_unique(self):
-        assert len({c.event_type for c in CONTRACTS}) == len(CONTRACTS)
+    def test_each_type_counts_its_versions_up_from_1_in_one_domain(self):
+        versions: dict[str, list[int]] = {}
+        for event_type, version in CATALOGUE:
+            versions.setdefault(event_type, []).append(version)
+        for event_type, found in versions.items():
+            assert found == list(range(1, len(found) + 1)), event_type
+            domains = {CATALOGUE[event_type, v].domain for v in found}
+            assert len(domains) == 1, event_type
+
+    def test_a_contract_class_is_one_version_of_one_type(self):
+        assert len(set(CONTRACTS)) == len(CONTRACTS)
 
     def test_every_domain_has_a_topic_family_and_every_family_a_contract(self):
         assert {c.domain for c in CONTRACTS} == set(DOMAINS)
@@ -191,11 +209,83 @@ DEADLINE = {
 
 
 class TestValidators:
-    def test_escalation_comes_before_the_due_time(self):
-        assert DeadlineSet.model_validate_json(json.dumps(DEADLINE)).rule_id
+    @pytest.mark.parametrize("contract", [DeadlineSet, DeadlineSetV2])
+    def test_escalation_comes_before_the_due_time(self, contract):
+        assert contract.model_validate_json(json.dumps(DEADLINE)).rule_id
         late = {**DEADLINE, "escalate_at": "2026-11-04T09:30:00+01:00"}
         with pytest.raises(ValidationError, match="escalate_at must not be later"):
-            DeadlineSet.model_validate_json(json.dumps(late))
+            contract.model_validate_json(json.dumps(late))
+
+    def test_a_v2_deadline_names_retssikkerhedsloven_and_the_data_order(self):
+        appeal = {**DEADLINE, "legal_basis": {"law": "RSL", "paragraph": "67"}}
+        assert str(DeadlineSetV2.model_validate_json(json.dumps(appeal)).legal_basis) == "RSL §67"
+        report = {**DEADLINE, "legal_basis": {"law": "DATABEK"}}
+        assert str(DeadlineSetV2.model_validate_json(json.dumps(report)).legal_basis) == "DATABEK"
+        with pytest.raises(ValidationError):
+            DeadlineSet.model_validate_json(json.dumps(appeal))  # v1 names SEL and BL only
+
+    @pytest.mark.parametrize(
+        ("basis", "shown"),
+        [
+            ({"law": "BL", "paragraph": "91", "stk": 2}, "BL §91 stk. 2"),
+            ({"law": "SEL", "paragraph": "52", "stk": 3, "nr": 7}, "SEL §52 stk. 3 nr. 7"),
+            ({"law": "RSL", "paragraph": "67"}, "RSL §67"),
+            ({"law": "DATABEK"}, "DATABEK"),
+            ({"law": "DATABEK", "paragraph": "3", "stk": 1}, "DATABEK §3 stk. 1"),
+            ({"law": "RSL"}, None),  # an act is cited by paragraph
+            ({"law": "DATABEK", "stk": 1}, None),
+            ({"law": "BL", "paragraph": "32", "nr": 1}, None),
+            ({"law": "XYZ", "paragraph": "1"}, None),
+        ],
+    )
+    def test_an_act_basis_is_cited_in_order(self, basis, shown):
+        if shown is None:
+            with pytest.raises(ValidationError):
+                ActBasis.model_validate_json(json.dumps(basis))
+        else:
+            assert str(ActBasis.model_validate_json(json.dumps(basis))) == shown
+
+    def test_a_measure_is_not_decided_before_it_is_proposed(self):
+        data = {
+            "proposal_id": "p-1",
+            "measure_id": "m-1",
+            "proposed_at": "2026-11-03T09:30:00+01:00",
+            "decision_planned_at": "2026-11-17T13:00:00+01:00",
+            "kind": "placement_without_consent",
+            "legal_basis": {"law": "BL", "paragraph": "47"},
+            "consent": False,
+            "reasoning": "Synthetic.",
+        }
+        assert MeasureProposed.model_validate_json(json.dumps(data)).measure_id == "m-1"
+        early = {**data, "decision_planned_at": "2026-11-03T09:29:00+01:00"}
+        with pytest.raises(ValidationError, match="decision_planned_at must not be earlier"):
+            MeasureProposed.model_validate_json(json.dumps(early))
+
+    @pytest.mark.parametrize(
+        ("granted", "forms", "ok"),
+        [
+            (True, ["continued_stay"], True),
+            (True, ["contact_person", "other_support"], True),
+            (False, [], True),
+            (True, [], False),
+            (False, ["contact_person"], False),
+            (True, ["contact_person", "contact_person"], False),
+        ],
+    )
+    def test_aftercare_forms_are_given_when_granted(self, granted, forms, ok):
+        data = {
+            "decision_id": "a-1",
+            "decided_at": "2026-11-03T09:30:00+01:00",
+            "legal_basis": {"law": "SEL", "paragraph": "68", "stk": 12},
+            "granted": granted,
+            "forms": forms,
+            "reasoning": "Synthetic.",
+        }
+        if ok:
+            AftercareDecided.model_validate_json(json.dumps(data))
+        else:
+            with pytest.raises(ValidationError, match="forms lists the aftercare"):
+                AftercareDecided.model_validate_json(json.dumps(data))
 
     @pytest.mark.parametrize(
         ("kind", "form", "code", "ok"),

@@ -16,7 +16,7 @@ from contracts.envelope import new_event
 from tests.contracts.strategies import MARK, contract_documents, contract_instances, marked_text
 
 CONTRACTS = list(CATALOGUE.values())
-ids = [c.event_type for c in CONTRACTS]
+ids = [f"{c.event_type}@v{c.event_version}" for c in CONTRACTS]
 by_contract = pytest.mark.parametrize("contract", CONTRACTS, ids=ids)
 enough = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

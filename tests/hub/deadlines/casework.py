@@ -18,6 +18,7 @@ __all__ = ["CaseFile"]
 _CONTRACTS = {event_type: c for (event_type, _), c in CATALOGUE.items()}
 D = TypeVar("D", bound=Contract)
 _BL = {"law": "BL", "paragraph": "32", "stk": 1}
+_WITHOUT_CONSENT = {"law": "BL", "paragraph": "47"}
 
 
 class CaseFile:
@@ -54,6 +55,69 @@ class CaseFile:
             acute_danger=False,
             outcome="investigate",
             rationale="Synthetic.",
+        )
+
+    def case_opened(self, at: datetime, child_cpr: str = CHILD) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.case.opened",
+            at,
+            opened_at=at.isoformat(),
+            child_cpr=child_cpr,
+            sub_process="visitation",
+            kle="27.24.00",
+        )
+
+    def measure_proposed(
+        self, at: datetime, planned: datetime, kind: str, **changes: Any
+    ) -> Event[Contract]:
+        without = kind == "placement_without_consent"
+        fields = {
+            "proposal_id": "p-1",
+            "measure_id": "m-1",
+            "proposed_at": at.isoformat(),
+            "decision_planned_at": planned.isoformat(),
+            "kind": kind,
+            "legal_basis": _WITHOUT_CONSENT if without else _BL,
+            "consent": not without,
+            "reasoning": "Synthetic.",
+            **changes,
+        }
+        return self.of("dk.casehub.decision.measure-proposed", at, **fields)
+
+    def child_heard(self, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.investigation.child-heard",
+            at,
+            heard_at=at.isoformat(),
+            form="conversation",
+            support_person_present=False,
+            summary="Synthetic.",
+        )
+
+    def plan_created(
+        self, at: datetime, kind: str = "child_plan", measure_ids: tuple[str, ...] = ("m-1",)
+    ) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.decision.plan-created",
+            at,
+            plan_id=f"pl-{uuid.uuid4().hex[:6]}",
+            kind=kind,
+            created_at=at.isoformat(),
+            legal_basis={"law": "BL", "paragraph": "108" if kind == "youth_plan" else "91"},
+            goals=("Synthetic.",),
+            measure_ids=measure_ids,
+        )
+
+    def aftercare_decided(self, at: datetime, *, granted: bool = True) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.decision.aftercare-decided",
+            at,
+            decision_id="ac-1",
+            decided_at=at.isoformat(),
+            legal_basis={"law": "SEL", "paragraph": "68", "stk": 12},
+            granted=granted,
+            forms=("contact_person",) if granted else (),
+            reasoning="Synthetic.",
         )
 
     def measure_decided(self, at: datetime, kind: str, **changes: Any) -> Event[Contract]:
@@ -111,6 +175,21 @@ class CaseFile:
             forwarded_at=at.isoformat(),
             upheld_after_review=True,
             summary="Synthetic.",
+        )
+
+    def statistics_reported(self, at: datetime, subject_id: str) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.reporting.statistics-reported",
+            at,
+            report_id=f"r-{uuid.uuid4().hex[:6]}",
+            kind="placement",
+            subject_id=subject_id,
+            reported_at=at.isoformat(),
+            format_version="2026-07",
+            form=1,
+            event_code=0,
+            event_date=at.date().isoformat(),
+            legal_basis={"law": "BL", "paragraph": "46"},
         )
 
     def committee(self, at: datetime, *, urgent: bool) -> Event[Contract]:

@@ -65,9 +65,36 @@ class TestDue:
         assert appeal["legal_basis"]["other"] == "Retssikkerhedsloven §67"
         assert appeal["concerns"] == "parties"
 
-    def test_a_set_aside_rule_sets_nothing(self):
-        event = structured("dk.casehub.measure.proposed", {"kind": "consultancy"})
-        assert json.loads(run(["due", "-"], json.dumps(event)).output) == []
+    def test_a_proposal_sets_the_duties_before_the_decision(self):
+        data = {
+            "kind": "placement_without_consent",
+            "consent": False,
+            "proposed_at": "2026-04-01T10:00:00+02:00",
+            "decision_planned_at": "2026-04-15T13:00:00+02:00",
+        }
+        result = run(
+            ["due", "-"], json.dumps(structured("dk.casehub.decision.measure-proposed", data))
+        )
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.output)
+        assert [d["rule"] for d in found] == [
+            "decision.child-heard",
+            "plan.placement-without-consent",
+        ]
+        assert {d["due_at"] for d in found} == {"2026-04-15T13:00:00+02:00"}
+        assert {d["before"] for d in found} == {"dk.casehub.decision.measure-decided"}
+
+    def test_a_decision_needs_the_childs_birth_date(self):
+        event = structured(
+            "dk.casehub.decision.measure-decided", {"kind": "consultancy", "consent": True}
+        )
+        result = run(["due", "-"], json.dumps(event))
+        assert result.exit_code == 1
+        assert result.output.startswith("error: data.child_birth_date:")
+        given = run(["due", "--child-birth-date", "2010-04-01", "-"], json.dumps(event))
+        assert given.exit_code == 0, given.output
+        rules = [d["rule"] for d in json.loads(given.output)]
+        assert rules == ["plan.supporting-measure", "plan.youth"]
 
     def test_an_event_without_deadlines_prints_an_empty_list(self):
         event = structured("dk.casehub.notification.assessed", {})

@@ -5,15 +5,20 @@ import datetime as dt
 
 import pytest
 
-from contracts.deadlines import DeadlineApproaching, DeadlineMet, DeadlineMissed, DeadlineSet
+from contracts.deadlines import (
+    DeadlineApproachingV2,
+    DeadlineMetV2,
+    DeadlineMissedV2,
+    DeadlineSetV2,
+)
 from hub.deadlines.engine import EVENT_TYPES, DeadlineEngine, run_ticker
 from hub.deadlines.rules import RULES
 from hub.deadlines.state import Status
-from hub.deadlines.store import InMemoryStateStore
 from hub.deadlines.tracked import deadline_id, transition_id
 from hub.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
+from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
 
 UTC = dt.UTC
 START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 10:30 in Copenhagen
@@ -21,44 +26,6 @@ DUE = START + dt.timedelta(hours=24)
 ESCALATE = DUE - dt.timedelta(hours=6)
 MINUTE = dt.timedelta(minutes=1)
 ASSESSMENT = "notification.acute-assessment"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-class Published:
-    """The broker as the engine sees it: records events; can refuse the next ones."""
-
-    def __init__(self):
-        self.events = []
-        self.refuse = 0
-
-    async def __call__(self, event):
-        if self.refuse:
-            self.refuse -= 1
-            raise TransientError("publish refused")
-        self.events.append(event)
-        return "topic"
-
-    def of(self, contract):
-        return [e for e in self.events if isinstance(e.data, contract)]
-
-
-class FailingStore(InMemoryStateStore):
-    def __init__(self):
-        super().__init__()
-        self.refuse = 0
-
-    async def write(self, municipality, key, value):
-        if self.refuse:
-            self.refuse -= 1
-            raise TransientError("write refused")
-        await super().write(municipality, key, value)
 
 
 @pytest.fixture
@@ -74,14 +41,6 @@ def published():
 @pytest.fixture
 def store():
     return FailingStore()
-
-
-async def engine_on(store, published, clock):
-    engine = DeadlineEngine(
-        publish=published, store=store, source="urn:test", clock=clock, grace=dt.timedelta(0)
-    )
-    await engine.start()
-    return engine
 
 
 @pytest.fixture
@@ -104,7 +63,7 @@ class TestSetting:
     ):
         trigger = case.notification(START)
         await engine.handle(trigger)
-        sets = published.of(DeadlineSet)
+        sets = published.of(DeadlineSetV2)
         assert [e.data.rule_id for e in sets] == [
             "notification-acute-assessment",
             "notification-receipt",
@@ -125,7 +84,7 @@ class TestSetting:
         trigger = case.notification(START)
         await engine.handle(trigger)
         await engine.handle(trigger)
-        assert len(published.of(DeadlineSet)) == 2
+        assert len(published.of(DeadlineSetV2)) == 2
 
     async def test_other_events_set_nothing(self, engine, published, case):
         await engine.handle(case.committee(START, urgent=False))
@@ -140,7 +99,7 @@ class TestMeeting:
         await engine.handle(trigger)
         answer = case.assessed(notification_id(trigger), DUE - MINUTE)
         await engine.handle(answer)
-        (met,) = published.of(DeadlineMet)
+        (met,) = published.of(DeadlineMetV2)
         assert met.data.rule_id == "notification-acute-assessment"
         assert met.data.met_at == DUE - MINUTE
         assert met.data.met_by_event_id == answer.envelope.id
@@ -151,15 +110,15 @@ class TestMeeting:
     ):
         await engine.handle(case.notification(START))
         await engine.handle(case.assessed("some-other-notification", START + MINUTE))
-        assert published.of(DeadlineMet) == []
+        assert published.of(DeadlineMetV2) == []
 
     async def test_an_assessment_made_after_the_due_time_misses(self, engine, published, case):
         trigger = case.notification(START)
         await engine.handle(trigger)
         await engine.handle(case.assessed(notification_id(trigger), DUE + MINUTE))
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         assert missed.envelope.time == DUE
-        assert published.of(DeadlineMet) == []
+        assert published.of(DeadlineMetV2) == []
 
     async def test_met_is_final_for_the_ticker(self, engine, published, clock, case):
         trigger = case.notification(START)
@@ -167,7 +126,7 @@ class TestMeeting:
         await engine.handle(case.assessed(notification_id(trigger), START + MINUTE))
         clock.now = DUE + dt.timedelta(days=30)
         await engine.tick()
-        missed = published.of(DeadlineMissed)
+        missed = published.of(DeadlineMissedV2)
         assert [e.data.rule_id for e in missed] == ["notification-receipt"]
 
 
@@ -180,14 +139,14 @@ class TestTicking:
         assert await engine.tick() == 0
         clock.now = ESCALATE
         assert await engine.tick() == 1
-        (approaching,) = published.of(DeadlineApproaching)
+        (approaching,) = published.of(DeadlineApproachingV2)
         assert approaching.envelope.time == ESCALATE
         clock.now = DUE
         assert await engine.tick() == 0  # due is still on time
         clock.now = DUE + MINUTE
         await engine.tick()
         await engine.tick()
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         assert missed.envelope.time == DUE
         assert missed.data.rule_id == "notification-acute-assessment"
 
@@ -203,8 +162,8 @@ class TestTicking:
         clock.now = DUE + MINUTE
         await engine.tick()
         await engine.handle(case.assessed(notification_id(trigger), DUE - MINUTE))
-        assert len(published.of(DeadlineMet)) == 1
-        assert published.of(DeadlineMissed) == []
+        assert len(published.of(DeadlineMetV2)) == 1
+        assert published.of(DeadlineMissedV2) == []
 
 
 class TestRestart:
@@ -216,11 +175,11 @@ class TestRestart:
         published.refuse = 1
         with pytest.raises(TransientError):
             await engine.tick()  # the step is stored, its event not published
-        assert published.of(DeadlineMissed) == []
+        assert published.of(DeadlineMissedV2) == []
         after = await engine_on(store, published, clock)
-        (missed,) = published.of(DeadlineMissed)
+        (missed,) = published.of(DeadlineMissedV2)
         await after.tick()
-        assert published.of(DeadlineMissed) == [missed]
+        assert published.of(DeadlineMissedV2) == [missed]
 
     async def test_a_mark_that_failed_publishes_the_same_event_again_never_another(
         self, engine, store, published, clock, case
@@ -245,7 +204,9 @@ class TestRestart:
         await after.tick()
         clock.now = DUE + dt.timedelta(days=400)
         await after.tick()
-        missed = [e for e in published.of(DeadlineMissed) if e.data.rule_id.endswith("assessment")]
+        missed = [
+            e for e in published.of(DeadlineMissedV2) if e.data.rule_id.endswith("assessment")
+        ]
         assert len(missed) == 2
         assert missed[0] == missed[1]  # the same event: consumers drop the second by its id
 
@@ -265,7 +226,7 @@ class TestRestart:
         with pytest.raises(TransientError):
             await engine.handle(trigger)
         await engine.handle(trigger)  # the delivery policy retries it
-        assert len({e.envelope.id for e in published.of(DeadlineSet)}) == 2
+        assert len({e.envelope.id for e in published.of(DeadlineSetV2)}) == 2
 
 
 class TestConfirmedEvents:
@@ -273,6 +234,7 @@ class TestConfirmedEvents:
         self, engine, case
     ):
         decided = local(2027, 1, 2, 9)
+        await engine.handle(case.case_opened(decided - dt.timedelta(days=30)))
         await engine.handle(case.measure_decided(decided, "consultancy"))
         assert "appeal.period" not in {t.rule_id for t in engine.open_deadlines()}
         await engine.handle(case.letter_requested(decided, "d-1"))
@@ -295,24 +257,29 @@ class TestConfirmedEvents:
         await engine.handle(case.appeal("2027-01-30", local(2027, 2, 10)))
         (appeal,) = [t for t in engine._deadlines.values() if t.rule_id == "appeal.period"]
         assert appeal.status is Status.MET
-        # Retssikkerhedsloven is not a law the v1 deadline contracts can name: tracked only.
-        assert published.events == []
+        (set_,) = published.of(DeadlineSetV2)
+        (met,) = published.of(DeadlineMetV2)
+        assert (set_.data.rule_id, met.data.rule_id) == ("appeal-period", "appeal-period")
+        assert str(met.data.legal_basis) == "RSL §67"
+        assert met.envelope.contractversion == 2
+        assert met.data.met_at == local(2027, 1, 30)
 
     async def test_a_measure_start_waits_for_its_decision(self, engine, case):
+        await engine.handle(case.case_opened(local(2026, 12, 1)))
         started = case.measure_started(local(2027, 1, 10))
-        with pytest.raises(TransientError):
+        with pytest.raises(TransientError, match="measure-decided has not been seen"):
             await engine.handle(started)
         await engine.handle(case.measure_decided(local(2027, 1, 2), "placement_with_consent"))
         await engine.handle(started)
         rules = {t.rule_id for t in engine.open_deadlines()}
-        assert {"follow-up.first", "statistics.placement-start"} <= rules
+        assert {"follow-up.first", "statistics.placement-start", "aftercare.decision"} <= rules
 
     async def test_the_chairs_urgent_decision_is_met_by_the_committee(
         self, engine, published, case
     ):
         await engine.handle(case.committee(START, urgent=True))
         await engine.handle(case.committee(START + dt.timedelta(days=3), urgent=False))
-        (met,) = published.of(DeadlineMet)
+        (met,) = published.of(DeadlineMetV2)
         assert met.data.rule_id == "committee-presentation"
         assert str(met.data.legal_basis) == "SEL §75 stk. 3"
 
@@ -331,7 +298,7 @@ async def test_run_ticker_loads_then_ticks_until_cancelled(store, published, clo
     engine = DeadlineEngine(publish=published, store=store, source="urn:test", clock=clock)
     task = asyncio.create_task(run_ticker(engine, interval_s=0.01))
     async with asyncio.timeout(5):
-        while not published.of(DeadlineMissed):
+        while not published.of(DeadlineMissedV2):
             await asyncio.sleep(0.01)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):

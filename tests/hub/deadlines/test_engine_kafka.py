@@ -186,3 +186,42 @@ def test_status_prints_the_open_deadlines_from_the_state_topic(settings):
     everything = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--all"])
     mine = [d for d in json.loads(everything.output) if d["case_id"] == case.case_id]
     assert sorted(d["status"] for d in mine) == ["met", "set"]
+
+
+async def test_a_placement_without_consent_is_planned_before_the_decision(settings):
+    """The proposal sets the plan's deadline; the plan meets it; the decision cuts off the rest."""
+    clock = Clock()
+    case = CaseFile(municipality(settings))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    planned = now + dt.timedelta(days=14)
+    proposal = case.measure_proposed(now, planned, "placement_without_consent")
+    deadline_topic = topic("deadline", municipality(settings))
+    async with RunningHub(settings, clock):
+        await send(settings, case.case_opened(now - dt.timedelta(days=30)))
+        await send(settings, proposal)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        plan = case.plan_created(now + dt.timedelta(days=3))
+        await send(settings, plan)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        decided = planned - dt.timedelta(hours=1)
+        decision = case.measure_decided(decided, "placement_without_consent")
+        await send(settings, decision)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
+    sets = {e.data.rule_id: e for e in await deadline_events(settings, SET)}
+    before = sets["plan-placement-without-consent"]
+    assert before.envelope.contractversion == 2
+    assert before.data.trigger_event_id == proposal.envelope.id
+    assert before.data.due_at == planned
+    assert str(before.data.legal_basis) == "BL §91 stk. 2"
+    (met,) = await deadline_events(settings, MET)
+    assert (met.data.rule_id, met.data.met_by_event_id) == (
+        "plan-placement-without-consent",
+        plan.envelope.id,
+    )
+    assert met.data.deadline_id == before.data.deadline_id
+    (missed,) = await deadline_events(settings, MISSED)  # the child was never heard
+    assert (missed.data.rule_id, missed.envelope.causationid) == (
+        "decision-child-heard",
+        decision.envelope.id,
+    )
+    assert missed.envelope.time == decided

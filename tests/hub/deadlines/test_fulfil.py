@@ -1,6 +1,11 @@
+from dataclasses import replace
+
+import pytest
+
 from hub.deadlines import events as ev
 from hub.deadlines.basis import contract_basis
 from hub.deadlines.fulfil import link_of, meets, met_at
+from hub.deadlines.model import LegalBasis
 from hub.deadlines.rules import RULES, RULES_BY_ID
 from tests.hub.deadlines.clock import local
 
@@ -50,10 +55,22 @@ class TestMetAt:
         assert met_at(ev.MEASURE_STARTED, {}, TIME) == TIME
 
 
-def test_the_contract_basis_prefers_barnets_lov_and_skips_what_it_cannot_name():
-    bases = {rule.id: contract_basis(rule) for rule in RULES}
-    assert str(bases["notification.acute-assessment"]) == "BL §136"
-    assert str(bases["notification.receipt"]) == "BL §137"
-    assert str(bases["committee.presentation"]) == "SEL §75 stk. 3"  # BL §143 is unverified
-    assert bases["appeal.period"] is None  # Retssikkerhedsloven
-    assert all(bases[r] is None for r in bases if r.startswith("statistics."))
+def test_the_contract_basis_prefers_barnets_lov_then_serviceloven_then_the_other_act():
+    bases = {rule.id: str(contract_basis(rule)) for rule in RULES}
+    assert bases["notification.acute-assessment"] == "BL §136"
+    assert bases["notification.receipt"] == "BL §137"
+    assert bases["committee.presentation"] == "SEL §75 stk. 3"  # BL §143 is unverified
+    assert bases["appeal.period"] == "RSL §67"
+    statistics = {bases[r] for r in bases if r.startswith("statistics.")}
+    assert statistics == {"DATABEK"}
+
+
+def test_every_rule_has_a_basis_the_deadline_contracts_carry():
+    for rule in RULES_BY_ID.values():
+        assert contract_basis(rule).law.value in {"SEL", "BL", "RSL", "DATABEK"}, rule.id
+
+
+def test_a_rule_without_such_a_basis_is_a_table_error():
+    unverified = replace(PLAN, basis=LegalBasis(sel=None, bl="BL §143 (unverified)"))
+    with pytest.raises(ValueError, match=r"rule plan\.supporting-measure: no legal basis"):
+        contract_basis(unverified)

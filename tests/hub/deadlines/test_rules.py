@@ -1,8 +1,10 @@
 import importlib
 import pkgutil
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import hub.deadlines
@@ -12,7 +14,7 @@ from hub.cli import main
 from hub.deadlines import events
 from hub.deadlines.doc import render_markdown
 from hub.deadlines.model import Unit
-from hub.deadlines.rules import AWAITING, RULES, RULES_BY_ID, rules_for
+from hub.deadlines.rules import RULES, RULES_BY_ID, rules_for
 
 DOC = Path(__file__).parents[3] / "docs" / "deadlines.md"
 EVENT_TYPES = {value for name in events.__all__ if isinstance(value := getattr(events, name), str)}
@@ -29,7 +31,7 @@ def test_rules_command_prints_the_doc():
 
 
 def test_ids_are_unique_and_stable_shaped():
-    assert len(RULES_BY_ID) == len(RULES) + len(AWAITING)
+    assert len(RULES_BY_ID) == len(RULES)
     assert all(
         re.fullmatch(r"[a-z]+(?:-[a-z]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*", r.id)
         for r in RULES_BY_ID.values()
@@ -44,16 +46,13 @@ def test_contract_ids_are_unique_and_fit_the_deadline_contracts():
 
 
 def test_every_event_type_a_rule_reads_is_a_named_one():
-    for rule in RULES_BY_ID.values():
+    for rule in RULES:
         assert {rule.trigger, *rule.fulfilled_by} <= EVENT_TYPES, rule.id
         assert rule.before is None or rule.before in EVENT_TYPES
 
 
-def test_every_type_a_running_rule_names_is_in_the_catalogue():
-    for rule in RULES:
-        assert {rule.trigger, *rule.fulfilled_by} <= CATALOGUED, rule.id
-        assert rule.before is None or rule.before in CATALOGUED
-    assert EVENT_TYPES - events.UNCATALOGUED <= CATALOGUED
+def test_every_type_a_rule_names_is_in_the_catalogue():
+    assert EVENT_TYPES <= CATALOGUED
     assert set(events.MET_AT) <= CATALOGUED
 
 
@@ -61,24 +60,28 @@ def test_met_at_fields_and_link_fields_are_fields_of_the_contracts():
     contracts = {event_type: c for (event_type, _), c in CATALOGUE.items()}
     for event_type, field in events.MET_AT.items():
         assert field in contracts[event_type].model_fields, event_type
-    enriched = {"decision_id", "kind", "consent"}  # added by the engine (see events.py)
+    # added by the engine from earlier events (see events.py)
+    enriched = {"decision_id", "kind", "consent", "child_birth_date"}
     for rule in RULES:
-        if rule.starts:
-            assert rule.starts in contracts[rule.trigger].model_fields, rule.id
+        trigger_fields = set(contracts[rule.trigger].model_fields)
+        for named in (rule.starts, rule.planned):
+            assert named is None or named in trigger_fields, rule.id
         if rule.link:
-            trigger_fields = set(contracts[rule.trigger].model_fields) | enriched
-            assert rule.link[0] in trigger_fields, rule.id
+            assert rule.link[0] in trigger_fields | enriched, rule.id
             for fulfilling in rule.fulfilled_by:
                 assert rule.link[1] in contracts[fulfilling].model_fields, rule.id
+        if rule.before and rule.before_link:
+            assert rule.before_link[0] in trigger_fields, rule.id
+            assert rule.before_link[1] in contracts[rule.before].model_fields, rule.id
 
 
-def test_running_rules_have_a_due_time():
-    assert all(rule.unit is not Unit.BEFORE_EVENT for rule in RULES)
+def test_a_rule_due_before_an_event_reads_when_that_event_is_planned():
+    for rule in RULES:
+        assert (rule.unit is Unit.BEFORE_EVENT) == (rule.planned is not None), rule.id
 
 
 def test_the_events_docstring_lists_every_type():
     listed = set(re.findall(r"``(dk\.casehub\.[a-z.-]+)``", events.__doc__ or ""))
-    assert events.UNCATALOGUED <= EVENT_TYPES
     assert listed == EVENT_TYPES
 
 
@@ -88,7 +91,7 @@ def test_every_rule_has_a_legal_basis_and_a_due_time_or_a_before_event():
         assert (rule.unit is Unit.BEFORE_EVENT) == (rule.before is not None), rule.id
 
 
-def test_domain_rows_are_all_present():
+def test_every_row_of_the_domain_is_a_running_rule():
     assert {
         "notification.acute-assessment",
         "notification.receipt",
@@ -102,10 +105,11 @@ def test_domain_rows_are_all_present():
         "follow-up.first",
         "committee.presentation",
         "statistics.placement-decision",
+        "statistics.placement-start",
         "statistics.placement-event",
         "aftercare.decision",
         "appeal.period",
-    } <= set(RULES_BY_ID)
+    } == {rule.id for rule in RULES}
 
 
 def test_the_appeal_clock_starts_on_delivery_not_on_the_decision():
@@ -128,3 +132,31 @@ def test_the_package_exports_exactly_its_public_names():
     public = {n for n in vars(hub.deadlines) if not n.startswith("_")}
     modules = {m.name for m in pkgutil.iter_modules(hub.deadlines.__path__)}
     assert set(hub.deadlines.__all__) == public - modules - {"annotations"}
+
+
+class TestRuleShape:
+    BASE = RULES_BY_ID["decision.child-heard"]
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"planned": None},  # due before an event, but when is it planned?
+            {"before": None},
+            {"amount": 3},
+            {"unit": Unit.WEEKS, "amount": 2},  # a timed rule names no `before`
+            {"link": ("decision_id", "measure_ids")},  # two records for one deadline
+        ],
+    )
+    def test_a_malformed_rule_is_refused(self, changes):
+        with pytest.raises(ValueError, match=r"rule decision\.child-heard"):
+            replace(self.BASE, **changes)
+
+    def test_a_timed_rule_links_no_before_event(self):
+        timed = RULES_BY_ID["plan.placement"]
+        with pytest.raises(ValueError, match="BEFORE_EVENT"):
+            replace(timed, before_link=("measure_id", "measure_id"))
+
+    def test_the_record_is_the_trigger_field_either_link_names(self):
+        assert self.BASE.record_field == "measure_id"  # its `before_link` only
+        assert RULES_BY_ID["plan.placement"].record_field == "measure_id"
+        assert RULES_BY_ID["committee.presentation"].record_field is None

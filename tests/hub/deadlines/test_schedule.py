@@ -148,12 +148,34 @@ class TestFourMonths:
 
 
 class TestBeforeTheDecision:
-    @pytest.mark.parametrize("rule_id", ["decision.child-heard", "plan.placement-without-consent"])
-    def test_has_no_due_time(self, rule_id):
-        deadline = due_times(rule(rule_id), local(2026, 5, 4, 9))
-        assert deadline.due_at is None
-        assert deadline.escalate_at is None
+    BEFORE = pytest.mark.parametrize(
+        "rule_id", ["decision.child-heard", "plan.placement-without-consent"]
+    )
+
+    @BEFORE
+    def test_due_when_the_decision_is_planned_escalating_a_week_before(self, rule_id):
+        planned = local(2026, 5, 20, 13)
+        deadline = due_times(rule(rule_id), local(2026, 5, 4, 9), planned_at=planned)
+        assert deadline.due_at == planned
+        assert deadline.escalate_at == eod(2026, 5, 13)
         assert deadline.rule.before == "dk.casehub.decision.measure-decided"
+
+    @BEFORE
+    def test_a_decision_planned_within_the_week_escalates_at_once(self, rule_id):
+        start = local(2026, 5, 18, 9)
+        deadline = due_times(rule(rule_id), start, planned_at=local(2026, 5, 20, 13))
+        assert deadline.escalate_at == start
+
+    @BEFORE
+    def test_never_due_before_the_proposal(self, rule_id):
+        start = local(2026, 5, 18, 9)
+        deadline = due_times(rule(rule_id), start, planned_at=start - HOUR)
+        assert (deadline.due_at, deadline.escalate_at) == (start, start)
+
+    @BEFORE
+    def test_needs_the_planned_time(self, rule_id):
+        with pytest.raises(MissingFactError, match="planned"):
+            due_times(rule(rule_id), local(2026, 5, 4, 9))
 
 
 class TestThreeMonths:
@@ -245,12 +267,17 @@ class TestProperties:
         max_value=dt.datetime(2100, 1, 1),  # noqa: DTZ001
         timezones=st.just(dt.UTC),
     )
-    timed = st.sampled_from([r for r in RULES_BY_ID.values() if r.before is None])
+    rules = st.sampled_from(list(RULES_BY_ID.values()))
 
-    @given(timed, instants, st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 1, 1)))
-    def test_start_then_escalation_then_due(self, timed_rule, start, birth):
-        deadline = due_times(timed_rule, start, birth_date=birth)
-        assert deadline.due_at is not None
+    @given(
+        rules,
+        instants,
+        st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 1, 1)),
+        st.integers(min_value=-100, max_value=10_000),
+    )
+    def test_start_then_escalation_then_due(self, any_rule, start, birth, planned_in):
+        planned = start + planned_in * HOUR
+        deadline = due_times(any_rule, start, birth_date=birth, planned_at=planned)
         assert deadline.due_at.tzinfo is COPENHAGEN
         assert elapsed(start, deadline.due_at) >= dt.timedelta(0)
         if deadline.escalate_at is not None:
@@ -260,7 +287,6 @@ class TestProperties:
     @given(instants, st.builds(CalendarPolicy, st.booleans(), st.booleans(), st.booleans()))
     def test_working_day_deadlines_end_a_working_day(self, start, policy):
         deadline = due_times(rule("notification.receipt"), start, policy)
-        assert deadline.due_at is not None
         assert is_working_day(deadline.due_at.date(), policy)
         assert deadline.due_at.time() == dt.time.max
         assert deadline.due_at.date() > start.astimezone(COPENHAGEN).date()

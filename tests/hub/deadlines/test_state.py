@@ -99,22 +99,34 @@ class TestTicks:
 
 
 class TestBeforeTheDecision:
-    deadline = due_times(RULES_BY_ID["decision.child-heard"], START)
+    PLANNED = START + dt.timedelta(days=14)
+    deadline = due_times(RULES_BY_ID["decision.child-heard"], START, planned_at=PLANNED)
 
     def test_heard_before_the_decision_is_met(self):
         state, emitted = Tracker(self.deadline).on_event(ev.CHILD_HEARD, START + MINUTE)
         assert statuses(emitted) == [Status.MET]
         assert state.on_event(ev.MEASURE_DECIDED, START + 2 * MINUTE)[1] == ()
 
-    def test_the_decision_first_misses_it(self):
-        decided = START + dt.timedelta(days=30)
+    def test_heard_a_minute_after_the_planned_decision_is_missed_at_that_time(self):
+        _, emitted = Tracker(self.deadline).on_event(ev.CHILD_HEARD, self.PLANNED + MINUTE)
+        assert [(t.status, t.at) for t in emitted] == [(Status.MISSED, self.PLANNED)]
+
+    def test_the_decision_first_misses_it_when_it_was_made(self):
+        decided = START + dt.timedelta(days=3)
         state, emitted = Tracker(self.deadline).on_event(ev.MEASURE_DECIDED, decided)
         assert [(t.status, t.at) for t in emitted] == [(Status.MISSED, decided)]
         assert state.on_event(ev.CHILD_HEARD, decided + MINUTE)[1] == ()
 
-    def test_ticks_never_miss_it(self):
-        state, emitted = Tracker(self.deadline).on_tick(START + dt.timedelta(days=3650))
-        assert (state.status, emitted) == (Status.SET, ())
+    def test_a_decision_later_than_planned_misses_it_at_the_planned_time(self):
+        late = self.PLANNED + dt.timedelta(days=2)
+        _, emitted = Tracker(self.deadline).on_event(ev.MEASURE_DECIDED, late)
+        assert [(t.status, t.at) for t in emitted] == [(Status.MISSED, self.PLANNED)]
+
+    def test_the_planned_time_passing_misses_it(self):
+        state, emitted = Tracker(self.deadline).on_tick(self.PLANNED)
+        assert statuses(emitted) == [Status.APPROACHING]  # escalated, due still on time
+        _, emitted = state.on_tick(self.PLANNED + MINUTE)
+        assert [(t.status, t.at) for t in emitted] == [(Status.MISSED, self.PLANNED)]
 
 
 steps = st.lists(

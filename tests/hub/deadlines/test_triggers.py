@@ -20,8 +20,20 @@ def ids(found):
     return [deadline.rule_id for deadline in found]
 
 
-def measure(kind, **extra):
-    return {"kind": kind, "consent": kind != "placement_without_consent", **extra}
+CHILD = D(2016, 3, 14)  # nine on TIME: no youth plan, aftercare years away
+
+
+def measure(kind, birth=CHILD, **extra):
+    return {
+        "kind": kind,
+        "consent": kind != "placement_without_consent",
+        "child_birth_date": birth.isoformat(),
+        **extra,
+    }
+
+
+def proposal(kind, planned="2026-03-16T13:00:00+01:00"):
+    return {**measure(kind), "proposed_at": TIME.isoformat(), "decision_planned_at": planned}
 
 
 class TestWhichRules:
@@ -64,12 +76,12 @@ class TestWhichRules:
         ],
     )
     def test_a_young_persons_placement_follows_consent(self, consent, expected):
-        data = {"kind": "placement_of_young_person", "consent": consent}
+        data = {**measure("placement_of_young_person"), "consent": consent}
         assert ids(deadlines_for(ev.MEASURE_DECIDED, data, TIME)) == expected
 
     def test_placement_start(self):
         found = deadlines_for(ev.MEASURE_STARTED, measure("placement_with_consent"), TIME)
-        assert ids(found) == ["follow-up.first", "statistics.placement-start"]
+        assert ids(found) == ["follow-up.first", "aftercare.decision", "statistics.placement-start"]
 
     def test_follow_up_reads_the_parallel_investigation(self):
         data = measure("consultancy", investigation_ends_on="2026-04-15")
@@ -87,29 +99,123 @@ class TestWhichRules:
         assert deadlines_for(ev.COMMITTEE_DECIDED, {"urgent": False}, TIME) == ()
 
 
-class TestAge:
-    """The age conditions of the set-aside rules, judged directly."""
+class TestBeforeTheDecision:
+    def test_a_proposal_sets_the_hearing_due_when_the_decision_is_planned(self):
+        (heard,) = deadlines_for(ev.MEASURE_PROPOSED, proposal("consultancy"), local(2026, 3, 3))
+        assert heard.rule_id == "decision.child-heard"
+        assert heard.starts_at == TIME
+        assert heard.due_at == local(2026, 3, 16, 13)
+        assert heard.escalate_at == eod(2026, 3, 9)
+
+    @pytest.mark.parametrize(
+        ("kind", "consent", "plan"),
+        [
+            ("placement_without_consent", False, True),
+            ("placement_of_young_person", False, True),
+            ("placement_of_young_person", True, False),
+            ("placement_with_consent", True, False),
+        ],
+    )
+    def test_a_placement_without_consent_needs_its_plan_first(self, kind, consent, plan):
+        data = {**proposal(kind), "consent": consent}
+        expected = ["decision.child-heard"] + (["plan.placement-without-consent"] * plan)
+        assert ids(deadlines_for(ev.MEASURE_PROPOSED, data, TIME)) == expected
+
+    def test_the_decision_sets_no_hearing_and_no_plan_before_it(self):
+        found = ids(deadlines_for(ev.MEASURE_DECIDED, measure("placement_without_consent"), TIME))
+        assert "decision.child-heard" not in found
+        assert "plan.placement-without-consent" not in found
+
+
+class TestYouthPlan:
+    """BL §108: from the 16th birthday, on the day of the decision (TIME: 2 March 2026)."""
 
     @pytest.mark.parametrize(
         ("birth", "youth"),
-        [(D(2010, 3, 2), True), (D(2010, 3, 3), False), (D(2008, 2, 29), True)],
+        [
+            (D(2010, 3, 2), True),  # the 16th birthday
+            (D(2010, 3, 3), False),  # 16 tomorrow
+            (D(2008, 3, 2), True),  # 18: still a young person with a measure
+            (D(2010, 2, 28), True),
+        ],
     )
-    def test_youth_plan_from_the_16th_birthday(self, birth, youth):
-        data = {"kind": "consultancy", "child_birth_date": birth.isoformat()}
-        assert applies(Condition.AGE_16_PLUS, data, TIME) is youth
+    def test_from_the_16th_birthday(self, birth, youth):
+        found = ids(deadlines_for(ev.MEASURE_DECIDED, measure("consultancy", birth), TIME))
+        assert ("plan.youth" in found) is youth
+
+    @pytest.mark.parametrize(
+        ("day", "youth"), [(local(2028, 2, 28, 23, 59), False), (local(2028, 2, 29), True)]
+    )
+    def test_a_leapling_turns_16_on_29_february(self, day, youth):
+        data = measure("consultancy", D(2012, 2, 29))
+        assert ("plan.youth" in ids(deadlines_for(ev.MEASURE_DECIDED, data, day))) is youth
+
+    def test_due_three_months_after_the_decision(self):
+        data = measure("placement_with_consent", D(2009, 1, 1))
+        found = {d.rule_id: d for d in deadlines_for(ev.MEASURE_DECIDED, data, TIME)}
+        assert set(found) == {"plan.placement", "plan.youth", "statistics.placement-decision"}
+        assert found["plan.youth"].due_at == eod(2026, 6, 2)
+        assert found["plan.youth"].escalate_at == eod(2026, 5, 19)
+
+    def test_the_age_counts_on_the_danish_day(self):
+        data = measure("consultancy", D(2010, 3, 3))
+        late_utc = dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.UTC)  # 3 March, 00:30 locally
+        assert "plan.youth" in ids(deadlines_for(ev.MEASURE_DECIDED, data, late_utc))
 
     def test_birth_date_is_read_from_a_synthetic_cpr_number(self):
         data = {"kind": "consultancy", "child_cpr": cpr_for(D(2010, 3, 2))}
         assert applies(Condition.AGE_16_PLUS, data, TIME)
 
-    def test_no_aftercare_clock_for_an_adult(self):
-        data = {"kind": "placement_with_consent", "child_birth_date": "2008-03-02"}
-        assert not applies(Condition.PLACEMENT_UNDER_18, data, TIME)
 
-    def test_aftercare_for_a_leapling_placed_late_is_due_at_once(self):
+class TestAftercare:
+    """SEL §68 stk. 12: at least 6 months before the 18th birthday, for a placed child."""
+
+    def started(self, birth, at):
+        found = deadlines_for(ev.MEASURE_STARTED, measure("placement_with_consent", birth), at)
+        return {d.rule_id: d for d in found}.get("aftercare.decision")
+
+    def test_six_months_before_the_18th_birthday(self):
+        aftercare = self.started(D(2010, 5, 15), TIME)
+        assert aftercare is not None
+        assert aftercare.due_at == eod(2027, 11, 15)
+        assert aftercare.escalate_at == eod(2027, 10, 18)
+
+    @pytest.mark.parametrize(
+        ("start", "due"),
+        [
+            (local(2027, 11, 14, 9), eod(2027, 11, 15)),  # the day before: still that day
+            (local(2027, 11, 15, 9), eod(2027, 11, 15)),  # exactly 6 months before
+            (local(2027, 11, 16, 9), eod(2027, 11, 16)),  # later: due at once, that day
+            (local(2028, 5, 14, 9), eod(2028, 5, 14)),  # the day before the 18th birthday
+        ],
+    )
+    def test_a_placement_starting_later_than_that_is_due_at_once(self, start, due):
+        aftercare = self.started(D(2010, 5, 15), start)
+        assert aftercare is not None
+        assert aftercare.due_at == due
+        assert aftercare.escalate_at is not None
+        assert aftercare.escalate_at <= due
+
+    def test_none_from_the_18th_birthday(self):
+        assert self.started(D(2010, 5, 15), local(2028, 5, 15)) is None
+
+    def test_none_for_a_supporting_measure(self):
+        data = measure("consultancy", D(2010, 5, 15))
+        assert "aftercare.decision" not in ids(deadlines_for(ev.MEASURE_STARTED, data, TIME))
+
+    def test_a_leapling_is_due_28_august_before_turning_18_on_28_february(self):
+        aftercare = self.started(D(2008, 2, 29), local(2020, 4, 1, 9))
+        assert aftercare is not None
+        assert aftercare.due_at == eod(2025, 8, 28)
+
+    def test_a_leapling_placed_late_is_due_at_once(self):
         start = local(2025, 12, 1, 9)
         deadline = due_times(RULES_BY_ID["aftercare.decision"], start, birth_date=D(2008, 2, 29))
         assert deadline.due_at == eod(2025, 12, 1)
+
+    def test_no_aftercare_clock_for_an_adult(self):
+        data = {"kind": "placement_with_consent", "child_birth_date": "2008-03-02"}
+        assert not applies(Condition.PLACEMENT_UNDER_18, data, TIME)
 
 
 class TestAppeal:
@@ -146,6 +252,17 @@ class TestBadData:
             (ev.MEASURE_DECIDED, {"kind": "placement_of_young_person"}, "data.consent"),
             (ev.INVESTIGATION_STARTED, {"aware_since": SECRET}, "data.aware_since"),
             (ev.COMMITTEE_DECIDED, {"urgent": SECRET}, "data.urgent"),
+            (
+                ev.MEASURE_DECIDED,
+                measure("consultancy") | {"child_birth_date": SECRET},
+                "data.child_birth_date",
+            ),
+            (ev.MEASURE_DECIDED, {"kind": "consultancy", "consent": True}, "data.child_birth_date"),
+            (
+                ev.MEASURE_PROPOSED,
+                proposal("consultancy", planned=SECRET),
+                "data.decision_planned_at",
+            ),
             (
                 ev.MEASURE_STARTED,
                 measure("consultancy", investigation_ends_on=SECRET),
