@@ -41,7 +41,7 @@ test: lint typecheck pytest
 
 # Not part of `make test`: figures, not pass/fail. Starts its own broker.
 bench: $(STAMP) broker-fetch
-	$(BIN)/python -m benchmarks.pipeline --records $(or $(RECORDS),5000)
+	$(BIN)/python -m benchmarks.pipeline --records $(or $(RECORDS),5000) --rounds $(or $(ROUNDS),3)
 
 clean:
 	rm -rf $(VENV) .casehub .mypy_cache .ruff_cache .pytest_cache
