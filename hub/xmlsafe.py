@@ -19,6 +19,7 @@ from lxml import etree
 from hub.errors import PermanentError
 
 __all__ = [
+    "MAX_BYTES",
     "ZEEP_SETTINGS",
     "MalformedXmlError",
     "UnsafeXmlError",
@@ -38,6 +39,9 @@ ZEEP_SETTINGS: Final = MappingProxyType(
 """Keyword arguments for ``zeep.Settings``: strict parsing, and no DTD, entity or fetch."""
 
 _DECLARATION: Final = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+MAX_BYTES: Final = 64 * 1024 * 1024
+"""The largest document ``parse_xml`` reads unless told otherwise."""
 
 
 class UnsafeXmlError(PermanentError):
@@ -61,26 +65,35 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse an untrusted document with ``safe_parser()``, refusing any DTD.
+def parse_xml(data: bytes, *, max_bytes: int = MAX_BYTES) -> etree._Element:
+    """Parse an untrusted document with ``safe_parser()``, refusing any DTD or entity.
+
+    A declaration is refused before libxml2 reads the document; one in another encoding
+    (UTF-16) is caught after parsing, from the document's DTD or its entity nodes.
 
     Raises:
-        UnsafeXmlError: the document has a DOCTYPE (and so may declare entities).
+        UnsafeXmlError: the document is over ``max_bytes``, or has a DOCTYPE, an entity
+            declaration or an entity reference.
         MalformedXmlError: the document is not well-formed, or exceeds the parser's limits.
 
     """
+    if len(data) > max_bytes:
+        msg = f"XML refused: over {max_bytes} bytes"
+        raise UnsafeXmlError(msg)
+    if _DECLARATION.search(data):
+        msg = "XML with a DTD refused"
+        raise UnsafeXmlError(msg)
     try:
         root = etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError:
-        # libxml2 gives up on some entity bombs even unexpanded: still a DTD, still refused.
-        if _DECLARATION.search(data):
-            msg = "XML with a DTD refused"
-            raise UnsafeXmlError(msg) from None
-        msg = "not well-formed XML"
+        msg = "not well-formed XML"  # never libxml2's message: it can quote the document
         raise MalformedXmlError(msg) from None
     info = root.getroottree().docinfo
     doctype: str = getattr(info, "doctype", "")  # lxml-stubs lacks DocInfo.doctype
     if doctype or info.internalDTD is not None or info.externalDTD is not None:
         msg = "XML with a DTD refused"
+        raise UnsafeXmlError(msg)
+    if any(isinstance(node, etree._Entity) for node in root.iter()):  # noqa: SLF001 - lxml's entity node type
+        msg = "XML with an entity reference refused"
         raise UnsafeXmlError(msg)
     return root

@@ -39,7 +39,6 @@ from typing import Final
 import httpx
 from lxml import etree
 
-from adapters.digitalpost._xmlsafe import MalformedXmlError, UnsafeXmlError, parse
 from adapters.digitalpost.errors import (
     DigitalPostRefusedError,
     DigitalPostUnavailableError,
@@ -50,6 +49,7 @@ from adapters.digitalpost.errors import (
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.memo import build_message
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
+from hub.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = [
     "KOMBI_PATH",
@@ -121,7 +121,7 @@ class DigitalPostClient:
         with _translate_errors(operation):
             response = await self._http.post(KOMBI_PATH, content=body, headers=headers)
             response.raise_for_status()
-            values = _values(parse(response.content, max_bytes=_ANSWER_MAX))
+            values = _values(parse_xml(response.content, max_bytes=_ANSWER_MAX))
             if values.get("result", "").casefold() != "true":
                 raise _refusal(operation, values.get("fejlkode"))
             transmission_id = values.get("transmissionid")
@@ -143,7 +143,7 @@ class DigitalPostClient:
                 headers={"Accept": "application/xml", "x-TransaktionsId": str(uuid.uuid4())},
             )
             response.raise_for_status()
-            return _receipt_page(parse(response.content, max_bytes=_ANSWER_MAX))
+            return _receipt_page(parse_xml(response.content, max_bytes=_ANSWER_MAX))
 
 
 @contextmanager
@@ -190,7 +190,7 @@ def _from_status(
         msg = f"{operation}: HTTP {status}"
         return DigitalPostRefusedError(msg)
     try:
-        code = _values(parse(response.content, max_bytes=_ANSWER_MAX)).get("fejlkode")
+        code = _values(parse_xml(response.content, max_bytes=_ANSWER_MAX)).get("fejlkode")
     except (UnsafeXmlError, MalformedXmlError):
         code = None
     return _refusal(f"{operation}: HTTP {status}", code)

@@ -26,7 +26,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from adapters.digitalpost._inbound import Inbound, RefusedError, check_kombi
-from adapters.digitalpost._xmlsafe import MalformedXmlError, UnsafeXmlError, parse
 from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, RECIPIENT_UNKNOWN, KombiChoice
 from adapters.digitalpost.errors import (
     DigitalPostRefusedError,
@@ -36,6 +35,7 @@ from adapters.digitalpost.errors import (
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
 from contracts.cpr import Cpr
+from hub.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["Delivery", "Failure", "InMemoryDigitalPost", "Reach", "Sf1601StandIn", "decide"]
 
@@ -282,7 +282,7 @@ class Sf1601StandIn:
 
     def _kombi(self, body: bytes) -> _Answer:
         try:
-            inbound = check_kombi(parse(body))
+            inbound = check_kombi(parse_xml(body))
         except UnsafeXmlError:
             return self._refuse(HTTPStatus.BAD_REQUEST, "USIKKER_XML")
         except MalformedXmlError:

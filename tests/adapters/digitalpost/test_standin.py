@@ -18,10 +18,10 @@ from adapters.digitalpost import (
     RecipientRejectedError,
 )
 from adapters.digitalpost._inbound import check_kombi
-from adapters.digitalpost._xmlsafe import parse
 from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, kombi_request
 from adapters.digitalpost.memo import MEMO_NS
 from adapters.digitalpost.standin import InMemoryDigitalPost, Reach, Sf1601StandIn
+from hub.xmlsafe import parse_xml
 from tests.adapters.digitalpost.letters import letter, letters
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
 from tests.people import CHILD, MOTHER
@@ -149,7 +149,7 @@ class TestAgreesWithTheSchema:
     @given(letters())
     def test_every_letter_the_builder_makes_passes_the_structural_check(self, generated):
         body = kombi_request(generated, KombiChoice.AUTOMATIC)
-        inbound = check_kombi(parse(body))
+        inbound = check_kombi(parse_xml(body))
         assert inbound.message_uuid == generated.message_uuid
         assert inbound.recipient_id == generated.recipient.reveal()
 
