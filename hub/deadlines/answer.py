@@ -51,6 +51,8 @@ def steps_for(
         if not in_time(ended, tracked.starts_at, tracked.due_at):
             return ()
         _, transitions = tracked.tracker().on_ending(ended)
-        return tuple(Step(t.status, t.at, cause_id, reason=ending.reason) for t in transitions)
+        return tuple(
+            Step(t.status, t.at, cause_id, reason=ending.reason.value) for t in transitions
+        )
     _, transitions = tracked.tracker().on_event(event_type, happened)
     return tuple(Step(t.status, t.at, cause_id) for t in transitions)

@@ -1,4 +1,4 @@
-"""The durable deadline engine (issue 6): sets deadlines, meets them and times them out.
+"""The durable deadline engine (issue 6): sets deadlines, meets, withdraws and times them out.
 
 A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 
@@ -17,11 +17,12 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 
 Durability: every deadline lives in the state store (``hub.deadlines.statetopic``: a
 compacted topic per municipality), read to its end before the engine handles an event or
-ticks. A deadline's steps from one event (set, then met by a kept fulfilment) are written
-in one record. A step is written to the store before its event is published and marked published
+ticks. A step is written to the store before its event is published and marked published
 after the broker acknowledged it, so a restart in between publishes the same event (its
-id derives from the deadline id and the status) and never a different one. Due times are
-stored, never recomputed. One engine instance per municipality runs the ticker.
+id derives from the deadline id and the status) and never a different one; the steps one
+event takes a deadline (set, then met by a kept fulfilment) are written in one record.
+Due times are stored, never recomputed. One engine instance per municipality runs the
+ticker.
 """
 
 from __future__ import annotations
