@@ -17,6 +17,7 @@ from contracts.deadlines import (
     DeadlineMissedV2,
     DeadlineSet,
     DeadlineSetV2,
+    DeadlineWithdrawn,
 )
 from contracts.decision import (
     CommitteeDecision,
@@ -86,6 +87,7 @@ __all__ = [
     "DeadlineMissedV2",
     "DeadlineSet",
     "DeadlineSetV2",
+    "DeadlineWithdrawn",
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",

@@ -80,6 +80,7 @@ _ALL: tuple[type[Contract], ...] = (
     deadlines.DeadlineApproachingV2,
     deadlines.DeadlineMissedV2,
     deadlines.DeadlineMetV2,
+    deadlines.DeadlineWithdrawn,
     operations.MessageQuarantined,
     operations.MessageReplayed,
 )

@@ -8,11 +8,15 @@ other than Serviceloven and Barnets Lov (the appeal period under Retssikkerhedsl
 the statistics reports under the data-reporting order). It reads every v1 record. The v1
 classes stay exactly as published: records of them may be replayed. Both versions travel
 on the same ``deadline`` topic; ``ce_contractversion`` says which one a record is.
+
+``DeadlineWithdrawn`` (v1, with the v2 basis) ends a deadline without a miss when its
+reason went away: the measure it concerns ended, or the case was closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import ClassVar, Self
 
 from pydantic import AwareDatetime, model_validator
@@ -32,6 +36,8 @@ __all__ = [
     "DeadlineMissedV2",
     "DeadlineSet",
     "DeadlineSetV2",
+    "DeadlineWithdrawn",
+    "WithdrawalReason",
 ]
 
 
@@ -187,6 +193,38 @@ class DeadlineMetV2(_DeadlineV2):
     met_at: AwareDatetime = classified("When it was met.", C.INTERNAL)
     met_by_event_id: str = classified(
         "The id of the event that met it.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+class WithdrawalReason(StrEnum):
+    """Why a deadline was withdrawn."""
+
+    MEASURE_ENDED = "measure_ended"  # the measure it concerns ended (MeasureEnded)
+    CASE_CLOSED = "case_closed"  # the case was closed (CaseClosed)
+
+
+class DeadlineWithdrawn(_DeadlineV2):
+    """A deadline ended without being met or missed: the reason for the duty went away.
+
+    The measure it concerns ended, or the case was closed, before it was due. Which
+    deadlines an ending withdraws is the rule's (the appeal period and the statistics
+    reports are never withdrawn).
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.withdrawn"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "deadline"
+
+    withdrawn_at: AwareDatetime = classified(
+        "When the reason went away (the measure's last day, the case's closing).", C.INTERNAL
+    )
+    reason: WithdrawalReason = classified("Why it was withdrawn.", C.INTERNAL)
+    withdrawn_by_event_id: str = classified(
+        "The id of the event that withdrew it (the MeasureEnded or CaseClosed).",
         C.INTERNAL,
         min_length=1,
         max_length=256,

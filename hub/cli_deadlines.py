@@ -63,7 +63,9 @@ def due(source: str, child_birth_date: dt.datetime | None) -> None:
     multiple=True,
     help="Only this kommunekode (repeatable); default: every one with deadline state.",
 )
-@click.option("--all", "include_closed", is_flag=True, help="Met and missed deadlines too.")
+@click.option(
+    "--all", "include_closed", is_flag=True, help="Met, missed and withdrawn deadlines too."
+)
 def status(bootstrap: str, municipalities: tuple[str, ...], *, include_closed: bool) -> None:
     """Print, as JSON, the open deadlines in the engine's state topics, earliest due first."""
     # Imported here: aiokafka and the contracts are not needed by `casehub --help`.

@@ -54,12 +54,13 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
-    # The legal clock: every event that starts, meets or cuts off a deadline, or that the
-    # engine remembers for later (hub.deadlines.engine.EVENT_TYPES).
+    # The legal clock: every event that starts, meets, cuts off or withdraws a deadline, or
+    # that the engine remembers for later (hub.deadlines.engine.EVENT_TYPES).
     Route(
         consumer="deadlines",
         event_types=frozenset(
             {
+                "dk.casehub.case.closed",
                 "dk.casehub.case.opened",
                 "dk.casehub.decision.aftercare-decided",
                 "dk.casehub.decision.committee-decided",
@@ -74,6 +75,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
                 "dk.casehub.letter.delivered",
                 "dk.casehub.letter.requested",
                 "dk.casehub.measure.changed",
+                "dk.casehub.measure.ended",
                 "dk.casehub.measure.follow-up-completed",
                 "dk.casehub.measure.started",
                 "dk.casehub.notification.assessed",

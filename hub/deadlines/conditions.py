@@ -10,7 +10,7 @@ from hub.deadlines.facts import Data, MeasureKind
 from hub.deadlines.localtime import local_date
 from hub.deadlines.model import Condition
 
-__all__ = ["applies"]
+__all__ = ["applies", "reads"]
 
 _PLACEMENTS = frozenset({MeasureKind.PLACEMENT_WITH_CONSENT, MeasureKind.PLACEMENT_WITHOUT_CONSENT})
 _KINDS = {
@@ -52,6 +52,21 @@ def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
     if condition is Condition.PLACEMENT_UNDER_18:
         return age_on(facts.birth_date(data), local_date(start)) < _ADULT
     return True
+
+
+def reads(condition: Condition) -> frozenset[str]:
+    """The data fields ``applies`` reads for ``condition`` (what must be kept to judge it)."""
+    if condition is Condition.ALWAYS:
+        return frozenset()
+    if condition in _AGES:
+        return frozenset({"kind", "consent", "child_birth_date"})
+    if condition in _KINDS:
+        return frozenset({"kind", "consent"})
+    if condition is Condition.CARRIES_DECISION:
+        return frozenset({"decision_id"})
+    if condition in {Condition.URGENT, Condition.NOT_URGENT}:
+        return frozenset({"urgent"})
+    return frozenset({_VALUES[condition][0]})
 
 
 def _on_one_field(condition: Condition, data: Data) -> bool:

@@ -26,12 +26,44 @@ file equal to the table. Event types and the data fields the rules read are list
   misses them at once.
 - Age conditions and the aftercare date read the child's birth date, which the engine
   takes from the `child_cpr` of the case's `case.opened` or `notification.received`.
-- One tracker per deadline emits exactly one *met* or *missed*
+- One tracker per deadline emits exactly one *met*, *missed* or *withdrawn*
   (`hub/deadlines/state.py`); the durable engine is described in `docs/deadline-engine.md`.
 - A fulfilment meets a deadline when its type is listed, its data passes the rule's
   *met if* condition and, where the rule links them, it names the trigger's record (a
   fulfilment that names none is matched by case). The deadline contracts carry the rule
   id with dots as hyphens (`notification-acute-assessment`).
+- Whether a fulfilment counts depends on when it happened, never on when the engine read
+  it: topics have no order between them, so a fulfilment may be read before its trigger
+  (a statistics report before the measure's start). The engine keeps every fulfilment
+  for a year (`docs/deadline-engine.md`) and, when a trigger later sets a deadline it
+  answers, publishes *set* and then *met* with the fulfilment's own time (*missed* if
+  that was after the due time). One that happened on or after the day the clock started
+  always counts; one from before that day as the column *before the start* says:
+  - *counts*: whenever it happened. The case's aftercare decision answers the duty for
+    the child, whichever placement's start set the deadline.
+  - *counts if named*: when it names the trigger's record, which starts one clock only
+    (one notification, investigation, decided measure, decision): an assessment stamped
+    before the receipt, a plan made with the proposal for the measure it names, an
+    appeal received before the letter was delivered. A fulfilment matched by case only
+    (a plan that names no measure) counts from the start day.
+  - *ignored*: it may answer an earlier trigger. A hearing or plan before the proposal
+    is not the one the decision needs (the rule counts from the proposal); a follow-up
+    before the start, a committee decision before the chair's urgent one, and a
+    statistics report before the event it reports are of something earlier (a measure
+    changes many times, and each change has its report). Counting from the start *day*
+    rather than the instant lets a report or hearing stamped minutes before the trigger
+    (another system's clock) count.
+- A deadline is *withdrawn* (`DeadlineWithdrawn`, with the reason and the ending event's
+  id) when an event in the column *withdrawn by* happens between the day its clock
+  started and its due time: the measure it concerns ended (`measure.ended` naming the
+  trigger's `measure_id`), or the case was closed. An ending after the due time comes too
+  late: the duty was missed. An ending read before its trigger is kept like a fulfilment.
+  Case work (investigation, hearing, plans, follow-up, aftercare) ends with the case, and
+  a measure's plans, follow-up and aftercare end with the measure. What is owed for a
+  notification (the assessment, the receipt to the notifier), to the parties (the appeal
+  period, the committee's review of the chair's urgent decision) and to Danmarks
+  Statistik (reported whether or not the placement is carried out, and after it ends)
+  is never withdrawn.
 - The deadline contracts (v2) carry one legal basis per deadline: the BL paragraph, else
   the SEL one (when the BL one is unverified or absent), else the other act: `RSL` for
   Retssikkerhedsloven, `DATABEK` for Databekendtgørelsen (Bekendtgørelse om
@@ -39,8 +71,9 @@ file equal to the table. Event types and the data fields the rules read are list
 
 """
 _HEADER = """\
-| rule | trigger | condition | due | deadline | escalation | SEL | BL | other | concerns | met by |
-|---|---|---|---|---|---|---|---|---|---|---|
+| rule | trigger | condition | due | deadline | escalation | SEL | BL | other | concerns \
+| met by | before the start | withdrawn by |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 """
 
 
@@ -80,6 +113,14 @@ def _met_if(rule: Rule) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _withdrawn_by(rule: Rule) -> str:
+    endings = [
+        _short(w.event_type) + (f" (`{w.link[1]}` = `{w.link[0]}`)" if w.link else "")
+        for w in rule.withdrawn_by
+    ]
+    return ", ".join(endings) or "—"
+
+
 def _row(rule: Rule) -> str:
     due = rule.due + (f". {rule.note}" if rule.note else "")
     cells = (
@@ -94,6 +135,8 @@ def _row(rule: Rule) -> str:
         rule.basis.other or "—",
         rule.concerns.value.replace("_", " "),
         ", ".join(_short(t) for t in rule.fulfilled_by) + _met_if(rule),
+        rule.prior.value.replace("_", " "),
+        _withdrawn_by(rule),
     )
     return "| " + " | ".join(cells) + " |"
 

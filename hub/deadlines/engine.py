@@ -1,4 +1,4 @@
-"""The durable deadline engine (issue 6): sets deadlines, meets them and times them out.
+"""The durable deadline engine (issue 6): sets deadlines, meets, withdraws and times them out.
 
 A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 
@@ -7,6 +7,11 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 - a fulfilment meets the open deadlines of its case that it answers (``DeadlineMet``), or
   misses them when it happened after the due time; a decision misses the open deadlines
   that fall before it (the child heard, the plan for a placement without consent);
+- an ending (``MeasureEnded``, ``CaseClosed``) withdraws the open deadlines of its case
+  whose reason it removes (``DeadlineWithdrawn``), as each rule's ``withdrawn_by`` says;
+- fulfilments and endings are kept (``hub.deadlines.early``): a deadline set after one was
+  read is met or withdrawn at once (``DeadlineSet``, then ``DeadlineMet`` with the
+  fulfilment's own time), since topics have no order between them;
 - ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
   ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
 
@@ -14,8 +19,10 @@ Durability: every deadline lives in the state store (``hub.deadlines.statetopic`
 compacted topic per municipality), read to its end before the engine handles an event or
 ticks. A step is written to the store before its event is published and marked published
 after the broker acknowledged it, so a restart in between publishes the same event (its
-id derives from the deadline id and the status) and never a different one. Due times are
-stored, never recomputed. One engine instance per municipality runs the ticker.
+id derives from the deadline id and the status) and never a different one; the steps one
+event takes a deadline (set, then met by a kept fulfilment) are written in one record.
+Due times are stored, never recomputed. One engine instance per municipality runs the
+ticker.
 """
 
 from __future__ import annotations
@@ -31,7 +38,10 @@ import structlog
 
 from contracts.base import Contract
 from contracts.envelope import Event
-from hub.deadlines.fulfil import cuts_off, link_of, meets, met_at
+from hub.deadlines.answer import steps_for
+from hub.deadlines.early import Early, EarlyEvents, early_of
+from hub.deadlines.endings import records_of
+from hub.deadlines.fulfil import link_of
 from hub.deadlines.recall import REMEMBERED, recalls_for, remember
 from hub.deadlines.reports import report_for
 from hub.deadlines.rules import RULES, RULES_BY_ID
@@ -43,17 +53,31 @@ from hub.deadlines.workdays import DEFAULT_POLICY, CalendarPolicy
 from hub.errors import HubError, TransientError
 from hub.publisher import confirm_later
 
-__all__ = ["EVENT_TYPES", "NAME", "Clock", "DeadlineEngine", "run_ticker", "utc_now"]
+__all__ = [
+    "EVENT_TYPES",
+    "NAME",
+    "REMEMBER_FOR",
+    "Clock",
+    "DeadlineEngine",
+    "run_ticker",
+    "utc_now",
+]
 
 NAME = "deadlines"
 EVENT_TYPES = frozenset(
     {rule.trigger for rule in RULES}
     | {t for rule in RULES for t in rule.fulfilled_by}
     | {rule.before for rule in RULES if rule.before}
+    | {w.event_type for rule in RULES for w in rule.withdrawn_by}
     | set(REMEMBERED)
 )
 """Every type the engine consumes: triggers, fulfilments, decisions that cut deadlines off,
-and the events it remembers."""
+endings that withdraw them, and the events it remembers."""
+
+REMEMBER_FOR = dt.timedelta(days=366)
+"""How long a fulfilment or ending is kept for deadlines set after it was read: a year,
+longer than a trigger should wait in retry or quarantine, and than a plan or an aftercare
+decision is made ahead of the decision or placement it answers (docs/deadline-engine.md)."""
 
 log = structlog.get_logger(__name__)
 
@@ -79,6 +103,7 @@ class DeadlineEngine:
         clock: Clock = utc_now,
         policy: CalendarPolicy = DEFAULT_POLICY,
         grace: dt.timedelta = dt.timedelta(seconds=5),
+        remember_for: dt.timedelta = REMEMBER_FOR,
     ) -> None:
         self._publish = publish
         self._store = store
@@ -86,11 +111,13 @@ class DeadlineEngine:
         self._clock = clock
         self._policy = policy
         self._grace = grace  # lets a fulfilment on another partition arrive before a miss
+        self._remember_for = remember_for
         self._lock = asyncio.Lock()
         self._ready = asyncio.Event()
         self._deadlines: dict[str, Tracked] = {}
         self._by_case: defaultdict[Key, list[str]] = defaultdict(list)
         self._facts: dict[Key, dict[str, Any]] = {}
+        self._early = EarlyEvents()
         self._unfinished: set[str] = set()  # open, or with a step not yet published
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -111,7 +138,7 @@ class DeadlineEngine:
             for key in sorted(self._unfinished):
                 await self._flush(self._deadlines[key])
             self._ready.set()
-        log.info("deadlines_loaded", open=len(self.open_deadlines()))
+        log.info("deadlines_loaded", open=len(self.open_deadlines()), kept=len(self._early))
 
     async def close(self) -> None:
         """Release the store."""
@@ -122,6 +149,8 @@ class DeadlineEngine:
             parsed = json.loads(value)
             if parsed["record"] == "fact":
                 self._facts[municipality, key] = dict(parsed["fields"])
+            elif parsed["record"] == "early":
+                self._early.add(Early.from_json(municipality, parsed))
             else:
                 tracked = Tracked.from_json(parsed)
                 if tracked.rule_id not in RULES_BY_ID:
@@ -142,7 +171,7 @@ class DeadlineEngine:
     # -- the component handler ---------------------------------------------------------
 
     async def handle(self, event: Event[Contract]) -> None:
-        """Meet open deadlines the event answers, then set the deadlines it triggers.
+        """Keep a fulfilment or ending, answer the open deadlines, then set new ones.
 
         Raises:
             EventDataError: a rule needs a field the event lacks (quarantined).
@@ -156,8 +185,11 @@ class DeadlineEngine:
         async with self._lock:
             await self._remember(envelope.municipality, envelope.caseid, envelope.type, data)
             data = self._recalled(envelope.municipality, envelope.caseid, envelope.type, data)
+            await self._keep_early(event, data)
             for tracked in self._case_open(envelope.municipality, envelope.caseid):
-                await self._fulfil(tracked, event, data)
+                steps = steps_for(tracked, envelope.id, envelope.type, data, envelope.time)
+                if steps:
+                    await self._advance(tracked, *steps)
             for deadline in deadlines_for(envelope.type, data, envelope.time, self._policy):
                 tracked = Tracked(
                     deadline_id=deadline_id(deadline.rule_id, envelope.id),
@@ -171,12 +203,14 @@ class DeadlineEngine:
                     due_at=deadline.due_at,
                     escalate_at=deadline.escalate_at,
                     steps=(),
+                    records=records_of(deadline.rule, data),
                 )
                 known = self._deadlines.get(tracked.deadline_id)
                 if known is not None:  # the trigger again: finish what was started
                     await self._flush(known)
                     continue
-                await self._advance(tracked, Step(Status.SET, deadline.starts_at, envelope.id))
+                step = Step(Status.SET, deadline.starts_at, envelope.id)
+                await self._advance(tracked, step, *self._answered_early(tracked.with_step(step)))
 
     async def _remember(
         self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
@@ -203,25 +237,37 @@ class DeadlineEngine:
             data = {**data, **(fields or {})}
         return data
 
+    async def _keep_early(self, event: Event[Contract], data: dict[str, Any]) -> None:
+        """Keep a fulfilment or ending for deadlines set after it (``hub.deadlines.early``)."""
+        envelope = event.envelope
+        if self._early.has(envelope.municipality, envelope.id):
+            return  # a redelivery keeps its first expiry
+        early = early_of(envelope, data, expires_at=self._clock() + self._remember_for)
+        if early is None:
+            return
+        await self._store.write(early.municipality, early.key, early.to_json())
+        self._early.add(early)
+
+    def _answered_early(self, tracked: Tracked) -> tuple[Step, ...]:
+        """The steps the case's kept events take a deadline just set: the earliest wins."""
+        for early in self._early.of_case(tracked.municipality, tracked.case_id, self._clock()):
+            if early.event_id == tracked.trigger_event_id:
+                continue
+            steps = steps_for(
+                tracked, early.event_id, early.event_type, early.fields, early.happened_at
+            )
+            if steps:
+                return steps
+        return ()
+
     def _case_open(self, municipality: str, case_id: str) -> list[Tracked]:
         found = (self._deadlines[i] for i in self._by_case.get((municipality, case_id), ()))
         return [t for t in found if not t.status.final]
 
-    async def _fulfil(self, tracked: Tracked, event: Event[Contract], data: dict[str, Any]) -> None:
-        rule = RULES_BY_ID[tracked.rule_id]
-        envelope = event.envelope
-        answers = meets(rule, tracked.link, envelope.type, data, envelope.time)
-        if not answers and not cuts_off(rule, tracked.link, envelope.type, data):
-            return
-        happened = met_at(envelope.type, data, envelope.time)
-        _, transitions = tracked.tracker().on_event(envelope.type, happened)
-        for transition in transitions:
-            await self._advance(tracked, Step(transition.status, transition.at, envelope.id))
-
     # -- the ticker --------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Publish what is unpublished, then move every open deadline to the clock's now.
+        """Publish what is unpublished, move open deadlines to now, drop expired kept events.
 
         Returns the number of steps taken. Raises ``TransientError`` as ``handle`` does.
         """
@@ -240,21 +286,26 @@ class DeadlineEngine:
                     cause = tracked.trigger_event_id
                     await self._advance(tracked, Step(transition.status, transition.at, cause))
                     taken += 1
+            for early in self._early.expired(self._clock()):
+                await self._store.delete(early.municipality, early.key)
+                self._early.discard(early)
         return taken
 
     # -- steps: store, publish, mark ---------------------------------------------------
 
-    async def _advance(self, tracked: Tracked, step: Step) -> Tracked:
-        """Record ``step``, publish its event, then record that it was published."""
-        tracked = tracked.with_step(step)
+    async def _advance(self, tracked: Tracked, *steps: Step) -> Tracked:
+        """Record ``steps`` (in one write), publish their events, then record that they were."""
+        for step in steps:
+            tracked = tracked.with_step(step)
         await self._save(tracked)
-        log.info(
-            "deadline_step",
-            deadline_id=tracked.deadline_id,
-            rule_id=tracked.rule_id,
-            status=step.status.value,
-            case_id=tracked.case_id,
-        )
+        for step in steps:
+            log.info(
+                "deadline_step",
+                deadline_id=tracked.deadline_id,
+                rule_id=tracked.rule_id,
+                status=step.status.value,
+                case_id=tracked.case_id,
+            )
         return await self._flush(tracked)
 
     async def _flush(self, tracked: Tracked) -> Tracked:
@@ -277,7 +328,7 @@ class DeadlineEngine:
     # -- reading -----------------------------------------------------------------------
 
     def open_deadlines(self) -> list[Tracked]:
-        """The deadlines neither met nor missed, earliest due first."""
+        """The deadlines not yet met, missed or withdrawn, earliest due first."""
         found = [t for t in self._deadlines.values() if not t.status.final]
         return sorted(found, key=lambda t: t.due_at)
 

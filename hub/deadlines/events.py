@@ -7,6 +7,7 @@ Every type here is a contract in ``contracts.catalogue`` (a test keeps it so):
 ``dk.casehub.notification.assessed``                               NotificationAssessed (24 h)
 ``dk.casehub.notification.receipt-sent``                           NotificationReceiptSent
 ``dk.casehub.case.opened``                                         CaseOpened (remembered)
+``dk.casehub.case.closed``                                         CaseClosed (withdraws)
 ``dk.casehub.investigation.started``                               InvestigationStarted
 ``dk.casehub.investigation.provisional-assessment-recorded``       ProvisionalAssessmentRecorded
 ``dk.casehub.investigation.completed``                             InvestigationCompleted
@@ -20,6 +21,7 @@ Every type here is a contract in ``contracts.catalogue`` (a test keeps it so):
 ``dk.casehub.measure.started``                                     MeasureStarted
 ``dk.casehub.measure.changed``                                     MeasureChanged
 ``dk.casehub.measure.follow-up-completed``                         FollowUpCompleted
+``dk.casehub.measure.ended``                                       MeasureEnded (withdraws)
 ``dk.casehub.reporting.statistics-reported``                       StatisticsReported
 ``dk.casehub.reporting.appeal-forwarded``                          AppealForwarded
 ``dk.casehub.letter.requested``                                    LetterRequested (remembered)
@@ -55,8 +57,8 @@ Data fields the rules read, as the contracts name them:
 =========================  ===================================================================
 
 Every other clock starts at the envelope's ``time`` (when the occurrence happened). When a
-fulfilment (or a decision that cuts a deadline off) happened is read from the field in
-``MET_AT`` (else the envelope's ``time``).
+fulfilment (or a decision that cuts a deadline off, or an ending that withdraws one)
+happened is read from the field in ``MET_AT`` (else the envelope's ``time``).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from types import MappingProxyType
 __all__ = [
     "AFTERCARE_DECIDED",
     "APPEAL_FORWARDED",
+    "CASE_CLOSED",
     "CASE_OPENED",
     "CHILD_HEARD",
     "COMMITTEE_DECIDED",
@@ -77,6 +80,7 @@ __all__ = [
     "LETTER_REQUESTED",
     "MEASURE_CHANGED",
     "MEASURE_DECIDED",
+    "MEASURE_ENDED",
     "MEASURE_PROPOSED",
     "MEASURE_STARTED",
     "MET_AT",
@@ -94,6 +98,7 @@ NOTIFICATION_RECEIVED = _P + "notification.received"
 NOTIFICATION_ASSESSED = _P + "notification.assessed"
 RECEIPT_SENT = _P + "notification.receipt-sent"
 CASE_OPENED = _P + "case.opened"
+CASE_CLOSED = _P + "case.closed"
 INVESTIGATION_STARTED = _P + "investigation.started"
 PROVISIONAL_ASSESSMENT_RECORDED = _P + "investigation.provisional-assessment-recorded"
 INVESTIGATION_COMPLETED = _P + "investigation.completed"
@@ -107,6 +112,7 @@ AFTERCARE_DECIDED = _P + "decision.aftercare-decided"
 MEASURE_STARTED = _P + "measure.started"
 MEASURE_CHANGED = _P + "measure.changed"
 FOLLOW_UP_COMPLETED = _P + "measure.follow-up-completed"
+MEASURE_ENDED = _P + "measure.ended"
 STATISTICS_REPORTED = _P + "reporting.statistics-reported"
 APPEAL_FORWARDED = _P + "reporting.appeal-forwarded"
 LETTER_REQUESTED = _P + "letter.requested"
@@ -128,7 +134,10 @@ MET_AT = MappingProxyType(
         # An appeal counts when the municipality received it, not when it was forwarded.
         APPEAL_FORWARDED: "received_on",
         DECISION_UPHELD: "appeal_received_at",
+        # Endings that withdraw deadlines: the measure's last day, the case's closing.
+        MEASURE_ENDED: "ended_on",
+        CASE_CLOSED: "closed_at",
     }
 )
-"""Fulfilling (or cutting-off) type → the data field saying when it happened (a time, or a
-date: 00:00)."""
+"""Fulfilling (cutting-off, withdrawing) type → the data field saying when it happened (a
+time, or a date: 00:00)."""

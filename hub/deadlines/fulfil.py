@@ -5,6 +5,10 @@ the rule's ``met_if`` condition and, when the rule links trigger and fulfilment 
 field, it names the trigger's record. A fulfilment that names no record at all (an empty
 list, an absent field) is matched by case: the engine only offers it the case's deadlines.
 A rule's ``before`` event (the decision) cuts its deadline off when it names the same record.
+
+Whether it counts depends on when it happened, never on when it was read (topics have no
+order between them): on or after the day the clock started it always counts; before that
+day as the rule's ``prior`` says (``counts``).
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from hub.deadlines import facts
 from hub.deadlines.conditions import applies
 from hub.deadlines.events import MET_AT
 from hub.deadlines.facts import Data
-from hub.deadlines.model import Rule
+from hub.deadlines.localtime import local_date
+from hub.deadlines.model import Prior, Rule
 
-__all__ = ["cuts_off", "link_of", "meets", "met_at"]
+__all__ = ["counts", "cuts_off", "link_of", "meets", "met_at"]
 
 
 def link_of(rule: Rule, trigger_data: Data) -> str | None:
@@ -38,6 +43,21 @@ def meets(rule: Rule, link: str | None, event_type: str, data: Data, time: dt.da
     if event_type not in rule.fulfilled_by or not applies(rule.met_if, data, time):
         return False
     return rule.link is None or _names(data, rule.link[1], link)
+
+
+def counts(
+    rule: Rule, link: str | None, data: Data, happened: dt.datetime, starts_at: dt.datetime
+) -> bool:
+    """True when a fulfilment that ``meets`` the deadline and ``happened`` then counts for it.
+
+    ``starts_at`` is when the deadline's clock started, ``link`` the trigger's record.
+    """
+    if local_date(happened) >= local_date(starts_at) or rule.prior is Prior.COUNTS:
+        return True
+    if rule.prior is Prior.COUNTS_IF_NAMED and rule.link is not None and link is not None:
+        named = data.get(rule.link[1])
+        return link in named if isinstance(named, list | tuple) else named == link
+    return False
 
 
 def cuts_off(rule: Rule, link: str | None, event_type: str, data: Data) -> bool:

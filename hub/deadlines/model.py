@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["DAY_UNITS", "Condition", "LegalBasis", "Role", "Rule", "Span", "Unit"]
+__all__ = [
+    "DAY_UNITS",
+    "Condition",
+    "Ending",
+    "LegalBasis",
+    "Prior",
+    "Role",
+    "Rule",
+    "Span",
+    "Unit",
+    "Withdrawal",
+]
 
 
 class Unit(StrEnum):
@@ -53,6 +64,40 @@ class Condition(StrEnum):
     PLACEMENT_REPORT = "placement_report"  # a statistics report of kind placement
 
 
+class Prior(StrEnum):
+    """Whether a fulfilment that happened before the day the clock started meets it.
+
+    Judged on when the fulfilment happened, never on when the engine read it, so the
+    outcome does not depend on the order of records across topics.
+    """
+
+    COUNTS = "counts"  # whenever it happened: it answers the duty, not one trigger
+    COUNTS_IF_NAMED = "counts_if_named"  # when it names the trigger's record (one clock
+    # per record); one matched by case only counts from the start day
+    IGNORED = "ignored"  # it may answer an earlier trigger: only from the start day on
+
+
+class Ending(StrEnum):
+    """Why a deadline ended without a miss: its reason went away."""
+
+    MEASURE_ENDED = "measure_ended"  # the measure it concerns has ended
+    CASE_CLOSED = "case_closed"  # the case it belongs to was closed
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """An event that ends a rule's open deadline without a miss (``DeadlineWithdrawn``).
+
+    It withdraws a deadline of the same case when it names the trigger's record (``link``:
+    trigger field, ending field; None: the case itself) and happened between the day
+    the clock started and the due time. After the due time the duty was already missed.
+    """
+
+    event_type: str
+    reason: Ending
+    link: tuple[str, str] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class LegalBasis:
     """Where the duty is written, in both numberings where both exist."""
@@ -96,6 +141,8 @@ class Rule:
     earlier_of: str | None = None  # a data field with a date that ends the clock if earlier
     met_if: Condition = Condition.ALWAYS  # judged on the fulfilling event's data
     link: tuple[str, str] | None = None  # (trigger field, fulfilment field) that must agree
+    prior: Prior = Prior.IGNORED  # whether a fulfilment from before the start day counts
+    withdrawn_by: tuple[Withdrawal, ...] = ()  # events that end it without a miss
     note: str = ""
 
     @property
@@ -123,4 +170,8 @@ class Rule:
             raise ValueError(msg)
         if not self.fulfilled_by:
             msg = f"rule {self.id}: nothing fulfils it"
+            raise ValueError(msg)
+        ending = {w.event_type for w in self.withdrawn_by}
+        if len(ending) != len(self.withdrawn_by) or ending & {*self.fulfilled_by, self.before}:
+            msg = f"rule {self.id}: an event either fulfils, cuts off or withdraws it, once"
             raise ValueError(msg)

@@ -2,7 +2,8 @@
 
 Everything in an event is derived from the stored step (its id from the deadline id and
 the status, its time from the step), so publishing a step twice publishes the same event.
-The events are version 2 of the deadline contracts, whose basis names any act or order.
+The events are version 2 of the deadline contracts, whose basis names any act or order, and
+version 1 of ``DeadlineWithdrawn`` (which has that basis from the start).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from contracts.deadlines import (
     DeadlineMetV2,
     DeadlineMissedV2,
     DeadlineSetV2,
+    DeadlineWithdrawn,
+    WithdrawalReason,
 )
 from contracts.envelope import Event, new_event
 from hub.deadlines.basis import contract_basis
@@ -48,6 +51,13 @@ def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract]:
         case Status.MET:
             met = {"met_at": step.at, "met_by_event_id": step.cause_id}
             data = DeadlineMetV2.model_validate(common | met)
+        case Status.WITHDRAWN:
+            withdrawn = {
+                "withdrawn_at": step.at,
+                "reason": _reason(step),
+                "withdrawn_by_event_id": step.cause_id,
+            }
+            data = DeadlineWithdrawn.model_validate(common | withdrawn)
     return new_event(
         data,
         source=source,
@@ -59,3 +69,10 @@ def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract]:
         subject=tracked.deadline_id,
         time=step.at,
     )
+
+
+def _reason(step: Step) -> WithdrawalReason:
+    if step.reason is None:  # pragma: no cover - the engine records one with every withdrawal
+        msg = "a withdrawn deadline without its reason"
+        raise ValueError(msg)
+    return WithdrawalReason(step.reason)

@@ -9,7 +9,17 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from hub.deadlines import events as ev
-from hub.deadlines.model import Condition, LegalBasis, Role, Rule, Span, Unit
+from hub.deadlines.model import (
+    Condition,
+    Ending,
+    LegalBasis,
+    Prior,
+    Role,
+    Rule,
+    Span,
+    Unit,
+    Withdrawal,
+)
 
 __all__ = ["RULES", "RULES_BY_ID", "rules_for"]
 
@@ -18,9 +28,19 @@ _ONE_WEEK = Span(1, Unit.WEEKS)
 _PROPOSED_MEASURE = ("measure_id", "measure_id")  # the decision names the proposed measure
 _BEFORE_DECISION = (
     "Due when the decision is planned; missed at once if the decision comes first. "
-    "Counted from the proposal: what was recorded before it does not meet it."
+    "Counted from the proposal: what happened before its day does not meet it."
 )
 _STATISTICS = "Databekendtgørelsen"
+
+# What ends a duty without a miss. Case work (investigating, hearing, planning, following
+# up, deciding aftercare) ends with the case, and a measure's own plans, follow-up and
+# aftercare end with the measure. What is owed for a notification, to the parties (the
+# appeal period, the committee's review of an urgent decision) or to Danmarks Statistik
+# stays due whatever happens to the measure or the case.
+_CASE_CLOSES = Withdrawal(ev.CASE_CLOSED, Ending.CASE_CLOSED)
+_MEASURE_ENDS = Withdrawal(ev.MEASURE_ENDED, Ending.MEASURE_ENDED, ("measure_id", "measure_id"))
+_CASE_WORK = (_CASE_CLOSES,)
+_MEASURE_WORK = (_MEASURE_ENDS, _CASE_CLOSES)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -35,6 +55,7 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.CASE_WORKER,
         starts="received_at",
         link=("notification_id", "notification_id"),
+        prior=Prior.COUNTS_IF_NAMED,
         note="Wall clock: nights, weekends and holidays count.",
     ),
     Rule(
@@ -49,6 +70,7 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.CASE_WORKER,
         starts="received_at",
         link=("notification_id", "notification_id"),
+        prior=Prior.COUNTS_IF_NAMED,
         note="Wording of the paragraphs unverified.",
     ),
     Rule(
@@ -63,6 +85,8 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.CASE_WORKER,
         starts="aware_since",
         link=("investigation_id", "investigation_id"),
+        prior=Prior.COUNTS_IF_NAMED,
+        withdrawn_by=_CASE_WORK,
         note="Counted from when the municipality became aware of a possible need.",
     ),
     Rule(
@@ -77,6 +101,8 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.TEAM_LEADER,
         starts="aware_since",
         link=("investigation_id", "investigation_id"),
+        prior=Prior.COUNTS_IF_NAMED,
+        withdrawn_by=_CASE_WORK,
         note="After it the investigation is completed as soon as possible: no fixed date.",
     ),
     Rule(
@@ -93,6 +119,8 @@ RULES: tuple[Rule, ...] = (
         before=ev.MEASURE_DECIDED,
         planned="decision_planned_at",
         before_link=_PROPOSED_MEASURE,
+        prior=Prior.IGNORED,
+        withdrawn_by=_CASE_WORK,
         note=_BEFORE_DECISION,
     ),
     Rule(
@@ -112,6 +140,8 @@ RULES: tuple[Rule, ...] = (
         met_if=Condition.CHILD_PLAN,
         link=("measure_id", "measure_ids"),
         before_link=_PROPOSED_MEASURE,
+        prior=Prior.IGNORED,
+        withdrawn_by=_CASE_WORK,
         note=_BEFORE_DECISION,
     ),
     Rule(
@@ -127,6 +157,8 @@ RULES: tuple[Rule, ...] = (
         met_if=Condition.CHILD_PLAN,
         link=("measure_id", "measure_ids"),
         condition=Condition.SUPPORTING_MEASURE,
+        prior=Prior.COUNTS_IF_NAMED,
+        withdrawn_by=_MEASURE_WORK,
     ),
     Rule(
         id="plan.placement",
@@ -141,6 +173,8 @@ RULES: tuple[Rule, ...] = (
         met_if=Condition.CHILD_PLAN,
         link=("measure_id", "measure_ids"),
         condition=Condition.PLACEMENT_WITH_CONSENT,
+        prior=Prior.COUNTS_IF_NAMED,
+        withdrawn_by=_MEASURE_WORK,
     ),
     Rule(
         id="plan.youth",
@@ -155,6 +189,8 @@ RULES: tuple[Rule, ...] = (
         met_if=Condition.YOUTH_PLAN,
         link=("measure_id", "measure_ids"),
         condition=Condition.AGE_16_PLUS,
+        prior=Prior.COUNTS_IF_NAMED,
+        withdrawn_by=_MEASURE_WORK,
         note="Age on the day of the decision, from the child's birth date in the case.",
     ),
     Rule(
@@ -169,6 +205,8 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.CASE_WORKER,
         link=("measure_id", "measure_id"),
         earlier_of="investigation_ends_on",
+        prior=Prior.IGNORED,
+        withdrawn_by=_MEASURE_WORK,
         note="The earlier of 3 months and the end of a parallel investigation. "
         "Later follow-ups (SEL §70: every 6 months) are not yet rules.",
     ),
@@ -184,6 +222,7 @@ RULES: tuple[Rule, ...] = (
         concerns=Role.COMMITTEE,
         condition=Condition.URGENT,
         met_if=Condition.NOT_URGENT,
+        prior=Prior.IGNORED,
     ),
     Rule(
         id="aftercare.decision",
@@ -196,6 +235,8 @@ RULES: tuple[Rule, ...] = (
         basis=LegalBasis(sel="SEL §68 stk. 12", bl=None),
         concerns=Role.CASE_WORKER,
         condition=Condition.PLACEMENT_UNDER_18,
+        prior=Prior.COUNTS,
+        withdrawn_by=_MEASURE_WORK,
         note="At least 6 months before the 18th birthday; due at once if the placement "
         "starts later than that. Met by the case's aftercare decision, granted or not. "
         "The Barnets Lov paragraph is not yet verified.",
@@ -213,6 +254,7 @@ RULES: tuple[Rule, ...] = (
         condition=Condition.PLACEMENT,
         met_if=Condition.PLACEMENT_REPORT,
         link=("decision_id", "subject_id"),
+        prior=Prior.IGNORED,
         note="Whether or not the placement is carried out; never overwrite an earlier report.",
     ),
     Rule(
@@ -228,6 +270,7 @@ RULES: tuple[Rule, ...] = (
         condition=Condition.PLACEMENT,
         met_if=Condition.PLACEMENT_REPORT,
         link=("measure_id", "subject_id"),
+        prior=Prior.IGNORED,
     ),
     Rule(
         id="statistics.placement-event",
@@ -242,6 +285,7 @@ RULES: tuple[Rule, ...] = (
         condition=Condition.PLACEMENT_CHANGE,
         met_if=Condition.PLACEMENT_REPORT,
         link=("measure_id", "subject_id"),
+        prior=Prior.IGNORED,
     ),
     Rule(
         id="appeal.period",
@@ -256,6 +300,7 @@ RULES: tuple[Rule, ...] = (
         condition=Condition.CARRIES_DECISION,
         starts="delivered_at",
         link=("decision_id", "decision_id"),
+        prior=Prior.COUNTS_IF_NAMED,
         note="Starts on the letter's delivery receipt, never on the decision. "
         "Missed means the period ended without an appeal.",
     ),

@@ -1,14 +1,16 @@
-"""One deadline's life as a pure state machine: SET → APPROACHING → MET | MISSED.
+"""One deadline's life as a pure state machine: SET → APPROACHING → MET | MISSED | WITHDRAWN.
 
-``on_event`` and ``on_tick`` return the next state and the transitions to emit. MET and
-MISSED are final, so however often a tick or a redelivered event arrives, one deadline
-emits exactly one MET or MISSED, and APPROACHING at most once.
+``on_event``, ``on_ending`` and ``on_tick`` return the next state and the transitions to
+emit. MET, MISSED and WITHDRAWN are final, so however often a tick or a redelivered event
+arrives, one deadline emits exactly one of them, and APPROACHING at most once.
 
 - An event of a fulfilling type meets the deadline if it happened at or before the due
   time, judged by the event's own time, not by when it was processed. One that happened
   later misses it (the miss is dated at the due time).
 - For a BEFORE_EVENT rule, the ``before`` event arriving first misses the deadline (dated
   when it happened, or at the due time if that was earlier).
+- An ending (the measure ended, the case closed) withdraws it: the duty's reason went
+  away. Whether an ending applies, and in time, the caller judges (``hub.deadlines.endings``).
 - A tick at ``now`` misses the deadline when ``now`` is after the due time, and marks it
   APPROACHING once ``now`` reaches the escalation time.
 
@@ -35,11 +37,12 @@ class Status(StrEnum):
     APPROACHING = "approaching"
     MET = "met"
     MISSED = "missed"
+    WITHDRAWN = "withdrawn"  # ended without a miss: the measure ended, the case closed
 
     @property
     def final(self) -> bool:
-        """MET and MISSED never change again."""
-        return self in {Status.MET, Status.MISSED}
+        """MET, MISSED and WITHDRAWN never change again."""
+        return self in {Status.MET, Status.MISSED, Status.WITHDRAWN}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,12 @@ class Tracker:
         if event_type == self.deadline.rule.before:
             return self._to(Status.MISSED, min(occurred, due, key=instant))
         return self, ()
+
+    def on_ending(self, ended_at: dt.datetime) -> tuple[Tracker, tuple[Transition, ...]]:
+        """Withdraw the deadline: the reason for the duty went away at ``ended_at``."""
+        if self.status.final:
+            return self, ()
+        return self._to(Status.WITHDRAWN, to_local(ended_at))
 
     def on_tick(self, now: dt.datetime) -> tuple[Tracker, tuple[Transition, ...]]:
         """React to the passing of time up to ``now``."""

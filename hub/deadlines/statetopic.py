@@ -238,6 +238,13 @@ class StateTopic:
 
     async def write(self, municipality: str, key: str, value: bytes) -> None:
         """Write one record and wait for all replicas."""
+        await self._send(municipality, key, value)
+
+    async def delete(self, municipality: str, key: str) -> None:
+        """Write a tombstone for one record and wait for all replicas; compaction drops it."""
+        await self._send(municipality, key, None)
+
+    async def _send(self, municipality: str, key: str, value: bytes | None) -> None:
         if self._producer is None:
             msg = "deadline-state store not started"
             raise TransientError(msg)

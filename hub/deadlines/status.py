@@ -35,8 +35,14 @@ async def read_deadlines(
 
 
 def as_json(tracked: Tracked) -> dict[str, Any]:
-    """One deadline for people and scripts: ids, times, rule and where it stands."""
+    """One deadline for people and scripts: ids, times, rule and where it stands.
+
+    A deadline that ended says when and by which event (``ended_at``, ``ended_by``), and a
+    withdrawn one why (``reason``: ``measure_ended``, ``case_closed``).
+    """
     rule = RULES_BY_ID.get(tracked.rule_id)
+    last = tracked.steps[-1]
+    ended = tracked.status.final
     return {
         "deadline_id": tracked.deadline_id,
         "rule": tracked.rule_id,
@@ -48,5 +54,8 @@ def as_json(tracked: Tracked) -> dict[str, Any]:
         "escalate_at": None if tracked.escalate_at is None else tracked.escalate_at.isoformat(),
         "trigger_event_id": tracked.trigger_event_id,
         "concerns": None if rule is None else rule.concerns.value,
+        "ended_at": last.at.isoformat() if ended else None,
+        "ended_by": last.cause_id if ended else None,
+        "reason": last.reason,
         "unpublished": [s.status.value for s in tracked.pending],
     }

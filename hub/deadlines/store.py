@@ -1,7 +1,9 @@
 """Where the engine keeps its state: the port, and an in-memory fake for tests.
 
-The state is a table keyed per municipality: a deadline id → its ``Tracked`` record, and
-``fact:<kind>:<id>`` → a remembered fact (what a later event needs from an earlier one).
+The state is a table keyed per municipality: a deadline id → its ``Tracked`` record,
+``fact:<kind>:<id>`` → a remembered fact (what a later event needs from an earlier one),
+and ``early:<event id>`` → a kept fulfilment or ending (``hub.deadlines.early``), deleted
+when it expires.
 ``hub.deadlines.statetopic`` keeps it in compacted Kafka topics.
 """
 
@@ -34,6 +36,14 @@ class StateStore(Protocol):
 
         """
 
+    async def delete(self, municipality: str, key: str) -> None:
+        """Remove one record durably before returning (a tombstone on a compacted topic).
+
+        Raises:
+            TransientError: the store did not take it; try again.
+
+        """
+
     async def close(self) -> None:
         """Release the connection."""
 
@@ -55,6 +65,11 @@ class InMemoryStateStore:
     async def write(self, municipality: str, key: str, value: bytes) -> None:
         """Keep the record."""
         self.records[municipality, key] = value
+        self.writes.append((municipality, key))
+
+    async def delete(self, municipality: str, key: str) -> None:
+        """Forget the record."""
+        self.records.pop((municipality, key), None)
         self.writes.append((municipality, key))
 
     async def close(self) -> None:

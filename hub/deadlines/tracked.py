@@ -1,7 +1,8 @@
 """One deadline as the engine keeps it: who it belongs to, its times and every step taken.
 
-A step is a status the deadline reached (``set``, ``approaching``, ``met``, ``missed``),
-when, what caused it and whether its event has been published. The engine records a step
+A step is a status the deadline reached (``set``, ``approaching``, ``met``, ``missed``,
+``withdrawn`` with its reason), when, what caused it and whether its event has been
+published. The engine records a step
 before it publishes the step's event and marks it published afterwards (an outbox in the
 state topic): a restart in between publishes the same event again, with the same id.
 
@@ -44,6 +45,7 @@ class Step:
     at: dt.datetime
     cause_id: str
     emitted: bool = False
+    reason: str | None = None  # WITHDRAWN: why (``model.Ending``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,17 @@ class Tracked:
     due_at: dt.datetime
     escalate_at: dt.datetime | None
     steps: tuple[Step, ...]
+    records: tuple[tuple[str, str], ...] = ()  # trigger field → record id, for withdrawals
+
+    def record(self, field: str) -> str | None:
+        """The trigger's record in ``field`` (its measure_id), or None when it named none.
+
+        A deadline stored before ``records`` existed has its rule's linked record only.
+        """
+        found = dict(self.records).get(field)
+        if found is None and RULES_BY_ID[self.rule_id].record_field == field:
+            return self.link
+        return found
 
     @property
     def status(self) -> Status:
@@ -103,16 +116,10 @@ class Tracked:
             "starts_at": self.starts_at.isoformat(),
             "due_at": self.due_at.isoformat(),
             "escalate_at": None if self.escalate_at is None else self.escalate_at.isoformat(),
-            "steps": [
-                {
-                    "status": s.status.value,
-                    "at": s.at.isoformat(),
-                    "cause_id": s.cause_id,
-                    "emitted": s.emitted,
-                }
-                for s in self.steps
-            ],
+            "steps": [_step_json(s) for s in self.steps],
         }
+        if self.records:
+            value["records"] = dict(self.records)
         return json.dumps(value, separators=(",", ":")).encode()
 
     @classmethod
@@ -141,7 +148,21 @@ class Tracked:
                     dt.datetime.fromisoformat(s["at"]),
                     s["cause_id"],
                     emitted=bool(s["emitted"]),
+                    reason=s.get("reason"),
                 )
                 for s in value["steps"]
             ),
+            records=tuple(sorted(dict(value.get("records") or {}).items())),
         )
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "status": step.status.value,
+        "at": step.at.isoformat(),
+        "cause_id": step.cause_id,
+        "emitted": step.emitted,
+    }
+    if step.reason is not None:
+        value["reason"] = step.reason
+    return value

@@ -8,7 +8,14 @@ from collections.abc import Awaitable, Callable
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub.component import Component
-from hub.deadlines.engine import NAME, Clock, DeadlineEngine, run_ticker, utc_now
+from hub.deadlines.engine import (
+    NAME,
+    REMEMBER_FOR,
+    Clock,
+    DeadlineEngine,
+    run_ticker,
+    utc_now,
+)
 from hub.deadlines.statetopic import StateTopic
 from hub.settings import Settings
 
@@ -17,13 +24,14 @@ __all__ = ["build_deadlines"]
 Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
-def build_deadlines(
+def build_deadlines(  # noqa: PLR0913 - the engine's seams, keyword-only with defaults
     settings: Settings,
     publish: Publish,
     *,
     clock: Clock = utc_now,
     tick_s: float = 1.0,
     grace: dt.timedelta = dt.timedelta(seconds=5),
+    remember_for: dt.timedelta = REMEMBER_FOR,
 ) -> Component:
     """The ``deadlines`` component; its background task loads the state, then ticks.
 
@@ -41,6 +49,7 @@ def build_deadlines(
         source=f"{settings.source}:deadlines",
         clock=clock,
         grace=grace,
+        remember_for=remember_for,
     )
 
     async def ticker() -> None:

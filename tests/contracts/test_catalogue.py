@@ -71,6 +71,7 @@ REQUIRED = [
     "DeadlineApproachingV2",
     "DeadlineMissedV2",
     "DeadlineMetV2",
+    "DeadlineWithdrawn",
     "MeasureProposed",
     "AftercareDecided",
     "MessageQuarantined",

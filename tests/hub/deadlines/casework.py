@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from contracts.base import Contract
@@ -190,6 +190,105 @@ class CaseFile:
             event_code=0,
             event_date=at.date().isoformat(),
             legal_basis={"law": "BL", "paragraph": "46"},
+        )
+
+    def statistics_report(
+        self, at: datetime, subject_id: str, event_code: int = 0
+    ) -> Event[Contract]:
+        """A placement report made at ``at`` (the statistics adapter's own time)."""
+        return self.of(
+            "dk.casehub.reporting.statistics-reported",
+            at,
+            report_id=f"r-{uuid.uuid4().hex[:6]}",
+            kind="placement",
+            subject_id=subject_id,
+            reported_at=at.isoformat(),
+            format_version="2026-07",
+            form=1 if event_code == 0 else 2,
+            event_code=event_code,
+            event_date=at.date().isoformat(),
+            legal_basis={"law": "BL", "paragraph": "46"},
+        )
+
+    def notification_report(self, at: datetime, notification_id: str) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.reporting.statistics-reported",
+            at,
+            report_id=f"r-{uuid.uuid4().hex[:6]}",
+            kind="notification",
+            subject_id=notification_id,
+            reported_at=at.isoformat(),
+            format_version="2026-07",
+            event_date=at.date().isoformat(),
+            legal_basis={"law": "BL", "paragraph": "133"},
+        )
+
+    def receipt_sent(self, notification_id: str, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.notification.receipt-sent",
+            at,
+            notification_id=notification_id,
+            sent_at=at.isoformat(),
+            letter_id="l-receipt",
+        )
+
+    def investigation_started(self, at: datetime, aware_since: str) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.investigation.started",
+            at,
+            investigation_id="i-1",
+            started_at=at.isoformat(),
+            aware_since=aware_since,
+            legal_basis={"law": "BL", "paragraph": "20"},
+            reason="Synthetic.",
+        )
+
+    def provisional_assessment(self, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.investigation.provisional-assessment-recorded",
+            at,
+            investigation_id="i-1",
+            recorded_at=at.isoformat(),
+            expected_completion=(at + timedelta(days=30)).date().isoformat(),
+            assessment="Synthetic.",
+        )
+
+    def follow_up(self, at: datetime, measure_id: str = "m-1") -> Event[Contract]:
+        return self.of(
+            "dk.casehub.measure.follow-up-completed",
+            at,
+            measure_id=measure_id,
+            completed_at=at.isoformat(),
+            finding="continue",
+            notes="Synthetic.",
+        )
+
+    def measure_changed(self, at: datetime, change: str = "placement_place") -> Event[Contract]:
+        return self.of(
+            "dk.casehub.measure.changed",
+            at,
+            measure_id="m-1",
+            changed_on=at.date().isoformat(),
+            change=change,
+            reason="Synthetic.",
+        )
+
+    def measure_ended(self, at: datetime, measure_id: str = "m-1") -> Event[Contract]:
+        return self.of(
+            "dk.casehub.measure.ended",
+            at,
+            measure_id=measure_id,
+            ended_on=at.date().isoformat(),
+            ending="goal_reached",
+        )
+
+    def case_closed(self, at: datetime) -> Event[Contract]:
+        return self.of(
+            "dk.casehub.case.closed",
+            at,
+            closed_at=at.isoformat(),
+            closure="no_further_action",
+            note="Synthetic.",
         )
 
     def committee(self, at: datetime, *, urgent: bool) -> Event[Contract]:

@@ -49,19 +49,31 @@ class FailingStore(InMemoryStateStore):
         self.refuse = 0
 
     async def write(self, municipality: str, key: str, value: bytes) -> None:
+        self._maybe_refuse()
+        await super().write(municipality, key, value)
+
+    async def delete(self, municipality: str, key: str) -> None:
+        self._maybe_refuse()
+        await super().delete(municipality, key)
+
+    def _maybe_refuse(self) -> None:
         if self.refuse:
             self.refuse -= 1
             msg = "write refused"
             raise TransientError(msg)
-        await super().write(municipality, key, value)
 
 
 async def engine_on(
-    store: InMemoryStateStore, published: Published, clock: Clock
+    store: InMemoryStateStore, published: Published, clock: Clock, **options: Any
 ) -> DeadlineEngine:
     """A started engine without grace, so a tick past the due time misses at once."""
     engine = DeadlineEngine(
-        publish=published, store=store, source="urn:test", clock=clock, grace=dt.timedelta(0)
+        publish=published,
+        store=store,
+        source="urn:test",
+        clock=clock,
+        grace=dt.timedelta(0),
+        **options,
     )
     await engine.start()
     return engine

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.kafka
 SET = "dk.casehub.deadline.set"
 MET = "dk.casehub.deadline.met"
 MISSED = "dk.casehub.deadline.missed"
+WITHDRAWN = "dk.casehub.deadline.withdrawn"
 ASSESSMENT = "notification-acute-assessment"
+START = "statistics-placement-start"
 
 
 class Clock:
@@ -80,7 +82,7 @@ async def deadline_events(settings, event_type):
         settings.bootstrap_servers, topic("deadline", municipality(settings))
     )
     events = [from_kafka(r.headers, r.value) for r in records]
-    return [e for e in events if e.envelope.type == event_type]
+    return [e for e in events if event_type in {None, e.envelope.type}]
 
 
 def municipality(settings):
@@ -225,3 +227,58 @@ async def test_a_placement_without_consent_is_planned_before_the_decision(settin
         decision.envelope.id,
     )
     assert missed.envelope.time == decided
+
+
+async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_misses(settings):
+    """The statistics adapter reports the start (reporting topic) before the engine has read
+    the start (measure topic). The report is kept in the state topic, survives a restart,
+    and the start's deadline is set and met at once; the measure's end withdraws what it
+    ends, and years later nothing has been missed.
+    """
+    clock = Clock()
+    code = municipality(settings)
+    case = CaseFile(code)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    deadline_topic = topic("deadline", code)
+    reported = now + dt.timedelta(minutes=2)
+    decision_report = case.statistics_report(now + dt.timedelta(minutes=1), "d-1")
+    start_report = case.statistics_report(reported, "m-1")
+    started = case.measure_started(now)
+    async with RunningHub(settings, clock):
+        await send(settings, case.case_opened(now - dt.timedelta(days=30)))
+        await send(settings, case.measure_decided(now, "placement_with_consent"))
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        await send(settings, decision_report)
+        await send(settings, start_report)  # before the start it reports
+        kept = f"early:{start_report.envelope.id}".encode()
+        await wait_for_records(
+            settings.bootstrap_servers, state_topic(code), lambda r: r.key == kept
+        )
+    assert START not in {e.data.rule_id for e in await deadline_events(settings, SET)}
+
+    async with RunningHub(settings, clock):  # a restart between the report and its trigger
+        await send(settings, started)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET), count=2)
+        await send(settings, case.measure_ended(now + dt.timedelta(days=10)))
+        await wait_for_records(
+            settings.bootstrap_servers, deadline_topic, of_type(WITHDRAWN), count=3
+        )
+        clock.offset = dt.timedelta(days=5 * 365)  # every deadline above long due
+        await asyncio.sleep(1.0)  # five ticks
+
+    assert await deadline_events(settings, MISSED) == []
+    mine = [
+        e
+        for e in await deadline_events(settings, None)
+        if e.data.rule_id == START and e.envelope.caseid == case.case_id
+    ]
+    assert [e.envelope.type for e in mine] == [SET, MET]
+    set_, met = mine
+    assert set_.data.trigger_event_id == started.envelope.id
+    assert (met.data.met_at, met.data.met_by_event_id) == (reported, start_report.envelope.id)
+    withdrawn = await deadline_events(settings, WITHDRAWN)
+    assert {e.data.rule_id for e in withdrawn} == {
+        "aftercare-decision",
+        "follow-up-first",
+        "plan-placement",
+    }

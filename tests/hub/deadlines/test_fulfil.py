@@ -1,10 +1,11 @@
+import datetime as dt
 from dataclasses import replace
 
 import pytest
 
 from hub.deadlines import events as ev
 from hub.deadlines.basis import contract_basis
-from hub.deadlines.fulfil import link_of, meets, met_at
+from hub.deadlines.fulfil import counts, link_of, meets, met_at
 from hub.deadlines.model import LegalBasis
 from hub.deadlines.rules import RULES, RULES_BY_ID
 from tests.hub.deadlines.clock import local
@@ -41,6 +42,37 @@ class TestMeets:
 
     def test_other_types_never_meet(self):
         assert not meets(PLAN, None, ev.NOTIFICATION_ASSESSED, {}, TIME)
+
+
+class TestCounts:
+    """Whether a fulfilment counts, by when it happened against the clock's start day."""
+
+    START = local(2027, 1, 5, 9)
+    BEFORE = local(2027, 1, 4, 23, 59)  # the day before
+    SAME_DAY = local(2027, 1, 5, 0, 1)  # minutes into the start day, before the start
+
+    @pytest.mark.parametrize("rule_id", sorted(RULES_BY_ID))
+    def test_from_the_start_day_every_rule_counts_it(self, rule_id):
+        rule = RULES_BY_ID[rule_id]
+        for at in (self.SAME_DAY, self.START, self.START + dt.timedelta(days=400)):
+            assert counts(rule, "x-1", {}, at, self.START), rule_id
+
+    def test_ignored_before_the_start_day(self):
+        report = RULES_BY_ID["statistics.placement-start"]
+        named = {"kind": "placement", "subject_id": "m-1"}
+        assert not counts(report, "m-1", named, self.BEFORE, self.START)
+
+    def test_counts_if_named_before_the_start_day_when_it_names_the_record(self):
+        plan = {"kind": "child_plan", "measure_ids": ["m-0", "m-1"]}
+        assert counts(PLAN, "m-1", plan, self.BEFORE, self.START)
+        assert not counts(PLAN, "m-1", {**plan, "measure_ids": []}, self.BEFORE, self.START)
+        assert not counts(PLAN, None, plan, self.BEFORE, self.START)
+        appeal = RULES_BY_ID["appeal.period"]
+        assert counts(appeal, "d-1", {"decision_id": "d-1"}, self.BEFORE, self.START)
+
+    def test_counts_whenever_it_happened(self):
+        aftercare = RULES_BY_ID["aftercare.decision"]
+        assert counts(aftercare, None, {}, self.BEFORE - dt.timedelta(days=300), self.START)
 
 
 class TestMetAt:

@@ -13,7 +13,8 @@ from contracts.deadlines import DeadlineSet
 from hub.cli import main
 from hub.deadlines import events
 from hub.deadlines.doc import render_markdown
-from hub.deadlines.model import Unit
+from hub.deadlines.engine import EVENT_TYPES as CONSUMED
+from hub.deadlines.model import Ending, Prior, Unit, Withdrawal
 from hub.deadlines.rules import RULES, RULES_BY_ID, rules_for
 
 DOC = Path(__file__).parents[3] / "docs" / "deadlines.md"
@@ -49,6 +50,7 @@ def test_every_event_type_a_rule_reads_is_a_named_one():
     for rule in RULES:
         assert {rule.trigger, *rule.fulfilled_by} <= EVENT_TYPES, rule.id
         assert rule.before is None or rule.before in EVENT_TYPES
+        assert {w.event_type for w in rule.withdrawn_by} <= EVENT_TYPES, rule.id
 
 
 def test_every_type_a_rule_names_is_in_the_catalogue():
@@ -73,6 +75,97 @@ def test_met_at_fields_and_link_fields_are_fields_of_the_contracts():
         if rule.before and rule.before_link:
             assert rule.before_link[0] in trigger_fields, rule.id
             assert rule.before_link[1] in contracts[rule.before].model_fields, rule.id
+
+
+def test_withdrawal_links_are_fields_of_the_trigger_and_the_ending():
+    contracts = {event_type: c for (event_type, _), c in CATALOGUE.items()}
+    for rule in RULES:
+        for ending in rule.withdrawn_by:
+            if ending.link is not None:
+                assert ending.link[0] in contracts[rule.trigger].model_fields, rule.id
+                assert ending.link[1] in contracts[ending.event_type].model_fields, rule.id
+            assert events.MET_AT[ending.event_type] in contracts[ending.event_type].model_fields
+
+
+MEASURE_AND_CASE = {"measure_ended", "case_closed"}
+CASE = {"case_closed"}
+NEVER: set[str] = set()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "endings"),
+    [
+        # Owed for the notification itself, to the child's safety and to the notifier.
+        ("notification.acute-assessment", NEVER),
+        ("notification.receipt", NEVER),
+        # Case work ends with the case.
+        ("investigation.completed", CASE),
+        ("investigation.provisional-assessment", CASE),
+        ("decision.child-heard", CASE),
+        ("plan.placement-without-consent", CASE),
+        # A measure's own plans, follow-up and aftercare end with it, and with the case.
+        ("plan.supporting-measure", MEASURE_AND_CASE),
+        ("plan.placement", MEASURE_AND_CASE),
+        ("plan.youth", MEASURE_AND_CASE),
+        ("follow-up.first", MEASURE_AND_CASE),
+        ("aftercare.decision", MEASURE_AND_CASE),
+        # Owed to the parties and to Danmarks Statistik whatever happens next.
+        ("committee.presentation", NEVER),
+        ("statistics.placement-decision", NEVER),
+        ("statistics.placement-start", NEVER),
+        ("statistics.placement-event", NEVER),
+        ("appeal.period", NEVER),
+    ],
+)
+def test_which_endings_withdraw_each_rule(rule_id, endings):
+    rule = RULES_BY_ID[rule_id]
+    assert {w.reason.value for w in rule.withdrawn_by} == endings
+    for ending in rule.withdrawn_by:  # a measure's ending names the trigger's measure
+        assert (ending.link is None) is (ending.event_type == events.CASE_CLOSED)
+
+
+@pytest.mark.parametrize(
+    ("prior", "rule_ids"),
+    [
+        (Prior.COUNTS, {"aftercare.decision"}),
+        (
+            Prior.COUNTS_IF_NAMED,
+            {
+                "notification.acute-assessment",
+                "notification.receipt",
+                "investigation.completed",
+                "investigation.provisional-assessment",
+                "plan.supporting-measure",
+                "plan.placement",
+                "plan.youth",
+                "appeal.period",
+            },
+        ),
+        (
+            Prior.IGNORED,
+            {
+                "decision.child-heard",
+                "plan.placement-without-consent",
+                "follow-up.first",
+                "committee.presentation",
+                "statistics.placement-decision",
+                "statistics.placement-start",
+                "statistics.placement-event",
+            },
+        ),
+    ],
+)
+def test_whether_a_fulfilment_before_the_start_day_counts(prior, rule_ids):
+    assert {rule.id for rule in RULES if rule.prior is prior} == rule_ids
+
+
+def test_counts_if_named_needs_a_record_to_name():
+    for rule in RULES:
+        assert rule.prior is not Prior.COUNTS_IF_NAMED or rule.link is not None, rule.id
+
+
+def test_the_engine_consumes_every_ending():
+    assert {events.MEASURE_ENDED, events.CASE_CLOSED} <= CONSUMED
 
 
 def test_a_rule_due_before_an_event_reads_when_that_event_is_planned():
@@ -145,6 +238,9 @@ class TestRuleShape:
             {"amount": 3},
             {"unit": Unit.WEEKS, "amount": 2},  # a timed rule names no `before`
             {"link": ("decision_id", "measure_ids")},  # two records for one deadline
+            {"withdrawn_by": (Withdrawal(events.CHILD_HEARD, Ending.CASE_CLOSED),)},
+            {"withdrawn_by": (Withdrawal(events.MEASURE_DECIDED, Ending.CASE_CLOSED),)},
+            {"withdrawn_by": (Withdrawal(events.CASE_CLOSED, Ending.CASE_CLOSED),) * 2},
         ],
     )
     def test_a_malformed_rule_is_refused(self, changes):

@@ -129,11 +129,32 @@ class TestBeforeTheDecision:
         assert [(t.status, t.at) for t in emitted] == [(Status.MISSED, self.PLANNED)]
 
 
+class TestWithdrawal:
+    def test_an_ending_withdraws_an_open_deadline_at_its_time(self):
+        ended = DUE - MINUTE
+        state, emitted = tracker().on_ending(ended)
+        assert [(t.status, t.at) for t in emitted] == [(Status.WITHDRAWN, ended)]
+        assert state.status.final
+        assert state.on_tick(DUE + MINUTE)[1] == ()
+        assert state.on_event(ev.NOTIFICATION_ASSESSED, DUE - MINUTE)[1] == ()
+
+    def test_nor_after_approaching(self):
+        state, _ = tracker().on_tick(ESCALATE)
+        _, emitted = state.on_ending(DUE - MINUTE)
+        assert statuses(emitted) == [Status.WITHDRAWN]
+
+    def test_an_ending_changes_no_final_deadline(self):
+        met, _ = tracker().on_event(ev.NOTIFICATION_ASSESSED, DUE - MINUTE)
+        missed, _ = tracker().on_tick(DUE + MINUTE)
+        for state in (met, missed):
+            assert state.on_ending(DUE)[1] == ()
+
+
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("tick"), st.integers(min_value=-3000, max_value=3000)),
         st.tuples(
-            st.sampled_from([ev.NOTIFICATION_ASSESSED, ev.RECEIPT_SENT]),
+            st.sampled_from([ev.NOTIFICATION_ASSESSED, ev.RECEIPT_SENT, "ending"]),
             st.integers(min_value=-3000, max_value=3000),
         ),
     ),
@@ -149,10 +170,12 @@ def test_any_sequence_emits_at_most_one_outcome_and_one_escalation(sequence):
         moment = DUE + minutes * MINUTE
         if kind == "tick":
             state, out = state.on_tick(moment)
+        elif kind == "ending":
+            state, out = state.on_ending(moment)
         else:
             state, out = state.on_event(kind, moment)
         emitted += statuses(out)
-    finals = [s for s in emitted if s in {Status.MET, Status.MISSED}]
+    finals = [s for s in emitted if s in {Status.MET, Status.MISSED, Status.WITHDRAWN}]
     assert len(finals) <= 1
     assert emitted.count(Status.APPROACHING) <= 1
     assert (len(finals) == 1) == state.status.final
