@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import ssl
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -38,9 +37,9 @@ from adapters.archive.port import (
     NoServiceAgreementError,
 )
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
+from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
 from hub.errors import HubError
-from hub.tls import client_ssl_context
 from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["REFUSED_CODES", "WSDL", "ArchiveClient", "archive_http_client"]
@@ -69,12 +68,7 @@ _STATUS_SERVER: Final = 50
 
 def archive_http_client(settings: ArchiveSettings) -> httpx.AsyncClient:
     """The HTTP client for the archive: base URL, timeout and (with cert files) mutual TLS."""
-    verify: ssl.SSLContext | bool = True
-    if settings.cert_file is not None and settings.key_file is not None:
-        verify = client_ssl_context(settings.cert_file, settings.key_file, settings.ca_file)
-    elif settings.ca_file is not None:
-        verify = ssl.create_default_context(cafile=str(settings.ca_file))
-    return httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_s, verify=verify)
+    return http_client(settings)
 
 
 def _no_fetch(_request: httpx.Request) -> httpx.Response:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,9 +37,9 @@ from adapters.cpr.port import (
     RegisterUnavailableError,
 )
 from adapters.cpr.settings import CprSettings, InvocationContext
+from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
 from hub.errors import HubError
-from hub.tls import client_ssl_context
 from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["NOT_FOUND_CODES", "REFUSED_CODES", "WSDL", "CprClient", "cpr_http_client"]
@@ -76,12 +75,7 @@ _XML_MEDIA_TYPES: Final = frozenset({"text/xml", "application/xml", "application
 
 def cpr_http_client(settings: CprSettings) -> httpx.AsyncClient:
     """The HTTP client for the register: base URL, timeout and (with cert files) mutual TLS."""
-    verify: ssl.SSLContext | bool = True
-    if settings.cert_file is not None and settings.key_file is not None:
-        verify = client_ssl_context(settings.cert_file, settings.key_file, settings.ca_file)
-    elif settings.ca_file is not None:
-        verify = ssl.create_default_context(cafile=str(settings.ca_file))
-    return httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_s, verify=verify)
+    return http_client(settings)
 
 
 def _no_fetch(_request: httpx.Request) -> httpx.Response:
