@@ -116,15 +116,18 @@ def _with_dtd(entities: str, body: str) -> bytes:
     ).encode()
 
 
-OwnFailure = TypeVar("OwnFailure", bound=StrEnum)
-"""A service's failure modes beyond ``Failure`` (``Never`` for none), answered by ``_operation``."""
+_OwnFailure = TypeVar("_OwnFailure", bound=StrEnum)
 
 
-class SoapStandin(ABC, Generic[OwnFailure]):
-    """A SOAP 1.1 service at ``path``, locally: the failure switch, what it received and sent."""
+class SoapStandin(ABC, Generic[_OwnFailure]):
+    """A SOAP 1.1 service at ``path``, locally: the failure switch, what it received and sent.
+
+    The type parameter is the service's failure modes beyond ``Failure`` (``Never`` for none),
+    which its ``_operation`` answers.
+    """
 
     def __init__(self, path: str, *, xxe: bytes, entity_bomb: bytes, delay_s: float) -> None:
-        self.failure: Failure | OwnFailure = Failure.NONE
+        self.failure: Failure | _OwnFailure = Failure.NONE
         self.delay_s = delay_s
         self.received: list[bytes] = []
         self.sent: list[bytes] = []
