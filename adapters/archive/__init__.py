@@ -15,7 +15,7 @@ from adapters.archive.port import (
     NoServiceAgreementError,
 )
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
-from adapters.archive.standin import Failure, InMemoryArchive, SoapStandin
+from adapters.archive.standin import Failure, InMemoryArchive, OperationFailure, SoapStandin
 from adapters.archive.wiring import EVENT_TYPES, NAME, CasePartyUnknownError, build_archiver
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "InMemoryCaseParties",
     "NewCase",
     "NoServiceAgreementError",
+    "OperationFailure",
     "SoapStandin",
     "SqliteCaseParties",
     "archive_http_client",

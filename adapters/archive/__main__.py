@@ -7,31 +7,30 @@ an empty in-memory index until interrupted.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
-import uvicorn
-
-from adapters.archive.standin import SOAP_PATH, Failure, SoapStandin
+from adapters.archive.standin import SOAP_PATH, Failure, OperationFailure, SoapStandin
+from adapters.soap import command
 
 
 def options(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line: where to listen and how to misbehave."""
-    parser = argparse.ArgumentParser(prog="python -m adapters.archive", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8090)
-    parser.add_argument("--failure", choices=[f.value for f in Failure], default="none")
-    parser.add_argument("--delay", type=float, default=30.0, help="seconds, for --failure timeout")
-    return parser.parse_args(argv)
+    return command.options(
+        argv,
+        prog="python -m adapters.archive",
+        description=__doc__,
+        port=8090,
+        failures=(*Failure, *OperationFailure),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the stand-in until interrupted."""
     args = options(argv)
     standin = SoapStandin(delay_s=args.delay)
-    standin.failure = Failure(args.failure)
-    sys.stdout.write(f"SF1470 stand-in on http://{args.host}:{args.port}{SOAP_PATH}\n")
-    uvicorn.run(standin.app(), host=args.host, port=args.port, log_config=None)
+    standin.failure = args.failure
+    url = f"http://{args.host}:{args.port}{SOAP_PATH}"
+    command.serve(standin.app(), args, [f"SF1470 stand-in on {url}"])
 
 
 if __name__ == "__main__":

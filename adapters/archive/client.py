@@ -1,29 +1,23 @@
-"""The SF1470 SagDokumentIndeks client: the only module that imports zeep; it translates its errors.
+"""The SF1470 SagDokumentIndeks client: its operations over ``adapters.soap.client``.
 
-zeep reads the WSDL in ``wsdl/`` from disk (its loader has no network) and posts over the
-``httpx.AsyncClient`` it is given, which carries the base URL, the timeouts and, in production,
-the mutual-TLS context. Parsing uses ``hub.xmlsafe.ZEEP_SETTINGS``; every answer also passes
-``hub.xmlsafe.parse_xml`` before zeep sees it. The bodies come from ``sagdok``.
+zeep reads the WSDL in ``wsdl/`` from disk and posts over the ``httpx.AsyncClient`` it is given,
+which carries the base URL, the timeouts and, in production, the mutual-TLS context. The SOAP
+plumbing and the translation of errors are ``adapters.soap.client``'s; this module adds the
+index's own status codes (``StandardRetur``). The bodies come from ``sagdok``.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
-import ssl
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Self
 
 import httpx
-import zeep
-import zeep.exceptions
 from lxml import etree
 from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
 
 from adapters.archive import sagdok
 from adapters.archive.port import (
@@ -38,30 +32,20 @@ from adapters.archive.port import (
     NoServiceAgreementError,
 )
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
+from adapters.soap.client import REFUSED_CODES, Errors, connect, translate_errors
+from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
-from hub.errors import HubError
-from hub.tls import client_ssl_context
-from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["REFUSED_CODES", "WSDL", "ArchiveClient", "archive_http_client"]
 
 WSDL: Final = Path(__file__).parent / "wsdl" / "SagDokumentIndeksService.wsdl"
 _TNS: Final = "http://stoettesystemerne.dk/sagsogdokumentindeks"
 _BINDING: Final = f"{{{_TNS}}}SagDokumentIndeksBinding"
-_FAULT_NS: Final = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
 _SERVICE: Final = "SF1470"
-_ANY_OPERATION: Final = "call"
-
-# Error codes in a ServiceplatformFault's detail that mean "refused" (the hub's assumption,
-# unverified against the real service; the stand-in sends them).
-REFUSED_CODES: Final = frozenset({"AccessDenied", "InvalidServiceAgreement", "NotAuthorized"})
-
-# A code is carried only if it looks like a code: never fault text, never a run of digits.
-_SAFE_CODE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
-_DIGIT_RUN: Final = re.compile(r"[0-9]{6}")
-_HTTP_UNAUTHORISED: Final = frozenset({401, 403})
-_HTTP_SERVER_ERROR: Final = 500
-_XML_MEDIA_TYPES: Final = frozenset({"text/xml", "application/xml", "application/soap+xml"})
+# Refused fault codes are ``adapters.soap.client.REFUSED_CODES``, re-exported here.
+_ERRORS: Final = Errors(
+    unavailable=ArchiveUnavailableError, refused=ArchiveRefusedError, fault=ArchiveFaultError
+)
 _STATUS_REFUSED: Final = 43
 _STATUS_NOT_FOUND: Final = 44
 _STATUS_SERVER: Final = 50
@@ -69,48 +53,7 @@ _STATUS_SERVER: Final = 50
 
 def archive_http_client(settings: ArchiveSettings) -> httpx.AsyncClient:
     """The HTTP client for the archive: base URL, timeout and (with cert files) mutual TLS."""
-    verify: ssl.SSLContext | bool = True
-    if settings.cert_file is not None and settings.key_file is not None:
-        verify = client_ssl_context(settings.cert_file, settings.key_file, settings.ca_file)
-    elif settings.ca_file is not None:
-        verify = ssl.create_default_context(cafile=str(settings.ca_file))
-    return httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_s, verify=verify)
-
-
-def _no_fetch(_request: httpx.Request) -> httpx.Response:
-    msg = "the SF1470 WSDL is read from disk; nothing is fetched"
-    raise RuntimeError(msg)
-
-
-class _CheckedTransport(AsyncTransport):
-    """zeep's transport, with every answer checked before zeep parses it.
-
-    HTTP 401/403 means refused and a 5xx that is not XML means unavailable, whatever the
-    body says; every XML answer goes through ``hub.xmlsafe.parse_xml`` first, so a DTD or
-    an entity is refused as ``UnsafeXmlError``.
-    """
-
-    # zeep is unannotated, and calls through super() escape mypy's untyped_calls_exclude.
-    def __init__(self, http: httpx.AsyncClient, loader: httpx.Client) -> None:
-        super().__init__(client=http, wsdl_client=loader)  # type: ignore[no-untyped-call]
-
-    async def post(
-        self, address: str, message: bytes | str, headers: dict[str, str]
-    ) -> httpx.Response:
-        response: httpx.Response = await super().post(address, message, headers)  # type: ignore[no-untyped-call]
-        status = response.status_code
-        if status in _HTTP_UNAUTHORISED:
-            raise _http_error(_ANY_OPERATION, status)
-        media_type = response.headers.get("content-type", "text/xml").split(";")[0].strip()
-        if media_type.lower() not in _XML_MEDIA_TYPES:
-            raise _http_error(_ANY_OPERATION, status)
-        try:
-            parse_xml(response.content)
-        except MalformedXmlError:
-            if status >= _HTTP_SERVER_ERROR:
-                raise _http_error(_ANY_OPERATION, status) from None
-            raise
-        return response
+    return http_client(settings)
 
 
 class ArchiveClient:
@@ -131,11 +74,8 @@ class ArchiveClient:
         A municipality whose agreement names its own ``endpoint`` is called there instead.
         ``http`` stays the caller's to close.
         """
-        with httpx.Client(transport=httpx.MockTransport(_no_fetch)) as loader:
-            transport = _CheckedTransport(http, loader)
-            client = zeep.AsyncClient(
-                str(WSDL), transport=transport, settings=zeep.Settings(**ZEEP_SETTINGS)
-            )
+        # The transport cannot tell the operations apart: what it refuses is an SF1470 "call".
+        client = connect(WSDL, http, _ERRORS, service=_SERVICE, operation="call")
         binding = client.wsdl.bindings[_BINDING]
         default = str(http.base_url.join(settings.path))
         services = {
@@ -199,7 +139,7 @@ class ArchiveClient:
     ) -> etree._Element:
         """Send one operation's body; return its output element (rebuilt from zeep's answer)."""
         header = {"header": {"TransactionUUID": str(uuid.uuid4())}}
-        with _translate_errors(operation):
+        with translate_errors(f"{_SERVICE} {operation}", _ERRORS):
             reply = await getattr(self._services[municipality], operation)(
                 _value_1=list(request), _soapheaders=header
             )
@@ -224,62 +164,3 @@ def _check_status(operation: str, code: int | None) -> None:
     if code is not None and code >= _STATUS_SERVER:
         raise ArchiveUnavailableError(msg)
     raise ArchiveFaultError(msg)
-
-
-@contextmanager
-def _translate_errors(operation: str) -> Iterator[None]:
-    """Every zeep and httpx error becomes a hub error carrying a code at most, never content."""
-    name = f"{_SERVICE} {operation}"
-    try:
-        yield
-    except zeep.exceptions.Fault as fault:
-        raise _fault_error(name, fault) from None
-    except (
-        zeep.exceptions.DTDForbidden,
-        zeep.exceptions.EntitiesForbidden,
-        zeep.exceptions.ExternalReferenceForbidden,
-    ):
-        msg = f"{name}: answer with a DTD or entities refused"
-        raise UnsafeXmlError(msg) from None
-    except zeep.exceptions.TransportError as exc:
-        raise _http_error(operation, exc.status_code) from None
-    except httpx.TimeoutException:
-        msg = f"{name}: timeout"
-        raise ArchiveUnavailableError(msg) from None
-    except httpx.TransportError as exc:
-        msg = f"{name}: no connection ({type(exc).__name__})"
-        raise ArchiveUnavailableError(msg) from None
-    except zeep.exceptions.Error as exc:
-        msg = f"{name}: answer off contract ({type(exc).__name__})"
-        raise ArchiveFaultError(msg) from None
-
-
-def _http_error(operation: str, status: int | None) -> HubError:
-    """The hub error for an HTTP answer that is not a SOAP answer."""
-    name = f"{_SERVICE} {operation}"
-    if status in _HTTP_UNAUTHORISED:
-        return ArchiveRefusedError(f"{name}: HTTP {status}")
-    if status is not None and status >= _HTTP_SERVER_ERROR:
-        return ArchiveUnavailableError(f"{name}: HTTP {status}")
-    return ArchiveFaultError(f"{name}: not a SOAP answer, HTTP {status}")
-
-
-def _fault_error(name: str, fault: zeep.exceptions.Fault) -> HubError:
-    soap_code = _safe_code(fault.code).rpartition(":")[2]
-    detail_code = None
-    if isinstance(fault.detail, etree._Element):  # noqa: SLF001 - lxml's element type
-        detail_code = fault.detail.findtext(f".//{{{_FAULT_NS}}}ErrorCode")
-    code = _safe_code(detail_code) if detail_code else soap_code
-    msg = f"{name}: SOAP fault {code}"
-    if code in REFUSED_CODES:
-        return ArchiveRefusedError(msg)
-    if soap_code == "Server":
-        return ArchiveUnavailableError(msg)
-    return ArchiveFaultError(msg)
-
-
-def _safe_code(code: object) -> str:
-    text = str(code).strip() if code is not None else ""
-    if _SAFE_CODE.fullmatch(text) and not _DIGIT_RUN.search(text):
-        return text
-    return "unrecognised"

@@ -9,9 +9,9 @@ import uuid
 from pathlib import Path
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contracts.municipalities import MUNICIPALITIES
+from adapters.soap.settings import ByMunicipality, cert_with_key
 
 __all__ = ["SF1470_SERVICE_UUID", "ArchiveAgreement", "ArchiveSettings"]
 
@@ -52,7 +52,7 @@ class ArchiveSettings(BaseModel):
         description="The service's path below base_url.",
     )
     timeout_s: float = Field(default=10.0, gt=0)
-    agreements: dict[str, ArchiveAgreement] = Field(
+    agreements: ByMunicipality[ArchiveAgreement] = Field(
         description="One agreement per municipality, keyed by three-digit kommunekode."
     )
     cert_file: Path | None = Field(
@@ -63,20 +63,4 @@ class ArchiveSettings(BaseModel):
         default=None, description="CA bundle that signs the archive's certificate."
     )
 
-    @field_validator("agreements")
-    @classmethod
-    def _known_municipalities(
-        cls, value: dict[str, ArchiveAgreement]
-    ) -> dict[str, ArchiveAgreement]:
-        unknown = sorted(code for code in value if code not in MUNICIPALITIES)
-        if unknown:
-            msg = f"unknown kommunekode: {', '.join(unknown)}"
-            raise ValueError(msg)
-        return value
-
-    @model_validator(mode="after")
-    def _cert_with_key(self) -> ArchiveSettings:
-        if (self.cert_file is None) != (self.key_file is None):
-            msg = "cert_file and key_file go together"
-            raise ValueError(msg)
-        return self
+    _cert_with_key = model_validator(mode="after")(cert_with_key)

@@ -1,28 +1,22 @@
 """The archive, locally: a fake of the port and a wire-level SF1470 SOAP 1.1 stand-in.
 
 ``InMemoryArchive`` fakes ``Archive`` (state, ``.filings``, failure switches).
-``SoapStandin`` answers real SagDokumentIndeks v6 envelopes (fremsoeg, importer, opdater)
-through one handler (``answer``) that serves both an ``httpx.MockTransport``
-(``.transport()``) and a small ASGI app (``.app()``) for a loopback server. It keeps cases,
-documents and journal posts, recognises a second import or journal post with the same id
-(StatusKode 49) and files nothing twice. Requests are parsed with the hardened parser.
+``SoapStandin`` answers real SagDokumentIndeks v6 envelopes (fremsoeg, importer, opdater); the
+failure switch, the hardened parsing and both carriers (an ``httpx.MockTransport`` and an ASGI
+app for a loopback server) are ``adapters.soap.standin``'s, and ``OperationFailure`` adds the
+archive's own failure modes. It keeps cases, documents and journal posts, recognises a second
+import or journal post with the same id (StatusKode 49) and files nothing twice.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-import httpx
 from lxml import etree
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from adapters.archive import sagdok
 from adapters.archive.port import (
@@ -35,9 +29,9 @@ from adapters.archive.port import (
     NewCase,
 )
 from adapters.archive.sagdok import GD, HEADER, SAG, SD, SDI
+from adapters.soap import standin as soap
+from adapters.soap.standin import SOAP_ENV, Failure, Reply, envelope, fault
 from contracts.cpr import Cpr
-from hub.errors import PermanentError
-from hub.xmlsafe import parse_xml
 
 __all__ = [
     "ENTITY_BOMB",
@@ -45,16 +39,14 @@ __all__ = [
     "XXE_PAYLOAD",
     "Failure",
     "InMemoryArchive",
+    "OperationFailure",
     "SoapStandin",
     "StandinCase",
     "StandinFiling",
 ]
 
-SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
-_FAULT: Final = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
 _ACTION: Final = "http://kombit.dk/sts/sagdokumentindeks/"
 SOAP_PATH: Final = "/sts-soap-sagdok/sagdokumentindeks/6"
-_XML: Final = "text/xml; charset=utf-8"
 _CPR_URN: Final = "urn:oio:cpr-nr:"
 _KLE_URN: Final = "urn:oio:kle:"
 
@@ -113,28 +105,11 @@ class InMemoryArchive:
         return f"InMemoryArchive(cases={len(self.cases)}, filings={len(self.filings)})"
 
 
-class Failure(StrEnum):
-    """How the wire stand-in misbehaves; ``NONE`` answers from its state."""
+class OperationFailure(StrEnum):
+    """The archive's failure modes beyond ``Failure``: how it answers a well-formed operation."""
 
-    NONE = "none"
-    TIMEOUT = "timeout"
-    SERVER_ERROR = "server-error"
-    SERVER_FAULT = "server-fault"
-    HTTP_FORBIDDEN = "http-forbidden"
-    AUTH_FAULT = "auth-fault"
-    CLIENT_FAULT = "client-fault"
-    REJECTED = "rejected"
-    XXE = "xxe"
-    ENTITY_BOMB = "entity-bomb"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One HTTP answer of the stand-in."""
-
-    status: int
-    body: bytes
-    content_type: str = _XML
+    CLIENT_FAULT = "client-fault"  # a client fault whose text quotes the request
+    REJECTED = "rejected"  # StandardRetur status 40
 
 
 @dataclass(slots=True)
@@ -158,47 +133,28 @@ class StandinFiling:
     note: bool
 
 
-XXE_PAYLOAD: Final = (
-    b'<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    b'<soap:Envelope xmlns:soap="' + SOAP_ENV.encode() + b'"><soap:Body>'
-    b'<FremsoegSagDokumentIndeksOutput xmlns="' + SDI.encode() + b'">'
-    b'<StandardRetur xmlns="' + SD.encode() + b'"><StatusKode>20</StatusKode>'
-    b"<FejlbeskedTekst>&xxe;</FejlbeskedTekst></StandardRetur>"
-    b"</FremsoegSagDokumentIndeksOutput></soap:Body></soap:Envelope>"
-)
-
-
-def _entity_bomb() -> bytes:
-    letters = "abcdefghij"
-    entities = ['<!ENTITY a "lol">'] + [
-        f'<!ENTITY {name} "{f"&{previous};" * 10}">'
-        for previous, name in itertools.pairwise(letters)
-    ]
+def _search_answer(text: str) -> str:
+    """A FremsoegSagDokumentIndeksOutput with ``text`` as its message (the unsafe answers')."""
     return (
-        f'<?xml version="1.0"?>\n<!DOCTYPE e [{"".join(entities)}]>\n'
-        f'<soap:Envelope xmlns:soap="{SOAP_ENV}"><soap:Body>'
         f'<FremsoegSagDokumentIndeksOutput xmlns="{SDI}">'
         f'<StandardRetur xmlns="{SD}"><StatusKode>20</StatusKode>'
-        "<FejlbeskedTekst>&j;</FejlbeskedTekst></StandardRetur>"
-        "</FremsoegSagDokumentIndeksOutput></soap:Body></soap:Envelope>"
-    ).encode()
+        f"<FejlbeskedTekst>{text}</FejlbeskedTekst></StandardRetur>"
+        "</FremsoegSagDokumentIndeksOutput>"
+    )
 
 
-ENTITY_BOMB: Final = _entity_bomb()
-"""Billion laughs: ten to the ninth "lol"s if a parser expanded it."""
+XXE_PAYLOAD: Final = soap.xxe_answer(_search_answer)
+ENTITY_BOMB: Final = soap.entity_bomb(_search_answer)
 
 
-class SoapStandin:
+class SoapStandin(soap.SoapStandin[OperationFailure]):
     """SF1470 SagDokumentIndeks v6 over SOAP 1.1: cases, documents and journal posts."""
 
     def __init__(self, *, delay_s: float = 2.0) -> None:
-        self.failure = Failure.NONE
-        self.delay_s = delay_s
+        super().__init__(SOAP_PATH, xxe=XXE_PAYLOAD, entity_bomb=ENTITY_BOMB, delay_s=delay_s)
         self.cases: dict[uuid.UUID, StandinCase] = {}
         self.documents: set[uuid.UUID] = set()
         self.filings: list[StandinFiling] = []
-        self.received: list[bytes] = []
-        self.sent: list[bytes] = []
         self._numbers = itertools.count(1)
 
     def add_case(self, kle: str, party: Cpr, number: str | None = None) -> StandinCase:
@@ -209,28 +165,9 @@ class SoapStandin:
         self.cases[case_id] = case
         return case
 
-    async def answer(self, body: bytes, soap_action: str | None) -> Reply:
-        """The one handler: the reply to a POSTed request body, given the failure mode."""
-        self.received.append(body)
-        reply = await self._reply(body, soap_action)
-        self.sent.append(reply.body)
-        return reply
-
-    async def _reply(self, body: bytes, soap_action: str | None) -> Reply:
-        if self.failure is Failure.TIMEOUT:
-            await asyncio.sleep(self.delay_s)
-        canned = _canned(self.failure)
-        if canned is not None:
-            return canned
-        try:
-            request = parse_xml(body)
-        except PermanentError:
-            return _fault("Client", "InvalidRequest", "the request is not acceptable XML")
-        return self._operation(request, soap_action)
-
     def _operation(self, request: etree._Element, soap_action: str | None) -> Reply:
         if request.find(f"{{{SOAP_ENV}}}Header/{{{HEADER}}}RequestHeader") is None:
-            return _fault("Client", "InvalidRequest", "no RequestHeader")
+            return fault("Client", "InvalidRequest", "no RequestHeader")
         operation = (soap_action or "").strip('"').removeprefix(_ACTION)
         content = request.find(f"{{{SOAP_ENV}}}Body/*")
         handlers = {
@@ -239,18 +176,18 @@ class SoapStandin:
             "opdater": ("OpdaterSagDokumentIndeksInput", self._update),
         }
         if operation not in handlers or content is None:
-            return _fault("Client", "InvalidSoapAction", "unknown soapAction")
+            return fault("Client", "InvalidSoapAction", "unknown soapAction")
         element, handler = handlers[operation]
         if content.tag != f"{{{SDI}}}{element}":
-            return _fault("Client", "InvalidRequest", "body does not match the soapAction")
-        if self.failure is Failure.CLIENT_FAULT:
+            return fault("Client", "InvalidRequest", "body does not match the soapAction")
+        if self.failure is OperationFailure.CLIENT_FAULT:
             urns = (urn.text or "" for urn in content.iter(f"{{{SD}}}URNIdentifikator"))
             party = next((urn for urn in urns if urn.startswith(_CPR_URN)), "")
             # Like a real service, the text quotes the request: the client must never carry it.
-            return _fault("Client", "InvalidInput", f"Ugyldig reference {party}")
-        if self.failure is Failure.REJECTED:
-            return Reply(200, _envelope(_output(content.tag, [_retur(40)])))
-        return Reply(200, _envelope(handler(content)))
+            return fault("Client", "InvalidInput", f"Ugyldig reference {party}")
+        if self.failure is OperationFailure.REJECTED:
+            return Reply(200, envelope(_output(content.tag, [_retur(40)])))
+        return Reply(200, envelope(handler(content)))
 
     def _search(self, content: etree._Element) -> etree._Element:
         kle = party = ""
@@ -310,30 +247,6 @@ class SoapStandin:
         self.filings.append(StandinFiling(case.case_id, index, target, note))
         return sagdok.STATUS_OK
 
-    def transport(self) -> httpx.MockTransport:
-        """The stand-in as an httpx transport; a timeout raises what httpx raises."""
-
-        async def handle(request: httpx.Request) -> httpx.Response:
-            if self.failure is Failure.TIMEOUT:
-                self.received.append(request.content)
-                msg = "stand-in: no answer in time"
-                raise httpx.ReadTimeout(msg, request=request)
-            reply = await self.answer(request.content, request.headers.get("soapaction"))
-            return httpx.Response(
-                reply.status, content=reply.body, headers={"content-type": reply.content_type}
-            )
-
-        return httpx.MockTransport(handle)
-
-    def app(self) -> Starlette:
-        """The stand-in as an ASGI app (``POST /sts-soap-sagdok/sagdokumentindeks/6``)."""
-
-        async def endpoint(request: Request) -> Response:
-            reply = await self.answer(await request.body(), request.headers.get("soapaction"))
-            return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
-
-        return Starlette(routes=[Route(SOAP_PATH, endpoint, methods=["POST"])])
-
     def __repr__(self) -> str:
         return (
             f"SoapStandin(failure={self.failure.value}, cases={len(self.cases)}, "
@@ -346,45 +259,11 @@ _INVALID: Final = 40
 _NOT_FOUND: Final = 44
 
 
-def _canned(failure: Failure) -> Reply | None:
-    """The fixed answer of a failure mode, or None to answer normally."""
-    replies = {
-        Failure.SERVER_ERROR: Reply(503, b"<html><body>Unavailable</body></html>", "text/html"),
-        Failure.HTTP_FORBIDDEN: Reply(403, b"Forbidden", "text/plain"),
-        Failure.SERVER_FAULT: _fault("Server", "ServiceUnavailable", "down for maintenance"),
-        Failure.AUTH_FAULT: _fault("Client", "InvalidServiceAgreement", "no agreement"),
-        Failure.XXE: Reply(200, XXE_PAYLOAD),
-        Failure.ENTITY_BOMB: Reply(200, ENTITY_BOMB),
-    }
-    return replies.get(failure)
-
-
 def _el(parent: etree._Element, ns: str, tag: str, text: str | None = None) -> etree._Element:
     child = etree.SubElement(parent, f"{{{ns}}}{tag}")
     if text is not None:
         child.text = text
     return child
-
-
-def _envelope(content: etree._Element) -> bytes:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
-    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-
-
-def _fault(soap_code: str, code: str, text: str) -> Reply:
-    fault = etree.Element(f"{{{SOAP_ENV}}}Fault", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(fault, "faultcode").text = f"soap:{soap_code}"
-    etree.SubElement(fault, "faultstring").text = text
-    detail = etree.SubElement(
-        etree.SubElement(fault, "detail"), f"{{{_FAULT}}}ServiceplatformFault"
-    )
-    error = etree.SubElement(
-        etree.SubElement(detail, f"{{{_FAULT}}}ErrorList"), f"{{{_FAULT}}}Error"
-    )
-    etree.SubElement(error, f"{{{_FAULT}}}ErrorCode").text = code
-    etree.SubElement(error, f"{{{_FAULT}}}ErrorText").text = text
-    return Reply(500, _envelope(fault))
 
 
 def _retur(

@@ -1,26 +1,20 @@
-"""The SF1520 PersonLookup client: the only module that imports zeep; it translates its errors.
+"""The SF1520 PersonLookup client: PersonLookup over ``adapters.soap.client``, and its answer read.
 
-zeep reads the WSDL in ``wsdl/`` from disk (a fetch would fail: its loader has no network) and
-posts over the ``httpx.AsyncClient`` it is given, which carries the base URL, the timeouts and,
-in production, the mutual-TLS context. Parsing uses ``hub.xmlsafe.ZEEP_SETTINGS``.
+zeep reads the WSDL in ``wsdl/`` from disk and posts over the ``httpx.AsyncClient`` it is given,
+which carries the base URL, the timeouts and, in production, the mutual-TLS context. The SOAP
+plumbing and the translation of errors are ``adapters.soap.client``'s; this module adds the
+register's own fault code (``NOT_FOUND_CODES``) and reads the person from the answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import ssl
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Self
 
 import httpx
-import zeep
-import zeep.exceptions
-from lxml import etree
 from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
 
 from adapters.cpr.cache import TtlCache
 from adapters.cpr.port import (
@@ -38,28 +32,28 @@ from adapters.cpr.port import (
     RegisterUnavailableError,
 )
 from adapters.cpr.settings import CprSettings, InvocationContext
+from adapters.soap.client import REFUSED_CODES, Errors, connect, translate_errors
+from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
-from hub.errors import HubError
-from hub.tls import client_ssl_context
-from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["NOT_FOUND_CODES", "REFUSED_CODES", "WSDL", "CprClient", "cpr_http_client"]
 
 WSDL: Final = Path(__file__).parent / "wsdl" / "PersonBaseDataExtendedService.wsdl"
 _NS: Final = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/"
 _BINDING: Final = f"{{{_NS}}}PersonBaseDataExtendedBinding"
-_FAULT_NS: Final = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
-_OPERATION: Final = "CPR PersonLookup"
+_SERVICE: Final = "CPR"
+_OPERATION: Final = f"{_SERVICE} PersonLookup"
 
-# Error codes in a ServiceplatformFault's detail. The public contract lists none, so these are
-# the hub's assumption (unverified against the real service) and what the stand-in sends.
+# Error codes in a ServiceplatformFault's detail that mean "no such person". The public contract
+# lists none, so these are the hub's assumption (unverified against the real service) and what
+# the stand-in sends. Refused is ``adapters.soap.client.REFUSED_CODES``, re-exported here.
 NOT_FOUND_CODES: Final = frozenset({"PersonNotFound"})
-REFUSED_CODES: Final = frozenset({"AccessDenied", "InvalidServiceAgreement", "NotAuthorized"})
-
-# A code is only carried if it looks like a code: it starts with a letter and holds no run of
-# six digits, so neither a CPR number nor fault text can travel in an exception message.
-_SAFE_CODE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
-_DIGIT_RUN: Final = re.compile(r"[0-9]{6}")
+_ERRORS: Final = Errors(
+    unavailable=RegisterUnavailableError,
+    refused=RegisterRefusedError,
+    fault=RegisterFaultError,
+    by_code=dict.fromkeys(NOT_FOUND_CODES, PersonNotFoundError),
+)
 # The register's person status: these mean there is no current person for the number.
 _ABSENT: Final = {
     30: Absence.UNKNOWN,  # annulled number
@@ -69,55 +63,11 @@ _ABSENT: Final = {
     80: Absence.EMIGRATED,
     90: Absence.DECEASED,
 }
-_HTTP_UNAUTHORISED: Final = frozenset({401, 403})
-_HTTP_SERVER_ERROR: Final = 500
-_XML_MEDIA_TYPES: Final = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
 
 def cpr_http_client(settings: CprSettings) -> httpx.AsyncClient:
     """The HTTP client for the register: base URL, timeout and (with cert files) mutual TLS."""
-    verify: ssl.SSLContext | bool = True
-    if settings.cert_file is not None and settings.key_file is not None:
-        verify = client_ssl_context(settings.cert_file, settings.key_file, settings.ca_file)
-    elif settings.ca_file is not None:
-        verify = ssl.create_default_context(cafile=str(settings.ca_file))
-    return httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_s, verify=verify)
-
-
-def _no_fetch(_request: httpx.Request) -> httpx.Response:
-    msg = "the CPR WSDL is read from disk; nothing is fetched"
-    raise RuntimeError(msg)
-
-
-class _CheckedTransport(AsyncTransport):
-    """zeep's transport, with every answer checked before zeep parses it.
-
-    HTTP 401/403 means refused and a 5xx that is not XML means unavailable, whatever the body
-    says; every XML answer goes through ``hub.xmlsafe.parse_xml`` first, so a DTD or entity
-    is refused as ``UnsafeXmlError`` (zeep's own settings forbid them too).
-    """
-
-    # zeep is unannotated, and calls through super() escape mypy's untyped_calls_exclude.
-    def __init__(self, http: httpx.AsyncClient, loader: httpx.Client) -> None:
-        super().__init__(client=http, wsdl_client=loader)  # type: ignore[no-untyped-call]
-
-    async def post(
-        self, address: str, message: bytes | str, headers: dict[str, str]
-    ) -> httpx.Response:
-        response: httpx.Response = await super().post(address, message, headers)  # type: ignore[no-untyped-call]
-        status = response.status_code
-        if status in _HTTP_UNAUTHORISED:
-            raise _status_error(status)
-        media_type = response.headers.get("content-type", "text/xml").split(";")[0].strip()
-        if media_type.lower() not in _XML_MEDIA_TYPES:
-            raise _status_error(status)
-        try:
-            parse_xml(response.content)
-        except MalformedXmlError:
-            if status >= _HTTP_SERVER_ERROR:
-                raise _status_error(status) from None
-            raise
-        return response
+    return http_client(settings)
 
 
 class CprClient:
@@ -140,13 +90,7 @@ class CprClient:
         ``http`` stays the caller's to close. zeep's transport replaces its default headers
         with zeep's User-Agent; base URL, timeouts and TLS are kept.
         """
-        # zeep loads the WSDL synchronously; a loader that refuses every request proves (and
-        # ensures) that nothing is fetched. The WSDL and its XSDs are local files.
-        with httpx.Client(transport=httpx.MockTransport(_no_fetch)) as loader:
-            transport = _CheckedTransport(http, loader)
-            client = zeep.AsyncClient(
-                str(WSDL), transport=transport, settings=zeep.Settings(**ZEEP_SETTINGS)
-            )
+        client = connect(WSDL, http, _ERRORS, service=_SERVICE, operation="PersonLookup")
         address = str(http.base_url.join(settings.path))
         # AsyncClient.create_service returns a synchronous proxy (zeep 4.3.3), so build the
         # asynchronous one directly.
@@ -176,7 +120,7 @@ class CprClient:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        with _translate_errors():
+        with translate_errors(_OPERATION, _ERRORS):
             reply = await self._service.PersonLookup(
                 InvocationContext={
                     "ServiceAgreementUUID": str(context.service_agreement_uuid),
@@ -192,65 +136,6 @@ class CprClient:
 
     def __repr__(self) -> str:
         return f"CprClient(municipalities={len(self._contexts)})"
-
-
-@contextmanager
-def _translate_errors() -> Iterator[None]:
-    """Every zeep and httpx error becomes a hub error carrying a code at most, never content."""
-    try:
-        yield
-    except zeep.exceptions.Fault as fault:
-        raise _fault_error(fault) from None
-    except (
-        zeep.exceptions.DTDForbidden,
-        zeep.exceptions.EntitiesForbidden,
-        zeep.exceptions.ExternalReferenceForbidden,
-    ):
-        msg = f"{_OPERATION}: answer with a DTD or entities refused"
-        raise UnsafeXmlError(msg) from None
-    except zeep.exceptions.TransportError as exc:
-        raise _status_error(exc.status_code) from None
-    except httpx.TimeoutException:
-        msg = f"{_OPERATION}: timeout"
-        raise RegisterUnavailableError(msg) from None
-    except httpx.TransportError as exc:
-        msg = f"{_OPERATION}: no connection ({type(exc).__name__})"
-        raise RegisterUnavailableError(msg) from None
-    except zeep.exceptions.Error as exc:
-        msg = f"{_OPERATION}: answer off contract ({type(exc).__name__})"
-        raise RegisterFaultError(msg) from None
-
-
-def _status_error(status: int | None) -> HubError:
-    """The hub error for an HTTP answer that is not a SOAP answer."""
-    if status in _HTTP_UNAUTHORISED:
-        return RegisterRefusedError(f"{_OPERATION}: HTTP {status}")
-    if status is not None and status >= _HTTP_SERVER_ERROR:
-        return RegisterUnavailableError(f"{_OPERATION}: HTTP {status}")
-    return RegisterFaultError(f"{_OPERATION}: not a SOAP answer, HTTP {status}")
-
-
-def _fault_error(fault: zeep.exceptions.Fault) -> HubError:
-    soap_code = _safe_code(fault.code).rpartition(":")[2]
-    detail_code = None
-    if isinstance(fault.detail, etree._Element):  # noqa: SLF001 - lxml's element type
-        detail_code = fault.detail.findtext(f".//{{{_FAULT_NS}}}ErrorCode")
-    code = _safe_code(detail_code) if detail_code else soap_code
-    msg = f"{_OPERATION}: SOAP fault {code}"
-    if code in NOT_FOUND_CODES:
-        return PersonNotFoundError(msg)
-    if code in REFUSED_CODES:
-        return RegisterRefusedError(msg)
-    if soap_code == "Server":
-        return RegisterUnavailableError(msg)
-    return RegisterFaultError(msg)
-
-
-def _safe_code(code: object) -> str:
-    text = str(code).strip() if code is not None else ""
-    if _SAFE_CODE.fullmatch(text) and not _DIGIT_RUN.search(text):
-        return text
-    return "unrecognised"
 
 
 def _record(cpr: Cpr, reply: object, *, today: dt.date) -> PersonRecord:

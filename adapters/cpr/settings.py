@@ -9,9 +9,9 @@ import uuid
 from pathlib import Path
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contracts.municipalities import MUNICIPALITIES
+from adapters.soap.settings import ByMunicipality, cert_with_key
 
 __all__ = ["SF1520_SERVICE_UUID", "CprSettings", "InvocationContext"]
 
@@ -43,7 +43,7 @@ class CprSettings(BaseModel):
         description="The service's path below base_url.",
     )
     timeout_s: float = Field(default=10.0, gt=0)
-    invocation_contexts: dict[str, InvocationContext] = Field(
+    invocation_contexts: ByMunicipality[InvocationContext] = Field(
         description="One InvocationContext per municipality, keyed by three-digit kommunekode."
     )
     cert_file: Path | None = Field(
@@ -58,20 +58,4 @@ class CprSettings(BaseModel):
     )
     cache_size: int = Field(default=1024, ge=0, description="At most this many people are cached.")
 
-    @field_validator("invocation_contexts")
-    @classmethod
-    def _known_municipalities(
-        cls, value: dict[str, InvocationContext]
-    ) -> dict[str, InvocationContext]:
-        unknown = sorted(code for code in value if code not in MUNICIPALITIES)
-        if unknown:
-            msg = f"unknown kommunekode: {', '.join(unknown)}"
-            raise ValueError(msg)
-        return value
-
-    @model_validator(mode="after")
-    def _cert_with_key(self) -> CprSettings:
-        if (self.cert_file is None) != (self.key_file is None):
-            msg = "cert_file and key_file go together"
-            raise ValueError(msg)
-        return self
+    _cert_with_key = model_validator(mode="after")(cert_with_key)

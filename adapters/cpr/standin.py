@@ -1,28 +1,19 @@
 """The CPR register, locally: a fake of the port and a wire-level SOAP 1.1 stand-in.
 
 ``InMemoryPersonRegister`` fakes ``PersonRegister`` (state, ``.asked``, failure switches).
-``SoapStandin`` answers real SF1520 PersonLookup envelopes from a synthetic population, through
-one handler (``answer``) that serves both an ``httpx.MockTransport`` (``.transport()``) and a
-small ASGI app (``.app()``) for a loopback server. Its failure mode can be changed at run time.
-Requests are parsed with the hardened parser; answers follow the official schema.
+``SoapStandin`` answers real SF1520 PersonLookup envelopes from a synthetic population; the
+failure switch (changeable at run time), the hardened parsing and both carriers (an
+``httpx.MockTransport`` and an ASGI app for a loopback server) are ``adapters.soap.standin``'s.
+Answers follow the official schema.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Final
+from typing import Final, Never
 
-import httpx
 from lxml import etree
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from adapters.cpr.population import Population, StandinPerson, synthetic_population
 from adapters.cpr.port import (
@@ -32,20 +23,17 @@ from adapters.cpr.port import (
     RegisterRefusedError,
     RegisterUnavailableError,
 )
+from adapters.soap import standin as soap
+from adapters.soap.standin import SOAP_ENV, Failure, Reply, envelope, fault
 from contracts.cpr import Cpr
-from hub.errors import PermanentError
-from hub.xmlsafe import parse_xml
 
 __all__ = ["SOAP_ACTION", "SOAP_PATH", "Failure", "InMemoryPersonRegister", "SoapStandin"]
 
-SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 NS: Final = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/"
 _INVCTX: Final = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"
 _PNR: Final = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/"
-_FAULT: Final = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
 SOAP_ACTION: Final = NS + "PersonLookup"
 SOAP_PATH: Final = "/service/CPR/PersonBaseDataExtended/4"
-_XML: Final = "text/xml; charset=utf-8"
 
 
 class InMemoryPersonRegister:
@@ -85,96 +73,38 @@ class InMemoryPersonRegister:
         return f"InMemoryPersonRegister(people={len(self.records)}, asked={len(self.asked)})"
 
 
-class Failure(StrEnum):
-    """How the wire stand-in misbehaves; ``NONE`` answers from the population."""
-
-    NONE = "none"
-    TIMEOUT = "timeout"
-    SERVER_ERROR = "server-error"
-    SERVER_FAULT = "server-fault"
-    HTTP_FORBIDDEN = "http-forbidden"
-    AUTH_FAULT = "auth-fault"
-    XXE = "xxe"
-    ENTITY_BOMB = "entity-bomb"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One HTTP answer of the stand-in."""
-
-    status: int
-    body: bytes
-    content_type: str = _XML
-
-
-XXE_PAYLOAD: Final = (
-    b'<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    b'<soap:Envelope xmlns:soap="' + SOAP_ENV.encode() + b'"><soap:Body>'
-    b'<PersonLookupResponse xmlns="' + NS.encode() + b'"><persondata><navn>'
-    b"<personadresseringsnavn>&xxe;</personadresseringsnavn></navn><antalBoernUnder18>0"
-    b"</antalBoernUnder18></persondata></PersonLookupResponse></soap:Body></soap:Envelope>"
-)
-
-
-def _entity_bomb() -> bytes:
-    letters = "abcdefghij"
-    entities = ['<!ENTITY a "lol">'] + [
-        f'<!ENTITY {name} "{f"&{previous};" * 10}">'
-        for previous, name in itertools.pairwise(letters)
-    ]
+def _lookup_answer(name: str) -> str:
+    """A PersonLookupResponse with ``name`` as the addressing name (the unsafe answers' text)."""
     return (
-        f'<?xml version="1.0"?>\n<!DOCTYPE e [{"".join(entities)}]>\n'
-        f'<soap:Envelope xmlns:soap="{SOAP_ENV}"><soap:Body>'
         f'<PersonLookupResponse xmlns="{NS}"><persondata><navn>'
-        "<personadresseringsnavn>&j;</personadresseringsnavn></navn>"
+        f"<personadresseringsnavn>{name}</personadresseringsnavn></navn>"
         "<antalBoernUnder18>0</antalBoernUnder18></persondata></PersonLookupResponse>"
-        "</soap:Body></soap:Envelope>"
-    ).encode()
+    )
 
 
-ENTITY_BOMB: Final = _entity_bomb()
-"""Billion laughs: ten to the ninth "lol"s if a parser expanded it."""
+XXE_PAYLOAD: Final = soap.xxe_answer(_lookup_answer)
+ENTITY_BOMB: Final = soap.entity_bomb(_lookup_answer)
 
 
-class SoapStandin:
+class SoapStandin(soap.SoapStandin[Never]):
     """SF1520 PersonLookup over SOAP 1.1, answered from a synthetic population."""
 
     def __init__(self, population: Population | None = None, *, delay_s: float = 2.0) -> None:
+        super().__init__(SOAP_PATH, xxe=XXE_PAYLOAD, entity_bomb=ENTITY_BOMB, delay_s=delay_s)
         self.population = population or synthetic_population()
-        self.failure = Failure.NONE
-        self.delay_s = delay_s
-        self.received: list[bytes] = []
-        self.sent: list[bytes] = []
 
-    async def answer(self, body: bytes, soap_action: str | None) -> Reply:
-        """The one handler: the reply to a POSTed request body, given the failure mode."""
-        self.received.append(body)
-        reply = await self._reply(body, soap_action)
-        self.sent.append(reply.body)
-        return reply
-
-    async def _reply(self, body: bytes, soap_action: str | None) -> Reply:
-        failure = self.failure
-        if failure is Failure.TIMEOUT:
-            await asyncio.sleep(self.delay_s)
-        canned = _canned(failure)
-        if canned is not None:
-            return canned
-        try:
-            request = parse_xml(body)
-        except PermanentError:
-            return _fault("Client", "InvalidRequest", "the request is not acceptable XML")
+    def _operation(self, request: etree._Element, soap_action: str | None) -> Reply:
         if (soap_action or "").strip('"') != SOAP_ACTION:
-            return _fault("Client", "InvalidSoapAction", "unknown soapAction")
+            return fault("Client", "InvalidSoapAction", "unknown soapAction")
         lookup = request.find(f"{{{SOAP_ENV}}}Body/{{{NS}}}PersonLookupRequest")
         if lookup is None or lookup.find(f"{{{_INVCTX}}}InvocationContext") is None:
-            return _fault("Client", "AccessDenied", "no InvocationContext")
+            return fault("Client", "AccessDenied", "no InvocationContext")
         pnr = (lookup.findtext(f"{{{_PNR}}}PNR") or "").strip()
         person = self._person(pnr)
         if person is None:
             # Like a real service, the text quotes the number: the client must never carry it.
-            return _fault("Client", "PersonNotFound", f"Person med PNR {pnr} findes ikke")
-        return Reply(200, _envelope(_lookup_response(person, self.population)))
+            return fault("Client", "PersonNotFound", f"Person med PNR {pnr} findes ikke")
+        return Reply(200, envelope(_lookup_response(person, self.population)))
 
     def _person(self, pnr: str) -> StandinPerson | None:
         try:
@@ -182,45 +112,8 @@ class SoapStandin:
         except ValueError:
             return None
 
-    def transport(self) -> httpx.MockTransport:
-        """The stand-in as an httpx transport; a timeout raises what httpx raises."""
-
-        async def handle(request: httpx.Request) -> httpx.Response:
-            if self.failure is Failure.TIMEOUT:
-                self.received.append(request.content)
-                msg = "stand-in: no answer in time"
-                raise httpx.ReadTimeout(msg, request=request)
-            reply = await self.answer(request.content, request.headers.get("soapaction"))
-            return httpx.Response(
-                reply.status, content=reply.body, headers={"content-type": reply.content_type}
-            )
-
-        return httpx.MockTransport(handle)
-
-    def app(self) -> Starlette:
-        """The stand-in as an ASGI app (``POST /service/CPR/PersonBaseDataExtended/4``)."""
-
-        async def endpoint(request: Request) -> Response:
-            reply = await self.answer(await request.body(), request.headers.get("soapaction"))
-            return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
-
-        return Starlette(routes=[Route(SOAP_PATH, endpoint, methods=["POST"])])
-
     def __repr__(self) -> str:
         return f"SoapStandin(failure={self.failure.value}, received={len(self.received)})"
-
-
-def _canned(failure: Failure) -> Reply | None:
-    """The fixed answer of a failure mode, or None to answer normally."""
-    replies = {
-        Failure.SERVER_ERROR: Reply(503, b"<html><body>Unavailable</body></html>", "text/html"),
-        Failure.HTTP_FORBIDDEN: Reply(403, b"Forbidden", "text/plain"),
-        Failure.SERVER_FAULT: _fault("Server", "ServiceUnavailable", "down for maintenance"),
-        Failure.AUTH_FAULT: _fault("Client", "InvalidServiceAgreement", "no agreement"),
-        Failure.XXE: Reply(200, XXE_PAYLOAD),
-        Failure.ENTITY_BOMB: Reply(200, ENTITY_BOMB),
-    }
-    return replies.get(failure)
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
@@ -228,27 +121,6 @@ def _el(parent: etree._Element, tag: str, text: str | None = None) -> etree._Ele
     if text is not None:
         child.text = text
     return child
-
-
-def _envelope(content: etree._Element) -> bytes:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(content)
-    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-
-
-def _fault(soap_code: str, code: str, text: str) -> Reply:
-    fault = etree.Element(f"{{{SOAP_ENV}}}Fault", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(fault, "faultcode").text = f"soap:{soap_code}"
-    etree.SubElement(fault, "faultstring").text = text
-    detail = etree.SubElement(
-        etree.SubElement(fault, "detail"), f"{{{_FAULT}}}ServiceplatformFault"
-    )
-    error = etree.SubElement(
-        etree.SubElement(detail, f"{{{_FAULT}}}ErrorList"), f"{{{_FAULT}}}Error"
-    )
-    etree.SubElement(error, f"{{{_FAULT}}}ErrorCode").text = code
-    etree.SubElement(error, f"{{{_FAULT}}}ErrorText").text = text
-    return Reply(500, _envelope(fault))
 
 
 def _lookup_response(person: StandinPerson, population: Population) -> etree._Element:

@@ -1,6 +1,5 @@
 """Fixtures for the archive adapter: a wire stand-in, settings for two municipalities, a client."""
 
-import httpx
 import pytest
 
 from adapters.archive import ArchiveClient, ArchiveSettings, SoapStandin
@@ -20,9 +19,8 @@ def standin():
 
 
 @pytest.fixture
-async def http(standin):
-    async with httpx.AsyncClient(base_url=BASE_URL, transport=standin.transport()) as client:
-        yield client
+def standin_url():
+    return BASE_URL
 
 
 @pytest.fixture

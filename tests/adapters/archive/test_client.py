@@ -14,6 +14,7 @@ from adapters.archive import (
     ArchiveUnavailableError,
     Failure,
     NoServiceAgreementError,
+    OperationFailure,
 )
 from hub.errors import AuthorisationError, PermanentError, TransientError, UnavailableError
 from hub.xmlsafe import UnsafeXmlError
@@ -156,7 +157,7 @@ class TestFailures:
             await client.create_case(municipality="751", case=new_case())
 
     async def test_client_fault_is_permanent_and_its_text_never_travels(self, client, standin):
-        standin.failure = Failure.CLIENT_FAULT
+        standin.failure = OperationFailure.CLIENT_FAULT
         with pytest.raises(ArchiveFaultError, match="SOAP fault InvalidInput") as caught:
             await client.find_case(municipality="751", kle="27.24.03", party=CHILD_CPR)
         assert isinstance(caught.value, PermanentError)
@@ -164,7 +165,7 @@ class TestFailures:
         assert_says_nothing_personal(caught.value)
 
     async def test_rejected_status_is_permanent(self, client, standin):
-        standin.failure = Failure.REJECTED
+        standin.failure = OperationFailure.REJECTED
         case = ArchiveCase(uuid.uuid4(), "27.24.03-G01-1-26", "27.24.03")
         with pytest.raises(ArchiveFaultError, match="status 40") as caught:
             await client.file(municipality="751", case=case, entry=note())

@@ -1,6 +1,5 @@
 """Fixtures for the CPR adapter: a stand-in, settings for two municipalities, a client."""
 
-import httpx
 import pytest
 
 from adapters.cpr import CprClient, CprSettings, SoapStandin
@@ -22,9 +21,8 @@ def standin():
 
 
 @pytest.fixture
-async def http(standin):
-    async with httpx.AsyncClient(base_url=BASE_URL, transport=standin.transport()) as client:
-        yield client
+def standin_url():
+    return BASE_URL
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from adapters.cpr import (
     RegisterUnavailableError,
 )
 from adapters.cpr.client import WSDL
-from adapters.cpr.standin import NS, SOAP_ACTION, _fault
+from adapters.cpr.standin import NS, SOAP_ACTION
+from adapters.soap import standin as soap
 from hub.errors import AuthorisationError, PermanentError, TransientError
 from hub.logs import configure_logging
 from hub.xmlsafe import parse_xml
@@ -219,7 +220,7 @@ class TestFailures:
     async def test_a_client_fault_is_permanent_and_shows_only_a_safe_code(
         self, cpr_settings, people, code, shown
     ):
-        fault = _fault("Client", code, f"PNR {people.child.reveal()} afvist")
+        fault = soap.fault("Client", code, f"PNR {people.child.reveal()} afvist")
 
         def handler(_request):
             return httpx.Response(500, content=fault.body, headers={"content-type": "text/xml"})
