@@ -22,7 +22,7 @@ from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
 from tests.hub.deadlines.casework import CaseFile
-from tests.kafka import produce, read_topic, wait_for_records
+from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records
 
 pytestmark = pytest.mark.kafka
 
@@ -42,6 +42,39 @@ class Clock:
 
     def __call__(self):
         return dt.datetime.now(dt.UTC) + self.offset
+
+
+class Ticks:
+    """The engine's finished ticks, counted (the ticker starts ticking once the state is loaded)."""
+
+    def __init__(self):
+        self.done = 0
+
+    async def wait(self, count):
+        """Wait until ``count`` ticks have run with the clock as it is now.
+
+        The tick under way may have read the clock before the test moved it, so this waits
+        for one more. It waits for ticks, not for an amount of time.
+        """
+        wanted = self.done + count + 1
+        async with asyncio.timeout(WITHIN_S):
+            while self.done < wanted:
+                await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def ticks(monkeypatch):
+    """Count each tick the engine finishes (``run_ticker`` calls ``DeadlineEngine.tick``)."""
+    counted = Ticks()
+    tick = DeadlineEngine.tick
+
+    async def counting(engine):
+        taken = await tick(engine)
+        counted.done += 1
+        return taken
+
+    monkeypatch.setattr(DeadlineEngine, "tick", counting)
+    return counted
 
 
 @pytest.fixture
@@ -105,7 +138,7 @@ async def send(settings, event):
     )
 
 
-async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings):
+async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings, ticks):
     clock = Clock()
     case = CaseFile(municipality(settings))
     trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -118,10 +151,10 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings)
     clock.offset = dt.timedelta(hours=24, seconds=5)  # the hub was down past the due time
     async with RunningHub(settings, clock):
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
-        await asyncio.sleep(1.0)  # five more ticks: nothing more to do
+        await ticks.wait(5)  # five more ticks: nothing more to do
 
     async with RunningHub(settings, clock):  # and once more: the state says it is done
-        await asyncio.sleep(1.0)
+        await ticks.wait(5)  # the state loaded (what was unpublished published), then ticks
     (missed,) = await deadline_events(settings, MISSED)
     assert missed.data.rule_id == ASSESSMENT
     assert missed.data.trigger_event_id == trigger.envelope.id
@@ -135,7 +168,7 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings)
     assert state, "the deadlines are kept in the state topic"
 
 
-async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings):
+async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings, ticks):
     clock = Clock()
     case = CaseFile(municipality(settings))
     received = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -150,7 +183,7 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
         await send(settings, answer)
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
         clock.offset = dt.timedelta(hours=25)
-        await asyncio.sleep(1.0)  # five ticks past the due time
+        await ticks.wait(5)  # five ticks past the due time
     (met,) = await deadline_events(settings, MET)
     assert (met.data.rule_id, met.data.met_by_event_id) == (ASSESSMENT, answer.envelope.id)
     assert met.data.met_at == due - dt.timedelta(minutes=1)
@@ -229,7 +262,9 @@ async def test_a_placement_without_consent_is_planned_before_the_decision(settin
     assert missed.envelope.time == decided
 
 
-async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_misses(settings):
+async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_misses(
+    settings, ticks
+):
     """The statistics adapter reports the start (reporting topic) before the engine has read
     the start (measure topic). The report is kept in the state topic, survives a restart,
     and the start's deadline is set and met at once; the measure's end withdraws what it
@@ -264,7 +299,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
             settings.bootstrap_servers, deadline_topic, of_type(WITHDRAWN), count=3
         )
         clock.offset = dt.timedelta(days=5 * 365)  # every deadline above long due
-        await asyncio.sleep(1.0)  # five ticks
+        await ticks.wait(5)  # five ticks
 
     assert await deadline_events(settings, MISSED) == []
     mine = [
