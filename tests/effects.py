@@ -4,7 +4,7 @@
 applies the effect once per id, as a real protocol with deterministic message ids does
 (Digital Post's MessageUUID): a repeated id is recognised and answered 200, not applied
 again. It can be told to fail: the next N calls with 503, everything with 401, a given id
-with 422, or every call until a moment (an outage).
+with 503 (for as long as it is listed) or 422, or every call until a moment (an outage).
 
 ``recorder`` is the hub component that calls it for every PersonLookupRequested, mapping
 the answers onto the hub's error hierarchy as a real adapter's client does.
@@ -37,6 +37,7 @@ class EffectStandIn:
         self.fail_next = 0
         self.unauthorised = False
         self.reject: set[str] = set()
+        self.unavailable: set[str] = set()
         self.down_until = 0.0
         self.latency_s = latency_s
         self.url = ""  # set once it is served
@@ -51,8 +52,10 @@ class EffectStandIn:
             return JSONResponse({"fault": "agreement not valid"}, status_code=401)
         if time.monotonic() < self.down_until:
             return JSONResponse({"fault": "down"}, status_code=503)
+        busy = self.fail_next > 0 or effect_id in self.unavailable
         if self.fail_next > 0:
             self.fail_next -= 1
+        if busy:
             return JSONResponse({"fault": "busy"}, status_code=503)
         if effect_id in self.reject:
             return JSONResponse({"fault": "rejected"}, status_code=422)

@@ -28,7 +28,7 @@ from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
 from tests.effects import EffectStandIn, recorder
 from tests.factories import notification_event, submission
-from tests.kafka import produce, read_topic, wait_for_records
+from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
 
 pytestmark = pytest.mark.kafka
 
@@ -60,6 +60,19 @@ async def until(condition, *, within=60.0, every=0.1):
     async with asyncio.timeout(within):
         while not condition():
             await asyncio.sleep(every)
+
+
+async def read_through(settings):
+    """Wait until triage has read the intake topic as it is now, then the recorder the person
+    topic: every lookup of what was posted is published, and each has its outcome (handled,
+    parked or quarantined). What the hub did with them can be counted then, not guessed."""
+    municipality = settings.municipalities[0]
+    for group, domain in (("triage", "intake"), ("recorder", "person")):
+        await wait_until_consumed(
+            settings.bootstrap_servers,
+            f"{settings.group_prefix}.{group}",
+            [topic(domain, municipality)],
+        )
 
 
 async def quarantined(bootstrap, municipality):
@@ -126,12 +139,20 @@ async def test_same_case_waits_behind_a_retry_while_other_cases_flow(settings, s
     case = f"X-{uuid.uuid4().hex[:8]}"
     first, second, third = (submission(municipality, case_id=case) for _ in range(3))
     other = submission(municipality)
-    standin.fail_next = 1  # only the first record of the case is in flight when it fails
-    settings = settings.model_copy(update={"retry_base_s": 2.0})  # time for the other case
-    async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
+    # The case's first record fails until the other case has gone through, however long
+    # that takes (not quarantined, no breaker meanwhile): no retry delay decides the order.
+    standin.unavailable.add(effect_of(first))
+    settings = settings.model_copy(update={"retry_attempts": 1000, "breaker_open_after_s": 3600.0})
+    app = create_app(settings, extra=[recorder(standin.url)])
+    async with serving(app) as url:
         await post_all(url, [first])
-        await until(lambda: sum(standin.calls.values()) == 1)
+        await until(lambda: standin.calls[effect_of(first)] >= 1)
         await post_all(url, [second, third, other])
+        await until(lambda: effect_of(other) in standin.applied)
+        await read_through(settings)  # the case's other two wait behind its first, untried
+        assert app.state.store.parked_count(f"{settings.group_prefix}.recorder") == 3
+        assert standin.calls[effect_of(second)] == standin.calls[effect_of(third)] == 0
+        standin.unavailable.clear()
         await until(lambda: len(standin.applied) == 4)
     order = [standin.order.index(effect_of(b)) for b in (other, first, second, third)]
     assert order == sorted(order), "the other case went first; the case kept its order"
