@@ -162,11 +162,15 @@ async def test_same_case_waits_behind_a_retry_while_other_cases_flow(settings, s
 async def test_outage_longer_than_the_circuit_threshold_pauses_instead_of_quarantining(
     settings, standin
 ):
+    # Three attempts would be spent in 0.6 s ± 0.12 s of jittered delays (0.2 s, then 0.4 s):
+    # never in less than 0.48 s, so the 0.3 s threshold is always passed first and the breaker
+    # opens. (At 0.5 s, inside that band, low jitter on a quick machine could spend the three
+    # attempts first and quarantine a record: with the jitter at its floor they took 0.506 s.)
     settings = settings.model_copy(
-        update={"breaker_open_after_s": 0.5, "breaker_cooldown_s": 0.3, "retry_attempts": 3}
+        update={"breaker_open_after_s": 0.3, "breaker_cooldown_s": 0.3, "retry_attempts": 3}
     )
     bodies = [submission(settings.municipalities[0]) for _ in range(6)]
-    standin.down_until = time.monotonic() + 4.0  # three attempts would be spent in ~0.6 s
+    standin.down_until = time.monotonic() + 4.0
     async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
         await post_all(url, bodies)
         await until(lambda: len(standin.applied) == 6, within=90)
