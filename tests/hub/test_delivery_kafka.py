@@ -99,6 +99,7 @@ async def test_standin_that_fails_n_times_then_recovers(settings, standin):
     async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
         await post_all(url, bodies)
         await until(lambda: len(standin.applied) == 5)
+        await read_through(settings)  # a call made twice would have been made by now
     assert standin.applied == {effect_of(b): 1 for b in bodies}
     assert sum(standin.calls.values()) == 5 + 3
     assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
@@ -125,6 +126,7 @@ async def test_poison_record_among_good_ones(settings, standin):
             quarantine_topic(topic("intake", municipality)),
             lambda r: dict(r.headers)["quarantine_group"] == triage,
         )
+        await read_through(settings)  # a second quarantining would have happened by now
         in_quarantine = await quarantined(settings.bootstrap_servers, municipality)
     assert standin.applied == {effect_of(b): 1 for b in bodies}
     # Every component reading the intake topic quarantines its own copy, and says so.
@@ -214,10 +216,10 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
             entries[:] = await read_entries(settings.bootstrap_servers, Filters(case=case))
             return bool(entries)
 
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(60):
             while not await quarantine_has_it():
                 await asyncio.sleep(0.2)
-        await asyncio.sleep(0.5)
+        await read_through(settings)
         assert effect_of(behind) not in standin.applied, (
             "the case waits behind its quarantined record"
         )
@@ -234,7 +236,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
         )  # fmt: skip
         await until(lambda: effect_of(behind) in standin.applied)
         assert await replay(settings.bootstrap_servers, entries) == 1  # a second replay is harmless
-        await asyncio.sleep(1.0)
+        await read_through(settings)  # ... once it has its outcome
         audits = await read_topic(settings.bootstrap_servers, topic("operations", municipality))
     assert [dict(a.headers)["ce_type"] for a in audits] == [
         b"dk.casehub.operations.message-replayed"
