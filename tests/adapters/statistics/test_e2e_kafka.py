@@ -37,7 +37,7 @@ from hub.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic, topic_for
 from tests.adapters.statistics.events import decided, notification, opened, started
-from tests.kafka import produce, read_topic
+from tests.kafka import produce, read_topic, wait_until_consumed
 from tests.people import CHILD
 
 pytestmark = pytest.mark.kafka
@@ -241,11 +241,16 @@ async def test_an_upheld_appeal_is_forwarded_once_and_marked_out_of_time(setting
         strict=False,
     )
     upheld = event_for(appeal, municipality)
-    async with serving(hub_app(settings, dst, anke)):
+    app = hub_app(settings, dst, anke)
+    async with serving(app):
         await send(settings, upheld)
         await send(settings, upheld)
         await outcomes_of(settings, upheld, contract=AppealOutOfTime, count=1)
         forwarded = await outcomes_of(settings, upheld, contract=AppealForwarded, count=1)
+        # Both copies have their outcome: a second forwarding would have happened by now.
+        group = f"{settings.group_prefix}.appeals"
+        await wait_until_consumed(settings.bootstrap_servers, group, [topic_for(upheld)])
+        assert app.state.store.parked_count(group) == 0
     assert forwarded[0].data.upheld_after_review is True
     assert len(anke.standin.appeals) == 1
     assert anke.standin.appeals[0].in_time is False
