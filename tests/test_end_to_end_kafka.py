@@ -7,6 +7,7 @@ recover, and the case system sending everything twice: nothing lost, nothing don
 import asyncio
 import json
 from datetime import UTC, datetime
+from unittest.mock import patch
 
 import httpx
 import pytest
@@ -26,13 +27,34 @@ from hub.serve import serving
 from hub.standins import running_standins
 from routing.topics import quarantine_topic, topic, topic_for
 from tests.factories import submission
-from tests.kafka import produce, read_topic, wait_for_records
+from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records, wait_until_consumed
 
 pytestmark = pytest.mark.kafka
 
 
 def of_type(name):
     return lambda r: dict(r.headers).get("ce_type", b"").decode() == name
+
+
+async def until(condition):
+    async with asyncio.timeout(WITHIN_S):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+async def duplicates_would_show(app, standins):
+    """Wait until a duplicate would have shown up: every request sent twice has its outcome
+    (none waits for a retry), and the receipt poller has read the receipts twice more."""
+    settings, store = app.state.settings, app.state.store
+    municipality = settings.municipalities[0]
+    for component, domains in {"digitalpost": ["letter"], "archive": ["case", "document"]}.items():
+        group = f"{settings.group_prefix}.{component}"
+        topics = [topic(d, municipality) for d in domains]
+        await wait_until_consumed(settings.bootstrap_servers, group, topics)
+        assert store.parked_count(group) == 0
+    post = standins.digitalpost
+    with patch.object(post, "answer", wraps=post.answer) as answered:
+        await until(lambda: len([c for c in answered.call_args_list if c.args[0] == "GET"]) >= 2)
 
 
 async def test_notification_to_delivered_letters_through_outages(hub_settings):
@@ -48,12 +70,14 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
         )
         child = standins.cpr.population.child.reveal()
         standins.cpr.failure = CprFailure.SERVER_ERROR  # the register is down at first
-        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+        app = create_app(settings)
+        store = app.state.store
+        async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
             answer = await http.post(
                 "/notifications", json=submission(municipality, child_cpr=child)
             )
             assert answer.status_code == 202
-            await asyncio.sleep(1.0)
+            await until(lambda: standins.cpr.received)  # the lookup found the register down
             standins.cpr.failure = CprFailure.NONE  # ... and recovers
             (resolved_record,) = await wait_for_records(
                 bootstrap, topic("person", municipality), of_type("dk.casehub.person.resolved")
@@ -91,7 +115,8 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                         key=record.key,
                         headers=record.headers,
                     )
-            await asyncio.sleep(1.5)
+            # The first letter found Digital Post down: it waits for a retry (the rest behind).
+            await until(lambda: store.parked_count(f"{settings.group_prefix}.digitalpost"))
             standins.digitalpost.failure = PostFailure.NONE  # ... and recovers
             delivered = await wait_for_records(
                 bootstrap,
@@ -127,7 +152,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                         key=record.key,
                         headers=record.headers,
                     )
-            await asyncio.sleep(1.0)
+            await until(lambda: standins.archive.received)  # the document found it down
             standins.archive.failure = ArchiveFailure.NONE  # ... and recovers
             await wait_for_records(
                 bootstrap,
@@ -135,7 +160,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                 of_type("dk.casehub.document.archived"),
                 within=60,
             )
-            await asyncio.sleep(2.0)  # room for any duplicate to show up
+            await duplicates_would_show(app, standins)
             delivered = [
                 r
                 for r in await read_topic(bootstrap, topic("letter", municipality))
