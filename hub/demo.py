@@ -211,7 +211,9 @@ async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
                 return _missing(step, wanted)
             _show(step, hop)
         step += 1
-        await asyncio.sleep(2.0)  # the deadline engine's answers to the events above
+        # The deadline engine's answer to the events above: the 24-hour assessment deadline
+        # met. Each DeadlineSet came before it on the same partition: the clock is complete.
+        await watch.arrived("dk.casehub.deadline.met", flow)
         click.echo(f"{step}. the legal clock for this case:")
         for line in watch.deadlines(flow):
             click.echo(f"   {line}")
@@ -352,6 +354,17 @@ class Watch:
     def _drain(self) -> None:
         while not self.arrivals.empty():
             self._seen.append(self.arrivals.get_nowait())
+
+    async def arrived(self, event_type: str, flow: str) -> None:
+        """Wait until the flow's hop of ``event_type`` is seen (kept), or for the timeout."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(TIMEOUT_S):
+                while not any(
+                    h.headers.get("ce_type") == event_type
+                    and h.headers.get("ce_correlationid") == flow
+                    for h in self._seen
+                ):
+                    self._seen.append(await self.arrivals.get())
 
     async def next(self, event_type: str, flow: str) -> Hop | None:
         """The flow's hop of ``event_type``, or None after the timeout."""
