@@ -17,15 +17,18 @@ class RecordingBroker:
         self.published.append((topic, key, message, headers))
 
 
-def fetched_batch(*events):
-    """One fetched batch, the records in the order the consumer got them."""
+def fetched_batch(*events, offset=0, consumer=None):
+    """One fetched batch, the records in the order the consumer got them, from ``offset``.
+
+    ``consumer`` (commit, committed, seek) lets the delivery commit; without one it never does.
+    """
     records = []
-    for offset, event in enumerate(events):
+    for at, event in enumerate(events, start=offset):
         record = to_kafka(event)
         records.append(
             SimpleNamespace(
-                topic=topic_for(event), partition=0, offset=offset, key=record.key,
+                topic=topic_for(event), partition=0, offset=at, key=record.key,
                 value=record.value, headers=list(record.headers),
             )
         )  # fmt: skip
-    return SimpleNamespace(raw_message=tuple(records))
+    return SimpleNamespace(raw_message=tuple(records), consumer=consumer)

@@ -111,6 +111,10 @@ class Delivery:
         # batch before the commit; the events are marked processed only then.
         self._pending: list[asyncio.Future[Any]] = []
         self._handled: list[str] = []
+        # Until then (and while a commit confirms them) their ids are kept here: a repeat
+        # of one (an event sent twice in a row) has the first's outcome, as it would once
+        # the store has the id, and is neither handled nor marked on its own.
+        self._unconfirmed: set[str] = set()
 
     # the subscriber's path ------------------------------------------------------------
 
@@ -184,11 +188,13 @@ class Delivery:
             await asyncio.gather(*pending)
         except KafkaError as exc:
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
+            self._unconfirmed.difference_update(handled)  # they come again, to be handled
             for partition in offsets:
                 committed = await self._consumer.committed(partition)
                 self._consumer.seek(partition, committed or 0)
             return
         self._store.mark_processed_many(self.group, handled)
+        self._unconfirmed.difference_update(handled)
         try:
             await self._consumer.commit(offsets)
         except KafkaError as exc:  # revoked in a rebalance: the new owner redelivers
@@ -259,13 +265,18 @@ class Delivery:
         """
         try:
             event = decode_record(record.headers, record.value)
-            fresh = not self._store.was_processed(self.group, event.envelope.id)
+            event_id = event.envelope.id
+            repeat = event_id in self._unconfirmed
+            fresh = not repeat and not self._store.was_processed(self.group, event_id)
             if fresh and self._accepts(event):
                 await self._handler(event)
-            if defer:
-                self._handled.append(event.envelope.id)
+            if repeat:
+                pass  # marked with its first copy, or handled again if that one comes again
+            elif defer:
+                self._handled.append(event_id)
+                self._unconfirmed.add(event_id)
             else:
-                self._store.mark_processed(self.group, event.envelope.id)
+                self._store.mark_processed(self.group, event_id)
         except Exception as exc:  # noqa: BLE001 - every failure gets exactly one outcome
             return await self._failed(exc, record, case, attempt=attempt, seq=seq)
         else:
