@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import tempfile
@@ -20,7 +19,15 @@ from tests.broker import kafka_broker
 
 # Each real-broker test gets a municipality of its own, hence topics of its own; the demo's
 # municipality is left to the demo test, whose events would otherwise meet another test's.
-_municipalities = itertools.cycle(sorted(set(MUNICIPALITIES) - {DEMO_MUNICIPALITY}))
+_municipalities = iter(sorted(set(MUNICIPALITIES) - {DEMO_MUNICIPALITY}))
+
+
+def _fresh_municipality() -> str:
+    """The next unused municipality; never one again (its topics hold another test's)."""
+    code = next(_municipalities, None)
+    if code is None:
+        pytest.fail("more real-broker tests than municipalities: topics would be shared")
+    return code
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +42,7 @@ def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
     """Settings for one test: its own municipality (topics) and consumer groups."""
     return Settings(
         bootstrap_servers=kafka_bootstrap,
-        municipalities=(next(_municipalities),),
+        municipalities=(_fresh_municipality(),),
         group_prefix=f"test-{uuid.uuid4().hex[:8]}",
         http_port=0,
         transient_pause_s=0.1,
