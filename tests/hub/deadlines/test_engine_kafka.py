@@ -122,6 +122,20 @@ def municipality(settings):
     return settings.municipalities[0]
 
 
+async def child_kept(settings, case):
+    """Wait until the engine keeps the child's birth date from the case's CaseOpened.
+
+    MeasureDecided always needs it, and CaseOpened comes on the case topic: Kafka has no
+    order between topics, and while a new topic's partitions elect leaders the case topic
+    can lag. A decision read first is retried (six attempts in about 3.4 s here), then
+    quarantined. The engine writes the fact to its state topic and keeps it in memory in
+    the same step, and handles the decision after it, in the same consumer.
+    """
+    kept = f"fact:child:{case.case_id}".encode()
+    state = state_topic(municipality(settings))
+    await wait_for_records(settings.bootstrap_servers, state, lambda r: r.key == kept)
+
+
 def of_type(event_type):
     return lambda r: dict(r.headers).get("ce_type") == event_type.encode()
 
@@ -238,6 +252,7 @@ async def test_a_placement_without_consent_is_planned_before_the_decision(settin
         plan = case.plan_created(now + dt.timedelta(days=3))
         await send(settings, plan)
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        await child_kept(settings, case)  # the decision needs it, from another topic
         decided = planned - dt.timedelta(hours=1)
         decision = case.measure_decided(decided, "placement_without_consent")
         await send(settings, decision)
@@ -281,6 +296,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
     started = case.measure_started(now)
     async with RunningHub(settings, clock):
         await send(settings, case.case_opened(now - dt.timedelta(days=30)))
+        await child_kept(settings, case)  # the decision needs it, from another topic
         await send(settings, case.measure_decided(now, "placement_with_consent"))
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
         await send(settings, decision_report)
