@@ -159,7 +159,11 @@ def test_documents_drawn_from_the_schema_are_often_valid(contract: type[Contract
     """Guards the strategies: a contract no draw can satisfy would hide behind the filter."""
     valid = 0
 
-    @settings(max_examples=60, deadline=None, database=None)
+    # The same draws every run: about one schema draw in seventeen satisfies NotificationReceived
+    # (its validator pairs `unborn` with which CPR number is given; the schema cannot say so),
+    # so sixty random draws found none in about one run in ten. A strategy that can never
+    # satisfy a contract still finds none.
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
     @given(contract_documents(contract))
     def count(document):
         nonlocal valid
