@@ -56,7 +56,11 @@ class Settings(BaseSettings):
     retry_max_s: float = Field(default=300.0, gt=0, description="Longest retry delay.")
     retry_attempts: int = Field(default=6, ge=1, description="Attempts before quarantine.")
     breaker_open_after_s: float = Field(
-        default=30.0, ge=0, description="Failing this long opens a system's circuit breaker."
+        default=20.0,
+        ge=0,
+        description="Failing this long opens a system's circuit breaker. Keep it below the "
+        "retry budget (24.8 s with the default retries), or a record can be quarantined in an "
+        "outage the breaker would have waited out.",
     )
     breaker_cooldown_s: float = Field(default=5.0, gt=0, description="First pause when open.")
     breaker_max_cooldown_s: float = Field(default=300.0, gt=0, description="Longest pause.")

@@ -28,6 +28,17 @@ class Backoff:
         plain = min(self.max_s, self.base_s * self.factor ** max(0, attempt - 1))
         return max(0.0, plain * (1 + self.jitter * (2 * rand() - 1)))
 
+    def shortest_budget_s(self) -> float:
+        """The least time from a record's first failure to its last attempt (jitter at its low).
+
+        A circuit breaker that opens later than this lets a record fail its last attempt,
+        and be quarantined, in an outage the breaker would otherwise have waited out.
+        """
+        return sum(
+            min(self.max_s, self.base_s * self.factor ** (n - 1)) * (1 - self.jitter)
+            for n in range(1, self.max_attempts)
+        )
+
     def exhausted(self, attempt: int) -> bool:
         """True when ``attempt`` was the last one allowed."""
         return attempt >= self.max_attempts

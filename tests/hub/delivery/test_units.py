@@ -12,6 +12,7 @@ from hub.delivery import (
     ParkedState,
     StoredRecord,
 )
+from hub.settings import Settings
 from routing.routes import Route, Routes
 
 
@@ -33,6 +34,20 @@ class TestBackoff:
         backoff = Backoff(base_s=1, factor=2, max_s=60, jitter=0.2)
         plain = min(60, 2 ** (attempt - 1))
         assert 0.8 * plain - 1e-9 <= backoff.delay(attempt, rand=lambda: rand) <= 1.2 * plain + 1e-9
+
+    def test_the_shortest_budget_takes_every_delay_at_its_lowest(self):
+        backoff = Backoff(base_s=1, factor=2, max_s=10, max_attempts=6, jitter=0.2)
+        assert backoff.shortest_budget_s() == pytest.approx(0.8 * (1 + 2 + 4 + 8 + 10))
+
+    def test_by_default_the_breaker_opens_before_a_record_runs_out_of_retries(self):
+        # Else the first record failing in a long outage is quarantined, not waited out.
+        settings = Settings(bootstrap_servers="127.0.0.1:9092")
+        backoff = Backoff(
+            base_s=settings.retry_base_s,
+            max_s=settings.retry_max_s,
+            max_attempts=settings.retry_attempts,
+        )
+        assert settings.breaker_open_after_s < backoff.shortest_budget_s()
 
     def test_attempts_are_bounded(self):
         backoff = Backoff(max_attempts=3)
