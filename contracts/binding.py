@@ -33,10 +33,6 @@ class KafkaRecord:
     value: bytes
     headers: tuple[tuple[str, bytes], ...]
 
-    def text_headers(self) -> dict[str, str]:
-        """Headers as text, for clients (FastStream) that take a str mapping."""
-        return {name: value.decode() for name, value in self.headers}
-
 
 class InvalidRecordError(ValueError):
     """A Kafka record is not a valid canonical event; ``problems`` says why."""

@@ -119,8 +119,8 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
                 partitions=settings.topic_partitions,
                 replication=settings.topic_replication,
             )
+            stack.push_async_callback(events.stop)  # also after a start that failed half-way
             await events.start()
-            stack.push_async_callback(events.stop)
             await broker.start()
             stack.push_async_callback(broker.stop)
             tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
