@@ -16,7 +16,6 @@ from contracts.deadlines import DeadlineMetV2, DeadlineMissedV2, DeadlineSetV2
 from hub.deadlines.state import Status
 from hub.deadlines.tracked import deadline_id, transition_id
 from hub.errors import TransientError
-from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import eod, local
 from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
 from tests.people import cpr_for
@@ -33,26 +32,6 @@ START = "statistics-placement-start"
 @pytest.fixture
 def clock():
     return Clock(STARTED)
-
-
-@pytest.fixture
-def published():
-    return Published()
-
-
-@pytest.fixture
-def store():
-    return FailingStore()
-
-
-@pytest.fixture
-async def engine(store, published, clock):
-    return await engine_on(store, published, clock)
-
-
-@pytest.fixture
-def case():
-    return CaseFile()
 
 
 def one(events, rule_id):

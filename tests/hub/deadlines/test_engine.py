@@ -18,7 +18,7 @@ from hub.deadlines.tracked import deadline_id, transition_id
 from hub.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
-from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
+from tests.hub.deadlines.recording import Clock, Published, engine_on
 
 UTC = dt.UTC
 START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 10:30 in Copenhagen
@@ -31,26 +31,6 @@ ASSESSMENT = "notification.acute-assessment"
 @pytest.fixture
 def clock():
     return Clock(START)
-
-
-@pytest.fixture
-def published():
-    return Published()
-
-
-@pytest.fixture
-def store():
-    return FailingStore()
-
-
-@pytest.fixture
-async def engine(store, published, clock):
-    return await engine_on(store, published, clock)
-
-
-@pytest.fixture
-def case():
-    return CaseFile()
 
 
 def notification_id(event):

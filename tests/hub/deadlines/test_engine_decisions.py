@@ -17,7 +17,7 @@ from contracts.deadlines import (
 from hub.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import eod, local
-from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
+from tests.hub.deadlines.recording import Clock, engine_on
 from tests.people import cpr_for
 
 D = dt.date
@@ -33,26 +33,6 @@ PLAN_FIRST = "plan-placement-without-consent"
 @pytest.fixture
 def clock():
     return Clock(PROPOSED)
-
-
-@pytest.fixture
-def published():
-    return Published()
-
-
-@pytest.fixture
-def store():
-    return FailingStore()
-
-
-@pytest.fixture
-async def engine(store, published, clock):
-    return await engine_on(store, published, clock)
-
-
-@pytest.fixture
-def case():
-    return CaseFile()
 
 
 def child_born(birth):

@@ -23,7 +23,7 @@ from hub.deadlines.tracked import transition_id
 from hub.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
-from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
+from tests.hub.deadlines.recording import Clock, engine_on
 from tests.people import cpr_for
 
 DAY = dt.timedelta(days=1)
@@ -44,26 +44,6 @@ PLACEMENT = {
 @pytest.fixture
 def clock():
     return Clock(STARTED)
-
-
-@pytest.fixture
-def published():
-    return Published()
-
-
-@pytest.fixture
-def store():
-    return FailingStore()
-
-
-@pytest.fixture
-async def engine(store, published, clock):
-    return await engine_on(store, published, clock)
-
-
-@pytest.fixture
-def case():
-    return CaseFile()
 
 
 def rules(events):

@@ -1,0 +1,30 @@
+"""The engine without a broker, shared by the engine's unit tests.
+
+Each test module defines its own ``clock`` fixture (the moment its story starts); the
+engine, its store and what it published come from here.
+"""
+
+import pytest
+
+from tests.hub.deadlines.casework import CaseFile
+from tests.hub.deadlines.recording import FailingStore, Published, engine_on
+
+
+@pytest.fixture
+def published():
+    return Published()
+
+
+@pytest.fixture
+def store():
+    return FailingStore()
+
+
+@pytest.fixture
+async def engine(store, published, clock):
+    return await engine_on(store, published, clock)
+
+
+@pytest.fixture
+def case():
+    return CaseFile()
