@@ -3,12 +3,12 @@
 ``JsonReceiver`` is the shared half of the Danmarks Statistik and Ankestyrelsen stand-ins
 (``adapters.statistics.standin``, ``adapters.appeals.standin``), which extend it with what they
 check and keep (``_receive``). As with ``adapters.soap.standin``, a class to extend: the switch
-and both carriers belong to the one object that tests and ``hub.standins`` reach as the
+and both carriers belong to the one object that tests and ``hub.cli.standins`` reach as the
 receiver's stand-in (``standin.failure = Failure.TIMEOUT``).
 
 ``answer`` is the one handler; ``transport()`` wraps it as ``httpx.MockTransport`` and ``asgi()``
-as an app for ``hub.serve.serving``. A switched-on failure answers every request until it is set
-back to ``NONE``; otherwise only ``POST`` at the receiver's path reaches ``_receive``.
+as an app for ``hub.runtime.serve.serving``. A switched-on failure answers every request until
+it is set back to ``NONE``; otherwise only ``POST`` at the receiver's path reaches ``_receive``.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class JsonReceiver(ABC):
         return httpx.MockTransport(handle)
 
     def asgi(self) -> Starlette:
-        """The stand-in as an ASGI app, for ``hub.serve.serving``."""
+        """The stand-in as an ASGI app, for ``hub.runtime.serve.serving``."""
 
         async def endpoint(request: Request) -> Response:
             answer = self.answer(request.method, request.url.path, await request.body())

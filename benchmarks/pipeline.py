@@ -39,10 +39,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from contracts.binding import to_kafka
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
-from hub.app import create_app
-from hub.provision import ensure_topics
-from hub.serve import serving
-from hub.settings import Settings
+from hub.compose.app import create_app
+from hub.compose.settings import Settings
+from hub.runtime.provision import ensure_topics
+from hub.runtime.serve import serving
 from routing.topics import topic
 
 ROOT = Path(__file__).resolve().parent.parent

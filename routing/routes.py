@@ -55,7 +55,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     ),
     Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
     # The legal clock: every event that starts, meets, cuts off or withdraws a deadline, or
-    # that the engine remembers for later (hub.deadlines.engine.EVENT_TYPES).
+    # that the engine remembers for later (hub.components.deadlines.engine.EVENT_TYPES).
     Route(
         consumer="deadlines",
         event_types=frozenset(

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from contracts.municipalities import MUNICIPALITIES
-from hub.demo import MUNICIPALITY as DEMO_MUNICIPALITY
-from hub.settings import Settings
+from hub.cli.demo import MUNICIPALITY as DEMO_MUNICIPALITY
+from hub.compose.settings import Settings
 from tests import log_scan
 from tests.broker import kafka_broker
 

@@ -23,8 +23,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contracts.person import PersonLookupRequested
-from hub.component import Component
-from hub.errors import AuthorisationError, PermanentError, UnavailableError
+from hub.runtime.component import Component
+from hub.runtime.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = ["EffectStandIn", "recorder"]
 

@@ -9,9 +9,9 @@ import asyncio
 import os
 import sys
 
-from hub.app import create_app
-from hub.serve import serving
-from hub.settings import Settings
+from hub.compose.app import create_app
+from hub.compose.settings import Settings
+from hub.runtime.serve import serving
 from tests.effects import recorder
 
 

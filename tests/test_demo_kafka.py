@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from hub.demo import run_demo
+from hub.cli.demo import run_demo
 
 pytestmark = pytest.mark.kafka
 

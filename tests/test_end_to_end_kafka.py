@@ -22,9 +22,9 @@ from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import follow_up_id, new_event
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
-from hub.app import create_app
-from hub.serve import serving
-from hub.standins import running_standins
+from hub.cli.standins import running_standins
+from hub.compose.app import create_app
+from hub.runtime.serve import serving
 from routing.topics import quarantine_topic, topic, topic_for
 from tests.factories import submission
 from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records, wait_until_consumed

@@ -2,7 +2,7 @@
 
 The format is the hub's own (Ankestyrelsen publishes no system-to-system format); it is
 documented in ``docs/appeals-format.md``. The 4-week appeal period (Retssikkerhedsloven §67,
-rule ``appeal.period`` in ``hub.deadlines``) runs from when the decision reached the party;
+rule ``appeal.period`` in ``hub.clock``) runs from when the decision reached the party;
 an appeal received after it is forwarded all the same, marked ``in_time: false``, since
 Ankestyrelsen decides whether to hear it.
 """
@@ -19,9 +19,9 @@ from contracts.base import Contract
 from contracts.decision import Appellant, DecisionUpheld
 from contracts.envelope import Event
 from contracts.types import Kommunekode, RecordId
-from hub.deadlines import RULES_BY_ID, due_times
-from hub.deadlines.localtime import instant
-from hub.errors import Problem
+from hub.clock import RULES_BY_ID, due_times
+from hub.clock.localtime import instant
+from hub.runtime.errors import Problem
 
 __all__ = [
     "PERIOD_RULE",

@@ -1,6 +1,6 @@
 """The Ankestyrelsen port in hub terms: forward one appeal, get an acknowledgement.
 
-Errors, under ``hub.errors``:
+Errors, under ``hub.runtime.errors``:
 
 - ``AppealRejectedError`` (``PermanentError``): Ankestyrelsen refused the package (codes).
 - ``AppealsRefusedError`` (``AuthorisationError``): our credentials or agreement refused.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.appeals.package import AppealPackage
-from hub.errors import AuthorisationError, PermanentError, UnavailableError
+from hub.runtime.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = [
     "Acknowledgement",

@@ -1,6 +1,6 @@
 """The appeal forwarder on the bus: an upheld appeal goes to Ankestyrelsen with its material.
 
-On ``DecisionUpheld`` it builds the package (appeal period checked with ``hub.deadlines``),
+On ``DecisionUpheld`` it builds the package (appeal period checked with ``hub.clock``),
 forwards it and publishes ``AppealForwarded``, plus ``AppealOutOfTime`` when the appeal came
 after the period. A rejected package raises ``AppealRejectedError`` (permanent: the record is
 quarantined for people to look at); unavailable and refused boards raise for the delivery
@@ -19,8 +19,8 @@ from contracts.base import Contract
 from contracts.decision import DecisionUpheld
 from contracts.envelope import Event, follow_up
 from contracts.reporting import AppealForwarded, AppealOutOfTime
-from hub.deadlines.localtime import local_date
-from hub.delivery import Handler
+from hub.clock.localtime import local_date
+from hub.runtime.delivery import Handler
 
 __all__ = ["NAME", "TRIGGERS", "build_appeal_forwarder"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from contracts.cpr import Cpr
-from hub.statefile import private_file
+from hub.runtime.statefile import private_file
 
 __all__ = ["CaseParties", "InMemoryCaseParties", "SqliteCaseParties"]
 

@@ -10,7 +10,7 @@ Errors an ``Archive`` may raise:
   something that does not match the contract.
 - ``NoServiceAgreementError`` (``PermanentError``): the hub has no agreement for the
   municipality; nothing was sent.
-- ``hub.xmlsafe.UnsafeXmlError`` (``PermanentError``): the answer carried a DTD or entities.
+- ``hub.runtime.xmlsafe.UnsafeXmlError`` (``PermanentError``): the answer carried a DTD or entities.
 
 Messages name the operation and a code, never a person, a title or a note.
 """
@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from contracts.cpr import Cpr
-from hub.errors import AuthorisationError, PermanentError, UnavailableError
+from hub.runtime.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = [
     "Archive",

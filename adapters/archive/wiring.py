@@ -44,8 +44,8 @@ from contracts.documents import (
     JournalNoteAdded,
 )
 from contracts.envelope import Event, follow_up
-from hub.delivery import Handler
-from hub.errors import TransientError
+from hub.runtime.delivery import Handler
+from hub.runtime.errors import TransientError
 
 __all__ = [
     "EVENT_TYPES",

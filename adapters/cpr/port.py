@@ -12,7 +12,7 @@ Errors a ``PersonRegister`` may raise:
   something that does not match the contract.
 - ``NoServiceAgreementError`` (``PermanentError``): the hub has no service agreement for the
   municipality that asks; nothing was sent.
-- ``hub.xmlsafe.UnsafeXmlError`` (``PermanentError``): the answer carried a DTD or entities.
+- ``hub.runtime.xmlsafe.UnsafeXmlError`` (``PermanentError``): the answer carried a DTD or entities.
 
 Messages name the operation and a code, never a person. Records hide every personal field
 from ``repr``.
@@ -26,7 +26,7 @@ from enum import IntEnum, StrEnum
 from typing import Protocol
 
 from contracts.cpr import Cpr
-from hub.errors import AuthorisationError, HubError, PermanentError, UnavailableError
+from hub.runtime.errors import AuthorisationError, HubError, PermanentError, UnavailableError
 
 __all__ = [
     "Absence",

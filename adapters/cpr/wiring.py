@@ -33,7 +33,7 @@ from contracts.person import (
     RelatedPerson,
     Relation,
 )
-from hub.delivery import Handler
+from hub.runtime.delivery import Handler
 
 __all__ = ["NAME", "build_person_lookup"]
 

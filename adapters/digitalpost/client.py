@@ -49,7 +49,7 @@ from adapters.digitalpost.errors import (
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.memo import build_message
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
-from hub.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
+from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = [
     "KOMBI_PATH",

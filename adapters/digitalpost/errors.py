@@ -1,4 +1,4 @@
-"""The errors of the Digital Post port, under ``hub.errors``.
+"""The errors of the Digital Post port, under ``hub.runtime.errors``.
 
 - ``InvalidMessageError`` (``PermanentError``): the letter cannot be sent as it is.
 - ``RecipientRejectedError`` (``PermanentError``): the service will not take this recipient.
@@ -11,7 +11,7 @@ Every message names the operation and a code, never a recipient, a title or a fi
 
 from __future__ import annotations
 
-from hub.errors import AuthorisationError, PermanentError, UnavailableError
+from hub.runtime.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = [
     "DigitalPostRefusedError",

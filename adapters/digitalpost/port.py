@@ -1,6 +1,6 @@
 """The Digital Post port in hub terms: send a letter, read what became of it.
 
-Errors (defined in ``errors.py``, under ``hub.errors``):
+Errors (defined in ``errors.py``, under ``hub.runtime.errors``):
 
 - ``InvalidMessageError`` (``PermanentError``): the letter cannot be sent as it is.
 - ``RecipientRejectedError`` (``PermanentError``): the service will not take this recipient.

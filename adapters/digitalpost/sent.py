@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.statefile import private_file
+from hub.runtime.statefile import private_file
 
 __all__ = ["SentLetter", "SentLetters"]
 

@@ -8,7 +8,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.digitalpost.letter import Sender
-from hub.endpoint import EndpointSettings
+from hub.runtime.endpoint import EndpointSettings
 
 __all__ = ["DigitalPostSettings"]
 

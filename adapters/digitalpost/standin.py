@@ -4,7 +4,7 @@
 kombi requests over HTTP: it checks them (hardened parser, ``_inbound.check_kombi``),
 recognises a redelivery by its MessageUUID, and reports receipts later on
 ``GET …/receipts?since=``. The same handler serves ``httpx.MockTransport`` and a small
-ASGI app for ``hub.serve.serving``. A synthetic population decides who has Digital Post.
+ASGI app for ``hub.runtime.serve.serving``. A synthetic population decides who has Digital Post.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from adapters.digitalpost.errors import (
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
 from contracts.cpr import Cpr
-from hub.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
+from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["Delivery", "Failure", "InMemoryDigitalPost", "Reach", "Sf1601StandIn", "decide"]
 
@@ -375,7 +375,7 @@ class Sf1601StandIn:
         return httpx.MockTransport(handle)
 
     def asgi(self) -> Starlette:
-        """The stand-in as an ASGI app, for ``hub.serve.serving``."""
+        """The stand-in as an ASGI app, for ``hub.runtime.serve.serving``."""
 
         async def endpoint(request: Request) -> Response:
             answer = self.answer(

@@ -28,8 +28,8 @@ from contracts.letters import (
     LetterFailure,
     LetterRequested,
 )
-from hub.delivery import Handler
-from hub.errors import HubError
+from hub.runtime.delivery import Handler
+from hub.runtime.errors import HubError
 
 __all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts"]
 

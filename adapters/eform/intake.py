@@ -30,7 +30,7 @@ from starlette.routing import Route
 from adapters.eform.submission import notification_event
 from contracts.base import Contract
 from contracts.envelope import Event
-from hub.errors import ContractError, Problem, TransientError
+from hub.runtime.errors import ContractError, Problem, TransientError
 
 __all__ = ["build_intake"]
 

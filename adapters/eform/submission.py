@@ -20,7 +20,7 @@ from contracts.base import Record
 from contracts.envelope import Event, new_event
 from contracts.intake import NotificationReceived
 from contracts.types import CaseId, Kommunekode
-from hub.errors import ContractError, Problem
+from hub.runtime.errors import ContractError, Problem
 
 __all__ = ["SubmissionMeta", "notification_event", "submission_event_id"]
 

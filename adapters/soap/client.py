@@ -4,8 +4,9 @@ Besides the services' own ``client.py``, the only module that imports zeep. ``co
 zeep from a WSDL on disk (its loader has no network) over the ``httpx.AsyncClient`` it is given,
 through a transport that checks every answer before zeep parses it: HTTP 401/403 means refused
 and a 5xx that is not XML means unavailable, whatever the body says, and every XML answer goes
-through ``hub.xmlsafe.parse_xml`` first, so a DTD or an entity is refused as ``UnsafeXmlError``
-(zeep's own settings, ``hub.xmlsafe.ZEEP_SETTINGS``, forbid them too).
+through ``hub.runtime.xmlsafe.parse_xml`` first, so a DTD or an entity is refused as
+``UnsafeXmlError``
+(zeep's own settings, ``hub.runtime.xmlsafe.ZEEP_SETTINGS``, forbid them too).
 
 ``translate_errors`` turns every zeep and httpx error into the service's port error (``Errors``),
 raised ``from None`` and carrying a code at most, never content: a fault's text can quote the
@@ -40,8 +41,8 @@ import zeep.exceptions
 from lxml import etree
 from zeep.transports import AsyncTransport
 
-from hub.errors import HubError
-from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
+from hub.runtime.errors import HubError
+from hub.runtime.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = ["REFUSED_CODES", "Errors", "connect", "translate_errors"]
 

@@ -14,7 +14,7 @@ import httpx
 from pydantic import AfterValidator, BaseModel
 
 from contracts.municipalities import MUNICIPALITIES
-from hub.endpoint import EndpointSettings
+from hub.runtime.endpoint import EndpointSettings
 
 __all__ = ["ByMunicipality", "cert_with_key", "http_client"]
 

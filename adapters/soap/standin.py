@@ -3,7 +3,7 @@
 ``SoapStandin`` is the wire half of a service's stand-in (``adapters.cpr.standin``,
 ``adapters.archive.standin``), which extends it with the service's state and operations. Unlike
 the rest of the hub this is a class to extend rather than functions to compose: the switch, the
-message logs and both carriers belong to the one object that tests, ``hub.standins`` and the
+message logs and both carriers belong to the one object that tests, ``hub.cli.standins`` and the
 command line reach as the service's stand-in (``standin.failure = Failure.TIMEOUT``).
 
 One handler, ``answer``, serves an ``httpx.MockTransport`` (``transport()``) and a small ASGI app
@@ -30,8 +30,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.errors import PermanentError
-from hub.xmlsafe import parse_xml
+from hub.runtime.errors import PermanentError
+from hub.runtime.xmlsafe import parse_xml
 
 __all__ = [
     "SOAP_ENV",

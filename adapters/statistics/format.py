@@ -32,7 +32,7 @@ from adapters.statistics.versions import VERSIONS
 from contracts.cpr import Cpr
 from contracts.intake import NotificationReason, NotifierRelation
 from contracts.types import Kommunekode, RecordId
-from hub.errors import Problem
+from hub.runtime.errors import Problem
 
 __all__ = [
     "CODES_BY_FORM",

@@ -33,7 +33,7 @@ from typing import Protocol
 from contracts.cpr import Cpr
 from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
-from hub.statefile import private_file
+from hub.runtime.statefile import private_file
 
 __all__ = ["Memory", "PlacementFacts", "SqliteMemory"]
 

@@ -1,6 +1,6 @@
 """The Danmarks Statistik port in hub terms: hand over one report, learn whether it was taken.
 
-Errors, under ``hub.errors``:
+Errors, under ``hub.runtime.errors``:
 
 - ``ReportRejectedError`` (``PermanentError``): DST refused the report, with its codes; the
   reporter publishes ``StatisticsRejected`` and a correction must follow as a new report.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.statistics.format import Report
-from hub.errors import AuthorisationError, PermanentError, UnavailableError
+from hub.runtime.errors import AuthorisationError, PermanentError, UnavailableError
 
 __all__ = [
     "Acceptance",

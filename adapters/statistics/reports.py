@@ -1,7 +1,7 @@
 """From canonical events to DST reports: which events are reported, on which form and code.
 
 =======================================  ====  ====  ===================================
-event                                    form  code  4-week rule (``hub.deadlines``)
+event                                    form  code  4-week rule (``hub.clock``)
 =======================================  ====  ====  ===================================
 NotificationReceived                     -     -     none: reported continuously
 MeasureDecided, placement §46/§47        1     0     statistics.placement-decision
@@ -51,9 +51,9 @@ from contracts.measures import (
     MeasureStarted,
 )
 from contracts.reporting import ReportKind
-from hub.deadlines import RULES_BY_ID, due_times
-from hub.deadlines.localtime import instant, local_date, start_of_day
-from hub.errors import TransientError
+from hub.clock import RULES_BY_ID, due_times
+from hub.clock.localtime import instant, local_date, start_of_day
+from hub.runtime.errors import TransientError
 
 __all__ = [
     "ChildNotYetKnownError",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from hub.deadlines.localtime import local_date
+from hub.clock.localtime import local_date
 
 __all__ = ["OVERLAP", "VERSIONS", "UnknownVersionError", "accepted_on", "valid_from", "version_for"]
 

@@ -60,8 +60,8 @@ from contracts.reporting import (
     StatisticsReported,
     StatisticsReportedLate,
 )
-from hub.delivery import Handler
-from hub.errors import PermanentError
+from hub.runtime.delivery import Handler
+from hub.runtime.errors import PermanentError
 
 __all__ = ["NAME", "TRIGGERS", "build_statistics_reporter"]
 

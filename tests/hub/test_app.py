@@ -2,9 +2,9 @@
 
 import pytest
 
-from hub.app import create_app
-from hub.component import Component
-from hub.deadlines.engine import NAME as DEADLINES
+from hub.components.deadlines.engine import NAME as DEADLINES
+from hub.compose.app import create_app
+from hub.runtime.component import Component
 
 
 async def _handle(_event):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from contracts.binding import to_kafka
 from contracts.catalogue import CATALOGUE
-from hub.cli import main
+from hub.cli.main import main
 from tests.factories import notification_event
 from tests.people import CHILD
 

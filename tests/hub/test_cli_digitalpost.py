@@ -3,7 +3,7 @@ import json
 from click.testing import CliRunner
 from lxml import etree
 
-from hub.cli import main
+from hub.cli.main import main
 from tests.people import CHILD
 
 DATA = {

@@ -20,9 +20,9 @@ from adapters.eform import submission_event_id
 from contracts.binding import to_kafka
 from contracts.envelope import follow_up_id
 from contracts.person import PersonLookupRequested
-from hub.app import create_app
-from hub.quarantine_ops import Entry, Filters, read_entries, replay
-from hub.serve import serving
+from hub.cli.quarantine_ops import Entry, Filters, read_entries, replay
+from hub.compose.app import create_app
+from hub.runtime.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
@@ -250,7 +250,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
 async def casehub(*args, bootstrap):
     """Run the ``casehub`` command line as an operator would; return its standard output."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from hub.cli import main; main()", *args, "--bootstrap", bootstrap,
+        sys.executable, "-c", "from hub.cli.main import main; main()", *args, "--bootstrap", bootstrap,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await process.communicate()

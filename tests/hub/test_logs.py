@@ -7,7 +7,7 @@ import structlog
 from pydantic import ValidationError
 
 from contracts.intake import NotificationReceived
-from hub.logs import configure_logging, mask_cpr_text
+from hub.runtime.logs import configure_logging, mask_cpr_text
 from tests.factories import notification
 from tests.people import CHILD, MOTHER
 

@@ -7,9 +7,9 @@ import pytest
 
 from contracts.binding import from_kafka, to_kafka
 from contracts.person import PersonLookupRequested
-from hub.app import create_app
-from hub.quarantine import original_headers
-from hub.serve import serving
+from hub.compose.app import create_app
+from hub.runtime.quarantine import original_headers
+from hub.runtime.serve import serving
 from routing.topics import quarantine_topic, topic
 from tests.factories import notification_event, submission
 from tests.kafka import produce, read_topic, wait_for_records

@@ -10,10 +10,10 @@ import pytest
 from adapters.archive.parties import SqliteCaseParties
 from adapters.digitalpost.sent import SentLetters
 from adapters.statistics.memory import SqliteMemory
-from hub.app import create_app
-from hub.delivery import DeliveryStore
-from hub.serve import StartupFailedError, serving
-from hub.statefile import StateDirInUseError, private_file, state_dir_lock
+from hub.compose.app import create_app
+from hub.runtime.delivery import DeliveryStore
+from hub.runtime.serve import StartupFailedError, serving
+from hub.runtime.statefile import StateDirInUseError, private_file, state_dir_lock
 
 STORES = [DeliveryStore, SqliteCaseParties, SentLetters, SqliteMemory]
 
@@ -61,7 +61,7 @@ def test_a_killed_hub_leaves_no_stale_lock(tmp_path):
 HOLD_AND_DIE = """
 import os, signal, sys
 from pathlib import Path
-from hub.statefile import state_dir_lock
+from hub.runtime.statefile import state_dir_lock
 with state_dir_lock(Path(sys.argv[1])):
     os.kill(os.getpid(), signal.SIGKILL)
 """

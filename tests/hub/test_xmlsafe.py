@@ -1,10 +1,10 @@
-"""hub.xmlsafe.parse_xml refuses DOCTYPEs (in any encoding), entities and oversized input."""
+"""xmlsafe.parse_xml refuses DOCTYPEs (in any encoding), entities and oversized input."""
 
 from __future__ import annotations
 
 import pytest
 
-from hub.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
+from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
 from tests.people import MOTHER
 

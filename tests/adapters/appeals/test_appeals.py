@@ -23,7 +23,7 @@ from adapters.appeals.wiring import build_appeal_forwarder
 from contracts.decision import DecisionUpheld
 from contracts.envelope import new_event
 from contracts.reporting import AppealForwarded, AppealOutOfTime
-from hub.deadlines import COPENHAGEN
+from hub.clock import COPENHAGEN
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "appeals-format.md"
 FOUND = re.search(r"<!-- example: appeal -->\n```json\n(.*?)\n```", DOC.read_text(), re.DOTALL)

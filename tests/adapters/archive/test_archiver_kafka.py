@@ -17,8 +17,8 @@ from adapters.archive import (
 )
 from contracts.binding import from_kafka, to_kafka
 from contracts.documents import DocumentArchived
-from hub.app import Component, create_app
-from hub.serve import serving
+from hub.compose.app import Component, create_app
+from hub.runtime.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
 from tests.adapters.archive.events import case_opened, document_filed

@@ -16,8 +16,8 @@ from adapters.archive import (
     NoServiceAgreementError,
     OperationFailure,
 )
-from hub.errors import AuthorisationError, PermanentError, TransientError, UnavailableError
-from hub.xmlsafe import UnsafeXmlError
+from hub.runtime.errors import AuthorisationError, PermanentError, TransientError, UnavailableError
+from hub.runtime.xmlsafe import UnsafeXmlError
 from tests.adapters.archive.helpers import (
     BASE_URL,
     CHILD_CPR,

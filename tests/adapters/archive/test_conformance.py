@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from adapters.archive import ArchiveRefusedError, Failure, sagdok
-from hub.xmlsafe import parse_xml, safe_parser
+from hub.runtime.xmlsafe import parse_xml, safe_parser
 from tests.adapters.archive.helpers import CHILD_CPR, document, new_case, note
 from tests.reference import require_reference
 

@@ -12,7 +12,7 @@ from adapters.archive import (
     archive_http_client,
 )
 from adapters.archive.standin import ENTITY_BOMB, SOAP_PATH, XXE_PAYLOAD
-from hub.serve import serving
+from hub.runtime.serve import serving
 from tests.adapters.archive.helpers import CHILD_CPR, agreement, new_case
 
 ACTION = "http://kombit.dk/sts/sagdokumentindeks/fremsoeg"

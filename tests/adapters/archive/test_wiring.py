@@ -15,7 +15,7 @@ from adapters.archive import (
 from adapters.archive.wiring import case_id_for, entry_id
 from contracts.documents import ArchivedEntry, DocumentArchived
 from contracts.envelope import follow_up_id
-from hub.errors import AuthorisationError, PermanentError, TransientError
+from hub.runtime.errors import AuthorisationError, PermanentError, TransientError
 from tests.adapters.archive.events import case_opened, document_filed, journal_note_added
 from tests.adapters.archive.helpers import CHILD_CPR, new_case
 from tests.factories import notification_event

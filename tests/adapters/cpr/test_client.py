@@ -28,9 +28,9 @@ from adapters.cpr import (
 from adapters.cpr.client import WSDL
 from adapters.cpr.standin import NS, SOAP_ACTION
 from adapters.soap import standin as soap
-from hub.errors import AuthorisationError, PermanentError, TransientError
-from hub.logs import configure_logging
-from hub.xmlsafe import parse_xml
+from hub.runtime.errors import AuthorisationError, PermanentError, TransientError
+from hub.runtime.logs import configure_logging
+from hub.runtime.xmlsafe import parse_xml
 from tests.adapters.cpr.helpers import BASE_URL, invocation_context
 
 INVCTX = "{http://serviceplatformen.dk/xml/schemas/InvocationContext/1/}"

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from adapters.cpr import CprClient, Failure, PersonNotFoundError
-from hub.xmlsafe import parse_xml, safe_parser
+from hub.runtime.xmlsafe import parse_xml, safe_parser
 from tests.adapters.cpr.helpers import BASE_URL
 from tests.reference import require_reference
 

@@ -19,7 +19,7 @@ from adapters.cpr import (
     synthetic_population,
 )
 from adapters.cpr.standin import SOAP_ACTION
-from hub.serve import serving
+from hub.runtime.serve import serving
 
 
 class TestInMemoryPersonRegister:

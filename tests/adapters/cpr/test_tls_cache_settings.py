@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from adapters.cpr import CprSettings, InvocationContext, cpr_http_client
 from adapters.cpr.cache import TtlCache
 from adapters.cpr.settings import SF1520_SERVICE_UUID
-from hub.tls import client_ssl_context
+from hub.runtime.tls import client_ssl_context
 from tests import reference
 from tests.adapters.cpr.helpers import invocation_context
 

@@ -5,8 +5,14 @@ from lxml import etree
 
 from adapters.cpr import Failure
 from adapters.cpr.standin import ENTITY_BOMB, SOAP_ACTION, XXE_PAYLOAD
-from hub.errors import PermanentError
-from hub.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml, safe_parser
+from hub.runtime.errors import PermanentError
+from hub.runtime.xmlsafe import (
+    ZEEP_SETTINGS,
+    MalformedXmlError,
+    UnsafeXmlError,
+    parse_xml,
+    safe_parser,
+)
 
 XXE_FILE = b"""<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/hostname">]>

@@ -19,7 +19,7 @@ from adapters.digitalpost import (
     RecipientRejectedError,
 )
 from adapters.digitalpost.standin import Failure, Reach, Sf1601StandIn
-from hub.serve import serving
+from hub.runtime.serve import serving
 from tests.adapters.digitalpost.letters import letter
 from tests.adapters.digitalpost.payloads import BOMB, XXE
 from tests.people import CHILD, MOTHER, cpr_for

@@ -21,7 +21,7 @@ from adapters.digitalpost._inbound import check_kombi
 from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, kombi_request
 from adapters.digitalpost.memo import MEMO_NS
 from adapters.digitalpost.standin import InMemoryDigitalPost, Reach, Sf1601StandIn
-from hub.xmlsafe import parse_xml
+from hub.runtime.xmlsafe import parse_xml
 from tests.adapters.digitalpost.letters import letter, letters
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
 from tests.people import CHILD, MOTHER

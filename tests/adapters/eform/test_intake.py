@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from adapters.eform import build_intake
-from hub.errors import TransientError
+from hub.runtime.errors import TransientError
 from routing.topics import topic_for
 from tests.factories import submission
 from tests.people import CHILD, MOTHER

@@ -17,8 +17,8 @@ from adapters.statistics.port import (
     StatisticsUnavailableError,
 )
 from adapters.statistics.standin import DstStandIn, Failure
-from hub.deadlines import COPENHAGEN
-from hub.serve import serving
+from hub.clock import COPENHAGEN
+from hub.runtime.serve import serving
 from tests.adapters.statistics.test_format import example
 
 ON = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)

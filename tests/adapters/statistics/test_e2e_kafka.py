@@ -32,8 +32,8 @@ from contracts.reporting import (
     StatisticsReported,
     StatisticsReportedLate,
 )
-from hub.app import Component, create_app
-from hub.serve import serving
+from hub.compose.app import Component, create_app
+from hub.runtime.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic, topic_for
 from tests.adapters.statistics.events import decided, notification, opened, started

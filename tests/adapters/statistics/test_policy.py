@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from contracts.reporting import StatisticsReported
-from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
-from hub.quarantine import Quarantine
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.quarantine import Quarantine
 from routing.topics import topic_for
 from tests.adapters.statistics.events import decided, opened, started, wrap
 from tests.adapters.statistics.test_wiring import Harness

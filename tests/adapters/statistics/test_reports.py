@@ -17,7 +17,7 @@ from adapters.statistics.reports import (
 )
 from contracts.cpr import Cpr
 from contracts.reporting import ReportKind
-from hub.deadlines import COPENHAGEN
+from hub.clock import COPENHAGEN
 from tests.adapters.statistics.events import (
     changed,
     committee,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from adapters.statistics.versions import OVERLAP, UnknownVersionError, accepted_on, version_for
-from hub.deadlines import COPENHAGEN
+from hub.clock import COPENHAGEN
 
 
 def local(*args):

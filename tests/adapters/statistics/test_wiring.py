@@ -16,7 +16,7 @@ from contracts.case import CaseOpened
 from contracts.cpr import Cpr
 from contracts.envelope import follow_up_id
 from contracts.reporting import StatisticsRejected, StatisticsReported, StatisticsReportedLate
-from hub.deadlines import COPENHAGEN
+from hub.clock import COPENHAGEN
 from routing.routes import DEFAULT_ROUTES
 from tests.adapters.statistics.events import (
     changed,

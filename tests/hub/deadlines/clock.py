@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.deadlines.localtime import COPENHAGEN
+from hub.clock.localtime import COPENHAGEN
 
 __all__ = ["elapsed", "eod", "local"]
 

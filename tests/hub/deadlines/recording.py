@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hub.deadlines.engine import DeadlineEngine
-from hub.deadlines.store import InMemoryStateStore
-from hub.errors import TransientError
+from hub.components.deadlines.engine import DeadlineEngine
+from hub.components.deadlines.store import InMemoryStateStore
+from hub.runtime.errors import TransientError
 
 __all__ = ["Clock", "FailingStore", "Published", "engine_on"]
 

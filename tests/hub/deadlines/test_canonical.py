@@ -1,4 +1,4 @@
-from hub.deadlines.canonical import deadlines_for_event
+from hub.components.deadlines.canonical import deadlines_for_event
 from tests.factories import notification_event
 from tests.hub.deadlines.clock import eod, local
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from hub.cli import main
+from hub.cli.main import main
 from tests.people import cpr_for
 
 SECRET = cpr_for(dt.date(2012, 7, 9))
@@ -150,5 +150,5 @@ class TestBadInput:
 
 def test_loading_the_command_does_not_import_pydantic():
     # `casehub --help` loads this group; pydantic is only needed to read a CPR number.
-    code = "import sys, hub.cli_deadlines; sys.exit('pydantic' in sys.modules)"
+    code = "import sys, hub.cli.deadlines; sys.exit('pydantic' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

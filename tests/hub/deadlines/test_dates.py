@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.deadlines.dates import add_months, age_on, birthday
+from hub.clock.dates import add_months, age_on, birthday
 
 D = dt.date
 

@@ -13,9 +13,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from contracts.deadlines import DeadlineMetV2, DeadlineMissedV2, DeadlineSetV2
-from hub.deadlines.state import Status
-from hub.deadlines.tracked import deadline_id, transition_id
-from hub.errors import TransientError
+from hub.clock.state import Status
+from hub.clock.tracked import deadline_id, transition_id
+from hub.runtime.errors import TransientError
 from tests.hub.deadlines.clock import eod, local
 from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
 from tests.people import cpr_for

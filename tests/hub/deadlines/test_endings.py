@@ -4,12 +4,12 @@ import datetime as dt
 import json
 from dataclasses import replace
 
-from hub.deadlines import events as ev
-from hub.deadlines.endings import in_time, records_of, withdrawal
-from hub.deadlines.model import Ending
-from hub.deadlines.rules import RULES_BY_ID
-from hub.deadlines.state import Status
-from hub.deadlines.tracked import Step, Tracked
+from hub.clock import events as ev
+from hub.clock.endings import in_time, records_of, withdrawal
+from hub.clock.model import Ending
+from hub.clock.rules import RULES_BY_ID
+from hub.clock.state import Status
+from hub.clock.tracked import Step, Tracked
 from tests.hub.deadlines.clock import eod, local
 
 AFTERCARE = RULES_BY_ID["aftercare.decision"]

@@ -11,11 +11,11 @@ from contracts.deadlines import (
     DeadlineMissedV2,
     DeadlineSetV2,
 )
-from hub.deadlines.engine import EVENT_TYPES, DeadlineEngine, run_ticker
-from hub.deadlines.rules import RULES
-from hub.deadlines.state import Status
-from hub.deadlines.tracked import deadline_id, transition_id
-from hub.errors import TransientError
+from hub.clock.rules import RULES
+from hub.clock.state import Status
+from hub.clock.tracked import deadline_id, transition_id
+from hub.components.deadlines.engine import EVENT_TYPES, DeadlineEngine, run_ticker
+from hub.runtime.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
 from tests.hub.deadlines.recording import Clock, Published, engine_on

@@ -14,7 +14,7 @@ from contracts.deadlines import (
     DeadlineMissedV2,
     DeadlineSetV2,
 )
-from hub.errors import TransientError
+from hub.runtime.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import eod, local
 from tests.hub.deadlines.recording import Clock, engine_on

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from contracts.binding import from_kafka, to_kafka
-from hub.app import create_app
-from hub.cli import main
-from hub.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
-from hub.deadlines.statetopic import StateTopic, state_topic
-from hub.deadlines.wiring import build_deadlines
-from hub.serve import serving
+from hub.cli.main import main
+from hub.components.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
+from hub.components.deadlines.statetopic import StateTopic, state_topic
+from hub.components.deadlines.wiring import build_deadlines
+from hub.compose.app import create_app
+from hub.runtime.serve import serving
 from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
 from tests.hub.deadlines.casework import CaseFile

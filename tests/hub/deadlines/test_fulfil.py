@@ -3,11 +3,11 @@ from dataclasses import replace
 
 import pytest
 
-from hub.deadlines import events as ev
-from hub.deadlines.basis import contract_basis
-from hub.deadlines.fulfil import counts, link_of, meets, met_at
-from hub.deadlines.model import LegalBasis
-from hub.deadlines.rules import RULES, RULES_BY_ID
+from hub.clock import events as ev
+from hub.clock.fulfil import counts, link_of, meets, met_at
+from hub.clock.model import LegalBasis
+from hub.clock.rules import RULES, RULES_BY_ID
+from hub.components.deadlines.basis import contract_basis
 from tests.hub.deadlines.clock import local
 
 TIME = local(2027, 1, 5, 9)

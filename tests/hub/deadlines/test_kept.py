@@ -3,8 +3,8 @@
 import datetime as dt
 import json
 
-from hub.deadlines import events as ev
-from hub.deadlines.early import KEPT, Early, EarlyEvents
+from hub.clock import events as ev
+from hub.components.deadlines.early import KEPT, Early, EarlyEvents
 from tests.hub.deadlines.clock import local
 
 AT = local(2027, 1, 5, 9)

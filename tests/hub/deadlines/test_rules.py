@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import hub.deadlines
+import hub.clock
 from contracts.catalogue import CATALOGUE
 from contracts.deadlines import DeadlineSet
-from hub.cli import main
-from hub.deadlines import events
-from hub.deadlines.doc import render_markdown
-from hub.deadlines.engine import EVENT_TYPES as CONSUMED
-from hub.deadlines.model import Ending, Prior, Unit, Withdrawal
-from hub.deadlines.rules import RULES, RULES_BY_ID, rules_for
+from hub.cli.main import main
+from hub.clock import events
+from hub.clock.doc import render_markdown
+from hub.clock.model import Ending, Prior, Unit, Withdrawal
+from hub.clock.rules import RULES, RULES_BY_ID, rules_for
+from hub.components.deadlines.engine import EVENT_TYPES as CONSUMED
 
 DOC = Path(__file__).parents[3] / "docs" / "deadlines.md"
 EVENT_TYPES = {value for name in events.__all__ if isinstance(value := getattr(events, name), str)}
@@ -212,8 +212,8 @@ def test_the_appeal_clock_starts_on_delivery_not_on_the_decision():
 
 
 def test_every_module_declares_a_sorted_all():
-    names = [hub.deadlines.__name__] + [
-        f"{hub.deadlines.__name__}.{m.name}" for m in pkgutil.iter_modules(hub.deadlines.__path__)
+    names = [hub.clock.__name__] + [
+        f"{hub.clock.__name__}.{m.name}" for m in pkgutil.iter_modules(hub.clock.__path__)
     ]
     for name in names:
         exported = importlib.import_module(name).__all__
@@ -222,9 +222,9 @@ def test_every_module_declares_a_sorted_all():
 
 
 def test_the_package_exports_exactly_its_public_names():
-    public = {n for n in vars(hub.deadlines) if not n.startswith("_")}
-    modules = {m.name for m in pkgutil.iter_modules(hub.deadlines.__path__)}
-    assert set(hub.deadlines.__all__) == public - modules - {"annotations"}
+    public = {n for n in vars(hub.clock) if not n.startswith("_")}
+    modules = {m.name for m in pkgutil.iter_modules(hub.clock.__path__)}
+    assert set(hub.clock.__all__) == public - modules - {"annotations"}
 
 
 class TestRuleShape:

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.deadlines.localtime import COPENHAGEN
-from hub.deadlines.rules import RULES_BY_ID
-from hub.deadlines.schedule import MissingFactError, due_times
-from hub.deadlines.workdays import CalendarPolicy, is_working_day
+from hub.clock.localtime import COPENHAGEN
+from hub.clock.rules import RULES_BY_ID
+from hub.clock.schedule import MissingFactError, due_times
+from hub.clock.workdays import CalendarPolicy, is_working_day
 from tests.hub.deadlines.clock import elapsed, eod, local
 
 D = dt.date

@@ -3,10 +3,10 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.deadlines import events as ev
-from hub.deadlines.rules import RULES_BY_ID
-from hub.deadlines.schedule import due_times
-from hub.deadlines.state import Status, Tracker
+from hub.clock import events as ev
+from hub.clock.rules import RULES_BY_ID
+from hub.clock.schedule import due_times
+from hub.clock.state import Status, Tracker
 from tests.hub.deadlines.clock import local
 
 MINUTE = dt.timedelta(minutes=1)

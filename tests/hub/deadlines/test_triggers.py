@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 
-from hub.deadlines import events as ev
-from hub.deadlines.conditions import applies
-from hub.deadlines.facts import EventDataError
-from hub.deadlines.model import Condition
-from hub.deadlines.rules import RULES_BY_ID
-from hub.deadlines.schedule import due_times
-from hub.deadlines.triggers import deadlines_for
+from hub.clock import events as ev
+from hub.clock.conditions import applies
+from hub.clock.facts import EventDataError
+from hub.clock.model import Condition
+from hub.clock.rules import RULES_BY_ID
+from hub.clock.schedule import due_times
+from hub.clock.triggers import deadlines_for
 from tests.hub.deadlines.clock import eod, local
 from tests.people import cpr_for
 

@@ -16,11 +16,11 @@ from contracts.deadlines import (
     DeadlineWithdrawn,
     WithdrawalReason,
 )
-from hub.deadlines.model import Ending
-from hub.deadlines.state import Status
-from hub.deadlines.status import as_json
-from hub.deadlines.tracked import transition_id
-from hub.errors import TransientError
+from hub.clock.model import Ending
+from hub.clock.state import Status
+from hub.clock.tracked import transition_id
+from hub.components.deadlines.status import as_json
+from hub.runtime.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
 from tests.hub.deadlines.recording import Clock, engine_on

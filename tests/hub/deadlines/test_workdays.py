@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.deadlines.workdays import (
+from hub.clock.workdays import (
     DEFAULT_POLICY,
     CalendarPolicy,
     add_working_days,

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from contracts.case import CaseOpened
-from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
-from hub.errors import TransientError
-from hub.quarantine import Quarantine
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.errors import TransientError
+from hub.runtime.quarantine import Quarantine
 from routing.topics import topic_for
 from tests.adapters.archive.events import case_opened, document_filed
 from tests.offline_delivery import RecordingBroker, fetched_batch

@@ -18,9 +18,9 @@ import pytest
 from aiokafka.errors import KafkaTimeoutError
 
 from contracts.envelope import follow_up
-from hub.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
-from hub.publisher import EventPublisher
-from hub.quarantine import Quarantine
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.publisher import EventPublisher
+from hub.runtime.quarantine import Quarantine
 from tests.adapters.archive.events import case_opened
 from tests.offline_delivery import RecordingBroker, fetched_batch
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.delivery import (
+from hub.compose.settings import Settings
+from hub.runtime.delivery import (
     Backoff,
     BreakerState,
     CircuitBreaker,
@@ -12,7 +13,6 @@ from hub.delivery import (
     ParkedState,
     StoredRecord,
 )
-from hub.settings import Settings
 from routing.routes import Route, Routes
 
 
@@ -221,7 +221,7 @@ class TestRoutes:
 
 
 def test_the_deadline_engine_is_routed_every_event_it_reads():
-    from hub.deadlines.engine import EVENT_TYPES
+    from hub.components.deadlines.engine import EVENT_TYPES
     from routing.routes import DEFAULT_ROUTES
 
     (route,) = [r for r in DEFAULT_ROUTES if r.consumer == "deadlines"]

@@ -1,0 +1,22 @@
+"""Delivery guarantees: retries with backoff, a circuit breaker, per-case order, idempotency."""
+
+from hub.runtime.delivery.backoff import Backoff
+from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
+from hub.runtime.delivery.policy import REPLAY_HEADER, Delivery, Handler, stored_record
+from hub.runtime.delivery.store import DeliveryStore, Parked, ParkedState, StoredRecord
+from hub.runtime.delivery.subscribe import subscribe
+
+__all__ = [
+    "REPLAY_HEADER",
+    "Backoff",
+    "BreakerState",
+    "CircuitBreaker",
+    "Delivery",
+    "DeliveryStore",
+    "Handler",
+    "Parked",
+    "ParkedState",
+    "StoredRecord",
+    "stored_record",
+    "subscribe",
+]

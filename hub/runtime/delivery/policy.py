@@ -1,0 +1,403 @@
+"""The failure taxonomy, applied to every record of one consumer group.
+
+=====================================  ==============================================
+what happened                          what the record becomes
+=====================================  ==============================================
+handled (or a duplicate, or not        done; the event id is remembered
+routed to this group)
+contract, permanent or unexpected      quarantined with its reason and original bytes
+error                                  and headers; its case is parked behind it
+transient error                        parked for a retry after an exponential, jittered
+                                       backoff; quarantined after the last attempt
+authorisation error, or transient      the circuit breaker opens: the subscriber pauses
+errors for longer than a threshold     and the record is delivered again on resume
+a record of a parked case              parked behind the case's head, in arrival order
+a replay of a case's quarantined head  takes the head's place and is handled next
+=====================================  ==============================================
+
+A case is parked per topic. Kafka keeps a case's records in order within a topic (the key
+picks the partition); across topics there is no order to keep, and holding a record behind
+one on another topic could wait for ever: a document that waits for its case's CaseOpened
+would otherwise hold that very CaseOpened back.
+
+The Kafka offset of a record is committed only after its outcome is durable: the follow-up
+event acknowledged by the broker, the quarantine record acknowledged, or the parked row
+written. Parked records are handled by ``run_retrier``, head first, in arrival order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
+
+from contracts.base import Contract
+from contracts.envelope import Event
+from hub.runtime.codec import decode_record
+from hub.runtime.delivery.backoff import Backoff
+from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
+from hub.runtime.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
+from hub.runtime.publisher import confirm_later
+from hub.runtime.quarantine import Quarantine
+
+__all__ = ["REPLAY_HEADER", "Delivery", "Handler", "stored_record"]
+
+log = structlog.get_logger(__name__)
+
+REPLAY_HEADER = "quarantine_replay_of"
+"""Set by ``casehub quarantine replay``: the ``topic:partition:offset`` of the original."""
+
+Handler = Callable[[Event[Contract]], Awaitable[None]]
+Accepts = Callable[[Event[Contract]], bool]
+
+
+def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's ConsumerRecord
+    """The parts of a consumed record the hub keeps."""
+    return StoredRecord(
+        topic=raw.topic,
+        partition=raw.partition,
+        offset=raw.offset,
+        key=raw.key,
+        value=raw.value,
+        headers=tuple((name, value or b"") for name, value in raw.headers or ()),
+    )
+
+
+class Delivery:
+    """Runs one group's handler on each record and decides the record's one outcome."""
+
+    def __init__(  # noqa: PLR0913 - each collaborator is a separate concern
+        self,
+        *,
+        group: str,
+        handler: Handler,
+        store: DeliveryStore,
+        quarantine: Quarantine,
+        backoff: Backoff,
+        breaker: CircuitBreaker,
+        accepts: Accepts | None = None,
+        clock: Callable[[], float] = time.time,
+        commit_every: int = 500,
+        commit_interval_s: float = 0.5,
+    ) -> None:
+        self.group = group
+        self._handler = handler
+        self._store = store
+        self._quarantine = quarantine
+        self._backoff = backoff
+        self.breaker = breaker
+        self._accepts = accepts or (lambda _event: True)
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._consumer: Any = None
+        self._resume_task: asyncio.Task[None] | None = None
+        # Offsets are committed in batches, explicitly (offset after the last record whose
+        # outcome is durable, per partition), never the consumer's position: a record in
+        # flight must not be committed by a commit from another task.
+        self._done: dict[TopicPartition, int] = {}
+        self._since_commit = 0
+        self._last_commit = clock()
+        self._commit_every = commit_every
+        self._commit_interval = commit_interval_s
+        # Follow-ups published by handlers on the subscriber's path are confirmed in a
+        # batch before the commit; the events are marked processed only then.
+        self._pending: list[asyncio.Future[Any]] = []
+        self._handled: list[str] = []
+        # Until then (and while a commit confirms them) their ids are kept here: a repeat
+        # of one (an event sent twice in a row) has the first's outcome, as it would once
+        # the store has the id, and is neither handled nor marked on its own.
+        self._unconfirmed: set[str] = set()
+
+    # the subscriber's path ------------------------------------------------------------
+
+    async def on_batch(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
+        """Decide the outcome of each record of a fetched batch, in order.
+
+        Offsets are committed after the outcomes are durable, in batches (``commit_every``
+        records or ``commit_interval_s``), so a crash redelivers at most one batch, whose
+        already-processed events are recognised and passed over. When a record cannot get
+        its outcome now (the breaker opened, or the hub could not record it), the consumer
+        is rewound to it and to every later record of the batch.
+        """
+        self._consumer = getattr(message, "consumer", None)
+        raw = message.raw_message
+        records = [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
+        for index, record in enumerate(records):
+            try:
+                handled = await self._one(record)
+            except Exception:
+                self._rewind(records[index:])
+                raise
+            if not handled:
+                self._rewind(records[index:])
+                return
+        if self._since_commit >= self._commit_every or self._commit_due():
+            await self.commit()
+
+    async def _one(self, record: StoredRecord) -> bool:
+        if self._open():
+            self._pause()
+            return False
+        case = _case_of(record)
+        if self._store.is_parked(self.group, case, record.topic):
+            self._park_behind(record, case)
+        else:
+            with confirm_later(self._pending):
+                if not await self._attempt(record, case, attempt=1, seq=None, defer=True):
+                    return False  # the breaker opened: this record is the trial
+        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        self._since_commit += 1
+        return True
+
+    def _rewind(self, records: list[StoredRecord]) -> None:
+        """Make the consumer fetch ``records`` again: each partition from its earliest."""
+        earliest: dict[tuple[str, int], StoredRecord] = {}
+        for record in records:
+            earliest.setdefault((record.topic, record.partition), record)
+        for record in earliest.values():
+            self.deliver_again(record)
+
+    def deliver_again(self, record: StoredRecord) -> None:
+        """Rewind the consumer to ``record``: it was not handled and must come again."""
+        if self._consumer is not None:
+            self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
+
+    async def commit(self) -> None:
+        """Confirm the batch's follow-ups, remember its events, commit its offsets.
+
+        When a follow-up was not acknowledged, nothing of the batch is committed: the
+        consumer is rewound to the last committed offsets and the batch comes again (its
+        follow-ups keep their ids, so consumers recognise the ones already published).
+        """
+        if self._consumer is None or not self._done:
+            return
+        offsets, self._done = self._done, {}
+        pending, self._pending = self._pending, []
+        handled, self._handled = self._handled, []
+        self._since_commit = 0
+        self._last_commit = self._clock()
+        try:
+            await asyncio.gather(*pending)
+        except KafkaError as exc:
+            log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
+            self._unconfirmed.difference_update(handled)  # they come again, to be handled
+            for partition in offsets:
+                committed = await self._consumer.committed(partition)
+                self._consumer.seek(partition, committed or 0)
+            return
+        self._store.mark_processed_many(self.group, handled)
+        self._unconfirmed.difference_update(handled)
+        try:
+            await self._consumer.commit(offsets)
+        except KafkaError as exc:  # revoked in a rebalance: the new owner redelivers
+            log.warning("commit_failed", group=self.group, error=type(exc).__name__)
+
+    def _commit_due(self) -> bool:
+        return self._clock() - self._last_commit >= self._commit_interval
+
+    def _park_behind(self, record: StoredRecord, case: str) -> None:
+        head = self._store.head(self.group, case, record.topic)
+        replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
+        if (
+            head is not None
+            and head.state is ParkedState.QUARANTINED
+            and replay_of == head.record.ref
+        ):
+            # The replay takes its original's place at the head of the line, due now.
+            self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
+        else:
+            self._store.park(
+                self.group, case, record, state=ParkedState.WAITING, attempt=0,
+                due_at=0.0, reason="waits behind an earlier record of its case",
+            )  # fmt: skip
+            log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
+        self._wake.set()
+
+    # the retrier's path ---------------------------------------------------------------
+
+    async def run_retrier(self) -> None:
+        """Handle parked heads as they fall due, until cancelled."""
+        while True:
+            if self._done and self._commit_due():
+                await self.commit()
+            if self._open():
+                await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
+                continue
+            heads = self._store.due_heads(self.group, self._clock())
+            for head in heads:
+                if self._open():
+                    break
+                await self._attempt(
+                    head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq
+                )
+            if heads:
+                continue
+            self._wake.clear()
+            next_due = self._store.next_due_at(self.group)
+            wait = 1.0 if next_due is None else min(1.0, max(0.0, next_due - self._clock()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    # one attempt and its outcome ------------------------------------------------------
+
+    async def _attempt(
+        self,
+        record: StoredRecord,
+        case: str,
+        *,
+        attempt: int,
+        seq: int | None,
+        defer: bool = False,
+    ) -> bool:
+        """One try; True once the record has its outcome, False when an outage stopped it.
+
+        ``defer``: the handler's follow-ups are confirmed with the batch, so the event is
+        marked processed at the batch's commit, not here.
+        """
+        try:
+            event = decode_record(record.headers, record.value)
+            event_id = event.envelope.id
+            repeat = event_id in self._unconfirmed
+            fresh = not repeat and not self._store.was_processed(self.group, event_id)
+            if fresh and self._accepts(event):
+                await self._handler(event)
+            if repeat:
+                pass  # marked with its first copy, or handled again if that one comes again
+            elif defer:
+                self._handled.append(event_id)
+                self._unconfirmed.add(event_id)
+            else:
+                self._store.mark_processed(self.group, event_id)
+        except Exception as exc:  # noqa: BLE001 - every failure gets exactly one outcome
+            return await self._failed(exc, record, case, attempt=attempt, seq=seq)
+        else:
+            self.breaker.success()
+            if seq is not None:
+                self._store.remove(seq)
+                self._wake.set()
+        return True
+
+    async def _failed(
+        self, exc: Exception, record: StoredRecord, case: str, *, attempt: int, seq: int | None
+    ) -> bool:
+        """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
+        if isinstance(exc, AuthorisationError) or (
+            isinstance(exc, TransientError) and self.breaker.failure()
+        ):
+            if isinstance(exc, AuthorisationError):
+                self.breaker.failure(authorisation=True)
+            self._outage(exc)
+            return False
+        if isinstance(exc, TransientError):
+            if self._backoff.exhausted(attempt):
+                reason = f"gave up after {attempt} attempts: {exc}"
+                await self._to_quarantine(record, case, seq, exc, reason)
+            else:
+                self._retry_later(record, case, seq, attempt, exc)
+        elif isinstance(exc, ContractError | PermanentError):
+            await self._to_quarantine(record, case, seq, exc, str(exc))
+        else:
+            # A bug must not block the partition. A foreign exception's text may quote its
+            # input (a name, a CPR number): the type and the line are logged, not the text.
+            log.error(
+                "handler_bug", group=self.group, error=type(exc).__name__, where=_innermost(exc)
+            )
+            reason = f"unexpected {type(exc).__name__} in handler"
+            await self._to_quarantine(record, case, seq, exc, reason)
+        return True
+
+    def _retry_later(
+        self, record: StoredRecord, case: str, seq: int | None, attempt: int, exc: TransientError
+    ) -> None:
+        due = self._clock() + self._backoff.delay(attempt)
+        reason = f"attempt {attempt} failed: {exc}"
+        if seq is None:
+            self._store.park(
+                self.group,
+                case,
+                record,
+                state=ParkedState.RETRY,
+                attempt=attempt,
+                due_at=due,
+                reason=reason,
+            )
+        else:
+            self._store.reschedule(seq, attempt=attempt, due_at=due, reason=reason)
+        log.warning(
+            "retry_scheduled",
+            group=self.group,
+            case_id=case,
+            attempt=attempt,
+            error=type(exc).__name__,
+        )
+        self._wake.set()
+
+    async def _to_quarantine(
+        self, record: StoredRecord, case: str, seq: int | None, exc: Exception, reason: str
+    ) -> None:
+        await self._quarantine.put(
+            record, error=type(exc).__name__, reason=reason, group=self.group
+        )
+        if seq is None:
+            self._store.park(
+                self.group,
+                case,
+                record,
+                state=ParkedState.QUARANTINED,
+                attempt=0,
+                due_at=0.0,
+                reason=reason,
+            )
+        else:
+            self._store.mark_quarantined(seq, reason)
+
+    def _outage(self, exc: Exception) -> None:
+        """The external system cannot answer: stop consuming until the breaker's trial."""
+        log.warning("circuit_open", group=self.group, error=type(exc).__name__,
+                    retry_in_s=round(self.breaker.seconds_until_trial, 1))  # fmt: skip
+        self._pause()
+
+    def _open(self) -> bool:
+        return self.breaker.state is BreakerState.OPEN
+
+    def _pause(self) -> None:
+        consumer = self._consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        if assigned:
+            consumer.pause(*assigned)
+        if self._resume_task is None or self._resume_task.done():
+            self._resume_task = asyncio.get_running_loop().create_task(
+                self._resume_after_cooldown()
+            )
+
+    async def _resume_after_cooldown(self) -> None:
+        await asyncio.sleep(self.breaker.seconds_until_trial)
+        consumer = self._consumer
+        if consumer is not None and consumer.paused():
+            consumer.resume(*consumer.paused())
+            log.info("circuit_trial", group=self.group)
+        self._wake.set()
+
+
+def _case_of(record: StoredRecord) -> str:
+    """The record's case: its key, or its own address when it has no usable key."""
+    if record.key:
+        with contextlib.suppress(UnicodeDecodeError):
+            return record.key.decode()
+    return f"record:{record.ref}"
+
+
+def _innermost(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
