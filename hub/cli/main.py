@@ -77,3 +77,7 @@ main.add_command(contracts)
 main.add_command(deadlines)
 main.add_command(digitalpost)
 main.add_command(quarantine)
+
+
+if __name__ == "__main__":
+    main()

@@ -250,7 +250,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
 async def casehub(*args, bootstrap):
     """Run the ``casehub`` command line as an operator would; return its standard output."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from hub.cli.main import main; main()", *args, "--bootstrap", bootstrap,
+        sys.executable, "-m", "hub.cli.main", *args, "--bootstrap", bootstrap,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await process.communicate()
