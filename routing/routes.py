@@ -5,7 +5,8 @@ optionally, the municipalities it serves (default: all the hub serves). The topi
 consumer subscribes to follow from its routes (each type's domain, for each municipality),
 and a record on those topics that no route of the consumer accepts is passed over.
 
-Routes are data: the defaults live here, and ``CASEHUB_ROUTES`` replaces them, e.g.
+Routes are data: by default each component gets what it consumes (``default_routes``), and
+``CASEHUB_ROUTES`` replaces them, within what each consumes (``check_routes``), e.g.
 ``[{"consumer": "triage", "event_types": ["dk.casehub.notification.received"],
 "municipalities": ["101", "751"]}]`` to triage only for two municipalities.
 """
@@ -13,13 +14,15 @@ Routes are data: the defaults live here, and ``CASEHUB_ROUTES`` replaces them, e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.base import Contract
 from contracts.catalogue import CATALOGUE
 from routing.topics import topic
 
-__all__ = ["DEFAULT_ROUTES", "Route", "Routes"]
+__all__ = ["Consumer", "Route", "Routes", "check_routes", "default_routes"]
 
 
 class Route(BaseModel):
@@ -34,69 +37,42 @@ class Route(BaseModel):
     )
 
 
-DEFAULT_ROUTES: tuple[Route, ...] = (
-    Route(consumer="triage", event_types=frozenset({"dk.casehub.notification.received"})),
-    Route(consumer="cpr", event_types=frozenset({"dk.casehub.person.lookup-requested"})),
-    Route(consumer="digitalpost", event_types=frozenset({"dk.casehub.letter.requested"})),
-    Route(
-        consumer="statistics",
-        event_types=frozenset(
-            {
-                "dk.casehub.case.opened",  # the case's child, whom placement reports name
-                "dk.casehub.notification.received",
-                "dk.casehub.decision.measure-decided",
-                "dk.casehub.decision.committee-decided",
-                "dk.casehub.measure.started",
-                "dk.casehub.measure.changed",
-                "dk.casehub.measure.follow-up-completed",
-                "dk.casehub.measure.ended",
-            }
-        ),
-    ),
-    Route(consumer="appeals", event_types=frozenset({"dk.casehub.decision.upheld-on-appeal"})),
-    # The legal clock: every event that starts, meets, cuts off or withdraws a deadline, or
-    # that the engine remembers for later (hub.components.deadlines.engine.EVENT_TYPES).
-    Route(
-        consumer="deadlines",
-        event_types=frozenset(
-            {
-                "dk.casehub.case.closed",
-                "dk.casehub.case.opened",
-                "dk.casehub.decision.aftercare-decided",
-                "dk.casehub.decision.committee-decided",
-                "dk.casehub.decision.measure-decided",
-                "dk.casehub.decision.measure-proposed",
-                "dk.casehub.decision.plan-created",
-                "dk.casehub.decision.upheld-on-appeal",
-                "dk.casehub.investigation.child-heard",
-                "dk.casehub.investigation.completed",
-                "dk.casehub.investigation.provisional-assessment-recorded",
-                "dk.casehub.investigation.started",
-                "dk.casehub.letter.delivered",
-                "dk.casehub.letter.requested",
-                "dk.casehub.measure.changed",
-                "dk.casehub.measure.ended",
-                "dk.casehub.measure.follow-up-completed",
-                "dk.casehub.measure.started",
-                "dk.casehub.notification.assessed",
-                "dk.casehub.notification.receipt-sent",
-                "dk.casehub.notification.received",
-                "dk.casehub.reporting.appeal-forwarded",
-                "dk.casehub.reporting.statistics-reported",
-            }
-        ),
-    ),
-    Route(
-        consumer="archive",
-        event_types=frozenset(
-            {
-                "dk.casehub.case.opened",
-                "dk.casehub.document.filed",
-                "dk.casehub.document.journal-note-added",
-            }
-        ),
-    ),
-)
+class Consumer(Protocol):
+    """What the routes need of a component: its name and the contracts it consumes."""
+
+    @property
+    def name(self) -> str:
+        """The consumer's name."""
+
+    @property
+    def consumes(self) -> tuple[type[Contract], ...]:
+        """The contracts it handles."""
+
+
+def default_routes(consumers: Iterable[Consumer]) -> tuple[Route, ...]:
+    """One route per consumer: every type it consumes, from every municipality served."""
+    return tuple(
+        Route(consumer=c.name, event_types=frozenset(k.event_type for k in c.consumes))
+        for c in consumers
+        if c.consumes
+    )
+
+
+def check_routes(routes: Iterable[Route], consumers: Iterable[Consumer]) -> None:
+    """Refuse a route to an unknown consumer, or of a type its consumer does not consume.
+
+    Handlers see only the types their component consumes; a route beyond that is a
+    configuration error, found at start.
+    """
+    consumes = {c.name: frozenset(k.event_type for k in c.consumes) for c in consumers}
+    for route in routes:
+        if route.consumer not in consumes:
+            msg = f"a route names {route.consumer!r}, which is not a component the hub runs"
+            raise ValueError(msg)
+        beyond = sorted(route.event_types - consumes[route.consumer])
+        if beyond:
+            msg = f"a route sends {route.consumer!r} types it does not consume: {beyond}"
+            raise ValueError(msg)
 
 
 class Routes:

@@ -70,8 +70,6 @@ def recorder(base_url: str, *, name: str = "recorder") -> Component:
     http = httpx.AsyncClient(base_url=base_url, timeout=5.0)
 
     async def record(event) -> None:
-        if not isinstance(event.data, PersonLookupRequested):
-            return
         try:
             answer = await http.post(f"/effects/{event.envelope.id}")
         except httpx.TransportError as exc:
@@ -83,4 +81,4 @@ def recorder(base_url: str, *, name: str = "recorder") -> Component:
         if answer.status_code >= 400:
             raise PermanentError(f"effect service rejected the effect: {answer.status_code}")
 
-    return Component(name, record, close=http.aclose)
+    return Component(name, record, close=http.aclose, consumes=(PersonLookupRequested,))

@@ -52,7 +52,7 @@ async def duplicates_would_show(app, standins):
         topics = [topic(d, municipality) for d in domains]
         await wait_until_consumed(settings.bootstrap_servers, group, topics)
         assert store.parked_count(group) == 0
-    post = standins.digitalpost
+    post = standins["digitalpost"].service
     with patch.object(post, "answer", wraps=post.answer) as answered:
         await until(lambda: len([c for c in answered.call_args_list if c.args[0] == "GET"]) >= 2)
 
@@ -63,13 +63,13 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
     async with running_standins((municipality,)) as standins:
         settings = hub_settings.model_copy(
             update={
-                "cpr": standins.cpr_settings,
-                "digitalpost": standins.digitalpost_settings,
-                "archive": standins.archive_settings,
+                "cpr": standins["cpr"].settings,
+                "digitalpost": standins["digitalpost"].settings,
+                "archive": standins["archive"].settings,
             }
         )
-        child = standins.cpr.population.child.reveal()
-        standins.cpr.failure = CprFailure.SERVER_ERROR  # the register is down at first
+        child = standins["cpr"].service.population.child.reveal()
+        standins["cpr"].service.failure = CprFailure.SERVER_ERROR  # the register is down at first
         app = create_app(settings)
         store = app.state.store
         async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
@@ -77,8 +77,10 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                 "/notifications", json=submission(municipality, child_cpr=child)
             )
             assert answer.status_code == 202
-            await until(lambda: standins.cpr.received)  # the lookup found the register down
-            standins.cpr.failure = CprFailure.NONE  # ... and recovers
+            await until(
+                lambda: standins["cpr"].service.received
+            )  # the lookup found the register down
+            standins["cpr"].service.failure = CprFailure.NONE  # ... and recovers
             (resolved_record,) = await wait_for_records(
                 bootstrap, topic("person", municipality), of_type("dk.casehub.person.resolved")
             )
@@ -88,7 +90,9 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
             assert len(custody) == 2
             assert resolved.data.address is not None
 
-            standins.digitalpost.failure = PostFailure.SERVER_ERROR  # Digital Post is down
+            standins[
+                "digitalpost"
+            ].service.failure = PostFailure.SERVER_ERROR  # Digital Post is down
             for number, person in enumerate(custody):
                 letter = LetterRequested(
                     letter_id=f"L-{number}",
@@ -117,7 +121,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                     )
             # The first letter found Digital Post down: it waits for a retry (the rest behind).
             await until(lambda: store.parked_count(f"{settings.group_prefix}.digitalpost"))
-            standins.digitalpost.failure = PostFailure.NONE  # ... and recovers
+            standins["digitalpost"].service.failure = PostFailure.NONE  # ... and recovers
             delivered = await wait_for_records(
                 bootstrap,
                 topic("letter", municipality),
@@ -126,7 +130,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                 within=60,
             )
             # The case system opens the case and files the notification, twice over.
-            standins.archive.failure = ArchiveFailure.SERVER_ERROR  # the archive is down
+            standins["archive"].service.failure = ArchiveFailure.SERVER_ERROR  # the archive is down
             opened = CaseOpened(
                 opened_at=datetime.now(UTC), child_cpr=resolved.data.cpr,
                 sub_process=SubProcess.CLARIFICATION, kle="27.24.00",
@@ -152,8 +156,8 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
                         key=record.key,
                         headers=record.headers,
                     )
-            await until(lambda: standins.archive.received)  # the document found it down
-            standins.archive.failure = ArchiveFailure.NONE  # ... and recovers
+            await until(lambda: standins["archive"].service.received)  # the document found it down
+            standins["archive"].service.failure = ArchiveFailure.NONE  # ... and recovers
             await wait_for_records(
                 bootstrap,
                 topic("document", municipality),
@@ -168,8 +172,8 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
             ]
         channels = sorted(json.loads(r.value)["channel"] for r in delivered)
         assert channels == ["digital_post", "print"]  # the father has no Digital Post
-        assert len(standins.digitalpost.deliveries) == 2, "each letter delivered once"
-        assert len(standins.archive.filings) == 1, "the document filed once"
+        assert len(standins["digitalpost"].service.deliveries) == 2, "each letter delivered once"
+        assert len(standins["archive"].service.filings) == 1, "the document filed once"
         archived = [
             r
             for r in await read_topic(bootstrap, topic("document", municipality))

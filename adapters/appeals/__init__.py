@@ -1,6 +1,7 @@
 """Ankestyrelsen: upheld appeals forwarded with the case material; client and stand-in."""
 
 from adapters.appeals.client import AppealsClient
+from adapters.appeals.component import COMPONENT
 from adapters.appeals.package import AppealPackage, PackageError, build_package, validate_package
 from adapters.appeals.port import (
     Acknowledgement,
@@ -10,11 +11,11 @@ from adapters.appeals.port import (
     AppealsUnavailableError,
     MalformedAnswerError,
 )
-from adapters.appeals.wiring import NAME, TRIGGERS, build_appeal_forwarder
+from adapters.appeals.wiring import NAME, build_appeal_forwarder
 
 __all__ = [
+    "COMPONENT",
     "NAME",
-    "TRIGGERS",
     "Acknowledgement",
     "AppealPackage",
     "AppealRejectedError",

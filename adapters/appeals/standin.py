@@ -16,10 +16,10 @@ from adapters.appeals.client import APPEALS_PATH
 from adapters.appeals.package import AppealPackage, PackageError, validate_package
 from adapters.jsonreceiver import Answer, Failure, JsonReceiver, utc_now
 
-__all__ = ["AnkeStandIn", "Failure"]
+__all__ = ["AppealsStandin", "Failure"]
 
 
-class AnkeStandIn(JsonReceiver):
+class AppealsStandin(JsonReceiver):
     """The receiver: ``appeals`` in arrival order, ``rejections`` as codes."""
 
     def __init__(

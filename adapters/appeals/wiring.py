@@ -9,7 +9,7 @@ policy. Logs carry ids only.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import cast
 
 import structlog
 
@@ -20,25 +20,20 @@ from contracts.decision import DecisionUpheld
 from contracts.envelope import Event, follow_up
 from contracts.reporting import AppealForwarded, AppealOutOfTime
 from hub.clock.localtime import local_date
-from hub.runtime.delivery import Handler
+from hub.runtime.seams import Handler, Publish
 
-__all__ = ["NAME", "TRIGGERS", "build_appeal_forwarder"]
+__all__ = ["NAME", "build_appeal_forwarder"]
 
 NAME = "appeals"
-TRIGGERS: tuple[type[Contract], ...] = (DecisionUpheld,)
-"""The contracts to route to this component."""
 
 log = structlog.get_logger(__name__)
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
 def build_appeal_forwarder(board: AppealsBoard, publish: Publish, *, source: str) -> Handler:
     """The forwarder; ``publish`` returns once the broker has the follow-up."""
 
     async def forward(event: Event[Contract]) -> None:
-        data = event.data
-        if not isinstance(data, DecisionUpheld):
-            return
+        data = cast("DecisionUpheld", event.data)  # the only type it consumes
         package = build_package(event, data)
         acknowledged = await board.forward(package)
         forwarded = AppealForwarded(

@@ -1,6 +1,7 @@
 """Archive: the municipality's ESDH through SF1470 SagDokumentIndeks, behind a small port."""
 
-from adapters.archive.client import ArchiveClient, archive_http_client
+from adapters.archive.client import ArchiveClient
+from adapters.archive.component import COMPONENT
 from adapters.archive.parties import CaseParties, InMemoryCaseParties, SqliteCaseParties
 from adapters.archive.port import (
     Archive,
@@ -15,11 +16,11 @@ from adapters.archive.port import (
     NoServiceAgreementError,
 )
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
-from adapters.archive.standin import Failure, InMemoryArchive, OperationFailure, SoapStandin
-from adapters.archive.wiring import EVENT_TYPES, NAME, CasePartyUnknownError, build_archiver
+from adapters.archive.standin import ArchiveStandin, Failure, InMemoryArchive, OperationFailure
+from adapters.archive.wiring import NAME, CasePartyUnknownError, build_archiver
 
 __all__ = [
-    "EVENT_TYPES",
+    "COMPONENT",
     "NAME",
     "Archive",
     "ArchiveAgreement",
@@ -28,6 +29,7 @@ __all__ = [
     "ArchiveFaultError",
     "ArchiveRefusedError",
     "ArchiveSettings",
+    "ArchiveStandin",
     "ArchiveUnavailableError",
     "CaseParties",
     "CasePartyUnknownError",
@@ -40,8 +42,6 @@ __all__ = [
     "NewCase",
     "NoServiceAgreementError",
     "OperationFailure",
-    "SoapStandin",
     "SqliteCaseParties",
-    "archive_http_client",
     "build_archiver",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from adapters.archive.standin import SOAP_PATH, Failure, OperationFailure, SoapStandin
+from adapters.archive.standin import SOAP_PATH, ArchiveStandin, Failure, OperationFailure
 from adapters.soap import command
 
 
@@ -27,10 +27,10 @@ def options(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the stand-in until interrupted."""
     args = options(argv)
-    standin = SoapStandin(delay_s=args.delay)
+    standin = ArchiveStandin(delay_s=args.delay)
     standin.failure = args.failure
     url = f"http://{args.host}:{args.port}{SOAP_PATH}"
-    command.serve(standin.app(), args, [f"SF1470 stand-in on {url}"])
+    command.serve(standin.asgi(), args, [f"SF1470 stand-in on {url}"])
 
 
 if __name__ == "__main__":

@@ -33,10 +33,9 @@ from adapters.archive.port import (
 )
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
 from adapters.soap.client import REFUSED_CODES, Errors, connect, translate_errors
-from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
 
-__all__ = ["REFUSED_CODES", "WSDL", "ArchiveClient", "archive_http_client"]
+__all__ = ["REFUSED_CODES", "WSDL", "ArchiveClient"]
 
 WSDL: Final = Path(__file__).parent / "wsdl" / "SagDokumentIndeksService.wsdl"
 _TNS: Final = "http://stoettesystemerne.dk/sagsogdokumentindeks"
@@ -49,11 +48,6 @@ _ERRORS: Final = Errors(
 _STATUS_REFUSED: Final = 43
 _STATUS_NOT_FOUND: Final = 44
 _STATUS_SERVER: Final = 50
-
-
-def archive_http_client(settings: ArchiveSettings) -> httpx.AsyncClient:
-    """The HTTP client for the archive: base URL, timeout and (with cert files) mutual TLS."""
-    return http_client(settings)
 
 
 class ArchiveClient:

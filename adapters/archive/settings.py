@@ -6,12 +6,12 @@ A plain pydantic model: the composition root reads it as part of the hub's setti
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.soap.settings import ByMunicipality, cert_with_key
+from adapters.soap.settings import ByMunicipality
+from hub.runtime.endpoint import EndpointSettings
 
 __all__ = ["SF1470_SERVICE_UUID", "ArchiveAgreement", "ArchiveSettings"]
 
@@ -41,7 +41,7 @@ class ArchiveAgreement(BaseModel):
     )
 
 
-class ArchiveSettings(BaseModel):
+class ArchiveSettings(EndpointSettings):
     """How to reach the archive, and on whose behalf (kommunekode → ArchiveAgreement)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -51,16 +51,6 @@ class ArchiveSettings(BaseModel):
         default="sts-soap-sagdok/sagdokumentindeks/6",
         description="The service's path below base_url.",
     )
-    timeout_s: float = Field(default=10.0, gt=0)
     agreements: ByMunicipality[ArchiveAgreement] = Field(
         description="One agreement per municipality, keyed by three-digit kommunekode."
     )
-    cert_file: Path | None = Field(
-        default=None, description="Client certificate (PEM), for mutual TLS."
-    )
-    key_file: Path | None = Field(default=None, description="The certificate's private key (PEM).")
-    ca_file: Path | None = Field(
-        default=None, description="CA bundle that signs the archive's certificate."
-    )
-
-    _cert_with_key = model_validator(mode="after")(cert_with_key)

@@ -1,7 +1,7 @@
 """The archive, locally: a fake of the port and a wire-level SF1470 SOAP 1.1 stand-in.
 
 ``InMemoryArchive`` fakes ``Archive`` (state, ``.filings``, failure switches).
-``SoapStandin`` answers real SagDokumentIndeks v6 envelopes (fremsoeg, importer, opdater); the
+``ArchiveStandin`` answers real SagDokumentIndeks v6 envelopes (fremsoeg, importer, opdater); the
 failure switch, the hardened parsing and both carriers (an ``httpx.MockTransport`` and an ASGI
 app for a loopback server) are ``adapters.soap.standin``'s, and ``OperationFailure`` adds the
 archive's own failure modes. It keeps cases, documents and journal posts, recognises a second
@@ -37,10 +37,10 @@ __all__ = [
     "ENTITY_BOMB",
     "SOAP_PATH",
     "XXE_PAYLOAD",
+    "ArchiveStandin",
     "Failure",
     "InMemoryArchive",
     "OperationFailure",
-    "SoapStandin",
     "StandinCase",
     "StandinFiling",
 ]
@@ -147,7 +147,7 @@ XXE_PAYLOAD: Final = soap.xxe_answer(_search_answer)
 ENTITY_BOMB: Final = soap.entity_bomb(_search_answer)
 
 
-class SoapStandin(soap.SoapStandin[OperationFailure]):
+class ArchiveStandin(soap.SoapStandin[OperationFailure]):
     """SF1470 SagDokumentIndeks v6 over SOAP 1.1: cases, documents and journal posts."""
 
     def __init__(self, *, delay_s: float = 2.0) -> None:
@@ -249,7 +249,7 @@ class SoapStandin(soap.SoapStandin[OperationFailure]):
 
     def __repr__(self) -> str:
         return (
-            f"SoapStandin(failure={self.failure.value}, cases={len(self.cases)}, "
+            f"ArchiveStandin(failure={self.failure.value}, cases={len(self.cases)}, "
             f"filings={len(self.filings)})"
         )
 

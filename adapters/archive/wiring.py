@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, cast
 
 import structlog
 
@@ -44,11 +43,10 @@ from contracts.documents import (
     JournalNoteAdded,
 )
 from contracts.envelope import Event, follow_up
-from hub.runtime.delivery import Handler
 from hub.runtime.errors import TransientError
+from hub.runtime.seams import Handler, Publish
 
 __all__ = [
-    "EVENT_TYPES",
     "JOURNAL_KLE",
     "NAME",
     "CasePartyUnknownError",
@@ -59,10 +57,6 @@ __all__ = [
 NAME: Final = "archive"
 JOURNAL_KLE: Final = "27.24.00"
 """The running child journal: journal notes are filed on the child's case under it."""
-EVENT_TYPES: Final = frozenset(
-    {CaseOpened.event_type, DocumentFiled.event_type, JournalNoteAdded.event_type}
-)
-"""What the archiver's route must carry."""
 
 _IDS: Final = uuid.UUID("0b8f3c1e-5a7d-4e29-9c64-2f0d7a1b3e58")
 _DOCUMENT_TYPES: Final = {
@@ -75,8 +69,6 @@ _DOCUMENT_TYPES: Final = {
     DocumentKind.OTHER: "Andet",
 }
 log = structlog.get_logger(__name__)
-
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
 class CasePartyUnknownError(TransientError):
@@ -104,13 +96,12 @@ def build_archiver(
         if isinstance(data, CaseOpened):
             await parties.remember(envelope.municipality, envelope.caseid, data.child_cpr)
             return
-        if not isinstance(data, DocumentFiled | JournalNoteAdded):
-            return
+        filed = cast("DocumentFiled | JournalNoteAdded", data)  # the other types it consumes
         child = await parties.child_of(envelope.municipality, envelope.caseid)
         if child is None:
             msg = "archive: the case's child is not known yet (no CaseOpened seen)"
             raise CasePartyUnknownError(msg)
-        archived = await _archive(archive, event, data, child)
+        archived = await _archive(archive, event, filed, child)
         follow = follow_up(event, archived, source=source)
         topic = await publish(follow)
         log.info(

@@ -1,6 +1,7 @@
 """CPR: the SF1520 person register (PersonBaseDataExtended v4) behind a small port."""
 
-from adapters.cpr.client import CprClient, cpr_http_client
+from adapters.cpr.client import CprClient
+from adapters.cpr.component import COMPONENT
 from adapters.cpr.population import Population, synthetic_population
 from adapters.cpr.port import (
     Absence,
@@ -18,14 +19,16 @@ from adapters.cpr.port import (
     RegisterUnavailableError,
 )
 from adapters.cpr.settings import CprSettings, InvocationContext
-from adapters.cpr.standin import Failure, InMemoryPersonRegister, SoapStandin
+from adapters.cpr.standin import CprStandin, Failure, InMemoryPersonRegister
 from adapters.cpr.wiring import build_person_lookup
 
 __all__ = [
+    "COMPONENT",
     "Absence",
     "Address",
     "CprClient",
     "CprSettings",
+    "CprStandin",
     "CustodyHolder",
     "CustodyRole",
     "Failure",
@@ -41,8 +44,6 @@ __all__ = [
     "RegisterFaultError",
     "RegisterRefusedError",
     "RegisterUnavailableError",
-    "SoapStandin",
     "build_person_lookup",
-    "cpr_http_client",
     "synthetic_population",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from adapters.cpr.standin import SOAP_PATH, Failure, SoapStandin
+from adapters.cpr.standin import SOAP_PATH, CprStandin, Failure
 from adapters.soap import command
 
 _ROLES = ("child", "mother", "father", "single_custody_child", "protected", "unknown")
@@ -25,12 +25,12 @@ def options(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the stand-in until interrupted."""
     args = options(argv)
-    standin = SoapStandin(delay_s=args.delay)
+    standin = CprStandin(delay_s=args.delay)
     standin.failure = args.failure
     people = standin.population
     lines = [f"CPR stand-in on http://{args.host}:{args.port}{SOAP_PATH} (synthetic people)"]
     lines += [f"  {role}: {getattr(people, role).reveal()}" for role in _ROLES]
-    command.serve(standin.app(), args, lines)
+    command.serve(standin.asgi(), args, lines)
 
 
 if __name__ == "__main__":

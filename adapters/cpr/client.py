@@ -33,10 +33,9 @@ from adapters.cpr.port import (
 )
 from adapters.cpr.settings import CprSettings, InvocationContext
 from adapters.soap.client import REFUSED_CODES, Errors, connect, translate_errors
-from adapters.soap.settings import http_client
 from contracts.cpr import Cpr
 
-__all__ = ["NOT_FOUND_CODES", "REFUSED_CODES", "WSDL", "CprClient", "cpr_http_client"]
+__all__ = ["NOT_FOUND_CODES", "REFUSED_CODES", "WSDL", "CprClient"]
 
 WSDL: Final = Path(__file__).parent / "wsdl" / "PersonBaseDataExtendedService.wsdl"
 _NS: Final = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/"
@@ -63,11 +62,6 @@ _ABSENT: Final = {
     80: Absence.EMIGRATED,
     90: Absence.DECEASED,
 }
-
-
-def cpr_http_client(settings: CprSettings) -> httpx.AsyncClient:
-    """The HTTP client for the register: base URL, timeout and (with cert files) mutual TLS."""
-    return http_client(settings)
 
 
 class CprClient:

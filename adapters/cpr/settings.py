@@ -6,12 +6,12 @@ A plain pydantic model: the composition root reads it as part of the hub's setti
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.soap.settings import ByMunicipality, cert_with_key
+from adapters.soap.settings import ByMunicipality
+from hub.runtime.endpoint import EndpointSettings
 
 __all__ = ["SF1520_SERVICE_UUID", "CprSettings", "InvocationContext"]
 
@@ -30,7 +30,7 @@ class InvocationContext(BaseModel):
     service_uuid: uuid.UUID = SF1520_SERVICE_UUID
 
 
-class CprSettings(BaseModel):
+class CprSettings(EndpointSettings):
     """How to reach the register, and on whose behalf (kommunekode → InvocationContext)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -42,20 +42,10 @@ class CprSettings(BaseModel):
         default="service/CPR/PersonBaseDataExtended/4",
         description="The service's path below base_url.",
     )
-    timeout_s: float = Field(default=10.0, gt=0)
     invocation_contexts: ByMunicipality[InvocationContext] = Field(
         description="One InvocationContext per municipality, keyed by three-digit kommunekode."
-    )
-    cert_file: Path | None = Field(
-        default=None, description="Client certificate (PEM), for mutual TLS."
-    )
-    key_file: Path | None = Field(default=None, description="The certificate's private key (PEM).")
-    ca_file: Path | None = Field(
-        default=None, description="CA bundle that signs the register's certificate."
     )
     cache_ttl_s: float = Field(
         default=300.0, ge=0, description="How long a found person is cached; 0 disables."
     )
     cache_size: int = Field(default=1024, ge=0, description="At most this many people are cached.")
-
-    _cert_with_key = model_validator(mode="after")(cert_with_key)

@@ -1,7 +1,7 @@
 """The CPR register, locally: a fake of the port and a wire-level SOAP 1.1 stand-in.
 
 ``InMemoryPersonRegister`` fakes ``PersonRegister`` (state, ``.asked``, failure switches).
-``SoapStandin`` answers real SF1520 PersonLookup envelopes from a synthetic population; the
+``CprStandin`` answers real SF1520 PersonLookup envelopes from a synthetic population; the
 failure switch (changeable at run time), the hardened parsing and both carriers (an
 ``httpx.MockTransport`` and an ASGI app for a loopback server) are ``adapters.soap.standin``'s.
 Answers follow the official schema.
@@ -27,7 +27,7 @@ from adapters.soap import standin as soap
 from adapters.soap.standin import SOAP_ENV, Failure, Reply, envelope, fault
 from contracts.cpr import Cpr
 
-__all__ = ["SOAP_ACTION", "SOAP_PATH", "Failure", "InMemoryPersonRegister", "SoapStandin"]
+__all__ = ["SOAP_ACTION", "SOAP_PATH", "CprStandin", "Failure", "InMemoryPersonRegister"]
 
 NS: Final = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/"
 _INVCTX: Final = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"
@@ -86,7 +86,7 @@ XXE_PAYLOAD: Final = soap.xxe_answer(_lookup_answer)
 ENTITY_BOMB: Final = soap.entity_bomb(_lookup_answer)
 
 
-class SoapStandin(soap.SoapStandin[Never]):
+class CprStandin(soap.SoapStandin[Never]):
     """SF1520 PersonLookup over SOAP 1.1, answered from a synthetic population."""
 
     def __init__(self, population: Population | None = None, *, delay_s: float = 2.0) -> None:
@@ -113,7 +113,7 @@ class SoapStandin(soap.SoapStandin[Never]):
             return None
 
     def __repr__(self) -> str:
-        return f"SoapStandin(failure={self.failure.value}, received={len(self.received)})"
+        return f"CprStandin(failure={self.failure.value}, received={len(self.received)})"
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:

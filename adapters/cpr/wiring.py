@@ -7,7 +7,7 @@ contract rejects an address under protection. The answer keeps the request's sub
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import cast
 
 import structlog
 
@@ -33,23 +33,19 @@ from contracts.person import (
     RelatedPerson,
     Relation,
 )
-from hub.runtime.delivery import Handler
+from hub.runtime.seams import Handler, Publish
 
 __all__ = ["NAME", "build_person_lookup"]
 
 NAME = "cpr"
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[Event[Contract]], Awaitable[str]]
-
 
 def build_person_lookup(register: PersonRegister, publish: Publish, *, source: str) -> Handler:
     """The CPR adapter's handler; register errors propagate to the delivery policy."""
 
     async def lookup(event: Event[Contract]) -> None:
-        if not isinstance(event.data, PersonLookupRequested):
-            return
-        request = event.data
+        request = cast("PersonLookupRequested", event.data)  # the only type it consumes
         answer: Contract
         try:
             record = await register.lookup(request.cpr, municipality=event.envelope.municipality)

@@ -1,6 +1,7 @@
 """Digital Post (SF1601 Kombipost with a MeMo 1.2 message): port, client and letters."""
 
 from adapters.digitalpost.client import DigitalPostClient, KombiChoice
+from adapters.digitalpost.component import COMPONENT
 from adapters.digitalpost.errors import (
     DigitalPostRefusedError,
     DigitalPostUnavailableError,
@@ -20,6 +21,7 @@ from adapters.digitalpost.port import (
 )
 
 __all__ = [
+    "COMPONENT",
     "CaseReference",
     "Channel",
     "DigitalPost",

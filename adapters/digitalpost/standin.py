@@ -1,6 +1,6 @@
 """Digital Post, locally: an in-memory fake of the port and a wire-level SF1601 stand-in.
 
-``InMemoryDigitalPost`` fakes the port for wiring tests. ``Sf1601StandIn`` answers real
+``InMemoryDigitalPost`` fakes the port for wiring tests. ``DigitalPostStandin`` answers real
 kombi requests over HTTP: it checks them (hardened parser, ``_inbound.check_kombi``),
 recognises a redelivery by its MessageUUID, and reports receipts later on
 ``GET …/receipts?since=``. The same handler serves ``httpx.MockTransport`` and a small
@@ -37,7 +37,7 @@ from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, Se
 from contracts.cpr import Cpr
 from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
-__all__ = ["Delivery", "Failure", "InMemoryDigitalPost", "Reach", "Sf1601StandIn", "decide"]
+__all__ = ["Delivery", "DigitalPostStandin", "Failure", "InMemoryDigitalPost", "Reach", "decide"]
 
 NO_DIGITAL_POST: Final = "NO_DIGITAL_POST"
 PRINT_FAILED: Final = "PRINT_FAILED"
@@ -215,7 +215,7 @@ def _refusal(status: int, code: str, where: str = "") -> _Answer:
     return _Answer(status, _kombi_answer(values))
 
 
-class Sf1601StandIn:
+class DigitalPostStandin:
     """SF1601 KombiPostAfsend on the wire, with a receipt feed and runtime failure switches.
 
     ``failure`` applies to every request until it is set back to ``Failure.NONE``.

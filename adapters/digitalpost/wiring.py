@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from typing import cast
 
 import structlog
 
@@ -28,15 +28,14 @@ from contracts.letters import (
     LetterFailure,
     LetterRequested,
 )
-from hub.runtime.delivery import Handler
 from hub.runtime.errors import HubError
+from hub.runtime.seams import Handler, Publish
 
 __all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts"]
 
 NAME = "digitalpost"
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 _FAILURES = {
     "NO_DIGITAL_POST": LetterFailure.NO_MAILBOX_NO_PRINT,
@@ -50,9 +49,7 @@ def build_letter_sender(
     """The handler that sends each requested letter as a MeMo message."""
 
     async def send(event: Event[Contract]) -> None:
-        if not isinstance(event.data, LetterRequested):
-            return
-        request = event.data
+        request = cast("LetterRequested", event.data)  # the only type it consumes
         letter = letter_for(event, request, sender)
         sent.remember(
             SentLetter(

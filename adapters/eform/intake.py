@@ -18,7 +18,6 @@ published unless the whole submission is valid.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 import structlog
@@ -28,15 +27,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.eform.submission import notification_event
-from contracts.base import Contract
-from contracts.envelope import Event
 from hub.runtime.errors import ContractError, Problem, TransientError
+from hub.runtime.seams import Publish
 
 __all__ = ["build_intake"]
 
 log = structlog.get_logger(__name__)
-
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
 class _TooLargeError(Exception):

@@ -186,7 +186,7 @@ class SoapStandin(ABC, Generic[_OwnFailure]):
 
         return httpx.MockTransport(handle)
 
-    def app(self) -> Starlette:
+    def asgi(self) -> Starlette:
         """The stand-in as an ASGI app: ``POST`` at the service's path."""
 
         async def endpoint(request: Request) -> Response:

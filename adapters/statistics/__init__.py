@@ -1,6 +1,7 @@
 """Danmarks Statistik: placement and notification reports, their format, client and stand-in."""
 
 from adapters.statistics.client import StatisticsClient
+from adapters.statistics.component import COMPONENT
 from adapters.statistics.format import FormatError, Report, validate_report
 from adapters.statistics.memory import Memory, PlacementFacts, SqliteMemory
 from adapters.statistics.port import (
@@ -13,11 +14,11 @@ from adapters.statistics.port import (
 )
 from adapters.statistics.reports import ChildNotYetKnownError, MeasureNotYetKnownError
 from adapters.statistics.versions import VERSIONS, accepted_on, version_for
-from adapters.statistics.wiring import NAME, TRIGGERS, build_statistics_reporter
+from adapters.statistics.wiring import NAME, build_statistics_reporter
 
 __all__ = [
+    "COMPONENT",
     "NAME",
-    "TRIGGERS",
     "VERSIONS",
     "Acceptance",
     "ChildNotYetKnownError",

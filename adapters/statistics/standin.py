@@ -23,10 +23,10 @@ from adapters.statistics.client import REPORTS_PATH
 from adapters.statistics.format import FormatError, Report, validate_report
 from adapters.statistics.versions import UnknownVersionError, accepted_on
 
-__all__ = ["DstStandIn", "Failure"]
+__all__ = ["Failure", "StatisticsStandin"]
 
 
-class DstStandIn(JsonReceiver):
+class StatisticsStandin(JsonReceiver):
     """The receiver: ``reports`` in arrival order (append-only), ``rejections`` as codes."""
 
     def __init__(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import structlog
 
@@ -43,15 +43,11 @@ from adapters.statistics.reports import (
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.catalogue import contract_for
-from contracts.decision import CommitteeDecision, MeasureDecided
+from contracts.decision import MeasureDecided
 from contracts.envelope import Envelope, Event, follow_up
-from contracts.intake import NotificationReceived
 from contracts.measures import (
-    FollowUpCompleted,
     MeasureChange,
     MeasureChanged,
-    MeasureEnded,
-    MeasureStarted,
 )
 from contracts.reporting import (
     PlacementEvent,
@@ -60,26 +56,14 @@ from contracts.reporting import (
     StatisticsReported,
     StatisticsReportedLate,
 )
-from hub.runtime.delivery import Handler
 from hub.runtime.errors import PermanentError
+from hub.runtime.seams import Handler, Publish
 
-__all__ = ["NAME", "TRIGGERS", "build_statistics_reporter"]
+__all__ = ["NAME", "build_statistics_reporter"]
 
 NAME = "statistics"
-TRIGGERS: tuple[type[Contract], ...] = (
-    CaseOpened,
-    NotificationReceived,
-    MeasureDecided,
-    CommitteeDecision,
-    MeasureStarted,
-    MeasureChanged,
-    FollowUpCompleted,
-    MeasureEnded,
-)
-"""The contracts to route to this component."""
 
 log = structlog.get_logger(__name__)
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
 
 def _utc_now() -> dt.datetime:

@@ -1,6 +1,6 @@
 """``casehub``: the command line, every command group in its own module (``main`` joins them).
 
-Empty on purpose: a command module (``hub.cli.deadlines``) loads without the others.
+Empty on purpose: a command module (``hub.components.deadlines.commands``) loads without the others.
 """
 
 __all__: list[str] = []

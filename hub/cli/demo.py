@@ -93,16 +93,9 @@ async def run_demo(bootstrap: str) -> bool:
             http_port=0,
             log_level="WARNING",
             transient_pause_s=0.2,
-            cpr=standins.cpr_settings,
-            digitalpost=standins.digitalpost_settings,
-            archive=standins.archive_settings,
-            statistics=standins.statistics_settings,
-            appeals=standins.appeals_settings,
+            **standins.settings(),
         )
-        click.echo(
-            f"stand-ins: CPR {standins.cpr_url}, Digital Post {standins.digitalpost_url}, "
-            f"archive {standins.archive_url}, Danmarks Statistik {standins.statistics_url}"
-        )
+        click.echo("stand-ins: " + ", ".join(f"{s.label} {s.url}" for s in standins.values()))
         return await _flow(bootstrap, settings)
 
 

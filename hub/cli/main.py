@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
+from adapters.registry import COMPONENTS
 from hub.cli.contracts import contracts
-from hub.cli.deadlines import deadlines
-from hub.cli.digitalpost import digitalpost
 from hub.cli.quarantine import quarantine
+from hub.runtime.component import ComponentSpec
 
-__all__ = ["main"]
+__all__ = ["add_commands", "main"]
 
 
 @click.group()
@@ -48,17 +50,11 @@ def standins(municipalities: tuple[str, ...]) -> None:
 
     async def serve_forever() -> None:
         async with running_standins(municipalities) as running:
-            click.echo(f"CPR (SF1520 SOAP)        {running.cpr_url}")
-            click.echo(f"Digital Post (SF1601)    {running.digitalpost_url}")
-            click.echo(f"ESDH archive (SF1470)    {running.archive_url}")
-            click.echo(f"Danmarks Statistik       {running.statistics_url}")
-            click.echo(f"Ankestyrelsen            {running.appeals_url}")
+            for standin in running.values():
+                click.echo(f"{standin.label:<25}{standin.url}")
             click.echo("set these to point a hub at them:")
-            click.echo(f"CASEHUB_CPR='{running.cpr_settings.model_dump_json()}'")
-            click.echo(f"CASEHUB_DIGITALPOST='{running.digitalpost_settings.model_dump_json()}'")
-            click.echo(f"CASEHUB_ARCHIVE='{running.archive_settings.model_dump_json()}'")
-            click.echo(f"CASEHUB_STATISTICS='{running.statistics_settings.model_dump_json()}'")
-            click.echo(f"CASEHUB_APPEALS='{running.appeals_settings.model_dump_json()}'")
+            for variable, value in running.environment().items():
+                click.echo(f"{variable}='{value}'")
             await asyncio.Event().wait()
 
     asyncio.run(serve_forever())
@@ -73,10 +69,16 @@ def demo(bootstrap: str) -> None:
     sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
 
 
+def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -> None:
+    """Add every component's commands to ``group`` (``casehub digitalpost …``)."""
+    for spec in components:
+        for command in spec.commands:
+            group.add_command(command)
+
+
 main.add_command(contracts)
-main.add_command(deadlines)
-main.add_command(digitalpost)
 main.add_command(quarantine)
+add_commands(main, COMPONENTS)
 
 
 if __name__ == "__main__":

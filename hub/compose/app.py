@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -21,28 +21,25 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from adapters.eform import build_intake
+from adapters.registry import COMPONENTS
 from contracts.base import Contract
 from contracts.envelope import Event
-from hub.components import triage
-from hub.components.deadlines.wiring import build_deadlines
-from hub.compose.adapters import adapter_components
-from hub.compose.settings import Settings
+from hub.compose.settings import CoreSettings, Settings
 from hub.runtime.codec import raw_body, tolerant_parser
-from hub.runtime.component import Component
+from hub.runtime.component import BuildContext, Component, ComponentSpec
 from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, subscribe
 from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine
+from hub.runtime.seams import Publish
 from hub.runtime.statefile import state_dir_lock
-from routing.routes import Routes
+from routing.routes import Routes, check_routes
 
-__all__ = ["Component", "build_broker", "create_app"]
-
-Publish = Callable[[Event[Contract]], Awaitable[str]]  # Component re-exported for embedders
+__all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
 
 
-def producer_options(settings: Settings) -> dict[str, Any]:
+def producer_options(settings: CoreSettings) -> dict[str, Any]:
     """How the hub produces: idempotent, acknowledged by all in-sync replicas."""
     return {
         "bootstrap_servers": settings.bootstrap_servers,
@@ -55,7 +52,7 @@ def producer_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_broker(settings: Settings) -> KafkaBroker:
+def build_broker(settings: CoreSettings) -> KafkaBroker:
     """The hub's broker: its producer as ``producer_options``, nothing auto-committed."""
     options = producer_options(settings)
     return KafkaBroker(
@@ -68,10 +65,17 @@ def build_broker(settings: Settings) -> KafkaBroker:
     )
 
 
-def create_app(settings: Settings | None = None, *, extra: Sequence[Component] = ()) -> Starlette:
+def create_app(
+    settings: CoreSettings | None = None,
+    *,
+    extra: Sequence[Component] = (),
+    components: Sequence[ComponentSpec[Any]] = COMPONENTS,
+) -> Starlette:
     """Build the hub from its settings: broker, components, HTTP intake.
 
-    ``extra`` adds components beside the built-in ones (tests and embedders use it).
+    Every component of ``components`` (the registry) whose settings are given is built.
+    ``extra`` adds running components beside them (tests and embedders use it); one named
+    like a registered component takes that component's routes and consumes.
     """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -80,19 +84,17 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
     quarantine.bind(broker)
     events = EventPublisher(producer_options(settings))
     store = DeliveryStore(settings.state_dir / "delivery.sqlite3")
-    routes = Routes(settings.routes, settings.municipalities)
-    components = [
-        Component(
-            triage.NAME, triage.build_triage(events.publish, source=f"{settings.source}:triage")
-        ),
-        *adapter_components(settings, events.publish),
-        *_deadlines(settings, events.publish),
-        *extra,
+    running = [*built_components(settings, events.publish, components), *extra]
+    _require_unique_names(running)
+    known = {spec.name: spec.consumes for spec in components}
+    consumers = [_Consumer(c.name, c.consumes or known.get(c.name, ())) for c in running] + [
+        _Consumer(name, consumes) for name, consumes in known.items()
     ]
-    _require_unique_names(components)
+    check_routes(settings.routes, consumers)
+    routes = Routes(settings.routes, settings.municipalities)
     deliveries = []
     router = KafkaRouter()
-    for component in components:
+    for component in running:
         delivery = _delivery(settings, component, store, quarantine, routes)
         topics = routes.topics(component.name)
         if topics:
@@ -108,7 +110,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
             stack.callback(store.close)
-            for component in components:
+            for component in running:
                 if component.close is not None:
                     stack.push_async_callback(component.close)
             # Held until everything that writes state has stopped (exits run in reverse).
@@ -124,7 +126,7 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
             await broker.start()
             stack.push_async_callback(broker.stop)
             tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
-            tasks += [asyncio.create_task(c.background()) for c in components if c.background]
+            tasks += [asyncio.create_task(c.background()) for c in running if c.background]
             stack.push_async_callback(_finish, tasks, deliveries)
             yield
 
@@ -163,21 +165,41 @@ def _require_unique_names(components: Sequence[Component]) -> None:
         raise ValueError(msg)
 
 
-def _deadlines(settings: Settings, publish: Publish) -> list[Component]:
-    if not settings.deadlines:
-        return []
-    return [
-        build_deadlines(
-            settings,
-            publish,
-            tick_s=settings.deadline_tick_s,
-            grace=dt.timedelta(seconds=settings.deadline_grace_s),
-        )
-    ]
+@dataclass(frozen=True)
+class _Consumer:
+    name: str
+    consumes: tuple[type[Contract], ...]
+
+
+def build_context(settings: CoreSettings, publish: Publish, name: str) -> BuildContext:
+    """What a component named ``name`` is built with, in a hub of these settings."""
+    return BuildContext(
+        publish=publish,
+        source=f"{settings.source}:{name}",
+        bootstrap_servers=settings.bootstrap_servers,
+        municipalities=tuple(settings.municipalities),
+        client_id=settings.client_id,
+        topic_replication=settings.topic_replication,
+        state_dir=settings.state_dir,
+    )
+
+
+def built_components(
+    settings: CoreSettings, publish: Publish, components: Sequence[ComponentSpec[Any]]
+) -> list[Component]:
+    """Build every component that runs with these settings (importing builds nothing)."""
+    running = []
+    for spec in components:
+        config = settings.component(spec.name) if spec.settings is not None else None
+        if spec.settings is not None and (config is None or config is False):
+            continue  # not configured: this hub does not run it
+        component = spec.build(config, build_context(settings, publish, spec.name))
+        running.append(replace(component, consumes=spec.consumes))
+    return running
 
 
 def _delivery(
-    settings: Settings,
+    settings: CoreSettings,
     component: Component,
     store: DeliveryStore,
     quarantine: Quarantine,

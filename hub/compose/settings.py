@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from adapters.archive.settings import ArchiveSettings
-from adapters.cpr.settings import CprSettings
-from adapters.digitalpost.settings import DigitalPostSettings
+from adapters.registry import COMPONENTS
 from contracts.types import Kommunekode
-from hub.runtime.endpoint import EndpointSettings
-from routing.routes import DEFAULT_ROUTES, Route
+from hub.runtime.component import ComponentSpec
+from routing.routes import Route, default_routes
 
-__all__ = ["Settings"]
+__all__ = ["CoreSettings", "Settings", "settings_model"]
 
 
-class Settings(BaseSettings):
-    """Everything the composition root needs; nothing else reads the environment.
+class CoreSettings(BaseSettings):
+    """What the hub itself needs; each component adds its own field (``settings_model``).
 
-    Lists are JSON: ``CASEHUB_MUNICIPALITIES='["101", "751"]'``.
+    Nothing but the composition root reads the environment. Lists and nested settings are
+    JSON: ``CASEHUB_MUNICIPALITIES='["101", "751"]'``, ``CASEHUB_CPR='{"base_url": ...}'``.
     """
 
     model_config = SettingsConfigDict(env_prefix="CASEHUB_", frozen=True, extra="forbid")
@@ -43,7 +43,8 @@ class Settings(BaseSettings):
         default=256 * 1024, gt=0, description="Largest e-form submission accepted."
     )
     routes: tuple[Route, ...] = Field(
-        default=DEFAULT_ROUTES, description="Which consumer gets which event types (JSON)."
+        default=(),
+        description="Which consumer gets which event types (JSON); default: what each consumes.",
     )
     state_dir: Path = Field(
         default=Path(".casehub/state"),
@@ -69,27 +70,41 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
-    cpr: CprSettings | None = Field(
-        default=None, description="The CPR adapter (SF1520), as JSON; absent: not run."
-    )
-    digitalpost: DigitalPostSettings | None = Field(
-        default=None, description="The Digital Post adapter (SF1601), as JSON; absent: not run."
-    )
-    archive: ArchiveSettings | None = Field(
-        default=None, description="The ESDH archive adapter (SF1470), as JSON; absent: not run."
-    )
-    statistics: EndpointSettings | None = Field(
-        default=None, description="Danmarks Statistik's receiver, as JSON; absent: not run."
-    )
-    appeals: EndpointSettings | None = Field(
-        default=None, description="Ankestyrelsen's receiver, as JSON; absent: not run."
-    )
-    deadlines: bool = Field(default=True, description="Run the deadline engine (the legal clock).")
-    deadline_tick_s: float = Field(
-        default=1.0, gt=0, description="How often due times are checked."
-    )
-    deadline_grace_s: float = Field(
-        default=5.0, ge=0, description="How long a miss waits for an answer still in flight."
-    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    def component(self, name: str) -> Any:  # noqa: ANN401 - each component's own model
+        """The settings of the component ``name`` (``None``: not run; absent field: none)."""
+        return getattr(self, name, None)
+
+
+def settings_model(components: Sequence[ComponentSpec[Any]]) -> type[CoreSettings]:
+    """The hub's settings: the core fields and one field per component that has settings."""
+    fields: dict[str, Any] = {
+        spec.name: (
+            spec.settings.annotation,
+            Field(default=spec.settings.default, description=spec.settings.description),
+        )
+        for spec in components
+        if spec.settings is not None
+    }
+    routes = default_routes(components)
+    fields["routes"] = (
+        tuple[Route, ...],
+        Field(default=routes, description=CoreSettings.model_fields["routes"].description),
+    )
+    return create_model("Settings", __base__=CoreSettings, __doc__=CoreSettings.__doc__, **fields)
+
+
+if TYPE_CHECKING:
+
+    class Settings(CoreSettings):
+        """mypy's view: the component fields are made at run time, from the registry."""
+
+        def __init__(self, **values: Any) -> None: ...  # noqa: ANN401
+
+        def __getattr__(self, name: str) -> Any: ...  # noqa: ANN401
+
+else:
+    Settings = settings_model(COMPONENTS)
+    """The hub's settings: ``CoreSettings`` and a field per registered component."""

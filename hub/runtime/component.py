@@ -1,19 +1,44 @@
-"""A hub component: a consumer of canonical events with its name, handler and lifecycle."""
+"""The component: the unit that plugs into the hub, described once and built by the hub.
+
+A component package (an adapter, triage, the legal clock) exports one ``ComponentSpec``:
+its name, the contracts it consumes, its settings model, how it is built, its stand-in and
+its commands. The composition root, the default routes, the settings schema, ``casehub
+standins`` and the command line are all derived from the registry's tuple of specs
+(``adapters.registry.COMPONENTS``), so adding a component is a package and one line there.
+
+Building a spec gives a ``Component``: the running unit the delivery policy drives.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-from hub.runtime.delivery import Handler
+import click
+from pydantic import BaseModel
 
-__all__ = ["Component"]
+from contracts.base import Contract
+from hub.runtime.seams import Handler, Publish
+
+__all__ = [
+    "BuildContext",
+    "Component",
+    "ComponentSpec",
+    "SettingsField",
+    "Standin",
+    "StandinContext",
+    "event_types",
+]
+
+ConfigT = TypeVar("ConfigT")
 
 
 @dataclass(frozen=True)
 class Component:
-    """A consumer of canonical events: its route name and its handler."""
+    """A running consumer of canonical events: its name, handler and lifecycle."""
 
     name: str
     handler: Handler
@@ -21,3 +46,74 @@ class Component:
     """Releases what the handler holds (an HTTP client); called when the hub stops."""
     background: Callable[[], Coroutine[Any, Any, None]] | None = None
     """A task that runs while the hub runs (a receipt poller, a ticker); cancelled at stop."""
+    consumes: tuple[type[Contract], ...] = ()
+    """What it handles; empty: what the registered component of the same name consumes."""
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What the hub gives a component it builds (besides the component's own settings)."""
+
+    publish: Publish
+    source: str
+    """The CloudEvents source of the events the component makes (``<hub source>:<name>``)."""
+    bootstrap_servers: str
+    municipalities: tuple[str, ...]
+    client_id: str
+    topic_replication: int
+    state_dir: Path
+
+
+@dataclass(frozen=True)
+class SettingsField:
+    """The component's field in the hub's settings (``CASEHUB_<NAME>``), named as the component.
+
+    A component whose field is ``None`` (the default, or set so) is not run.
+    """
+
+    annotation: Any
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class StandinContext:
+    """What a stand-in is started for."""
+
+    municipalities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Standin:
+    """A running stand-in: where it answers, the object that plays the service, its settings."""
+
+    label: str
+    """What it plays, e.g. ``CPR (SF1520 SOAP)``."""
+    url: str
+    service: Any
+    """The stand-in itself (its failure switches, what it was asked)."""
+    settings: BaseModel
+    """The component's settings that point at this stand-in."""
+
+
+@dataclass(frozen=True)
+class ComponentSpec(Generic[ConfigT]):
+    """One component, described once: everything the hub derives from it."""
+
+    name: str
+    """Route name, settings field, consumer group suffix and source suffix."""
+    consumes: tuple[type[Contract], ...]
+    """The contracts it handles; its default route, and the only types its handler sees."""
+    build: Callable[[ConfigT, BuildContext], Component]
+    """Builds the running component from its settings (``None`` when it has none)."""
+    settings: SettingsField | None = None
+    """Its settings field; ``None``: it has no settings and always runs."""
+    standin: Callable[[StandinContext], AbstractAsyncContextManager[Standin]] | None = None
+    """Serves the external service it talks to, on a loopback port."""
+    commands: Sequence[click.Command] = field(default=())
+    """Its ``casehub`` commands."""
+
+
+def event_types(consumes: Sequence[type[Contract]]) -> frozenset[str]:
+    """The CloudEvents types of these contracts."""
+    return frozenset(contract.event_type for contract in consumes)

@@ -6,7 +6,7 @@ import ssl
 from pathlib import Path
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hub.runtime.tls import client_ssl_context
 
@@ -14,7 +14,7 @@ __all__ = ["EndpointSettings"]
 
 
 class EndpointSettings(BaseModel):
-    """Where a service answers and how to reach it."""
+    """Where a service answers and how to reach it; every adapter's settings extend it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -23,6 +23,14 @@ class EndpointSettings(BaseModel):
     cert_file: Path | None = Field(default=None, description="Client certificate (PEM).")
     key_file: Path | None = Field(default=None, description="The certificate's key (PEM).")
     ca_file: Path | None = Field(default=None, description="CA bundle of the service.")
+
+    @model_validator(mode="after")
+    def _cert_with_key(self) -> EndpointSettings:
+        """A client certificate comes with its key, or neither is given."""
+        if (self.cert_file is None) != (self.key_file is None):
+            msg = "cert_file and key_file go together"
+            raise ValueError(msg)
+        return self
 
     def http_client(self) -> httpx.AsyncClient:
         """Base URL, timeout and (with cert files) mutual TLS."""

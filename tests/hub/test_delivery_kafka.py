@@ -17,13 +17,14 @@ import httpx
 import pytest
 
 from adapters.eform import submission_event_id
+from adapters.registry import COMPONENTS
 from contracts.binding import to_kafka
 from contracts.envelope import follow_up_id
 from contracts.person import PersonLookupRequested
 from hub.cli.quarantine_ops import Entry, Filters, read_entries, replay
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
-from routing.routes import DEFAULT_ROUTES, Route
+from routing.routes import Route, default_routes
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
 from tests.effects import EffectStandIn, recorder
@@ -33,7 +34,7 @@ from tests.kafka import produce, read_topic, wait_for_records, wait_until_consum
 pytestmark = pytest.mark.kafka
 
 LOOKUP = PersonLookupRequested.event_type
-ROUTES = (*DEFAULT_ROUTES, Route(consumer="recorder", event_types=frozenset({LOOKUP})))
+ROUTES = (*default_routes(COMPONENTS), Route(consumer="recorder", event_types=frozenset({LOOKUP})))
 
 
 def effect_of(body):

@@ -1,3 +1,21 @@
-"""The legal clock's engine as a hub component: deadlines set, met, missed, withdrawn."""
+"""The legal clock's engine as a hub component: deadlines set, met, missed, withdrawn.
 
-__all__: list[str] = []
+The descriptor is loaded on first use (PEP 562): ``casehub deadlines`` reads events with
+the standard library alone, and importing ``hub.components.deadlines.commands`` must not
+pull in pydantic through this package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["COMPONENT", "DeadlineSettings"]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - the lazily loaded exports
+    if name in __all__:
+        from hub.components.deadlines import component  # noqa: PLC0415
+
+        return getattr(component, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -31,7 +31,7 @@ import asyncio
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -49,9 +49,9 @@ from hub.clock.triggers import deadlines_for
 from hub.clock.workdays import DEFAULT_POLICY, CalendarPolicy
 from hub.components.deadlines.early import Early, EarlyEvents, early_of
 from hub.components.deadlines.reports import report_for
-from hub.components.deadlines.store import StateStore
 from hub.runtime.errors import HubError, TransientError
 from hub.runtime.publisher import confirm_later
+from hub.runtime.seams import Publish, StateStore
 
 __all__ = [
     "EVENT_TYPES",
@@ -81,7 +81,6 @@ decision is made ahead of the decision or placement it answers (docs/deadline-en
 
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 Clock = Callable[[], dt.datetime]
 Key = tuple[str, str]  # (municipality, state key)
 

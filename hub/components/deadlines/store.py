@@ -1,4 +1,4 @@
-"""Where the engine keeps its state: the port, and an in-memory fake for tests.
+"""An in-memory ``StateStore`` (the port is in ``hub.runtime.seams``) for the engine's tests.
 
 The state is a table keyed per municipality: a deadline id → its ``Tracked`` record,
 ``fact:<kind>:<id>`` → a remembered fact (what a later event needs from an earlier one),
@@ -9,43 +9,7 @@ when it expires.
 
 from __future__ import annotations
 
-from typing import Protocol
-
-__all__ = ["InMemoryStateStore", "StateStore"]
-
-
-class StateStore(Protocol):
-    """A durable table of the engine's records, one per municipality."""
-
-    async def start(self) -> None:
-        """Connect (and create what is missing)."""
-
-    async def load(self) -> list[tuple[str, str, bytes]]:
-        """Every record's latest value, as (municipality, key, value).
-
-        Raises:
-            TransientError: the store could not be read to its end; try again.
-
-        """
-
-    async def write(self, municipality: str, key: str, value: bytes) -> None:
-        """Store one record durably before returning.
-
-        Raises:
-            TransientError: the store did not take it; try again.
-
-        """
-
-    async def delete(self, municipality: str, key: str) -> None:
-        """Remove one record durably before returning (a tombstone on a compacted topic).
-
-        Raises:
-            TransientError: the store did not take it; try again.
-
-        """
-
-    async def close(self) -> None:
-        """Release the connection."""
+__all__ = ["InMemoryStateStore"]
 
 
 class InMemoryStateStore:

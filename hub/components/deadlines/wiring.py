@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 
-from contracts.base import Contract
-from contracts.envelope import Event
 from hub.components.deadlines.engine import (
     NAME,
     REMEMBER_FOR,
@@ -16,17 +13,13 @@ from hub.components.deadlines.engine import (
     utc_now,
 )
 from hub.components.deadlines.statetopic import StateTopic
-from hub.compose.settings import Settings
-from hub.runtime.component import Component
+from hub.runtime.component import BuildContext, Component
 
 __all__ = ["build_deadlines"]
 
-Publish = Callable[[Event[Contract]], Awaitable[str]]
 
-
-def build_deadlines(  # noqa: PLR0913 - the engine's seams, keyword-only with defaults
-    settings: Settings,
-    publish: Publish,
+def build_deadlines(
+    context: BuildContext,
     *,
     clock: Clock = utc_now,
     tick_s: float = 1.0,
@@ -39,14 +32,14 @@ def build_deadlines(  # noqa: PLR0913 - the engine's seams, keyword-only with de
     state topics are created and read when the background task starts).
     """
     engine = DeadlineEngine(
-        publish=publish,
+        publish=context.publish,
         store=StateTopic(
-            settings.bootstrap_servers,
-            settings.municipalities,
-            replication=settings.topic_replication,
-            client_id=f"{settings.client_id}-deadlines",
+            context.bootstrap_servers,
+            context.municipalities,
+            replication=context.topic_replication,
+            client_id=f"{context.client_id}-deadlines",
         ),
-        source=f"{settings.source}:deadlines",
+        source=context.source,
         clock=clock,
         grace=grace,
         remember_for=remember_for,

@@ -8,7 +8,7 @@ notification yields the same request, which consumers recognise.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import cast
 
 import structlog
 
@@ -16,27 +16,24 @@ from contracts.base import Contract
 from contracts.envelope import Event, follow_up
 from contracts.intake import NotificationReceived
 from contracts.person import LookupPurpose, PersonLookupRequested
-from hub.runtime.delivery import Handler
+from hub.runtime.seams import Handler, Publish
 
 __all__ = ["NAME", "build_triage"]
 
 NAME = "triage"
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[Event[Contract]], Awaitable[str]]
-
 
 def build_triage(publish: Publish, *, source: str) -> Handler:
     """The triage handler; ``publish`` returns once the broker has the follow-up."""
 
     async def triage(event: Event[Contract]) -> None:
-        if not isinstance(event.data, NotificationReceived):
-            return
+        notification = cast("NotificationReceived", event.data)  # the only type it consumes
         request = PersonLookupRequested(
-            cpr=event.data.registered_cpr, purpose=LookupPurpose.NOTIFICATION
+            cpr=notification.registered_cpr, purpose=LookupPurpose.NOTIFICATION
         )
         # The subject says what the lookup is for; the register's answer keeps it.
-        subject = f"notification/{event.data.notification_id}"
+        subject = f"notification/{notification.notification_id}"
         follow = follow_up(event, request, source=source, subject=subject)
         topic = await publish(follow)
         log.info(

@@ -2,7 +2,7 @@
 
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
-from hub.runtime.delivery.policy import REPLAY_HEADER, Delivery, Handler, stored_record
+from hub.runtime.delivery.policy import REPLAY_HEADER, Delivery, stored_record
 from hub.runtime.delivery.store import DeliveryStore, Parked, ParkedState, StoredRecord
 from hub.runtime.delivery.subscribe import subscribe
 
@@ -13,7 +13,6 @@ __all__ = [
     "CircuitBreaker",
     "Delivery",
     "DeliveryStore",
-    "Handler",
     "Parked",
     "ParkedState",
     "StoredRecord",

@@ -31,7 +31,7 @@ import asyncio
 import contextlib
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -47,15 +47,15 @@ from hub.runtime.delivery.store import DeliveryStore, ParkedState, StoredRecord
 from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
+from hub.runtime.seams import Handler, KafkaConsumer
 
-__all__ = ["REPLAY_HEADER", "Delivery", "Handler", "stored_record"]
+__all__ = ["REPLAY_HEADER", "Delivery", "stored_record"]
 
 log = structlog.get_logger(__name__)
 
 REPLAY_HEADER = "quarantine_replay_of"
 """Set by ``casehub quarantine replay``: the ``topic:partition:offset`` of the original."""
 
-Handler = Callable[[Event[Contract]], Awaitable[None]]
 Accepts = Callable[[Event[Contract]], bool]
 
 
@@ -97,7 +97,7 @@ class Delivery:
         self._accepts = accepts or (lambda _event: True)
         self._clock = clock
         self._wake = asyncio.Event()
-        self._consumer: Any = None
+        self._consumer: KafkaConsumer | None = None
         self._resume_task: asyncio.Task[None] | None = None
         # Offsets are committed in batches, explicitly (offset after the last record whose
         # outcome is durable, per partition), never the consumer's position: a record in

@@ -18,7 +18,7 @@ from adapters.appeals.port import (
     AppealsUnavailableError,
     MalformedAnswerError,
 )
-from adapters.appeals.standin import AnkeStandIn, Failure
+from adapters.appeals.standin import AppealsStandin, Failure
 from adapters.appeals.wiring import build_appeal_forwarder
 from contracts.decision import DecisionUpheld
 from contracts.envelope import new_event
@@ -108,7 +108,7 @@ class TestPackage:
 
 class TestClientAndStandIn:
     async def test_an_appeal_is_acknowledged_once(self):
-        standin = AnkeStandIn(clock=lambda: NOW)
+        standin = AppealsStandin(clock=lambda: NOW)
         client = client_for(standin)
         sent = package()
         first = await client.forward(sent)
@@ -119,7 +119,7 @@ class TestClientAndStandIn:
         assert standin.appeals == [sent]
 
     async def test_an_invalid_package_is_rejected_with_a_code(self):
-        standin = AnkeStandIn()
+        standin = AppealsStandin()
         answer = standin.answer("POST", "/appeals", b'{"upheld": false}')
         assert answer.status == 422
         assert answer.body is not None
@@ -134,7 +134,7 @@ class TestClientAndStandIn:
         ],
     )
     async def test_failures_map_onto_the_hub_errors(self, failure, error):
-        standin = AnkeStandIn()
+        standin = AppealsStandin()
         standin.failure = failure
         with pytest.raises(error) as caught:
             await client_for(standin).forward(package())
@@ -158,7 +158,7 @@ class TestClientAndStandIn:
 class TestForwarder:
     @pytest.fixture
     def setup(self):
-        standin = AnkeStandIn(clock=lambda: NOW)
+        standin = AppealsStandin(clock=lambda: NOW)
         published = []
 
         async def publish(event):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from adapters.archive import ArchiveClient, ArchiveSettings, SoapStandin
+from adapters.archive import ArchiveClient, ArchiveSettings, ArchiveStandin
 from tests.adapters.archive.helpers import BASE_URL, agreement
 
 
@@ -15,7 +15,7 @@ def archive_settings():
 
 @pytest.fixture
 def standin():
-    return SoapStandin(delay_s=1.0)
+    return ArchiveStandin(delay_s=1.0)
 
 
 @pytest.fixture

@@ -7,19 +7,17 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.archive import (
-    EVENT_TYPES,
     NAME,
     ArchiveClient,
     ArchiveSettings,
+    ArchiveStandin,
     InMemoryCaseParties,
-    SoapStandin,
     build_archiver,
 )
 from contracts.binding import from_kafka, to_kafka
 from contracts.documents import DocumentArchived
 from hub.compose.app import Component, create_app
 from hub.runtime.serve import serving
-from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
 from tests.adapters.archive.events import case_opened, document_filed
 from tests.adapters.archive.helpers import agreement
@@ -46,13 +44,11 @@ async def send(bootstrap, event):
 async def test_document_filed_is_archived_once_and_answered(hub_settings):
     municipality = hub_settings.municipalities[0]
     bootstrap = hub_settings.bootstrap_servers
-    settings = hub_settings.model_copy(
-        update={"routes": (*DEFAULT_ROUTES, Route(consumer=NAME, event_types=EVENT_TYPES))}
-    )
-    standin = SoapStandin()
+    settings = hub_settings
+    standin = ArchiveStandin()
     opened = case_opened(municipality, "C-archive-1")
     filed = document_filed(municipality, "C-archive-1")
-    async with serving(standin.app()) as url, httpx.AsyncClient(base_url=url) as http:
+    async with serving(standin.asgi()) as url, httpx.AsyncClient(base_url=url) as http:
         client = ArchiveClient.connect(
             http, ArchiveSettings(base_url=url, agreements={municipality: agreement()})
         )

@@ -6,10 +6,9 @@ import pytest
 from adapters.archive import (
     ArchiveClient,
     ArchiveSettings,
+    ArchiveStandin,
     ArchiveUnavailableError,
     Failure,
-    SoapStandin,
-    archive_http_client,
 )
 from adapters.archive.standin import ENTITY_BOMB, SOAP_PATH, XXE_PAYLOAD
 from hub.runtime.serve import serving
@@ -20,7 +19,7 @@ ACTION = "http://kombit.dk/sts/sagdokumentindeks/fremsoeg"
 
 @pytest.mark.parametrize("payload", [XXE_PAYLOAD, ENTITY_BOMB])
 async def test_request_with_a_dtd_is_refused_unread(payload):
-    standin = SoapStandin()
+    standin = ArchiveStandin()
     reply = await standin.answer(payload, ACTION)
     assert reply.status == 500
     assert b"InvalidRequest" in reply.body
@@ -39,8 +38,8 @@ async def test_request_without_header_or_with_an_unknown_action_is_a_fault(clien
 
 
 async def test_served_on_loopback_it_answers_a_real_client():
-    standin = SoapStandin()
-    async with serving(standin.app()) as url, httpx.AsyncClient(base_url=url) as http:
+    standin = ArchiveStandin()
+    async with serving(standin.asgi()) as url, httpx.AsyncClient(base_url=url) as http:
         client = ArchiveClient.connect(
             http, ArchiveSettings(base_url=url, agreements={"751": agreement()})
         )
@@ -51,11 +50,11 @@ async def test_served_on_loopback_it_answers_a_real_client():
 
 
 async def test_timeout_on_a_real_socket_is_unavailable():
-    standin = SoapStandin(delay_s=1.0)
+    standin = ArchiveStandin(delay_s=1.0)
     standin.failure = Failure.TIMEOUT
-    async with serving(standin.app()) as url:
+    async with serving(standin.asgi()) as url:
         settings = ArchiveSettings(base_url=url, agreements={"751": agreement()}, timeout_s=0.2)
-        http = archive_http_client(settings)  # the settings' timeout, on a real socket
+        http = settings.http_client()  # the settings' timeout, on a real socket
         client = ArchiveClient.connect(http, settings)
         with pytest.raises(ArchiveUnavailableError, match="timeout"):
             await client.find_case(municipality="751", kle="27.24.03", party=CHILD_CPR)
@@ -63,9 +62,9 @@ async def test_timeout_on_a_real_socket_is_unavailable():
 
 
 def test_repr_counts_only():
-    standin = SoapStandin()
+    standin = ArchiveStandin()
     standin.add_case("27.24.03", CHILD_CPR)
-    assert repr(standin) == "SoapStandin(failure=none, cases=1, filings=0)"
+    assert repr(standin) == "ArchiveStandin(failure=none, cases=1, filings=0)"
     assert CHILD_CPR.reveal() not in repr(next(iter(standin.cases.values())))
     assert SOAP_PATH == "/sts-soap-sagdok/sagdokumentindeks/6"
 

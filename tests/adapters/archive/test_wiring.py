@@ -18,7 +18,6 @@ from contracts.envelope import follow_up_id
 from hub.runtime.errors import AuthorisationError, PermanentError, TransientError
 from tests.adapters.archive.events import case_opened, document_filed, journal_note_added
 from tests.adapters.archive.helpers import CHILD_CPR, new_case
-from tests.factories import notification_event
 
 SOURCE = "urn:casehub:archive"
 
@@ -135,12 +134,6 @@ async def test_failures_reach_the_delivery_policy(archiver, archive, bus, switch
         await archiver(document_filed("751", "C-1"))
     assert isinstance(caught.value, family)
     assert CHILD_CPR.reveal() not in str(caught.value)
-    assert bus.published == []
-
-
-async def test_other_events_are_ignored(archiver, archive, bus):
-    await archiver(notification_event("751"))
-    assert archive.calls == 0
     assert bus.published == []
 
 

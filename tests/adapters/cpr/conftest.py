@@ -2,7 +2,7 @@
 
 import pytest
 
-from adapters.cpr import CprClient, CprSettings, SoapStandin
+from adapters.cpr import CprClient, CprSettings, CprStandin
 from tests.adapters.cpr.helpers import BASE_URL, invocation_context
 
 
@@ -17,7 +17,7 @@ def cpr_settings():
 
 @pytest.fixture
 def standin():
-    return SoapStandin(delay_s=1.0)
+    return CprStandin(delay_s=1.0)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 
-from adapters.cpr import CprSettings, InvocationContext, cpr_http_client
+from adapters.cpr import CprSettings, InvocationContext
 from adapters.cpr.cache import TtlCache
 from adapters.cpr.settings import SF1520_SERVICE_UUID
 from hub.runtime.tls import client_ssl_context
@@ -75,7 +75,7 @@ class TestTls:
             ca_file=cert_file,
             timeout_s=3,
         )
-        async with cpr_http_client(settings) as http:
+        async with settings.http_client() as http:
             assert str(http.base_url) == "https://sp.example.invalid/"
             assert http.timeout.read == 3
 

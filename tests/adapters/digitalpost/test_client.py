@@ -18,7 +18,7 @@ from adapters.digitalpost import (
     Outcome,
     RecipientRejectedError,
 )
-from adapters.digitalpost.standin import Failure, Reach, Sf1601StandIn
+from adapters.digitalpost.standin import DigitalPostStandin, Failure, Reach
 from hub.runtime.serve import serving
 from tests.adapters.digitalpost.letters import letter
 from tests.adapters.digitalpost.payloads import BOMB, XXE
@@ -32,11 +32,11 @@ BASE = "https://sf1601.test"
 
 
 @pytest.fixture
-def standin() -> Sf1601StandIn:
-    return Sf1601StandIn(POPULATION)
+def standin() -> DigitalPostStandin:
+    return DigitalPostStandin(POPULATION)
 
 
-def client_for(standin: Sf1601StandIn, **options) -> DigitalPostClient:
+def client_for(standin: DigitalPostStandin, **options) -> DigitalPostClient:
     http = httpx.AsyncClient(base_url=BASE, transport=standin.transport())
     return DigitalPostClient(http, **options)
 

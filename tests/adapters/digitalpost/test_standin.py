@@ -20,7 +20,7 @@ from adapters.digitalpost import (
 from adapters.digitalpost._inbound import check_kombi
 from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, kombi_request
 from adapters.digitalpost.memo import MEMO_NS
-from adapters.digitalpost.standin import InMemoryDigitalPost, Reach, Sf1601StandIn
+from adapters.digitalpost.standin import DigitalPostStandin, InMemoryDigitalPost, Reach
 from hub.runtime.xmlsafe import parse_xml
 from tests.adapters.digitalpost.letters import letter, letters
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
@@ -34,7 +34,7 @@ HEADERS = {
 NS = {"memo": MEMO_NS}
 
 
-async def post(standin: Sf1601StandIn, body: bytes, headers=HEADERS) -> httpx.Response:
+async def post(standin: DigitalPostStandin, body: bytes, headers=HEADERS) -> httpx.Response:
     async with httpx.AsyncClient(
         base_url="https://sf1601.test", transport=standin.transport()
     ) as h:
@@ -67,8 +67,8 @@ def set_text(path: str, text: str):
 
 
 @pytest.fixture
-def standin() -> Sf1601StandIn:
-    return Sf1601StandIn({MOTHER: Reach.DIGITAL, CHILD: Reach.PRINT_ONLY})
+def standin() -> DigitalPostStandin:
+    return DigitalPostStandin({MOTHER: Reach.DIGITAL, CHILD: Reach.PRINT_ONLY})
 
 
 class TestInboundChecks:

@@ -16,7 +16,7 @@ from adapters.statistics.port import (
     StatisticsRefusedError,
     StatisticsUnavailableError,
 )
-from adapters.statistics.standin import DstStandIn, Failure
+from adapters.statistics.standin import Failure, StatisticsStandin
 from hub.clock import COPENHAGEN
 from hub.runtime.serve import serving
 from tests.adapters.statistics.test_format import example
@@ -36,7 +36,7 @@ def client_for(standin):
 
 @pytest.fixture
 def standin():
-    return DstStandIn(clock=lambda: ON)
+    return StatisticsStandin(clock=lambda: ON)
 
 
 async def test_a_valid_report_is_accepted_and_kept(standin):
@@ -83,16 +83,16 @@ async def test_a_content_rejection_carries_dsts_code(standin):
 
 async def test_the_receiver_takes_the_previous_version_during_the_overlap_only():
     old = report("notification-unborn")  # 2026-01
-    early = DstStandIn(clock=lambda: dt.datetime(2026, 7, 2, tzinfo=COPENHAGEN))
+    early = StatisticsStandin(clock=lambda: dt.datetime(2026, 7, 2, tzinfo=COPENHAGEN))
     assert (await client_for(early).send(old)).duplicate is False
-    late = DstStandIn(clock=lambda: dt.datetime(2026, 8, 2, tzinfo=COPENHAGEN))
+    late = StatisticsStandin(clock=lambda: dt.datetime(2026, 8, 2, tzinfo=COPENHAGEN))
     with pytest.raises(ReportRejectedError) as caught:
         await client_for(late).send(old)
     assert caught.value.codes == ("VERSION_NOT_LIVE",)
 
 
 async def test_a_version_not_yet_in_force_is_rejected():
-    early = DstStandIn(clock=lambda: dt.datetime(2026, 6, 30, 23, 59, tzinfo=COPENHAGEN))
+    early = StatisticsStandin(clock=lambda: dt.datetime(2026, 6, 30, 23, 59, tzinfo=COPENHAGEN))
     with pytest.raises(ReportRejectedError) as caught:
         await client_for(early).send(report("form-1"))  # 2026-07
     assert caught.value.codes == ("VERSION_NOT_LIVE",)
@@ -208,7 +208,7 @@ async def test_the_request_carries_the_report_as_json_and_its_id():
 
 
 async def test_on_loopback_a_hanging_receiver_is_a_timeout_and_a_5xx_is_unavailable():
-    standin = DstStandIn(hang_seconds=2.0)
+    standin = StatisticsStandin(hang_seconds=2.0)
     async with (
         serving(standin.asgi()) as url,
         httpx.AsyncClient(base_url=url, timeout=0.3) as http,

@@ -17,11 +17,11 @@ import httpx
 import pytest
 
 from adapters.appeals import AppealsClient, build_appeal_forwarder
-from adapters.appeals.standin import AnkeStandIn
-from adapters.statistics import TRIGGERS as STATISTICS_TRIGGERS
+from adapters.appeals.standin import AppealsStandin
+from adapters.registry import COMPONENTS
 from adapters.statistics import SqliteMemory, StatisticsClient, build_statistics_reporter
 from adapters.statistics.reports import report_id_for
-from adapters.statistics.standin import DstStandIn, Failure
+from adapters.statistics.standin import Failure, StatisticsStandin
 from contracts.binding import from_kafka, to_kafka
 from contracts.decision import DecisionUpheld
 from contracts.envelope import new_event
@@ -34,7 +34,7 @@ from contracts.reporting import (
 )
 from hub.compose.app import Component, create_app
 from hub.runtime.serve import serving
-from routing.routes import DEFAULT_ROUTES, Route
+from routing.routes import default_routes
 from routing.topics import topic, topic_for
 from tests.adapters.statistics.events import decided, notification, opened, started
 from tests.kafka import produce, read_topic, wait_until_consumed
@@ -51,11 +51,7 @@ class Served:
     url: str
 
 
-ROUTES = (
-    *DEFAULT_ROUTES,
-    Route(consumer="statistics", event_types=frozenset(t.event_type for t in STATISTICS_TRIGGERS)),
-    Route(consumer="appeals", event_types=frozenset({DecisionUpheld.event_type})),
-)
+ROUTES = default_routes(COMPONENTS)
 
 
 @pytest.fixture
@@ -65,14 +61,14 @@ def settings(hub_settings):
 
 @pytest.fixture
 async def dst():
-    standin = DstStandIn()
+    standin = StatisticsStandin()
     async with serving(standin.asgi()) as url:
         yield Served(standin, url)
 
 
 @pytest.fixture
 async def anke():
-    standin = AnkeStandIn()
+    standin = AppealsStandin()
     async with serving(standin.asgi()) as url:
         yield Served(standin, url)
 

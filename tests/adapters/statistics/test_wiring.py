@@ -6,18 +6,20 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
+from adapters.registry import COMPONENTS
+from adapters.statistics import COMPONENT
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.port import StatisticsRefusedError, StatisticsUnavailableError
 from adapters.statistics.reports import report_id_for
-from adapters.statistics.standin import DstStandIn, Failure
-from adapters.statistics.wiring import NAME, TRIGGERS, build_statistics_reporter
+from adapters.statistics.standin import Failure, StatisticsStandin
+from adapters.statistics.wiring import NAME, build_statistics_reporter
 from contracts.case import CaseOpened
 from contracts.cpr import Cpr
 from contracts.envelope import follow_up_id
 from contracts.reporting import StatisticsRejected, StatisticsReported, StatisticsReportedLate
 from hub.clock import COPENHAGEN
-from routing.routes import DEFAULT_ROUTES
+from routing.routes import default_routes
 from tests.adapters.statistics.events import (
     changed,
     decided,
@@ -35,7 +37,7 @@ NOW = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)
 class Harness:
     def __init__(self, now=NOW, memory=":memory:", standin=None):
         self.now = now
-        self.standin = standin or DstStandIn(clock=lambda: self.now)
+        self.standin = standin or StatisticsStandin(clock=lambda: self.now)
         http = httpx.AsyncClient(base_url="http://dst", transport=self.standin.transport())
         self.published = []
         self.memory = SqliteMemory(memory)
@@ -328,6 +330,6 @@ async def test_holding_and_releasing_log_ids_only(hub):
 
 
 def test_the_default_route_brings_the_reporter_every_trigger_case_opened_included():
-    (route,) = [r for r in DEFAULT_ROUTES if r.consumer == NAME]
-    assert route.event_types == {t.event_type for t in TRIGGERS}
+    (route,) = [r for r in default_routes(COMPONENTS) if r.consumer == NAME]
+    assert route.event_types == {t.event_type for t in COMPONENT.consumes}
     assert CaseOpened.event_type in route.event_types

@@ -150,5 +150,5 @@ class TestBadInput:
 
 def test_loading_the_command_does_not_import_pydantic():
     # `casehub --help` loads this group; pydantic is only needed to read a CPR number.
-    code = "import sys, hub.cli.deadlines; sys.exit('pydantic' in sys.modules)"
+    code = "import sys, hub.components.deadlines.commands; sys.exit('pydantic' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -14,12 +14,11 @@ from click.testing import CliRunner
 
 from contracts.binding import from_kafka, to_kafka
 from hub.cli.main import main
-from hub.components.deadlines.engine import EVENT_TYPES, NAME, DeadlineEngine
+from hub.components.deadlines.engine import NAME, DeadlineEngine
 from hub.components.deadlines.statetopic import StateTopic, state_topic
 from hub.components.deadlines.wiring import build_deadlines
-from hub.compose.app import create_app
+from hub.compose.app import build_context, create_app
 from hub.runtime.serve import serving
-from routing.routes import DEFAULT_ROUTES, Route
 from routing.topics import topic
 from tests.hub.deadlines.casework import CaseFile
 from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records
@@ -80,8 +79,7 @@ def ticks(monkeypatch):
 @pytest.fixture
 def settings(hub_settings):
     # The tests run their own engine (with a clock they move) in place of the built-in one.
-    route = Route(consumer=NAME, event_types=EVENT_TYPES)
-    return hub_settings.model_copy(update={"routes": (*DEFAULT_ROUTES, route), "deadlines": False})
+    return hub_settings.model_copy(update={"deadlines": None})
 
 
 class RunningHub:
@@ -98,7 +96,10 @@ class RunningHub:
             return await app_holder["app"].state.events.publish(event)
 
         component = build_deadlines(
-            self.settings, publish, clock=self.clock, tick_s=0.2, grace=dt.timedelta(0)
+            build_context(self.settings, publish, NAME),
+            clock=self.clock,
+            tick_s=0.2,
+            grace=dt.timedelta(0),
         )
         app = create_app(self.settings, extra=[component])
         app_holder["app"] = app

@@ -221,8 +221,9 @@ class TestRoutes:
 
 
 def test_the_deadline_engine_is_routed_every_event_it_reads():
+    from adapters.registry import COMPONENTS
     from hub.components.deadlines.engine import EVENT_TYPES
-    from routing.routes import DEFAULT_ROUTES
+    from routing.routes import default_routes
 
-    (route,) = [r for r in DEFAULT_ROUTES if r.consumer == "deadlines"]
+    (route,) = [r for r in default_routes(COMPONENTS) if r.consumer == "deadlines"]
     assert route.event_types == frozenset(EVENT_TYPES)

@@ -1,0 +1,69 @@
+"""The Danmarks Statistik adapter as one hub component: consumes, settings, build, stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from adapters.statistics.client import StatisticsClient
+from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.standin import StatisticsStandin
+from adapters.statistics.wiring import NAME, build_statistics_reporter
+from contracts.case import CaseOpened
+from contracts.decision import CommitteeDecision, MeasureDecided
+from contracts.intake import NotificationReceived
+from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
+from hub.runtime.component import (
+    BuildContext,
+    Component,
+    ComponentSpec,
+    SettingsField,
+    Standin,
+    StandinContext,
+)
+from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.serve import serving
+
+__all__ = ["COMPONENT"]
+
+
+def _build(settings: EndpointSettings, context: BuildContext) -> Component:
+    http = settings.http_client()
+    memory = SqliteMemory(context.state_dir / "statistics.sqlite3")
+
+    async def close() -> None:
+        await http.aclose()
+        memory.close()
+
+    reporter = build_statistics_reporter(
+        StatisticsClient(http), context.publish, source=context.source, memory=memory
+    )
+    return Component(NAME, reporter, close=close)
+
+
+@asynccontextmanager
+async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
+    receiver = StatisticsStandin()
+    async with serving(receiver.asgi()) as url:
+        settings = EndpointSettings(base_url=url, timeout_s=5.0)
+        yield Standin("Danmarks Statistik", url, receiver, settings)
+
+
+COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(
+    name=NAME,
+    consumes=(
+        CaseOpened,  # the case's child, whom placement reports name
+        NotificationReceived,
+        MeasureDecided,
+        CommitteeDecision,
+        MeasureStarted,
+        MeasureChanged,
+        FollowUpCompleted,
+        MeasureEnded,
+    ),
+    build=_build,
+    settings=SettingsField(
+        EndpointSettings | None, None, "Danmarks Statistik's receiver, as JSON; absent: not run."
+    ),
+    standin=_standin,
+)

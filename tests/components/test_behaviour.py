@@ -1,0 +1,214 @@
+"""One behaviour suite for every registered component, parametrised over the registry.
+
+In the style of FastStream's ``tests/brokers/base/``: each behaviour is written once and
+runs on every descriptor in ``adapters.registry.COMPONENTS``. A component is built the way
+the composition root builds it, from the settings of its own stand-in (so its client talks
+its real protocol on a loopback port); the legal clock, which keeps its state in Kafka,
+runs on the session's real broker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, find, settings
+
+from adapters.registry import COMPONENTS
+from contracts.base import Contract
+from contracts.envelope import new_event
+from contracts.intake import NotificationReceived
+from contracts.person import LookupPurpose, PersonLookupRequested
+from hub.compose.app import build_context
+from hub.compose.settings import Settings
+from hub.runtime.component import ComponentSpec, StandinContext, event_types
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.errors import ContractError, PermanentError, TransientError
+from hub.runtime.quarantine import Quarantine
+from routing.routes import Routes, default_routes
+from tests.contracts.strategies import contract_instances
+from tests.factories import notification_event
+from tests.offline_delivery import RecordingBroker, fetched_batch
+from tests.people import CHILD
+
+NEEDS_BROKER = {"deadlines"}  # its state is a Kafka topic, read before it handles anything
+
+
+def _param(spec: ComponentSpec[Any]) -> Any:
+    marks = [pytest.mark.kafka] if spec.name in NEEDS_BROKER else []
+    return pytest.param(spec, id=spec.name, marks=marks)
+
+
+SPECS = [_param(spec) for spec in COMPONENTS]
+
+
+class _FailingPublish:
+    """The broker does not take the follow-up: every publish raises the same error."""
+
+    def __init__(self) -> None:
+        self.error = TransientError("broker did not acknowledge the follow-up")
+        self.calls = 0
+
+    async def __call__(self, _event: Any) -> str:
+        self.calls += 1
+        raise self.error
+
+
+@pytest.fixture
+def municipality(request: pytest.FixtureRequest) -> str:
+    spec = request.getfixturevalue("spec")
+    if spec.name in NEEDS_BROKER:
+        return str(request.getfixturevalue("hub_settings").municipalities[0])
+    return "101"
+
+
+@pytest.fixture
+def bootstrap(request: pytest.FixtureRequest) -> str:
+    spec = request.getfixturevalue("spec")
+    if spec.name in NEEDS_BROKER:
+        return str(request.getfixturevalue("kafka_bootstrap"))
+    return "127.0.0.1:9"  # never reached: these components do not talk to Kafka
+
+
+@contextlib.asynccontextmanager
+async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
+    """The component built as the hub builds it, its background task (if any) running."""
+    async with contextlib.AsyncExitStack() as stack:
+        config = None
+        if spec.standin is not None:
+            standin = await stack.enter_async_context(
+                spec.standin(StandinContext(municipalities=(municipality,)))
+            )
+            config = standin.settings
+        elif spec.settings is not None:
+            config = Settings().component(spec.name)
+        hub = Settings(
+            bootstrap_servers=bootstrap,
+            municipalities=(municipality,),
+            state_dir=state_dir,
+            group_prefix=f"suite-{uuid.uuid4().hex[:8]}",
+        )
+        component = spec.build(config, build_context(hub, publish, spec.name))
+        yield component, stack
+
+
+@functools.cache
+def _sample(contract: type[Contract]) -> Contract:
+    """One valid instance of ``contract``, the same every run."""
+    return find(
+        contract_instances(contract),
+        lambda _: True,
+        settings=settings(
+            database=None,
+            derandomize=True,
+            max_examples=500,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+
+
+def _event(data: Contract, municipality: str):
+    return new_event(data, source="urn:test", municipality=municipality, case_id="C-suite-1")
+
+
+def _foreign(spec: ComponentSpec[Any], municipality: str):
+    """An event of a type the component does not consume."""
+    if NotificationReceived not in spec.consumes:
+        return notification_event(municipality)
+    lookup = PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.NOTIFICATION)
+    return _event(lookup, municipality)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+class TestEveryComponent:
+    def test_its_package_exports_its_descriptor(self, spec):
+        package = importlib.import_module(spec.build.__module__.rsplit(".", 1)[0])
+        assert "COMPONENT" in package.__all__
+        assert package.COMPONENT is spec
+
+    def test_its_default_route_is_what_it_consumes(self, spec):
+        (route,) = [r for r in default_routes(COMPONENTS) if r.consumer == spec.name]
+        assert route.event_types == event_types(spec.consumes)
+        assert route.municipalities is None  # every municipality the hub serves
+
+    async def test_a_foreign_event_type_never_reaches_its_handler(
+        self, spec, municipality, tmp_path
+    ):
+        seen = []
+
+        async def handler(event):
+            seen.append(event.envelope.type)
+
+        routes = Routes(default_routes(COMPONENTS), [municipality])
+        store = DeliveryStore(tmp_path / "delivery.sqlite3")
+        quarantine = Quarantine()
+        quarantine.bind(RecordingBroker())
+        delivery = Delivery(
+            group=f"suite.{spec.name}",
+            handler=handler,
+            store=store,
+            quarantine=quarantine,
+            backoff=Backoff(base_s=0.01, max_s=0.01, max_attempts=1),
+            breaker=CircuitBreaker(open_after_s=60, cooldown_s=1, max_cooldown_s=1),
+            accepts=lambda e: routes.accepts(spec.name, e.envelope.type, e.envelope.municipality),
+        )
+        consumed = _event(_sample(spec.consumes[0]), municipality)
+        try:
+            await delivery.on_batch(fetched_batch(_foreign(spec, municipality), consumed))
+        finally:
+            store.close()
+        assert seen == [consumed.envelope.type]
+
+    async def test_a_publish_that_fails_transiently_propagates(
+        self, spec, municipality, bootstrap, tmp_path
+    ):
+        publish = _FailingPublish()
+        async with running(
+            spec, publish, municipality=municipality, bootstrap=bootstrap, state_dir=tmp_path
+        ) as (component, stack):
+            stack.push_async_callback(component.close or _nothing)
+            if component.background is not None:
+                await _started(component, stack)
+            outcomes = []
+            for contract in spec.consumes:
+                if publish.calls:
+                    break  # one follow-up that failed is enough
+                before = publish.calls
+                try:
+                    await component.handler(_event(_sample(contract), municipality))
+                except TransientError as exc:
+                    outcomes.append(exc is publish.error or publish.calls == before)
+                except (ContractError, PermanentError):
+                    outcomes.append(publish.calls == before)  # data it cannot use
+                else:
+                    outcomes.append(publish.calls == before)  # nothing to publish
+                assert outcomes[-1], f"{contract.__name__}: a failed publish was swallowed"
+        assert publish.calls > 0, "no consumed event led to a follow-up: the test proves nothing"
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _started(component, stack: contextlib.AsyncExitStack) -> None:
+    """Run the component's background task (the engine loads its state, then ticks)."""
+    import asyncio
+
+    task = asyncio.create_task(component.background())
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop)
+    handler_owner = getattr(component.handler, "__self__", SimpleNamespace())
+    ready = getattr(handler_owner, "_ready", None)
+    if ready is not None:  # the deadline engine answers once its state is read
+        await asyncio.wait_for(ready.wait(), timeout=60)
