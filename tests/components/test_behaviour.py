@@ -24,7 +24,7 @@ from adapters.registry import COMPONENTS
 from contracts.base import Contract
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
-from contracts.person import LookupPurpose, PersonLookupRequested
+from contracts.person import PersonLookupRequested
 from hub.compose.app import build_context
 from hub.compose.settings import Settings
 from hub.runtime.component import ComponentSpec, StandinContext, event_types
@@ -121,7 +121,7 @@ def _foreign(spec: ComponentSpec[Any], municipality: str):
     """An event of a type the component does not consume."""
     if NotificationReceived not in spec.consumes:
         return notification_event(municipality)
-    lookup = PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.NOTIFICATION)
+    lookup = PersonLookupRequested.model_validate({"cpr": CHILD, "purpose": "notification"})
     return _event(lookup, municipality)
 
 
