@@ -17,6 +17,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from contracts.binding import to_kafka
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
+from contracts.types import Cpr
 from hub.app import create_app
 from hub.provision import DEFAULT_MAX_RECORD_BYTES, ensure_topics
 from hub.quarantine import original_headers, quarantine_limit
@@ -51,7 +52,7 @@ def settings(hub_settings):
 
 def lookup(municipality, case):
     event = new_event(
-        PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.NOTIFICATION),
+        PersonLookupRequested(cpr=Cpr(CHILD), purpose=LookupPurpose.NOTIFICATION),
         source="urn:casehub:test",
         municipality=municipality,
         case_id=case,
