@@ -8,10 +8,15 @@ hub starts, with a limit that lets a record larger than the hub's own limits ont
 operator may have done.
 """
 
+import asyncio
+import dataclasses
 import uuid
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic, RecordsToDelete
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from contracts.binding import to_kafka
@@ -19,14 +24,14 @@ from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
 from contracts.types import Cpr
 from hub.app import create_app
-from hub.provision import DEFAULT_MAX_RECORD_BYTES, ensure_topics
-from hub.quarantine import original_headers, quarantine_limit
-from hub.quarantine_ops import Filters, read_entries
+from hub.provision import DEFAULT_MAX_RECORD_BYTES, ensure_topics, hub_topics
+from hub.quarantine import bounded_copy, original_headers, quarantine_limit
+from hub.quarantine_ops import Entry, Filters, ReplayRefusedError, read_entries, replay
 from hub.serve import serving
 from routing.topics import quarantine_topic, topic
 from tests.effects import EffectStandIn, recorder
 from tests.hub.test_delivery_kafka import ROUTES, casehub, until
-from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
+from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records, wait_until_consumed
 from tests.people import CHILD
 
 pytestmark = pytest.mark.kafka
@@ -237,6 +242,9 @@ async def test_provision_raises_an_older_quarantine_limit_and_keeps_its_other_se
         await admin.create_topics(
             [NewTopic(name, 1, 1), NewTopic(quarantine_topic(name), 1, 1, topic_configs=older)]
         )
+        async with asyncio.timeout(WITHIN_S):  # created is not yet listed by the broker
+            while quarantine_topic(name) not in await admin.list_topics():
+                await asyncio.sleep(0.1)
     finally:
         await admin.close()
     assert await ensure_topics(kafka_bootstrap, [name], partitions=1, replication=1) == []
@@ -247,3 +255,42 @@ async def test_provision_raises_an_older_quarantine_limit_and_keeps_its_other_se
     await ensure_topics(kafka_bootstrap, [name], partitions=1, replication=1,
                         max_record_bytes=64 * 1024)  # fmt: skip
     assert await topic_config(kafka_bootstrap, quarantine_topic(name)) == config
+
+
+async def bounded_entry_of(bootstrap, name, *, key, headers):
+    """Produce a record on ``name`` and return the quarantine entry of its bounded copy."""
+    written = await produce(bootstrap, name, b"{}", key=key, headers=headers)
+    source = SimpleNamespace(topic=name, partition=written.partition, offset=written.offset,
+                             key=key, value=b"{}", headers=headers)  # fmt: skip
+    copy = bounded_copy(source, error="E", reason="r", group="g", at=datetime.now(UTC))
+    return Entry(
+        topic=quarantine_topic(name), partition=0, offset=0, key=copy.key, value=copy.value,
+        headers=copy.headers, raw_headers=tuple((n, v.encode()) for n, v in copy.headers.items()),
+    )  # fmt: skip
+
+
+async def test_a_bounded_copy_whose_original_is_gone_or_another_is_refused_with_a_reason(
+    hub_settings,
+):
+    kafka_bootstrap, (municipality,) = hub_settings.bootstrap_servers, hub_settings.municipalities
+    await ensure_topics(kafka_bootstrap, hub_topics([municipality]), partitions=1, replication=1)
+    name = topic("person", municipality)
+    _id, envelope = lookup(municipality, "C-gone")
+    gone = await bounded_entry_of(kafka_bootstrap, name, key=b"C-gone", headers=envelope.headers)
+    # Another record at the next offset, where a bounded copy says a different one was.
+    other = await bounded_entry_of(kafka_bootstrap, name, key=b"C-other", headers=envelope.headers)
+    moved = dataclasses.replace(other, key=b"C-moved")
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:  # what retention does: the first record is removed from the topic's start
+        await admin.delete_records({TopicPartition(name, 0): RecordsToDelete(before_offset=1)})
+    finally:
+        await admin.close()
+    with pytest.raises(ReplayRefusedError, match=f"its original {name}:0:0 is no longer"):
+        await replay(kafka_bootstrap, [gone])
+    with pytest.raises(ReplayRefusedError, match=f"the record at {name}:0:1 is not the one"):
+        await replay(kafka_bootstrap, [moved])
+    assert await replay(kafka_bootstrap, [other]) == 1
+    (_first, replayed) = await read_topic(kafka_bootstrap, name)
+    assert (replayed.key, replayed.value) == (b"C-other", b"{}")
+    assert replayed.headers[-1] == ("quarantine_replay_of", f"{name}:0:1".encode())
