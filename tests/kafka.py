@@ -18,16 +18,19 @@ Record = ConsumerRecord  # type alias for readers of the tests
 WITHIN_S = 60.0
 
 
-async def produce(
+async def produce(  # noqa: PLR0913 - the record, where, and how large it may be
     bootstrap: str,
     topic: str,
     value: bytes | None,
     *,
     key: bytes | None = None,
     headers: Sequence[tuple[str, bytes]] = (),
+    max_request_size: int = 1024 * 1024,
 ) -> RecordMetadata:
     """Write one record and return where it went (partition and offset)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", max_request_size=max_request_size
+    )
     await producer.start()
     try:
         return await producer.send_and_wait(topic, value, key=key, headers=list(headers))

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from hub.cli.quarantine_ops import Entry, Filters, read_entries, replay
+from hub.cli.quarantine_ops import Entry, Filters, ReplayRefusedError, read_entries, replay
 
 __all__ = ["quarantine"]
 
@@ -83,7 +83,10 @@ def show(ref: str, bootstrap: str, *, show_value: bool) -> None:
     for name, value in sorted(entry.headers.items()):
         if name != "quarantine_original_headers":
             click.echo(f"  {name}: {value}")
-    click.echo(f"value: {len(entry.value or b'')} bytes")
+    if entry.truncated:
+        click.echo(f"value: not kept (a bounded copy); replay reads it at {entry.source_ref}")
+    else:
+        click.echo(f"value: {len(entry.value or b'')} bytes")
     if show_value:
         sys.stdout.buffer.write((entry.value or b"") + b"\n")
 
@@ -115,7 +118,11 @@ def replay_entries(
         def advance(_entry: Entry) -> None:
             bar.update(1)
 
-        count = asyncio.run(
-            replay(bootstrap, entries, reason=why, operator=operator, on_replayed=advance)
-        )
+        try:
+            count = asyncio.run(
+                replay(bootstrap, entries, reason=why, operator=operator, on_replayed=advance)
+            )
+        except ReplayRefusedError as exc:
+            click.echo(f"\nreplay stopped: {exc}", err=True)
+            sys.exit(1)
     click.echo(f"replayed {count} record(s)", err=True)

@@ -6,31 +6,46 @@ delivery recognises it: the replay takes the place of its original at the head o
 case's line, is handled, and the case's later records follow in order. Replaying a record
 twice is harmless: the event id has been processed, so the second copy is passed over.
 
+A bounded copy (``quarantine_truncated``: the record was too large for a whole copy) holds
+no value, so its replay re-reads the original at its source ``topic:partition:offset`` and
+puts that back, key and exact headers included. It is refused, with ``ReplayRefusedError``,
+when the original is no longer there (the source topic's retention removed it) or the
+record found there is not the one quarantined (its key or kept headers differ).
+
 This is an operator's tool, not part of the hub's runtime, so it talks to Kafka with
 aiokafka directly.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
 from contracts.binding import to_kafka
 from contracts.envelope import Event, new_event
 from contracts.operations import MessageReplayed
 from hub.runtime.delivery.policy import REPLAY_HEADER
-from hub.runtime.quarantine import original_headers
+from hub.runtime.quarantine import QUARANTINE_HEADERS, original_headers
 from routing.topics import PREFIX, QUARANTINE_SUFFIX, topic
 
-__all__ = ["Entry", "Filters", "read_entries", "replay"]
+__all__ = ["Entry", "Filters", "ReplayRefusedError", "read_entries", "replay"]
 
 _CASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _AUDIT = uuid.UUID("a3f1c9d2-5b7e-4c08-9e61-2d4f8b0a7c35")
+# The replay producer lets the broker judge the size: the source topic took the original.
+_REPLAY_MAX_REQUEST_BYTES = 64 * 1024 * 1024
+_READ_TIMEOUT_S = 30.0
+
+
+class ReplayRefusedError(Exception):
+    """A record cannot be replayed; the message says which and why (never its content)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,11 @@ class Entry:
     def case(self) -> str:
         """The case id (the record key), or '-' without one."""
         return (self.key or b"-").decode(errors="replace")
+
+    @property
+    def truncated(self) -> bool:
+        """A bounded copy: the value (maybe headers) left out; replay reads the source."""
+        return "quarantine_truncated" in self.headers
 
     @property
     def reason(self) -> str:
@@ -180,20 +200,36 @@ async def replay(
     Each replay is followed by a ``MessageReplayed`` audit event on the municipality's
     operations topic (addresses and reasons only, never the payload).
     """
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=_REPLAY_MAX_REQUEST_BYTES,
+    )
     await producer.start()
+    sources: AIOKafkaConsumer | None = None
     count = 0
     try:
         for entry in entries:
-            headers = [
-                (name, value)
-                for name, value in original_headers(entry.headers)
-                if name != REPLAY_HEADER
-            ]
+            if entry.truncated:
+                if sources is None:
+                    sources = AIOKafkaConsumer(
+                        bootstrap_servers=bootstrap, enable_auto_commit=False
+                    )
+                    await sources.start()
+                key, value, originals = await _from_source(sources, entry)
+            else:
+                key, value, originals = entry.key, entry.value, original_headers(entry.headers)
+            headers = [(name, v) for name, v in originals if name != REPLAY_HEADER]
             headers.append((REPLAY_HEADER, entry.source_ref.encode()))
-            await producer.send_and_wait(
-                entry.source_topic, entry.value, key=entry.key, headers=headers
-            )
+            try:
+                await producer.send_and_wait(entry.source_topic, value, key=key, headers=headers)
+            except (MessageSizeTooLargeError, RecordListTooLargeError):
+                msg = (
+                    f"{entry.source_topic} refused the replay of {entry.source_ref} as too "
+                    f"large (after {count} replayed): raise its max.message.bytes"
+                )
+                raise ReplayRefusedError(msg) from None
             audit = to_kafka(_replayed(entry, reason=reason, operator=operator))
             await producer.send_and_wait(
                 topic("operations", entry.municipality),
@@ -205,7 +241,48 @@ async def replay(
             on_replayed(entry)
     finally:
         await producer.stop()
+        if sources is not None:
+            await sources.stop()
     return count
+
+
+async def _from_source(
+    consumer: AIOKafkaConsumer, entry: Entry
+) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
+    """Key, value and exact headers of a bounded copy's original, read at its source."""
+    h = entry.headers
+    wanted = TopicPartition(h["quarantine_topic"], int(h["quarantine_partition"]))
+    offset = int(h["quarantine_offset"])
+    gone = (
+        f"cannot replay the bounded copy {entry.ref}: its original {entry.source_ref} is no "
+        "longer on its topic (retention removed it); the quarantine holds no value to replay"
+    )
+    consumer.assign([wanted])
+    first = (await consumer.beginning_offsets([wanted]))[wanted]
+    end = (await consumer.end_offsets([wanted]))[wanted]
+    if not first <= offset < end:
+        raise ReplayRefusedError(gone)
+    consumer.seek(wanted, offset)
+    record: ConsumerRecord[bytes, bytes] | None = None
+    async with asyncio.timeout(_READ_TIMEOUT_S):
+        while record is None:
+            batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
+            record = next((r for records in batch.values() for r in records), None)
+    if record.offset != offset:
+        raise ReplayRefusedError(gone)
+    originals = [
+        (name, value or b"")
+        for name, value in record.headers or ()
+        if name not in QUARANTINE_HEADERS
+    ]
+    kept = original_headers(h)
+    if originals[: len(kept)] != kept or (entry.key is not None and record.key != entry.key):
+        msg = (
+            f"cannot replay the bounded copy {entry.ref}: the record at {entry.source_ref} is "
+            "not the one quarantined (its key or headers differ: was the topic recreated?)"
+        )
+        raise ReplayRefusedError(msg)
+    return record.key, record.value, originals
 
 
 def _replayed(entry: Entry, *, reason: str, operator: str) -> Event[MessageReplayed]:

@@ -31,7 +31,7 @@ from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStor
 from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
-from hub.runtime.quarantine import Quarantine
+from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Publish
 from hub.runtime.statefile import state_dir_lock
 from routing.routes import Routes, check_routes
@@ -49,12 +49,17 @@ def producer_options(settings: CoreSettings) -> dict[str, Any]:
         # The idempotent producer keeps one request in flight per partition: records that
         # arrive while it is out are batched, and a short linger fills the batches.
         "linger_ms": settings.producer_linger_ms,
+        # Refused here, not by the broker: a refusal there breaks the idempotent
+        # producer's sequence for the partition (see hub/runtime/quarantine.py).
+        "max_request_size": settings.max_record_bytes,
     }
 
 
 def build_broker(settings: CoreSettings) -> KafkaBroker:
     """The hub's broker: its producer as ``producer_options``, nothing auto-committed."""
     options = producer_options(settings)
+    # This producer writes the quarantine copies: up to the quarantine topics' limit.
+    options["max_request_size"] = quarantine_limit(settings.max_record_bytes)
     return KafkaBroker(
         options.pop("bootstrap_servers"),
         **options,
@@ -98,7 +103,8 @@ def create_app(
         delivery = _delivery(settings, component, store, quarantine, routes)
         topics = routes.topics(component.name)
         if topics:
-            subscribe(router, delivery, topics, pause_s=settings.transient_pause_s)
+            subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
+                      fetch_bytes=settings.max_record_bytes)  # fmt: skip
             deliveries.append(delivery)
     broker.include_router(router)
     intake = build_intake(
@@ -120,6 +126,7 @@ def create_app(
                 hub_topics(settings.municipalities),
                 partitions=settings.topic_partitions,
                 replication=settings.topic_replication,
+                max_record_bytes=settings.max_record_bytes,
             )
             stack.push_async_callback(events.stop)  # also after a start that failed half-way
             await events.start()
@@ -212,6 +219,7 @@ def _delivery(
         group=f"{settings.group_prefix}.{component.name}",
         handler=component.handler,
         store=store,
+        pause_s=settings.transient_pause_s,
         quarantine=quarantine,
         backoff=Backoff(
             base_s=settings.retry_base_s,

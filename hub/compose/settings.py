@@ -68,6 +68,12 @@ class CoreSettings(BaseSettings):
     producer_linger_ms: int = Field(
         default=2, ge=0, description="How long the producer waits to fill a batch."
     )
+    max_record_bytes: int = Field(
+        default=1_048_588,
+        ge=64 * 1024,
+        description="Largest record a business topic takes (its max.message.bytes; Kafka's "
+        "default). Quarantine topics take 3x this, so a quarantine copy fits whole.",
+    )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

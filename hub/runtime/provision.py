@@ -4,6 +4,14 @@ The broker does not create topics on first use (a typo must not make a new topic
 consumer subscribed to a missing topic would only see it after its next metadata refresh.
 FastStream has no admin API, so this module is the one place that uses aiokafka's admin
 client directly.
+
+Size limits: a business topic is created with ``max.message.bytes`` = ``max_record_bytes``
+(Kafka's default, 1 MiB + 12 bytes, unless configured), its quarantine with 3x that, so a
+record the business topic took gets a whole quarantine copy. A quarantine topic that
+exists with a lower limit (made by an older hub) has it raised on start, its other topic
+settings kept, and a ``topic_limit_raised`` line logged: the hub's producer writes copies up
+to that limit and must never be refused by the broker (see ``hub.runtime.quarantine``). Limits are
+never lowered, and business topics are left as they are.
 """
 
 from __future__ import annotations
@@ -12,17 +20,21 @@ from collections.abc import Iterable
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
+from hub.runtime.quarantine import quarantine_limit
 from routing.topics import DOMAINS, domain_topics, quarantine_topic
 
-__all__ = ["ensure_topics", "hub_topics"]
+__all__ = ["DEFAULT_MAX_RECORD_BYTES", "ensure_topics", "hub_topics"]
 
 log = structlog.get_logger(__name__)
 
-# Quarantined records wait until someone replays them: no time limit on keeping them.
-_QUARANTINE_CONFIG = {"retention.ms": "-1"}
+DEFAULT_MAX_RECORD_BYTES = 1_048_588
+"""Kafka's own default ``message.max.bytes``, the ``Settings.max_record_bytes`` default."""
+_LIMIT = "max.message.bytes"
+_DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs' config_source of a topic's own setting
 
 
 def hub_topics(municipalities: Iterable[str]) -> tuple[str, ...]:
@@ -37,14 +49,29 @@ async def ensure_topics(
     *,
     partitions: int,
     replication: int,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> list[str]:
-    """Create each topic and its quarantine unless it exists; return the ones created."""
+    """Create each topic and its quarantine unless it exists; return the ones created.
+
+    A quarantine topic that exists with a limit below ``quarantine_limit(max_record_bytes)``
+    has it raised (see the module doc).
+
+    Raises:
+        TransientError: the broker refused to create a topic or to raise a limit.
+
+    """
+    limit = quarantine_limit(max_record_bytes)
+    # Quarantined records wait until someone replays them: no time limit on keeping them.
+    quarantine_config = {"retention.ms": "-1", _LIMIT: str(limit)}
+    names = list(topics)
     wanted = []
-    for name in topics:
-        wanted.append(NewTopic(name, partitions, replication))
+    for name in names:
+        wanted.append(
+            NewTopic(name, partitions, replication, topic_configs={_LIMIT: str(max_record_bytes)})
+        )
         wanted.append(
             NewTopic(
-                quarantine_topic(name), partitions, replication, topic_configs=_QUARANTINE_CONFIG
+                quarantine_topic(name), partitions, replication, topic_configs=quarantine_config
             )
         )
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-provision")
@@ -55,11 +82,48 @@ async def ensure_topics(
         response = await admin.create_topics(missing) if missing else None
         _raise_on_errors(response)
         created = [t.name for t in missing]
+        quarantines = [quarantine_topic(name) for name in names]
+        await _raise_limits(admin, [q for q in quarantines if q in existing], limit)
     finally:
         await admin.close()
     if created:
         log.info("topics_created", count=len(created))
     return created
+
+
+async def _raise_limits(admin: AIOKafkaAdminClient, names: list[str], limit: int) -> None:
+    """Raise ``max.message.bytes`` of the ``names`` topics to ``limit`` where it is lower.
+
+    AlterConfigs replaces a topic's whole set of own settings, so the ones it has (the
+    quarantine's unlimited retention, an operator's changes) are sent along with the limit.
+    """
+    if not names:
+        return
+    described = await admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    )
+    changes = []
+    for response in described:
+        for code, _message, _type, name, entries in response.resources:
+            if code:
+                msg = f"could not read the settings of topic {name}: {for_code(code).__name__}"
+                raise TransientError(msg)
+            values = {entry[0]: entry[1] for entry in entries}
+            if int(values.get(_LIMIT) or 0) >= limit:
+                continue
+            own = {entry[0]: entry[1] for entry in entries if entry[3] == _DYNAMIC_TOPIC_CONFIG}
+            changes.append(
+                ConfigResource(ConfigResourceType.TOPIC, name, {**own, _LIMIT: str(limit)})
+            )
+            log.warning("topic_limit_raised", topic=name, setting=_LIMIT,
+                        old=values.get(_LIMIT), new=limit)  # fmt: skip
+    if not changes:
+        return
+    for response in await admin.alter_configs(changes):
+        for code, _message, _type, name in response.resources:
+            if code:
+                msg = f"could not raise {_LIMIT} of topic {name}: {for_code(code).__name__}"
+                raise TransientError(msg)
 
 
 def _raise_on_errors(response: object) -> None:

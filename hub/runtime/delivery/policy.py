@@ -6,14 +6,23 @@ what happened                          what the record becomes
 handled (or a duplicate, or not        done; the event id is remembered
 routed to this group)
 contract, permanent or unexpected      quarantined with its reason and original bytes
-error                                  and headers; its case is parked behind it
+error                                  and headers; its case is parked behind it. A
+                                       record too large for a whole copy gets a bounded
+                                       one (no value; where to read the original)
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
 errors for longer than a threshold     and the record is delivered again on resume
 a record of a parked case              parked behind the case's head, in arrival order
 a replay of a case's quarantined head  takes the head's place and is handled next
+the outcome cannot be recorded (the    not committed: the consumer is rewound to it and
+broker does not take the quarantine    it comes again after a pause (the retrier: its
+copy, the store fails)                 head stays due and is tried after the pause)
 =====================================  ==============================================
+
+Size is never a reason for the last row: whatever its size or headers, a record that the
+quarantine cannot take whole gets a bounded copy (``hub.runtime.quarantine``), so it cannot hold its
+partition back for ever.
 
 A case is parked per topic. Kafka keeps a case's records in order within a topic (the key
 picks the partition); across topics there is no order to keep, and holding a record behind
@@ -87,6 +96,7 @@ class Delivery:
         clock: Callable[[], float] = time.time,
         commit_every: int = 500,
         commit_interval_s: float = 0.5,
+        pause_s: float = 1.0,
     ) -> None:
         self.group = group
         self._handler = handler
@@ -96,6 +106,7 @@ class Delivery:
         self.breaker = breaker
         self._accepts = accepts or (lambda _event: True)
         self._clock = clock
+        self._pause_s = pause_s
         self._wake = asyncio.Event()
         self._consumer: KafkaConsumer | None = None
         self._resume_task: asyncio.Task[None] | None = None
@@ -233,12 +244,16 @@ class Delivery:
                 await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
                 continue
             heads = self._store.due_heads(self.group, self._clock())
-            for head in heads:
-                if self._open():
-                    break
-                await self._attempt(
-                    head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq
-                )
+            try:
+                for head in heads:
+                    if self._open():
+                        break
+                    await self._attempt(
+                        head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq
+                    )
+            except Exception as exc:  # noqa: BLE001 - the head stays due: tried after a pause
+                log.warning("outcome_not_recorded", group=self.group, error=type(exc).__name__)
+                await asyncio.sleep(self._pause_s)
             if heads:
                 continue
             self._wake.clear()

@@ -17,20 +17,26 @@ __all__ = ["subscribe"]
 log = structlog.get_logger(__name__)
 
 
-def subscribe(
+def subscribe(  # noqa: PLR0913 - the fetch sizes are the topics' limits
     router: KafkaRouter,
     delivery: Delivery,
     topics: Sequence[str],
     *,
     pause_s: float,
     max_records: int = 500,
+    fetch_bytes: int = 1_048_588,
 ) -> None:
     """Subscribe ``delivery`` to ``topics`` in its own consumer group.
 
     Acknowledgement is manual: ``Delivery`` commits offsets itself, in batches, once the
     outcomes are durable. When the hub cannot record an outcome (the broker refuses the
     quarantine record, the store fails), the consumer is rewound to the record, which
-    comes again after ``pause_s``.
+    comes again after ``pause_s``. A record too large for a whole quarantine copy is not
+    one of these: it gets a bounded copy (``hub.runtime.quarantine``).
+
+    ``fetch_bytes`` is the topics' record limit: a fetch per partition asks for that much,
+    so a record at the limit comes in one fetch (the broker sends a larger first record
+    whole in any case).
     """
 
     async def deliver(message: KafkaMessage) -> None:
@@ -49,4 +55,6 @@ def subscribe(
         # A batch per fetch: FastStream's per-message machinery runs once per batch.
         batch=True,
         max_records=max_records,
+        max_partition_fetch_bytes=fetch_bytes,
+        fetch_max_bytes=max(50 * 1024 * 1024, fetch_bytes),
     )(deliver)

@@ -1,0 +1,121 @@
+"""A record whose outcome cannot be recorded now is rewound; one too large never is.
+
+Without a broker (tests/offline_delivery.py): the quarantine publishes on a broker that
+refuses, as aiokafka's producer does, copies above the quarantine's limit, or that cannot be
+reached at all. The consumer records seeks and commits.
+"""
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+
+from contracts.binding import to_kafka
+from hub.runtime.delivery import (
+    Backoff,
+    CircuitBreaker,
+    Delivery,
+    DeliveryStore,
+    ParkedState,
+    StoredRecord,
+)
+from hub.runtime.provision import DEFAULT_MAX_RECORD_BYTES
+from hub.runtime.quarantine import Quarantine, quarantine_limit
+from tests.adapters.archive.events import case_opened
+from tests.offline_delivery import Consumer, SizedBroker, fetched_batch
+
+GROUP = "unrecordable"
+
+
+@pytest.fixture
+def hub(tmp_path):
+    store = DeliveryStore(tmp_path / "delivery.sqlite3")
+    broker = SizedBroker(quarantine_limit(DEFAULT_MAX_RECORD_BYTES))
+    quarantine = Quarantine()
+    quarantine.bind(broker)
+    handled = []
+
+    async def handler(event):
+        handled.append(event.envelope.caseid)
+
+    delivery = Delivery(
+        group=GROUP,
+        handler=handler,
+        store=store,
+        quarantine=quarantine,
+        backoff=Backoff(base_s=0.01, max_s=0.02, max_attempts=1),
+        breaker=CircuitBreaker(open_after_s=30, cooldown_s=5, max_cooldown_s=300),
+        commit_interval_s=3600,  # the test commits
+        pause_s=0.05,
+    )
+    yield SimpleNamespace(
+        delivery=delivery, store=store, broker=broker, handled=handled, consumer=Consumer()
+    )
+    store.close()
+
+
+def with_oversized_first(consumer, case, *behind):
+    """A batch: an invalid record of ``case`` too large for a whole copy, then ``behind``."""
+    batch = fetched_batch(*behind, offset=1, consumer=consumer)
+    template = batch.raw_message[0]
+    oversized = SimpleNamespace(
+        topic=template.topic, partition=0, offset=0, key=case.encode(),
+        value=b"{not json" + b" " * 3_500_000, headers=template.headers,
+    )  # fmt: skip
+    return SimpleNamespace(raw_message=(oversized, *batch.raw_message), consumer=consumer)
+
+
+async def test_a_record_too_large_for_a_whole_copy_gets_a_bounded_one_and_no_rewind(hub):
+    same, other = case_opened("101", "C-big"), case_opened("101", "C-other")
+    await hub.delivery.on_batch(with_oversized_first(hub.consumer, "C-big", same, other))
+    await hub.delivery.commit()
+    assert hub.consumer.seeks == []
+    assert hub.consumer.commits == [{0: 3}]
+    ((_topic, key, value, headers),) = hub.broker.published
+    assert (key, value, hub.broker.refused) == (b"C-big", b"", 1)
+    assert "quarantine copy truncated: value 3500009 bytes not kept" in headers["quarantine_reason"]
+    assert hub.handled == ["C-other"], "its case waits behind it; the other case flows"
+    assert hub.store.parked_count(GROUP) == 2
+
+
+async def test_a_broker_that_cannot_be_reached_rewinds_the_record_to_come_again(hub):
+    same, other = case_opened("101", "C-big"), case_opened("101", "C-other")
+    hub.broker.down = True
+    with pytest.raises(Exception, match="KafkaConnectionError"):
+        await hub.delivery.on_batch(with_oversized_first(hub.consumer, "C-big", same, other))
+    await hub.delivery.commit()
+    assert hub.consumer.seeks == [(0, 0)]
+    assert hub.consumer.commits == []
+    assert hub.handled == []
+    hub.broker.down = False
+    await hub.delivery.on_batch(with_oversized_first(hub.consumer, "C-big", same, other))
+    await hub.delivery.commit()
+    assert hub.consumer.commits == [{0: 3}]
+    assert len(hub.broker.published) == 1
+
+
+async def test_the_retrier_outlives_a_quarantine_it_cannot_write_and_tries_again(hub):
+    event = case_opened("101", "C-retry")
+    kafka = to_kafka(event)
+    record = StoredRecord(
+        topic="casehub.101.case.v1", partition=0, offset=5, key=kafka.key,
+        value=b"{not json", headers=kafka.headers,
+    )  # fmt: skip
+    hub.store.park(
+        GROUP, "C-retry", record, state=ParkedState.RETRY, attempt=1, due_at=0.0, reason="r"
+    )
+    hub.broker.down = True
+    retrier = asyncio.create_task(hub.delivery.run_retrier())
+    try:
+        async with asyncio.timeout(10):
+            while hub.broker.attempts < 3:  # tried again after each pause
+                await asyncio.sleep(0.01)
+            assert not retrier.done()
+            hub.broker.down = False
+            while not hub.broker.published:
+                await asyncio.sleep(0.01)
+    finally:
+        retrier.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await retrier
+    assert hub.broker.published[0][3]["quarantine_offset"] == "5"
