@@ -77,3 +77,7 @@ def kubernetes(  # noqa: PLR0913 - one option each
         return
     for name in write(out, plan):
         click.echo(f"wrote {out / name}")
+
+
+if __name__ == "__main__":  # `python -m hub.cli_deploy kubernetes`, also before it is in `casehub`
+    deploy()
