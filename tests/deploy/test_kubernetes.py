@@ -2,12 +2,11 @@
 
 Schemas come from npm, pinned in package-lock.json here: ``kubernetes-models`` (validators
 generated from the Kubernetes OpenAPI) and ``@kubernetes-models/strimzi-kafka-operator``
-(generated from Strimzi's CRDs). ``npm ci`` installs them on first use.
+(generated from Strimzi's CRDs). ``npm ci`` installs them on first use (conftest.py).
 """
 
 import dataclasses
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -32,26 +31,10 @@ HERE = Path(__file__).resolve().parent
 COMMITTED = HERE.parents[1] / "deploy" / "kubernetes"
 
 
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    assert found, f"{name} is needed to validate the Kubernetes manifests (Node.js 20+)"
-    return found
-
-
 @pytest.fixture(scope="session")
-def validator() -> list[str]:
-    """The command that validates resources; installs the pinned validators if missing."""
-    if not (HERE / "node_modules" / "@kubernetes-models" / "strimzi-kafka-operator").is_dir():
-        done = subprocess.run(
-            [tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    return [tool("node"), str(HERE / "validate.mjs")]
+def validator(node_checks) -> list[str]:
+    node, folder = node_checks
+    return [node, str(folder / "kubernetes.mjs")]
 
 
 def validate(validator, resources: dict[str, list[dict[str, Any]]], tmp_path: Path):
