@@ -7,6 +7,11 @@ case id, so one case's events stay in one partition and keep their order.
 
 Quarantine topics append ``.quarantine`` to the source topic: they hold the source's
 raw records, personal data included, so they share its prefix, ACLs and retention.
+
+Changelogs (``<group>.state.<kommunekode>``, e.g. ``casehub.deadlines.state.101``) hold a
+component's state per municipality. They start with the consumer group, not with
+``casehub.<kommunekode>.``, so a case system's grants on its municipality's topics never
+reach the hub's state.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from contracts.base import Contract
 from contracts.envelope import Event
 
 __all__ = [
+    "CHANGELOG_INFIX",
     "DOMAINS",
     "PREFIX",
     "QUARANTINE_SUFFIX",
+    "changelog_topic",
     "domain_topics",
     "quarantine_topic",
     "topic",
@@ -29,6 +36,7 @@ __all__ = [
 
 PREFIX: Final = "casehub"
 QUARANTINE_SUFFIX: Final = ".quarantine"
+CHANGELOG_INFIX: Final = ".state."
 DOMAINS: Final = (
     "intake",
     "case",
@@ -69,3 +77,8 @@ def domain_topics(domain: str, municipalities: Iterable[str]) -> tuple[str, ...]
 def quarantine_topic(source_topic: str) -> str:
     """The quarantine of a topic: same prefix, so the same ACLs apply."""
     return source_topic + QUARANTINE_SUFFIX
+
+
+def changelog_topic(group: str, municipality: str) -> str:
+    """The compacted changelog of one consumer group's state for one municipality."""
+    return f"{group}{CHANGELOG_INFIX}{municipality}"
