@@ -11,6 +11,7 @@ import click
 
 from adapters.registry import COMPONENTS
 from hub.cli.contracts import contracts
+from hub.cli.deploy import deploy
 from hub.cli.quarantine import quarantine
 from hub.runtime.component import ComponentSpec
 
@@ -77,6 +78,7 @@ def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -
 
 
 main.add_command(contracts)
+main.add_command(deploy)
 main.add_command(quarantine)
 add_commands(main, COMPONENTS)
 

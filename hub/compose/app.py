@@ -28,6 +28,7 @@ from hub.compose.settings import CoreSettings, Settings
 from hub.runtime.codec import raw_body, tolerant_parser
 from hub.runtime.component import BuildContext, Component, ComponentSpec
 from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, subscribe
+from hub.runtime.health import health_routes
 from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
@@ -111,6 +112,8 @@ def create_app(
         events.publish, source=f"{settings.source}:eform", max_bytes=settings.max_submission_bytes
     )
 
+    started = asyncio.Event()
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Stopped in reverse order, also when a start fails half-way.
@@ -135,9 +138,16 @@ def create_app(
             tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
             tasks += [asyncio.create_task(c.background()) for c in running if c.background]
             stack.push_async_callback(_finish, tasks, deliveries)
+            started.set()
+            stack.callback(started.clear)
             yield
 
-    app = Starlette(routes=[Mount("/", app=intake)], lifespan=lifespan)
+    # Ready once the broker, the subscribers and their retriers have started (the health
+    # routes come before the intake's catch-all mount).
+    app = Starlette(
+        routes=[*health_routes(started.is_set), Mount("/", app=intake)],
+        lifespan=lifespan,
+    )
     app.state.broker = broker
     app.state.events = events
     app.state.settings = settings

@@ -27,7 +27,13 @@ from hub.runtime.errors import TransientError
 from hub.runtime.quarantine import quarantine_limit
 from routing.topics import DOMAINS, domain_topics, quarantine_topic
 
-__all__ = ["DEFAULT_MAX_RECORD_BYTES", "ensure_topics", "hub_topics"]
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "business_config",
+    "ensure_topics",
+    "hub_topics",
+    "quarantine_config",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +41,17 @@ DEFAULT_MAX_RECORD_BYTES = 1_048_588
 """Kafka's own default ``message.max.bytes``, the ``Settings.max_record_bytes`` default."""
 _LIMIT = "max.message.bytes"
 _DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs' config_source of a topic's own setting
+
+
+def business_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
+    """How a business topic is created: its record limit."""
+    return {_LIMIT: str(max_record_bytes)}
+
+
+def quarantine_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
+    """How a quarantine topic is created: kept until replayed, room for a whole copy."""
+    # Quarantined records wait until someone replays them: no time limit on keeping them.
+    return {"retention.ms": "-1", _LIMIT: str(quarantine_limit(max_record_bytes))}
 
 
 def hub_topics(municipalities: Iterable[str]) -> tuple[str, ...]:
@@ -61,18 +78,15 @@ async def ensure_topics(
 
     """
     limit = quarantine_limit(max_record_bytes)
-    # Quarantined records wait until someone replays them: no time limit on keeping them.
-    quarantine_config = {"retention.ms": "-1", _LIMIT: str(limit)}
+    quarantine = quarantine_config(max_record_bytes)
     names = list(topics)
     wanted = []
     for name in names:
         wanted.append(
-            NewTopic(name, partitions, replication, topic_configs={_LIMIT: str(max_record_bytes)})
+            NewTopic(name, partitions, replication, topic_configs=business_config(max_record_bytes))
         )
         wanted.append(
-            NewTopic(
-                quarantine_topic(name), partitions, replication, topic_configs=quarantine_config
-            )
+            NewTopic(quarantine_topic(name), partitions, replication, topic_configs=quarantine)
         )
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-provision")
     await admin.start()

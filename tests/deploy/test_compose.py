@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hub.health import health_routes
-from hub.settings import Settings
+from hub.compose.settings import Settings
+from hub.runtime.health import health_routes
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 

@@ -16,15 +16,24 @@ import yaml
 from click.testing import CliRunner
 from starlette.routing import Route
 
+from adapters.registry import COMPONENTS as REGISTRY
 from contracts.municipalities import MUNICIPALITIES
-from hub import provision
-from hub.cli_deploy import deploy
-from hub.deadlines import statetopic
-from hub.health import health_routes
-from hub.kube import COMPONENTS, SAMPLE, Plan, drift, expected_files, manifests, strimzi, write
-from hub.kube.access import HUB_USER, PROVISION_USER
-from hub.settings import Settings
-from routing.routes import DEFAULT_ROUTES
+from hub.cli.deploy import deploy
+from hub.components.deadlines import statetopic
+from hub.compose.kube import (
+    COMPONENTS,
+    SAMPLE,
+    Plan,
+    drift,
+    expected_files,
+    manifests,
+    strimzi,
+    write,
+)
+from hub.compose.kube.access import HUB_USER, PROVISION_USER
+from hub.compose.settings import Settings
+from hub.runtime import provision
+from hub.runtime.health import health_routes
 from routing.topics import DOMAINS, changelog_topic, quarantine_topic, topic
 
 HERE = Path(__file__).resolve().parent
@@ -162,11 +171,11 @@ class TestTopics:
         assert len(names) == per_municipality * len(SAMPLE.municipalities)
 
     def test_configs_are_the_ones_the_hub_creates_at_start(self):
-        assert provision._QUARANTINE_CONFIG == strimzi.QUARANTINE_CONFIG
+        assert provision.quarantine_config() == strimzi.QUARANTINE_CONFIG
         assert statetopic._CONFIG == strimzi.STATE_CONFIG
         specs = kafka_topics(manifests(SAMPLE))
-        assert specs["casehub.101.case.v1.quarantine"]["config"] == {"retention.ms": "-1"}
-        assert "config" not in specs["casehub.101.case.v1"]
+        assert specs["casehub.101.case.v1.quarantine"]["config"] == provision.quarantine_config()
+        assert specs["casehub.101.case.v1"]["config"] == provision.business_config()
 
     def test_changelogs_are_compacted_and_partitioned_like_the_event_topics(self):
         plan = dataclasses.replace(SAMPLE, partitions=6, group_prefix="acme")
@@ -176,7 +185,7 @@ class TestTopics:
         assert changelog["partitions"] == specs["casehub.147.deadline.v1"]["partitions"] == 6
 
     def test_the_components_are_the_hubs_consumers(self):
-        assert set(COMPONENTS) == {route.consumer for route in DEFAULT_ROUTES}
+        assert tuple(spec.name for spec in REGISTRY) == COMPONENTS
 
     def test_kubernetes_names_equal_the_topic_names(self):
         for resource in of_kind(manifests(SAMPLE), "KafkaTopic"):

@@ -3,7 +3,7 @@
 import httpx
 from starlette.applications import Starlette
 
-from hub.health import health_routes
+from hub.runtime.health import health_routes
 
 
 class Switch:

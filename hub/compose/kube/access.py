@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from hub.kube.plan import CASE_SYSTEM_GROUP_PREFIX, Plan
-from hub.kube.strimzi import API_VERSION
+from hub.compose.kube.plan import CASE_SYSTEM_GROUP_PREFIX, Plan
+from hub.compose.kube.strimzi import API_VERSION
 from routing.topics import DOMAINS, PREFIX, topic
 
 __all__ = [

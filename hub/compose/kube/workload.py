@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from hub.kube.access import HUB_USER
-from hub.kube.plan import PART_OF, Plan
+from hub.compose.kube.access import HUB_USER
+from hub.compose.kube.plan import PART_OF, Plan
 
 __all__ = ["HTTP_PORT", "NAME", "workload"]
 
@@ -65,7 +65,7 @@ def workload(plan: Plan) -> list[dict[str, Any]]:
 
 
 def environment(plan: Plan) -> dict[str, str]:
-    """The ``CASEHUB_*`` settings every replica shares (hub/settings.py)."""
+    """The ``CASEHUB_*`` settings every replica shares (hub/compose/settings.py)."""
     return {
         "CASEHUB_BOOTSTRAP_SERVERS": f"{plan.cluster}-kafka-bootstrap:9093",
         "CASEHUB_MUNICIPALITIES": json.dumps(list(plan.municipalities)),

@@ -1,10 +1,10 @@
 """Kubernetes manifests for the hub and its Strimzi Kafka cluster, generated from the code."""
 
-from hub.kube.access import users
-from hub.kube.files import FILES, SAMPLE, drift, expected_files, manifests, write
-from hub.kube.plan import COMPONENTS, Plan
-from hub.kube.strimzi import cluster, topics
-from hub.kube.workload import workload
+from hub.compose.kube.access import users
+from hub.compose.kube.files import FILES, SAMPLE, drift, expected_files, manifests, write
+from hub.compose.kube.plan import COMPONENTS, Plan
+from hub.compose.kube.strimzi import cluster, topics
+from hub.compose.kube.workload import workload
 
 __all__ = [
     "COMPONENTS",

@@ -1,7 +1,8 @@
 """The Kafka cluster as Strimzi resources: KRaft node pools, the cluster, and every topic.
 
-Every topic name comes from the code that uses it (``routing.topics``, ``hub.provision``,
-``hub.deadlines.statetopic``), so the manifests cannot drift from what the hub reads and writes:
+Every topic name comes from the code that uses it (``routing.topics``,
+``hub.runtime.provision``, ``hub.components.deadlines.statetopic``), so the manifests cannot
+drift from what the hub reads and writes:
 
 ==============================  =========================================  ===================
 family                          name                                       config
@@ -18,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from hub.deadlines.statetopic import state_topic
-from hub.kube.plan import PART_OF, Plan
-from hub.provision import hub_topics
+from hub.components.deadlines.statetopic import state_topic
+from hub.compose.kube.plan import PART_OF, Plan
+from hub.runtime.provision import business_config, hub_topics, quarantine_config
 from routing.topics import changelog_topic, quarantine_topic
 
 __all__ = [
     "API_VERSION",
+    "BUSINESS_CONFIG",
     "CHANGELOG_CONFIG",
     "QUARANTINE_CONFIG",
     "STATE_CONFIG",
@@ -34,14 +36,16 @@ __all__ = [
 
 API_VERSION: Final = "kafka.strimzi.io/v1"
 
-QUARANTINE_CONFIG: Final = {"retention.ms": "-1"}
-"""As ``hub.provision`` creates them: a quarantined record waits for its replay."""
+QUARANTINE_CONFIG: Final = quarantine_config()
+"""As ``hub.runtime.provision`` creates them: a quarantined record waits for its replay."""
+BUSINESS_CONFIG: Final = business_config()
+"""As ``hub.runtime.provision`` creates them: the record limit."""
 STATE_CONFIG: Final = {
     "cleanup.policy": "compact",
     "retention.ms": "-1",
     "min.compaction.lag.ms": "60000",
 }
-"""As ``hub.deadlines.statetopic`` creates it."""
+"""As ``hub.components.deadlines.statetopic`` creates it."""
 CHANGELOG_CONFIG: Final = {"cleanup.policy": "compact", "retention.ms": "-1"}
 """A component's state: the latest value per key, however old."""
 
@@ -119,7 +123,7 @@ def topic_names(plan: Plan) -> Iterator[tuple[str, Mapping[str, str]]]:
     """(name, config) of every topic the hub needs, in a stable order."""
     for code in plan.municipalities:
         for name in hub_topics([code]):
-            yield name, {}
+            yield name, BUSINESS_CONFIG
             yield quarantine_topic(name), QUARANTINE_CONFIG
         yield state_topic(code), STATE_CONFIG
         for component in plan.components:

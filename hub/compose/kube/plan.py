@@ -6,20 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from adapters.registry import COMPONENTS as REGISTRY
 from contracts.municipalities import MUNICIPALITIES
 from routing.topics import PREFIX
 
 __all__ = ["CASE_SYSTEM_GROUP_PREFIX", "COMPONENTS", "PART_OF", "Plan", "resource_name"]
 
-COMPONENTS: Final = (
-    "triage",
-    "cpr",
-    "digitalpost",
-    "archive",
-    "statistics",
-    "appeals",
-    "deadlines",
-)
+COMPONENTS: Final = tuple(spec.name for spec in REGISTRY)
 """The hub's components, each one consumer group ``<group_prefix>.<component>``."""
 
 CASE_SYSTEM_GROUP_PREFIX: Final = "casesystem"

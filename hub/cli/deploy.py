@@ -53,7 +53,7 @@ def kubernetes(  # noqa: PLR0913 - one option each
     import dataclasses  # noqa: PLC0415 - keep `casehub --help` fast
 
     from contracts.municipalities import MUNICIPALITIES  # noqa: PLC0415
-    from hub.kube import SAMPLE, drift, write  # noqa: PLC0415
+    from hub.compose.kube import SAMPLE, drift, write  # noqa: PLC0415
 
     changes: dict[str, Any] = {
         "municipalities": tuple(MUNICIPALITIES) if all_municipalities else municipalities,
@@ -79,5 +79,5 @@ def kubernetes(  # noqa: PLR0913 - one option each
         click.echo(f"wrote {out / name}")
 
 
-if __name__ == "__main__":  # `python -m hub.cli_deploy kubernetes`, also before it is in `casehub`
+if __name__ == "__main__":  # `python -m hub.cli.deploy kubernetes`, also before it is in `casehub`
     deploy()
