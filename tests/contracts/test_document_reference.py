@@ -43,7 +43,7 @@ class TestDocumentReference:
     def test_it_is_frozen_and_closed(self):
         ref = reference()
         with pytest.raises(ValidationError):
-            ref.size = 1  # type: ignore[misc]
+            ref.size = 1
         with pytest.raises(ValidationError, match="Extra inputs"):
             reference(content="aGVsbG8=")  # the bytes never travel in it
 
