@@ -1,5 +1,6 @@
 """Documents by reference: the port, its two stores and the HTTP upload (claim check)."""
 
+from adapters.documents.factory import open_document_store
 from adapters.documents.local import LocalDocumentStore
 from adapters.documents.port import (
     DocumentIntegrityError,
@@ -27,4 +28,5 @@ __all__ = [
     "S3DocumentStore",
     "S3Settings",
     "build_document_upload",
+    "open_document_store",
 ]

@@ -12,8 +12,10 @@ from adapters.documents import (
     DocumentIntegrityError,
     DocumentNotFoundError,
     DocumentRejectedError,
+    DocumentStoreRefusedError,
     DocumentStoreUnavailableError,
     MunicipalityNotServedError,
+    S3DocumentStore,
 )
 from contracts.documents import MAX_DOCUMENT_BYTES, DocumentReference, MediaType
 from tests.adapters.documents.conftest import HOME, OTHER
@@ -147,3 +149,20 @@ async def test_a_store_that_does_not_answer_is_a_transient_error(case):
             await down.put(PDF, media_type=MediaType.PDF, file_name="x.pdf", municipality=HOME)
         with pytest.raises(DocumentStoreUnavailableError):
             await down.get(reference, municipality=HOME)
+
+
+@pytest.mark.s3
+async def test_s3_credentials_the_server_refuses_are_an_authorisation_error(s3, tmp_path):
+    (tmp_path / "id").write_text("casehub-nobody")
+    (tmp_path / "secret").write_text("not-the-secret")
+    settings = s3.settings(
+        "casehub-documents",
+        access_key_id_file=tmp_path / "id",
+        secret_access_key_file=tmp_path / "secret",
+    )
+    async with S3DocumentStore.connect(settings, municipalities=[HOME]) as store:
+        with pytest.raises(DocumentStoreRefusedError, match="S3 PutObject") as caught:
+            await store.put(PDF, media_type=MediaType.PDF, file_name="x.pdf", municipality=HOME)
+    assert "not-the-secret" not in str(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
