@@ -93,6 +93,7 @@ def build_document_upload(
             content = await _read_limited(request, limit)
             _check_magic(content, media_type)
         except _RequestError as exc:
+            log.info("document_refused", status=int(exc.status), field=exc.problems[0].location)
             return _problems(exc.status, exc.problems)
         if expected is not None and hashlib.sha256(content).hexdigest() != expected:
             return _problems(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,8 @@ from aiobotocore.session import get_session
 
 from adapters.documents import DocumentStore, LocalDocumentStore, S3DocumentStore
 from adapters.documents.settings import S3Settings
+from tests.adapters.documents.helpers import HOME, OTHER, StoreCase
 from tests.s3 import S3Server, s3_server
-
-HOME = "101"
-OTHER = "147"
 
 
 @pytest.fixture(scope="session")
@@ -25,17 +22,6 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     """A real S3-compatible server (S3Proxy, filesystem backend) for the session."""
     with s3_server(tmp_path_factory.mktemp("s3proxy")) as server:
         yield server
-
-
-@dataclass
-class StoreCase:
-    """One store under test, and what a test does behind its back."""
-
-    store: DocumentStore
-    open_store: Callable[..., AbstractAsyncContextManager[DocumentStore]]
-    overwrite: Callable[[str, str, bytes], Awaitable[None]]  # municipality, id, bytes
-    keys: Callable[[], Awaitable[set[str]]]
-    down: Callable[[], AbstractAsyncContextManager[DocumentStore]]
 
 
 class _Opened:

@@ -18,7 +18,7 @@ from adapters.documents import (
     S3DocumentStore,
 )
 from contracts.documents import MAX_DOCUMENT_BYTES, DocumentReference, MediaType
-from tests.adapters.documents.conftest import HOME, OTHER
+from tests.adapters.documents.helpers import HOME, OTHER
 from tests.people import CHILD
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
