@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .casehub/demo-kafka
 
-.PHONY: demo test lint typecheck pytest broker-fetch bench clean
+.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 
 broker-fetch:
 	$(PYTHON) deploy/local/kafka.py fetch >/dev/null
+
+# The S3-compatible server the document store's tests run against (deploy/local/s3proxy.py).
+s3proxy-fetch:
+	$(PYTHON) deploy/local/s3proxy.py fetch >/dev/null
 
 # Starts a throw-away local broker, runs the demo against it, always stops it.
 demo: $(STAMP) broker-fetch
@@ -33,8 +37,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 # The test session starts its own broker (tests/broker.py) unless
-# CASEHUB_TEST_BOOTSTRAP names one.
-pytest: $(STAMP) broker-fetch
+# CASEHUB_TEST_BOOTSTRAP names one, and S3Proxy when a test needs it (tests/s3.py).
+pytest: $(STAMP) broker-fetch s3proxy-fetch
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -26,7 +26,13 @@ from contracts.decision import (
     PlanCreated,
     PlanRevised,
 )
-from contracts.documents import DocumentArchived, DocumentFiled, JournalNoteAdded
+from contracts.documents import (
+    DocumentArchived,
+    DocumentFiled,
+    DocumentReference,
+    JournalNoteAdded,
+    MediaType,
+)
 from contracts.envelope import Envelope, Event, follow_up, new_event
 from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
@@ -91,6 +97,7 @@ __all__ = [
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",
+    "DocumentReference",
     "Envelope",
     "Event",
     "FollowUpCompleted",
@@ -119,6 +126,7 @@ __all__ = [
     "MeasureEnded",
     "MeasureProposed",
     "MeasureStarted",
+    "MediaType",
     "MessageQuarantined",
     "MessageReplayed",
     "Money",

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar, Final
 
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from contracts.base import Contract
+from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.kle import Kle
 from contracts.types import RecordId
 
-__all__ = ["ArchivedEntry", "DocumentArchived", "DocumentFiled", "DocumentKind", "JournalNoteAdded"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "ArchivedEntry",
+    "DocumentArchived",
+    "DocumentFiled",
+    "DocumentKind",
+    "DocumentReference",
+    "JournalNoteAdded",
+    "MediaType",
+]
+
+MAX_DOCUMENT_BYTES: Final = 20 * 1024 * 1024
+"""The largest document the hub carries by reference: 20 MiB."""
 
 
 class DocumentKind(StrEnum):
@@ -116,3 +131,85 @@ class DocumentArchived(Contract):
         default=None,
     )
     archived_at: AwareDatetime = classified("When the archive confirmed it.", C.INTERNAL)
+
+
+class MediaType(StrEnum):
+    """The document types the hub accepts: what the archive and the national services take.
+
+    PDF (PDF/A for what is archived), the archival image formats TIFF and JPEG 2000, JPEG and
+    PNG for scans and photos, plain text and XML.
+    """
+
+    PDF = "application/pdf"
+    TIFF = "image/tiff"
+    JPEG = "image/jpeg"
+    JP2 = "image/jp2"
+    PNG = "image/png"
+    TEXT = "text/plain"
+    XML = "application/xml"
+
+
+# A CPR number anywhere in the name, hyphen or not, day 01-31 or 61-91 (replacement and
+# synthetic numbers), not inside a longer run of digits: a file name is often a person's.
+_CPR_IN_NAME: Final = re.compile(
+    r"(?<![0-9])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01])(?:0[1-9]|1[0-2])[0-9]{2}"
+    r"[-_ .]?[0-9]{4}(?![0-9])"
+)
+_FILE_NAME_ERROR: Final = "file_name"
+
+
+def _safe_file_name(name: str) -> str:
+    if "/" in name or "\\" in name or name in {".", ".."}:
+        msg = "not a file name: no path separators, not . or .."
+        raise PydanticCustomError(_FILE_NAME_ERROR, msg)
+    if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in name):
+        msg = "not a file name: control or formatting characters"
+        raise PydanticCustomError(_FILE_NAME_ERROR, msg)
+    if name != name.strip():
+        msg = "not a file name: leading or trailing white space"
+        raise PydanticCustomError(_FILE_NAME_ERROR, msg)
+    if _CPR_IN_NAME.search(name):
+        msg = "a file name must not hold a CPR number"
+        raise PydanticCustomError(_FILE_NAME_ERROR, msg)
+    return name
+
+
+FileName = Annotated[
+    str, StringConstraints(min_length=1, max_length=255), AfterValidator(_safe_file_name)
+]
+"""A document's file name as the case system gave it: one name, no path, no CPR number."""
+
+DocumentId = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    ),
+]
+"""The hub's id of a stored document: a random UUID (version 4), lower case."""
+
+
+class DocumentReference(Record):
+    """A claim check: where a document's bytes are, and how to know them, never the bytes.
+
+    The document port (``adapters/documents``) gives one out when it stores a document; a
+    reader fetches the bytes through the port with it, which checks ``size`` and ``sha256``.
+    The municipality is the event's (``ce_municipality``); the store keeps each
+    municipality's documents apart.
+    """
+
+    document_id: DocumentId = classified(
+        "The hub's id of the stored document (a random UUID).", C.INTERNAL
+    )
+    sha256: str = classified(
+        "SHA-256 of the document's bytes, lower-case hex.", C.INTERNAL, pattern=r"^[0-9a-f]{64}$"
+    )
+    media_type: MediaType = classified("The document's media type.", C.INTERNAL)
+    size: int = classified(
+        "The document's size in bytes (at most 20 MiB).",
+        C.INTERNAL,
+        ge=1,
+        le=MAX_DOCUMENT_BYTES,
+    )
+    file_name: FileName = classified(
+        "The file name the case system gave it; may name a person.", C.PERSONAL
+    )
