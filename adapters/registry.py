@@ -14,14 +14,16 @@ from adapters.appeals import COMPONENT as APPEALS
 from adapters.archive import COMPONENT as ARCHIVE
 from adapters.cpr import COMPONENT as CPR
 from adapters.digitalpost import COMPONENT as DIGITALPOST
+from adapters.eform import COMPONENT as EFORM
 from adapters.statistics import COMPONENT as STATISTICS
-from hub.components.deadlines import COMPONENT as DEADLINES
+from hub.components.deadlines.component import COMPONENT as DEADLINES
 from hub.components.triage import COMPONENT as TRIAGE
 from hub.runtime.component import ComponentSpec
 
 __all__ = ["COMPONENTS"]
 
 COMPONENTS: tuple[ComponentSpec[Any], ...] = (
+    EFORM,
     TRIAGE,
     CPR,
     DIGITALPOST,

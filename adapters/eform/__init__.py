@@ -1,6 +1,14 @@
 """The e-form side: an HTTP intake for notifications about a child."""
 
+from adapters.eform.component import COMPONENT, EformSettings
 from adapters.eform.intake import build_intake
 from adapters.eform.submission import SubmissionMeta, notification_event, submission_event_id
 
-__all__ = ["SubmissionMeta", "build_intake", "notification_event", "submission_event_id"]
+__all__ = [
+    "COMPONENT",
+    "EformSettings",
+    "SubmissionMeta",
+    "build_intake",
+    "notification_event",
+    "submission_event_id",
+]

@@ -18,9 +18,8 @@ from typing import Any
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
-from adapters.eform import build_intake
 from adapters.registry import COMPONENTS
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -33,7 +32,7 @@ from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
-from hub.runtime.seams import Publish
+from hub.runtime.seams import Handler, Publish
 from hub.runtime.statefile import state_dir_lock
 from routing.routes import Routes, check_routes
 
@@ -101,17 +100,14 @@ def create_app(
     deliveries = []
     router = KafkaRouter()
     for component in running:
-        delivery = _delivery(settings, component, store, quarantine, routes)
         topics = routes.topics(component.name)
-        if topics:
-            subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
-                      fetch_bytes=settings.max_record_bytes)  # fmt: skip
-            deliveries.append(delivery)
+        if component.handler is None or not topics:
+            continue  # serves HTTP only, or routed nothing
+        delivery = _delivery(settings, component.name, component.handler, store, quarantine, routes)
+        subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
+                  fetch_bytes=settings.max_record_bytes)  # fmt: skip
+        deliveries.append(delivery)
     broker.include_router(router)
-    intake = build_intake(
-        events.publish, source=f"{settings.source}:eform", max_bytes=settings.max_submission_bytes
-    )
-
     started = asyncio.Event()
 
     @asynccontextmanager
@@ -145,7 +141,7 @@ def create_app(
     # Ready once the broker, the subscribers and their retriers have started (the health
     # routes come before the intake's catch-all mount).
     app = Starlette(
-        routes=[*health_routes(started.is_set), Mount("/", app=intake)],
+        routes=[*health_routes(started.is_set), *_served_routes(running)],
         lifespan=lifespan,
     )
     app.state.broker = broker
@@ -182,6 +178,12 @@ def _require_unique_names(components: Sequence[Component]) -> None:
         raise ValueError(msg)
 
 
+def _served_routes(running: Sequence[Component]) -> list[BaseRoute]:
+    """Every component's HTTP routes; a catch-all mount (the intake's) after the others."""
+    routes = [route for component in running for route in component.routes]
+    return sorted(routes, key=lambda route: isinstance(route, Mount) and route.path == "")
+
+
 @dataclass(frozen=True)
 class _Consumer:
     name: str
@@ -215,19 +217,20 @@ def built_components(
     return running
 
 
-def _delivery(
+def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the others
     settings: CoreSettings,
-    component: Component,
+    name: str,
+    handler: Handler,
     store: DeliveryStore,
     quarantine: Quarantine,
     routes: Routes,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
-        return routes.accepts(component.name, event.envelope.type, event.envelope.municipality)
+        return routes.accepts(name, event.envelope.type, event.envelope.municipality)
 
     return Delivery(
-        group=f"{settings.group_prefix}.{component.name}",
-        handler=component.handler,
+        group=f"{settings.group_prefix}.{name}",
+        handler=handler,
         store=store,
         pause_s=settings.transient_pause_s,
         quarantine=quarantine,

@@ -39,9 +39,6 @@ class CoreSettings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="Where the HTTP intake listens.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="0 picks a free port.")
-    max_submission_bytes: int = Field(
-        default=256 * 1024, gt=0, description="Largest e-form submission accepted."
-    )
     routes: tuple[Route, ...] = Field(
         default=(),
         description="Which consumer gets which event types (JSON); default: what each consumes.",

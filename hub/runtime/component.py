@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import click
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 from contracts.base import Contract
 from hub.runtime.seams import Handler, Publish
@@ -41,13 +42,16 @@ class Component:
     """A running consumer of canonical events: its name, handler and lifecycle."""
 
     name: str
-    handler: Handler
+    handler: Handler | None = None
+    """What it does with each event routed to it; ``None`` for a component on HTTP alone."""
     close: Callable[[], Awaitable[None]] | None = None
     """Releases what the handler holds (an HTTP client); called when the hub stops."""
     background: Callable[[], Coroutine[Any, Any, None]] | None = None
     """A task that runs while the hub runs (a receipt poller, a ticker); cancelled at stop."""
     consumes: tuple[type[Contract], ...] = ()
     """What it handles; empty: what the registered component of the same name consumes."""
+    routes: tuple[BaseRoute, ...] = ()
+    """What it serves over HTTP, mounted on the hub's server (the e-form intake)."""
 
 
 @dataclass(frozen=True)

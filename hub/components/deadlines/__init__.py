@@ -7,12 +7,10 @@ pull in pydantic through this package.
 
 from __future__ import annotations
 
-from typing import Any
-
 __all__ = ["COMPONENT", "DeadlineSettings"]
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - the lazily loaded exports
+def __getattr__(name: str) -> object:
     if name in __all__:
         from hub.components.deadlines import component  # noqa: PLC0415
 
