@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import operator
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -57,6 +58,7 @@ REPLAY_HEADER = "quarantine_replay_of"
 
 Handler = Callable[[Event[Contract]], Awaitable[None]]
 Accepts = Callable[[Event[Contract]], bool]
+_value = operator.itemgetter(1)
 
 
 def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's ConsumerRecord
@@ -67,8 +69,19 @@ def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's Consum
         offset=raw.offset,
         key=raw.key,
         value=raw.value,
-        headers=tuple((name, value or b"") for name, value in raw.headers or ()),
+        headers=_headers(raw.headers),
     )
+
+
+def _headers(headers: Any) -> tuple[tuple[str, bytes], ...]:  # noqa: ANN401 - aiokafka's
+    """The headers as pairs of name and bytes (a null value kept as empty bytes).
+
+    Records rarely carry a null header value, so the common case is one C-level scan.
+    """
+    pairs = tuple(headers or ())
+    if None in map(_value, pairs):
+        return tuple((name, value or b"") for name, value in pairs)
+    return pairs
 
 
 class Delivery:
