@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -52,6 +53,7 @@ from benchmarks.load import (
 from benchmarks.restore import RESTORERS, Restore, changelog
 from contracts.municipalities import MUNICIPALITIES
 from hub.demo import MUNICIPALITY as DEMO_MUNICIPALITY
+from hub.logs import configure_logging
 from hub.provision import ensure_topics, hub_topics
 from routing.topics import topic
 
@@ -65,9 +67,15 @@ HUB = ("hub x1", "hub x2")
 
 @dataclass
 class Side:
-    """One side's throughput in one round, and its processes' peak resident memory."""
+    """One side's throughput in one round, and its processes' peak resident memory.
+
+    ``per_cpu_s`` is events per CPU second its processes used while the clock ran (all
+    threads, user and system): on a shared machine it moves less than ``eps``, which
+    also counts the time the side waited for a core.
+    """
 
     eps: float
+    per_cpu_s: float
     rss_mib: list[float] = field(default_factory=list)
 
 
@@ -104,6 +112,10 @@ class Processes:
         for proc in self._procs:
             proc.send_signal(signum)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the workers have used so far (user and system, every thread)."""
+        return sum(_cpu_seconds(proc.pid) for proc in self._procs)
+
     def stop(self) -> list[float]:
         """Stop the workers (SIGTERM, then SIGKILL); return each one's peak RSS in MiB."""
         peaks = [_peak_rss_mib(proc.pid) for proc in self._procs]
@@ -115,6 +127,14 @@ class Processes:
                 proc.kill()
                 proc.wait()
         return peaks
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The process's user and system time from /proc (0 where /proc does not say)."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
 
 
 def _peak_rss_mib(pid: int) -> float:
@@ -147,8 +167,11 @@ def _measure(  # noqa: PLR0913 - one side's topics, group and processes
     members: int,
     load: Records,
     warm: Records,
-) -> float:
-    """Events per second from the first record produced to the last output on the broker."""
+) -> tuple[float, float]:
+    """Events per second, first record produced to last output; and per CPU second used.
+
+    The CPU seconds are the side's processes' own, over the same interval.
+    """
     wait_for_group(bootstrap, group, members, alive=procs.alive)
     offsets = Offsets(bootstrap, target, PARTITIONS)
     try:
@@ -158,12 +181,13 @@ def _measure(  # noqa: PLR0913 - one side's topics, group and processes
         wait_for_total(offsets, before + len(warm), alive=procs.alive)
         if procs.profile:
             procs.signal(signal.SIGUSR1)
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), procs.cpu_seconds()
         produce(bootstrap, source, load)
         ended = wait_for_total(offsets, before + len(warm) + len(load), alive=procs.alive)
+        cpu = procs.cpu_seconds() - cpu_began
     finally:
         offsets.close()
-    return len(load) / (ended - began)
+    return len(load) / (ended - began), len(load) / max(cpu, 1e-3)
 
 
 def raw_side(bootstrap: str, client: str, load: Records, warm: Records) -> Side:
@@ -176,11 +200,11 @@ def raw_side(bootstrap: str, client: str, load: Records, warm: Records) -> Side:
     )
     peaks: list[float] = []
     with _running([[module, bootstrap, source, target, group]], peaks) as procs:
-        eps = _measure(
+        eps, per_cpu_s = _measure(
             bootstrap, source=source, target=target, group=group, procs=procs, members=1,
             load=load, warm=warm,
         )  # fmt: skip
-    return Side(eps, peaks)
+    return Side(eps, per_cpu_s, peaks)
 
 
 def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
@@ -209,7 +233,7 @@ def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
             for state, options in zip(states, profiles, strict=True)
         ]
         with _running(commands, peaks, profile=profile) as procs:
-            eps = _measure(
+            eps, per_cpu_s = _measure(
                 bootstrap,
                 source=topic("intake", municipality),
                 target=topic("person", municipality),
@@ -221,7 +245,7 @@ def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
             )
         for report in reports if profile else ():
             print(report.read_text() if report.exists() else "(no profile written)")
-    return Side(eps, peaks)
+    return Side(eps, per_cpu_s, peaks)
 
 
 def one_round(
@@ -274,17 +298,22 @@ def run(  # noqa: PLR0913 - the benchmark's knobs
         out(f"round {n + 1}   {figures}   hub x1/aiokafka {result.ratio(HUB[0], RAW[0]):4.2f}")
     for name in (*RAW, *HUB):
         eps = median(r.sides[name].eps for r in results)
+        per_cpu_s = median(r.sides[name].per_cpu_s for r in results)
         peaks = [
             max(r.sides[name].rss_mib[i] for r in results)
             for i in range(len(results[0].sides[name].rss_mib))
         ]
         rss = " / ".join(f"{peak:.0f}" for peak in peaks)
-        out(f"{name:<16} {eps:8.0f} events/s (median)   peak RSS {rss} MiB")
+        out(
+            f"{name:<16} {eps:8.0f} events/s (median)  {per_cpu_s:7.0f} per CPU second"
+            f"   peak RSS {rss} MiB"
+        )
     for hub in HUB:
         for raw in RAW:
             ratio = median(r.ratio(hub, raw) for r in results)
             target = "   (target >= 0.5)" if hub == HUB[0] and raw == RAW[0] else ""
-            out(f"ratio {hub}/{raw:<16} {ratio:5.2f} (median){target}")
+            cpu = median(r.sides[hub].per_cpu_s / r.sides[raw].per_cpu_s for r in results)
+            out(f"ratio {hub}/{raw:<16} {ratio:5.2f} (median; per CPU second {cpu:4.2f}){target}")
     for client, seconds in restore_times(bootstrap, store_entries, rounds).items():
         out(
             f"restore {store_entries} entries, {client:<16} {median(seconds):6.2f} s (median; "
@@ -308,6 +337,7 @@ def main() -> None:
         "--profile", action="store_true", help="profile the one-process hub phase (pyinstrument)"
     )
     args = parser.parse_args()
+    configure_logging("WARNING")  # the topics this process creates are not news
     options = {"rounds": args.rounds, "store_entries": args.store_entries, "profile": args.profile}
     if args.bootstrap:
         run(args.bootstrap, args.records, **options)

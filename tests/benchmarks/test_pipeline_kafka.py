@@ -27,7 +27,7 @@ def test_a_tiny_run_prints_every_side_the_ratios_the_memory_and_the_restore(
     )
     sides = rounds[0].sides
     assert set(sides) == {*RAW, *HUB}
-    assert all(side.eps > 0 for side in sides.values())
+    assert all(side.eps > 0 and side.per_cpu_s > 0 for side in sides.values())
     # One process per raw side and for hub x1, two for hub x2, each with its peak RSS.
     assert [len(sides[name].rss_mib) for name in (*RAW, *HUB)] == [1, 1, 1, 2]
     assert all(peak > 10 for side in sides.values() for peak in side.rss_mib)
@@ -35,7 +35,8 @@ def test_a_tiny_run_prints_every_side_the_ratios_the_memory_and_the_restore(
     for hub in HUB:
         for raw in RAW:
             assert re.search(rf"ratio {hub}/{raw} +\d+\.\d\d", text)
-        assert re.search(rf"{hub} +\d+ events/s \(median\) +peak RSS \d+", text)
+        figures = rf"{hub} +\d+ events/s \(median\) +\d+ per CPU second +peak RSS \d+"
+        assert re.search(figures, text)
     for raw in RAW:
         assert re.search(rf"restore 500 entries, {raw} +\d+\.\d\d s", text)
 
