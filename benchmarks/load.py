@@ -26,6 +26,7 @@ __all__ = [
     "end_total",
     "produce",
     "records",
+    "topic_names",
     "wait_for_group",
     "wait_for_total",
 ]
@@ -102,6 +103,12 @@ def create_topics(
     )
     for future in futures.values():
         future.result(WITHIN_S)
+
+
+def topic_names(bootstrap: str) -> set[str]:
+    """The topics on the broker now."""
+    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4})
+    return set(admin.list_topics(timeout=WITHIN_S).topics)
 
 
 class Offsets:
