@@ -26,8 +26,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from contracts.base import Contract
 from contracts.binding import to_kafka
@@ -70,6 +71,7 @@ class EventPublisher:
             msg = "the publisher partitions with aiokafka's default partitioner"
             raise ValueError(msg)
         self._producer: AIOKafkaProducer | None = None
+        self._max_request_size = int(self._options.get("max_request_size", 1_048_576))
         self._partitioner = DefaultPartitioner()
         self._open: dict[TopicPartition, _Open] = {}
         self._sending: asyncio.Task[None] | None = None
@@ -120,31 +122,32 @@ class EventPublisher:
     async def _append(self, producer: AIOKafkaProducer, tp: TopicPartition, record: Any) -> _Open:  # noqa: ANN401 - a KafkaRecord
         """Put the record in its partition's open batch (a full one is sent first)."""
         headers = list(record.headers)
-        batch = self._open.get(tp)
-        if (
-            batch is not None
-            and batch.builder.append(
+        # The check send() makes: a record the broker would refuse fails here, on its own
+        # (a transient error with its retries, as before), not its whole batch later.
+        size = DefaultRecordBatchBuilder.estimate_size_in_bytes(record.key, record.value, headers)
+        if size > self._max_request_size:
+            msg = f"the record is {size} bytes, above max_request_size"
+            raise MessageSizeTooLargeError(msg)
+        while True:
+            batch = self._open.get(tp)
+            fresh = batch is None
+            if batch is None:
+                batch = self._open[tp] = _Open(producer.create_batch())
+                if self._sending is None or self._sending.done():
+                    # The next turn of the loop: after the caller's run of records.
+                    self._sending = asyncio.get_running_loop().create_task(self._send_open())
+            appended = batch.builder.append(
                 key=record.key, value=record.value, timestamp=None, headers=headers
             )
-            is not None
-        ):
-            return batch
-        if batch is not None:  # full: it goes now, and a new one takes the record
-            await self._send(producer, tp, self._open.pop(tp))
-        batch = _Open(producer.create_batch())
-        if (
-            batch.builder.append(
-                key=record.key, value=record.value, timestamp=None, headers=headers
-            )
-            is None
-        ):
-            msg = "record larger than a batch"
-            raise ValueError(msg)
-        self._open[tp] = batch
-        if self._sending is None or self._sending.done():
-            # The next turn of the loop: after the caller's synchronous run of records.
-            self._sending = asyncio.get_running_loop().create_task(self._send_open())
-        return batch
+            if appended is not None:
+                return batch
+            if fresh:  # an empty batch takes any record; this is a bug, not an outage
+                msg = "an empty batch refused a record"
+                raise RuntimeError(msg)
+            # Full: it leaves the open batches (nothing else joins it) and goes now; the
+            # record then goes into the partition's next open batch.
+            del self._open[tp]
+            await self._send(producer, tp, batch)
 
     async def _send_open(self) -> None:
         """Hand every open batch to the producer."""
