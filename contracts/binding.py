@@ -23,6 +23,8 @@ __all__ = ["CONTENT_TYPE", "InvalidRecordError", "KafkaRecord", "from_kafka", "t
 CE_PREFIX = "ce_"
 CONTENT_TYPE = "application/json"
 _CONTENT_TYPE_HEADER = "content-type"
+_ATTRIBUTE_NAMES = frozenset(Envelope.model_fields)
+_HEADER_OF = {name: CE_PREFIX + name for name in _ATTRIBUTE_NAMES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,10 @@ def to_kafka(event: Event[Contract]) -> KafkaRecord:
     attributes = event.envelope.model_dump(mode="json", exclude_none=True)
     content_type = attributes.pop("datacontenttype")
     headers = [(_CONTENT_TYPE_HEADER, content_type.encode())]
-    headers += [(CE_PREFIX + name, str(value).encode()) for name, value in attributes.items()]
+    headers += [
+        (_HEADER_OF[name], (value if type(value) is str else str(value)).encode())
+        for name, value in attributes.items()
+    ]
     return KafkaRecord(
         key=event.envelope.caseid.encode(),
         value=event.data.model_dump_json().encode(),
@@ -114,7 +119,7 @@ def _attributes(
         problems.append((f"header {_CONTENT_TYPE_HEADER}", f"must be {CONTENT_TYPE}"))
     else:
         attributes["datacontenttype"] = CONTENT_TYPE
-    unknown = sorted(set(attributes) - set(Envelope.model_fields))
+    unknown = sorted(attributes.keys() - _ATTRIBUTE_NAMES)
     problems += [(f"header {CE_PREFIX}{name}", "unknown attribute") for name in unknown]
     return attributes, problems
 

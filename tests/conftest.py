@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,12 @@ def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
         retry_base_s=0.2,
         retry_max_s=1.0,
     )
+
+
+@pytest.fixture
+def fresh_municipality() -> Callable[[], str]:
+    """Hands out municipalities no other test has had, for a test that needs several."""
+    return _fresh_municipality
 
 
 @pytest.fixture

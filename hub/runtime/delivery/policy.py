@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import operator
 import time
 import traceback
 from collections.abc import Callable
@@ -66,6 +67,7 @@ REPLAY_HEADER = "quarantine_replay_of"
 """Set by ``casehub quarantine replay``: the ``topic:partition:offset`` of the original."""
 
 Accepts = Callable[[Event[Contract]], bool]
+_value = operator.itemgetter(1)
 
 
 def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's ConsumerRecord
@@ -76,8 +78,19 @@ def stored_record(raw: Any) -> StoredRecord:  # noqa: ANN401 - aiokafka's Consum
         offset=raw.offset,
         key=raw.key,
         value=raw.value,
-        headers=tuple((name, value or b"") for name, value in raw.headers or ()),
+        headers=_headers(raw.headers),
     )
+
+
+def _headers(headers: Any) -> tuple[tuple[str, bytes], ...]:  # noqa: ANN401 - aiokafka's
+    """The headers as pairs of name and bytes (a null value kept as empty bytes).
+
+    Records rarely carry a null header value, so the common case is one C-level scan.
+    """
+    pairs = tuple(headers or ())
+    if None in map(_value, pairs):
+        return tuple((name, value or b"") for name, value in pairs)
+    return pairs
 
 
 class Delivery:
@@ -126,6 +139,13 @@ class Delivery:
         # of one (an event sent twice in a row) has the first's outcome, as it would once
         # the store has the id, and is neither handled nor marked on its own.
         self._unconfirmed: set[str] = set()
+        # The store is asked once per fetched batch (which of its events were handled,
+        # which of its cases are parked), not once per record. These keep the answers
+        # exact while the batch runs: ids marked processed since the question was asked,
+        # and lanes parked since (the retrier only frees lanes, and a lane named here is
+        # checked again before a record is parked behind it).
+        self._marked: set[str] = set()
+        self._lanes: set[tuple[str, str]] = set()
 
     # the subscriber's path ------------------------------------------------------------
 
@@ -141,9 +161,15 @@ class Delivery:
         self._consumer = getattr(message, "consumer", None)
         raw = message.raw_message
         records = [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
+        events = [_decoded(record) for record in records]
+        self._marked.clear()  # before the question: what is marked from now on is kept
+        processed = self._store.processed_among(
+            self.group, [e.envelope.id for e in events if isinstance(e, Event)]
+        )
+        self._lanes = self._store.parked_lanes(self.group, {_case_of(r) for r in records})
         for index, record in enumerate(records):
             try:
-                handled = await self._one(record)
+                handled = await self._one(record, events[index], processed)
             except Exception:
                 self._rewind(records[index:])
                 raise
@@ -153,16 +179,22 @@ class Delivery:
         if self._since_commit >= self._commit_every or self._commit_due():
             await self.commit()
 
-    async def _one(self, record: StoredRecord) -> bool:
+    async def _one(
+        self, record: StoredRecord, decoded: Event[Contract] | Exception, processed: set[str]
+    ) -> bool:
         if self._open():
             self._pause()
             return False
         case = _case_of(record)
-        if self._store.is_parked(self.group, case, record.topic):
+        if (case, record.topic) in self._lanes and self._store.is_parked(
+            self.group, case, record.topic
+        ):
             self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
-                if not await self._attempt(record, case, attempt=1, seq=None, defer=True):
+                if not await self._attempt(
+                    record, case, attempt=1, seq=None, first=(decoded, processed)
+                ):
                     return False  # the breaker opened: this record is the trial
         self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
         self._since_commit += 1
@@ -205,6 +237,7 @@ class Delivery:
                 self._consumer.seek(partition, committed or 0)
             return
         self._store.mark_processed_many(self.group, handled)
+        self._marked.update(handled)
         self._unconfirmed.difference_update(handled)
         try:
             await self._consumer.commit(offsets)
@@ -226,8 +259,8 @@ class Delivery:
             self._store.replace_head(head.seq, record, reason="replayed from quarantine")
             log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
         else:
-            self._store.park(
-                self.group, case, record, state=ParkedState.WAITING, attempt=0,
+            self._park(
+                case, record, state=ParkedState.WAITING, attempt=0,
                 due_at=0.0, reason="waits behind an earlier record of its case",
             )  # fmt: skip
             log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
@@ -271,27 +304,37 @@ class Delivery:
         *,
         attempt: int,
         seq: int | None,
-        defer: bool = False,
+        first: tuple[Event[Contract] | Exception, set[str]] | None = None,
     ) -> bool:
         """One try; True once the record has its outcome, False when an outage stopped it.
 
-        ``defer``: the handler's follow-ups are confirmed with the batch, so the event is
-        marked processed at the batch's commit, not here.
+        ``first``: the record's first try, on the subscriber's path, with the batch's
+        lookups (its decoding, or the error it raised; the batch's processed ids). The
+        handler's follow-ups are confirmed with the batch, so the event is marked processed
+        at the batch's commit, not here.
         """
         try:
-            event = decode_record(record.headers, record.value)
+            event = (
+                decode_record(record.headers, record.value)
+                if first is None
+                else _or_raise(first[0])
+            )
             event_id = event.envelope.id
             repeat = event_id in self._unconfirmed
-            fresh = not repeat and not self._store.was_processed(self.group, event_id)
-            if fresh and self._accepts(event):
+            if first is None:
+                seen = self._store.was_processed(self.group, event_id)
+            else:
+                seen = event_id in first[1] or event_id in self._marked
+            if not repeat and not seen and self._accepts(event):
                 await self._handler(event)
             if repeat:
                 pass  # marked with its first copy, or handled again if that one comes again
-            elif defer:
+            elif first is not None:
                 self._handled.append(event_id)
                 self._unconfirmed.add(event_id)
             else:
                 self._store.mark_processed(self.group, event_id)
+                self._marked.add(event_id)
         except Exception as exc:  # noqa: BLE001 - every failure gets exactly one outcome
             return await self._failed(exc, record, case, attempt=attempt, seq=seq)
         else:
@@ -336,8 +379,7 @@ class Delivery:
         due = self._clock() + self._backoff.delay(attempt)
         reason = f"attempt {attempt} failed: {exc}"
         if seq is None:
-            self._store.park(
-                self.group,
+            self._park(
                 case,
                 record,
                 state=ParkedState.RETRY,
@@ -363,8 +405,7 @@ class Delivery:
             record, error=type(exc).__name__, reason=reason, group=self.group
         )
         if seq is None:
-            self._store.park(
-                self.group,
+            self._park(
                 case,
                 record,
                 state=ParkedState.QUARANTINED,
@@ -374,6 +415,22 @@ class Delivery:
             )
         else:
             self._store.mark_quarantined(seq, reason)
+
+    def _park(  # noqa: PLR0913 - the parked row's columns
+        self,
+        case: str,
+        record: StoredRecord,
+        *,
+        state: ParkedState,
+        attempt: int,
+        due_at: float,
+        reason: str,
+    ) -> None:
+        """Park a record of the subscriber's path; its lane is parked from now on."""
+        self._store.park(
+            self.group, case, record, state=state, attempt=attempt, due_at=due_at, reason=reason
+        )
+        self._lanes.add((case, record.topic))
 
     def _outage(self, exc: Exception) -> None:
         """The external system cannot answer: stop consuming until the breaker's trial."""
@@ -403,6 +460,20 @@ class Delivery:
             consumer.resume(*consumer.paused())
             log.info("circuit_trial", group=self.group)
         self._wake.set()
+
+
+def _decoded(record: StoredRecord) -> Event[Contract] | Exception:
+    """The record's event, or the error its decoding raised (to be its outcome in turn)."""
+    try:
+        return decode_record(record.headers, record.value)
+    except Exception as exc:  # noqa: BLE001 - raised again when the record's turn comes
+        return exc
+
+
+def _or_raise(decoded: Event[Contract] | Exception) -> Event[Contract]:
+    if isinstance(decoded, Exception):
+        raise decoded
+    return decoded
 
 
 def _case_of(record: StoredRecord) -> str:

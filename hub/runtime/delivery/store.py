@@ -25,6 +25,7 @@ import base64
 import json
 import sqlite3
 import time
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -160,6 +161,23 @@ class DeliveryStore:
         ).fetchone()
         return row is not None
 
+    def parked_lanes(self, group: str, case_ids: Collection[str]) -> set[tuple[str, str]]:
+        """The ``(case_id, topic)`` lanes of these cases that have records waiting in the group.
+
+        One query per chunk of cases, for a fetched batch: asking ``is_parked`` per record
+        costs a round trip each.
+        """
+        lanes: set[tuple[str, str]] = set()
+        for chunk in _chunks(list(case_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT DISTINCT case_id, topic FROM parked"  # noqa: S608 - placeholders only
+                f" WHERE grp = ? AND case_id IN ({marks})",
+                (group, *chunk),
+            ).fetchall()
+            lanes.update((case_id, topic) for case_id, topic in rows)
+        return lanes
+
     def head(self, group: str, case_id: str, topic: str) -> Parked | None:
         """The first parked record of the case on this topic, the one the others wait for."""
         row = self._db.execute(
@@ -245,6 +263,18 @@ class DeliveryStore:
         ).fetchone()
         return row is not None
 
+    def processed_among(self, group: str, event_ids: Collection[str]) -> set[str]:
+        """The ids among ``event_ids`` that the group has handled before (one query a chunk)."""
+        found: set[str] = set()
+        for chunk in _chunks(list(event_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT event_id FROM processed WHERE grp = ? AND event_id IN ({marks})",  # noqa: S608 - placeholders only
+                (group, *chunk),
+            ).fetchall()
+            found.update(event_id for (event_id,) in rows)
+        return found
+
     def mark_processed(self, group: str, event_id: str) -> None:
         """Remember that the group handled the event."""
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -283,6 +313,14 @@ _COLUMNS = (
     'seq, grp, case_id, topic, partition, "offset", key, value, headers, state, attempt,'
     " due_at, reason"
 )
+
+
+_CHUNK = 500  # bound parameters per query, well under SQLite's limit
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def _parked(row: tuple[Any, ...]) -> Parked:

@@ -27,16 +27,34 @@ from tests.offline_delivery import RecordingBroker, fetched_batch
 GROUP = "repeats"
 
 
+class Batch:
+    def __init__(self, producer):
+        self._producer = producer
+
+    def append(self, *, key, value, timestamp, headers):
+        del key, value, timestamp, headers
+        self._producer.sent += 1
+        return object()  # aiokafka returns the record's metadata; None means full
+
+    def close(self):
+        pass
+
+
 class Producer:
-    """Takes every record; acknowledges it, or fails it once ``fail`` is set."""
+    """Takes every record; acknowledges each batch, or fails it once ``fail`` is set."""
 
     def __init__(self):
         self.sent = 0
         self.fail = False
 
-    async def send(self, _topic, _value, *, key, headers):
-        del key, headers
-        self.sent += 1
+    async def partitions_for(self, _topic):
+        return {0}
+
+    def create_batch(self):
+        return Batch(self)
+
+    async def send_batch(self, _batch, _topic, *, partition):
+        del partition
         acknowledged = asyncio.get_running_loop().create_future()
         if self.fail:
             acknowledged.set_exception(KafkaTimeoutError())

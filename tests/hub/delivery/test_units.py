@@ -153,6 +153,30 @@ class TestStore:
         assert [h.record.topic for h in store.due_heads("g", now=60)] == [CASE_TOPIC, INTAKE]
         assert store.next_due_at("g") == 20
 
+    def test_parked_lanes_of_a_batch_come_in_one_answer(self, store):
+        store.park(
+            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
+        )
+        store.park(
+            "g", "case-2", record(2, topic=CASE_TOPIC), state=ParkedState.QUARANTINED,
+            attempt=0, due_at=0, reason="q",
+        )  # fmt: skip
+        store.park(
+            "other", "case-3", record(7), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r"
+        )
+        cases = [f"case-{n}" for n in range(1200)]  # more than one query's worth
+        assert store.parked_lanes("g", cases) == {("case-1", INTAKE), ("case-2", CASE_TOPIC)}
+        assert store.parked_lanes("g", ["case-3"]) == set()
+        assert store.parked_lanes("g", []) == set()
+
+    def test_processed_ids_of_a_batch_come_in_one_answer(self, store):
+        store.mark_processed_many("g", [f"event-{n}" for n in range(0, 1200, 2)])
+        store.mark_processed("other", "event-1")
+        found = store.processed_among("g", [f"event-{n}" for n in range(1200)])
+        assert found == {f"event-{n}" for n in range(0, 1200, 2)}
+        assert store.processed_among("g", ["event-1"]) == set()
+        assert store.processed_among("g", []) == set()
+
     def test_parking_the_same_record_twice_is_ignored(self, store):
         for _ in range(2):
             store.park(

@@ -1,0 +1,1 @@
+"""Tests of the benchmarks: they run, tiny, so they cannot rot."""
