@@ -1,7 +1,7 @@
 """The canonical case events: what travels on the bus, and what vendors code against."""
 
 from contracts.aftercare import AftercareDecided, AftercareForm
-from contracts.archive import ArchivePackageBuilt, ArchiveRequested
+from contracts.archive import ArchivePackageBuilt, ArchivePackageBuiltV2, ArchiveRequested
 from contracts.base import Contract, Record
 from contracts.binding import InvalidRecordError, KafkaRecord, from_kafka, to_kafka
 from contracts.case import CaseClosed, CaseOpened, CaseWorkerAssigned
@@ -68,6 +68,7 @@ __all__ = [
     "AppealForwarded",
     "AppealOutOfTime",
     "ArchivePackageBuilt",
+    "ArchivePackageBuiltV2",
     "ArchiveRequested",
     "CaseClosed",
     "CaseOpened",

@@ -68,6 +68,7 @@ _ALL: tuple[type[Contract], ...] = (
     reporting.AppealOutOfTime,
     archive.ArchiveRequested,
     archive.ArchivePackageBuilt,
+    archive.ArchivePackageBuiltV2,
     handover.HandoverStarted,
     handover.HandoverReceived,
     handover.HandoverAccepted,
