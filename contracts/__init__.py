@@ -57,6 +57,7 @@ from contracts.reporting import (
     StatisticsRejected,
     StatisticsReported,
     StatisticsReportedLate,
+    TransferReported,
 )
 
 __all__ = [
@@ -137,6 +138,7 @@ __all__ = [
     "StatisticsRejected",
     "StatisticsReported",
     "StatisticsReportedLate",
+    "TransferReported",
     "classified",
     "contract_for",
     "follow_up",

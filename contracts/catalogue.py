@@ -66,6 +66,7 @@ _ALL: tuple[type[Contract], ...] = (
     reporting.AppealForwarded,
     reporting.StatisticsReportedLate,
     reporting.AppealOutOfTime,
+    reporting.TransferReported,
     archive.ArchiveRequested,
     archive.ArchivePackageBuilt,
     archive.ArchivePackageBuiltV2,

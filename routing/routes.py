@@ -50,6 +50,8 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
                 "dk.casehub.measure.changed",
                 "dk.casehub.measure.follow-up-completed",
                 "dk.casehub.measure.ended",
+                "dk.casehub.decision.aftercare-decided",  # event code 6
+                "dk.casehub.handover.accepted",  # the case's responsibility received
             }
         ),
     ),
@@ -68,6 +70,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
                 "dk.casehub.decision.measure-proposed",
                 "dk.casehub.decision.plan-created",
                 "dk.casehub.decision.upheld-on-appeal",
+                "dk.casehub.handover.accepted",
                 "dk.casehub.investigation.child-heard",
                 "dk.casehub.investigation.completed",
                 "dk.casehub.investigation.provisional-assessment-recorded",
@@ -83,6 +86,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
                 "dk.casehub.notification.received",
                 "dk.casehub.reporting.appeal-forwarded",
                 "dk.casehub.reporting.statistics-reported",
+                "dk.casehub.reporting.transfer-reported",
             }
         ),
     ),

@@ -3,7 +3,8 @@
 The format is documented, with an example per form, in ``docs/statistics-format.md``.
 
 A report is ``{format_version, report_id, corrects, municipality, created_at, record}``;
-``record`` is a notification record or a placement record (form 1-3, event code 0-6).
+``record`` is a notification record, a placement record (form 1-3, event code 0-6) or a
+transfer record (the case's responsibility received on a move, BL §132).
 Both name the person DST registers the record on in ``child``: a notification the child or,
 if unborn, the expectant mother; a placement always the child's own CPR number. That is
 required in every version (DST has always keyed placements on the child; it is not a
@@ -44,6 +45,7 @@ __all__ = [
     "PlacementRecord",
     "Report",
     "Timeliness",
+    "TransferRecord",
     "validate_report",
 ]
 
@@ -117,6 +119,10 @@ class Timeliness(_Part):
     late: bool
 
 
+_DECISION_ONLY: Final = frozenset({4, 6})
+"""Event codes of a decision that may name no measure: the committee's, and aftercare."""
+
+
 class PlacementRecord(_Part):
     """One placement event on form 1, 2 or 3."""
 
@@ -138,10 +144,26 @@ class PlacementRecord(_Part):
         if self.event_code not in CODES_BY_FORM[self.form]:
             msg = "event code not allowed on this form"
             raise ValueError(msg)
-        if self.measure_ref is None and self.event_code != 4:  # noqa: PLR2004 - committee
-            msg = "only a committee event (code 4) may lack a measure"
+        if self.measure_ref is None and self.event_code not in _DECISION_ONLY:
+            msg = "only a committee event (code 4) or an aftercare decision (6) may lack a measure"
             raise ValueError(msg)
         return self
+
+
+class TransferRecord(_Part):
+    """The case's responsibility received from another municipality on a move (BL §132).
+
+    Our guess at a record DST has not published: who reports it (the receiving
+    municipality), its fields and its name are ours (docs/statistics-format.md).
+    """
+
+    kind: Literal["transfer"]
+    handover_ref: RecordId
+    case_ref: RecordId
+    child: PlacedChild = Field(repr=False)
+    event_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    legal_basis: LegalText
+    timeliness: Timeliness
 
 
 class Report(_Part):
@@ -152,7 +174,9 @@ class Report(_Part):
     corrects: ReportId | None
     municipality: Kommunekode
     created_at: AwareDatetime
-    record: Annotated[NotificationRecord | PlacementRecord, Field(discriminator="kind")]
+    record: Annotated[
+        NotificationRecord | PlacementRecord | TransferRecord, Field(discriminator="kind")
+    ]
 
     @model_validator(mode="after")
     def _not_itself(self) -> Self:
@@ -165,7 +189,9 @@ class Report(_Part):
 class Report2607(Report):
     """The 2026-07 format: the notification record gains ``acute``."""
 
-    record: Annotated[NotificationRecord2607 | PlacementRecord, Field(discriminator="kind")]
+    record: Annotated[
+        NotificationRecord2607 | PlacementRecord | TransferRecord, Field(discriminator="kind")
+    ]
 
 
 _MODELS: Final[dict[str, type[Report]]] = {
@@ -179,7 +205,11 @@ if set(_MODELS) != set(VERSIONS):  # pragma: no cover - a table error, caught at
 
 
 _CHILD_AT: Final = frozenset(
-    {("record", "placement", "child"), ("record", "notification", "child")}
+    {
+        ("record", "placement", "child"),
+        ("record", "notification", "child"),
+        ("record", "transfer", "child"),
+    }
 )
 """Where a record names the person it is registered on; a problem there has a code of its own."""
 

@@ -1,10 +1,11 @@
 """The statistics reporter on the bus: trigger events in, reports out, outcomes published.
 
 For each event ``reports.draft_for`` reports, it builds the report (format version of the
-day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (plus
-``StatisticsReportedLate`` when the clock had run out) or, when DST refuses it,
-``StatisticsRejected``. A second, different event about an occurrence already reported
-becomes a correction naming the earlier report; nothing is overwritten.
+day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (a transfer of
+the case's responsibility: ``TransferReported``), plus ``StatisticsReportedLate`` when the
+clock had run out, or, when DST refuses it, ``StatisticsRejected``. A second, different
+event about an occurrence already reported becomes a correction naming the earlier report;
+nothing is overwritten.
 
 ``CaseOpened`` reports nothing: the reporter remembers the case's child, whom every
 placement record names. An event that cannot be reported yet is held in the memory (durable,
@@ -33,6 +34,7 @@ from adapters.statistics.format import Report
 from adapters.statistics.memory import Memory, SqliteMemory
 from adapters.statistics.port import ReportRejectedError, StatisticsReceiver
 from adapters.statistics.reports import (
+    TRANSFER,
     ChildNotYetKnownError,
     Draft,
     MeasureNotYetKnownError,
@@ -40,11 +42,13 @@ from adapters.statistics.reports import (
     draft_for,
     facts_of,
 )
+from contracts.aftercare import AftercareDecided
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.catalogue import contract_for
 from contracts.decision import CommitteeDecision, MeasureDecided
 from contracts.envelope import Envelope, Event, follow_up
+from contracts.handover import HandoverAccepted
 from contracts.intake import NotificationReceived
 from contracts.measures import (
     FollowUpCompleted,
@@ -56,9 +60,11 @@ from contracts.measures import (
 from contracts.reporting import (
     PlacementEvent,
     PlacementForm,
+    ReportKind,
     StatisticsRejected,
     StatisticsReported,
     StatisticsReportedLate,
+    TransferReported,
 )
 from hub.delivery import Handler
 from hub.errors import PermanentError
@@ -75,6 +81,8 @@ TRIGGERS: tuple[type[Contract], ...] = (
     MeasureChanged,
     FollowUpCompleted,
     MeasureEnded,
+    AftercareDecided,
+    HandoverAccepted,
 )
 """The contracts to route to this component."""
 
@@ -208,19 +216,23 @@ class _Reporter:
 def _outcomes(
     draft: Draft, built: Report, received_at: dt.datetime, now: dt.datetime
 ) -> list[Contract]:
-    """``StatisticsReported``, and ``StatisticsReportedLate`` when the report was late."""
-    reported = StatisticsReported(
-        report_id=built.report_id,
-        kind=draft.kind,
-        subject_id=draft.subject_id,
-        reported_at=received_at,
-        format_version=built.format_version,
-        form=None if draft.form is None else PlacementForm(draft.form),
-        event_code=None if draft.event_code is None else PlacementEvent(draft.event_code),
-        event_date=draft.event_date,
-        legal_basis=draft.legal_basis,
-        corrects=built.corrects,
-    )
+    """What to publish: the report, and ``StatisticsReportedLate`` when it was late.
+
+    The report is ``StatisticsReported``, or ``TransferReported`` for a transfer.
+    """
+    reported: Contract
+    if draft.kind == TRANSFER:
+        reported = TransferReported(
+            report_id=built.report_id,
+            handover_id=draft.subject_id,
+            reported_at=received_at,
+            format_version=built.format_version,
+            event_date=draft.event_date,
+            legal_basis=draft.legal_basis,
+            corrects=built.corrects,
+        )
+    else:
+        reported = _reported(draft, built, received_at)
     timeliness = getattr(built.record, "timeliness", None)
     if timeliness is None or not timeliness.late:
         return [reported]
@@ -231,6 +243,24 @@ def _outcomes(
         reported_at=now,
     )
     return [reported, overdue]
+
+
+def _reported(draft: Draft, built: Report, received_at: dt.datetime) -> StatisticsReported:
+    kind = draft.kind
+    if not isinstance(kind, ReportKind):  # pragma: no cover - a transfer is TransferReported
+        raise TypeError(kind)
+    return StatisticsReported(
+        report_id=built.report_id,
+        kind=kind,
+        subject_id=draft.subject_id,
+        reported_at=received_at,
+        format_version=built.format_version,
+        form=None if draft.form is None else PlacementForm(draft.form),
+        event_code=None if draft.event_code is None else PlacementEvent(draft.event_code),
+        event_date=draft.event_date,
+        legal_basis=draft.legal_basis,
+        corrects=built.corrects,
+    )
 
 
 def _revive(text: str) -> Event[Contract]:
