@@ -84,11 +84,13 @@ def followed_up(at="2026-12-01T10:00:00+01:00", measure_id="m-1") -> FollowUpCom
     )
 
 
-def committee(decision_id="d-9", paragraph="47", law="BL") -> CommitteeDecision:
+def committee(
+    decision_id="d-9", paragraph="47", law="BL", decided_at="2026-10-01T15:00:00+02:00"
+) -> CommitteeDecision:
     return CommitteeDecision.model_validate(
         {
             "decision_id": decision_id,
-            "decided_at": "2026-10-01T15:00:00+02:00",
+            "decided_at": decided_at,
             "urgent": False,
             "legal_basis": {"law": law, "paragraph": paragraph},
             "outcome": "approved",
