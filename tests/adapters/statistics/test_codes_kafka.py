@@ -22,6 +22,7 @@ import pytest
 from adapters.statistics.reports import report_id_for
 from adapters.statistics.standin import DstStandIn
 from contracts.binding import from_kafka, to_kafka
+from contracts.deadlines import DeadlineMetV2, DeadlineSetV2
 from contracts.envelope import new_event
 from contracts.reporting import StatisticsReported, TransferReported
 from hub.app import create_app
@@ -165,7 +166,9 @@ async def test_each_code_is_reported_and_its_four_week_clock_set_and_met(hub_set
             ),
             within=WITHIN_S,
         )
-        deadline_id = from_kafka(set_.headers, set_.value).data.deadline_id
+        set_data = from_kafka(set_.headers, set_.value).data
+        assert isinstance(set_data, DeadlineSetV2)
+        deadline_id = set_data.deadline_id
         (met,) = await wait_for_records(
             settings.bootstrap_servers,
             deadline_topic,
@@ -187,4 +190,6 @@ async def test_each_code_is_reported_and_its_four_week_clock_set_and_met(hub_set
         assert (outcome.data.form, outcome.data.event_code) == (code.form, code.code)
     assert record.timeliness.rule_id == code.rule_id.replace("-", ".", 1)
     assert record.timeliness.late is False
-    assert from_kafka(met.headers, met.value).data.met_by_event_id == outcome.envelope.id
+    met_data = from_kafka(met.headers, met.value).data
+    assert isinstance(met_data, DeadlineMetV2)
+    assert met_data.met_by_event_id == outcome.envelope.id
