@@ -3,8 +3,9 @@
 The format is documented, with an example per form, in ``docs/statistics-format.md``.
 
 A report is ``{format_version, report_id, corrects, municipality, created_at, record}``;
-``record`` is a notification record, a placement record (form 1-3, event code 0-6) or a
-transfer record (the case's responsibility received on a move, BL §132).
+``record`` is a notification record, a placement record (form 1-3, event code 0-6), a
+transfer record (the case's responsibility received on a move, BL §132) or the yearly
+record of supporting measures (BL §32).
 Both name the person DST registers the record on in ``child``: a notification the child or,
 if unborn, the expectant mother; a placement always the child's own CPR number. That is
 required in every version (DST has always keyed placements on the child; it is not a
@@ -44,6 +45,8 @@ __all__ = [
     "PlacedChild",
     "PlacementRecord",
     "Report",
+    "SupportingMeasureRow",
+    "SupportingMeasuresRecord",
     "Timeliness",
     "TransferRecord",
     "validate_report",
@@ -166,6 +169,49 @@ class TransferRecord(_Part):
     timeliness: Timeliness
 
 
+SupportingKind = Literal[
+    "consultancy",
+    "practical_help",
+    "family_treatment",
+    "treatment_of_child",
+    "respite_care",
+    "personal_adviser",
+    "contact_person",
+    "other_support",
+]
+"""BL §32 stk. 1 nr. 1-8, as ``MeasureDecided.kind`` names them."""
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class SupportingMeasureRow(_Part):
+    """One supporting measure that ran in the year, on the child it was decided for."""
+
+    measure_ref: RecordId
+    case_ref: RecordId
+    child: PlacedChild = Field(repr=False)
+    measure_kind: SupportingKind = Field(repr=False)
+    legal_basis: LegalText = Field(repr=False)
+    sel_basis: LegalText | None = Field(repr=False)
+    starts_on: IsoDate
+    ends_on: IsoDate | None
+
+
+class SupportingMeasuresRecord(_Part):
+    """The year's supporting measures (forebyggende foranstaltninger), reported once a year.
+
+    Our guess at DST's yearly record: one row per measure that ran on a day of ``year``.
+    """
+
+    kind: Literal["supporting_measures"]
+    year: int = Field(ge=2000, le=2100)
+    measures: tuple[SupportingMeasureRow, ...] = Field(max_length=1_000_000)
+
+
+_Record = NotificationRecord | PlacementRecord | TransferRecord | SupportingMeasuresRecord
+_Record2607 = NotificationRecord2607 | PlacementRecord | TransferRecord | SupportingMeasuresRecord
+
+
 class Report(_Part):
     """One report; ``corrects`` names the earlier report it corrects, which stays as it was."""
 
@@ -174,9 +220,7 @@ class Report(_Part):
     corrects: ReportId | None
     municipality: Kommunekode
     created_at: AwareDatetime
-    record: Annotated[
-        NotificationRecord | PlacementRecord | TransferRecord, Field(discriminator="kind")
-    ]
+    record: Annotated[_Record, Field(discriminator="kind")]
 
     @model_validator(mode="after")
     def _not_itself(self) -> Self:
@@ -189,9 +233,7 @@ class Report(_Part):
 class Report2607(Report):
     """The 2026-07 format: the notification record gains ``acute``."""
 
-    record: Annotated[
-        NotificationRecord2607 | PlacementRecord | TransferRecord, Field(discriminator="kind")
-    ]
+    record: Annotated[_Record2607, Field(discriminator="kind")]
 
 
 _MODELS: Final[dict[str, type[Report]]] = {

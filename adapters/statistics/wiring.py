@@ -42,6 +42,7 @@ from adapters.statistics.reports import (
     draft_for,
     facts_of,
 )
+from adapters.statistics.yearly import supporting_of
 from contracts.aftercare import AftercareDecided
 from contracts.base import Contract
 from contracts.case import CaseOpened
@@ -129,9 +130,12 @@ class _Reporter:
             return
         if isinstance(data, MeasureDecided):
             self._memory.remember_measure(facts_of(data))
+            if not facts_of(data).placement:  # reported yearly (adapters.statistics.yearly)
+                self._memory.remember_supporting(supporting_of(event.envelope, data))
         ids = {"event_id": event.envelope.id, "case_id": event.envelope.caseid}
         try:
             draft = draft_for(event, self._memory)
+            self._ran(data)
         except MeasureNotYetKnownError:
             measure_id = str(getattr(data, "measure_id", ""))
             self._memory.hold(measure_id, event.envelope.id, event.model_dump_json())
@@ -152,6 +156,13 @@ class _Reporter:
             for held_id, held_json in self._memory.held(data.measure_id):
                 await self.handle(_revive(held_json))
                 self._memory.release(data.measure_id, held_id)
+
+    def _ran(self, data: Contract) -> None:
+        """A supporting measure's actual first or last day (a placement's is reported)."""
+        if isinstance(data, MeasureStarted):
+            self._memory.supporting_ran(data.measure_id, started_on=data.started_on)
+        elif isinstance(data, MeasureEnded):
+            self._memory.supporting_ran(data.measure_id, ended_on=data.ended_on)
 
     async def _case_opened(self, event: Event[Contract], data: CaseOpened) -> None:
         """Remember the case's child, then report what waited for it, oldest first.

@@ -35,6 +35,7 @@ def test_the_document_has_an_example_per_record_kind_and_form():
         "form-3",
         "form-3-aftercare",
         "transfer",
+        "supporting-measures",
         "correction",
     } <= set(EXAMPLES)
     assert len(EXAMPLES) == DOC.read_text().count("```json")
@@ -194,7 +195,9 @@ def test_a_failed_mod_11_check_is_no_reason_to_refuse():
     assert not Cpr(number).modulus11_ok
     payload = example("form-1")
     payload["record"]["child"]["cpr"] = number
-    assert validate_report(payload).record.child.cpr == number
+    record = validate_report(payload).record
+    assert isinstance(record, PlacementRecord)
+    assert record.child.cpr == number
 
 
 def test_a_placement_is_never_registered_on_the_mother():
@@ -207,4 +210,5 @@ def test_the_placed_child_does_not_show_in_repr():
     report = validate_report(example("form-1"))
     assert "7403164123" not in repr(report)
     assert "7403164123" not in repr(report.record)
+    assert isinstance(report.record, PlacementRecord)
     assert "7403164123" not in repr(report.record.child)
