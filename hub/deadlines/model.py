@@ -65,10 +65,10 @@ class Condition(StrEnum):
     CHILD_PLAN = "child_plan"  # a plan of kind child_plan
     YOUTH_PLAN = "youth_plan"  # a plan of kind youth_plan
     PLACEMENT_REPORT = "placement_report"  # a statistics report of kind placement
-    FOLLOW_UP_REPORT = "follow_up_report"  # a placement report with event code 3
-    COMMITTEE_REPORT = "committee_report"  # ... event code 4
-    END_REPORT = "end_report"  # ... event code 5
-    AFTERCARE_REPORT = "aftercare_report"  # ... event code 6
+    FOLLOW_UP_REPORT = "code_3_report"  # a placement report with event code 3
+    COMMITTEE_REPORT = "code_4_report"  # ... event code 4
+    END_REPORT = "code_5_report"  # ... event code 5
+    AFTERCARE_REPORT = "code_6_report"  # ... event code 6
 
 
 class Prior(StrEnum):
