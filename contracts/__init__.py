@@ -1,7 +1,7 @@
 """The canonical case events: what travels on the bus, and what vendors code against."""
 
 from contracts.aftercare import AftercareDecided, AftercareForm
-from contracts.archive import ArchivePackageBuilt, ArchiveRequested
+from contracts.archive import ArchivePackageBuilt, ArchivePackageBuiltV2, ArchiveRequested
 from contracts.base import Contract, Record
 from contracts.binding import InvalidRecordError, KafkaRecord, from_kafka, to_kafka
 from contracts.case import CaseClosed, CaseOpened, CaseWorkerAssigned
@@ -63,6 +63,7 @@ from contracts.reporting import (
     StatisticsRejected,
     StatisticsReported,
     StatisticsReportedLate,
+    TransferReported,
 )
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "AppealForwarded",
     "AppealOutOfTime",
     "ArchivePackageBuilt",
+    "ArchivePackageBuiltV2",
     "ArchiveRequested",
     "CaseClosed",
     "CaseOpened",
@@ -144,6 +146,7 @@ __all__ = [
     "StatisticsRejected",
     "StatisticsReported",
     "StatisticsReportedLate",
+    "TransferReported",
     "classified",
     "contract_for",
     "follow_up",

@@ -2,6 +2,12 @@
 
 When data leaves administrative use it is delivered before deletion as a folder
 ``AVID.<ARK>.<n>.<m>`` (BKG 1007 / BKG 128) with an MD5 checksum per file.
+
+``ArchivePackageBuilt`` v2 corrects the folder name's pattern to Rigsarkivet's
+(``fileIndex.xsd``'s ``folderNameType``: an archive code of 2-4 letters, Æ, Ø and Å among
+them, then a serial and a media number ``[1-9][0-9]*``, no leading zero and no length
+limit). v1 took ``AVID.SA.0.0`` and refused 7-digit serials; it stays as published, for
+replay. The compatibility gate exempts exactly that pattern (``compat.PATTERN_FIXES``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ from contracts.classification import Classification as C  # noqa: N817 - reads a
 from contracts.classification import classified
 from contracts.types import RecordId
 
-__all__ = ["ArchivePackageBuilt", "ArchiveRequested"]
+__all__ = ["AVID_PATTERN", "ArchivePackageBuilt", "ArchivePackageBuiltV2", "ArchiveRequested"]
+
+AVID_PATTERN = r"^AVID\.[A-ZÆØÅ]{2,4}\.[1-9][0-9]*\.[1-9][0-9]*$"
+"""An archival version's folder name, as Rigsarkivet's ``fileIndex.xsd`` writes it."""
 
 
 class ArchiveRequested(Contract):
@@ -50,4 +59,19 @@ class ArchivePackageBuilt(Contract):
     size_bytes: int = classified("Total size in bytes.", C.INTERNAL, ge=0)
     md5_of_indices: str = classified(
         "MD5 of the package's fileIndex.xml, hex.", C.INTERNAL, pattern=r"^[0-9a-f]{32}$"
+    )
+
+
+class ArchivePackageBuiltV2(ArchivePackageBuilt):
+    """An archival version's folder has been built and checked; it holds no payload here.
+
+    v2: ``avid`` follows Rigsarkivet's folder name exactly.
+    """
+
+    event_version: ClassVar[int] = 2
+
+    avid: str = classified(
+        "The package's folder name, AVID.<ARK>.<n>.<m> (Rigsarkivet's fileIndex.xsd).",
+        C.INTERNAL,
+        pattern=AVID_PATTERN,
     )

@@ -22,7 +22,16 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["DEFAULT_MODE", "MODES", "Mode", "breaks", "check_version", "gate", "mode_for"]
+__all__ = [
+    "DEFAULT_MODE",
+    "MODES",
+    "PATTERN_FIXES",
+    "Mode",
+    "breaks",
+    "check_version",
+    "gate",
+    "mode_for",
+]
 
 Schema = Mapping[str, Any]
 Key = tuple[str, int]
@@ -59,6 +68,22 @@ DEFAULT_MODE: Final = Mode.BACKWARD_TRANSITIVE
 MODES: Mapping[str, Mode] = MappingProxyType({})
 """Per-type exceptions to the default; none yet. Add one with the reason beside it."""
 
+PATTERN_FIXES: Mapping[Key, Mapping[str, str]] = MappingProxyType(
+    {
+        ("dk.casehub.archive.package-built", 2): MappingProxyType(
+            {
+                "avid": "v1's pattern was not Rigsarkivet's: it took AVID.SA.0.0 and refused "
+                "7-digit serials; v2 takes exactly the ids Rigsarkivet issues",
+            }
+        ),
+    }
+)
+"""(type, new version) → fields whose ``pattern`` the version corrects to an external id's
+published syntax, with the reason. Only that keyword of only that field is exempt from the
+check against older versions: an id the old pattern took and the published syntax refuses
+was never a valid id, so no real record is lost. Every other change is checked as usual,
+and later versions are held to this one."""
+
 _JSON_TYPES: Final = {str: "string", bool: "boolean", int: "integer", float: "number"}
 _MINIMA = ("minLength", "minItems", "minimum", "exclusiveMinimum", "minProperties")
 _MAXIMA = ("maxLength", "maxItems", "maximum", "exclusiveMaximum", "maxProperties")
@@ -70,18 +95,32 @@ def mode_for(event_type: str, modes: Mapping[str, Mode] = MODES) -> Mode:
 
 
 def breaks(
-    reader: Schema, writer: Schema, *, reader_version: int, writer_version: int
+    reader: Schema,
+    writer: Schema,
+    *,
+    reader_version: int,
+    writer_version: int,
+    pattern_fixes: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Every way records written under ``writer`` can fail under ``reader``, one sentence each."""
+    """Every way records written under ``writer`` can fail under ``reader``, one sentence each.
+
+    A field path in ``pattern_fixes`` may change its ``pattern`` (``PATTERN_FIXES``).
+    """
     comparison = _Comparison(reader, writer, reader_version, writer_version)
+    comparison.pattern_fixes = pattern_fixes
     comparison.accepts(reader, writer, "")
     return comparison.found
 
 
 def check_version(
-    event_type: str, history: Mapping[int, Schema], version: int, mode: Mode
+    event_type: str,
+    history: Mapping[int, Schema],
+    version: int,
+    mode: Mode,
+    fixes: Mapping[Key, Mapping[str, str]] = PATTERN_FIXES,
 ) -> list[str]:
     """Whether ``version`` is compatible with the older versions in ``history`` under ``mode``."""
+    fixed = frozenset(fixes.get((event_type, version), {}))
     older = sorted(v for v in history if v < version)
     if not mode.transitive:
         older = older[-1:]
@@ -94,7 +133,11 @@ def check_version(
             pairs.append((old, version))
         for reader, writer in pairs:
             sentences = breaks(
-                history[reader], history[writer], reader_version=reader, writer_version=writer
+                history[reader],
+                history[writer],
+                reader_version=reader,
+                writer_version=writer,
+                pattern_fixes=fixed,
             )
             found += [f"{event_type} v{version} ({mode.value}): {s}" for s in sentences]
     return found
@@ -138,6 +181,7 @@ class _Comparison:
         self.reader_v = reader_v
         self.writer_v = writer_v
         self.found: list[str] = []
+        self.pattern_fixes: frozenset[str] = frozenset()
 
     @property
     def reader_is_newer(self) -> bool:
@@ -216,6 +260,8 @@ class _Comparison:
             if keyword in reader and (keyword not in writer or writer[keyword] > reader[keyword]):
                 self.change(path, keyword, reader[keyword], writer.get(keyword))
         for keyword in ("pattern", "format"):
+            if keyword == "pattern" and path in self.pattern_fixes:
+                continue
             if keyword in reader and reader[keyword] != writer.get(keyword):
                 self.change(path, keyword, reader[keyword], writer.get(keyword))
 

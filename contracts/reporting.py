@@ -29,6 +29,7 @@ __all__ = [
     "StatisticsRejected",
     "StatisticsReported",
     "StatisticsReportedLate",
+    "TransferReported",
 ]
 
 
@@ -99,6 +100,33 @@ class StatisticsReported(Contract):
             msg = "form and event_code are given for placement reports, and only for them"
             raise ValueError(msg)
         return self
+
+
+class TransferReported(Contract):
+    """The receipt of a case's responsibility on a move has been reported to Danmarks Statistik.
+
+    Reported by the municipality that took the case over (BL §132, SEL §152), within 4
+    weeks of accepting it. ``StatisticsReported`` v1 has no kind for it, so it is a fact of
+    its own; what DST calls the record is not public (docs/statistics-format.md).
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.reporting.transfer-reported"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "reporting"
+
+    report_id: RecordId = classified("The report's id; never reused.", C.INTERNAL)
+    handover_id: RecordId = classified("The handover reported.", C.INTERNAL)
+    reported_at: AwareDatetime = classified("When DST received the report.", C.INTERNAL)
+    format_version: str = classified(
+        "DST's format in force, by its start (YYYY-01 or YYYY-07).",
+        C.INTERNAL,
+        pattern=r"^\d{4}-(01|07)$",
+    )
+    event_date: dt.date = classified("When responsibility passed.", C.INTERNAL)
+    legal_basis: LegalBasis = classified("BL §132, or SEL §152 before 2024.", C.INTERNAL)
+    corrects: RecordId | None = classified(
+        "The earlier report this one corrects; it stays as it was.", C.INTERNAL, default=None
+    )
 
 
 ErrorCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]

@@ -1,9 +1,9 @@
-"""Danmarks Statistik: placement and notification reports, their format, client and stand-in."""
+"""Danmarks Statistik: notification, placement, transfer and yearly reports, client and stand-in."""
 
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.component import COMPONENT
 from adapters.statistics.format import FormatError, Report, validate_report
-from adapters.statistics.memory import Memory, PlacementFacts, SqliteMemory
+from adapters.statistics.memory import Memory, PlacementFacts, SqliteMemory, SupportingMeasure
 from adapters.statistics.port import (
     Acceptance,
     MalformedAnswerError,
@@ -15,6 +15,7 @@ from adapters.statistics.port import (
 from adapters.statistics.reports import ChildNotYetKnownError, MeasureNotYetKnownError
 from adapters.statistics.versions import VERSIONS, accepted_on, version_for
 from adapters.statistics.wiring import NAME, build_statistics_reporter
+from adapters.statistics.yearly import Yearly, report_year, yearly_report
 
 __all__ = [
     "COMPONENT",
@@ -34,8 +35,12 @@ __all__ = [
     "StatisticsReceiver",
     "StatisticsRefusedError",
     "StatisticsUnavailableError",
+    "SupportingMeasure",
+    "Yearly",
     "accepted_on",
     "build_statistics_reporter",
+    "report_year",
     "validate_report",
     "version_for",
+    "yearly_report",
 ]

@@ -9,8 +9,10 @@ from adapters.statistics.client import StatisticsClient
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.standin import StatisticsStandin
 from adapters.statistics.wiring import NAME, build_statistics_reporter
+from contracts.aftercare import AftercareDecided
 from contracts.case import CaseOpened
 from contracts.decision import CommitteeDecision, MeasureDecided
+from contracts.handover import HandoverAccepted
 from contracts.intake import NotificationReceived
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from hub.runtime.component import (
@@ -60,6 +62,8 @@ COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(
         MeasureChanged,
         FollowUpCompleted,
         MeasureEnded,
+        AftercareDecided,  # event code 6
+        HandoverAccepted,  # the case's responsibility received on a move
     ),
     build=_build,
     settings=SettingsField(

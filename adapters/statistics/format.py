@@ -3,7 +3,9 @@
 The format is documented, with an example per form, in ``docs/statistics-format.md``.
 
 A report is ``{format_version, report_id, corrects, municipality, created_at, record}``;
-``record`` is a notification record or a placement record (form 1-3, event code 0-6).
+``record`` is a notification record, a placement record (form 1-3, event code 0-6), a
+transfer record (the case's responsibility received on a move, BL §132) or the yearly
+record of supporting measures (BL §32).
 Both name the person DST registers the record on in ``child``: a notification the child or,
 if unborn, the expectant mother; a placement always the child's own CPR number. That is
 required in every version (DST has always keyed placements on the child; it is not a
@@ -43,7 +45,10 @@ __all__ = [
     "PlacedChild",
     "PlacementRecord",
     "Report",
+    "SupportingMeasureRow",
+    "SupportingMeasuresRecord",
     "Timeliness",
+    "TransferRecord",
     "validate_report",
 ]
 
@@ -117,6 +122,10 @@ class Timeliness(_Part):
     late: bool
 
 
+_DECISION_ONLY: Final = frozenset({4, 6})
+"""Event codes of a decision that may name no measure: the committee's, and aftercare."""
+
+
 class PlacementRecord(_Part):
     """One placement event on form 1, 2 or 3."""
 
@@ -138,10 +147,69 @@ class PlacementRecord(_Part):
         if self.event_code not in CODES_BY_FORM[self.form]:
             msg = "event code not allowed on this form"
             raise ValueError(msg)
-        if self.measure_ref is None and self.event_code != 4:  # noqa: PLR2004 - committee
-            msg = "only a committee event (code 4) may lack a measure"
+        if self.measure_ref is None and self.event_code not in _DECISION_ONLY:
+            msg = "only a committee event (code 4) or an aftercare decision (6) may lack a measure"
             raise ValueError(msg)
         return self
+
+
+class TransferRecord(_Part):
+    """The case's responsibility received from another municipality on a move (BL §132).
+
+    Our guess at a record DST has not published: who reports it (the receiving
+    municipality), its fields and its name are ours (docs/statistics-format.md).
+    """
+
+    kind: Literal["transfer"]
+    handover_ref: RecordId
+    case_ref: RecordId
+    child: PlacedChild = Field(repr=False)
+    event_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    legal_basis: LegalText
+    timeliness: Timeliness
+
+
+SupportingKind = Literal[
+    "consultancy",
+    "practical_help",
+    "family_treatment",
+    "treatment_of_child",
+    "respite_care",
+    "personal_adviser",
+    "contact_person",
+    "other_support",
+]
+"""BL §32 stk. 1 nr. 1-8, as ``MeasureDecided.kind`` names them."""
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class SupportingMeasureRow(_Part):
+    """One supporting measure that ran in the year, on the child it was decided for."""
+
+    measure_ref: RecordId
+    case_ref: RecordId
+    child: PlacedChild = Field(repr=False)
+    measure_kind: SupportingKind = Field(repr=False)
+    legal_basis: LegalText = Field(repr=False)
+    sel_basis: LegalText | None = Field(repr=False)
+    starts_on: IsoDate
+    ends_on: IsoDate | None
+
+
+class SupportingMeasuresRecord(_Part):
+    """The year's supporting measures (forebyggende foranstaltninger), reported once a year.
+
+    Our guess at DST's yearly record: one row per measure that ran on a day of ``year``.
+    """
+
+    kind: Literal["supporting_measures"]
+    year: int = Field(ge=2000, le=2100)
+    measures: tuple[SupportingMeasureRow, ...] = Field(max_length=1_000_000)
+
+
+_Record = NotificationRecord | PlacementRecord | TransferRecord | SupportingMeasuresRecord
+_Record2607 = NotificationRecord2607 | PlacementRecord | TransferRecord | SupportingMeasuresRecord
 
 
 class Report(_Part):
@@ -152,7 +220,7 @@ class Report(_Part):
     corrects: ReportId | None
     municipality: Kommunekode
     created_at: AwareDatetime
-    record: Annotated[NotificationRecord | PlacementRecord, Field(discriminator="kind")]
+    record: Annotated[_Record, Field(discriminator="kind")]
 
     @model_validator(mode="after")
     def _not_itself(self) -> Self:
@@ -165,7 +233,7 @@ class Report(_Part):
 class Report2607(Report):
     """The 2026-07 format: the notification record gains ``acute``."""
 
-    record: Annotated[NotificationRecord2607 | PlacementRecord, Field(discriminator="kind")]
+    record: Annotated[_Record2607, Field(discriminator="kind")]
 
 
 _MODELS: Final[dict[str, type[Report]]] = {
@@ -179,7 +247,11 @@ if set(_MODELS) != set(VERSIONS):  # pragma: no cover - a table error, caught at
 
 
 _CHILD_AT: Final = frozenset(
-    {("record", "placement", "child"), ("record", "notification", "child")}
+    {
+        ("record", "placement", "child"),
+        ("record", "notification", "child"),
+        ("record", "transfer", "child"),
+    }
 )
 """Where a record names the person it is registered on; a problem there has a code of its own."""
 

@@ -6,7 +6,8 @@ measure event names the child either, while Danmarks Statistik registers a place
 child's CPR number, so the reporter keeps the child of every case from its ``CaseOpened``.
 It also keeps the last report per reported occurrence, so a second, different event about
 the same occurrence becomes a correction that names the earlier report instead of a new
-report.
+report. And it keeps each supporting measure (BL §32) with its case and the days it runs,
+from its decision, start and end, for the yearly report (``adapters.statistics.yearly``).
 
 An event that cannot be reported yet is held here, not retried: a measure event before its
 decision, and a placement event before its case's ``CaseOpened``. They come on other topics
@@ -25,6 +26,7 @@ store.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,7 @@ from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
 from hub.runtime.statefile import private_file
 
-__all__ = ["Memory", "PlacementFacts", "SqliteMemory"]
+__all__ = ["Memory", "PlacementFacts", "SqliteMemory", "SupportingMeasure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,28 @@ _PLACEMENTS = frozenset(
         MeasureKind.PLACEMENT_OF_YOUNG_PERSON,
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SupportingMeasure:
+    """A supporting measure (BL §32 stk. 1) as the yearly report needs it.
+
+    ``starts_on`` and ``ends_on`` are the decided period until the measure's
+    ``MeasureStarted`` and ``MeasureEnded`` say when it actually started and ended.
+    """
+
+    municipality: str
+    case_id: str
+    measure_id: str
+    kind: MeasureKind
+    legal_basis: LegalBasis
+    sel_basis: LegalBasis | None
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    def runs_in(self, year: int) -> bool:
+        """The measure ran on at least one day of ``year``."""
+        return self.starts_on.year <= year and (self.ends_on is None or self.ends_on.year >= year)
 
 
 class Memory(Protocol):
@@ -121,6 +145,20 @@ class Memory(Protocol):
         """Forget an event held for a case's child once it is handled."""
         ...
 
+    def remember_supporting(self, measure: SupportingMeasure) -> None:
+        """Keep (or replace) a supporting measure, from its decision."""
+        ...
+
+    def supporting_ran(
+        self, measure_id: str, *, started_on: dt.date | None = None, ended_on: dt.date | None = None
+    ) -> None:
+        """Record when a kept supporting measure actually started or ended."""
+        ...
+
+    def supporting_in(self, municipality: str, year: int) -> list[SupportingMeasure]:
+        """The municipality's supporting measures that ran in ``year``, by measure id."""
+        ...
+
 
 class SqliteMemory:
     """``Memory`` in one SQLite file."""
@@ -149,6 +187,11 @@ class SqliteMemory:
                 case_id TEXT NOT NULL, event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS held_for_case_by_case
                 ON held_for_case (municipality, case_id, seq);
+            CREATE TABLE IF NOT EXISTS supporting (
+                measure_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, case_id TEXT NOT NULL,
+                kind TEXT NOT NULL, legal_basis TEXT NOT NULL, sel_basis TEXT,
+                starts_on TEXT NOT NULL, ends_on TEXT);
+            CREATE INDEX IF NOT EXISTS supporting_by_municipality ON supporting (municipality);
             """
         )
 
@@ -266,6 +309,62 @@ class SqliteMemory:
                 "DELETE FROM held_for_case WHERE municipality = ? AND case_id = ? AND event_id = ?",
                 (municipality, case_id, event_id),
             )
+
+    def remember_supporting(self, measure: SupportingMeasure) -> None:
+        """Keep (or replace) a supporting measure, from its decision."""
+        sel = measure.sel_basis
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO supporting VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    measure.measure_id,
+                    measure.municipality,
+                    measure.case_id,
+                    measure.kind.value,
+                    measure.legal_basis.model_dump_json(),
+                    None if sel is None else sel.model_dump_json(),
+                    measure.starts_on.isoformat(),
+                    None if measure.ends_on is None else measure.ends_on.isoformat(),
+                ),
+            )
+
+    def supporting_ran(
+        self, measure_id: str, *, started_on: dt.date | None = None, ended_on: dt.date | None = None
+    ) -> None:
+        """Record when a kept supporting measure actually started or ended."""
+        with self._db:
+            if started_on is not None:
+                self._db.execute(
+                    "UPDATE supporting SET starts_on = ? WHERE measure_id = ?",
+                    (started_on.isoformat(), measure_id),
+                )
+            if ended_on is not None:
+                self._db.execute(
+                    "UPDATE supporting SET ends_on = ? WHERE measure_id = ?",
+                    (ended_on.isoformat(), measure_id),
+                )
+
+    def supporting_in(self, municipality: str, year: int) -> list[SupportingMeasure]:
+        """The municipality's supporting measures that ran in ``year``, by measure id."""
+        rows = self._db.execute(
+            "SELECT measure_id, case_id, kind, legal_basis, sel_basis, starts_on, ends_on"
+            " FROM supporting WHERE municipality = ? ORDER BY measure_id",
+            (municipality,),
+        ).fetchall()
+        found = (
+            SupportingMeasure(
+                municipality=municipality,
+                case_id=row[1],
+                measure_id=row[0],
+                kind=MeasureKind(row[2]),
+                legal_basis=LegalBasis.model_validate_json(row[3]),
+                sel_basis=None if row[4] is None else LegalBasis.model_validate_json(row[4]),
+                starts_on=dt.date.fromisoformat(row[5]),
+                ends_on=None if row[6] is None else dt.date.fromisoformat(row[6]),
+            )
+            for row in rows
+        )
+        return [measure for measure in found if measure.runs_in(year)]
 
     def close(self) -> None:
         """Close the file."""

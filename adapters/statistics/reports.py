@@ -9,10 +9,20 @@ MeasureDecided, young person §49         3     6     statistics.placement-decis
 MeasureStarted (placement)               2/3   0     statistics.placement-start
 MeasureChanged placement_place           2/3   1     statistics.placement-event
 MeasureChanged consent (child)           2     2     statistics.placement-event
-FollowUpCompleted (child placement)      2     3     statistics.placement-event
-CommitteeDecision on a placement         2     4     statistics.placement-event
-MeasureEnded (placement)                 2/3   5     statistics.placement-event
+FollowUpCompleted (child placement)      2     3     statistics.placement-follow-up
+CommitteeDecision on a placement         2     4     statistics.placement-committee
+MeasureEnded (placement)                 2/3   5     statistics.placement-end
+AftercareDecided                         3     6     statistics.aftercare-decision
+HandoverAccepted (case received)         -     -     statistics.responsibility-transfer
 =======================================  ====  ====  ===================================
+
+The clock of each code is the rule of ``hub.clock`` in the table, which the report's
+``timeliness`` names: the deadline engine sets it from the same event, and the
+``StatisticsReported`` (``TransferReported``) published here meets it. An aftercare
+decision names no measure: it is the case's.
+The municipality that accepts a handover reports receiving the case's responsibility (a
+``transfer`` record, BL §132); the old municipality's placement ends with its own
+``MeasureEnded`` (code 5).
 
 Form 3 is for a young person's placement (døgnophold, aftercare 18-22); forms 1 and 2 for a
 child's. A report's id derives from its triggering event's id, so a redelivered event gives
@@ -32,15 +42,17 @@ import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from adapters.statistics.format import Report, validate_report
 from adapters.statistics.memory import Memory, PlacementFacts
 from adapters.statistics.versions import version_for
+from contracts.aftercare import AftercareDecided
 from contracts.base import Contract
 from contracts.cpr import Cpr
 from contracts.decision import CommitteeDecision, MeasureDecided, MeasureKind
 from contracts.envelope import Event
+from contracts.handover import HandoverAccepted
 from contracts.intake import NotificationReceived, NotifierKind
 from contracts.legal import Law, LegalBasis
 from contracts.measures import (
@@ -56,6 +68,7 @@ from hub.clock.localtime import instant, local_date, start_of_day
 from hub.runtime.errors import TransientError
 
 __all__ = [
+    "TRANSFER",
     "ChildNotYetKnownError",
     "Draft",
     "MeasureNotYetKnownError",
@@ -72,6 +85,13 @@ _ACUTE_FROM: Final = "2026-07"  # the version that added ``acute`` to notificati
 _DECISION: Final = "statistics.placement-decision"
 _START: Final = "statistics.placement-start"
 _EVENT: Final = "statistics.placement-event"
+_END: Final = "statistics.placement-end"
+_FOLLOW_UP: Final = "statistics.placement-follow-up"
+_COMMITTEE: Final = "statistics.placement-committee"
+_AFTERCARE: Final = "statistics.aftercare-decision"
+_TRANSFER_RULE: Final = "statistics.responsibility-transfer"
+TRANSFER: Final = "transfer"
+"""The kind of a draft that reports a case's responsibility received (``TransferReported``)."""
 _PARAGRAPHS: Final = {
     NotifierKind.PROFESSIONAL: ("153", "133"),
     NotifierKind.CITIZEN: ("154", "135"),
@@ -109,7 +129,7 @@ class Draft:
     ``on_mother``); its digits are revealed only when the report is built.
     """
 
-    kind: ReportKind
+    kind: ReportKind | Literal["transfer"]
     occurrence: str  # what is reported; a second event about it is a correction
     subject_id: str
     event_date: dt.date
@@ -157,7 +177,7 @@ def draft_for(event: Event[Contract], memory: Memory) -> Draft | None:
 
     """
     draft = _draft(event, memory)
-    if draft is None or draft.kind is not ReportKind.PLACEMENT:
+    if draft is None or draft.kind is ReportKind.NOTIFICATION:
         return draft
     child = memory.child_of(event.envelope.municipality, event.envelope.caseid)
     if child is None:
@@ -166,7 +186,9 @@ def draft_for(event: Event[Contract], memory: Memory) -> Draft | None:
     return dataclasses.replace(draft, child=child)
 
 
-def _draft(event: Event[Contract], memory: Memory) -> Draft | None:
+def _draft(  # noqa: PLR0911 - one branch per reported event type
+    event: Event[Contract], memory: Memory
+) -> Draft | None:
     data = event.data
     if isinstance(data, NotificationReceived):
         return _notification(data)
@@ -174,6 +196,10 @@ def _draft(event: Event[Contract], memory: Memory) -> Draft | None:
         return _decided(event.envelope.caseid, data)
     if isinstance(data, CommitteeDecision):
         return _committee(event.envelope.caseid, data, memory)
+    if isinstance(data, AftercareDecided):
+        return _aftercare(event.envelope.caseid, data)
+    if isinstance(data, HandoverAccepted):
+        return _transfer(event.envelope.caseid, data)
     if isinstance(data, MeasureStarted | MeasureChanged | MeasureEnded | FollowUpCompleted):
         facts = memory.measure(data.measure_id)
         if facts is None:
@@ -290,10 +316,64 @@ def _committee(case_id: str, data: CommitteeDecision, memory: Memory) -> Draft |
         form=2,
         code=4,
         day=local_date(data.decided_at),
-        clock=(_EVENT, data.decided_at),
+        clock=(_COMMITTEE, data.decided_at),
         occurrence=f"committee:{data.decision_id}",
         subject_id=data.decision_id,
         basis=data.legal_basis,
+    )
+
+
+def _aftercare(case_id: str, data: AftercareDecided) -> Draft:
+    """Code 6 on form 3, granted or not; it names the case's decision, not a measure."""
+    day = local_date(data.decided_at)
+    record = {
+        "kind": "placement",
+        "form": 3,
+        "event_code": 6,
+        "measure_ref": None,
+        "case_ref": case_id,
+        "event_date": day.isoformat(),
+        "legal_basis": str(data.legal_basis),
+        "sel_basis": None,
+        "consent": None,
+        "provider_id": None,
+    }
+    return Draft(
+        kind=ReportKind.PLACEMENT,
+        occurrence=f"aftercare:{data.decision_id}",
+        subject_id=data.decision_id,
+        event_date=day,
+        legal_basis=data.legal_basis,
+        record=record,
+        form=3,
+        event_code=6,
+        clock=(_AFTERCARE, data.decided_at),
+    )
+
+
+def _transfer(case_id: str, data: HandoverAccepted) -> Draft:
+    """The case's responsibility received: a ``transfer`` record by the new municipality."""
+    day = local_date(data.accepted_at)
+    basis = (
+        LegalBasis(law=Law.SEL, paragraph="152")
+        if day < _BL_FROM
+        else LegalBasis(law=Law.BL, paragraph="132")
+    )
+    record = {
+        "kind": "transfer",
+        "handover_ref": data.handover_id,
+        "case_ref": case_id,
+        "event_date": day.isoformat(),
+        "legal_basis": str(basis),
+    }
+    return Draft(
+        kind=TRANSFER,
+        occurrence=f"transfer:{data.handover_id}",
+        subject_id=data.handover_id,
+        event_date=day,
+        legal_basis=basis,
+        record=record,
+        clock=(_TRANSFER_RULE, data.accepted_at),
     )
 
 
@@ -314,12 +394,12 @@ def _measure_event(
         code, day, rule, occurrence = 0, data.started_on, _START, f"start:{measure}"
         provider_id = None if data.provider is None else data.provider.provider_id
     elif isinstance(data, MeasureEnded):
-        code, day, rule, occurrence = 5, data.ended_on, _EVENT, f"end:{measure}"
+        code, day, rule, occurrence = 5, data.ended_on, _END, f"end:{measure}"
     elif isinstance(data, FollowUpCompleted):
         if _young(facts):
             return None
         day = local_date(data.completed_at)
-        code, rule, occurrence = 3, _EVENT, f"follow-up:{measure}:{day}"
+        code, rule, occurrence = 3, _FOLLOW_UP, f"follow-up:{measure}:{day}"
     elif data.change is MeasureChange.PLACEMENT_PLACE:
         code, day, rule = 1, data.changed_on, _EVENT
         occurrence = f"place:{measure}:{day}"

@@ -1,10 +1,11 @@
 """The statistics reporter on the bus: trigger events in, reports out, outcomes published.
 
 For each event ``reports.draft_for`` reports, it builds the report (format version of the
-day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (plus
-``StatisticsReportedLate`` when the clock had run out) or, when DST refuses it,
-``StatisticsRejected``. A second, different event about an occurrence already reported
-becomes a correction naming the earlier report; nothing is overwritten.
+day, 4-week clock checked), sends it, and publishes ``StatisticsReported`` (a transfer of
+the case's responsibility: ``TransferReported``), plus ``StatisticsReportedLate`` when the
+clock had run out, or, when DST refuses it, ``StatisticsRejected``. A second, different
+event about an occurrence already reported becomes a correction naming the earlier report;
+nothing is overwritten.
 
 ``CaseOpened`` reports nothing: the reporter remembers the case's child, whom every
 placement record names. An event that cannot be reported yet is held in the memory (durable,
@@ -33,6 +34,7 @@ from adapters.statistics.format import Report
 from adapters.statistics.memory import Memory, SqliteMemory
 from adapters.statistics.port import ReportRejectedError, StatisticsReceiver
 from adapters.statistics.reports import (
+    TRANSFER,
     ChildNotYetKnownError,
     Draft,
     MeasureNotYetKnownError,
@@ -40,6 +42,7 @@ from adapters.statistics.reports import (
     draft_for,
     facts_of,
 )
+from adapters.statistics.yearly import supporting_of
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.catalogue import contract_for
@@ -48,13 +51,17 @@ from contracts.envelope import Envelope, Event, follow_up
 from contracts.measures import (
     MeasureChange,
     MeasureChanged,
+    MeasureEnded,
+    MeasureStarted,
 )
 from contracts.reporting import (
     PlacementEvent,
     PlacementForm,
+    ReportKind,
     StatisticsRejected,
     StatisticsReported,
     StatisticsReportedLate,
+    TransferReported,
 )
 from hub.runtime.errors import PermanentError
 from hub.runtime.seams import Handler, Publish
@@ -105,9 +112,12 @@ class _Reporter:
             return
         if isinstance(data, MeasureDecided):
             self._memory.remember_measure(facts_of(data))
+            if not facts_of(data).placement:  # reported yearly (adapters.statistics.yearly)
+                self._memory.remember_supporting(supporting_of(event.envelope, data))
         ids = {"event_id": event.envelope.id, "case_id": event.envelope.caseid}
         try:
             draft = draft_for(event, self._memory)
+            self._ran(data)
         except MeasureNotYetKnownError:
             measure_id = str(getattr(data, "measure_id", ""))
             self._memory.hold(measure_id, event.envelope.id, event.model_dump_json())
@@ -128,6 +138,13 @@ class _Reporter:
             for held_id, held_json in self._memory.held(data.measure_id):
                 await self.handle(_revive(held_json))
                 self._memory.release(data.measure_id, held_id)
+
+    def _ran(self, data: Contract) -> None:
+        """A supporting measure's actual first or last day (a placement's is reported)."""
+        if isinstance(data, MeasureStarted):
+            self._memory.supporting_ran(data.measure_id, started_on=data.started_on)
+        elif isinstance(data, MeasureEnded):
+            self._memory.supporting_ran(data.measure_id, ended_on=data.ended_on)
 
     async def _case_opened(self, event: Event[Contract], data: CaseOpened) -> None:
         """Remember the case's child, then report what waited for it, oldest first.
@@ -192,19 +209,23 @@ class _Reporter:
 def _outcomes(
     draft: Draft, built: Report, received_at: dt.datetime, now: dt.datetime
 ) -> list[Contract]:
-    """``StatisticsReported``, and ``StatisticsReportedLate`` when the report was late."""
-    reported = StatisticsReported(
-        report_id=built.report_id,
-        kind=draft.kind,
-        subject_id=draft.subject_id,
-        reported_at=received_at,
-        format_version=built.format_version,
-        form=None if draft.form is None else PlacementForm(draft.form),
-        event_code=None if draft.event_code is None else PlacementEvent(draft.event_code),
-        event_date=draft.event_date,
-        legal_basis=draft.legal_basis,
-        corrects=built.corrects,
-    )
+    """What to publish: the report, and ``StatisticsReportedLate`` when it was late.
+
+    The report is ``StatisticsReported``, or ``TransferReported`` for a transfer.
+    """
+    reported: Contract
+    if draft.kind == TRANSFER:
+        reported = TransferReported(
+            report_id=built.report_id,
+            handover_id=draft.subject_id,
+            reported_at=received_at,
+            format_version=built.format_version,
+            event_date=draft.event_date,
+            legal_basis=draft.legal_basis,
+            corrects=built.corrects,
+        )
+    else:
+        reported = _reported(draft, built, received_at)
     timeliness = getattr(built.record, "timeliness", None)
     if timeliness is None or not timeliness.late:
         return [reported]
@@ -215,6 +236,24 @@ def _outcomes(
         reported_at=now,
     )
     return [reported, overdue]
+
+
+def _reported(draft: Draft, built: Report, received_at: dt.datetime) -> StatisticsReported:
+    kind = draft.kind
+    if not isinstance(kind, ReportKind):  # pragma: no cover - a transfer is TransferReported
+        raise TypeError(kind)
+    return StatisticsReported(
+        report_id=built.report_id,
+        kind=kind,
+        subject_id=draft.subject_id,
+        reported_at=received_at,
+        format_version=built.format_version,
+        form=None if draft.form is None else PlacementForm(draft.form),
+        event_code=None if draft.event_code is None else PlacementEvent(draft.event_code),
+        event_date=draft.event_date,
+        legal_basis=draft.legal_basis,
+        corrects=built.corrects,
+    )
 
 
 def _revive(text: str) -> Event[Contract]:

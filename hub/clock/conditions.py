@@ -23,14 +23,26 @@ _KINDS = {
 """Conditions on ``measure_kind``: the kinds for which they hold."""
 _YOUTH = 16
 _ADULT = 18
+_CHILD_PLACEMENTS = frozenset({"placement_with_consent", "placement_without_consent"})
 _VALUES = {
     Condition.PLACEMENT_CHANGE: ("change", frozenset({"placement_place", "consent"})),
+    Condition.CHILD_PLACEMENT: ("kind", _CHILD_PLACEMENTS),
+    Condition.PLACEMENT_MEASURE: ("kind", _CHILD_PLACEMENTS | {"placement_of_young_person"}),
     Condition.CHILD_PLAN: ("kind", frozenset({"child_plan"})),
     Condition.YOUTH_PLAN: ("kind", frozenset({"youth_plan"})),
     Condition.PLACEMENT_REPORT: ("kind", frozenset({"placement"})),
 }
 """Conditions on one field's value: the field and the values for which they hold."""
 _AGES = frozenset({Condition.AGE_16_PLUS, Condition.PLACEMENT_UNDER_18})
+_REPORT_CODES = {
+    Condition.FOLLOW_UP_REPORT: 3,
+    Condition.COMMITTEE_REPORT: 4,
+    Condition.END_REPORT: 5,
+    Condition.AFTERCARE_REPORT: 6,
+}
+"""Conditions on a statistics report: a placement report with this DST event code."""
+_WITHOUT_CONSENT = frozenset({("BL", "47"), ("SEL", "58")})
+"""(law, paragraph) of a placement without consent, which a committee decides."""
 
 
 def applies(condition: Condition, data: Data, start: dt.datetime) -> bool:
@@ -62,14 +74,38 @@ def reads(condition: Condition) -> frozenset[str]:
         return frozenset({"kind", "consent", "child_birth_date"})
     if condition in _KINDS:
         return frozenset({"kind", "consent"})
-    if condition is Condition.CARRIES_DECISION:
-        return frozenset({"decision_id"})
-    if condition in {Condition.URGENT, Condition.NOT_URGENT}:
-        return frozenset({"urgent"})
-    return frozenset({_VALUES[condition][0]})
+    if condition in _REPORT_CODES:
+        return frozenset({"kind", "event_code"})
+    return _FIELDS_READ.get(condition) or frozenset({_VALUES[condition][0]})
+
+
+_FIELDS_READ = {
+    Condition.CARRIES_DECISION: frozenset({"decision_id"}),
+    Condition.URGENT: frozenset({"urgent"}),
+    Condition.NOT_URGENT: frozenset({"urgent"}),
+    Condition.COMMITTEE_PLACEMENT: frozenset({"kind", "legal_basis"}),
+}
+"""Conditions judged on fields of their own (not one field's value): the fields read."""
+
+
+def _committee_placement(data: Data) -> bool:
+    """The decision's measure (recalled) is a child's placement; with none, the basis says."""
+    if data.get("kind") is not None:
+        return facts.text(data, "kind") in _CHILD_PLACEMENTS
+    basis = data.get("legal_basis")
+    if not isinstance(basis, dict):
+        return False
+    return (basis.get("law"), basis.get("paragraph")) in _WITHOUT_CONSENT
 
 
 def _on_one_field(condition: Condition, data: Data) -> bool:
+    if condition in _REPORT_CODES:
+        return (
+            facts.text(data, "kind") == "placement"
+            and data.get("event_code") == (_REPORT_CODES[condition])
+        )
+    if condition is Condition.COMMITTEE_PLACEMENT:
+        return _committee_placement(data)
     if condition is Condition.CARRIES_DECISION:
         return facts.has_text(data, "decision_id")
     if condition in {Condition.URGENT, Condition.NOT_URGENT}:

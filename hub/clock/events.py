@@ -23,6 +23,8 @@ Every type here is a contract in ``contracts.catalogue`` (a test keeps it so):
 ``dk.casehub.measure.follow-up-completed``                         FollowUpCompleted
 ``dk.casehub.measure.ended``                                       MeasureEnded (withdraws)
 ``dk.casehub.reporting.statistics-reported``                       StatisticsReported
+``dk.casehub.reporting.transfer-reported``                         TransferReported
+``dk.casehub.handover.accepted``                                   HandoverAccepted
 ``dk.casehub.reporting.appeal-forwarded``                          AppealForwarded
 ``dk.casehub.letter.requested``                                    LetterRequested (remembered)
 ``dk.casehub.letter.delivered``                                    LetterDelivered (receipt)
@@ -48,8 +50,14 @@ Data fields the rules read, as the contracts name them:
                            events for the statistics
 ``decision_id``            letter.delivered: not in the contract; the engine adds it from the
                            letter's ``letter.requested`` (same ``letter_id``)
-``kind``, ``consent``      measure.started: not in the contract; the engine adds them from
-                           the measure's ``decision.measure-decided`` (same ``measure_id``)
+``kind``, ``consent``      measure.started, measure.follow-up-completed and measure.ended: not
+                           in the contracts; the engine adds them from the measure's
+                           ``decision.measure-decided`` (same ``measure_id``)
+``kind``, ``consent``      decision.committee-decided: added, when known, from the
+                           ``decision.measure-decided`` with the same ``decision_id``
+``legal_basis``            decision.committee-decided: ``law`` and ``paragraph`` say whether it
+                           is a placement without consent (BL §47, SEL §58)
+``kind``, ``event_code``   reporting.statistics-reported: which report met a statistics clock
 ``child_birth_date``       decision.measure-decided and measure.started: not in the contracts;
                            the engine adds the birth date in the ``child_cpr`` of the case's
                            ``case.opened`` or ``notification.received`` (same case)
@@ -74,6 +82,7 @@ __all__ = [
     "COMMITTEE_DECIDED",
     "DECISION_UPHELD",
     "FOLLOW_UP_COMPLETED",
+    "HANDOVER_ACCEPTED",
     "INVESTIGATION_COMPLETED",
     "INVESTIGATION_STARTED",
     "LETTER_DELIVERED",
@@ -90,6 +99,7 @@ __all__ = [
     "PROVISIONAL_ASSESSMENT_RECORDED",
     "RECEIPT_SENT",
     "STATISTICS_REPORTED",
+    "TRANSFER_REPORTED",
 ]
 
 _P = "dk.casehub."
@@ -114,6 +124,8 @@ MEASURE_CHANGED = _P + "measure.changed"
 FOLLOW_UP_COMPLETED = _P + "measure.follow-up-completed"
 MEASURE_ENDED = _P + "measure.ended"
 STATISTICS_REPORTED = _P + "reporting.statistics-reported"
+TRANSFER_REPORTED = _P + "reporting.transfer-reported"
+HANDOVER_ACCEPTED = _P + "handover.accepted"
 APPEAL_FORWARDED = _P + "reporting.appeal-forwarded"
 LETTER_REQUESTED = _P + "letter.requested"
 LETTER_DELIVERED = _P + "letter.delivered"
@@ -131,6 +143,7 @@ MET_AT = MappingProxyType(
         AFTERCARE_DECIDED: "decided_at",
         FOLLOW_UP_COMPLETED: "completed_at",
         STATISTICS_REPORTED: "reported_at",
+        TRANSFER_REPORTED: "reported_at",
         # An appeal counts when the municipality received it, not when it was forwarded.
         APPEAL_FORWARDED: "received_on",
         DECISION_UPHELD: "appeal_received_at",

@@ -59,9 +59,16 @@ class Condition(StrEnum):
     URGENT = "urgent"  # the chair's urgent decision (urgent is true)
     NOT_URGENT = "not_urgent"  # the committee's own decision (urgent is false)
     PLACEMENT_CHANGE = "placement_change"  # change is placement_place or consent
+    CHILD_PLACEMENT = "child_placement"  # kind is a child's placement (§46, §47; not §49)
+    PLACEMENT_MEASURE = "placement_measure"  # kind is a placement (§46, §47 or §49)
+    COMMITTEE_PLACEMENT = "committee_placement"  # the committee decided a child's placement
     CHILD_PLAN = "child_plan"  # a plan of kind child_plan
     YOUTH_PLAN = "youth_plan"  # a plan of kind youth_plan
     PLACEMENT_REPORT = "placement_report"  # a statistics report of kind placement
+    FOLLOW_UP_REPORT = "code_3_report"  # a placement report with event code 3
+    COMMITTEE_REPORT = "code_4_report"  # ... event code 4
+    END_REPORT = "code_5_report"  # ... event code 5
+    AFTERCARE_REPORT = "code_6_report"  # ... event code 6
 
 
 class Prior(StrEnum):

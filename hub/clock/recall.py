@@ -2,10 +2,12 @@
 
 ``LetterDelivered`` starts the appeal clock, but only ``LetterRequested`` says which
 decision the letter carries; ``MeasureStarted`` starts placement clocks, but only
-``MeasureDecided`` says the measure is a placement; the youth plan and the aftercare
+``MeasureDecided`` says the measure is a placement (and the same for its follow-ups and
+end, and for a committee decision on it); the youth plan and the aftercare
 decision depend on the child's age, but only ``CaseOpened`` and ``NotificationReceived``
 name the child. The engine remembers those fields (keyed ``fact:<kind>:<record id>`` in
-its state, the case id for the child) and adds them to the later event's data.
+its state, the case id for the child) and adds them to the later event's data. One event
+may leave more than one fact: a decision is kept by its measure and by its decision id.
 
 Of the child it keeps the birth date alone, never the CPR number it was read from.
 """
@@ -50,6 +52,7 @@ class Recall:
 
 _LETTER = Fact("letter", "letter_id", "the letter's letter.requested")
 _MEASURE = Fact("measure", "measure_id", "the measure's decision.measure-decided")
+_DECISION = Fact("decision", "decision_id", "the decision's decision.measure-decided")
 _CHILD = Fact("child", None, "the case's case.opened or notification.received")
 
 _PLACEMENTS = frozenset({MeasureKind.PLACEMENT_WITH_CONSENT, MeasureKind.PLACEMENT_WITHOUT_CONSENT})
@@ -78,15 +81,20 @@ def _placement(data: Data) -> bool:
     return facts.measure_kind(data) in _PLACEMENTS
 
 
-REMEMBERED: MappingProxyType[str, tuple[Fact, Callable[[Data], dict[str, Any]]]] = MappingProxyType(
+Reader = Callable[[Data], dict[str, Any]]
+
+REMEMBERED: MappingProxyType[str, tuple[tuple[Fact, Reader], ...]] = MappingProxyType(
     {
-        ev.LETTER_REQUESTED: (_LETTER, _fields("decision_id")),
-        ev.MEASURE_DECIDED: (_MEASURE, _fields("kind", "consent")),
-        ev.CASE_OPENED: (_CHILD, _child),
-        ev.NOTIFICATION_RECEIVED: (_CHILD, _child),
+        ev.LETTER_REQUESTED: ((_LETTER, _fields("decision_id")),),
+        ev.MEASURE_DECIDED: (
+            (_MEASURE, _fields("kind", "consent")),
+            (_DECISION, _fields("kind", "consent")),
+        ),
+        ev.CASE_OPENED: ((_CHILD, _child),),
+        ev.NOTIFICATION_RECEIVED: ((_CHILD, _child),),
     }
 )
-"""Event type → the fact it leaves for later events, and how to read it from the data."""
+"""Event type → the facts it leaves for later events, and how to read each from the data."""
 
 _RECALLED = MappingProxyType(
     {
@@ -95,25 +103,33 @@ _RECALLED = MappingProxyType(
         ev.MEASURE_DECIDED: (Recall(_CHILD, _always),),
         # In this order: the measure says whether it is a placement, which needs the age.
         ev.MEASURE_STARTED: (Recall(_MEASURE, _always), Recall(_CHILD, _placement)),
+        # Whether a follow-up or an end is a placement's (a statistics clock). They do not
+        # wait for the decision: months after it, it has been read, and an end that waited
+        # would hold back the withdrawals it makes. One read before it sets no clock.
+        ev.FOLLOW_UP_COMPLETED: (Recall(_MEASURE, _never),),
+        ev.MEASURE_ENDED: (Recall(_MEASURE, _never),),
+        # The committee's decision on a decided measure; a committee decision with no
+        # measure (yet) is judged on its basis. Both come on the decision topic, in order.
+        ev.COMMITTEE_DECIDED: (Recall(_DECISION, _never),),
     }
 )
 """Event type → the facts it takes from earlier events, in order."""
 
 
-def remember(event_type: str, data: Data, case_id: str) -> tuple[str, dict[str, Any]] | None:
-    """The key and fields to keep from this event, or None.
+def remember(event_type: str, data: Data, case_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """The keys and fields to keep from this event (empty when none).
 
     Raises:
         EventDataError: the data garbles a field the fact is read from.
 
     """
-    kept = REMEMBERED.get(event_type)
-    if kept is None:
-        return None
-    fact, read = kept
-    key = fact.key(data, case_id)
-    fields = read(data) if key else {}
-    return (key, fields) if key and fields else None
+    found = []
+    for fact, read in REMEMBERED.get(event_type, ()):
+        key = fact.key(data, case_id)
+        fields = read(data) if key else {}
+        if key and fields:
+            found.append((key, fields))
+    return found
 
 
 def recalls_for(event_type: str) -> tuple[Recall, ...]:

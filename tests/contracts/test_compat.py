@@ -249,3 +249,36 @@ def test_modes_name_their_directions(mode):
     assert mode.backward == (mode.value.startswith(("BACKWARD", "FULL")))
     assert mode.forward == (mode.value.startswith(("FORWARD", "FULL")))
     assert mode.transitive == mode.value.endswith("TRANSITIVE")
+
+
+class TestPatternFixes:
+    """An id pattern corrected to its published syntax is exempt, and nothing else is."""
+
+    AVID = ("dk.casehub.archive.package-built", 2)
+
+    def test_the_avid_fix_passes_the_gate_without_a_mode_exception(self):
+        history = {1: committed_schemas()[self.AVID[0], 1], 2: code_schemas()[self.AVID]}
+        assert check_version(self.AVID[0], history, 2, DEFAULT_MODE) == []
+
+    def test_without_the_exemption_the_avid_fix_is_a_break(self):
+        history = {1: committed_schemas()[self.AVID[0], 1], 2: code_schemas()[self.AVID]}
+        (sentence,) = check_version(self.AVID[0], history, 2, DEFAULT_MODE, fixes={})
+        assert "field avid changed pattern" in sentence
+
+    def test_the_exemption_covers_the_named_field_s_pattern_only(self):
+        old = record({"avid": {"type": "string", "pattern": "^a$"}, "b": TEXT}, ["avid", "b"])
+        new = record(
+            {"avid": {"type": "string", "pattern": "^b$"}, "b": {"type": "string", "maxLength": 9}},
+            ["avid", "b"],
+        )
+        fixes = {("t", 2): {"avid": "corrected"}}
+        assert check_version("t", {1: old, 2: new}, 2, DEFAULT_MODE, fixes=fixes) == [
+            (
+                "t v2 (BACKWARD_TRANSITIVE): field b changed maxLength from 200 to 9; "
+                "consumers on v2 cannot read v1 records"
+            )
+        ]
+        # ...and only for the version it names: a v3 is held to v2's pattern.
+        later = record({"avid": {"type": "string", "pattern": "^c$"}, "b": TEXT}, ["avid", "b"])
+        history = {1: old, 2: old, 3: later}
+        assert len(check_version("t", history, 3, Mode.BACKWARD, fixes=fixes)) == 1

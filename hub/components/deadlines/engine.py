@@ -214,15 +214,12 @@ class DeadlineEngine:
     async def _remember(
         self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
     ) -> None:
-        kept = remember(event_type, data, case_id)
-        if kept is None:
-            return
-        key, fields = kept
-        if self._facts.get((municipality, key)) == fields:
-            return
-        value = json.dumps({"record": "fact", "version": 1, "fields": fields}).encode()
-        await self._store.write(municipality, key, value)
-        self._facts[municipality, key] = fields
+        for key, fields in remember(event_type, data, case_id):
+            if self._facts.get((municipality, key)) == fields:
+                continue
+            value = json.dumps({"record": "fact", "version": 1, "fields": fields}).encode()
+            await self._store.write(municipality, key, value)
+            self._facts[municipality, key] = fields
 
     def _recalled(
         self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]

@@ -6,10 +6,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from contracts.aftercare import AftercareDecided
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.decision import CommitteeDecision, MeasureDecided
 from contracts.envelope import Event, new_event
+from contracts.handover import HandoverAccepted
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from tests.factories import notification
 from tests.people import CHILD
@@ -82,11 +84,13 @@ def followed_up(at="2026-12-01T10:00:00+01:00", measure_id="m-1") -> FollowUpCom
     )
 
 
-def committee(decision_id="d-9", paragraph="47", law="BL") -> CommitteeDecision:
+def committee(
+    decision_id="d-9", paragraph="47", law="BL", decided_at="2026-10-01T15:00:00+02:00"
+) -> CommitteeDecision:
     return CommitteeDecision.model_validate(
         {
             "decision_id": decision_id,
-            "decided_at": "2026-10-01T15:00:00+02:00",
+            "decided_at": decided_at,
             "urgent": False,
             "legal_basis": {"law": law, "paragraph": paragraph},
             "outcome": "approved",
@@ -96,9 +100,32 @@ def committee(decision_id="d-9", paragraph="47", law="BL") -> CommitteeDecision:
     )
 
 
+def aftercare(decision_id="a-1", at="2026-10-05T11:00:00+02:00", *, granted=True):
+    return AftercareDecided.model_validate(
+        {
+            "decision_id": decision_id,
+            "decided_at": at,
+            "legal_basis": {"law": "SEL", "paragraph": "68"},
+            "granted": granted,
+            "forms": ["continued_stay"] if granted else [],
+            "reasoning": "Synthetic.",
+        },
+        strict=False,
+    )
+
+
+def accepted(handover_id="h-1", at="2026-10-07T09:00:00+02:00", new_case_id="C-1"):
+    return HandoverAccepted.model_validate(
+        {"handover_id": handover_id, "accepted_at": at, "new_case_id": new_case_id},
+        strict=False,
+    )
+
+
 __all__ = [
     "CPH",
     "DECIDED_AT",
+    "accepted",
+    "aftercare",
     "changed",
     "committee",
     "decided",

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from adapters.statistics.format import FormatError, NotificationRecord, validate_report
+from adapters.statistics.format import (
+    FormatError,
+    NotificationRecord,
+    PlacementRecord,
+    validate_report,
+)
 from adapters.statistics.versions import VERSIONS
 from contracts.cpr import Cpr
 
@@ -28,6 +33,9 @@ def test_the_document_has_an_example_per_record_kind_and_form():
         "form-1",
         "form-2",
         "form-3",
+        "form-3-aftercare",
+        "transfer",
+        "supporting-measures",
         "correction",
     } <= set(EXAMPLES)
     assert len(EXAMPLES) == DOC.read_text().count("```json")
@@ -72,10 +80,25 @@ def test_aftercare_code_6_only_on_form_3():
     rejects(payload, "INVALID")
 
 
-def test_only_a_committee_event_may_lack_a_measure():
+def test_only_a_committee_event_or_an_aftercare_decision_may_lack_a_measure():
     payload = example("form-2")
     payload["record"]["measure_ref"] = None
     rejects(payload, "INVALID")
+    record = validate_report(example("form-3-aftercare")).record
+    assert isinstance(record, PlacementRecord)
+    assert record.measure_ref is None
+    payload = example("form-3-aftercare")
+    payload["record"]["event_code"] = 5
+    rejects(payload, "INVALID")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_version_takes_a_transfer_and_refuses_one_without_the_child(version):
+    payload = example("transfer")
+    payload["format_version"] = version
+    assert validate_report(payload).record.kind == "transfer"
+    del payload["record"]["child"]
+    rejects(payload, "CHILD_MISSING", "record.transfer.child")
 
 
 def test_the_2026_07_notification_needs_acute():
@@ -125,7 +148,7 @@ def test_errors_never_quote_the_cpr_number():
     assert "7403164123" not in repr(validate_report(example("notification")))
 
 
-PLACEMENTS = ["form-1", "form-2", "form-2-committee", "form-3", "correction"]
+PLACEMENTS = ["form-1", "form-2", "form-2-committee", "form-3", "form-3-aftercare", "correction"]
 
 
 @pytest.mark.parametrize("name", PLACEMENTS)
@@ -172,7 +195,9 @@ def test_a_failed_mod_11_check_is_no_reason_to_refuse():
     assert not Cpr(number).modulus11_ok
     payload = example("form-1")
     payload["record"]["child"]["cpr"] = number
-    assert validate_report(payload).record.child.cpr == number
+    record = validate_report(payload).record
+    assert isinstance(record, PlacementRecord)
+    assert record.child.cpr == number
 
 
 def test_a_placement_is_never_registered_on_the_mother():
@@ -185,4 +210,5 @@ def test_the_placed_child_does_not_show_in_repr():
     report = validate_report(example("form-1"))
     assert "7403164123" not in repr(report)
     assert "7403164123" not in repr(report.record)
+    assert isinstance(report.record, PlacementRecord)
     assert "7403164123" not in repr(report.record.child)

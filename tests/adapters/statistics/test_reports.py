@@ -19,6 +19,8 @@ from contracts.cpr import Cpr
 from contracts.reporting import ReportKind
 from hub.clock import COPENHAGEN
 from tests.adapters.statistics.events import (
+    accepted,
+    aftercare,
     changed,
     committee,
     decided,
@@ -103,6 +105,8 @@ def test_before_2026_07_a_notification_has_no_acute(memory):
         ([committee("d-7")], 2, 4),  # BL §47 without a known measure
         ([decided(), ended()], 2, 5),
         ([decided("placement_of_young_person"), ended()], 3, 5),
+        ([aftercare()], 3, 6),
+        ([aftercare(granted=False)], 3, 6),  # a decision against aftercare is one too
     ],
 )
 def test_placement_events_get_their_form_and_code(memory, events, form, code):
@@ -249,3 +253,42 @@ def test_a_draft_names_the_occurrence_so_corrections_can_be_found(memory):
     assert "acute" not in repr(draft)
     assert CHILD not in repr(draft), "the draft keeps the child as a masked Cpr"
     assert "neglect" not in repr(draft), "nor the reasons"
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        (followed_up(), "statistics.placement-follow-up"),
+        (ended(), "statistics.placement-end"),
+        (committee("d-7"), "statistics.placement-committee"),
+        (aftercare(), "statistics.aftercare-decision"),
+        (accepted(), "statistics.responsibility-transfer"),
+    ],
+)
+def test_each_report_names_the_rule_the_deadline_engine_clocks_it_by(memory, data, rule):
+    memory.remember_measure(facts_of(decided()))
+    assert report_of(data, memory).record.timeliness.rule_id == rule
+
+
+def test_an_aftercare_decision_names_the_case_and_no_measure(memory):
+    record = report_of(aftercare(at="2026-10-05T11:00:00+02:00"), memory).record
+    assert (record.measure_ref, record.case_ref, record.event_date) == (None, "C-1", "2026-10-05")
+    assert record.legal_basis == "SEL §68"
+    assert due_of(report_of(aftercare(), memory)).date() == dt.date(2026, 11, 2)
+
+
+def test_an_accepted_handover_is_reported_as_the_case_s_responsibility_received(memory):
+    report = report_of(accepted(handover_id="h-7", at="2026-10-07T09:00:00+02:00"), memory)
+    record = report.record
+    assert record.kind == "transfer"
+    assert (record.handover_ref, record.case_ref, record.event_date) == ("h-7", "C-1", "2026-10-07")
+    assert record.child.cpr == CHILD, "the receiving case's child"
+    assert record.legal_basis == "BL §132"
+    old = report_of(accepted(at="2023-12-20T09:00:00+01:00"), memory, now=NOW)
+    assert old.record.legal_basis == "SEL §152"
+    assert old.record.timeliness.late is True
+
+
+def test_an_accepted_handover_waits_for_the_receiving_case_s_child(unopened):
+    with pytest.raises(ChildNotYetKnownError):
+        draft_for(wrap(accepted()), unopened)

@@ -1,6 +1,7 @@
 """The reporter handler: events in, reports at the stand-in, outcomes published."""
 
 import datetime as dt
+import json
 
 import httpx
 import pytest
@@ -275,7 +276,7 @@ async def test_what_waits_for_the_child_survives_a_restart(tmp_path):
     after = Harness(memory=path, standin=before.standin)  # the hub restarted; DST is the same
     await after.handle(wrap(opened()))
     assert placement_codes(after) == [(1, 0)]
-    assert after.standin.reports[0].record.child.cpr == CHILD
+    assert json.loads(after.standin.reports[0].model_dump_json())["record"]["child"]["cpr"] == CHILD
     assert after.of(StatisticsReported)[0].envelope.causationid == decision.envelope.id
     after.memory.close()
 
@@ -287,7 +288,9 @@ async def test_the_child_of_a_case_survives_a_restart(tmp_path):
     before.memory.close()
     after = Harness(memory=path, standin=before.standin)
     await after.handle(wrap(decided()))
-    assert [r.record.child.cpr for r in after.standin.reports] == [CHILD]
+    assert [
+        json.loads(r.model_dump_json())["record"]["child"]["cpr"] for r in after.standin.reports
+    ] == [CHILD]
     after.memory.close()
 
 

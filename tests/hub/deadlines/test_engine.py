@@ -66,9 +66,11 @@ class TestSetting:
         await engine.handle(trigger)
         assert len(published.of(DeadlineSetV2)) == 2
 
-    async def test_other_events_set_nothing(self, engine, published, case):
-        await engine.handle(case.committee(START, urgent=False))
-        assert published.events == []
+    async def test_the_committee_s_own_decision_sets_only_its_statistics_clock(
+        self, engine, published, case
+    ):
+        await engine.handle(case.committee(START, urgent=False))  # BL §47: code 4
+        assert published.rules(DeadlineSetV2) == ["statistics-placement-committee"]
 
 
 class TestMeeting:

@@ -319,3 +319,48 @@ async def test_the_logs_carry_ids_never_the_child(engine, case):
     assert logs
     for secret in (cpr, f"{cpr[:6]}-{cpr[6:]}", "2010-11-02", "2010, 11, 2"):
         assert secret not in text
+
+
+class TestTheStatisticsClocksOfAMeasure:
+    """Codes 3-5 read the measure's decision, which the engine remembers for them."""
+
+    def committee_on(self, case, decision_id, paragraph):
+        return case.of(
+            "dk.casehub.decision.committee-decided",
+            PROPOSED,
+            decision_id=decision_id,
+            decided_at=PROPOSED.isoformat(),
+            urgent=False,
+            legal_basis={"law": "BL", "paragraph": paragraph},
+            outcome="approved",
+            reasoning="Synthetic.",
+        )
+
+    async def test_the_committee_s_decision_on_a_decided_measure_is_judged_by_the_measure(
+        self, engine, published, case
+    ):
+        await engine.handle(case.case_opened(OPENED))
+        await engine.handle(case.measure_decided(PROPOSED, "consultancy", decision_id="d-s"))
+        await engine.handle(self.committee_on(case, "d-s", "47"))  # not a placement after all
+        placement = case.measure_decided(
+            PROPOSED, "placement_with_consent", decision_id="d-p", measure_id="m-p"
+        )
+        await engine.handle(placement)
+        on_placement = self.committee_on(case, "d-p", "46")  # §46, yet a placement
+        await engine.handle(on_placement)
+        clocked = [
+            e.data.trigger_event_id
+            for e in published.of(DeadlineSetV2)
+            if e.data.rule_id == "statistics-placement-committee"
+        ]
+        assert clocked == [on_placement.envelope.id]
+
+    async def test_a_follow_up_and_the_end_of_a_placement_each_get_their_clock(
+        self, engine, published, case
+    ):
+        await engine.handle(case.case_opened(OPENED))
+        await engine.handle(case.measure_decided(PROPOSED, "placement_with_consent"))
+        await engine.handle(case.follow_up(PROPOSED + dt.timedelta(days=90)))
+        await engine.handle(case.measure_ended(PROPOSED + dt.timedelta(days=100)))
+        found = published.rules(DeadlineSetV2)
+        assert {"statistics-placement-follow-up", "statistics-placement-end"} <= set(found)

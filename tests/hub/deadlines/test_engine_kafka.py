@@ -284,7 +284,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
     """The statistics adapter reports the start (reporting topic) before the engine has read
     the start (measure topic). The report is kept in the state topic, survives a restart,
     and the start's deadline is set and met at once; the measure's end withdraws what it
-    ends, and years later nothing has been missed.
+    ends, its own report meets the end's clock, and years later nothing has been missed.
     """
     clock = Clock()
     code = municipality(settings)
@@ -315,6 +315,10 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
         await wait_for_records(
             settings.bootstrap_servers, deadline_topic, of_type(WITHDRAWN), count=3
         )
+        # The end is itself reported (code 5), on a clock of its own.
+        end_report = case.statistics_report(now + dt.timedelta(days=11), "m-1", event_code=5)
+        await send(settings, end_report)
+        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET), count=3)
         clock.offset = dt.timedelta(days=5 * 365)  # every deadline above long due
         await ticks.wait(5)  # five ticks
 

@@ -23,8 +23,9 @@ def early(event_id, case_id="C-1", happened=AT, expires=AT + DAY, municipality="
     )
 
 
-def test_only_ids_and_kinds_are_kept():
-    assert KEPT[ev.STATISTICS_REPORTED] == {"kind", "subject_id"}
+def test_only_ids_kinds_and_codes_are_kept():
+    assert KEPT[ev.STATISTICS_REPORTED] == {"kind", "event_code", "subject_id"}
+    assert KEPT[ev.TRANSFER_REPORTED] == {"handover_id"}
     assert KEPT[ev.PLAN_CREATED] == {"kind", "measure_ids"}
     assert KEPT[ev.COMMITTEE_DECIDED] == {"urgent"}
     assert KEPT[ev.CHILD_HEARD] == frozenset()  # when it happened is all

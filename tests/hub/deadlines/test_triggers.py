@@ -99,6 +99,92 @@ class TestWhichRules:
         assert deadlines_for(ev.COMMITTEE_DECIDED, {"urgent": False}, TIME) == ()
 
 
+class TestStatisticsClocks:
+    """The 4-week clocks of codes 3-6 and the transfer: which events set them."""
+
+    @pytest.mark.parametrize(
+        ("kind", "clocked"),
+        [
+            ("placement_with_consent", True),
+            ("placement_without_consent", True),
+            ("placement_of_young_person", False),  # form 3 has no follow-up code
+            ("consultancy", False),
+            (None, False),  # the decision not read yet: no clock, and no error
+        ],
+    )
+    def test_a_follow_up_on_a_child_s_placement(self, kind, clocked):
+        data = {"measure_id": "m-1"} | ({} if kind is None else {"kind": kind})
+        found = ids(deadlines_for(ev.FOLLOW_UP_COMPLETED, data, TIME))
+        assert found == (["statistics.placement-follow-up"] if clocked else [])
+
+    @pytest.mark.parametrize(
+        ("kind", "clocked"),
+        [
+            ("placement_with_consent", True),
+            ("placement_of_young_person", True),  # form 3 code 5
+            ("respite_care", False),
+            (None, False),
+        ],
+    )
+    def test_the_end_of_a_placement_counts_from_its_last_day(self, kind, clocked):
+        data = {"measure_id": "m-1", "ended_on": "2026-03-02"}
+        data |= {} if kind is None else {"kind": kind}
+        found = deadlines_for(ev.MEASURE_ENDED, data, local(2026, 3, 20, 9))
+        assert ids(found) == (["statistics.placement-end"] if clocked else [])
+        if clocked:
+            assert found[0].due_at == eod(2026, 3, 30)
+
+    @pytest.mark.parametrize(
+        ("extra", "clocked"),
+        [
+            ({"legal_basis": {"law": "BL", "paragraph": "47"}}, True),
+            ({"legal_basis": {"law": "SEL", "paragraph": "58"}}, True),
+            ({"legal_basis": {"law": "BL", "paragraph": "46"}}, False),  # no measure known
+            (
+                {"legal_basis": {"law": "BL", "paragraph": "46"}, "kind": "placement_with_consent"},
+                True,
+            ),
+            ({"legal_basis": {"law": "BL", "paragraph": "47"}, "kind": "consultancy"}, False),
+            (
+                {
+                    "legal_basis": {"law": "BL", "paragraph": "47"},
+                    "kind": "placement_of_young_person",
+                },
+                False,
+            ),
+        ],
+    )
+    def test_a_committee_decision_on_a_child_s_placement(self, extra, clocked):
+        data = {"urgent": False, "decision_id": "d-1", **extra}
+        found = ids(deadlines_for(ev.COMMITTEE_DECIDED, data, TIME))
+        assert found == (["statistics.placement-committee"] if clocked else [])
+
+    def test_every_aftercare_decision_and_every_accepted_handover(self):
+        aftercare = {"decision_id": "a-1", "decided_at": TIME.isoformat(), "granted": False}
+        assert "statistics.aftercare-decision" in ids(
+            deadlines_for(ev.AFTERCARE_DECIDED, aftercare, TIME)
+        )
+        accepted = {"handover_id": "h-1", "accepted_at": TIME.isoformat()}
+        (transfer,) = deadlines_for(ev.HANDOVER_ACCEPTED, accepted, TIME)
+        assert transfer.rule_id == "statistics.responsibility-transfer"
+        assert transfer.due_at == eod(2026, 3, 30)
+
+    @pytest.mark.parametrize(
+        ("condition", "code"),
+        [
+            (Condition.FOLLOW_UP_REPORT, 3),
+            (Condition.COMMITTEE_REPORT, 4),
+            (Condition.END_REPORT, 5),
+            (Condition.AFTERCARE_REPORT, 6),
+        ],
+    )
+    def test_each_clock_is_met_only_by_a_report_of_its_code(self, condition, code):
+        for other in range(7):
+            report = {"kind": "placement", "event_code": other, "subject_id": "m-1"}
+            assert applies(condition, report, TIME) is (other == code)
+        assert not applies(condition, {"kind": "notification", "event_code": code}, TIME)
+
+
 class TestBeforeTheDecision:
     def test_a_proposal_sets_the_hearing_due_when_the_decision_is_planned(self):
         (heard,) = deadlines_for(ev.MEASURE_PROPOSED, proposal("consultancy"), local(2026, 3, 3))

@@ -86,6 +86,7 @@ class TestTheMeasureEnds:
         assert rules(published.of(DeadlineMissedV2)) == {
             "statistics-placement-decision",
             "statistics-placement-start",
+            "statistics-placement-end",  # the end itself is reported (code 5)
         }
 
     async def test_the_appeal_period_is_not_withdrawn(self, engine, published, clock, case):
@@ -158,6 +159,7 @@ class TestTheCaseCloses:
             "committee-presentation",
             "notification-acute-assessment",
             "notification-receipt",
+            "statistics-placement-committee",  # the chair's §47 decision (code 4)
             "statistics-placement-decision",
             "statistics-placement-start",
         }

@@ -1,0 +1,134 @@
+"""The yearly report of supporting measures: built from what the reporter saw, on the child."""
+
+import datetime as dt
+import json
+
+import httpx
+import pytest
+
+from adapters.statistics.client import StatisticsClient
+from adapters.statistics.format import SupportingMeasuresRecord, validate_report
+from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.standin import StatisticsStandin
+from adapters.statistics.wiring import build_statistics_reporter
+from adapters.statistics.yearly import main, report_year, yearly_report
+from hub.clock import COPENHAGEN
+from tests.adapters.statistics.events import decided, ended, opened, started, wrap
+from tests.people import CHILD
+
+NOW = dt.datetime(2027, 1, 15, 9, 0, tzinfo=COPENHAGEN)
+CONSULTANCY = {"law": "BL", "paragraph": "32", "stk": 1, "nr": 1}
+
+
+def supporting(measure_id, start, end=None, kind="consultancy"):
+    period = {"start": start} if end is None else {"start": start, "end": end}
+    return decided(
+        kind,
+        decision_id=f"d-{measure_id}",
+        measure_id=measure_id,
+        legal_basis=CONSULTANCY,
+        sel_basis=None,
+        period=period,
+        consent=True,
+    )
+
+
+class Reporter:
+    """The reporter over the DST stand-in, with a memory the test reads afterwards."""
+
+    def __init__(self, memory):
+        self.standin = StatisticsStandin(clock=lambda: NOW)
+        self.client = StatisticsClient(
+            httpx.AsyncClient(base_url="http://dst", transport=self.standin.transport())
+        )
+        self.memory = memory
+
+        async def publish(_event):
+            return "topic"
+
+        self.handle = build_statistics_reporter(
+            self.client, publish, source="urn:test", memory=memory, clock=lambda: NOW
+        )
+
+
+@pytest.fixture
+def memory():
+    kept = SqliteMemory()
+    yield kept
+    kept.close()
+
+
+async def seen(memory, *events):
+    reporter = Reporter(memory)
+    for event in events:
+        await reporter.handle(event)
+    return reporter
+
+
+async def test_the_year_s_measures_are_reported_with_the_days_they_actually_ran(memory):
+    await seen(
+        memory,
+        wrap(opened()),
+        wrap(supporting("m-a", "2026-02-01", "2026-12-31")),
+        wrap(started("m-a", on="2026-02-10")),
+        wrap(ended(on="2026-06-30", measure_id="m-a")),
+        wrap(supporting("m-b", "2025-03-01", "2025-12-31")),  # ended the year before
+        wrap(supporting("m-c", "2026-11-01", kind="personal_adviser")),  # open-ended
+        wrap(decided()),  # a placement: reported within 4 weeks, not yearly
+    )
+    built = yearly_report(memory, "101", 2026, now=NOW)
+    record = built.report.record
+    assert isinstance(record, SupportingMeasuresRecord)
+    assert (record.year, built.measures, built.without_child) == (2026, 2, 0)
+    rows = {row.measure_ref: row for row in record.measures}
+    assert set(rows) == {"m-a", "m-c"}
+    assert (rows["m-a"].starts_on, rows["m-a"].ends_on) == ("2026-02-10", "2026-06-30")
+    assert (rows["m-c"].measure_kind, rows["m-c"].ends_on) == ("personal_adviser", None)
+    assert rows["m-a"].legal_basis == "BL §32 stk. 1 nr. 1"
+    assert rows["m-a"].case_ref == "C-1"
+    wire = json.loads(built.report.model_dump_json())
+    assert {row["child"]["cpr"] for row in wire["record"]["measures"]} == {CHILD}
+    assert validate_report(wire).report_id == built.report.report_id
+    assert CHILD not in repr(built.report)
+
+
+async def test_a_measure_whose_case_was_never_opened_is_counted_not_reported(memory):
+    await seen(memory, wrap(supporting("m-x", "2026-05-01"), case_id="C-unopened"))
+    built = yearly_report(memory, "101", 2026, now=NOW)
+    assert (built.measures, built.without_child) == (0, 1)
+
+
+async def test_the_same_content_is_the_same_report_and_new_content_a_new_one(memory):
+    await seen(memory, wrap(opened()), wrap(supporting("m-a", "2026-02-01")))
+    first = yearly_report(memory, "101", 2026, now=NOW).report.report_id
+    assert yearly_report(memory, "101", 2026, now=NOW + dt.timedelta(days=1)).report.report_id == (
+        first
+    )
+    assert yearly_report(memory, "751", 2026, now=NOW).report.report_id != first
+    await seen(memory, wrap(supporting("m-b", "2026-03-01")))
+    assert yearly_report(memory, "101", 2026, now=NOW).report.report_id != first
+
+
+async def test_the_year_s_report_is_sent_and_dst_recognises_a_repeat(memory):
+    reporter = await seen(memory, wrap(opened()), wrap(supporting("m-a", "2026-02-01")))
+    built, accepted = await report_year(reporter.client, memory, "101", 2026, now=NOW)
+    assert accepted.duplicate is False
+    _, again = await report_year(reporter.client, memory, "101", 2026, now=NOW)
+    assert again.duplicate is True
+    assert [r.report_id for r in reporter.standin.reports] == [built.report.report_id]
+
+
+async def test_the_command_writes_a_private_file_and_prints_counts_only(tmp_path, capsys):
+    state = tmp_path / "state"
+    kept = SqliteMemory(state / "statistics.sqlite3")
+    await seen(kept, wrap(opened()), wrap(supporting("m-a", "2026-02-01")))
+    kept.close()
+    capsys.readouterr()  # the reporter's own log lines
+    out = tmp_path / "supporting-2026.json"
+    args = ["--state-dir", str(state), "--municipality", "101", "--year", "2026", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert CHILD not in printed
+    assert json.loads(printed)["measures"] == 1
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert validate_report(out.read_bytes()).record.kind == "supporting_measures"
