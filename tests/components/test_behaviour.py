@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, find, settings
@@ -83,10 +84,12 @@ async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
     """The component built as the hub builds it, its background task (if any) running."""
     async with contextlib.AsyncExitStack() as stack:
         config = None
+        stack.standin = None  # type: ignore[attr-defined]
         if spec.standin is not None:
             standin = await stack.enter_async_context(
                 spec.standin(StandinContext(municipalities=(municipality,)))
             )
+            stack.standin = standin  # type: ignore[attr-defined]
             config = standin.settings
         elif spec.settings is not None:
             config = Settings().component(spec.name)
@@ -203,6 +206,57 @@ class TestEveryConsumer:
                     outcomes.append(publish.calls == before)  # nothing to publish
                 assert outcomes[-1], f"{contract.__name__}: a failed publish was swallowed"
         assert publish.calls > 0, "no consumed event led to a follow-up: the test proves nothing"
+
+    async def test_closing_releases_its_files_and_connections(
+        self, spec, municipality, bootstrap, tmp_path
+    ):
+        async with running(
+            spec,
+            _FailingPublish(),
+            municipality=municipality,
+            bootstrap=bootstrap,
+            state_dir=tmp_path,
+        ) as (component, stack):
+            background = contextlib.AsyncExitStack()
+            if component.background is not None:
+                await _started(component, background)
+            standin = stack.standin
+            for contract in spec.consumes:  # until one reaches its service
+                with contextlib.suppress(TransientError, ContractError, PermanentError):
+                    await component.handler(_event(_sample(contract), municipality))
+                if standin is None or _connections_to(standin.url) > 0:
+                    break
+            if standin is not None:
+                assert _connections_to(standin.url) > 0, "it never reached its service"
+            await background.aclose()
+            if component.close is not None:
+                await component.close()
+            assert _open_files_in(tmp_path) == []
+            if standin is not None:
+                assert _connections_to(standin.url) == 0
+
+
+def _open_files_in(folder: Path) -> list[str]:
+    """The files below ``folder`` this process holds open."""
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = fd.readlink()
+            if target.is_relative_to(folder):
+                held.append(target.name)
+    return held
+
+
+def _connections_to(url: str) -> int:
+    """Established TCP connections whose far end is ``url``'s port on loopback (the clients')."""
+    port = f"{urlsplit(url).port:04X}"
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        remote, state = fields[2], fields[3]
+        if remote.endswith(f":{port}") and state == "01":  # 01: ESTABLISHED
+            count += 1
+    return count
 
 
 async def _nothing() -> None:
