@@ -7,6 +7,8 @@ handled (or a duplicate, or not        done; the event id is remembered
 routed to this group)
 contract, permanent or unexpected      quarantined with its reason and original bytes
 error                                  and headers; its case is parked behind it
+another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong_topic``),
+its topic's                            never handled; its case is not held
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
@@ -44,6 +46,7 @@ from hub.codec import decode_record
 from hub.delivery.backoff import Backoff
 from hub.delivery.breaker import BreakerState, CircuitBreaker
 from hub.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.delivery.tenancy import BoundaryError, check_boundary
 from hub.errors import AuthorisationError, ContractError, PermanentError, TransientError
 from hub.publisher import confirm_later
 from hub.quarantine import Quarantine
@@ -265,6 +268,7 @@ class Delivery:
         """
         try:
             event = decode_record(record.headers, record.value)
+            check_boundary(record.topic, event)
             event_id = event.envelope.id
             repeat = event_id in self._unconfirmed
             fresh = not repeat and not self._store.was_processed(self.group, event_id)
@@ -303,6 +307,10 @@ class Delivery:
                 await self._to_quarantine(record, case, seq, exc, reason)
             else:
                 self._retry_later(record, case, seq, attempt, exc)
+        elif isinstance(exc, BoundaryError):
+            # Quarantined without holding its case: the record is foreign, and a producer
+            # must not be able to block another municipality's case by naming its key.
+            await self._to_quarantine(record, case, seq, exc, str(exc), hold_case=False)
         elif isinstance(exc, ContractError | PermanentError):
             await self._to_quarantine(record, case, seq, exc, str(exc))
         else:
@@ -341,12 +349,21 @@ class Delivery:
         )
         self._wake.set()
 
-    async def _to_quarantine(
-        self, record: StoredRecord, case: str, seq: int | None, exc: Exception, reason: str
+    async def _to_quarantine(  # noqa: PLR0913 - the record, its place and the reason
+        self,
+        record: StoredRecord,
+        case: str,
+        seq: int | None,
+        exc: Exception,
+        reason: str,
+        *,
+        hold_case: bool = True,
     ) -> None:
         await self._quarantine.put(
             record, error=type(exc).__name__, reason=reason, group=self.group
         )
+        if seq is None and not hold_case:
+            return
         if seq is None:
             self._store.park(
                 self.group,
