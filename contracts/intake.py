@@ -12,6 +12,7 @@ from contracts.classification import Classification as C  # noqa: N817 - reads a
 from contracts.classification import classified
 from contracts.cpr import Cpr
 from contracts.guards import Timestamp
+from contracts.problems import cross_field
 
 __all__ = [
     "AssessmentOutcome",
@@ -106,7 +107,7 @@ class Notifier(Record):
     def _anonymous_has_no_name(self) -> Self:
         if self.kind is NotifierKind.ANONYMOUS and self.name is not None:
             msg = "an anonymous notifier has no name"
-            raise ValueError(msg)
+            raise cross_field(msg, "kind", "name")
         return self
 
 
@@ -160,10 +161,10 @@ class NotificationReceived(Contract):
         if self.unborn:
             if self.mother_cpr is None or self.child_cpr is not None:
                 msg = "an unborn child is registered on mother_cpr, without child_cpr"
-                raise ValueError(msg)
+                raise cross_field(msg, "unborn", "mother_cpr", "child_cpr")
         elif self.child_cpr is None or self.mother_cpr is not None:
             msg = "child_cpr is required (mother_cpr is for an unborn child only)"
-            raise ValueError(msg)
+            raise cross_field(msg, "unborn", "child_cpr", "mother_cpr")
         return self
 
     @property

@@ -20,7 +20,7 @@ from faststream.middlewares import AckPolicy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from adapters.eform import build_intake
+from adapters.eform import ReceivedWindow, build_intake
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub import triage
@@ -100,7 +100,15 @@ def create_app(settings: Settings | None = None, *, extra: Sequence[Component] =
             deliveries.append(delivery)
     broker.include_router(router)
     intake = build_intake(
-        events.publish, source=f"{settings.source}:eform", max_bytes=settings.max_submission_bytes
+        events.publish,
+        source=f"{settings.source}:eform",
+        max_bytes=settings.max_submission_bytes,
+        municipalities=settings.municipalities,
+        publish_timeout_s=settings.intake_publish_timeout_s,
+        received_window=ReceivedWindow(
+            max_age=dt.timedelta(days=settings.intake_received_max_age_days),
+            max_ahead=dt.timedelta(seconds=settings.intake_received_max_ahead_s),
+        ),
     )
 
     @asynccontextmanager

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     max_submission_bytes: int = Field(
         default=256 * 1024, gt=0, description="Largest e-form submission accepted."
     )
+    intake_publish_timeout_s: float = Field(
+        default=5.0, gt=0, description="Longest wait for the broker before the intake answers 503."
+    )
+    intake_received_max_age_days: int = Field(
+        default=366, ge=1, description="Oldest received_at a new submission may carry."
+    )
+    intake_received_max_ahead_s: float = Field(
+        default=300.0, ge=0, description="How far received_at may lie ahead (clock skew)."
+    )
     routes: tuple[Route, ...] = Field(
         default=DEFAULT_ROUTES, description="Which consumer gets which event types (JSON)."
     )

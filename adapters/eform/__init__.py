@@ -1,6 +1,17 @@
 """The e-form side: an HTTP intake for notifications about a child."""
 
 from adapters.eform.intake import build_intake
-from adapters.eform.submission import SubmissionMeta, notification_event, submission_event_id
+from adapters.eform.submission import (
+    ReceivedWindow,
+    SubmissionMeta,
+    notification_event,
+    submission_event_id,
+)
 
-__all__ = ["SubmissionMeta", "build_intake", "notification_event", "submission_event_id"]
+__all__ = [
+    "ReceivedWindow",
+    "SubmissionMeta",
+    "build_intake",
+    "notification_event",
+    "submission_event_id",
+]
