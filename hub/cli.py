@@ -26,6 +26,7 @@ def run() -> None:
     from hub.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.settings import Settings  # noqa: PLC0415
+    from hub.tls import TlsFileError  # noqa: PLC0415
 
     settings = Settings()
 
@@ -36,7 +37,7 @@ def run() -> None:
 
     try:
         asyncio.run(serve_forever())
-    except StartupFailedError as exc:
+    except (StartupFailedError, TlsFileError) as exc:  # one line, no traceback
         raise click.ClickException(str(exc)) from None
 
 
