@@ -8,8 +8,9 @@ schemas are frozen; a narrower schema would need a new version, see ``contracts.
   value with a
   CPR-shaped run of ten digits (``DDMMYY-SSSS`` or ``DDMMYYSSSS`` with a plausible day and
   month, not inside a longer run of digits) is refused, also inside a longer id
-  (``N-0101601234``). A canonical UUID is exempt: the hub makes its event ids as UUIDs,
-  and one in four thousand random UUIDs has such a run across its first hyphen.
+  (``N-0101601234``). A canonical UUID in an id is exempt: the hub makes its ids from
+  UUIDs (``N-<uuid>``), and one in four thousand random UUIDs has such a run across its
+  first hyphen. A UUID made to hold a CPR number is the known gap of this rule.
 * a timestamp (``Timestamp``) is an RFC 3339 string with a UTC offset, never a number or a
   digit string (pydantic would read one as Unix time), inside ``TIMESTAMP_WINDOW``.
 
@@ -61,8 +62,8 @@ were migrated with their dates of migration), and deadlines run at most decades 
 
 
 def has_cpr_shape(text: str) -> bool:
-    """Whether ``text`` holds a CPR-shaped run of digits (a canonical UUID never does)."""
-    return _UUID.fullmatch(text) is None and _CPR_RUN.search(text) is not None
+    """Whether ``text`` holds a CPR-shaped run of digits outside its canonical UUIDs."""
+    return _CPR_RUN.search(_UUID.sub(" ", text)) is not None
 
 
 def is_id_field(name: str) -> bool:
