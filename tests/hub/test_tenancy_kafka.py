@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from contracts.binding import to_kafka
+from contracts.cpr import Cpr
 from contracts.envelope import follow_up_id, new_event
 from contracts.municipalities import MUNICIPALITIES
 from contracts.person import LookupPurpose, PersonLookupRequested
@@ -40,7 +41,7 @@ def settings(hub_settings):
 
 
 def lookup_event(municipality, case_id):
-    data = PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.NOTIFICATION)
+    data = PersonLookupRequested(cpr=Cpr(CHILD), purpose=LookupPurpose.NOTIFICATION)
     return new_event(data, source="urn:forger", municipality=municipality, case_id=case_id)
 
 
@@ -96,7 +97,7 @@ async def test_forged_municipality_and_domain_are_quarantined_never_handled(sett
     assert [reason(r) for r in person_q] == [
         f"tenant_mismatch: ce_municipality {theirs} on a topic of {ours}"
     ]
-    by_value = {}
+    by_value: dict[bytes, set[str]] = {}
     for r in intake_q:
         by_value.setdefault(r.value, set()).add(reason(r))
     assert by_value == {

@@ -17,6 +17,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -128,7 +129,7 @@ _FIELD_OF = {
 }
 
 
-def _mutate(case: Case, body: dict, rng: random.Random) -> None:  # noqa: C901, PLR0912, PLR0915
+def _mutate(case: Case, body: dict[str, Any], rng: random.Random) -> None:  # noqa: C901, PLR0912, PLR0915
     kind = rng.randrange(24)
     name = ""
     if kind == 11:
@@ -272,7 +273,7 @@ def _mutate(case: Case, body: dict, rng: random.Random) -> None:  # noqa: C901, 
 def generated(rng: random.Random) -> list[Case]:
     cases = []
     for index in range(REQUESTS):
-        body: dict = {
+        body: dict[str, Any] = {
             "submission_id": f"s-{index}-{rng.randrange(10**6)}",
             "municipality": rng.choice(SERVED),
             "child_cpr": rng.choice((CHILD, CHILD[:6] + "-" + CHILD[6:])),

@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from contracts.binding import to_kafka
+from contracts.cpr import Cpr
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
 from contracts.municipalities import MUNICIPALITIES
@@ -58,7 +59,7 @@ def _event(rng: random.Random, case: str):
         data: NotificationReceived | PersonLookupRequested = notification()
         return new_event(data, source="urn:fuzz", municipality=OURS, case_id=case)
     if kind == 1:
-        data = PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.CASE)
+        data = PersonLookupRequested(cpr=Cpr(CHILD), purpose=LookupPurpose.CASE)
         return new_event(data, source="urn:fuzz", municipality=OURS, case_id=case)
     if kind == 2:
         return case_opened(OURS, case)
