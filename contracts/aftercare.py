@@ -17,6 +17,7 @@ from contracts.classification import Classification as C  # noqa: N817 - reads a
 from contracts.classification import classified
 from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = ["AftercareDecided", "AftercareForm"]
@@ -56,5 +57,5 @@ class AftercareDecided(Contract):
     def _forms_when_granted(self) -> Self:
         if self.granted != bool(self.forms) or len(set(self.forms)) != len(self.forms):
             msg = "forms lists the aftercare granted, each once, and only when it is granted"
-            raise ValueError(msg)
+            raise cross_field(msg, "granted", "forms")
         return self

@@ -26,6 +26,7 @@ from contracts.classification import Classification as C  # noqa: N817 - reads a
 from contracts.classification import classified
 from contracts.guards import Timestamp
 from contracts.legal import ActBasis, LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -236,4 +237,4 @@ class DeadlineWithdrawn(_DeadlineV2):
 def _check_escalation(escalate_at: dt.datetime, due_at: dt.datetime) -> None:
     if escalate_at > due_at:
         msg = "escalate_at must not be later than due_at"
-        raise ValueError(msg)
+        raise cross_field(msg, "escalate_at", "due_at")

@@ -18,6 +18,7 @@ from contracts.classification import classified
 from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
 from contracts.money import Money
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -75,7 +76,7 @@ class Period(Record):
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
             msg = "a period cannot end before it starts"
-            raise ValueError(msg)
+            raise cross_field(msg, "start", "end")
         return self
 
 

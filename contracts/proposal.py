@@ -18,6 +18,7 @@ from contracts.classification import classified
 from contracts.decision import MeasureKind
 from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = ["MeasureProposed"]
@@ -67,5 +68,5 @@ class MeasureProposed(Contract):
     def _decided_after_proposed(self) -> Self:
         if self.decision_planned_at < self.proposed_at:
             msg = "decision_planned_at must not be earlier than proposed_at"
-            raise ValueError(msg)
+            raise cross_field(msg, "proposed_at", "decision_planned_at")
         return self

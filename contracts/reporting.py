@@ -18,6 +18,7 @@ from contracts.classification import Classification as C  # noqa: N817 - reads a
 from contracts.classification import classified
 from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -98,7 +99,7 @@ class StatisticsReported(Contract):
         placement = self.kind is ReportKind.PLACEMENT
         if placement != (self.form is not None) or placement != (self.event_code is not None):
             msg = "form and event_code are given for placement reports, and only for them"
-            raise ValueError(msg)
+            raise cross_field(msg, "kind", "form", "event_code")
         return self
 
 
