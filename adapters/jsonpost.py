@@ -12,6 +12,7 @@ answer                         raised
 429, 5xx, timeout, transport   ``errors.unavailable``
 other 4xx                      ``errors.rejected`` with ``HTTP_<status>``
 unreadable or foreign receipt  ``errors.malformed``
+an answer over 1 MiB           ``errors.malformed`` (read while streaming)
 =============================  ===============================================
 
 Every failure is raised ``from None`` and names the operation and a code only: httpx and
@@ -31,7 +32,12 @@ from typing import Final
 import httpx
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-__all__ = ["Errors", "Receipt", "ReceiptAnswer", "post_json"]
+from adapters.capped import AnswerTooLargeError, post_capped
+
+__all__ = ["MAX_ANSWER_BYTES", "Errors", "Receipt", "ReceiptAnswer", "post_json"]
+
+MAX_ANSWER_BYTES: Final = 1024 * 1024
+"""A receipt is a few hundred bytes; a larger answer is refused while it streams."""
 
 _REFUSED: Final = frozenset({401, 403, 404, 405})
 _CODE: Final = re.compile(r"[A-Za-z0-9._-]{1,32}")
@@ -90,9 +96,17 @@ async def post_json(  # noqa: PLR0913 - the protocol's parts, each named
 ) -> Receipt:
     """Post ``body`` with its id in ``id_header``; the receipt must name the same id."""
     with _translate_errors(operation, errors):
-        response = await http.post(
-            path, content=body, headers={"Content-Type": "application/json", id_header: document_id}
-        )
+        try:
+            response = await post_capped(
+                http,
+                path,
+                content=body,
+                headers={"Content-Type": "application/json", id_header: document_id},
+                max_bytes=MAX_ANSWER_BYTES,
+            )
+        except AnswerTooLargeError:
+            msg = f"{operation}: answer over {MAX_ANSWER_BYTES} bytes"
+            raise errors.malformed(msg) from None
         if response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY:
             raise errors.rejected(operation, _codes(response))
         response.raise_for_status()

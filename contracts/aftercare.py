@@ -10,12 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = ["AftercareDecided", "AftercareForm"]
@@ -41,7 +43,7 @@ class AftercareDecided(Contract):
     domain: ClassVar[str] = "decision"
 
     decision_id: RecordId = classified("The decision's id.", C.INTERNAL)
-    decided_at: AwareDatetime = classified("When the decision was made.", C.INTERNAL)
+    decided_at: Timestamp = classified("When the decision was made.", C.INTERNAL)
     legal_basis: LegalBasis = classified("The paragraph decided under.", C.SENSITIVE)
     granted: bool = classified("Aftercare is granted.", C.SENSITIVE)
     forms: tuple[AftercareForm, ...] = classified(
@@ -55,5 +57,5 @@ class AftercareDecided(Contract):
     def _forms_when_granted(self) -> Self:
         if self.granted != bool(self.forms) or len(set(self.forms)) != len(self.forms):
             msg = "forms lists the aftercare granted, each once, and only when it is granted"
-            raise ValueError(msg)
+            raise cross_field(msg, "granted", "forms")
         return self

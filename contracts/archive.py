@@ -15,11 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.types import RecordId
 
 __all__ = ["AVID_PATTERN", "ArchivePackageBuilt", "ArchivePackageBuiltV2", "ArchiveRequested"]
@@ -54,7 +53,7 @@ class ArchivePackageBuilt(Contract):
         C.INTERNAL,
         pattern=r"^AVID\.[A-Z]{2,4}\.\d{1,6}\.\d{1,3}$",
     )
-    built_at: AwareDatetime = classified("When the build finished.", C.INTERNAL)
+    built_at: Timestamp = classified("When the build finished.", C.INTERNAL)
     files: int = classified("Number of files in the package.", C.INTERNAL, ge=0)
     size_bytes: int = classified("Total size in bytes.", C.INTERNAL, ge=0)
     md5_of_indices: str = classified(

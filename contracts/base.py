@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from contracts.classification import CLASSIFICATION_KEY, Classification
+from contracts.guards import check_id, is_id_field
 
 __all__ = ["Contract", "Record"]
 
@@ -22,6 +23,14 @@ class Record(BaseModel):
         hide_input_in_errors=True,
         use_enum_values=False,
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_cpr_number_in_an_id(cls, value: Any, info: ValidationInfo) -> Any:  # noqa: ANN401 - any field
+        """An id travels as a key, a header and a log field: it never holds a CPR number."""
+        if info.field_name is not None and is_id_field(info.field_name):
+            return check_id(value)
+        return value
 
 
 class Contract(Record):

@@ -9,12 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.cpr import Cpr
+from contracts.guards import Timestamp
 from contracts.kle import Kle
 from contracts.types import RecordId
 
@@ -51,7 +50,7 @@ class CaseOpened(Contract):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "case"
 
-    opened_at: AwareDatetime = classified("When the case was opened.", C.INTERNAL)
+    opened_at: Timestamp = classified("When the case was opened.", C.INTERNAL)
     child_cpr: Cpr = classified("The child the case is about.", C.PERSONAL)
     sub_process: SubProcess = classified("The sub-process the case handles.", C.INTERNAL)
     kle: Kle = classified("The case's KLE number, e.g. 27.24.00.", C.INTERNAL)
@@ -67,7 +66,7 @@ class CaseWorkerAssigned(Contract):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "case"
 
-    assigned_at: AwareDatetime = classified("When the assignment took effect.", C.INTERNAL)
+    assigned_at: Timestamp = classified("When the assignment took effect.", C.INTERNAL)
     caseworker_id: RecordId = classified(
         "The case worker's id in the municipality's directory.", C.INTERNAL
     )
@@ -83,7 +82,7 @@ class CaseClosed(Contract):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "case"
 
-    closed_at: AwareDatetime = classified("When the case was closed.", C.INTERNAL)
+    closed_at: Timestamp = classified("When the case was closed.", C.INTERNAL)
     closure: CaseClosure = classified("Why the case was closed.", C.INTERNAL)
     note: str | None = classified(
         "The case worker's closing note.", C.SENSITIVE, default=None, max_length=20_000

@@ -18,7 +18,8 @@ from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = ["Cpr"]
 
-_SHAPE: Final = re.compile(r"(\d{6})-?(\d{4})")
+# ASCII digits only: ``\d`` would take full-width and Arabic-Indic digits too.
+_SHAPE: Final = re.compile(r"([0-9]{6})-?([0-9]{4})")
 _WEIGHTS: Final = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 _MASK: Final = "******-****"
 _CPR_FORMAT: Final = "cpr_format"

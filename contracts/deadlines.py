@@ -19,12 +19,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.legal import ActBasis, LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -52,8 +54,8 @@ class _Deadline(Contract):
         C.INTERNAL,
         pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
     )
-    due_at: AwareDatetime = classified("When it is due.", C.INTERNAL)
-    escalate_at: AwareDatetime = classified(
+    due_at: Timestamp = classified("When it is due.", C.INTERNAL)
+    escalate_at: Timestamp = classified(
         "When it is escalated (to a team lead) if still open.", C.INTERNAL
     )
     legal_basis: LegalBasis = classified("The paragraph that sets the deadline.", C.INTERNAL)
@@ -102,7 +104,7 @@ class DeadlineMet(_Deadline):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "deadline"
 
-    met_at: AwareDatetime = classified("When it was met.", C.INTERNAL)
+    met_at: Timestamp = classified("When it was met.", C.INTERNAL)
     met_by_event_id: str = classified(
         "The id of the event that met it.",
         C.INTERNAL,
@@ -126,8 +128,8 @@ class _DeadlineV2(Contract):
         C.INTERNAL,
         pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
     )
-    due_at: AwareDatetime = classified("When it is due.", C.INTERNAL)
-    escalate_at: AwareDatetime = classified(
+    due_at: Timestamp = classified("When it is due.", C.INTERNAL)
+    escalate_at: Timestamp = classified(
         "When it is escalated (to a team lead) if still open.", C.INTERNAL
     )
     legal_basis: ActBasis = classified(
@@ -190,7 +192,7 @@ class DeadlineMetV2(_DeadlineV2):
     event_version: ClassVar[int] = 2
     domain: ClassVar[str] = "deadline"
 
-    met_at: AwareDatetime = classified("When it was met.", C.INTERNAL)
+    met_at: Timestamp = classified("When it was met.", C.INTERNAL)
     met_by_event_id: str = classified(
         "The id of the event that met it.",
         C.INTERNAL,
@@ -219,7 +221,7 @@ class DeadlineWithdrawn(_DeadlineV2):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "deadline"
 
-    withdrawn_at: AwareDatetime = classified(
+    withdrawn_at: Timestamp = classified(
         "When the reason went away (the measure's last day, the case's closing).", C.INTERNAL
     )
     reason: WithdrawalReason = classified("Why it was withdrawn.", C.INTERNAL)
@@ -235,4 +237,4 @@ class DeadlineWithdrawn(_DeadlineV2):
 def _check_escalation(escalate_at: dt.datetime, due_at: dt.datetime) -> None:
     if escalate_at > due_at:
         msg = "escalate_at must not be later than due_at"
-        raise ValueError(msg)
+        raise cross_field(msg, "escalate_at", "due_at")

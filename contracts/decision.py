@@ -10,13 +10,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, ClassVar, Self
 
-from pydantic import AwareDatetime, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
 from contracts.money import Money
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -74,7 +76,7 @@ class Period(Record):
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
             msg = "a period cannot end before it starts"
-            raise ValueError(msg)
+            raise cross_field(msg, "start", "end")
         return self
 
 
@@ -93,7 +95,7 @@ class MeasureDecided(Contract):
 
     decision_id: RecordId = classified("The decision's id.", C.INTERNAL)
     measure_id: RecordId = classified("The measure decided; its later events name it.", C.INTERNAL)
-    decided_at: AwareDatetime = classified("When the decision was made.", C.INTERNAL)
+    decided_at: Timestamp = classified("When the decision was made.", C.INTERNAL)
     kind: MeasureKind = classified("The measure.", C.SENSITIVE)
     legal_basis: LegalBasis = classified("The paragraph the decision is made under.", C.SENSITIVE)
     sel_basis: LegalBasis | None = classified(
@@ -134,7 +136,7 @@ class PlanCreated(Contract):
 
     plan_id: RecordId = classified("The plan's id.", C.INTERNAL)
     kind: PlanKind = classified("Child's plan or youth plan.", C.INTERNAL)
-    created_at: AwareDatetime = classified("When the plan was made.", C.INTERNAL)
+    created_at: Timestamp = classified("When the plan was made.", C.INTERNAL)
     legal_basis: LegalBasis = classified("BL §91, BL §108 or SEL §140.", C.INTERNAL)
     goals: tuple[Goal, ...] = classified(
         "The plan's goals in words.", C.SENSITIVE, min_length=1, max_length=30
@@ -153,7 +155,7 @@ class PlanRevised(Contract):
 
     plan_id: RecordId = classified("The plan revised.", C.INTERNAL)
     kind: PlanKind = classified("Child's plan or youth plan.", C.INTERNAL)
-    revised_at: AwareDatetime = classified("When it was revised.", C.INTERNAL)
+    revised_at: Timestamp = classified("When it was revised.", C.INTERNAL)
     goals: tuple[Goal, ...] = classified(
         "The plan's goals after the revision.", C.SENSITIVE, min_length=1, max_length=30
     )
@@ -182,7 +184,7 @@ class CommitteeDecision(Contract):
     domain: ClassVar[str] = "decision"
 
     decision_id: RecordId = classified("The committee decision's id.", C.INTERNAL)
-    decided_at: AwareDatetime = classified("When the committee decided.", C.INTERNAL)
+    decided_at: Timestamp = classified("When the committee decided.", C.INTERNAL)
     urgent: bool = classified("A provisional decision by the chair alone.", C.INTERNAL)
     legal_basis: LegalBasis = classified("The paragraph decided under.", C.SENSITIVE)
     outcome: CommitteeOutcome = classified("What was decided.", C.SENSITIVE)
@@ -219,14 +221,14 @@ class DecisionUpheld(Contract):
     decision_id: RecordId = classified("The decision appealed and upheld.", C.INTERNAL)
     legal_basis: LegalBasis = classified("The paragraph the decision was made under.", C.SENSITIVE)
     appellant: Appellant = classified("Who appealed.", C.INTERNAL)
-    decision_delivered_at: AwareDatetime = classified(
+    decision_delivered_at: Timestamp = classified(
         "When the decision reached the party (delivery receipt): the appeal clock starts.",
         C.INTERNAL,
     )
-    appeal_received_at: AwareDatetime = classified(
+    appeal_received_at: Timestamp = classified(
         "When the municipality received the appeal.", C.INTERNAL
     )
-    reviewed_at: AwareDatetime = classified("When the review upheld the decision.", C.INTERNAL)
+    reviewed_at: Timestamp = classified("When the review upheld the decision.", C.INTERNAL)
     grounds: str = classified(
         "The appeal's grounds in brief.", C.SENSITIVE, min_length=1, max_length=20_000
     )

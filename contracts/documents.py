@@ -7,12 +7,13 @@ import unicodedata
 from enum import StrEnum
 from typing import Annotated, ClassVar, Final
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.kle import Kle
 from contracts.types import RecordId
 
@@ -63,7 +64,7 @@ class DocumentFiled(Contract):
     title: str = classified(
         "The document's title; may name the child.", C.PERSONAL, min_length=1, max_length=500
     )
-    filed_at: AwareDatetime = classified("When it was filed.", C.INTERNAL)
+    filed_at: Timestamp = classified("When it was filed.", C.INTERNAL)
     sha256: str = classified(
         "SHA-256 of the document's content, hex.", C.INTERNAL, pattern=r"^[0-9a-f]{64}$"
     )
@@ -77,7 +78,7 @@ class JournalNoteAdded(Contract):
     domain: ClassVar[str] = "document"
 
     note_id: RecordId = classified("The note's id.", C.INTERNAL)
-    written_at: AwareDatetime = classified("When the note was written.", C.INTERNAL)
+    written_at: Timestamp = classified("When the note was written.", C.INTERNAL)
     author_id: RecordId = classified("The case worker who wrote it.", C.INTERNAL)
     text: str = classified("The note.", C.SENSITIVE, min_length=1, max_length=50_000)
 
@@ -130,7 +131,7 @@ class DocumentArchived(Contract):
         C.INTERNAL,
         default=None,
     )
-    archived_at: AwareDatetime = classified("When the archive confirmed it.", C.INTERNAL)
+    archived_at: Timestamp = classified("When the archive confirmed it.", C.INTERNAL)
 
 
 class MediaType(StrEnum):

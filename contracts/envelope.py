@@ -23,10 +23,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from contracts.base import Contract, Record
 from contracts.classification import Classification
+from contracts.guards import Timestamp, check_id
 from contracts.types import CaseId, Kommunekode
 
 __all__ = ["Envelope", "Event", "follow_up", "follow_up_id", "new_event"]
@@ -49,7 +50,7 @@ class Envelope(Record):
     source: Token = Field(description="URI reference of the producer, e.g. urn:casehub:intake.")
     type: Token = Field(description="The contract's type, e.g. dk.casehub.notification.received.")
     specversion: Literal["1.0"] = Field(default="1.0", description="CloudEvents version.")
-    time: AwareDatetime = Field(description="When the occurrence happened (RFC 3339).")
+    time: Timestamp = Field(description="When the occurrence happened (RFC 3339).")
     subject: Token | None = Field(
         default=None, description="What the event is about, within the source; never personal."
     )
@@ -66,6 +67,13 @@ class Envelope(Record):
         description="The most sensitive data classification among the data's fields."
     )
     contractversion: int = Field(ge=1, description="Version of the data's contract.")
+
+    @field_validator("subject", mode="after")
+    @classmethod
+    def _subject_is_no_cpr_number(cls, value: str | None) -> str | None:
+        """The subject names what the event is about, never whom: no CPR number."""
+        check_id(value)
+        return value
 
 
 class Event(BaseModel, Generic[DataT_co]):

@@ -9,12 +9,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.decision import Period
+from contracts.guards import Timestamp
 from contracts.money import Money
 from contracts.types import RecordId
 
@@ -71,7 +70,7 @@ class CostEstimateUpdated(Contract):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "finance"
 
-    estimated_at: AwareDatetime = classified("When it was estimated.", C.INTERNAL)
+    estimated_at: Timestamp = classified("When it was estimated.", C.INTERNAL)
     measure_id: RecordId | None = classified(
         "The measure, or absent for the whole case.", C.INTERNAL, default=None
     )

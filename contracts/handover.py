@@ -9,11 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.types import Kommunekode, RecordId
 
 __all__ = [
@@ -35,7 +34,7 @@ class HandoverStarted(Contract):
     handover_id: RecordId = classified("The handover's id, shared by both sides.", C.INTERNAL)
     from_municipality: Kommunekode = classified("The municipality handing over.", C.INTERNAL)
     to_municipality: Kommunekode = classified("The municipality taking over.", C.INTERNAL)
-    started_at: AwareDatetime = classified("When it started.", C.INTERNAL)
+    started_at: Timestamp = classified("When it started.", C.INTERNAL)
     documents: int = classified("How many documents are sent.", C.INTERNAL, ge=0)
     summary: str = classified(
         "The case summary sent with the material.", C.SENSITIVE, min_length=1, max_length=50_000
@@ -50,7 +49,7 @@ class HandoverReceived(Contract):
     domain: ClassVar[str] = "handover"
 
     handover_id: RecordId = classified("The handover.", C.INTERNAL)
-    received_at: AwareDatetime = classified("When it was received.", C.INTERNAL)
+    received_at: Timestamp = classified("When it was received.", C.INTERNAL)
     documents: int = classified("How many documents arrived.", C.INTERNAL, ge=0)
 
 
@@ -62,7 +61,7 @@ class HandoverAccepted(Contract):
     domain: ClassVar[str] = "handover"
 
     handover_id: RecordId = classified("The handover.", C.INTERNAL)
-    accepted_at: AwareDatetime = classified("When responsibility passed.", C.INTERNAL)
+    accepted_at: Timestamp = classified("When responsibility passed.", C.INTERNAL)
     new_case_id: RecordId = classified("The case id in the new municipality.", C.INTERNAL)
 
 
@@ -82,7 +81,7 @@ class HandoverRejected(Contract):
     domain: ClassVar[str] = "handover"
 
     handover_id: RecordId = classified("The handover.", C.INTERNAL)
-    rejected_at: AwareDatetime = classified("When it was rejected.", C.INTERNAL)
+    rejected_at: Timestamp = classified("When it was rejected.", C.INTERNAL)
     rejection: HandoverRejection = classified("Why.", C.INTERNAL)
     note: str | None = classified(
         "An explanation for the old municipality.", C.SENSITIVE, default=None, max_length=5_000

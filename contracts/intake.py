@@ -5,12 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.cpr import Cpr
+from contracts.guards import Timestamp
+from contracts.problems import cross_field
 
 __all__ = [
     "AssessmentOutcome",
@@ -105,7 +107,7 @@ class Notifier(Record):
     def _anonymous_has_no_name(self) -> Self:
         if self.kind is NotifierKind.ANONYMOUS and self.name is not None:
             msg = "an anonymous notifier has no name"
-            raise ValueError(msg)
+            raise cross_field(msg, "kind", "name")
         return self
 
 
@@ -126,7 +128,7 @@ class NotificationReceived(Contract):
         min_length=1,
         max_length=64,
     )
-    received_at: AwareDatetime = classified(
+    received_at: Timestamp = classified(
         "When the municipality received the notification; the legal clocks start here.",
         C.INTERNAL,
     )
@@ -159,10 +161,10 @@ class NotificationReceived(Contract):
         if self.unborn:
             if self.mother_cpr is None or self.child_cpr is not None:
                 msg = "an unborn child is registered on mother_cpr, without child_cpr"
-                raise ValueError(msg)
+                raise cross_field(msg, "unborn", "mother_cpr", "child_cpr")
         elif self.child_cpr is None or self.mother_cpr is not None:
             msg = "child_cpr is required (mother_cpr is for an unborn child only)"
-            raise ValueError(msg)
+            raise cross_field(msg, "unborn", "child_cpr", "mother_cpr")
         return self
 
     @property
@@ -197,7 +199,7 @@ class NotificationAssessed(Contract):
     notification_id: str = classified(
         "The assessed notification.", C.INTERNAL, min_length=1, max_length=64
     )
-    assessed_at: AwareDatetime = classified("When the assessment was made.", C.INTERNAL)
+    assessed_at: Timestamp = classified("When the assessment was made.", C.INTERNAL)
     acute_danger: bool = classified("The child was found to be in acute danger.", C.SENSITIVE)
     outcome: AssessmentOutcome = classified("What the assessment concluded.", C.SENSITIVE)
     rationale: str = classified(
@@ -219,7 +221,7 @@ class NotificationReceiptSent(Contract):
     notification_id: str = classified(
         "The notification acknowledged.", C.INTERNAL, min_length=1, max_length=64
     )
-    sent_at: AwareDatetime = classified("When the receipt was sent.", C.INTERNAL)
+    sent_at: Timestamp = classified("When the receipt was sent.", C.INTERNAL)
     letter_id: str = classified(
         "The letter that carried the receipt.", C.INTERNAL, min_length=1, max_length=64
     )
@@ -246,7 +248,7 @@ class InquiryReceived(Contract):
     domain: ClassVar[str] = "intake"
 
     inquiry_id: str = classified("The inquiry's id.", C.INTERNAL, min_length=1, max_length=64)
-    received_at: AwareDatetime = classified("When the municipality received it.", C.INTERNAL)
+    received_at: Timestamp = classified("When the municipality received it.", C.INTERNAL)
     child_cpr: Cpr = classified("The child the inquiry is about.", C.PERSONAL)
     applicant_cpr: Cpr | None = classified(
         "The parent who applied; absent when the young person applied.", C.PERSONAL, default=None

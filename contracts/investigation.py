@@ -10,11 +10,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.ics import IcsTriangle
 from contracts.legal import LegalBasis
 from contracts.types import RecordId
@@ -40,7 +39,7 @@ class InvestigationStarted(Contract):
     domain: ClassVar[str] = "investigation"
 
     investigation_id: RecordId = classified("The investigation's id.", C.INTERNAL)
-    started_at: AwareDatetime = classified("When the investigation was started.", C.INTERNAL)
+    started_at: Timestamp = classified("When the investigation was started.", C.INTERNAL)
     aware_since: dt.date = classified(
         "When the municipality became aware of a possible need; the 4-month clock starts.",
         C.INTERNAL,
@@ -66,7 +65,7 @@ class ChildHeard(Contract):
     event_version: ClassVar[int] = 1
     domain: ClassVar[str] = "investigation"
 
-    heard_at: AwareDatetime = classified("When the child was heard.", C.INTERNAL)
+    heard_at: Timestamp = classified("When the child was heard.", C.INTERNAL)
     form: HearingForm = classified("How the child's view was obtained.", C.SENSITIVE)
     support_person_present: bool = classified(
         "A support person (bisidder) was present.", C.SENSITIVE
@@ -84,7 +83,7 @@ class ProvisionalAssessmentRecorded(Contract):
     domain: ClassVar[str] = "investigation"
 
     investigation_id: RecordId = classified("The investigation.", C.INTERNAL)
-    recorded_at: AwareDatetime = classified("When the assessment was recorded.", C.INTERNAL)
+    recorded_at: Timestamp = classified("When the assessment was recorded.", C.INTERNAL)
     expected_completion: dt.date = classified(
         "When the investigation is now expected to be completed.", C.INTERNAL
     )
@@ -110,7 +109,7 @@ class InvestigationCompleted(Contract):
     domain: ClassVar[str] = "investigation"
 
     investigation_id: RecordId = classified("The investigation.", C.INTERNAL)
-    completed_at: AwareDatetime = classified("When it was completed.", C.INTERNAL)
+    completed_at: Timestamp = classified("When it was completed.", C.INTERNAL)
     triangle: IcsTriangle = classified(
         "The ICS triangle: three sides, ten dimensions, each rated and described.", C.SENSITIVE
     )

@@ -20,6 +20,7 @@ from pydantic import StringConstraints, model_validator
 from contracts.base import Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.problems import cross_field
 
 __all__ = ["Act", "ActBasis", "Law", "LegalBasis", "Paragraph"]
 
@@ -47,7 +48,7 @@ class LegalBasis(Record):
     def _nr_needs_stk(self) -> Self:
         if self.nr is not None and self.stk is None:
             msg = "nr. is only given within a stk."
-            raise ValueError(msg)
+            raise cross_field(msg, "stk", "nr")
         return self
 
     def __str__(self) -> str:
@@ -95,13 +96,13 @@ class ActBasis(Record):
     def _cited_in_order(self) -> Self:
         if self.paragraph is None and self.law not in _ORDERS:
             msg = "an act is cited by paragraph; only an order may be cited as a whole"
-            raise ValueError(msg)
+            raise cross_field(msg, "law", "paragraph")
         if self.stk is not None and self.paragraph is None:
             msg = "stk. is only given within a paragraph"
-            raise ValueError(msg)
+            raise cross_field(msg, "paragraph", "stk")
         if self.nr is not None and self.stk is None:
             msg = "nr. is only given within a stk."
-            raise ValueError(msg)
+            raise cross_field(msg, "stk", "nr")
         return self
 
     def __str__(self) -> str:

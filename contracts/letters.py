@@ -10,12 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.cpr import Cpr
+from contracts.guards import Timestamp
 from contracts.types import RecordId
 
 __all__ = [
@@ -75,7 +74,7 @@ class LetterDelivered(Contract):
     domain: ClassVar[str] = "letter"
 
     letter_id: RecordId = classified("The letter.", C.INTERNAL)
-    delivered_at: AwareDatetime = classified("When delivery was confirmed.", C.INTERNAL)
+    delivered_at: Timestamp = classified("When delivery was confirmed.", C.INTERNAL)
     channel: DeliveryChannel = classified("Digital or printed.", C.INTERNAL)
     message_uuid: str = classified(
         "The MeMo message UUID.",
@@ -101,7 +100,7 @@ class LetterFailed(Contract):
     domain: ClassVar[str] = "letter"
 
     letter_id: RecordId = classified("The letter.", C.INTERNAL)
-    failed_at: AwareDatetime = classified("When it was given up.", C.INTERNAL)
+    failed_at: Timestamp = classified("When it was given up.", C.INTERNAL)
     failure: LetterFailure = classified("Why.", C.INTERNAL)
     code: str | None = classified(
         "Digital Post's error code, if it gave one.",

@@ -10,12 +10,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.decision import Provider
+from contracts.guards import Timestamp
 from contracts.money import Money
 from contracts.types import RecordId
 
@@ -88,7 +87,7 @@ class FollowUpCompleted(Contract):
     domain: ClassVar[str] = "measure"
 
     measure_id: RecordId = classified("The measure followed up.", C.INTERNAL)
-    completed_at: AwareDatetime = classified("When the follow-up was done.", C.INTERNAL)
+    completed_at: Timestamp = classified("When the follow-up was done.", C.INTERNAL)
     finding: FollowUpFinding = classified("What it found.", C.SENSITIVE)
     next_follow_up: dt.date | None = classified(
         "When the next follow-up is due.", C.INTERNAL, default=None

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import AwareDatetime
-
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.types import RecordId
 
 __all__ = ["MessageQuarantined", "MessageReplayed"]
@@ -38,7 +37,7 @@ class MessageQuarantined(Contract):
         max_length=2_000,
     )
     quarantined_by: RecordId = classified("The hub component that quarantined it.", C.INTERNAL)
-    quarantined_at: AwareDatetime = classified("When.", C.INTERNAL)
+    quarantined_at: Timestamp = classified("When.", C.INTERNAL)
 
 
 class MessageReplayed(Contract):
@@ -55,4 +54,4 @@ class MessageReplayed(Contract):
         "Why it was replayed (the fix made).", C.INTERNAL, min_length=1, max_length=2_000
     )
     replayed_by: RecordId = classified("The operator's id.", C.INTERNAL)
-    replayed_at: AwareDatetime = classified("When.", C.INTERNAL)
+    replayed_at: Timestamp = classified("When.", C.INTERNAL)

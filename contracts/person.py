@@ -12,6 +12,7 @@ from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.cpr import Cpr
+from contracts.problems import cross_field
 from contracts.types import Kommunekode
 
 __all__ = [
@@ -118,7 +119,7 @@ class PersonResolved(Contract):
     def _protected_address_is_absent(self) -> Self:
         if self.address_protected and self.address is not None:
             msg = "a person with address protection must have no address"
-            raise ValueError(msg)
+            raise cross_field(msg, "address_protected", "address")
         return self
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.decision import MeasureKind
+from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = ["MeasureProposed"]
@@ -40,11 +42,11 @@ class MeasureProposed(Contract):
     measure_id: RecordId = classified(
         "The measure proposed; its decision and later events name it.", C.INTERNAL
     )
-    proposed_at: AwareDatetime = classified(
+    proposed_at: Timestamp = classified(
         "When the measure was proposed; the clocks before the decision start here.",
         C.INTERNAL,
     )
-    decision_planned_at: AwareDatetime = classified(
+    decision_planned_at: Timestamp = classified(
         "When the decision is to be made (the committee's meeting, for a placement without "
         "consent); the hearing and the plan are due by then.",
         C.INTERNAL,
@@ -66,5 +68,5 @@ class MeasureProposed(Contract):
     def _decided_after_proposed(self) -> Self:
         if self.decision_planned_at < self.proposed_at:
             msg = "decision_planned_at must not be earlier than proposed_at"
-            raise ValueError(msg)
+            raise cross_field(msg, "proposed_at", "decision_planned_at")
         return self

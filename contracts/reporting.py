@@ -11,12 +11,14 @@ import datetime as dt
 from enum import IntEnum, StrEnum
 from typing import Annotated, ClassVar, Self
 
-from pydantic import AwareDatetime, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.guards import Timestamp
 from contracts.legal import LegalBasis
+from contracts.problems import cross_field
 from contracts.types import RecordId
 
 __all__ = [
@@ -75,7 +77,7 @@ class StatisticsReported(Contract):
     report_id: RecordId = classified("The report's id; never reused.", C.INTERNAL)
     kind: ReportKind = classified("Which DST record.", C.INTERNAL)
     subject_id: RecordId = classified("The notification, decision or measure reported.", C.INTERNAL)
-    reported_at: AwareDatetime = classified("When DST received the report.", C.INTERNAL)
+    reported_at: Timestamp = classified("When DST received the report.", C.INTERNAL)
     format_version: str = classified(
         "DST's format in force, by its start (YYYY-01 or YYYY-07).",
         C.INTERNAL,
@@ -98,7 +100,7 @@ class StatisticsReported(Contract):
         placement = self.kind is ReportKind.PLACEMENT
         if placement != (self.form is not None) or placement != (self.event_code is not None):
             msg = "form and event_code are given for placement reports, and only for them"
-            raise ValueError(msg)
+            raise cross_field(msg, "kind", "form", "event_code")
         return self
 
 
@@ -116,7 +118,7 @@ class TransferReported(Contract):
 
     report_id: RecordId = classified("The report's id; never reused.", C.INTERNAL)
     handover_id: RecordId = classified("The handover reported.", C.INTERNAL)
-    reported_at: AwareDatetime = classified("When DST received the report.", C.INTERNAL)
+    reported_at: Timestamp = classified("When DST received the report.", C.INTERNAL)
     format_version: str = classified(
         "DST's format in force, by its start (YYYY-01 or YYYY-07).",
         C.INTERNAL,
@@ -141,7 +143,7 @@ class StatisticsRejected(Contract):
     domain: ClassVar[str] = "reporting"
 
     report_id: RecordId = classified("The rejected report.", C.INTERNAL)
-    rejected_at: AwareDatetime = classified("When it was rejected.", C.INTERNAL)
+    rejected_at: Timestamp = classified("When it was rejected.", C.INTERNAL)
     codes: tuple[ErrorCode, ...] = classified(
         "DST's error codes.", C.INTERNAL, min_length=1, max_length=50
     )
@@ -166,7 +168,7 @@ class AppealForwarded(Contract):
     appeal_id: RecordId = classified("The appeal's id.", C.INTERNAL)
     decision_id: RecordId = classified("The decision appealed.", C.INTERNAL)
     received_on: dt.date = classified("When the municipality received the appeal.", C.INTERNAL)
-    forwarded_at: AwareDatetime = classified("When it was forwarded.", C.INTERNAL)
+    forwarded_at: Timestamp = classified("When it was forwarded.", C.INTERNAL)
     upheld_after_review: bool = classified(
         "The municipality reviewed the decision and upheld it.", C.INTERNAL
     )
@@ -192,8 +194,8 @@ class StatisticsReportedLate(Contract):
         C.INTERNAL,
         pattern=r"^[a-z0-9.-]{1,64}$",
     )
-    due_at: AwareDatetime = classified("When the report was due.", C.INTERNAL)
-    reported_at: AwareDatetime = classified("When the report was made.", C.INTERNAL)
+    due_at: Timestamp = classified("When the report was due.", C.INTERNAL)
+    reported_at: Timestamp = classified("When the report was made.", C.INTERNAL)
 
 
 class AppealOutOfTime(Contract):
@@ -209,5 +211,5 @@ class AppealOutOfTime(Contract):
 
     appeal_id: RecordId = classified("The appeal.", C.INTERNAL)
     decision_id: RecordId = classified("The decision appealed.", C.INTERNAL)
-    period_ended_at: AwareDatetime = classified("When the appeal period ended.", C.INTERNAL)
-    received_at: AwareDatetime = classified("When the appeal was received.", C.INTERNAL)
+    period_ended_at: Timestamp = classified("When the appeal period ended.", C.INTERNAL)
+    received_at: Timestamp = classified("When the appeal was received.", C.INTERNAL)

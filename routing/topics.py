@@ -16,8 +16,9 @@ reach the hub's state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, NamedTuple
 
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -27,8 +28,10 @@ __all__ = [
     "DOMAINS",
     "PREFIX",
     "QUARANTINE_SUFFIX",
+    "TopicName",
     "changelog_topic",
     "domain_topics",
+    "parse_topic",
     "quarantine_topic",
     "topic",
     "topic_for",
@@ -54,6 +57,25 @@ DOMAINS: Final = (
     "operations",
 )
 """The business domains that have topics; one topic per domain and municipality."""
+
+
+_NAME: Final = re.compile(r"casehub\.([0-9]{3})\.([a-z]+)\.v([1-9][0-9]*)")
+
+
+class TopicName(NamedTuple):
+    """The parts of a topic name: whose, which domain, which major version."""
+
+    municipality: str
+    domain: str
+    major: int
+
+
+def parse_topic(name: str) -> TopicName | None:
+    """The parts of a business topic's name; None for any other name (a quarantine too)."""
+    match = _NAME.fullmatch(name)
+    if match is None or match.group(2) not in DOMAINS:
+        return None
+    return TopicName(match.group(1), match.group(2), int(match.group(3)))
 
 
 def topic(domain: str, municipality: str, major: int = 1) -> str:

@@ -73,10 +73,15 @@ _LOG_COPY = Path(
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     found = log_scan.logged_numbers(_LOG_COPY)
-    if found:
+    damaged = log_scan.damaged_uuids(_LOG_COPY)
+    if found or damaged:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        sys.stderr.write(f"\nlog scan: {len(found)} CPR-shaped number(s) in the run's logs\n")
+        sys.stderr.write(
+            f"\nlog scan: {len(found)} CPR-shaped number(s) in the run's logs, "
+            f"{damaged} UUID(s) the mask damages\n"
+        )
     elif exitstatus == 0:
         sys.stderr.write(
-            f"\nlog scan: no CPR number in {log_scan.line_count(_LOG_COPY)} log lines\n"
+            f"\nlog scan: no CPR number and no damaged UUID in "
+            f"{log_scan.line_count(_LOG_COPY)} log lines\n"
         )

@@ -10,12 +10,18 @@ from contracts.envelope import Event, new_event
 from contracts.intake import NotificationReceived
 from tests.people import CHILD
 
-__all__ = ["notification", "notification_event", "submission"]
+__all__ = ["notification", "notification_event", "short_id", "submission"]
+
+
+def short_id(prefix: str) -> str:
+    """A random id that cannot hold a CPR-shaped run (ten digits): ids never do."""
+    digits = uuid.uuid4().hex[:12]
+    return f"{prefix}-{digits[:6]}x{digits[6:]}"
 
 
 def notification(**changes: Any) -> NotificationReceived:
     fields: dict[str, Any] = {
-        "notification_id": f"n-{uuid.uuid4().hex[:12]}",
+        "notification_id": short_id("n"),
         "received_at": datetime(2026, 11, 2, 9, 30, tzinfo=UTC).isoformat(),
         "child_cpr": CHILD,
         "notifier": {"kind": "professional", "relation": "school", "organisation": "Test School"},
@@ -32,13 +38,13 @@ def notification_event(municipality: str = "101", **changes: Any) -> Event[Notif
         notification(**changes),
         source="urn:casehub:test",
         municipality=municipality,
-        case_id=f"C-{uuid.uuid4().hex[:12]}",
+        case_id=short_id("C"),
     )
 
 
 def submission(municipality: str = "101", **changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "submission_id": f"s-{uuid.uuid4().hex[:12]}",
+        "submission_id": short_id("s"),
         "municipality": municipality,
         "child_cpr": CHILD,
         "notifier": {"kind": "professional", "relation": "school", "organisation": "Test School"},

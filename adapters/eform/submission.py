@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from pydantic import Field, ValidationError
@@ -19,14 +20,31 @@ from pydantic import Field, ValidationError
 from contracts.base import Record
 from contracts.envelope import Event, new_event
 from contracts.intake import NotificationReceived
+from contracts.problems import problems_of
 from contracts.types import CaseId, Kommunekode
 from hub.runtime.errors import ContractError, Problem
 
-__all__ = ["SubmissionMeta", "notification_event", "submission_event_id"]
+__all__ = ["ReceivedWindow", "SubmissionMeta", "notification_event", "submission_event_id"]
 
 _NAMESPACE: Final = uuid.UUID("3c9c1f43-0f0e-4f0a-8c54-2f6a9e7b5d10")
 _META_FIELDS: Final = ("submission_id", "municipality", "case_id")
 M = TypeVar("M", bound=Record)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedWindow:
+    """How far from now a submission's ``received_at`` may lie (the legal clocks start there)."""
+
+    max_age: timedelta
+    max_ahead: timedelta
+
+    def problem(self, received_at: datetime, now: datetime) -> Problem | None:
+        """The problem with ``received_at``, if it lies outside the window."""
+        if received_at < now - self.max_age:
+            return Problem("received_at", "too far in the past for a new notification")
+        if received_at > now + self.max_ahead:
+            return Problem("received_at", "in the future")
+        return None
 
 
 class SubmissionMeta(Record):
@@ -42,13 +60,20 @@ class SubmissionMeta(Record):
     )
 
 
-def notification_event(body: Any, *, source: str) -> Event[NotificationReceived]:  # noqa: ANN401 - parsed JSON
+def notification_event(
+    body: Any,  # noqa: ANN401 - parsed JSON
+    *,
+    source: str,
+    window: ReceivedWindow | None = None,
+    now: datetime | None = None,
+) -> Event[NotificationReceived]:
     """Validate a parsed submission and wrap it as ``NotificationReceived``.
 
-    Raises ``ContractError`` listing every problem by field, never quoting a value.
+    Raises ``ContractError`` listing every problem by field, never quoting a key or a value.
     """
     if not isinstance(body, dict):
-        raise ContractError([Problem("", "expected a JSON object")])
+        raise ContractError([Problem("body", "expected a JSON object")])
+    now = now or datetime.now(UTC)
     meta_part = {key: body[key] for key in _META_FIELDS if key in body}
     data_part = {key: value for key, value in body.items() if key not in _META_FIELDS}
     problems: list[Problem] = []
@@ -56,8 +81,11 @@ def notification_event(body: Any, *, source: str) -> Event[NotificationReceived]
     # The notification id is the submission id; a placeholder keeps a bad submission_id
     # from being reported twice.
     data_part["notification_id"] = meta.submission_id if meta is not None else "unknown"
-    data_part.setdefault("received_at", datetime.now(UTC).isoformat())
+    data_part.setdefault("received_at", now.isoformat())
     data = _validated(NotificationReceived, data_part, problems)
+    if data is not None and window is not None:
+        late = window.problem(data.received_at, now)
+        problems += [late] if late is not None else []
     if problems or meta is None or data is None:
         raise ContractError(problems)
     key = f"{meta.municipality}/{meta.submission_id}"
@@ -75,9 +103,7 @@ def _validated(model: type[M], part: dict[str, Any], problems: list[Problem]) ->
     try:
         return model.model_validate_json(json.dumps(part), strict=True)
     except ValidationError as exc:
-        for error in exc.errors(include_input=False, include_url=False, include_context=False):
-            location = ".".join(str(p) for p in error["loc"])
-            problems.append(Problem(location, error["msg"]))
+        problems += [Problem(where, what) for where, what in problems_of(exc, model)]
         return None
 
 

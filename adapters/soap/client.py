@@ -23,6 +23,7 @@ SOAP fault, code in ``REFUSED_CODES``       ``errors.refused``
 SOAP fault ``soap:Server``                  ``errors.unavailable``
 any other SOAP fault, answer off contract   ``errors.fault``
 an answer with a DTD or entities            ``UnsafeXmlError``
+an answer over 64 MiB, cut off at the cap   ``UnsafeXmlError``
 ==========================================  ======================
 """
 
@@ -41,8 +42,15 @@ import zeep.exceptions
 from lxml import etree
 from zeep.transports import AsyncTransport
 
+from adapters.capped import AnswerTooLargeError, post_capped
 from hub.runtime.errors import HubError
-from hub.runtime.xmlsafe import ZEEP_SETTINGS, MalformedXmlError, UnsafeXmlError, parse_xml
+from hub.runtime.xmlsafe import (
+    MAX_BYTES,
+    ZEEP_SETTINGS,
+    MalformedXmlError,
+    UnsafeXmlError,
+    parse_xml,
+)
 
 __all__ = ["REFUSED_CODES", "Errors", "connect", "translate_errors"]
 
@@ -111,7 +119,14 @@ class _CheckedTransport(AsyncTransport):
     async def post(
         self, address: str, message: bytes | str, headers: dict[str, str]
     ) -> httpx.Response:
-        response: httpx.Response = await super().post(address, message, headers)  # type: ignore[no-untyped-call]
+        # zeep's own post reads the whole answer into memory first; this one stops at the cap.
+        try:
+            response = await post_capped(
+                self.client, address, content=message, headers=headers, max_bytes=MAX_BYTES
+            )
+        except AnswerTooLargeError:
+            msg = f"{self._name}: answer refused, over {MAX_BYTES} bytes"
+            raise UnsafeXmlError(msg) from None
         status = response.status_code
         if status in _HTTP_UNAUTHORISED:
             raise _status_error(self._name, status, self._errors)

@@ -29,6 +29,7 @@ def run() -> None:
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
+    from hub.runtime.tls import TlsFileError  # noqa: PLC0415
 
     settings = Settings()
 
@@ -39,7 +40,7 @@ def run() -> None:
 
     try:
         asyncio.run(serve_forever())
-    except StartupFailedError as exc:
+    except (StartupFailedError, TlsFileError) as exc:  # one line, no traceback
         raise click.ClickException(str(exc)) from None
 
 

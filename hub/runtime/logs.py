@@ -11,6 +11,8 @@ import logging
 import os
 import re
 import sys
+import time
+from collections.abc import Callable
 from typing import Any, Final, TextIO
 
 import structlog
@@ -18,14 +20,24 @@ from structlog.processors import ExceptionRenderer
 from structlog.tracebacks import ExceptionDictTransformer
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-__all__ = ["configure_logging", "mask_cpr", "mask_cpr_text", "safe_tracebacks"]
+__all__ = [
+    "StormFilter",
+    "configure_logging",
+    "mask_cpr",
+    "mask_cpr_text",
+    "safe_tracebacks",
+    "storm_filter",
+]
 
 # DDMMYY-SSSS or DDMMYYSSSS with a plausible day (01-31, or 61-91 for replacement and
-# synthetic numbers) and month, not inside a longer run of digits. It accepts false
-# positives on other ten-digit numbers.
+# synthetic numbers) and month. It accepts false positives on other ten-digit numbers.
 _CPR: Final = re.compile(
     r"(?<![0-9])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?![0-9])"
 )
+# A CPR-shaped run is masked only where it stands alone: not inside a longer run of hex
+# digits and hyphens (a UUID, a hash, a longer id), which the mask would damage beyond
+# tracing (``...-d******-****d``). Ids never hold a CPR number (contracts.guards).
+_RUN: Final = re.compile(r"[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*")
 _MASK: Final = "******-****"
 
 safe_tracebacks: Final = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
@@ -33,8 +45,15 @@ safe_tracebacks: Final = ExceptionRenderer(ExceptionDictTransformer(show_locals=
 
 
 def mask_cpr_text(text: str) -> str:
-    """Replace everything shaped like a CPR number in ``text``."""
-    return _CPR.sub(_MASK, text)
+    """Replace every CPR-shaped number in ``text`` that stands alone (see ``_RUN``)."""
+    if _CPR.search(text) is None:
+        return text  # the common case, decided by one scan
+    return _RUN.sub(_mask_run, text)
+
+
+def _mask_run(run: re.Match[str]) -> str:
+    text = run.group()
+    return _MASK if _CPR.fullmatch(text) else text
 
 
 def mask_cpr(_logger: WrappedLogger, _method: str, rendered: str | bytes | EventDict) -> Any:  # noqa: ANN401
@@ -54,6 +73,65 @@ def _mask_value(value: object) -> object:
     if isinstance(value, list | tuple):
         return [_mask_value(v) for v in value]
     return value
+
+
+class StormFilter(logging.Filter):
+    """Collapses a library's error storm: each kind of line once per storm, then a count.
+
+    With the broker away, aiokafka logs every reconnection attempt of every client (282,000
+    lines in 8 minutes). A line of a ``loggers`` prefix is passed the first time its kind
+    (logger and message template) appears in a storm; repeats are counted, not passed. A
+    storm ends after ``quiet_s`` without such a line; the first line after it (a state
+    change) says how many were held back. ``suppressed`` counts every line held back.
+    """
+
+    def __init__(
+        self,
+        loggers: tuple[str, ...] = ("aiokafka",),
+        *,
+        quiet_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._loggers = loggers
+        self._quiet_s = quiet_s
+        self._clock = clock
+        self._seen: set[tuple[str, str]] = set()
+        self._held = 0
+        self._last = -float("inf")
+        self.suppressed = 0
+        self._verdict = f"_casehub_storm_{id(self)}"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Pass a line unless it repeats a kind already passed in this storm."""
+        verdict = getattr(record, self._verdict, None)
+        if verdict is None:  # each handler asks; the record is judged once
+            verdict = self._judge(record)
+            setattr(record, self._verdict, verdict)
+        return bool(verdict)
+
+    def _judge(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not record.name.startswith(self._loggers):
+            return True
+        now = self._clock()
+        if now - self._last > self._quiet_s:
+            self._seen.clear()  # a new storm: its lines pass again
+        self._last = now
+        kind = (record.name, str(record.msg))
+        if kind in self._seen:
+            self._held += 1
+            self.suppressed += 1
+            return False
+        self._seen.add(kind)
+        if self._held:
+            record.msg = f"{record.getMessage()} ({self._held} repeated lines held back before)"
+            record.args = ()
+            self._held = 0
+        return True
+
+
+storm_filter: Final = StormFilter()
+"""The one filter every handler of ``configure_logging`` shares (its count is the hub's)."""
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | None = None) -> None:
@@ -92,6 +170,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
     )
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(storm_filter)
     root = logging.getLogger()
     for previous in root.handlers:
         previous.close()  # a file handler of an earlier configuration releases its file
@@ -110,6 +189,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
         )
         copy_handler = logging.FileHandler(copy, encoding="utf-8")
         copy_handler.setFormatter(unmasked)
+        copy_handler.addFilter(storm_filter)
         root.handlers.append(copy_handler)
     root.setLevel(level)
     # zeep logs whole SOAP envelopes (CPR numbers and names) at DEBUG.

@@ -7,7 +7,7 @@ import structlog
 from pydantic import ValidationError
 
 from contracts.intake import NotificationReceived
-from hub.runtime.logs import configure_logging, mask_cpr_text
+from hub.runtime.logs import StormFilter, configure_logging, mask_cpr_text
 from tests.factories import notification
 from tests.people import CHILD, MOTHER
 
@@ -87,3 +87,72 @@ class TestNeverInRepr:
             assert CHILD not in shown
             assert "sensitive" not in shown
             assert "notification_id" in shown
+
+
+class TestMaskLeavesIds:
+    """The mask hides a CPR number standing alone and never damages a UUID or another id."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f"cpr={CHILD}",
+            f"x {HYPHENATED}.",
+            f'"{CHILD}"',
+            f"N-{CHILD}",
+            f"{HYPHENATED}-",
+        ],
+    )
+    def test_a_number_standing_alone_is_masked(self, text):
+        masked = mask_cpr_text(text)
+        assert CHILD not in masked
+        assert HYPHENATED not in masked
+        assert "******-****" in masked
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # A CPR-shaped run inside each: the old mask made these "...-d******-****d".
+            f"ad{CHILD[:6]}-{CHILD[6:]}-4abc-8def-0123456789ab",
+            f"3c9c1f43-0f0e-4f0a-8c54-d{CHILD}d",
+            f"0{CHILD}0",
+            f"sha256:ab{CHILD}cd",
+        ],
+    )
+    def test_a_run_inside_a_longer_hex_id_is_left_whole(self, text):
+        assert mask_cpr_text(text) == text
+
+    def test_ten_thousand_random_uuids_survive(self):
+        import random
+        import uuid
+
+        rng = random.Random(11)
+        ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(10_000)]
+        # and UUIDs built to hold a plausible CPR run across their first hyphen
+        ids += [
+            f"a{rng.randrange(10)}{CHILD[:6]}-{CHILD[6:]}-4000-8000-{rng.getrandbits(48):012x}"
+            for _ in range(100)
+        ]
+        text = " ".join(ids)
+        assert mask_cpr_text(text) == text
+
+
+class TestStormFilter:
+    def test_a_storm_is_one_line_per_kind_then_a_count(self, output):
+        now = [0.0]
+        storm = StormFilter(quiet_s=30.0, clock=lambda: now[0])
+        handler = logging.getLogger().handlers[0]
+        handler.filters[:] = [storm]  # this filter alone, on a clock the test moves
+        conn = logging.getLogger("aiokafka.conn")
+        client = logging.getLogger("aiokafka")
+        for attempt in range(1000):
+            conn.error("Unable connect to %r: %r", f"127.0.0.1:{attempt}", "refused")
+            client.error("Unable to request metadata from node with id %s", attempt)
+            now[0] += 0.1
+        now[0] += 60.0  # quiet: the broker is back; a later failure is a state change
+        conn.error("Unable connect to %r: %r", "127.0.0.1:1", "refused")
+        logging.getLogger("hub").warning("not aiokafka: %s", "always passes")
+        logging.getLogger("hub").warning("not aiokafka: %s", "always passes")
+        events = [line["event"] for line in lines(output)]
+        assert len(events) == 5
+        assert events[-3].endswith("(1998 repeated lines held back before)")
+        assert storm.suppressed == 1998

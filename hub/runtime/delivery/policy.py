@@ -9,6 +9,8 @@ contract, permanent or unexpected      quarantined with its reason and original 
 error                                  and headers; its case is parked behind it. A
                                        record too large for a whole copy gets a bounded
                                        one (no value; where to read the original)
+another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong_topic``),
+its topic's                            never handled; its case is not held
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
@@ -54,6 +56,7 @@ from hub.runtime.codec import decode_record
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.runtime.delivery.tenancy import BoundaryError, check_boundary
 from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
@@ -319,6 +322,7 @@ class Delivery:
                 if first is None
                 else _or_raise(first[0])
             )
+            check_boundary(record.topic, event)
             event_id = event.envelope.id
             repeat = event_id in self._unconfirmed
             if first is None:
@@ -361,6 +365,10 @@ class Delivery:
                 await self._to_quarantine(record, case, seq, exc, reason)
             else:
                 self._retry_later(record, case, seq, attempt, exc)
+        elif isinstance(exc, BoundaryError):
+            # Quarantined without holding its case: the record is foreign, and a producer
+            # must not be able to block another municipality's case by naming its key.
+            await self._to_quarantine(record, case, seq, exc, str(exc), hold_case=False)
         elif isinstance(exc, ContractError | PermanentError):
             await self._to_quarantine(record, case, seq, exc, str(exc))
         else:
@@ -398,12 +406,21 @@ class Delivery:
         )
         self._wake.set()
 
-    async def _to_quarantine(
-        self, record: StoredRecord, case: str, seq: int | None, exc: Exception, reason: str
+    async def _to_quarantine(  # noqa: PLR0913 - the record, its place and the reason
+        self,
+        record: StoredRecord,
+        case: str,
+        seq: int | None,
+        exc: Exception,
+        reason: str,
+        *,
+        hold_case: bool = True,
     ) -> None:
         await self._quarantine.put(
             record, error=type(exc).__name__, reason=reason, group=self.group
         )
+        if seq is None and not hold_case:
+            return
         if seq is None:
             self._park(
                 case,

@@ -377,3 +377,52 @@ class TestLogging:
         assert "marker" in output  # DEBUG lines do reach the stream
         assert "PersonLookupRequest" not in output
         assert "Envelope" not in output
+
+
+class Endless:
+    """An answer body of ``total`` bytes, made as it is read; counts what was read."""
+
+    def __init__(self, total, chunk=1024 * 1024, head=b"<soap:Envelope>"):
+        self.total, self.chunk, self.head, self.sent = total, chunk, head, 0
+
+    async def __aiter__(self):
+        yield self.head
+        while self.sent < self.total:
+            self.sent += self.chunk
+            yield b" " * self.chunk
+
+
+class TestAnswerSize:
+    async def test_a_200_mb_answer_is_refused_while_it_streams(self, cpr_settings, people):
+        from hub.runtime.xmlsafe import MAX_BYTES, UnsafeXmlError
+
+        body = Endless(200 * 1024 * 1024)
+
+        def handler(_request):
+            return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+        async with httpx.AsyncClient(
+            base_url=BASE_URL, transport=httpx.MockTransport(handler)
+        ) as http:
+            client = CprClient.connect(http, cpr_settings)
+            with pytest.raises(UnsafeXmlError, match="over"):
+                await client.lookup(people.child, municipality="751")
+        # Read up to the cap and one chunk past it, not the 200 MB.
+        assert MAX_BYTES - body.chunk < body.sent <= MAX_BYTES + body.chunk
+
+    async def test_a_declared_length_over_the_cap_is_refused_unread(self, cpr_settings, people):
+        from hub.runtime.xmlsafe import MAX_BYTES, UnsafeXmlError
+
+        body = Endless(200 * 1024 * 1024)
+
+        def handler(_request):
+            headers = {"content-type": "text/xml", "content-length": str(200 * 1024 * 1024)}
+            return httpx.Response(200, content=body, headers=headers)
+
+        async with httpx.AsyncClient(
+            base_url=BASE_URL, transport=httpx.MockTransport(handler)
+        ) as http:
+            client = CprClient.connect(http, cpr_settings)
+            with pytest.raises(UnsafeXmlError):
+                await client.lookup(people.child, municipality="751")
+        assert body.sent < MAX_BYTES

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from adapters.cpr import CprSettings, InvocationContext
 from adapters.cpr.cache import TtlCache
 from adapters.cpr.settings import SF1520_SERVICE_UUID
-from hub.runtime.tls import client_ssl_context
+from hub.runtime.tls import TlsFileError, client_ssl_context
 from tests import reference
 from tests.adapters.cpr.helpers import invocation_context
 
@@ -62,8 +62,30 @@ class TestTls:
         other = tmp_path / "other"
         other.mkdir()
         _, other_key = write_self_signed(other)
-        with pytest.raises(ssl.SSLError):
+        with pytest.raises(TlsFileError, match=r"^TLS setting key_file: .* is not the key of"):
             client_ssl_context(cert_file, other_key)
+
+    @pytest.mark.parametrize(
+        ("which", "content", "expected"),
+        [
+            ("cert", None, "TLS setting cert_file: .* cannot be read"),
+            ("cert", b"not pem", "TLS setting cert_file: .* is not a PEM certificate"),
+            ("key", b"-----BEGIN PRIVATE KEY-----\nbroken\n", "TLS setting key_file: .* is not"),
+            ("ca", b"garbage", "TLS setting ca_file: .* cannot be read as a PEM CA bundle"),
+        ],
+    )
+    def test_a_bad_file_is_one_line_naming_the_setting(self, tmp_path, which, content, expected):
+        cert_file, key_file = write_self_signed(tmp_path)
+        files = {"cert": cert_file, "key": key_file, "ca": tmp_path / "ca.pem"}
+        files["ca"].write_bytes(cert_file.read_bytes())
+        if content is None:
+            files[which].unlink()
+        else:
+            files[which].write_bytes(content)
+        with pytest.raises(TlsFileError, match=expected) as raised:
+            client_ssl_context(files["cert"], files["key"], ca_file=files["ca"])
+        assert "\n" not in str(raised.value)
+        assert raised.value.__cause__ is None
 
     async def test_the_http_client_for_the_register_uses_the_settings(self, tmp_path):
         cert_file, key_file = write_self_signed(tmp_path)

@@ -222,3 +222,15 @@ async def test_on_loopback_a_hanging_receiver_is_a_timeout_and_a_5xx_is_unavaila
             await client.send(report())
         standin.failure = Failure.NONE
         assert (await client.send(report())).duplicate is False
+
+
+async def test_a_huge_answer_is_refused_while_it_streams():
+    from adapters.jsonpost import MAX_ANSWER_BYTES
+    from tests.adapters.cpr.test_client import Endless
+
+    body = Endless(50 * 1024 * 1024, chunk=64 * 1024, head=b"{")
+    transport = httpx.MockTransport(lambda _: httpx.Response(201, content=body))
+    http = httpx.AsyncClient(base_url="http://dst", transport=transport)
+    with pytest.raises(MalformedAnswerError, match="over"):
+        await StatisticsClient(http).send(report())
+    assert MAX_ANSWER_BYTES - body.chunk < body.sent <= MAX_ANSWER_BYTES + body.chunk

@@ -10,7 +10,7 @@ from contracts.base import Contract
 from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event, new_event
 from contracts.intake import NotificationReceived
-from tests.factories import notification
+from tests.factories import notification, short_id
 from tests.people import CHILD
 
 __all__ = ["CaseFile"]
@@ -26,7 +26,7 @@ class CaseFile:
 
     def __init__(self, municipality: str = "101") -> None:
         self.municipality = municipality
-        self.case_id = f"C-{uuid.uuid4().hex[:12]}"
+        self.case_id = short_id("C")
 
     def event(self, data: D, time: datetime, event_id: str | None = None) -> Event[D]:
         return new_event(
