@@ -67,7 +67,7 @@ def check_routes(routes: Iterable[Route], consumers: Iterable[Consumer]) -> None
     consumes = {c.name: frozenset(k.event_type for k in c.consumes) for c in consumers}
     for route in routes:
         if route.consumer not in consumes:
-            msg = f"a route names {route.consumer!r}, which is not a component the hub runs"
+            msg = f"a route names {route.consumer!r}, which is not a component the hub knows"
             raise ValueError(msg)
         beyond = sorted(route.event_types - consumes[route.consumer])
         if beyond:

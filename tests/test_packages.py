@@ -54,3 +54,24 @@ def test_all_names_every_public_name_and_each_exists(name):
     for attribute in exported:  # lazily loaded ones included (PEP 562)
         assert getattr(package, attribute) is not None
     assert len(package.__all__) == len(exported), f"{name} lists a name twice"
+
+
+def test_outside_adapters_and_tests_only_the_registry_names_an_adapter():
+    import ast
+
+    offenders = []
+    for top in ("hub", "routing", "contracts", "benchmarks", "deploy"):
+        for path in (ROOT / top).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                offenders += [
+                    f"{path.relative_to(ROOT)}: {name}"
+                    for name in names
+                    if name.startswith("adapters.") and name != "adapters.registry"
+                ]
+    assert offenders == []

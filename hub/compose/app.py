@@ -91,11 +91,12 @@ def create_app(
     store = DeliveryStore(settings.state_dir / "delivery.sqlite3")
     running = [*built_components(settings, events.publish, components), *extra]
     _require_unique_names(running)
-    known = {spec.name: spec.consumes for spec in components}
-    consumers = [_Consumer(c.name, c.consumes or known.get(c.name, ())) for c in running] + [
-        _Consumer(name, consumes) for name, consumes in known.items()
-    ]
-    check_routes(settings.routes, consumers)
+    # What each consumes: a running component's own, or (an extra one that says nothing)
+    # the registered one's of its name; routes to registered components not run here are
+    # checked against their descriptors.
+    consumes = {spec.name: spec.consumes for spec in components}
+    consumes |= {c.name: c.consumes or consumes.get(c.name, ()) for c in running}
+    check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
     deliveries = []
     router = KafkaRouter()
@@ -103,7 +104,10 @@ def create_app(
         topics = routes.topics(component.name)
         if component.handler is None or not topics:
             continue  # serves HTTP only, or routed nothing
-        delivery = _delivery(settings, component.name, component.handler, store, quarantine, routes)
+        delivery = _delivery(
+            settings, component.name, component.handler, consumes[component.name], store,
+            quarantine, routes,
+        )  # fmt: skip
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
                   fetch_bytes=settings.max_record_bytes)  # fmt: skip
         deliveries.append(delivery)
@@ -145,6 +149,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.broker = broker
+    app.state.components = tuple(running)
     app.state.events = events
     app.state.settings = settings
     app.state.store = store
@@ -221,12 +226,17 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
     settings: CoreSettings,
     name: str,
     handler: Handler,
+    consumes: tuple[type[Contract], ...],
     store: DeliveryStore,
     quarantine: Quarantine,
     routes: Routes,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
-        return routes.accepts(name, event.envelope.type, event.envelope.municipality)
+        # The route names the type; the contract class pins its version too, so a handler
+        # only ever sees the classes its component declares.
+        return isinstance(event.data, consumes) and routes.accepts(
+            name, event.envelope.type, event.envelope.municipality
+        )
 
     return Delivery(
         group=f"{settings.group_prefix}.{name}",

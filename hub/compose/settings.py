@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, create_model
+from pydantic import Field, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.registry import COMPONENTS
@@ -15,6 +16,14 @@ from hub.runtime.component import ComponentSpec
 from routing.routes import Route, default_routes
 
 __all__ = ["CoreSettings", "Settings", "settings_model"]
+
+
+_RETIRED = {
+    "CASEHUB_DEADLINE_TICK_S": "set CASEHUB_DEADLINES='{\"tick_s\": ...}'",
+    "CASEHUB_DEADLINE_GRACE_S": "set CASEHUB_DEADLINES='{\"grace_s\": ...}'",
+    "CASEHUB_MAX_SUBMISSION_BYTES": "set CASEHUB_EFORM='{\"max_submission_bytes\": ...}'",
+}
+"""Variables the hub read before its components had their own settings, and what replaces each."""
 
 
 class CoreSettings(BaseSettings):
@@ -75,6 +84,16 @@ class CoreSettings(BaseSettings):
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_retired_variables(cls, values: Any) -> Any:  # noqa: ANN401 - the raw input
+        """Refuse a variable an earlier hub read: it would be ignored without a word."""
+        retired = sorted(name for name in _RETIRED if name in os.environ)
+        if retired:
+            msg = "; ".join(f"{name} is gone: {_RETIRED[name]}" for name in retired)
+            raise ValueError(msg)
+        return values
 
     def component(self, name: str) -> Any:  # noqa: ANN401 - each component's own model
         """The settings of the component ``name`` (``None``: not run; absent field: none)."""

@@ -26,10 +26,10 @@ from contracts.base import Contract
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
 from contracts.person import PersonLookupRequested
-from hub.compose.app import build_context
+from hub.compose.app import _delivery, build_context
 from hub.compose.settings import Settings
 from hub.runtime.component import ComponentSpec, StandinContext, event_types
-from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.delivery import DeliveryStore
 from hub.runtime.errors import ContractError, PermanentError, TransientError
 from hub.runtime.quarantine import Quarantine
 from routing.routes import Routes, default_routes
@@ -153,7 +153,7 @@ class TestEveryComponent:
 
 @pytest.mark.parametrize("spec", CONSUMERS)
 class TestEveryConsumer:
-    async def test_a_foreign_event_type_never_reaches_its_handler(
+    async def test_the_hub_s_delivery_passes_over_a_type_it_does_not_consume(
         self, spec, municipality, tmp_path
     ):
         seen = []
@@ -161,19 +161,13 @@ class TestEveryConsumer:
         async def handler(event):
             seen.append(event.envelope.type)
 
-        routes = Routes(default_routes(COMPONENTS), [municipality])
+        # The delivery the composition root builds for this component, with its routes.
+        settings = Settings(municipalities=(municipality,), state_dir=tmp_path)
         store = DeliveryStore(tmp_path / "delivery.sqlite3")
         quarantine = Quarantine()
         quarantine.bind(RecordingBroker())
-        delivery = Delivery(
-            group=f"suite.{spec.name}",
-            handler=handler,
-            store=store,
-            quarantine=quarantine,
-            backoff=Backoff(base_s=0.01, max_s=0.01, max_attempts=1),
-            breaker=CircuitBreaker(open_after_s=60, cooldown_s=1, max_cooldown_s=1),
-            accepts=lambda e: routes.accepts(spec.name, e.envelope.type, e.envelope.municipality),
-        )
+        routes = Routes(settings.routes, [municipality])
+        delivery = _delivery(settings, spec.name, handler, spec.consumes, store, quarantine, routes)
         consumed = _event(_sample(spec.consumes[0]), municipality)
         try:
             await delivery.on_batch(fetched_batch(_foreign(spec, municipality), consumed))

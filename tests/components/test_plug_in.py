@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from adapters.registry import COMPONENTS
 from hub.cli.main import add_commands
 from hub.cli.standins import running_standins
-from hub.compose.app import built_components
+from hub.compose.app import built_components, create_app
 from hub.compose.settings import settings_model
-from routing.routes import Routes, default_routes
+from routing.routes import Route, Routes, default_routes
 
 PACKAGE = '''
 """A throw-away component: it answers a closed case with nothing, and has a stand-in."""
@@ -129,3 +129,26 @@ def test_the_new_component_s_command_is_on_the_command_line(echo):
     result = CliRunner().invoke(cli, ["echo"])
     assert (result.exit_code, result.output) == (0, "echo is plugged in\n")
     assert {"deadlines", "digitalpost"} <= set(cli.commands)
+
+
+def test_the_composition_root_builds_and_routes_the_new_component(echo, tmp_path):
+    registry = (*COMPONENTS, echo)
+    settings = settings_model(registry).model_validate(
+        {"echo": {"base_url": "http://127.0.0.1:9"}, "state_dir": str(tmp_path)}
+    )
+    app = create_app(settings, components=registry)
+    subscribed = {s.group_id: tuple(s.topic_names) for s in app.state.broker.subscribers}
+    assert subscribed[f"{settings.group_prefix}.echo"] == ("casehub.101.case.v1",)
+    assert "echo" in {component.name for component in app.state.components}
+
+
+def test_a_route_beyond_what_a_component_consumes_is_refused_at_start(hub_settings):
+    wider = Route(consumer="cpr", event_types=frozenset({"dk.casehub.case.closed"}))
+    with pytest.raises(ValueError, match="types it does not consume"):
+        create_app(hub_settings.model_copy(update={"routes": (wider,)}))
+
+
+def test_a_route_to_an_unknown_component_is_refused_at_start(hub_settings):
+    stray = Route(consumer="nobody", event_types=frozenset({"dk.casehub.case.closed"}))
+    with pytest.raises(ValueError, match="not a component the hub knows"):
+        create_app(hub_settings.model_copy(update={"routes": (stray,)}))

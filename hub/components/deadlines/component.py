@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from contracts.catalogue import CATALOGUE
 from hub.components.deadlines.commands import deadlines
@@ -28,12 +28,24 @@ class DeadlineSettings(BaseModel):
 
 
 def _switch(value: Any) -> Any:  # noqa: ANN401 - whatever the environment or a caller gave
-    """``true``/``false`` still switch the engine on (with the defaults) or off."""
+    """A boolean (``true``, ``false``, ``1``, ``0``) switches the engine on or off.
+
+    With the defaults when on, as ``CASEHUB_DEADLINES`` always did; anything else is its
+    settings, as JSON.
+    """
+    if isinstance(value, str | int):
+        try:
+            value = _BOOL.validate_python(value)
+        except ValidationError:
+            return value  # not a boolean: JSON settings, read as such
     if value is True:
         return DeadlineSettings()
     if value is False:
         return None
     return value
+
+
+_BOOL: TypeAdapter[bool] = TypeAdapter(bool)
 
 
 def _build(settings: DeadlineSettings, context: BuildContext) -> Component:
@@ -44,11 +56,12 @@ def _build(settings: DeadlineSettings, context: BuildContext) -> Component:
 
 COMPONENT: ComponentSpec[DeadlineSettings] = ComponentSpec(
     name=NAME,
-    # The engine's types follow from its rules (hub.components.deadlines.engine.EVENT_TYPES);
-    # every version of a type is routed, so the newest class names it here.
+    # The engine's types follow from its rules (hub.components.deadlines.engine.EVENT_TYPES),
+    # and it reads every version of each (as JSON data).
     consumes=tuple(
-        {event_type: contract for (event_type, _), contract in CATALOGUE.items()}[event_type]
-        for event_type in sorted(EVENT_TYPES)
+        contract
+        for (event_type, _), contract in sorted(CATALOGUE.items())
+        if event_type in EVENT_TYPES
     ),
     build=_build,
     settings=SettingsField(

@@ -12,8 +12,8 @@ from routing.topics import PREFIX
 
 __all__ = ["CASE_SYSTEM_GROUP_PREFIX", "COMPONENTS", "PART_OF", "Plan", "resource_name"]
 
-COMPONENTS: Final = tuple(spec.name for spec in REGISTRY)
-"""The hub's components, each one consumer group ``<group_prefix>.<component>``."""
+COMPONENTS: Final = tuple(spec.name for spec in REGISTRY if spec.consumes)
+"""The hub's consuming components, each one consumer group ``<group_prefix>.<component>``."""
 
 CASE_SYSTEM_GROUP_PREFIX: Final = "casesystem"
 """A case system's consumer groups start with ``casesystem.<kode>.``, outside the hub's."""
