@@ -73,8 +73,11 @@ def start_local_broker(data: Path) -> str:
     """(Re)start the local broker in ``data``: same port, same log, so clients reconnect."""
     started = subprocess.run(
         [sys.executable, str(SCRIPT), "start", "--data", str(data)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if started.returncode != 0:  # say why, not only that it failed
+        msg = f"the local broker in {data} did not start: {started.stderr.strip()[-2000:]}"
+        raise RuntimeError(msg)
     return started.stdout.strip()
