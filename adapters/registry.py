@@ -14,6 +14,7 @@ from adapters.appeals import COMPONENT as APPEALS
 from adapters.archive import COMPONENT as ARCHIVE
 from adapters.cpr import COMPONENT as CPR
 from adapters.digitalpost import COMPONENT as DIGITALPOST
+from adapters.documents import COMPONENT as DOCUMENTS
 from adapters.eform import COMPONENT as EFORM
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
@@ -24,6 +25,7 @@ __all__ = ["COMPONENTS"]
 
 COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     EFORM,
+    DOCUMENTS,
     TRIAGE,
     CPR,
     DIGITALPOST,
