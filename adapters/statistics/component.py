@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
+from adapters.jsonreceiver import Failure
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.standin import StatisticsStandin
@@ -48,7 +50,16 @@ async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
     receiver = StatisticsStandin()
     async with serving(receiver.asgi()) as url:
         settings = EndpointSettings(base_url=url, timeout_s=5.0)
-        yield Standin("Danmarks Statistik", url, receiver, settings)
+        yield Standin("Danmarks Statistik", url, receiver, settings, _switch(receiver))
+
+
+def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
+    """Its outage: every answer 5xx while on."""
+
+    def down(on: bool) -> None:  # noqa: FBT001 - a switch
+        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
+
+    return down
 
 
 COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(

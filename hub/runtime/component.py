@@ -98,6 +98,8 @@ class Standin:
     """The stand-in itself (its failure switches, what it was asked)."""
     settings: BaseModel
     """The component's settings that point at this stand-in."""
+    down: Callable[[bool], None]
+    """Switch the service's outage on (it answers 5xx) or off again."""
 
 
 @dataclass(frozen=True)

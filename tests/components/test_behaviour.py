@@ -230,6 +230,32 @@ class TestEveryConsumer:
                 assert _connections_to(standin.url) == 0
 
 
+@pytest.mark.parametrize("spec", [p for p in CONSUMERS if p.values[0].standin is not None])
+async def test_an_outage_of_its_service_is_a_transient_error(spec, municipality, tmp_path):
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return "recorded"
+
+    async with running(
+        spec, publish, municipality=municipality, bootstrap="127.0.0.1:9", state_dir=tmp_path
+    ) as (component, stack):
+        stack.push_async_callback(component.close or _nothing)
+        stack.standin.down(True)  # it answers 5xx from now on
+        raised = []
+        for contract in spec.consumes:  # until one reaches the service
+            try:
+                await component.handler(_event(_sample(contract), municipality))
+            except TransientError as exc:
+                raised.append(exc)
+                break
+            except (ContractError, PermanentError):
+                continue
+        assert raised, "no consumed event reached its service, or the outage was swallowed"
+        assert not isinstance(raised[0], PermanentError)
+
+
 def _open_files_in(folder: Path) -> list[str]:
     """The files below ``folder`` this process holds open."""
     held = []

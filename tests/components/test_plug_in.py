@@ -47,7 +47,7 @@ def _build(settings, context):
 @asynccontextmanager
 async def _standin(context):
     async with serving(Starlette()) as url:
-        yield Standin("Echo service", url, None, EchoSettings(base_url=url))
+        yield Standin("Echo service", url, None, EchoSettings(base_url=url), lambda _on: None)
 
 
 @click.command()
