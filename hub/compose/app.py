@@ -38,6 +38,8 @@ from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
 
+_RECANCEL_S = 0.5  # how long a cancelled background task has to end before it is cancelled again
+
 
 def producer_options(settings: CoreSettings) -> dict[str, Any]:
     """How the hub produces: idempotent, acknowledged by all in-sync replicas."""
@@ -161,6 +163,13 @@ async def _finish(tasks: list[asyncio.Task[None]], deliveries: list[Delivery]) -
     for task in tasks:
         task.cancel()
     for task in tasks:
+        # Cancelled again until it ends: aiokafka's client.close() awaits its metadata task
+        # under suppress(CancelledError), which also swallows the cancellation of the task
+        # that is closing a client (a ticker loading the deadline state, say); that task
+        # would then run on, and the hub's stop would wait for it for ever.
+        while not task.done():
+            await asyncio.wait({task}, timeout=_RECANCEL_S)
+            task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
     for delivery in deliveries:

@@ -15,6 +15,14 @@ Inside ``confirm_later(pending)`` (what a consumer's delivery sets around its ha
 ``publish`` returns once the record is in its batch and puts the batch's acknowledgement
 in ``pending``; the delivery awaits them all before it commits the consumed offsets.
 Elsewhere (the HTTP intake, retries) it waits for the acknowledgement.
+
+A failed batch leaves the idempotent producer's sequence for its partition broken: aiokafka
+numbers a batch when it leaves the accumulator, also one it then fails unsent (it fails a
+batch whose partition has had no leader for ``request_timeout_ms``, as while the broker
+restarts), and never repairs the gap, so every later batch there is refused with
+``OutOfOrderSequenceNumber``. So after any failed batch the next ``publish`` replaces the
+producer (a new producer id starts every partition's sequence afresh) and the old one is
+stopped beside it; the records that failed had their ``TransientError`` and are retried.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
@@ -37,6 +46,8 @@ from hub.runtime.errors import TransientError
 from routing.topics import topic_for
 
 __all__ = ["EventPublisher", "confirm_later"]
+
+log = structlog.get_logger(__name__)
 
 _pending: ContextVar[list[asyncio.Future[Any]] | None] = ContextVar("pending", default=None)
 
@@ -75,6 +86,9 @@ class EventPublisher:
         self._partitioner = DefaultPartitioner()
         self._open: dict[TopicPartition, _Open] = {}
         self._sending: asyncio.Task[None] | None = None
+        self._broken: str | None = None  # a batch failed: the error's name (see the module doc)
+        self._renewing = asyncio.Lock()
+        self._retiring: set[asyncio.Task[None]] = set()  # replaced producers, stopping
 
     async def start(self) -> None:
         """Connect the producer (before any subscriber can hand it a follow-up).
@@ -92,20 +106,22 @@ class EventPublisher:
             await self._send_open()
             await self._producer.stop()
             self._producer = None
+        for task in list(self._retiring):
+            await task
 
     async def publish(self, event: Event[Contract]) -> str:
         """Publish; return the topic once the broker acknowledged (or will, see above).
 
         Raises ``TransientError`` when the broker does not take the record.
         """
-        producer = self._producer
-        if producer is None:
+        if self._producer is None:
             msg = "the publisher is not started"
             raise RuntimeError(msg)
         record = to_kafka(event)
         destination = topic_for(event)
         pending = _pending.get()
         try:
+            producer = await self._sound_producer()
             partitions = list(await producer.partitions_for(destination))
             partition = self._partitioner(record.key, partitions, partitions)
             batch = await self._append(producer, TopicPartition(destination, partition), record)
@@ -118,6 +134,31 @@ class EventPublisher:
             msg = f"publish to {destination} failed: {type(exc).__name__}"
             raise TransientError(msg) from None
         return destination
+
+    async def _sound_producer(self) -> AIOKafkaProducer:
+        """The producer, replaced first if a batch of it failed (see the module doc)."""
+        if self._broken is None and self._producer is not None:
+            return self._producer
+        async with self._renewing:
+            old = self._producer
+            if old is None:
+                msg = "the publisher is not started"
+                raise RuntimeError(msg)
+            if self._broken is None:
+                return old  # another publish renewed it meanwhile
+            fresh = AIOKafkaProducer(**self._options)
+            try:
+                await fresh.start()
+            except BaseException:
+                await fresh.stop()  # not started: nothing to flush, its connections closed
+                raise
+            log.warning("producer_renewed", after=self._broken)
+            self._producer, self._broken = fresh, None
+            # The old one delivers what it still holds (other partitions' batches) and closes.
+            retiring = asyncio.get_running_loop().create_task(old.stop())
+            self._retiring.add(retiring)
+            retiring.add_done_callback(self._retiring.discard)
+            return fresh
 
     async def _append(self, producer: AIOKafkaProducer, tp: TopicPartition, record: Any) -> _Open:  # noqa: ANN401 - a KafkaRecord
         """Put the record in its partition's open batch (a full one is sent first)."""
@@ -150,15 +191,13 @@ class EventPublisher:
             await self._send(producer, tp, batch)
 
     async def _send_open(self) -> None:
-        """Hand every open batch to the producer."""
-        producer = self._producer
-        while self._open and producer is not None:
+        """Hand every open batch to the producer (the current one: it may be replaced)."""
+        while self._open and (producer := self._producer) is not None:
             tp, batch = next(iter(self._open.items()))
             del self._open[tp]
             await self._send(producer, tp, batch)
 
-    @staticmethod
-    async def _send(producer: AIOKafkaProducer, tp: TopicPartition, batch: _Open) -> None:
+    async def _send(self, producer: AIOKafkaProducer, tp: TopicPartition, batch: _Open) -> None:
         """Send one batch; its acknowledgement (or error) goes to ``batch.acknowledged``."""
         batch.builder.close()
         try:
@@ -173,6 +212,8 @@ class EventPublisher:
             if done.cancelled():
                 batch.acknowledged.cancel()
             elif (error := done.exception()) is not None:
+                if self._producer is producer:  # a replaced producer's failure is past
+                    self._broken = type(error).__name__
                 batch.acknowledged.set_exception(error)
             else:
                 batch.acknowledged.set_result(None)

@@ -224,10 +224,16 @@ class StateTopic:
                 acks="all",
                 enable_idempotence=True,
             )
+            # Stopped on every way out of a failed start, cancellation included: the hub
+            # cancels the ticker (which runs this) when it stops, and a hub stopped while
+            # this start is under way would otherwise leave the producer and its
+            # connections unclosed (ResourceWarning), since ``close`` never saw it.
             try:
                 await producer.start()
-            except KafkaError as exc:
+            except BaseException as exc:
                 await producer.stop()
+                if not isinstance(exc, KafkaError):
+                    raise
                 msg = f"deadline-state producer: {type(exc).__name__}"
                 raise TransientError(msg) from None
             self._producer = producer
