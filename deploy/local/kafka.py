@@ -198,10 +198,11 @@ def start(data: Path, port: int) -> str:
             SERVER_PROPERTIES.format(port=port, controller_port=_free_port(), data=data),
             encoding="utf-8",
         )
+        # One in 64 ids starts with "-": given as --cluster-id=ID it is never read as an option.
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         subprocess.run(
             _java(libs, data, "kafka.tools.StorageTool", "format",
-                  "-t", cluster_id, "-c", str(properties), "--ignore-formatted"),
+                  f"--cluster-id={cluster_id}", "-c", str(properties), "--ignore-formatted"),
             check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip

@@ -28,7 +28,7 @@ stopped beside it; the records that failed had their ``TransientError`` and are 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -76,8 +76,15 @@ class _Open:
 class EventPublisher:
     """Puts events on their topic, keyed by case id; started and stopped with the hub."""
 
-    def __init__(self, producer_options: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        producer_options: Mapping[str, Any],
+        *,
+        new_producer: Callable[..., Any] = AIOKafkaProducer,
+    ) -> None:
         self._options = dict(producer_options)
+        # How a producer is made (at start and at each renewal); tests hand in their own.
+        self._new_producer = new_producer
         if "partitioner" in self._options:
             msg = "the publisher partitions with aiokafka's default partitioner"
             raise ValueError(msg)
@@ -95,7 +102,7 @@ class EventPublisher:
 
         It is made here, not in ``__init__``: aiokafka binds a producer to the running loop.
         """
-        self._producer = AIOKafkaProducer(**self._options)
+        self._producer = self._new_producer(**self._options)
         await self._producer.start()
 
     async def stop(self) -> None:
@@ -146,7 +153,7 @@ class EventPublisher:
                 raise RuntimeError(msg)
             if self._broken is None:
                 return old  # another publish renewed it meanwhile
-            fresh = AIOKafkaProducer(**self._options)
+            fresh = self._new_producer(**self._options)
             try:
                 await fresh.start()
             except BaseException:

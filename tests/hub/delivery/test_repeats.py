@@ -47,6 +47,12 @@ class Producer:
         self.sent = 0
         self.fail = False
 
+    async def start(self):
+        """A renewed producer (after a failed batch) is this one again."""
+
+    async def stop(self):
+        pass
+
     async def partitions_for(self, _topic):
         return {0}
 
@@ -82,7 +88,7 @@ class Consumer:
 def hub(tmp_path):
     store = DeliveryStore(tmp_path / "delivery.sqlite3")
     producer = Producer()
-    publisher = EventPublisher({})
+    publisher = EventPublisher({}, new_producer=lambda **_options: producer)
     publisher._producer = producer
     handled = []
 
