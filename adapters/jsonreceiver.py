@@ -95,6 +95,10 @@ class JsonReceiver(ABC):
 
         return httpx.MockTransport(handle)
 
+    def set_down(self, on: bool) -> None:  # noqa: FBT001 - a switch
+        """Switch an outage on (every request answered 5xx) or off again."""
+        self.failure = Failure.SERVER_ERROR if on else Failure.NONE
+
     def asgi(self) -> Starlette:
         """The stand-in as an ASGI app, for ``hub.runtime.serve.serving``."""
 

@@ -8,7 +8,7 @@ schemas are frozen; a narrower schema would need a new version, see ``contracts.
   value with a
   CPR-shaped run of ten digits (``DDMMYY-SSSS`` or ``DDMMYYSSSS`` with a plausible day and
   month, not inside a longer run of digits) is refused, also inside a longer id
-  (``N-0101601234``). A canonical UUID in an id is exempt: the hub makes its ids from
+  (``N-6101601234``). A canonical UUID in an id is exempt: the hub makes its ids from
   UUIDs (``N-<uuid>``), and one in four thousand random UUIDs has such a run across its
   first hyphen. A UUID made to hold a CPR number is the known gap of this rule.
 * a timestamp (``Timestamp``) is an RFC 3339 string with a UTC offset, never a number or a

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from adapters.appeals.client import AppealsClient
 from adapters.appeals.standin import AppealsStandin
 from adapters.appeals.wiring import NAME, build_appeal_forwarder
-from adapters.jsonreceiver import Failure
 from contracts.decision import DecisionUpheld
 from hub.runtime.component import (
     BuildContext,
@@ -36,16 +34,7 @@ async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
     board = AppealsStandin()
     async with serving(board.asgi()) as url:
         settings = EndpointSettings(base_url=url, timeout_s=5.0)
-        yield Standin("Ankestyrelsen", url, board, settings, _switch(board))
-
-
-def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
-    """Its outage: every answer 5xx while on."""
-
-    def down(on: bool) -> None:  # noqa: FBT001 - a switch
-        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
-
-    return down
+        yield Standin("Ankestyrelsen", url, board, settings, board.set_down)
 
 
 COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from adapters.archive.client import ArchiveClient
 from adapters.archive.parties import SqliteCaseParties
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
 from adapters.archive.standin import ArchiveStandin
 from adapters.archive.wiring import NAME, build_archiver
-from adapters.soap.standin import Failure
 from contracts.case import CaseOpened
 from contracts.documents import DocumentFiled, JournalNoteAdded
 from hub.runtime.component import (
@@ -57,16 +55,7 @@ async def _standin(context: StandinContext) -> AsyncIterator[Standin]:
             for code in context.municipalities
         }
         settings = ArchiveSettings(base_url=url, agreements=agreements, timeout_s=5.0)
-        yield Standin("ESDH archive (SF1470)", url, archive, settings, _switch(archive))
-
-
-def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
-    """Its outage: every answer 5xx while on."""
-
-    def down(on: bool) -> None:  # noqa: FBT001 - a switch
-        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
-
-    return down
+        yield Standin("ESDH archive (SF1470)", url, archive, settings, archive.set_down)
 
 
 COMPONENT: ComponentSpec[ArchiveSettings] = ComponentSpec(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from adapters.cpr.client import CprClient
 from adapters.cpr.settings import CprSettings, InvocationContext
 from adapters.cpr.standin import CprStandin
 from adapters.cpr.wiring import NAME, build_person_lookup
-from adapters.soap.standin import Failure
 from contracts.person import PersonLookupRequested
 from hub.runtime.component import (
     BuildContext,
@@ -49,16 +47,7 @@ async def _standin(context: StandinContext) -> AsyncIterator[Standin]:
             for code in context.municipalities
         }
         settings = CprSettings(base_url=url, invocation_contexts=contexts, timeout_s=5.0)
-        yield Standin("CPR (SF1520 SOAP)", url, register, settings, _switch(register))
-
-
-def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
-    """Its outage: every answer 5xx while on."""
-
-    def down(on: bool) -> None:  # noqa: FBT001 - a switch
-        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
-
-    return down
+        yield Standin("CPR (SF1520 SOAP)", url, register, settings, register.set_down)
 
 
 COMPONENT: ComponentSpec[CprSettings] = ComponentSpec(

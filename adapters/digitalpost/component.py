@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from adapters.cpr.population import synthetic_population
 from adapters.digitalpost.client import DigitalPostClient
 from adapters.digitalpost.commands import digitalpost
 from adapters.digitalpost.sent import SentLetters
 from adapters.digitalpost.settings import DigitalPostSettings
-from adapters.digitalpost.standin import DigitalPostStandin, Failure, Reach
+from adapters.digitalpost.standin import DigitalPostStandin, Reach
 from adapters.digitalpost.wiring import NAME, build_letter_sender, poll_receipts
 from contracts.letters import LetterRequested
 from hub.runtime.component import (
@@ -63,16 +62,7 @@ async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
             timeout_s=5.0,
             receipt_poll_s=1.0,
         )
-        yield Standin("Digital Post (SF1601)", url, post, settings, _switch(post))
-
-
-def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
-    """Its outage: every answer 5xx while on."""
-
-    def down(on: bool) -> None:  # noqa: FBT001 - a switch
-        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
-
-    return down
+        yield Standin("Digital Post (SF1601)", url, post, settings, post.set_down)
 
 
 COMPONENT: ComponentSpec[DigitalPostSettings] = ComponentSpec(

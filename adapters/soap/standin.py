@@ -186,6 +186,10 @@ class SoapStandin(ABC, Generic[_OwnFailure]):
 
         return httpx.MockTransport(handle)
 
+    def set_down(self, on: bool) -> None:  # noqa: FBT001 - a switch
+        """Switch an outage on (every request answered 5xx) or off again."""
+        self.failure = Failure.SERVER_ERROR if on else Failure.NONE
+
     def asgi(self) -> Starlette:
         """The stand-in as an ASGI app: ``POST`` at the service's path."""
 

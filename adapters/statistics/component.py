@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from adapters.jsonreceiver import Failure
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.standin import StatisticsStandin
@@ -50,16 +48,7 @@ async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
     receiver = StatisticsStandin()
     async with serving(receiver.asgi()) as url:
         settings = EndpointSettings(base_url=url, timeout_s=5.0)
-        yield Standin("Danmarks Statistik", url, receiver, settings, _switch(receiver))
-
-
-def _switch(service: Any) -> Callable[[bool], None]:  # noqa: ANN401 - the stand-in
-    """Its outage: every answer 5xx while on."""
-
-    def down(on: bool) -> None:  # noqa: FBT001 - a switch
-        service.failure = Failure.SERVER_ERROR if on else Failure.NONE
-
-    return down
+        yield Standin("Danmarks Statistik", url, receiver, settings, receiver.set_down)
 
 
 COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(
