@@ -26,14 +26,22 @@ from contracts.envelope import Event
 from hub.compose.settings import CoreSettings, Settings
 from hub.runtime.codec import raw_body, tolerant_parser
 from hub.runtime.component import BuildContext, Component, ComponentSpec
-from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, subscribe
+from hub.runtime.delivery import (
+    Backoff,
+    CircuitBreaker,
+    Delivery,
+    DeliveryStore,
+    DeliveryStores,
+    StateRebalance,
+    subscribe,
+)
 from hub.runtime.health import health_routes
 from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
-from hub.runtime.statefile import state_dir_lock
+from hub.runtime.state import KafkaChangelog, StateTable
 from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
@@ -90,8 +98,8 @@ def create_app(
     quarantine = Quarantine()
     quarantine.bind(broker)
     events = EventPublisher(producer_options(settings))
-    store = DeliveryStore(settings.state_dir / "delivery.sqlite3")
-    running = [*built_components(settings, events.publish, components), *extra]
+    tables = {spec.name: state_table(settings, spec.name) for spec in components}
+    running = [*built_components(settings, events.publish, components, tables), *extra]
     _require_unique_names(running)
     # What each consumes: a running component's own, or (an extra one that says nothing)
     # the registered one's of its name; routes to registered components not run here are
@@ -101,18 +109,25 @@ def create_app(
     check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
     deliveries = []
+    stores = DeliveryStores()
+    used: list[StateTable] = []
     router = KafkaRouter()
     for component in running:
         topics = routes.topics(component.name)
         if component.handler is None or not topics:
             continue  # serves HTTP only, or routed nothing
+        table = tables.get(component.name) or state_table(settings, component.name)
+        store = DeliveryStore(table, processed_retention_s=settings.processed_retention_s)
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
             quarantine, routes,
         )  # fmt: skip
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
-                  fetch_bytes=settings.max_record_bytes)  # fmt: skip
+                  fetch_bytes=settings.max_record_bytes,
+                  listener=StateRebalance(delivery, table))  # fmt: skip
         deliveries.append(delivery)
+        stores[delivery.group] = store
+        used.append(table)
     broker.include_router(router)
     started = asyncio.Event()
 
@@ -120,12 +135,11 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
-            stack.callback(store.close)
+            for table in used:
+                stack.push_async_callback(table.close)
             for component in running:
                 if component.close is not None:
                     stack.push_async_callback(component.close)
-            # Held until everything that writes state has stopped (exits run in reverse).
-            stack.enter_context(state_dir_lock(settings.state_dir))
             await ensure_topics(
                 settings.bootstrap_servers,
                 hub_topics(settings.municipalities),
@@ -133,6 +147,8 @@ def create_app(
                 replication=settings.topic_replication,
                 max_record_bytes=settings.max_record_bytes,
             )
+            for table in used:  # the changelogs exist before a partition is assigned
+                await table.start()
             stack.push_async_callback(events.stop)  # also after a start that failed half-way
             await events.start()
             await broker.start()
@@ -144,17 +160,18 @@ def create_app(
             stack.callback(started.clear)
             yield
 
-    # Ready once the broker, the subscribers and their retriers have started (the health
-    # routes come before the intake's catch-all mount).
-    app = Starlette(
-        routes=[*health_routes(started.is_set), *_served_routes(running)],
-        lifespan=lifespan,
-    )
+    def ready() -> bool:
+        # Started, and every group has its partitions assigned and their state restored.
+        return started.is_set() and all(table.assigned_once.is_set() for table in used)
+
+    # The health routes come before the intake's catch-all mount.
+    app = Starlette(routes=[*health_routes(ready), *_served_routes(running)], lifespan=lifespan)
     app.state.broker = broker
     app.state.components = tuple(running)
     app.state.events = events
     app.state.settings = settings
-    app.state.store = store
+    app.state.store = stores
+    app.state.tables = tuple(used)
     return app
 
 
@@ -204,7 +221,33 @@ class _Consumer:
     consumes: tuple[type[Contract], ...]
 
 
-def build_context(settings: CoreSettings, publish: Publish, name: str) -> BuildContext:
+def group_of(settings: CoreSettings, name: str) -> str:
+    """The consumer group of the component named ``name``."""
+    return f"{settings.group_prefix}.{name}"
+
+
+def state_table(settings: CoreSettings, name: str) -> StateTable:
+    """The state table of the component named ``name`` (nothing is connected yet)."""
+    group = group_of(settings, name)
+    changelog = KafkaChangelog(
+        settings.bootstrap_servers,
+        group,
+        settings.municipalities,
+        partitions=settings.topic_partitions,
+        replication=settings.topic_replication,
+        max_record_bytes=quarantine_limit(settings.max_record_bytes),
+        client_id=f"{settings.client_id}-state",
+    )
+    return StateTable(group, changelog)
+
+
+def build_context(
+    settings: CoreSettings,
+    publish: Publish,
+    name: str,
+    table: StateTable | None = None,
+    stores: tuple[str, ...] = (),
+) -> BuildContext:
     """What a component named ``name`` is built with, in a hub of these settings."""
     return BuildContext(
         publish=publish,
@@ -214,11 +257,16 @@ def build_context(settings: CoreSettings, publish: Publish, name: str) -> BuildC
         client_id=settings.client_id,
         topic_replication=settings.topic_replication,
         state_dir=settings.state_dir,
+        table=table or state_table(settings, name),
+        stores=stores,
     )
 
 
 def built_components(
-    settings: CoreSettings, publish: Publish, components: Sequence[ComponentSpec[Any]]
+    settings: CoreSettings,
+    publish: Publish,
+    components: Sequence[ComponentSpec[Any]],
+    tables: dict[str, StateTable] | None = None,
 ) -> list[Component]:
     """Build every component that runs with these settings (importing builds nothing)."""
     running = []
@@ -226,7 +274,9 @@ def built_components(
         config = settings.component(spec.name) if spec.settings is not None else None
         if spec.settings is not None and (config is None or config is False):
             continue  # not configured: this hub does not run it
-        component = spec.build(config, build_context(settings, publish, spec.name))
+        table = (tables or {}).get(spec.name)
+        context = build_context(settings, publish, spec.name, table, spec.stores)
+        component = spec.build(config, context)
         running.append(replace(component, consumes=spec.consumes))
     return running
 
@@ -248,7 +298,7 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
         )
 
     return Delivery(
-        group=f"{settings.group_prefix}.{name}",
+        group=group_of(settings, name),
         handler=handler,
         store=store,
         pause_s=settings.transient_pause_s,

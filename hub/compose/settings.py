@@ -54,7 +54,14 @@ class CoreSettings(BaseSettings):
     )
     state_dir: Path = Field(
         default=Path(".casehub/state"),
-        description="Where the delivery store lives; a persistent volume in production.",
+        description=(
+            "Local files the hub may lose (the local document store); state is in Kafka."
+        ),
+    )
+    processed_retention_s: float = Field(
+        default=7 * 86_400,
+        gt=0,
+        description="How long a group remembers a handled event's id (repeats are passed over).",
     )
     transient_pause_s: float = Field(
         default=1.0, ge=0, description="Pause before an unrecorded outcome is tried again."

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute
 
 from contracts.base import Contract
 from hub.runtime.seams import Handler, Publish
+from hub.runtime.state import StateTable, Store
 
 __all__ = [
     "BuildContext",
@@ -66,6 +67,23 @@ class BuildContext:
     client_id: str
     topic_replication: int
     state_dir: Path
+    """Local files that may be lost (a cache, the local document store); no state."""
+    table: StateTable
+    """The component's group's state (in Kafka); its stores are parts of it."""
+    stores: tuple[str, ...] = ()
+    """The stores the component declared (``ComponentSpec.stores``)."""
+
+    def store(self, name: str) -> Store:
+        """The component's store ``name``, one it declared.
+
+        Raises:
+            ValueError: the component did not declare it.
+
+        """
+        if name not in self.stores:
+            msg = f"store {name!r} is not declared in the component's descriptor"
+            raise ValueError(msg)
+        return Store(self.table, name)
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,9 @@ class ComponentSpec(Generic[ConfigT]):
     """Serves the external service it talks to, on a loopback port."""
     commands: Sequence[click.Command] = field(default=())
     """Its ``casehub`` commands."""
+    stores: tuple[str, ...] = ()
+    """The names of its state stores (``BuildContext.store``): parts of its group's table,
+    in its changelog topics, restored with its partitions."""
 
 
 def event_types(consumes: Sequence[type[Contract]]) -> frozenset[str]:

@@ -3,7 +3,14 @@
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.policy import REPLAY_HEADER, Delivery, stored_record
-from hub.runtime.delivery.store import DeliveryStore, Parked, ParkedState, StoredRecord
+from hub.runtime.delivery.rebalance import StateRebalance, tasks_of
+from hub.runtime.delivery.store import (
+    DeliveryStore,
+    DeliveryStores,
+    Parked,
+    ParkedState,
+    StoredRecord,
+)
 from hub.runtime.delivery.subscribe import subscribe
 
 __all__ = [
@@ -13,9 +20,12 @@ __all__ = [
     "CircuitBreaker",
     "Delivery",
     "DeliveryStore",
+    "DeliveryStores",
     "Parked",
     "ParkedState",
+    "StateRebalance",
     "StoredRecord",
     "stored_record",
     "subscribe",
+    "tasks_of",
 ]

@@ -43,7 +43,7 @@ import contextlib
 import operator
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import structlog
@@ -61,6 +61,7 @@ from hub.runtime.errors import AuthorisationError, ContractError, PermanentError
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.seams import Handler, KafkaConsumer
+from hub.runtime.state.task import Task, in_task
 
 __all__ = ["REPLAY_HEADER", "Delivery", "stored_record"]
 
@@ -113,6 +114,7 @@ class Delivery:
         commit_every: int = 500,
         commit_interval_s: float = 0.5,
         pause_s: float = 1.0,
+        forget_every_s: float = 60.0,
     ) -> None:
         self.group = group
         self._handler = handler
@@ -123,7 +125,13 @@ class Delivery:
         self._accepts = accepts or (lambda _event: True)
         self._clock = clock
         self._pause_s = pause_s
+        self._forget_every = forget_every_s
+        self._last_forget = clock()
         self._wake = asyncio.Event()
+        # Held while records are handled and their state written, so a rebalance waits
+        # for the batch (or the retrier's round) to end before it commits and hands the
+        # partitions over (``quiet``).
+        self._busy = asyncio.Lock()
         self._consumer: KafkaConsumer | None = None
         self._resume_task: asyncio.Task[None] | None = None
         # Offsets are committed in batches, explicitly (offset after the last record whose
@@ -137,7 +145,7 @@ class Delivery:
         # Follow-ups published by handlers on the subscriber's path are confirmed in a
         # batch before the commit; the events are marked processed only then.
         self._pending: list[asyncio.Future[Any]] = []
-        self._handled: list[str] = []
+        self._handled: list[tuple[str, Task]] = []
         # Until then (and while a commit confirms them) their ids are kept here: a repeat
         # of one (an event sent twice in a row) has the first's outcome, as it would once
         # the store has the id, and is neither handled nor marked on its own.
@@ -163,13 +171,21 @@ class Delivery:
         """
         self._consumer = getattr(message, "consumer", None)
         raw = message.raw_message
-        records = [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
+        async with self._busy:
+            await self._batch(
+                [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
+            )
+
+    async def _batch(self, fetched: list[StoredRecord]) -> None:
+        # A partition given to another instance since the fetch: its new owner handles
+        # these records (they were not committed here).
+        records = [record for record in fetched if self._owned(record)]
         events = [_decoded(record) for record in records]
         self._marked.clear()  # before the question: what is marked from now on is kept
         processed = self._store.processed_among(
-            self.group, [e.envelope.id for e in events if isinstance(e, Event)]
+            [e.envelope.id for e in events if isinstance(e, Event)]
         )
-        self._lanes = self._store.parked_lanes(self.group, {_case_of(r) for r in records})
+        self._lanes = self._store.parked_lanes({_case_of(r) for r in records})
         for index, record in enumerate(records):
             try:
                 handled = await self._one(record, events[index], processed)
@@ -189,9 +205,7 @@ class Delivery:
             self._pause()
             return False
         case = _case_of(record)
-        if (case, record.topic) in self._lanes and self._store.is_parked(
-            self.group, case, record.topic
-        ):
+        if (case, record.topic) in self._lanes and self._store.is_parked(case, record.topic):
             self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
@@ -234,14 +248,24 @@ class Delivery:
             await asyncio.gather(*pending)
         except KafkaError as exc:
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
-            self._unconfirmed.difference_update(handled)  # they come again, to be handled
+            self._unconfirmed.difference_update(event_id for event_id, _task in handled)  # they come again, to be handled
             for partition in offsets:
                 committed = await self._consumer.committed(partition)
                 self._consumer.seek(partition, committed or 0)
             return
-        self._store.mark_processed_many(self.group, handled)
-        self._marked.update(handled)
-        self._unconfirmed.difference_update(handled)
+        ids = [event_id for event_id, _task in handled]
+        self._store.mark_processed_many(handled)
+        self._marked.update(ids)
+        self._unconfirmed.difference_update(ids)
+        try:
+            await self._store.flush()
+        except TransientError as exc:
+            # The state stays in memory and goes with the next flush; until then the
+            # offsets are not committed (a crash redelivers the records).
+            log.warning("state_not_flushed", group=self.group, reason=str(exc))
+            for partition, offset in offsets.items():
+                self._done[partition] = max(offset, self._done.get(partition, 0))
+            return
         try:
             await self._consumer.commit(offsets)
         except KafkaError as exc:  # revoked in a rebalance: the new owner redelivers
@@ -250,8 +274,19 @@ class Delivery:
     def _commit_due(self) -> bool:
         return self._clock() - self._last_commit >= self._commit_interval
 
+    def _owned(self, record: StoredRecord) -> bool:
+        task = _task(record)
+        # A record of a topic the hub does not name keeps no state: quarantined wherever.
+        return not task.municipality or self._store.owns(task)
+
+    @contextlib.asynccontextmanager
+    async def quiet(self) -> AsyncIterator[None]:
+        """Hold the delivery still: no record is handled and no state written meanwhile."""
+        async with self._busy:
+            yield
+
     def _park_behind(self, record: StoredRecord, case: str) -> None:
-        head = self._store.head(self.group, case, record.topic)
+        head = self._store.head(case, record.topic)
         replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
         if (
             head is not None
@@ -274,29 +309,40 @@ class Delivery:
     async def run_retrier(self) -> None:
         """Handle parked heads as they fall due, until cancelled."""
         while True:
-            if self._done and self._commit_due():
-                await self.commit()
             if self._open():
                 await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
                 continue
-            heads = self._store.due_heads(self.group, self._clock())
             try:
-                for head in heads:
-                    if self._open():
-                        break
-                    await self._attempt(
-                        head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq
-                    )
+                async with self._busy:
+                    heads = await self._retry_round()
             except Exception as exc:  # noqa: BLE001 - the head stays due: tried after a pause
                 log.warning("outcome_not_recorded", group=self.group, error=type(exc).__name__)
                 await asyncio.sleep(self._pause_s)
+                continue
             if heads:
                 continue
             self._wake.clear()
-            next_due = self._store.next_due_at(self.group)
+            next_due = self._store.next_due_at()
             wait = 1.0 if next_due is None else min(1.0, max(0.0, next_due - self._clock()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _retry_round(self) -> int:
+        """Commit what is due, try the heads that are due, make their outcomes durable."""
+        if self._done and self._commit_due():
+            await self.commit()
+        if self._clock() - self._last_forget >= self._forget_every:
+            self._last_forget = self._clock()
+            self._store.forget_processed(self._clock())
+        heads = self._store.due_heads(self._clock())
+        for head in heads:
+            if self._open():
+                break
+            await self._attempt(head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq)
+        # The retrier's outcomes have no offset to wait for them: durable now, so a crash
+        # does not handle a head twice.
+        await self._store.flush()
+        return len(heads)
 
     # one attempt and its outcome ------------------------------------------------------
 
@@ -306,7 +352,7 @@ class Delivery:
         case: str,
         *,
         attempt: int,
-        seq: int | None,
+        seq: str | None,
         first: tuple[Event[Contract] | Exception, set[str]] | None = None,
     ) -> bool:
         """One try; True once the record has its outcome, False when an outage stopped it.
@@ -326,18 +372,20 @@ class Delivery:
             event_id = event.envelope.id
             repeat = event_id in self._unconfirmed
             if first is None:
-                seen = self._store.was_processed(self.group, event_id)
+                seen = self._store.was_processed(event_id)
             else:
                 seen = event_id in first[1] or event_id in self._marked
+            task = _task(record)
             if not repeat and not seen and self._accepts(event):
-                await self._handler(event)
+                with in_task(task):
+                    await self._handler(event)
             if repeat:
                 pass  # marked with its first copy, or handled again if that one comes again
             elif first is not None:
-                self._handled.append(event_id)
+                self._handled.append((event_id, task))
                 self._unconfirmed.add(event_id)
             else:
-                self._store.mark_processed(self.group, event_id)
+                self._store.mark_processed(event_id, task)
                 self._marked.add(event_id)
         except Exception as exc:  # noqa: BLE001 - every failure gets exactly one outcome
             return await self._failed(exc, record, case, attempt=attempt, seq=seq)
@@ -349,7 +397,7 @@ class Delivery:
         return True
 
     async def _failed(
-        self, exc: Exception, record: StoredRecord, case: str, *, attempt: int, seq: int | None
+        self, exc: Exception, record: StoredRecord, case: str, *, attempt: int, seq: str | None
     ) -> bool:
         """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
         if isinstance(exc, AuthorisationError) or (
@@ -382,7 +430,7 @@ class Delivery:
         return True
 
     def _retry_later(
-        self, record: StoredRecord, case: str, seq: int | None, attempt: int, exc: TransientError
+        self, record: StoredRecord, case: str, seq: str | None, attempt: int, exc: TransientError
     ) -> None:
         due = self._clock() + self._backoff.delay(attempt)
         reason = f"attempt {attempt} failed: {exc}"
@@ -410,7 +458,7 @@ class Delivery:
         self,
         record: StoredRecord,
         case: str,
-        seq: int | None,
+        seq: str | None,
         exc: Exception,
         reason: str,
         *,
@@ -444,9 +492,7 @@ class Delivery:
         reason: str,
     ) -> None:
         """Park a record of the subscriber's path; its lane is parked from now on."""
-        self._store.park(
-            self.group, case, record, state=state, attempt=attempt, due_at=due_at, reason=reason
-        )
+        self._store.park(case, record, state=state, attempt=attempt, due_at=due_at, reason=reason)
         self._lanes.add((case, record.topic))
 
     def _outage(self, exc: Exception) -> None:
@@ -491,6 +537,14 @@ def _or_raise(decoded: Event[Contract] | Exception) -> Event[Contract]:
     if isinstance(decoded, Exception):
         raise decoded
     return decoded
+
+
+def _task(record: StoredRecord) -> Task:
+    """The record's task; a record of a topic the hub does not name has its own."""
+    try:
+        return record.task
+    except ValueError:
+        return Task("", record.partition)
 
 
 def _case_of(record: StoredRecord) -> str:

@@ -1,69 +1,39 @@
-"""The delivery store: what a hub instance must remember across a crash, in one SQLite file.
+"""The delivery store: what a consumer group must remember, in its state table (in Kafka).
 
-- **parked records**: per consumer group, case and topic (a lane), the record waiting for a
-  retry or in quarantine (the head) and the records of the lane that arrived after it
-  (followers), in arrival order. A lane with rows here is parked: its later records wait
-  behind.
-- **processed events**: per consumer group, the ids of events already handled, so a
-  redelivered event is not handled twice.
-- **effects**: ids of external side effects already carried out (a letter sent, a payment
-  posted), so a redelivery never repeats one.
+- **parked records** (``parked/<topic>/<partition>/<offset>``): per case and topic (a lane),
+  the record waiting for a retry or in quarantine (the head) and the records of the lane
+  that arrived after it (followers), in arrival order (their offsets). A lane with rows
+  here is parked: its later records wait behind.
+- **processed events** (``done/<event id>``): the ids of events the group has handled, so
+  a redelivered or repeated event is not handled twice; forgotten after a retention time.
 
-Rows are written before the Kafka offset is committed, so a crash in between leaves a row
-and a redelivery, never a gap; inserts of the same record are ignored. Parking commits with
-``synchronous=FULL`` (a parked record exists nowhere else once its offset is committed);
-markers use ``NORMAL`` (a lost marker costs a duplicate handling, which the deterministic ids
-make harmless). The file holds personal data: it is created readable by its owner only.
+The rows live in the group's ``StateTable``: in memory for the tasks this instance owns,
+made durable in the group's changelog before the offsets behind them are committed (the
+delivery flushes first), restored on whichever instance is assigned the partition next.
+Indexes (lanes, ids) are derived from the table when a task is restored.
 
-One store belongs to one hub instance: run one instance per consumer group, with the store
-on a persistent volume.
+A quarantined head keeps no value: its original bytes are in the quarantine topic, and its
+replay brings them back. So a row is never larger than a record the topic accepted.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import json
-import sqlite3
 import time
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from hub.runtime.statefile import private_file
+from hub.runtime.state.table import StateTable
+from hub.runtime.state.task import Task, task_of
 
-__all__ = ["DeliveryStore", "Parked", "ParkedState", "StoredRecord"]
+__all__ = ["DeliveryStore", "DeliveryStores", "Parked", "ParkedState", "StoredRecord"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS parked (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    grp TEXT NOT NULL,
-    case_id TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    partition INTEGER NOT NULL,
-    "offset" INTEGER NOT NULL,
-    key BLOB,
-    value BLOB,
-    headers TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('retry', 'waiting', 'quarantined')),
-    attempt INTEGER NOT NULL,
-    due_at REAL NOT NULL,
-    reason TEXT NOT NULL,
-    UNIQUE (grp, topic, partition, "offset")
-);
-CREATE INDEX IF NOT EXISTS parked_by_lane ON parked (grp, case_id, topic, seq);
-CREATE TABLE IF NOT EXISTS processed (
-    grp TEXT NOT NULL,
-    event_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    PRIMARY KEY (grp, event_id)
-);
-CREATE TABLE IF NOT EXISTS effects (
-    effect_id TEXT PRIMARY KEY,
-    at REAL NOT NULL
-);
-"""
+_PARKED = "parked/"
+_DONE = "done/"
 
 
 class ParkedState(StrEnum):
@@ -90,40 +60,101 @@ class StoredRecord:
         """``topic:partition:offset``, the record's address."""
         return f"{self.topic}:{self.partition}:{self.offset}"
 
+    @property
+    def task(self) -> Task:
+        """The task the record belongs to (its municipality's partition)."""
+        return task_of(self.topic, self.partition)
+
 
 @dataclass(frozen=True, slots=True)
 class Parked:
-    """One parked row."""
+    """One parked row; ``seq`` is its key (the place of the record that first took it)."""
 
-    seq: int
-    group: str
+    seq: str
     case_id: str
     record: StoredRecord
     state: ParkedState
     attempt: int
     due_at: float
     reason: str
+    place: int
+    """Its order in its lane: the offset of the record that first took the row."""
+
+    @property
+    def task(self) -> Task:
+        """The task the row belongs to (of the record that first took it)."""
+        topic, partition = _seq_place(self.seq)
+        return task_of(topic, partition)
+
+
+Lane = tuple[str, str]  # (case id, topic)
 
 
 class DeliveryStore:
-    """Parked records, processed event ids and carried-out effects, durable in SQLite."""
+    """One group's parked records and processed ids, kept in its ``StateTable``."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(
-            private_file(path), isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, table: StateTable, *, processed_retention_s: float = 7 * 86_400) -> None:
+        self._table = table
+        self._retention = processed_retention_s
+        self._rows: dict[str, Parked] = {}
+        self._lanes: dict[Lane, list[tuple[int, str]]] = {}  # (place, seq), arrival order
+        self._done: dict[str, tuple[Task, float]] = {}
+        table.listen(self)
 
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+    @property
+    def group(self) -> str:
+        """The consumer group whose store this is."""
+        return self._table.group
+
+    async def flush(self) -> None:
+        """Make every change durable (before the offsets behind them are committed)."""
+        await self._table.flush()
+
+    def owns(self, task: Task) -> bool:
+        """True while this instance holds ``task``."""
+        return self._table.owns(task)
+
+    # restored and dropped tasks -------------------------------------------------------
+
+    async def restored(self, task: Task, table: Mapping[str, bytes]) -> None:
+        """Index the task's rows and ids."""
+        for key, value in table.items():
+            if key.startswith(_PARKED):
+                self._index(_decode_row(key, value))
+            elif key.startswith(_DONE):
+                self._done[key[len(_DONE) :]] = (task, float(value))
+
+    async def dropped(self, task: Task) -> None:
+        """Forget the task's rows and ids (its new owner has them)."""
+        for row in [r for r in self._rows.values() if r.task == task]:
+            self._unindex(row)
+        for event_id in [e for e, (t, _at) in self._done.items() if t == task]:
+            del self._done[event_id]
+
+    def _index(self, row: Parked) -> None:
+        old = self._rows.get(row.seq)
+        if old is not None:
+            self._unindex(old)
+        self._rows[row.seq] = row
+        lane = (row.case_id, _seq_place(row.seq)[0])
+        bisect.insort(self._lanes.setdefault(lane, []), (row.place, row.seq))
+
+    def _unindex(self, row: Parked) -> None:
+        del self._rows[row.seq]
+        lane = (row.case_id, _seq_place(row.seq)[0])
+        entries = self._lanes[lane]
+        entries.remove((row.place, row.seq))
+        if not entries:
+            del self._lanes[lane]
+
+    def _save(self, row: Parked) -> None:
+        self._table.put(row.task, row.seq, _encode_row(row))
+        self._index(row)
 
     # parked records -------------------------------------------------------------------
 
     def park(  # noqa: PLR0913 - one row's columns
         self,
-        group: str,
         case_id: str,
         record: StoredRecord,
         *,
@@ -133,206 +164,172 @@ class DeliveryStore:
         reason: str,
     ) -> None:
         """Park a record at the end of its case's line (a second park of it is ignored)."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            'INSERT OR IGNORE INTO parked (grp, case_id, topic, partition, "offset", key, value,'
-            " headers, state, attempt, due_at, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                group,
-                case_id,
-                record.topic,
-                record.partition,
-                record.offset,
-                record.key,
-                record.value,
-                _encode_headers(record.headers),
-                state.value,
-                attempt,
-                due_at,
-                reason,
-            ),
-        )
+        seq = f"{_PARKED}{record.topic}/{record.partition}/{record.offset}"
+        if seq in self._rows:
+            return
+        row = Parked(seq, case_id, _kept(record, state), state, attempt, due_at, reason,
+                     record.offset)  # fmt: skip
+        self._save(row)
 
-    def is_parked(self, group: str, case_id: str, topic: str) -> bool:
-        """True while any record of the case on this topic waits in this group."""
-        row = self._db.execute(
-            "SELECT 1 FROM parked WHERE grp = ? AND case_id = ? AND topic = ? LIMIT 1",
-            (group, case_id, topic),
-        ).fetchone()
-        return row is not None
+    def is_parked(self, case_id: str, topic: str) -> bool:
+        """True while any record of the case on this topic waits."""
+        return (case_id, topic) in self._lanes
 
-    def parked_lanes(self, group: str, case_ids: Collection[str]) -> set[tuple[str, str]]:
-        """The ``(case_id, topic)`` lanes of these cases that have records waiting in the group.
+    def parked_lanes(self, case_ids: Collection[str]) -> set[tuple[str, str]]:
+        """The ``(case_id, topic)`` lanes of these cases that have records waiting."""
+        wanted = set(case_ids)
+        return {lane for lane in self._lanes if lane[0] in wanted}
 
-        One query per chunk of cases, for a fetched batch: asking ``is_parked`` per record
-        costs a round trip each.
-        """
-        lanes: set[tuple[str, str]] = set()
-        for chunk in _chunks(list(case_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT DISTINCT case_id, topic FROM parked"  # noqa: S608 - placeholders only
-                f" WHERE grp = ? AND case_id IN ({marks})",
-                (group, *chunk),
-            ).fetchall()
-            lanes.update((case_id, topic) for case_id, topic in rows)
-        return lanes
-
-    def head(self, group: str, case_id: str, topic: str) -> Parked | None:
+    def head(self, case_id: str, topic: str) -> Parked | None:
         """The first parked record of the case on this topic, the one the others wait for."""
-        row = self._db.execute(
-            f"SELECT {_COLUMNS} FROM parked WHERE grp = ? AND case_id = ? AND topic = ?"  # noqa: S608 - constant column list
-            " ORDER BY seq LIMIT 1",
-            (group, case_id, topic),
-        ).fetchone()
-        return _parked(row) if row else None
+        entries = self._lanes.get((case_id, topic))
+        return self._rows[entries[0][1]] if entries else None
 
-    def due_heads(self, group: str, now: float) -> list[Parked]:
+    def _heads(self) -> Iterator[Parked]:
+        for entries in self._lanes.values():
+            row = self._rows[entries[0][1]]
+            if row.state is not ParkedState.QUARANTINED:
+                yield row
+
+    def due_heads(self, now: float) -> list[Parked]:
         """Heads that may be handled now: retries whose time has come, and released followers."""
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM parked p WHERE grp = ? AND state != 'quarantined'"  # noqa: S608
-            " AND due_at <= ? AND seq = (SELECT MIN(seq) FROM parked q"
-            " WHERE q.grp = p.grp AND q.case_id = p.case_id AND q.topic = p.topic)"
-            " ORDER BY due_at, seq",
-            (group, now),
-        ).fetchall()
-        return [_parked(row) for row in rows]
+        due = [row for row in self._heads() if row.due_at <= now]
+        return sorted(due, key=lambda row: (row.due_at, row.place))
 
-    def next_due_at(self, group: str) -> float | None:
+    def next_due_at(self) -> float | None:
         """When the earliest waiting head becomes due (None when nothing waits)."""
-        row = self._db.execute(
-            "SELECT MIN(due_at) FROM parked p WHERE grp = ? AND state != 'quarantined'"
-            " AND seq = (SELECT MIN(seq) FROM parked q"
-            " WHERE q.grp = p.grp AND q.case_id = p.case_id AND q.topic = p.topic)",
-            (group,),
-        ).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+        return min((row.due_at for row in self._heads()), default=None)
 
-    def reschedule(self, seq: int, *, attempt: int, due_at: float, reason: str) -> None:
+    def reschedule(self, seq: str, *, attempt: int, due_at: float, reason: str) -> None:
         """Record a failed attempt of a parked head and when to try again."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            "UPDATE parked SET state = 'retry', attempt = ?, due_at = ?, reason = ? WHERE seq = ?",
-            (attempt, due_at, reason, seq),
-        )
+        row = self._rows[seq]
+        self._save(replace(row, state=ParkedState.RETRY, attempt=attempt, due_at=due_at,
+                           reason=reason))  # fmt: skip
 
-    def replace_head(self, seq: int, record: StoredRecord, *, reason: str) -> None:
+    def replace_head(self, seq: str, record: StoredRecord, *, reason: str) -> None:
         """Put ``record`` (a replay) in the place of the parked row ``seq``, due at once."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            'UPDATE parked SET topic = ?, partition = ?, "offset" = ?, key = ?, value = ?,'
-            " headers = ?, state = 'retry', attempt = 0, due_at = 0, reason = ? WHERE seq = ?",
-            (
-                record.topic,
-                record.partition,
-                record.offset,
-                record.key,
-                record.value,
-                _encode_headers(record.headers),
-                reason,
-                seq,
-            ),
-        )
+        row = self._rows[seq]
+        self._save(replace(row, record=record, state=ParkedState.RETRY, attempt=0,
+                           due_at=0.0, reason=reason))  # fmt: skip
 
-    def mark_quarantined(self, seq: int, reason: str) -> None:
+    def mark_quarantined(self, seq: str, reason: str) -> None:
         """The head went to the quarantine; its case waits for the replay."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            "UPDATE parked SET state = 'quarantined', reason = ? WHERE seq = ?", (reason, seq)
-        )
+        row = self._rows[seq]
+        state = ParkedState.QUARANTINED
+        self._save(replace(row, record=_kept(row.record, state), state=state, reason=reason))
 
-    def remove(self, seq: int) -> None:
+    def remove(self, seq: str) -> None:
         """The record is done: the next one of its case (if any) becomes the head."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("DELETE FROM parked WHERE seq = ?", (seq,))
+        row = self._rows.get(seq)
+        if row is None:
+            return
+        self._unindex(row)
+        self._table.delete(row.task, seq)
+
+    def parked_count(self) -> int:
+        """How many records wait in this instance's tasks."""
+        return len(self._rows)
+
+    # processed events -------------------------------------------------------------------
+
+    def was_processed(self, event_id: str) -> bool:
+        """True when the group has handled this event before."""
+        return event_id in self._done
+
+    def processed_among(self, event_ids: Collection[str]) -> set[str]:
+        """The ids among ``event_ids`` that the group has handled before."""
+        return {event_id for event_id in event_ids if event_id in self._done}
+
+    def mark_processed(self, event_id: str, task: Task) -> None:
+        """Remember that the group handled the event (a record of ``task``)."""
+        now = time.time()
+        self._table.put(task, _DONE + event_id, repr(now).encode())
+        self._done[event_id] = (task, now)
+
+    def mark_processed_many(self, handled: Collection[tuple[str, Task]]) -> None:
+        """Remember a batch of handled events."""
+        for event_id, task in handled:
+            if self._table.owns(task):
+                self.mark_processed(event_id, task)
+
+    def forget_processed(self, now: float | None = None) -> int:
+        """Forget ids older than the retention time (tombstones); how many were forgotten.
+
+        A redelivery comes within minutes; a producer's repeat of an event days later is
+        handled again (the handlers' effects are idempotent by the event's id).
+        """
+        cutoff = (time.time() if now is None else now) - self._retention
+        old = [(e, t) for e, (t, at) in self._done.items() if at < cutoff]
+        for event_id, task in old:
+            del self._done[event_id]
+            self._table.delete(task, _DONE + event_id)
+        return len(old)
+
+
+class DeliveryStores(dict[str, DeliveryStore]):
+    """Every group's delivery store in this hub, by group id."""
 
     def parked_count(self, group: str | None = None) -> int:
-        """How many records wait (in one group, or in all)."""
-        if group is None:
-            row = self._db.execute("SELECT COUNT(*) FROM parked").fetchone()
-        else:
-            row = self._db.execute("SELECT COUNT(*) FROM parked WHERE grp = ?", (group,)).fetchone()
-        return int(row[0])
-
-    # processed events and effects -------------------------------------------------------
-
-    def was_processed(self, group: str, event_id: str) -> bool:
-        """True when the group has handled this event before."""
-        row = self._db.execute(
-            "SELECT 1 FROM processed WHERE grp = ? AND event_id = ?", (group, event_id)
-        ).fetchone()
-        return row is not None
-
-    def processed_among(self, group: str, event_ids: Collection[str]) -> set[str]:
-        """The ids among ``event_ids`` that the group has handled before (one query a chunk)."""
-        found: set[str] = set()
-        for chunk in _chunks(list(event_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT event_id FROM processed WHERE grp = ? AND event_id IN ({marks})",  # noqa: S608 - placeholders only
-                (group, *chunk),
-            ).fetchall()
-            found.update(event_id for (event_id,) in rows)
-        return found
-
-    def mark_processed(self, group: str, event_id: str) -> None:
-        """Remember that the group handled the event."""
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "INSERT OR IGNORE INTO processed (grp, event_id, at) VALUES (?, ?, ?)",
-            (group, event_id, time.time()),
-        )
-
-    def mark_processed_many(self, group: str, event_ids: list[str]) -> None:
-        """Remember a batch of handled events, in one transaction."""
-        if not event_ids:
-            return
-        now = time.time()
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT OR IGNORE INTO processed (grp, event_id, at) VALUES (?, ?, ?)",
-                [(group, event_id, now) for event_id in event_ids],
-            )
-
-    def effect_done(self, effect_id: str) -> bool:
-        """True when the external effect with this id was carried out before."""
-        row = self._db.execute("SELECT 1 FROM effects WHERE effect_id = ?", (effect_id,)).fetchone()
-        return row is not None
-
-    def record_effect(self, effect_id: str) -> None:
-        """Remember that the external effect was carried out."""
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            "INSERT OR IGNORE INTO effects (effect_id, at) VALUES (?, ?)", (effect_id, time.time())
-        )
+        """How many records wait (in one group, or in all) in this instance's tasks."""
+        if group is not None:
+            return self[group].parked_count()
+        return sum(store.parked_count() for store in self.values())
 
 
-_COLUMNS = (
-    'seq, grp, case_id, topic, partition, "offset", key, value, headers, state, attempt,'
-    " due_at, reason"
-)
+def _seq_place(seq: str) -> tuple[str, int]:
+    """The topic and partition of the record that first took the row ``seq``."""
+    topic, partition, _offset = seq[len(_PARKED) :].rsplit("/", 2)
+    return topic, int(partition)
 
 
-_CHUNK = 500  # bound parameters per query, well under SQLite's limit
+def _kept(record: StoredRecord, state: ParkedState) -> StoredRecord:
+    """What a row keeps of its record: a quarantined one's bytes are in the quarantine."""
+    if state is ParkedState.QUARANTINED:
+        return replace(record, value=None, headers=())
+    return record
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode()
 
 
-def _parked(row: tuple[Any, ...]) -> Parked:
-    seq, group, case_id, topic, partition, offset, key, value, headers = row[:9]
-    state, attempt, due_at, reason = row[9:]
-    record = StoredRecord(topic, partition, offset, key, value, _decode_headers(headers))
-    return Parked(seq, group, case_id, record, ParkedState(state), attempt, due_at, reason)
+def _unb64(text: str | None) -> bytes | None:
+    return None if text is None else base64.b64decode(text)
 
 
-def _encode_headers(headers: tuple[tuple[str, bytes], ...]) -> str:
-    return json.dumps([[name, base64.b64encode(value).decode()] for name, value in headers])
+def _encode_row(row: Parked) -> bytes:
+    record = row.record
+    return json.dumps(
+        {
+            "case": row.case_id,
+            "state": row.state.value,
+            "attempt": row.attempt,
+            "due_at": row.due_at,
+            "reason": row.reason,
+            "place": row.place,
+            "record": {
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "key": _b64(record.key),
+                "value": _b64(record.value),
+                "headers": [[name, _b64(value)] for name, value in record.headers],
+            },
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
-def _decode_headers(text: str) -> tuple[tuple[str, bytes], ...]:
-    return tuple((name, base64.b64decode(value)) for name, value in json.loads(text))
+def _decode_row(seq: str, value: bytes) -> Parked:
+    data: dict[str, Any] = json.loads(value)
+    raw = data["record"]
+    record = StoredRecord(
+        raw["topic"],
+        raw["partition"],
+        raw["offset"],
+        _unb64(raw["key"]),
+        _unb64(raw["value"]),
+        tuple((name, _unb64(v) or b"") for name, v in raw["headers"]),
+    )
+    return Parked(seq, data["case"], record, ParkedState(data["state"]), data["attempt"],
+                  data["due_at"], data["reason"], data["place"])  # fmt: skip

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import structlog
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
+from aiokafka import ConsumerRebalanceListener
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from faststream.middlewares import AckPolicy
 
 from hub.runtime.delivery.policy import Delivery
@@ -25,6 +27,7 @@ def subscribe(  # noqa: PLR0913 - the fetch sizes are the topics' limits
     pause_s: float,
     max_records: int = 500,
     fetch_bytes: int = 1_048_588,
+    listener: ConsumerRebalanceListener | None = None,
 ) -> None:
     """Subscribe ``delivery`` to ``topics`` in its own consumer group.
 
@@ -37,6 +40,10 @@ def subscribe(  # noqa: PLR0913 - the fetch sizes are the topics' limits
     ``fetch_bytes`` is the topics' record limit: a fetch per partition asks for that much,
     so a record at the limit comes in one fetch (the broker sends a larger first record
     whole in any case).
+
+    The range assignor gives one member the same partition numbers of every topic, so a
+    case's records on all its domain topics go to one instance, as its state does
+    (``hub.runtime.state.task``); ``listener`` restores and hands over that state.
     """
 
     async def deliver(message: KafkaMessage) -> None:
@@ -57,4 +64,6 @@ def subscribe(  # noqa: PLR0913 - the fetch sizes are the topics' limits
         max_records=max_records,
         max_partition_fetch_bytes=fetch_bytes,
         fetch_max_bytes=max(50 * 1024 * 1024, fetch_bytes),
+        partition_assignment_strategy=(RangePartitionAssignor,),
+        listener=listener,
     )(deliver)

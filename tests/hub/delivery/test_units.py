@@ -1,5 +1,7 @@
 """The delivery policy's parts on their own: backoff, breaker, store, routes."""
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +15,12 @@ from hub.runtime.delivery import (
     ParkedState,
     StoredRecord,
 )
+from hub.runtime.errors import TransientError
+from hub.runtime.state import MemoryChangelog, Task
 from routing.routes import Route, Routes
+from tests.state import delivery_store
+
+TASK = Task("101", 0)
 
 
 class Clock:
@@ -112,109 +119,124 @@ def record(offset, key=b"case-1", topic=INTAKE):
 
 class TestStore:
     @pytest.fixture
-    def store(self, tmp_path):
-        store = DeliveryStore(tmp_path / "d.sqlite3")
-        yield store
-        store.close()
+    async def store(self):
+        return await delivery_store("g", self.changelog)
 
-    @pytest.mark.usefixtures("store")
-    def test_file_is_private(self, tmp_path):
-        assert (tmp_path / "d.sqlite3").stat().st_mode & 0o077 == 0
+    @pytest.fixture(autouse=True)
+    def _changelog(self):
+        self.changelog = MemoryChangelog()
 
     def test_a_case_waits_in_arrival_order_and_the_head_decides(self, store):
-        store.park(
-            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
-        )
-        store.park(
-            "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
-        )
-        assert store.is_parked("g", "case-1", INTAKE)
-        assert not store.is_parked("other-group", "case-1", INTAKE)
-        assert store.due_heads("g", now=10) == []  # the head is not due; its follower waits
-        (head,) = store.due_heads("g", now=60)
+        store.park("case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r")
+        store.park("case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w")
+        assert store.is_parked("case-1", INTAKE)
+        assert not store.is_parked("case-2", INTAKE)
+        assert store.due_heads(now=10) == []  # the head is not due; its follower waits
+        (head,) = store.due_heads(now=60)
         assert head.record == record(5)
         store.remove(head.seq)
-        (follower,) = store.due_heads("g", now=60)
+        (follower,) = store.due_heads(now=60)
         assert follower.record == record(6)
 
     def test_a_case_waits_per_topic(self, store):
         # Kafka orders a case's records within a topic only; each topic is its own lane.
+        store.park("case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r")
         store.park(
-            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
-        )
-        store.park(
-            "g", "case-1", record(2, topic=CASE_TOPIC), state=ParkedState.RETRY, attempt=1,
+            "case-1", record(2, topic=CASE_TOPIC), state=ParkedState.RETRY, attempt=1,
             due_at=20, reason="r",
         )  # fmt: skip
-        assert not store.is_parked("g", "case-1", "casehub.101.document.v1")
-        head = store.head("g", "case-1", CASE_TOPIC)
+        assert not store.is_parked("case-1", "casehub.101.document.v1")
+        head = store.head("case-1", CASE_TOPIC)
         assert head is not None
         assert head.record.offset == 2
-        assert [h.record.topic for h in store.due_heads("g", now=60)] == [CASE_TOPIC, INTAKE]
-        assert store.next_due_at("g") == 20
+        assert [h.record.topic for h in store.due_heads(now=60)] == [CASE_TOPIC, INTAKE]
+        assert store.next_due_at() == 20
 
     def test_parked_lanes_of_a_batch_come_in_one_answer(self, store):
+        store.park("case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r")
         store.park(
-            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=50, reason="r"
-        )
-        store.park(
-            "g", "case-2", record(2, topic=CASE_TOPIC), state=ParkedState.QUARANTINED,
+            "case-2", record(2, topic=CASE_TOPIC), state=ParkedState.QUARANTINED,
             attempt=0, due_at=0, reason="q",
         )  # fmt: skip
-        store.park(
-            "other", "case-3", record(7), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r"
-        )
-        cases = [f"case-{n}" for n in range(1200)]  # more than one query's worth
-        assert store.parked_lanes("g", cases) == {("case-1", INTAKE), ("case-2", CASE_TOPIC)}
-        assert store.parked_lanes("g", ["case-3"]) == set()
-        assert store.parked_lanes("g", []) == set()
+        cases = [f"case-{n}" for n in range(1200)]
+        assert store.parked_lanes(cases) == {("case-1", INTAKE), ("case-2", CASE_TOPIC)}
+        assert store.parked_lanes(["case-3"]) == set()
+        assert store.parked_lanes([]) == set()
 
     def test_processed_ids_of_a_batch_come_in_one_answer(self, store):
-        store.mark_processed_many("g", [f"event-{n}" for n in range(0, 1200, 2)])
-        store.mark_processed("other", "event-1")
-        found = store.processed_among("g", [f"event-{n}" for n in range(1200)])
+        store.mark_processed_many([(f"event-{n}", TASK) for n in range(0, 1200, 2)])
+        found = store.processed_among([f"event-{n}" for n in range(1200)])
         assert found == {f"event-{n}" for n in range(0, 1200, 2)}
-        assert store.processed_among("g", ["event-1"]) == set()
-        assert store.processed_among("g", []) == set()
+        assert store.processed_among(["event-1"]) == set()
+        assert store.processed_among([]) == set()
 
     def test_parking_the_same_record_twice_is_ignored(self, store):
         for _ in range(2):
             store.park(
-                "g", "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r"
+                "case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r"
             )
-        assert store.parked_count("g") == 1
+        assert store.parked_count() == 1
 
     def test_quarantined_head_holds_its_case_until_replaced(self, store):
         store.park(
-            "g", "case-1", record(5), state=ParkedState.QUARANTINED, attempt=0, due_at=0, reason="q"
+            "case-1", record(5), state=ParkedState.QUARANTINED, attempt=0, due_at=0, reason="q"
         )
-        store.park(
-            "g", "case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w"
-        )
-        assert store.due_heads("g", now=1e12) == []
-        head = store.head("g", "case-1", INTAKE)
+        store.park("case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w")
+        assert store.due_heads(now=1e12) == []
+        head = store.head("case-1", INTAKE)
         assert head is not None
+        assert head.record.value is None, "its bytes are in the quarantine, not in the row"
         store.replace_head(head.seq, record(9), reason="replayed")
-        (due,) = store.due_heads("g", now=1)
+        (due,) = store.due_heads(now=1)
         assert due.record.offset == 9
         assert due.seq == head.seq
 
-    def test_survives_reopening(self, tmp_path, store):
-        store.park(
-            "g", "case-1", record(5), state=ParkedState.RETRY, attempt=2, due_at=7, reason="r"
-        )
-        store.mark_processed("g", "event-1")
-        store.record_effect("letter-1")
-        again = DeliveryStore(tmp_path / "d.sqlite3")
-        try:
-            head = again.head("g", "case-1", INTAKE)
-            assert head is not None
-            assert head.attempt == 2
-            assert again.was_processed("g", "event-1")
-            assert again.effect_done("letter-1")
-            assert not again.effect_done("letter-2")
-        finally:
-            again.close()
+    async def test_a_new_instance_restores_everything_from_the_changelog(self, store):
+        store.park("case-1", record(5), state=ParkedState.RETRY, attempt=2, due_at=7, reason="r")
+        store.park("case-1", record(6), state=ParkedState.WAITING, attempt=0, due_at=0, reason="w")
+        store.mark_processed("event-1", TASK)
+        before = await delivery_store("g", self.changelog)
+        assert before.head("case-1", INTAKE) is None, "nothing is durable before the flush"
+        await store.flush()
+        again = await delivery_store("g", self.changelog)
+        head = again.head("case-1", INTAKE)
+        assert head is not None
+        assert (head.attempt, head.due_at, head.record) == (2, 7, record(5))
+        assert again.was_processed("event-1")
+        assert again.parked_count() == 2
+        again.remove(head.seq)
+        await again.flush()
+        third = await delivery_store("g", self.changelog)
+        assert third.head("case-1", INTAKE).record == record(6)
+
+    async def test_a_failed_flush_keeps_the_changes_for_the_next(self, store):
+        store.mark_processed("event-1", TASK)
+        self.changelog.fail = True
+        with pytest.raises(TransientError):
+            await store.flush()
+        self.changelog.fail = False
+        await store.flush()
+        assert (await delivery_store("g", self.changelog)).was_processed("event-1")
+
+    async def test_old_processed_ids_are_forgotten_with_a_tombstone(self):
+        store = await delivery_store("g", self.changelog, processed_retention_s=60)
+        store.mark_processed("event-1", TASK)
+        await store.flush()
+        assert store.forget_processed(now=time.time() + 30) == 0
+        assert store.forget_processed(now=time.time() + 120) == 1
+        assert not store.was_processed("event-1")
+        await store.flush()
+        assert not (await delivery_store("g", self.changelog)).was_processed("event-1")
+
+    async def test_a_revoked_task_is_flushed_and_forgotten(self, store):
+        store.park("case-1", record(5), state=ParkedState.RETRY, attempt=1, due_at=0, reason="r")
+        store.mark_processed("event-1", TASK)
+        await store._table.revoke([TASK])
+        assert store.parked_count() == 0
+        assert not store.was_processed("event-1")
+        assert not store.owns(TASK)
+        again = await delivery_store("g", self.changelog)
+        assert again.parked_count() == 1, "the revoke flushed it"
 
 
 class TestRoutes:

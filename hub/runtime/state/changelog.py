@@ -1,0 +1,279 @@
+"""A group's changelog: compacted topics that hold its state, one per municipality.
+
+``<group>.state.<kommunekode>`` has as many partitions as the municipality's business
+topics; partition ``p`` holds task ``(kommunekode, p)``'s table, key → latest value, a
+tombstone (null value) for a removed key. Compaction keeps the latest value of each key, so
+a restore reads a bounded log however long the hub has run.
+
+``KafkaChangelog`` talks to aiokafka directly, as ``hub.runtime.provision`` does: reading a
+partition to its end needs assign, seek and end offsets, which FastStream's subscribers do
+not offer. ``MemoryChangelog`` keeps the log in a dict, for fast unit tests and for the
+in-memory test broker; the real-broker tests use the Kafka one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Protocol
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
+
+from hub.runtime.errors import TransientError
+from hub.runtime.state.task import Task
+from routing.topics import changelog_topic
+
+__all__ = ["Changelog", "KafkaChangelog", "MemoryChangelog", "Write", "changelog_config"]
+
+log = structlog.get_logger(__name__)
+
+Write = tuple[Task, str, bytes | None]
+"""One change: the task, the key, the new value (``None``: the key is removed)."""
+
+
+def changelog_config(max_record_bytes: int) -> dict[str, str]:
+    """How a changelog topic is created: compacted, never deleted by age, room for a row."""
+    return {
+        "cleanup.policy": "compact",
+        "retention.ms": "-1",
+        # A parked record is a row: it must fit whole, with its headers and its place.
+        "max.message.bytes": str(max_record_bytes),
+        # Old values are compacted away soon; the latest value of a key stays for ever.
+        "min.compaction.lag.ms": "60000",
+    }
+
+
+class Changelog(Protocol):
+    """Where a group's tables are made durable, and read back on assignment."""
+
+    async def start(self) -> None:
+        """Create what is missing and connect.
+
+        Raises:
+            TransientError: the broker could not be reached.
+
+        """
+
+    async def restore(self, tasks: Collection[Task]) -> dict[Task, dict[str, bytes]]:
+        """Each task's table as the changelog has it now (read to its end).
+
+        Raises:
+            TransientError: a partition could not be read to its end.
+
+        """
+
+    async def write(self, writes: Sequence[Write]) -> None:
+        """Make every change durable before returning (acknowledged by all replicas).
+
+        Raises:
+            TransientError: a change was not acknowledged; the caller keeps it to send again.
+
+        """
+
+    async def close(self) -> None:
+        """Release the connections."""
+
+
+class MemoryChangelog:
+    """The changelog in a dict: outlives a table (hand it to the next one), not the process."""
+
+    def __init__(self) -> None:
+        self.tables: dict[Task, dict[str, bytes]] = {}
+        self.writes = 0
+        self.fail = False  # a test switches the broker "off"
+
+    async def start(self) -> None:
+        """Nothing to connect."""
+
+    async def restore(self, tasks: Collection[Task]) -> dict[Task, dict[str, bytes]]:
+        """A copy of each task's table."""
+        return {task: dict(self.tables.get(task, {})) for task in tasks}
+
+    async def write(self, writes: Sequence[Write]) -> None:
+        """Apply the changes (or refuse them all while ``fail`` is set)."""
+        if self.fail:
+            msg = "changelog write: the broker is down (test)"
+            raise TransientError(msg)
+        for task, key, value in writes:
+            table = self.tables.setdefault(task, {})
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+            self.writes += 1
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class KafkaChangelog:
+    """The changelog on Kafka: an idempotent producer, a reader per restore."""
+
+    def __init__(  # noqa: PLR0913 - where, whose, and how the topics are made
+        self,
+        bootstrap_servers: str,
+        group: str,
+        municipalities: Iterable[str],
+        *,
+        partitions: int,
+        replication: int,
+        max_record_bytes: int,
+        client_id: str = "casehub-state",
+    ) -> None:
+        self._bootstrap = bootstrap_servers
+        self._group = group
+        self._municipalities = tuple(municipalities)
+        self._partitions = partitions
+        self._replication = replication
+        self._limit = max_record_bytes
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+
+    def topic(self, municipality: str) -> str:
+        """The changelog topic of one municipality."""
+        return changelog_topic(self._group, municipality)
+
+    async def start(self) -> None:
+        """Create the missing changelog topics and start the producer."""
+        await self._ensure_topics()
+        await self._producer_started()
+
+    async def _ensure_topics(self) -> None:
+        config = changelog_config(self._limit)
+        wanted = [
+            NewTopic(self.topic(code), self._partitions, self._replication, topic_configs=config)
+            for code in self._municipalities
+        ]
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [t for t in wanted if t.name not in existing]
+            response = await admin.create_topics(missing) if missing else None
+        except KafkaError as exc:
+            msg = f"could not create the changelog topics: {type(exc).__name__}"
+            raise TransientError(msg) from None
+        finally:
+            await admin.close()
+        for entry in getattr(response, "topic_errors", ()):
+            name, code = entry[0], entry[1]
+            if code and for_code(code) is not TopicAlreadyExistsError:
+                msg = f"could not create topic {name}: {for_code(code).__name__}"
+                raise TransientError(msg)
+
+    async def _producer_started(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            max_request_size=self._limit,
+        )
+        # Stopped on every way out of a failed start, cancellation included, so a hub
+        # stopped during a start leaves no connection open.
+        try:
+            await producer.start()
+        except BaseException as exc:
+            await producer.stop()
+            if not isinstance(exc, KafkaError):
+                raise
+            msg = f"changelog producer: {type(exc).__name__}"
+            raise TransientError(msg) from None
+        self._producer = producer
+        return producer
+
+    async def write(self, writes: Sequence[Write]) -> None:
+        """Send every change, then wait for all of them to be acknowledged."""
+        if not writes:
+            return
+        producer = await self._producer_started()
+        try:
+            sent = [
+                await producer.send(
+                    self.topic(task.municipality),
+                    value,
+                    key=key.encode(),
+                    partition=task.partition,
+                )
+                for task, key, value in writes
+            ]
+            await asyncio.gather(*sent)
+        except KafkaError as exc:
+            # An idempotent producer whose batch failed may keep refusing the partition's
+            # sequence: the next write starts a new one (the caller sends the changes again).
+            self._producer = None
+            await producer.stop()
+            msg = f"changelog write: {type(exc).__name__}"
+            raise TransientError(msg) from None
+
+    async def restore(self, tasks: Collection[Task]) -> dict[Task, dict[str, bytes]]:
+        """Read each task's changelog partition from its beginning to its current end."""
+        if not tasks:
+            return {}
+        started = time.monotonic()
+        partitions = {TopicPartition(self.topic(t.municipality), t.partition): t for t in tasks}
+        tables: dict[Task, dict[str, bytes]] = {task: {} for task in tasks}
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            client_id=f"{self._client_id}-restore",
+            enable_auto_commit=False,
+            # A row may be as large as a parked record with its headers.
+            max_partition_fetch_bytes=self._limit,
+        )
+        try:
+            await consumer.start()
+            await _read_to_end(consumer, partitions, tables)
+        except KafkaError as exc:
+            msg = f"changelog restore: {type(exc).__name__}"
+            raise TransientError(msg) from None
+        finally:
+            await consumer.stop()
+        log.info(
+            "state_restored",
+            group=self._group,
+            tasks=len(tasks),
+            entries=sum(len(table) for table in tables.values()),
+            seconds=round(time.monotonic() - started, 3),
+        )
+        return tables
+
+    async def close(self) -> None:
+        """Stop the producer."""
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()
+
+
+async def _read_to_end(
+    consumer: AIOKafkaConsumer,
+    partitions: Mapping[TopicPartition, Task],
+    tables: dict[Task, dict[str, bytes]],
+) -> None:
+    consumer.assign(list(partitions))
+    await consumer.seek_to_beginning(*partitions)
+    ends = await consumer.end_offsets(list(partitions))
+    missing = [tp for tp in partitions if tp not in ends]
+    if missing:
+        msg = "changelog restore: a changelog topic has fewer partitions than its inputs"
+        raise TransientError(msg)
+    remaining = {tp for tp in partitions if ends[tp] > 0}
+    while remaining:
+        batch = await consumer.getmany(*remaining, timeout_ms=500)
+        for tp, records in batch.items():
+            table = tables[partitions[tp]]
+            for record in records:
+                if record.key is None:
+                    continue
+                key = record.key.decode()
+                if record.value is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = record.value
+        remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}
