@@ -48,7 +48,7 @@ from typing import Any
 
 import structlog
 from aiokafka import TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import IllegalStateError, KafkaError
 
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -132,6 +132,10 @@ class Delivery:
         # for the batch (or the retrier's round) to end before it commits and hands the
         # partitions over (``quiet``).
         self._busy = asyncio.Lock()
+        # Set while a rebalance waits for ``quiet``: the batch stops after the record in
+        # hand and leaves the rest uncommitted for the partitions' next owner (a batch of
+        # slow calls would otherwise hold the whole group's rebalance for its length).
+        self._yielding = False
         self._consumer: KafkaConsumer | None = None
         self._resume_task: asyncio.Task[None] | None = None
         # Offsets are committed in batches, explicitly (offset after the last record whose
@@ -187,6 +191,9 @@ class Delivery:
         )
         self._lanes = self._store.parked_lanes({_case_of(r) for r in records})
         for index, record in enumerate(records):
+            if self._yielding:
+                self._rewind(records[index:])
+                break
             try:
                 handled = await self._one(record, events[index], processed)
             except Exception:
@@ -228,7 +235,10 @@ class Delivery:
     def deliver_again(self, record: StoredRecord) -> None:
         """Rewind the consumer to ``record``: it was not handled and must come again."""
         if self._consumer is not None:
-            self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
+            # A partition revoked meanwhile is fetched from its committed offset by its next
+            # owner: nothing to rewind here.
+            with contextlib.suppress(IllegalStateError):
+                self._consumer.seek(TopicPartition(record.topic, record.partition), record.offset)
 
     async def commit(self) -> None:
         """Confirm the batch's follow-ups, remember its events, commit its offsets.
@@ -248,7 +258,9 @@ class Delivery:
             await asyncio.gather(*pending)
         except KafkaError as exc:
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
-            self._unconfirmed.difference_update(event_id for event_id, _task in handled)  # they come again, to be handled
+            self._unconfirmed.difference_update(
+                event_id for event_id, _task in handled
+            )  # they come again, to be handled
             for partition in offsets:
                 committed = await self._consumer.committed(partition)
                 self._consumer.seek(partition, committed or 0)
@@ -281,9 +293,17 @@ class Delivery:
 
     @contextlib.asynccontextmanager
     async def quiet(self) -> AsyncIterator[None]:
-        """Hold the delivery still: no record is handled and no state written meanwhile."""
-        async with self._busy:
-            yield
+        """Hold the delivery still: no record is handled and no state written meanwhile.
+
+        A batch under way stops after its current record (the rest is fetched again).
+        """
+        self._yielding = True
+        try:
+            async with self._busy:
+                self._yielding = False
+                yield
+        finally:
+            self._yielding = False
 
     def _park_behind(self, record: StoredRecord, case: str) -> None:
         head = self._store.head(case, record.topic)
@@ -336,7 +356,7 @@ class Delivery:
             self._store.forget_processed(self._clock())
         heads = self._store.due_heads(self._clock())
         for head in heads:
-            if self._open():
+            if self._open() or self._yielding:
                 break
             await self._attempt(head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq)
         # The retrier's outcomes have no offset to wait for them: durable now, so a crash

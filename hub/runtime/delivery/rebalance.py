@@ -37,14 +37,14 @@ def tasks_of(partitions: Iterable[TopicPartition]) -> set[Task]:
     return tasks
 
 
-class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc] - aiokafka is untyped
+class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
     """The rebalance listener of one group's subscriber."""
 
     def __init__(self, delivery: Delivery, table: StateTable) -> None:
         self._delivery = delivery
         self._table = table
 
-    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:  # noqa: ARG002 - every table goes
         """Finish, make durable and commit what was done; drop the tables."""
         async with self._delivery.quiet():
             await self._delivery.commit()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -164,6 +164,27 @@ class KafkaChangelog:
             if code and for_code(code) is not TopicAlreadyExistsError:
                 msg = f"could not create topic {name}: {for_code(code).__name__}"
                 raise TransientError(msg)
+        if missing:
+            await self._await_leaders([t.name for t in missing])
+
+    async def _await_leaders(self, names: list[str]) -> None:
+        """Wait until new topics have a leader per partition.
+
+        A restore right after would otherwise wait for the next metadata refresh.
+        """
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        try:
+            await admin.start()
+            for _ in range(_LEADER_ATTEMPTS):
+                described = await admin.describe_topics(names)
+                if all(_has_leaders(topic) for topic in described):
+                    return
+                await asyncio.sleep(_LEADER_PAUSE_S)
+        except KafkaError as exc:
+            msg = f"changelog topics: {type(exc).__name__}"
+            raise TransientError(msg) from None
+        finally:
+            await admin.close()
 
     async def _producer_started(self) -> AIOKafkaProducer:
         if self._producer is not None:
@@ -249,6 +270,19 @@ class KafkaChangelog:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             await producer.stop()
+
+
+_LEADER_ATTEMPTS = 40
+_LEADER_PAUSE_S = 0.1
+
+
+def _has_leaders(topic: dict[str, Any]) -> bool:
+    partitions = topic.get("partitions") or []
+    return (
+        topic.get("error_code") == 0
+        and bool(partitions)
+        and all(p.get("error_code") == 0 and p.get("leader", -1) >= 0 for p in partitions)
+    )
 
 
 async def _read_to_end(
