@@ -1,10 +1,11 @@
 """How long a state store takes to restore: a compacted changelog read to its end into a table.
 
-A store (being built) keeps its table in a compacted topic and reads it to its end when it
-is assigned a partition, before it handles anything. ``RESTORERS`` holds one ``Restore``
-per client: a function taking the bootstrap servers and the changelog topic and returning
-the seconds it took to have every partition read to its end offset into a dict. A real
-store's ``restore()`` plugs in as one more entry (an async one wrapped in ``asyncio.run``).
+A component's state table (``hub.runtime.state``) is a compacted changelog topic read to
+its end when a partition is assigned, before it handles anything. ``RESTORERS`` holds one
+``Restore`` per reader: a function taking the bootstrap servers and the changelog topic and
+returning the seconds it took to have every partition read to its end offset into a dict:
+each client's plain reader, and the hub's own ``KafkaChangelog.restore`` (which also decodes
+the keys and logs the restore), on the same topic.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException
 from confluent_kafka import TopicPartition as ConfluentPartition
 
 from benchmarks.load import Records, create_topics, produce
+from hub.runtime.state import KafkaChangelog, Task
+from routing.topics import changelog_topic
 
 __all__ = [
     "RESTORERS",
@@ -36,11 +39,12 @@ Restore = Callable[[str, str], float]
 
 PARTITIONS = 3
 """A changelog is co-partitioned with the store's input: the hub's topics have three."""
+_MUNICIPALITY = "101"
 
 
 def changelog(bootstrap: str, entries: int, *, value_bytes: int = 200) -> str:
     """A fresh compacted topic with ``entries`` distinct keys; returns its name."""
-    name = f"bench.store.{uuid.uuid4().hex[:8]}"
+    name = changelog_topic(f"bench-{uuid.uuid4().hex[:8]}", _MUNICIPALITY)  # the hub's naming
     create_topics(bootstrap, [name], partitions=PARTITIONS, config={"cleanup.policy": "compact"})
     filler = b"x" * max(0, value_bytes - 60)
     batch: Records = [
@@ -120,6 +124,18 @@ def read_confluent(bootstrap: str, topic: str) -> Table:
         consumer.close()
 
 
+def read_hub(bootstrap: str, topic: str) -> Table:
+    """The topic's tables as the hub restores them (every task of its municipality)."""
+    group = topic.removesuffix(changelog_topic("", _MUNICIPALITY))
+    changelog = KafkaChangelog(
+        bootstrap, group, [_MUNICIPALITY], partitions=PARTITIONS, replication=1,
+        max_record_bytes=8 * 1024 * 1024,
+    )  # fmt: skip
+    tasks = [Task(_MUNICIPALITY, p) for p in range(PARTITIONS)]
+    tables = asyncio.run(changelog.restore(tasks))
+    return {key.encode(): value for table in tables.values() for key, value in table.items()}
+
+
 def timed(read: Callable[[str, str], Table]) -> Restore:
     """A ``Restore`` from a function that returns the table (the clock covers all of it)."""
 
@@ -134,4 +150,5 @@ def timed(read: Callable[[str, str], Table]) -> Restore:
 RESTORERS: dict[str, Restore] = {
     "aiokafka": timed(read_aiokafka),
     "confluent-kafka": timed(read_confluent),
+    "hub KafkaChangelog": timed(read_hub),
 }

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from benchmarks.pipeline import HUB, RAW, run
-from benchmarks.restore import changelog, read_aiokafka, read_confluent
+from benchmarks.restore import changelog, read_aiokafka, read_confluent, read_hub
 
 pytestmark = pytest.mark.kafka
 
@@ -37,13 +37,13 @@ def test_a_tiny_run_prints_every_side_the_ratios_the_memory_and_the_restore(
             assert re.search(rf"ratio {hub}/{raw} +\d+\.\d\d", text)
         figures = rf"{hub} +\d+ events/s \(median\) +\d+ per CPU second +peak RSS \d+"
         assert re.search(figures, text)
-    for raw in RAW:
-        assert re.search(rf"restore 500 entries, {raw} +\d+\.\d\d s", text)
+    for reader in (*RAW, "hub KafkaChangelog"):
+        assert re.search(rf"restore 500 entries, {reader} +\d+\.\d\d s", text)
 
 
 def test_each_client_restores_every_entry_of_the_changelog(kafka_bootstrap):
     name = changelog(kafka_bootstrap, 300)
-    for read in (read_aiokafka, read_confluent):
+    for read in (read_aiokafka, read_confluent, read_hub):
         table = read(kafka_bootstrap, name)
         assert len(table) == 300
         assert table[b"entry-0000299"].startswith(b'{"n": 299,')
