@@ -25,10 +25,11 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
 from hub.runtime.quarantine import quarantine_limit
-from routing.topics import DOMAINS, domain_topics, quarantine_topic
+from routing.topics import DOMAINS, domain_topics, parse_topic, quarantine_topic
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
+    "PartitionMismatchError",
     "business_config",
     "ensure_topics",
     "hub_topics",
@@ -41,6 +42,15 @@ DEFAULT_MAX_RECORD_BYTES = 1_048_588
 """Kafka's own default ``message.max.bytes``, the ``Settings.max_record_bytes`` default."""
 _LIMIT = "max.message.bytes"
 _DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs' config_source of a topic's own setting
+
+
+class PartitionMismatchError(RuntimeError):
+    """A municipality's topics have different partition counts: its cases' state would split.
+
+    A case is on partition ``p`` of every domain topic only while they all have the same
+    count, and an instance owns task ``(kommunekode, p)`` only while the range assignor can give
+    it partition ``p`` of each. A mismatch is a configuration error, refused at start.
+    """
 
 
 def business_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
@@ -98,6 +108,11 @@ async def ensure_topics(
         created = [t.name for t in missing]
         quarantines = [quarantine_topic(name) for name in names]
         await _raise_limits(admin, [q for q in quarantines if q in existing], limit)
+        await _require_copartitioned(
+            admin,
+            [name for name in names if name in existing],
+            {t.name: partitions for t in missing},
+        )
     finally:
         await admin.close()
     if created:
@@ -138,6 +153,30 @@ async def _raise_limits(admin: AIOKafkaAdminClient, names: list[str], limit: int
             if code:
                 msg = f"could not raise {_LIMIT} of topic {name}: {for_code(code).__name__}"
                 raise TransientError(msg)
+
+
+async def _require_copartitioned(
+    admin: AIOKafkaAdminClient, existing: list[str], created: dict[str, int]
+) -> None:
+    """Refuse topics of one municipality whose partition counts differ (made elsewhere)."""
+    found = dict(created)
+    for topic in await admin.describe_topics(existing) if existing else []:
+        if topic.get("error_code") == 0:
+            found[topic["topic"]] = len(topic["partitions"])
+    counts: dict[str, dict[str, int]] = {}
+    for name, count in found.items():
+        parsed = parse_topic(name)
+        if parsed is not None:
+            counts.setdefault(parsed.municipality, {})[name] = count
+    for municipality, by_topic in counts.items():
+        if len(set(by_topic.values())) > 1:
+            listed = ", ".join(f"{name}: {n}" for name, n in sorted(by_topic.items()))
+            msg = (
+                f"the topics of municipality {municipality} have different partition counts "
+                f"({listed}); a case's records and state must be on one partition number of "
+                "every topic: give them the same count"
+            )
+            raise PartitionMismatchError(msg)
 
 
 def _raise_on_errors(response: object) -> None:

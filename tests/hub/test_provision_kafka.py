@@ -1,0 +1,33 @@
+"""Topic provisioning on the real broker: a municipality's topics are co-partitioned."""
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from hub.runtime.provision import PartitionMismatchError, ensure_topics, hub_topics
+from routing.topics import topic
+
+pytestmark = pytest.mark.kafka
+
+
+async def test_a_topic_made_with_another_partition_count_is_refused_at_start(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    odd = topic("case", municipality)
+    admin = AIOKafkaAdminClient(bootstrap_servers=hub_settings.bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(odd, 6, 1)])  # made by hand, say
+    finally:
+        await admin.close()
+    with pytest.raises(PartitionMismatchError) as refused:
+        await ensure_topics(
+            hub_settings.bootstrap_servers, hub_topics([municipality]), partitions=3, replication=1
+        )
+    assert f"{odd}: 6" in str(refused.value)
+    assert f"{topic('intake', municipality)}: 3" in str(refused.value)
+
+
+async def test_topics_of_one_count_pass_on_a_second_start(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    names = hub_topics([municipality])
+    for _ in range(2):
+        await ensure_topics(hub_settings.bootstrap_servers, names, partitions=3, replication=1)
