@@ -15,7 +15,7 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 - ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
   ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
 
-Ownership and durability: the engine is partition-owned, as the delivery's other state is
+Ownership and durability: the engine is partition-owned, as the rest of its group's state is
 (``hub.runtime.state``). A case's records are keyed by its case id, so every event of a
 case is in one task (its municipality's partition ``p``), and so is what the engine keeps
 of it: its deadlines, its ``fact:`` and ``early:`` records, in the ``deadlines`` store of
