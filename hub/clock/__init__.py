@@ -2,7 +2,7 @@
 
 The package exports the pure part only. The durable engine imports the contracts and
 aiokafka, so it is imported from its modules: ``hub.components.deadlines.engine`` (the component and
-the ticker), ``hub.components.deadlines.statetopic`` (its compacted state topics) and
+the ticker, its state in its group's changelog) and
 ``hub.components.deadlines.status`` (what ``casehub deadlines status`` prints); see
 ``docs/deadline-engine.md``.
 """

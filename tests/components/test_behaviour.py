@@ -10,6 +10,7 @@ runs on the session's real broker.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib
 import uuid
@@ -32,13 +33,14 @@ from hub.runtime.component import ComponentSpec, StandinContext, event_types
 from hub.runtime.delivery import DeliveryStore
 from hub.runtime.errors import ContractError, PermanentError, TransientError
 from hub.runtime.quarantine import Quarantine
+from hub.runtime.state import MemoryChangelog, StateTable, Task, in_task
 from routing.routes import Routes, default_routes
 from tests.contracts.strategies import contract_instances
 from tests.factories import notification, notification_event
 from tests.offline_delivery import RecordingBroker, fetched_batch
 from tests.people import CHILD
 
-NEEDS_BROKER = {"deadlines"}  # its state is a Kafka topic, read before it handles anything
+NEEDS_BROKER: set[str] = set()  # state is a table on a changelog, here one in memory
 
 
 def _param(spec: ComponentSpec[Any]) -> Any:
@@ -99,8 +101,23 @@ async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
             state_dir=state_dir,
             group_prefix=f"suite-{uuid.uuid4().hex[:8]}",
         )
-        component = spec.build(config, build_context(hub, publish, spec.name))
+        # Its table owns the suite case's task, and its handler runs in that task, as the
+        # delivery runs it (hub.runtime.state).
+        table = StateTable(spec.name, MemoryChangelog())
+        component = spec.build(config, build_context(hub, publish, spec.name, table, spec.stores))
+        task = Task(municipality, 0)
+        await table.assign([task])
+        if component.handler is not None:
+            component = dataclasses.replace(component, handler=_in_task(component.handler, task))
         yield component, stack
+
+
+def _in_task(handler: Any, task: Task) -> Any:
+    async def handle(event: Any) -> None:
+        with in_task(task):
+            await handler(event)
+
+    return handle
 
 
 @functools.cache

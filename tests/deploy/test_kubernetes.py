@@ -19,7 +19,6 @@ from starlette.routing import Route
 from adapters.registry import COMPONENTS as REGISTRY
 from contracts.municipalities import MUNICIPALITIES
 from hub.cli.deploy import deploy
-from hub.components.deadlines import statetopic
 from hub.compose.kube import (
     COMPONENTS,
     SAMPLE,
@@ -164,15 +163,13 @@ class TestTopics:
             for domain in DOMAINS:
                 assert topic(domain, code) in names
                 assert quarantine_topic(topic(domain, code)) in names
-            assert statetopic.state_topic(code) in names
             for component in COMPONENTS:
                 assert changelog_topic(f"casehub.{component}", code) in names
-        per_municipality = 2 * len(DOMAINS) + 1 + len(COMPONENTS)
+        per_municipality = 2 * len(DOMAINS) + len(COMPONENTS)
         assert len(names) == per_municipality * len(SAMPLE.municipalities)
 
     def test_configs_are_the_ones_the_hub_creates_at_start(self):
         assert provision.quarantine_config() == strimzi.QUARANTINE_CONFIG
-        assert statetopic._CONFIG == strimzi.STATE_CONFIG
         specs = kafka_topics(manifests(SAMPLE))
         assert specs["casehub.101.case.v1.quarantine"]["config"] == provision.quarantine_config()
         assert specs["casehub.101.case.v1"]["config"] == provision.business_config()

@@ -12,7 +12,8 @@ async def _handle(_event):
 
 
 def test_an_extra_component_may_not_take_a_built_in_name(hub_settings):
-    # Two engines in one consumer group would split its partitions and both fire deadlines.
+    # One name is one consumer group and one state table: two components of one name in one
+    # hub would share both (two instances of the hub share them by partition, each its own).
     with pytest.raises(ValueError, match=f"components named {DEADLINES} more than once"):
         create_app(hub_settings, extra=[Component(DEADLINES, _handle)])
 

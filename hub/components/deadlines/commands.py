@@ -58,6 +58,14 @@ def due(source: str, child_birth_date: dt.datetime | None) -> None:
     help="Kafka bootstrap servers.",
 )
 @click.option(
+    "--group-prefix",
+    envvar="CASEHUB_GROUP_PREFIX",
+    default="casehub",
+    show_default=True,
+    help="The hub's consumer-group prefix: the engine's state is in the changelog of "
+    "the group <prefix>.deadlines.",
+)
+@click.option(
     "--municipality",
     "municipalities",
     multiple=True,
@@ -66,14 +74,18 @@ def due(source: str, child_birth_date: dt.datetime | None) -> None:
 @click.option(
     "--all", "include_closed", is_flag=True, help="Met, missed and withdrawn deadlines too."
 )
-def status(bootstrap: str, municipalities: tuple[str, ...], *, include_closed: bool) -> None:
-    """Print, as JSON, the open deadlines in the engine's state topics, earliest due first."""
+def status(
+    bootstrap: str, group_prefix: str, municipalities: tuple[str, ...], *, include_closed: bool
+) -> None:
+    """Print, as JSON, the open deadlines in the engine's changelog, earliest due first."""
     # Imported here: aiokafka and the contracts are not needed by `casehub --help`.
     from hub.components.deadlines.status import as_json, read_deadlines  # noqa: PLC0415
 
+    # The group as the composition root names it (hub.compose.app.group_of).
+    group = f"{group_prefix}.deadlines"
     try:
         found = asyncio.run(
-            read_deadlines(bootstrap, municipalities, include_closed=include_closed)
+            read_deadlines(bootstrap, municipalities, group=group, include_closed=include_closed)
         )
     except HubError as exc:
         _fail(str(exc))

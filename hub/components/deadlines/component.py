@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
 
 from contracts.catalogue import CATALOGUE
 from hub.components.deadlines.commands import deadlines
-from hub.components.deadlines.engine import EVENT_TYPES, NAME
+from hub.components.deadlines.engine import EVENT_TYPES, NAME, STORE
 from hub.components.deadlines.wiring import build_deadlines
 from hub.runtime.component import BuildContext, Component, ComponentSpec, SettingsField
 
@@ -70,4 +70,5 @@ COMPONENT: ComponentSpec[DeadlineSettings] = ComponentSpec(
         "The deadline engine (the legal clock), as JSON; false or null: not run.",
     ),
     commands=(deadlines,),
+    stores=(STORE,),
 )

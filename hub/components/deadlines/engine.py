@@ -15,14 +15,23 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 - ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
   ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
 
-Durability: every deadline lives in the state store (``hub.components.deadlines.statetopic``: a
-compacted topic per municipality), read to its end before the engine handles an event or
-ticks. A step is written to the store before its event is published and marked published
-after the broker acknowledged it, so a restart in between publishes the same event (its
-id derives from the deadline id and the status) and never a different one; the steps one
-event takes a deadline (set, then met by a kept fulfilment) are written in one record.
-Due times are stored, never recomputed. One engine instance per municipality runs the
-ticker.
+Ownership and durability: the engine is partition-owned, as the rest of its group's state is
+(``hub.runtime.state``). A case's records are keyed by its case id, so every event of a
+case is in one task (its municipality's partition ``p``), and so is what the engine keeps
+of it: its deadlines, its ``fact:`` and ``early:`` records, in the ``deadlines`` store of
+the component's state table (the changelog ``<group>.state.<kommunekode>``, partition
+``p``). The engine listens to the table: a task's records are decoded into its maps when
+the task is restored and forgotten when it is dropped (under the engine's lock, so a tick
+under way ends first). The ticker ticks the deadlines of the tasks this instance owns
+only, so two engines in one consumer group never both time out one deadline.
+
+A step is recorded in its deadline's task and made durable (the table flushed) before its
+event is published, and marked published after the broker acknowledged it, so a crash in
+between publishes the same event (its id derives from the deadline id and the status) and
+never a different one; the steps one event takes a deadline (set, then met by a kept
+fulfilment) are recorded in one value. A step recorded on a task this instance no longer
+owns is published by the task's new owner, not here. Due times are stored, never
+recomputed.
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ import asyncio
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -51,12 +61,14 @@ from hub.components.deadlines.early import Early, EarlyEvents, early_of
 from hub.components.deadlines.reports import report_for
 from hub.runtime.errors import HubError, TransientError
 from hub.runtime.publisher import confirm_later
-from hub.runtime.seams import Publish, StateStore
+from hub.runtime.seams import Publish
+from hub.runtime.state import Store, Task, TaskMovedError, current_task
 
 __all__ = [
     "EVENT_TYPES",
     "NAME",
     "REMEMBER_FOR",
+    "STORE",
     "Clock",
     "DeadlineEngine",
     "run_ticker",
@@ -64,6 +76,8 @@ __all__ = [
 ]
 
 NAME = "deadlines"
+STORE = "deadlines"
+"""The engine's store in its component's state table (keys ``deadlines/<key>``)."""
 EVENT_TYPES = frozenset(
     {rule.trigger for rule in RULES}
     | {t for rule in RULES for t in rule.fulfilled_by}
@@ -82,7 +96,6 @@ decision is made ahead of the decision or placement it answers (docs/deadline-en
 log = structlog.get_logger(__name__)
 
 Clock = Callable[[], dt.datetime]
-Key = tuple[str, str]  # (municipality, state key)
 
 
 def utc_now() -> dt.datetime:
@@ -90,14 +103,41 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class DeadlineEngine:
-    """The deadlines of the municipalities a hub serves, kept in a ``StateStore``."""
+@dataclass
+class _Owned:
+    """What the engine keeps in memory of one task it owns, decoded from its store."""
 
-    def __init__(  # noqa: PLR0913 - each is a separate seam; all but two have defaults
+    deadlines: dict[str, Tracked] = field(default_factory=dict)
+    by_case: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    early: EarlyEvents = field(default_factory=EarlyEvents)
+    unfinished: set[str] = field(default_factory=set)  # open, or a step not yet published
+
+    def keep(self, tracked: Tracked) -> None:
+        if tracked.deadline_id not in self.deadlines:
+            self.by_case[tracked.case_id].append(tracked.deadline_id)
+        self.deadlines[tracked.deadline_id] = tracked
+        if tracked.status.final and not tracked.pending:
+            self.unfinished.discard(tracked.deadline_id)
+        else:
+            self.unfinished.add(tracked.deadline_id)
+
+    def case_open(self, case_id: str) -> list[Tracked]:
+        found = (self.deadlines[i] for i in self.by_case.get(case_id, ()))
+        return [t for t in found if not t.status.final]
+
+
+class DeadlineEngine:
+    """The deadlines of the tasks this instance owns, kept in the engine's ``Store``.
+
+    A ``TableListener`` of its component's state table (``StateTable.listen``).
+    """
+
+    def __init__(  # noqa: PLR0913 - each is a separate seam; all but three have defaults
         self,
         *,
         publish: Publish,
-        store: StateStore,
+        store: Store,
         source: str,
         clock: Clock = utc_now,
         policy: CalendarPolicy = DEFAULT_POLICY,
@@ -112,60 +152,37 @@ class DeadlineEngine:
         self._grace = grace  # lets a fulfilment on another partition arrive before a miss
         self._remember_for = remember_for
         self._lock = asyncio.Lock()
-        self._ready = asyncio.Event()
-        self._deadlines: dict[str, Tracked] = {}
-        self._by_case: defaultdict[Key, list[str]] = defaultdict(list)
-        self._facts: dict[Key, dict[str, Any]] = {}
-        self._early = EarlyEvents()
-        self._unfinished: set[str] = set()  # open, or with a step not yet published
+        self._owned: dict[Task, _Owned] = {}
 
-    # -- lifecycle ---------------------------------------------------------------------
+    # -- ownership (the table's listener) ----------------------------------------------
 
-    async def start(self) -> None:
-        """Read the whole state, publish what a previous run left unpublished, then serve.
+    async def restored(self, task: Task, table: Mapping[str, bytes]) -> None:  # noqa: ARG002
+        """Decode the task's records; the ticker publishes what a previous owner left.
 
-        Raises:
-            TransientError: the store could not be read or an event not published.
-
+        The records are read through the engine's store (its part of ``table``).
         """
-        if self._ready.is_set():
-            return
+        owned = _Owned()
+        for key, value in self._store.items(task=task):
+            _restore(owned, task, key, value)
         async with self._lock:
-            await self._store.start()
-            for municipality, key, value in await self._store.load():
-                self._restore(municipality, key, value)
-            for key in sorted(self._unfinished):
-                await self._flush(self._deadlines[key])
-            self._ready.set()
-        log.info("deadlines_loaded", open=len(self.open_deadlines()), kept=len(self._early))
+            self._owned[task] = owned
+        log.info(
+            "deadlines_restored",
+            task=str(task),
+            open=sum(not t.status.final for t in owned.deadlines.values()),
+            unpublished=sum(bool(t.pending) for t in owned.deadlines.values()),
+            kept=len(owned.early),
+        )
 
-    async def close(self) -> None:
-        """Release the store."""
-        await self._store.close()
+    async def dropped(self, task: Task) -> None:
+        """Forget the task (after a tick under way has ended): its new owner ticks it."""
+        async with self._lock:
+            self._owned.pop(task, None)
 
-    def _restore(self, municipality: str, key: str, value: bytes) -> None:
-        try:
-            parsed = json.loads(value)
-            if parsed["record"] == "fact":
-                self._facts[municipality, key] = dict(parsed["fields"])
-            elif parsed["record"] == "early":
-                self._early.add(Early.from_json(municipality, parsed))
-            else:
-                tracked = Tracked.from_json(parsed)
-                if tracked.rule_id not in RULES_BY_ID:
-                    raise KeyError(tracked.rule_id)  # noqa: TRY301 - one path for bad records
-                self._keep(tracked)
-        except (ValueError, KeyError, TypeError):
-            log.warning("deadline_state_unreadable", municipality=municipality, key=key)
-
-    def _keep(self, tracked: Tracked) -> None:
-        if tracked.deadline_id not in self._deadlines:
-            self._by_case[tracked.municipality, tracked.case_id].append(tracked.deadline_id)
-        self._deadlines[tracked.deadline_id] = tracked
-        if tracked.status.final and not tracked.pending:
-            self._unfinished.discard(tracked.deadline_id)
-        else:
-            self._unfinished.add(tracked.deadline_id)
+    @property
+    def tasks(self) -> frozenset[Task]:
+        """The tasks whose deadlines this engine keeps (and ticks)."""
+        return frozenset(self._owned)
 
     # -- the component handler ---------------------------------------------------------
 
@@ -174,21 +191,25 @@ class DeadlineEngine:
 
         Raises:
             EventDataError: a rule needs a field the event lacks (quarantined).
-            TransientError: a fact from an earlier event is not there yet, or the store or
-                the broker did not take a write (retried).
+            TransientError: a fact from an earlier event is not there yet, the event's task
+                is not this instance's, or the changelog or the broker did not take a
+                write (retried).
 
         """
-        await self._ready.wait()
         envelope = event.envelope
         data = event.data.model_dump(mode="json")
         async with self._lock:
-            await self._remember(envelope.municipality, envelope.caseid, envelope.type, data)
-            data = self._recalled(envelope.municipality, envelope.caseid, envelope.type, data)
-            await self._keep_early(event, data)
-            for tracked in self._case_open(envelope.municipality, envelope.caseid):
+            task, owned = self._current()
+            await self._remember(owned, envelope.caseid, envelope.type, data)
+            others = [o for t, o in sorted(self._owned.items()) if t != task]
+            data = _recalled(owned, others, envelope.caseid, envelope.type, data)
+            self._keep_early(owned, event, data)
+            touched: list[str] = []  # the deadlines whose steps this event publishes
+            for tracked in owned.case_open(envelope.caseid):
                 steps = steps_for(tracked, envelope.id, envelope.type, data, envelope.time)
                 if steps:
-                    await self._advance(tracked, *steps)
+                    self._record(task, owned, tracked, *steps)
+                    touched.append(tracked.deadline_id)
             for deadline in deadlines_for(envelope.type, data, envelope.time, self._policy):
                 tracked = Tracked(
                     deadline_id=deadline_id(deadline.rule_id, envelope.id),
@@ -204,49 +225,49 @@ class DeadlineEngine:
                     steps=(),
                     records=records_of(deadline.rule, data),
                 )
-                known = self._deadlines.get(tracked.deadline_id)
-                if known is not None:  # the trigger again: finish what was started
-                    await self._flush(known)
-                    continue
-                step = Step(Status.SET, deadline.starts_at, envelope.id)
-                await self._advance(tracked, step, *self._answered_early(tracked.with_step(step)))
+                # The trigger again finishes what was started (publishes what is not yet).
+                if tracked.deadline_id not in owned.deadlines:
+                    step = Step(Status.SET, deadline.starts_at, envelope.id)
+                    early = self._answered_early(owned, tracked.with_step(step))
+                    self._record(task, owned, tracked, step, *early)
+                touched.append(tracked.deadline_id)
+            await self._publish_pending(task, owned, [owned.deadlines[i] for i in touched])
+
+    def _current(self) -> tuple[Task, _Owned]:
+        task = current_task()
+        if task is None:
+            msg = "deadlines: an event handled outside its record's task"
+            raise TransientError(msg)
+        owned = self._owned.get(task)
+        if owned is None:
+            msg = f"deadlines: task {task} is not restored on this instance"
+            raise TaskMovedError(msg)
+        return task, owned
 
     async def _remember(
-        self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
+        self, owned: _Owned, case_id: str, event_type: str, data: dict[str, Any]
     ) -> None:
         for key, fields in remember(event_type, data, case_id):
-            if self._facts.get((municipality, key)) == fields:
+            if owned.facts.get(key) == fields:
                 continue
             value = json.dumps({"record": "fact", "version": 1, "fields": fields}).encode()
-            await self._store.write(municipality, key, value)
-            self._facts[municipality, key] = fields
+            self._store.put(key, value)
+            owned.facts[key] = fields
 
-    def _recalled(
-        self, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        for recall in recalls_for(event_type):
-            key = recall.fact.key(data, case_id)
-            fields = self._facts.get((municipality, key)) if key else None
-            if fields is None and recall.required(data):
-                msg = f"{event_type}: {recall.fact.source} has not been seen yet"
-                raise TransientError(msg)
-            data = {**data, **(fields or {})}
-        return data
-
-    async def _keep_early(self, event: Event[Contract], data: dict[str, Any]) -> None:
+    def _keep_early(self, owned: _Owned, event: Event[Contract], data: dict[str, Any]) -> None:
         """Keep a fulfilment or ending for deadlines set after it (``deadlines.early``)."""
         envelope = event.envelope
-        if self._early.has(envelope.municipality, envelope.id):
+        if owned.early.has(envelope.municipality, envelope.id):
             return  # a redelivery keeps its first expiry
         early = early_of(envelope, data, expires_at=self._clock() + self._remember_for)
         if early is None:
             return
-        await self._store.write(early.municipality, early.key, early.to_json())
-        self._early.add(early)
+        self._store.put(early.key, early.to_json())
+        owned.early.add(early)
 
-    def _answered_early(self, tracked: Tracked) -> tuple[Step, ...]:
+    def _answered_early(self, owned: _Owned, tracked: Tracked) -> tuple[Step, ...]:
         """The steps the case's kept events take a deadline just set: the earliest wins."""
-        for early in self._early.of_case(tracked.municipality, tracked.case_id, self._clock()):
+        for early in owned.early.of_case(tracked.municipality, tracked.case_id, self._clock()):
             if early.event_id == tracked.trigger_event_id:
                 continue
             steps = steps_for(
@@ -256,44 +277,63 @@ class DeadlineEngine:
                 return steps
         return ()
 
-    def _case_open(self, municipality: str, case_id: str) -> list[Tracked]:
-        found = (self._deadlines[i] for i in self._by_case.get((municipality, case_id), ()))
-        return [t for t in found if not t.status.final]
-
     # -- the ticker --------------------------------------------------------------------
 
     async def tick(self) -> int:
         """Publish what is unpublished, move open deadlines to now, drop expired kept events.
 
+        Only the tasks this instance owns are ticked. Every step is recorded first, the
+        table flushed, then the events published and marked, and the marks flushed.
         Returns the number of steps taken. Raises ``TransientError`` as ``handle`` does.
         """
-        await self._ready.wait()
         now = self._clock() - self._grace
         taken = 0
         async with self._lock:
-            for key in sorted(self._unfinished):
-                tracked = self._deadlines[key]
-                if tracked.pending:
-                    tracked = await self._flush(tracked)
-                if tracked.status.final:
-                    continue
-                _, transitions = tracked.tracker().on_tick(now)
-                for transition in transitions:
-                    cause = tracked.trigger_event_id
-                    await self._advance(tracked, Step(transition.status, transition.at, cause))
-                    taken += 1
-            for early in self._early.expired(self._clock()):
-                await self._store.delete(early.municipality, early.key)
-                self._early.discard(early)
+            due: dict[Task, list[Tracked]] = {}
+            for task, owned in sorted(self._owned.items()):
+                try:
+                    taken += self._record_due(task, owned, now, due)
+                    for early in owned.early.expired(self._clock()):
+                        self._store.delete(early.key, task=task)
+                        owned.early.discard(early)
+                except TaskMovedError:
+                    continue  # dropped under way: its new owner ticks it
+            # Every step (and expired deletion) durable before an event is published.
+            await self._store.flush()
+            for task, deadlines in due.items():
+                try:
+                    await self._publish_pending(task, self._owned[task], deadlines, flush=False)
+                except TaskMovedError:
+                    continue  # its new owner publishes them, with the same ids
+            if due:
+                await self._store.flush()  # the marks: not published again after a restart
         return taken
 
-    # -- steps: store, publish, mark ---------------------------------------------------
+    def _record_due(
+        self, task: Task, owned: _Owned, now: dt.datetime, due: dict[Task, list[Tracked]]
+    ) -> int:
+        """Record the steps the clock takes the task's deadlines to; collect the unpublished."""
+        taken = 0
+        for key in sorted(owned.unfinished):
+            tracked = owned.deadlines[key]
+            if not tracked.status.final:
+                _, transitions = tracked.tracker().on_tick(now)
+                cause = tracked.trigger_event_id
+                steps = [Step(t.status, t.at, cause) for t in transitions]
+                if steps:
+                    tracked = self._record(task, owned, tracked, *steps)
+                    taken += len(steps)
+            if tracked.pending:
+                due.setdefault(task, []).append(tracked)
+        return taken
 
-    async def _advance(self, tracked: Tracked, *steps: Step) -> Tracked:
-        """Record ``steps`` (in one write), publish their events, then record that they were."""
+    # -- steps: record, flush, publish, mark -------------------------------------------
+
+    def _record(self, task: Task, owned: _Owned, tracked: Tracked, *steps: Step) -> Tracked:
+        """Record ``steps`` in one value of the task (durable at the next flush)."""
         for step in steps:
             tracked = tracked.with_step(step)
-        await self._save(tracked)
+        self._save(task, owned, tracked)
         for step in steps:
             log.info(
                 "deadline_step",
@@ -302,52 +342,128 @@ class DeadlineEngine:
                 status=step.status.value,
                 case_id=tracked.case_id,
             )
-        return await self._flush(tracked)
-
-    async def _flush(self, tracked: Tracked) -> Tracked:
-        for step in tracked.pending:
-            report = report_for(tracked, step, source=self._source)
-            pending: list[asyncio.Future[Any]] = []
-            # Wait for the broker even inside a delivery: the step is marked published
-            # only once it is, whatever the consumer's commit does later.
-            with confirm_later(pending):
-                await self._publish(report)
-            await asyncio.gather(*pending)
-            tracked = tracked.published(step.status)
-            await self._save(tracked)
         return tracked
 
-    async def _save(self, tracked: Tracked) -> None:
-        await self._store.write(tracked.municipality, tracked.deadline_id, tracked.to_json())
-        self._keep(tracked)
+    async def _publish_pending(
+        self, task: Task, owned: _Owned, deadlines: Iterable[Tracked], *, flush: bool = True
+    ) -> None:
+        """Publish the unpublished steps of ``deadlines`` (of ``task``), then mark them.
+
+        ``flush``: make the table durable first (the ticker flushed once for all).
+
+        Raises:
+            TaskMovedError: the task is no longer this instance's; nothing more is published.
+            TransientError: the changelog or the broker did not take it (tried again later).
+
+        """
+        deadlines = [t for t in deadlines if t.pending]
+        if not deadlines:
+            return
+        if flush:
+            await self._store.flush()
+        if task not in self._store.tasks:
+            msg = f"deadlines: task {task} moved before its steps were published"
+            raise TaskMovedError(msg)
+        sent: list[tuple[Tracked, Step, list[asyncio.Future[Any]]]] = []
+        for tracked in deadlines:
+            for step in tracked.pending:
+                pending: list[asyncio.Future[Any]] = []
+                # Wait for the broker even inside a delivery: the step is marked published
+                # only once it is, whatever the consumer's commit does later.
+                with confirm_later(pending):
+                    await self._publish(report_for(tracked, step, source=self._source))
+                sent.append((tracked, step, pending))
+        outcomes = await asyncio.gather(
+            *(asyncio.gather(*pending) for _, _, pending in sent), return_exceptions=True
+        )
+        marked: dict[str, Tracked] = {}
+        failed: BaseException | None = None
+        for (tracked, step, _), outcome in zip(sent, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                failed = failed or outcome
+                continue
+            current = marked.get(tracked.deadline_id, tracked)
+            marked[tracked.deadline_id] = current.published(step.status)
+        for tracked in marked.values():
+            self._save(task, owned, tracked)
+        if failed is not None:
+            msg = f"deadlines: an event was not acknowledged: {type(failed).__name__}"
+            raise TransientError(msg) from None
+
+    def _save(self, task: Task, owned: _Owned, tracked: Tracked) -> None:
+        self._store.put(tracked.deadline_id, tracked.to_json(), task=task)
+        owned.keep(tracked)
 
     # -- reading -----------------------------------------------------------------------
 
     def open_deadlines(self) -> list[Tracked]:
-        """The deadlines not yet met, missed or withdrawn, earliest due first."""
-        found = [t for t in self._deadlines.values() if not t.status.final]
+        """The deadlines of the owned tasks not yet met, missed or withdrawn, earliest due first."""
+        found = [
+            t for owned in self._owned.values() for t in owned.deadlines.values()
+            if not t.status.final
+        ]  # fmt: skip
         return sorted(found, key=lambda t: t.due_at)
 
     def deadline(self, deadline_id: str) -> Tracked | None:
-        """One deadline by id (open or not), or None."""
-        return self._deadlines.get(deadline_id)
+        """One deadline of an owned task by id (open or not), or None."""
+        for owned in self._owned.values():
+            if deadline_id in owned.deadlines:
+                return owned.deadlines[deadline_id]
+        return None
+
+
+def _restore(owned: _Owned, task: Task, key: str, value: bytes) -> None:
+    try:
+        parsed = json.loads(value)
+        if parsed["record"] == "fact":
+            owned.facts[key] = dict(parsed["fields"])
+        elif parsed["record"] == "early":
+            owned.early.add(Early.from_json(task.municipality, parsed))
+        else:
+            tracked = Tracked.from_json(parsed)
+            if tracked.rule_id not in RULES_BY_ID:
+                raise KeyError(tracked.rule_id)  # noqa: TRY301 - one path for bad records
+            owned.keep(tracked)
+    except (ValueError, KeyError, TypeError):
+        log.warning("deadline_state_unreadable", task=str(task), key=key)
+
+
+def _recalled(
+    owned: _Owned, others: Iterable[_Owned], case_id: str, event_type: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The event's data with the facts it recalls: from its own task, else another owned one.
+
+    A fact keyed by a record (a measure, a decision, a letter) may come from another case
+    than the one recalling it (DUBU's sub-processes are cases of their own, so a measure
+    decided in one may start in another), and so from another task. The engine looks in the
+    other tasks this instance owns; one owned elsewhere is not seen, and the event waits
+    (retried, then quarantined) as for a fact not yet read (docs/deadline-engine.md).
+    """
+    for recall in recalls_for(event_type):
+        key = recall.fact.key(data, case_id)
+        fields = _fact(owned, others, key) if key else None
+        if fields is None and recall.required(data):
+            msg = f"{event_type}: {recall.fact.source} has not been seen yet"
+            raise TransientError(msg)
+        data = {**data, **(fields or {})}
+    return data
+
+
+def _fact(owned: _Owned, others: Iterable[_Owned], key: str) -> dict[str, Any] | None:
+    found = owned.facts.get(key)
+    if found is not None:
+        return found
+    return next((other.facts[key] for other in others if key in other.facts), None)
 
 
 async def run_ticker(
     engine: DeadlineEngine, *, interval_s: float = 1.0, retry_s: float = 5.0
 ) -> None:
-    """Start the engine (load its state), then tick every ``interval_s`` until cancelled.
+    """Tick every ``interval_s`` until cancelled (each tick: the tasks owned then).
 
-    A failure to load or to tick is logged and tried again after ``retry_s``: the state
-    written so far stays, and the next tick picks up where this one stopped.
+    A failure to tick is logged and tried again after ``retry_s``: the state recorded so
+    far stays, and the next tick picks up where this one stopped.
     """
-    while True:
-        try:
-            await engine.start()
-            break
-        except Exception as exc:  # noqa: BLE001 - the ticker must outlive any one failure
-            _log_failure("deadlines_start_failed", exc)
-            await asyncio.sleep(retry_s)
     while True:
         pause = interval_s
         try:

@@ -1,36 +1,106 @@
-"""What ``casehub deadlines status`` prints: the deadlines in the state topics, as JSON."""
+"""What ``casehub deadlines status`` prints: the deadlines in the engine's changelog, as JSON.
+
+The engine keeps its deadlines in the ``deadlines`` store of its group's state table: the
+compacted changelog ``<group>.state.<kommunekode>``, one partition per task. The command
+reads every partition of the municipalities' changelog topics to its end, as a new owner
+restores them (``KafkaChangelog.restore``), whichever instance owns them now.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+
 from hub.clock.rules import RULES_BY_ID
 from hub.clock.tracked import Tracked
-from hub.components.deadlines.statetopic import read_state, state_municipalities
+from hub.components.deadlines.engine import STORE
+from hub.runtime.errors import TransientError
+from hub.runtime.state import KafkaChangelog, Task
+from routing.topics import changelog_topic
 
-__all__ = ["as_json", "read_deadlines"]
+__all__ = ["as_json", "changelog_partitions", "read_deadlines"]
+
+_FETCH_BYTES = 4 * 1_048_588
+"""A restore fetch's size: the broker hands over a larger record batch whole anyway."""
+
+
+async def changelog_partitions(
+    bootstrap_servers: str, group: str, municipalities: Iterable[str] = ()
+) -> dict[str, int]:
+    """Kommunekode → partitions of the group's changelog topics (none given: every one).
+
+    A municipality without a changelog topic (the engine never ran for it) is left out.
+
+    Raises:
+        TransientError: Kafka could not be reached.
+
+    """
+    wanted = frozenset(municipalities)
+    pattern = re.compile(re.escape(changelog_topic(group, "")) + r"(\d{3})")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-deadlines")
+    try:
+        await admin.start()
+        names = {
+            matched[1]: name
+            for name in await admin.list_topics()
+            if (matched := pattern.fullmatch(name)) and (not wanted or matched[1] in wanted)
+        }
+        described = await admin.describe_topics(sorted(names.values())) if names else []
+    except KafkaError as exc:
+        msg = f"deadline changelog topics: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    finally:
+        await admin.close()
+    counts = {topic["topic"]: len(topic.get("partitions") or ()) for topic in described}
+    return {code: counts.get(name, 0) for code, name in sorted(names.items())}
 
 
 async def read_deadlines(
-    bootstrap_servers: str, municipalities: Iterable[str] = (), *, include_closed: bool = False
+    bootstrap_servers: str,
+    municipalities: Iterable[str] = (),
+    *,
+    group: str,
+    include_closed: bool = False,
 ) -> list[Tracked]:
     """The open (or all) deadlines of the municipalities (none given: every one with state).
+
+    ``group``: the engine's consumer group (``<group prefix>.deadlines``).
 
     Raises:
         TransientError: Kafka could not be read.
 
     """
-    codes = tuple(municipalities) or await state_municipalities(bootstrap_servers)
+    partitions = await changelog_partitions(bootstrap_servers, group, municipalities)
+    if not partitions:
+        return []
+    changelog = KafkaChangelog(
+        bootstrap_servers,
+        group,
+        partitions,
+        partitions=max(partitions.values()),  # for creating topics, which a restore never does
+        replication=1,
+        max_record_bytes=_FETCH_BYTES,
+        client_id="casehub-deadlines",
+    )
+    tasks = [Task(code, p) for code, count in sorted(partitions.items()) for p in range(count)]
+    tables = await changelog.restore(tasks)
+    prefix = f"{STORE}/"
     found = []
-    for _, _, value in await read_state(bootstrap_servers, codes):
-        parsed = json.loads(value)
-        if parsed.get("record") != "deadline":
-            continue
-        tracked = Tracked.from_json(parsed)
-        if include_closed or not tracked.status.final:
-            found.append(tracked)
+    for table in tables.values():
+        for key, value in table.items():
+            if not key.startswith(prefix):
+                continue  # another store of the group (the delivery's parked records)
+            parsed = json.loads(value)
+            if parsed.get("record") != "deadline":
+                continue
+            tracked = Tracked.from_json(parsed)
+            if include_closed or not tracked.status.final:
+                found.append(tracked)
     return sorted(found, key=lambda t: (t.due_at, t.deadline_id))
 
 

@@ -1,4 +1,4 @@
-"""The deadline engine as one hub component: handler, state store and ticker together."""
+"""The deadline engine as one hub component: handler, store and ticker together."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import datetime as dt
 from hub.components.deadlines.engine import (
     NAME,
     REMEMBER_FOR,
+    STORE,
     Clock,
     DeadlineEngine,
     run_ticker,
     utc_now,
 )
-from hub.components.deadlines.statetopic import StateTopic
 from hub.runtime.component import BuildContext, Component
 
 __all__ = ["build_deadlines"]
@@ -26,26 +26,24 @@ def build_deadlines(
     grace: dt.timedelta = dt.timedelta(seconds=5),
     remember_for: dt.timedelta = REMEMBER_FOR,
 ) -> Component:
-    """The ``deadlines`` component; its background task loads the state, then ticks.
+    """The ``deadlines`` component: its state in its store, its ticker in the background.
 
-    Importing this module builds nothing; calling it builds no connection either (the
-    state topics are created and read when the background task starts).
+    The engine listens to the component's state table, so it holds the deadlines of the
+    tasks (municipality partitions) this instance is assigned, restored from the
+    changelog, and its ticker ticks those alone. Importing this module builds nothing;
+    calling it connects nothing either (the hub starts the table and its consumer).
     """
     engine = DeadlineEngine(
         publish=context.publish,
-        store=StateTopic(
-            context.bootstrap_servers,
-            context.municipalities,
-            replication=context.topic_replication,
-            client_id=f"{context.client_id}-deadlines",
-        ),
+        store=context.store(STORE),
         source=context.source,
         clock=clock,
         grace=grace,
         remember_for=remember_for,
     )
+    context.table.listen(engine)
 
     async def ticker() -> None:
         await run_ticker(engine, interval_s=tick_s)
 
-    return Component(NAME, engine.handle, close=engine.close, background=ticker)
+    return Component(NAME, engine.handle, background=ticker)

@@ -1,7 +1,7 @@
 """The Kafka cluster as Strimzi resources: KRaft node pools, the cluster, and every topic.
 
 Every topic name comes from the code that uses it (``routing.topics``,
-``hub.runtime.provision``, ``hub.components.deadlines.statetopic``), so the manifests cannot
+``hub.runtime.provision``), so the manifests cannot
 drift from what the hub reads and writes:
 
 ==============================  =========================================  ===================
@@ -9,7 +9,6 @@ family                          name                                       confi
 ==============================  =========================================  ===================
 event topic (one per domain)    ``casehub.<kode>.<domain>.v1``             broker defaults
 quarantine                      ``<event topic>.quarantine``               ``retention.ms=-1``
-deadline state (being replaced) ``casehub.<kode>.deadline-state.v1``       compacted, kept
 changelog (component state)     ``<group_prefix>.<component>.state.<kode>``  compacted, kept
 ==============================  =========================================  ===================
 """
@@ -19,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from hub.components.deadlines.statetopic import state_topic
 from hub.compose.kube.plan import PART_OF, Plan
 from hub.runtime.provision import business_config, hub_topics, quarantine_config
 from routing.topics import changelog_topic, quarantine_topic
@@ -29,7 +27,6 @@ __all__ = [
     "BUSINESS_CONFIG",
     "CHANGELOG_CONFIG",
     "QUARANTINE_CONFIG",
-    "STATE_CONFIG",
     "cluster",
     "topics",
 ]
@@ -40,12 +37,6 @@ QUARANTINE_CONFIG: Final = quarantine_config()
 """As ``hub.runtime.provision`` creates them: a quarantined record waits for its replay."""
 BUSINESS_CONFIG: Final = business_config()
 """As ``hub.runtime.provision`` creates them: the record limit."""
-STATE_CONFIG: Final = {
-    "cleanup.policy": "compact",
-    "retention.ms": "-1",
-    "min.compaction.lag.ms": "60000",
-}
-"""As ``hub.components.deadlines.statetopic`` creates it."""
 CHANGELOG_CONFIG: Final = {"cleanup.policy": "compact", "retention.ms": "-1"}
 """A component's state: the latest value per key, however old."""
 
@@ -125,7 +116,6 @@ def topic_names(plan: Plan) -> Iterator[tuple[str, Mapping[str, str]]]:
         for name in hub_topics([code]):
             yield name, BUSINESS_CONFIG
             yield quarantine_topic(name), QUARANTINE_CONFIG
-        yield state_topic(code), STATE_CONFIG
         for component in plan.components:
             yield changelog_topic(plan.group(component), code), CHANGELOG_CONFIG
 

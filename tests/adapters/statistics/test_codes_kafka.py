@@ -25,12 +25,12 @@ from contracts.binding import from_kafka, to_kafka
 from contracts.deadlines import DeadlineMetV2, DeadlineSetV2
 from contracts.envelope import new_event
 from contracts.reporting import StatisticsReported, TransferReported
-from hub.components.deadlines.statetopic import state_topic
 from hub.compose.app import create_app
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.topics import topic, topic_for
 from tests.adapters.statistics import events
+from tests.hub.deadlines.onbroker import kept as engine_kept
 from tests.kafka import produce, read_topic, wait_for_records
 
 pytestmark = pytest.mark.kafka
@@ -104,11 +104,7 @@ async def kept(settings, key: str):
     The engine reads several topics with no order between them; the statistics reporter
     holds what comes early, the engine retries it, so the test lets each fact land first.
     """
-    state = state_topic(settings.municipalities[0])
-    wanted = key.encode()
-    await wait_for_records(
-        settings.bootstrap_servers, state, lambda r: r.key == wanted, within=WITHIN_S
-    )
+    await engine_kept(settings, key)  # in the engine's changelog
 
 
 async def reported(standin: StatisticsStandin, report_id: str):

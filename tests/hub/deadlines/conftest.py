@@ -1,13 +1,13 @@
 """The engine without a broker, shared by the engine's unit tests.
 
 Each test module defines its own ``clock`` fixture (the moment its story starts); the
-engine, its store and what it published come from here.
+engine, its changelog and what it published come from here.
 """
 
 import pytest
 
 from tests.hub.deadlines.casework import CaseFile
-from tests.hub.deadlines.recording import FailingStore, Published, engine_on
+from tests.hub.deadlines.recording import Published, RecordingChangelog, engine_on
 
 
 @pytest.fixture
@@ -16,13 +16,13 @@ def published():
 
 
 @pytest.fixture
-def store():
-    return FailingStore()
+def changelog():
+    return RecordingChangelog()
 
 
 @pytest.fixture
-async def engine(store, published, clock):
-    return await engine_on(store, published, clock)
+async def engine(changelog, published, clock):
+    return await engine_on(changelog, published, clock)
 
 
 @pytest.fixture

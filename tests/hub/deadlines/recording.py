@@ -1,15 +1,35 @@
-"""The engine's seams for tests: a clock to move, a recording publisher, a store that fails."""
+"""The engine's seams for tests: a clock to move, a recording publisher, a changelog that fails.
+
+The engine runs on a ``StateTable`` over a ``MemoryChangelog`` (``tests/state.py``), owning
+every test task; ``engine_on`` builds a new engine on the same changelog to see what the
+next owner of the tasks (after a restart or a crash) restores.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from hub.components.deadlines.engine import DeadlineEngine
-from hub.components.deadlines.store import InMemoryStateStore
+from contracts.base import Contract
+from contracts.envelope import Event
+from hub.clock.tracked import Tracked
+from hub.components.deadlines.engine import STORE, DeadlineEngine
 from hub.runtime.errors import TransientError
+from hub.runtime.state import MemoryChangelog, StateTable, Store, Task, in_task
+from hub.runtime.state.changelog import Write
+from tests.state import PARTITIONS, all_tasks
 
-__all__ = ["Clock", "FailingStore", "Published", "engine_on"]
+__all__ = [
+    "Clock",
+    "OnTasks",
+    "Published",
+    "RecordingChangelog",
+    "engine_on",
+    "every_deadline",
+    "task_of_case",
+]
 
 
 class Clock:
@@ -43,37 +63,87 @@ class Published:
         return [e.data.rule_id for e in self.of(contract)]
 
 
-class FailingStore(InMemoryStateStore):
+class RecordingChangelog(MemoryChangelog):
+    """The changelog in memory: what the engine's store made durable; refuses the next writes."""
+
     def __init__(self) -> None:
         super().__init__()
         self.refuse = 0
+        self.written: list[tuple[str, str]] = []  # (municipality, store key), one per change
 
-    async def write(self, municipality: str, key: str, value: bytes) -> None:
-        self._maybe_refuse()
-        await super().write(municipality, key, value)
-
-    async def delete(self, municipality: str, key: str) -> None:
-        self._maybe_refuse()
-        await super().delete(municipality, key)
-
-    def _maybe_refuse(self) -> None:
+    async def write(self, writes: Sequence[Write]) -> None:
         if self.refuse:
             self.refuse -= 1
             msg = "write refused"
             raise TransientError(msg)
+        await super().write(writes)
+        self.written += [(task.municipality, key) for task, key, _ in writes]
+
+    @property
+    def records(self) -> dict[tuple[str, str], bytes]:
+        """(municipality, key) → value of every durable record of the engine's store."""
+        prefix = f"{STORE}/"
+        return {
+            (task.municipality, key.removeprefix(prefix)): value
+            for task, table in self.tables.items()
+            for key, value in table.items()
+            if key.startswith(prefix)
+        }
+
+    @property
+    def store_writes(self) -> list[tuple[str, str]]:
+        """(municipality, key) of each change of the engine's store made durable."""
+        prefix = f"{STORE}/"
+        return [(m, k.removeprefix(prefix)) for m, k in self.written if k.startswith(prefix)]
+
+
+def task_of_case(municipality: str, case_id: str) -> Task:
+    """The task of a case's records (a stable hash of the key, as the partitioner's is)."""
+    return Task(municipality, zlib.crc32(case_id.encode()) % len(PARTITIONS))
+
+
+class OnTasks(DeadlineEngine):
+    """The engine as the delivery drives it: each event in its case's task, then committed.
+
+    The delivery flushes the table before it commits a record's offset; here after every
+    event that was handled (one that raised is not committed, and comes again).
+    """
+
+    table: StateTable
+
+    async def handle(self, event: Event[Contract]) -> None:
+        with in_task(task_of_case(event.envelope.municipality, event.envelope.caseid)):
+            await super().handle(event)
+        await self.table.flush()
 
 
 async def engine_on(
-    store: InMemoryStateStore, published: Published, clock: Clock, **options: Any
-) -> DeadlineEngine:
-    """A started engine without grace, so a tick past the due time misses at once."""
-    engine = DeadlineEngine(
+    changelog: MemoryChangelog,
+    published: Published,
+    clock: Clock,
+    *,
+    tasks: Iterable[Task] | None = None,
+    **options: Any,
+) -> OnTasks:
+    """An engine owning ``tasks`` (default: all), restored from ``changelog``, without grace.
+
+    Without grace, a tick past the due time misses at once.
+    """
+    table = StateTable("casehub.deadlines", changelog)
+    engine = OnTasks(
         publish=published,
-        store=store,
+        store=Store(table, STORE),
         source="urn:test",
         clock=clock,
-        grace=dt.timedelta(0),
-        **options,
+        **{"grace": dt.timedelta(0), **options},
     )
-    await engine.start()
+    engine.table = table
+    table.listen(engine)
+    await table.assign(list(tasks) if tasks is not None else all_tasks())
     return engine
+
+
+def every_deadline(engine: DeadlineEngine) -> list[Tracked]:
+    """Every deadline the engine keeps (open or not), earliest due first."""
+    found = [t for owned in engine._owned.values() for t in owned.deadlines.values()]
+    return sorted(found, key=lambda t: (t.due_at, t.deadline_id))

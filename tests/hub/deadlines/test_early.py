@@ -17,7 +17,13 @@ from hub.clock.state import Status
 from hub.clock.tracked import deadline_id, transition_id
 from hub.runtime.errors import TransientError
 from tests.hub.deadlines.clock import eod, local
-from tests.hub.deadlines.recording import Clock, FailingStore, Published, engine_on
+from tests.hub.deadlines.recording import (
+    Clock,
+    Published,
+    RecordingChangelog,
+    engine_on,
+    every_deadline,
+)
 from tests.people import cpr_for
 
 MINUTE = dt.timedelta(minutes=1)
@@ -44,7 +50,7 @@ def rules(events):
 
 
 def status(engine, rule_id):
-    (found,) = [t for t in engine._deadlines.values() if t.rule_id == rule_id]
+    (found,) = [t for t in every_deadline(engine) if t.rule_id == rule_id]
     return found.status
 
 
@@ -121,7 +127,7 @@ class TestTheStatisticsReport:
         outcomes = []
         for last in ((started, report), (report, started)):
             published = Published()
-            engine = await engine_on(FailingStore(), published, clock)
+            engine = await engine_on(RecordingChangelog(), published, clock)
             for event in (opened, decided, *last):
                 await engine.handle(event)
             outcomes.append({e.envelope.id: e for e in published.events})
@@ -265,58 +271,58 @@ class TestOtherKinds:
 
 
 class TestWhatIsKept:
-    async def test_ids_kinds_and_codes_only(self, engine, store, case):
+    async def test_ids_kinds_and_codes_only(self, engine, changelog, case):
         report = case.statistics_report(STARTED, "m-1")
         await engine.handle(report)
         plan = case.plan_created(STARTED, measure_ids=("m-1", "m-2"))
         await engine.handle(plan)
-        kept = json.loads(store.records["101", f"early:{report.envelope.id}"])
+        kept = json.loads(changelog.records["101", f"early:{report.envelope.id}"])
         # The event code tells the statistics clocks apart (a follow-up's report does not
         # meet the clock of the measure's end); the engine keeps measure kinds already.
         assert kept["fields"] == {"kind": "placement", "event_code": 0, "subject_id": "m-1"}
         assert kept["happened_at"] == STARTED.isoformat()
         assert kept["case_id"] == case.case_id
-        kept = json.loads(store.records["101", f"early:{plan.envelope.id}"])
+        kept = json.loads(changelog.records["101", f"early:{plan.envelope.id}"])
         assert kept["fields"] == {"kind": "child_plan", "measure_ids": ["m-1", "m-2"]}
 
-    async def test_what_fulfils_no_rule_is_not_kept(self, engine, store, case):
+    async def test_what_fulfils_no_rule_is_not_kept(self, engine, changelog, case):
         await engine.handle(case.notification_report(STARTED, "n-1"))
         await engine.handle(case.committee(STARTED, urgent=True))  # a trigger, not an answer
-        assert not [k for _, k in store.records if k.startswith("early:")]
+        assert not [k for _, k in changelog.records if k.startswith("early:")]
 
-    async def test_a_redelivery_keeps_the_first_expiry(self, engine, store, clock, case):
+    async def test_a_redelivery_keeps_the_first_expiry(self, engine, changelog, clock, case):
         report = case.statistics_report(STARTED, "m-1")
         await engine.handle(report)
-        first = store.records["101", f"early:{report.envelope.id}"]
+        first = changelog.records["101", f"early:{report.envelope.id}"]
         clock.now += DAY
         await engine.handle(report)
-        assert store.records["101", f"early:{report.envelope.id}"] == first
-        assert store.writes.count(("101", f"early:{report.envelope.id}")) == 1
+        assert changelog.records["101", f"early:{report.envelope.id}"] == first
+        assert changelog.store_writes.count(("101", f"early:{report.envelope.id}")) == 1
 
 
 class TestExpiry:
     async def test_a_kept_fulfilment_expires_and_the_ticker_deletes_it(
-        self, store, published, clock, case
+        self, changelog, published, clock, case
     ):
-        engine = await engine_on(store, published, clock, remember_for=dt.timedelta(days=7))
+        engine = await engine_on(changelog, published, clock, remember_for=dt.timedelta(days=7))
         await placed(engine, case)
         report = case.statistics_report(STARTED + MINUTE, "m-1")
         await engine.handle(report)
         key = ("101", f"early:{report.envelope.id}")
         clock.now = STARTED + 7 * DAY - MINUTE
         await engine.tick()
-        assert key in store.records
+        assert key in changelog.records
         clock.now = STARTED + 7 * DAY
         await engine.tick()
-        assert key not in store.records
-        after = await engine_on(store, published, clock)
+        assert key not in changelog.records
+        after = await engine_on(changelog, published, clock)
         await after.handle(case.measure_started(STARTED))
         assert START not in published.rules(DeadlineMetV2)
 
     async def test_an_expired_one_is_ignored_before_the_ticker_deletes_it(
-        self, store, published, clock, case
+        self, changelog, published, clock, case
     ):
-        engine = await engine_on(store, published, clock, remember_for=dt.timedelta(days=7))
+        engine = await engine_on(changelog, published, clock, remember_for=dt.timedelta(days=7))
         await placed(engine, case)
         await engine.handle(case.statistics_report(STARTED + MINUTE, "m-1"))
         clock.now = STARTED + 8 * DAY  # no tick in between
@@ -324,39 +330,39 @@ class TestExpiry:
         assert START not in published.rules(DeadlineMetV2)
 
     async def test_a_refused_delete_is_tried_again_on_the_next_tick(
-        self, store, published, clock, case
+        self, changelog, published, clock, case
     ):
-        engine = await engine_on(store, published, clock, remember_for=dt.timedelta(days=7))
+        engine = await engine_on(changelog, published, clock, remember_for=dt.timedelta(days=7))
         report = case.statistics_report(STARTED, "m-1")
         await engine.handle(report)
         clock.now = STARTED + 8 * DAY
-        store.refuse = 1
+        changelog.refuse = 1
         with pytest.raises(TransientError):
             await engine.tick()
         await engine.tick()
-        assert ("101", f"early:{report.envelope.id}") not in store.records
+        assert ("101", f"early:{report.envelope.id}") not in changelog.records
 
-    async def test_the_default_is_a_year(self, engine, store, case):
+    async def test_the_default_is_a_year(self, engine, changelog, case):
         report = case.statistics_report(STARTED, "m-1")
         await engine.handle(report)
-        kept = json.loads(store.records["101", f"early:{report.envelope.id}"])
+        kept = json.loads(changelog.records["101", f"early:{report.envelope.id}"])
         assert dt.datetime.fromisoformat(kept["expires_at"]) == STARTED + dt.timedelta(days=366)
 
 
 class TestRestart:
     async def test_a_fulfilment_kept_before_a_restart_meets_the_trigger_after_it(
-        self, engine, store, published, clock, case
+        self, engine, changelog, published, clock, case
     ):
         await placed(engine, case)
         report = case.statistics_report(STARTED + MINUTE, "m-1")
         await engine.handle(report)
-        after = await engine_on(store, published, clock)
+        after = await engine_on(changelog, published, clock)
         await after.handle(case.measure_started(STARTED))
         met = one(published.of(DeadlineMetV2), START)
         assert met.data.met_by_event_id == report.envelope.id
 
     async def test_set_and_met_are_published_once_each_across_a_crash_in_between(
-        self, engine, store, published, clock, case
+        self, engine, changelog, published, clock, case
     ):
         await placed(engine, case)
         await engine.handle(case.statistics_report(STARTED + MINUTE, "m-1"))
@@ -365,7 +371,7 @@ class TestRestart:
         with pytest.raises(TransientError):
             await engine.handle(started)
         assert START not in published.rules(DeadlineSetV2)
-        after = await engine_on(store, published, clock)  # publishes what was recorded
+        after = await engine_on(changelog, published, clock)  # publishes what was recorded
         await after.handle(started)  # and the redelivered trigger adds nothing
         await after.tick()
         mine = [e for e in published.events if e.data.rule_id == START]

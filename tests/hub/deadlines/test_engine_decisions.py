@@ -201,15 +201,15 @@ class TestYouthPlan:
         assert published.rules(DeadlineSetV2) == ["plan-supporting-measure", "plan-youth"]
 
     async def test_the_birth_date_survives_a_restart_and_is_all_that_is_kept(
-        self, store, published, clock, case
+        self, changelog, published, clock, case
     ):
-        first = await engine_on(store, published, clock)
+        first = await engine_on(changelog, published, clock)
         cpr = child_born(D(2010, 1, 5))
         await first.handle(case.case_opened(OPENED, cpr))
-        kept = store.records["101", f"fact:child:{case.case_id}"]
+        kept = changelog.records["101", f"fact:child:{case.case_id}"]
         assert json.loads(kept)["fields"] == {"child_birth_date": "2010-01-05"}
-        assert not [v for v in store.records.values() if cpr.encode() in v]
-        after = await engine_on(store, published, clock)
+        assert not [v for v in changelog.records.values() if cpr.encode() in v]
+        after = await engine_on(changelog, published, clock)
         await after.handle(case.measure_decided(self.DECIDED, "consultancy"))
         assert "plan-youth" in published.rules(DeadlineSetV2)
 

@@ -1,27 +1,32 @@
 """The deadline engine on the real broker: deadlines survive a restart of the hub.
 
-The hub runs with the engine as a component and its ticker beside it, as the composition
-root will run them; the clock is injected, so a 24-hour deadline falls due on demand.
+The hub runs the registry's deadline component (``tests/hub/deadlines/onbroker.py``), its
+state in its group's changelog; the clock is injected, so a 24-hour deadline falls due on
+demand.
 """
 
 import asyncio
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from contracts.binding import from_kafka, to_kafka
 from hub.cli.main import main
-from hub.components.deadlines.engine import NAME, DeadlineEngine
-from hub.components.deadlines.statetopic import StateTopic, state_topic
-from hub.components.deadlines.wiring import build_deadlines
-from hub.compose.app import build_context, create_app
-from hub.runtime.serve import serving
+from hub.components.deadlines.engine import STORE
 from routing.topics import topic
 from tests.hub.deadlines.casework import CaseFile
-from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records
+from tests.hub.deadlines.onbroker import (
+    Clock,
+    RunningHub,
+    Ticks,
+    changelog_of,
+    deadline_events,
+    engine_settings,
+    kept,
+    send,
+)
+from tests.kafka import read_topic, wait_for_records
 
 pytestmark = pytest.mark.kafka
 
@@ -33,90 +38,16 @@ ASSESSMENT = "notification-acute-assessment"
 START = "statistics-placement-start"
 
 
-class Clock:
-    """Real time plus an offset the test moves."""
-
-    def __init__(self):
-        self.offset = dt.timedelta(0)
-
-    def __call__(self):
-        return dt.datetime.now(dt.UTC) + self.offset
-
-
-class Ticks:
-    """The engine's finished ticks, counted (the ticker starts ticking once the state is loaded)."""
-
-    def __init__(self):
-        self.done = 0
-
-    async def wait(self, count):
-        """Wait until ``count`` ticks have run with the clock as it is now.
-
-        The tick under way may have read the clock before the test moved it, so this waits
-        for one more. It waits for ticks, not for an amount of time.
-        """
-        wanted = self.done + count + 1
-        async with asyncio.timeout(WITHIN_S):
-            while self.done < wanted:
-                await asyncio.sleep(0.05)
-
-
 @pytest.fixture
 def ticks(monkeypatch):
-    """Count each tick the engine finishes (``run_ticker`` calls ``DeadlineEngine.tick``)."""
     counted = Ticks()
-    tick = DeadlineEngine.tick
-
-    async def counting(engine):
-        taken = await tick(engine)
-        counted.done += 1
-        return taken
-
-    monkeypatch.setattr(DeadlineEngine, "tick", counting)
+    counted.install(monkeypatch)
     return counted
 
 
 @pytest.fixture
 def settings(hub_settings):
-    # The tests run their own engine (with a clock they move) in place of the built-in one.
-    return hub_settings.model_copy(update={"deadlines": None})
-
-
-class RunningHub:
-    """One run of the hub with the engine wired as the composition root wires it."""
-
-    def __init__(self, settings, clock):
-        self.settings = settings
-        self.clock = clock
-
-    async def __aenter__(self):
-        app_holder: dict[str, Any] = {}
-
-        async def publish(event):  # the app's own publisher, once the app exists
-            return await app_holder["app"].state.events.publish(event)
-
-        component = build_deadlines(
-            build_context(self.settings, publish, NAME),
-            clock=self.clock,
-            tick_s=0.2,
-            grace=dt.timedelta(0),
-        )
-        app = create_app(self.settings, extra=[component])
-        app_holder["app"] = app
-        self._serving = serving(app)
-        await self._serving.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc):
-        await self._serving.__aexit__(*exc)
-
-
-async def deadline_events(settings, event_type):
-    records = await read_topic(
-        settings.bootstrap_servers, topic("deadline", municipality(settings))
-    )
-    events = [from_kafka(r.headers, r.value) for r in records]
-    return [e for e in events if event_type in {None, e.envelope.type}]
+    return engine_settings(hub_settings)
 
 
 def municipality(settings):
@@ -129,28 +60,15 @@ async def child_kept(settings, case):
     MeasureDecided always needs it, and CaseOpened comes on the case topic: Kafka has no
     order between topics, and while a new topic's partitions elect leaders the case topic
     can lag. A decision read first is retried (six attempts in about 3.4 s here), then
-    quarantined. The engine writes the fact to its state topic and keeps it in memory in
-    the same step, and handles the decision after it, in the same consumer.
+    quarantined. The engine keeps the fact in memory and in its store in the same step
+    (durable in its changelog with the CaseOpened's commit), and handles the decision
+    after it, in the same consumer.
     """
-    kept = f"fact:child:{case.case_id}".encode()
-    state = state_topic(municipality(settings))
-    await wait_for_records(settings.bootstrap_servers, state, lambda r: r.key == kept)
+    await kept(settings, f"fact:child:{case.case_id}")
 
 
 def of_type(event_type):
     return lambda r: dict(r.headers).get("ce_type") == event_type.encode()
-
-
-async def send(settings, event):
-    record = to_kafka(event)
-    domain = type(event.data).domain
-    await produce(
-        settings.bootstrap_servers,
-        topic(domain, municipality(settings)),
-        record.value,
-        key=record.key,
-        headers=record.headers,
-    )
 
 
 async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings, ticks):
@@ -179,8 +97,10 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings,
     sets = {e.envelope.id: e for e in await deadline_events(settings, SET)}
     assert len(sets) == 2
     assert all(e == sets[e.envelope.id] for e in await deadline_events(settings, SET))
-    state = await read_topic(settings.bootstrap_servers, state_topic(municipality(settings)))
-    assert state, "the deadlines are kept in the state topic"
+    state = await read_topic(settings.bootstrap_servers, changelog_of(settings))
+    assert [r for r in state if r.key.startswith(f"{STORE}/".encode())], (
+        "the deadlines are kept in the engine's changelog"
+    )
 
 
 async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings, ticks):
@@ -205,37 +125,35 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
     assert await deadline_events(settings, MISSED) == []
 
 
-def test_status_prints_the_open_deadlines_from_the_state_topic(settings):
+def test_status_prints_the_open_deadlines_from_the_changelog(settings):
     """Sync on purpose: the command runs its own event loop, as from a shell."""
     code = municipality(settings)
-    published = []
-
-    async def publish(event):
-        published.append(event)
-        return "topic"
+    case = CaseFile(code)
 
     async def fill():
-        case = CaseFile(code)
-        store = StateTopic(settings.bootstrap_servers, settings.municipalities)
-        engine = DeadlineEngine(publish=publish, store=store, source="urn:test")
-        await engine.start()
-        trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
-        await engine.handle(trigger)
-        await engine.handle(case.assessed(trigger.data.notification_id, dt.datetime.now(dt.UTC)))
-        await engine.close()
-        return case
+        deadline_topic = topic("deadline", code)
+        async with RunningHub(settings, Clock()):
+            trigger = case.notification(dt.datetime.now(dt.UTC).replace(microsecond=0))
+            await send(settings, trigger)
+            answer = case.assessed(trigger.data.notification_id, dt.datetime.now(dt.UTC))
+            await send(settings, answer)
+            await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
 
-    case = asyncio.run(fill())
-    bootstrap = ["--bootstrap", settings.bootstrap_servers]
-    result = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--municipality", code])
+    asyncio.run(fill())  # the hub stopped: its state flushed and committed
+    options = ["--bootstrap", settings.bootstrap_servers, "--group-prefix", settings.group_prefix]
+    result = CliRunner().invoke(main, ["deadlines", "status", *options, "--municipality", code])
     assert result.exit_code == 0, result.output
     (receipt,) = json.loads(result.output)
     assert (receipt["rule"], receipt["status"]) == ("notification.receipt", "set")
     assert (receipt["case_id"], receipt["municipality"]) == (case.case_id, code)
     assert receipt["unpublished"] == []
-    everything = CliRunner().invoke(main, ["deadlines", "status", *bootstrap, "--all"])
+    everything = CliRunner().invoke(main, ["deadlines", "status", *options, "--all"])
     mine = [d for d in json.loads(everything.output) if d["case_id"] == case.case_id]
     assert sorted(d["status"] for d in mine) == ["met", "set"]
+    elsewhere = CliRunner().invoke(
+        main, ["deadlines", "status", *options, "--municipality", code, "--group-prefix", "x"]
+    )
+    assert (elsewhere.exit_code, json.loads(elsewhere.output)) == (0, [])
 
 
 async def test_a_placement_without_consent_is_planned_before_the_decision(settings):
@@ -282,7 +200,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
     settings, ticks
 ):
     """The statistics adapter reports the start (reporting topic) before the engine has read
-    the start (measure topic). The report is kept in the state topic, survives a restart,
+    the start (measure topic). The report is kept in the changelog, survives a restart,
     and the start's deadline is set and met at once; the measure's end withdraws what it
     ends, its own report meets the end's clock, and years later nothing has been missed.
     """
@@ -302,10 +220,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
         await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
         await send(settings, decision_report)
         await send(settings, start_report)  # before the start it reports
-        kept = f"early:{start_report.envelope.id}".encode()
-        await wait_for_records(
-            settings.bootstrap_servers, state_topic(code), lambda r: r.key == kept
-        )
+        await kept(settings, f"early:{start_report.envelope.id}")
     assert START not in {e.data.rule_id for e in await deadline_events(settings, SET)}
 
     async with RunningHub(settings, clock):  # a restart between the report and its trigger

@@ -23,7 +23,7 @@ from hub.components.deadlines.status import as_json
 from hub.runtime.errors import TransientError
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.clock import local
-from tests.hub.deadlines.recording import Clock, engine_on
+from tests.hub.deadlines.recording import Clock, engine_on, every_deadline
 from tests.people import cpr_for
 
 DAY = dt.timedelta(days=1)
@@ -209,14 +209,14 @@ class TestAnEndingReadFirst:
 
 class TestRestart:
     async def test_a_withdrawal_not_yet_published_is_published_once_after_a_restart(
-        self, engine, store, published, clock, case
+        self, engine, changelog, published, clock, case
     ):
         await place(engine, case)
         ended = case.measure_ended(ENDED)
         published.refuse = 1
         with pytest.raises(TransientError):
             await engine.handle(ended)
-        after = await engine_on(store, published, clock)
+        after = await engine_on(changelog, published, clock)
         await after.handle(ended)  # the redelivery finds them withdrawn
         clock.now = LATER
         await after.tick()
@@ -224,11 +224,11 @@ class TestRestart:
         assert len(withdrawn) == len({e.envelope.id for e in withdrawn}) == 3
         assert "follow-up-first" not in rules(published.of(DeadlineMissedV2))
 
-    async def test_the_reason_is_read_back(self, engine, store, published, clock, case):
+    async def test_the_reason_is_read_back(self, engine, changelog, published, clock, case):
         await place(engine, case)
         await engine.handle(case.measure_ended(ENDED))
-        after = await engine_on(store, published, clock)
-        withdrawn = [t for t in after._deadlines.values() if t.status is Status.WITHDRAWN]
+        after = await engine_on(changelog, published, clock)
+        withdrawn = [t for t in every_deadline(after) if t.status is Status.WITHDRAWN]
         assert {t.steps[-1].reason for t in withdrawn} == {Ending.MEASURE_ENDED}
         shown = as_json(withdrawn[0])
         assert (shown["status"], shown["reason"]) == ("withdrawn", "measure_ended")
