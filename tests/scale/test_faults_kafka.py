@@ -10,7 +10,9 @@ Digital Post does per MessageUUID) and counts, when it is over:
   the stand-in and counted apart);
 - per-case order held: the stand-in saw each case's events in the order they were produced;
 - a case parked (its first event failing) on the instance that dies, moves, or loses its
-  files is retried on another and its later events follow it.
+  files is retried on another and its later events follow it;
+- with the legal clock running in every process (kill -9 scenario), each missed deadline
+  gets one ``DeadlineMissed`` event id, published by the owner of its case's partition.
 
 Every wait is bounded; the processes are killed at the end whatever happens.
 """
@@ -18,28 +20,35 @@ Every wait is bounded; the processes are killed at the end whatever happens.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shutil
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from contracts.binding import to_kafka
+from adapters.registry import COMPONENTS
+from contracts.binding import from_kafka, to_kafka
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
 from hub.runtime.serve import serving
+from routing.routes import default_routes
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
 from tests.effects import EffectStandIn
+from tests.hub.deadlines.casework import CaseFile
 from tests.kafka import read_topic
 from tests.people import CHILD
 from tests.scale.fleet import Fleet
 
 pytestmark = pytest.mark.kafka
 
-ROUTES = [{"consumer": "recorder", "event_types": ["dk.casehub.person.lookup-requested"]}]
+RECORDER = {"consumer": "recorder", "event_types": ["dk.casehub.person.lookup-requested"]}
+CLOCK = [r.model_dump(mode="json") for r in default_routes(COMPONENTS) if r.consumer == "deadlines"]
+MISSED = "dk.casehub.deadline.missed"
+ASSESSMENT = "notification-acute-assessment"
 WITHIN_S = 180.0
 
 
@@ -129,16 +138,16 @@ async def standin():
         yield effects
 
 
-def fleet_for(settings, standin, tmp_path) -> Fleet:
+def fleet_for(settings, standin, tmp_path, *, clock: bool = False) -> Fleet:
     env = {
         "EFFECTS_URL": standin.url,
-        "CASEHUB_ROUTES": json.dumps(ROUTES),
+        "CASEHUB_ROUTES": json.dumps([RECORDER, *(CLOCK if clock else [])]),
         "CASEHUB_TOPIC_PARTITIONS": "6",
         "CASEHUB_RETRY_BASE_S": "0.2",
         "CASEHUB_RETRY_MAX_S": "1",
         "CASEHUB_RETRY_ATTEMPTS": "1000",  # a parked case waits for its cause to be fixed
         "CASEHUB_TRANSIENT_PAUSE_S": "0.2",
-        "CASEHUB_DEADLINES": "false",
+        "CASEHUB_DEADLINES": json.dumps({"tick_s": 0.5, "grace_s": 0}) if clock else "false",
     }
     return Fleet(settings, env, tmp_path / "fleet")
 
@@ -148,16 +157,46 @@ def holder(owners: dict[str, set[tuple[str, int]]], partition: int) -> str:
     return name
 
 
+async def late_notifications(bootstrap: str, municipality: str, count: int) -> set[str]:
+    """``count`` cases notified two days ago: their 24-hour assessment is missed at once."""
+    received = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=2)
+    triggers = [CaseFile(municipality).notification(received) for _ in range(count)]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    try:
+        for trigger in triggers:
+            record = to_kafka(trigger)
+            await producer.send(topic("intake", municipality), record.value, key=record.key,
+                                headers=list(record.headers))  # fmt: skip
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return {t.envelope.id for t in triggers}
+
+
+async def assessments_missed(bootstrap: str, municipality: str) -> Counter[str]:
+    """DeadlineMissed records of the acute assessment, per trigger; their event ids apart."""
+    found = Counter()
+    for record in await read_topic(bootstrap, topic("deadline", municipality)):
+        event = from_kafka(record.headers, record.value)
+        if event.envelope.type == MISSED and event.data.rule_id == ASSESSMENT:
+            found[event.data.trigger_event_id, event.envelope.id] += 1
+    return found
+
+
 async def test_kill_9_one_of_three_mid_stream(hub_settings, standin, tmp_path):
     municipality = hub_settings.municipalities[0]
     stream = Stream(municipality, cases=500, per_case=10)
-    fleet = fleet_for(hub_settings, standin, tmp_path)
+    fleet = fleet_for(hub_settings, standin, tmp_path, clock=True)
     group = f"{hub_settings.group_prefix}.recorder"
     parked = list(stream.by_case)[:30]
     standin.unavailable |= stream.first_of(parked)  # these cases park at their first event
     try:
         await fleet.start("hub-a", "hub-b", "hub-c")
-        await stream.produce(hub_settings.bootstrap_servers)
+        bootstrap = hub_settings.bootstrap_servers
+        late = await late_notifications(bootstrap, municipality, 100)
+        await stream.produce(bootstrap)
+        late |= await late_notifications(bootstrap, municipality, 100)
         await until(lambda: len(standin.applied) >= 1500, what="the stream flows")
         owners = await fleet.owners(group)
         assert len([n for n, held in owners.items() if held]) == 3, "partitions spread over 3"
@@ -165,12 +204,24 @@ async def test_kill_9_one_of_three_mid_stream(hub_settings, standin, tmp_path):
         await fleet.kill(victim)
         applied_at_kill = len(standin.applied)
         standin.unavailable.clear()  # the cause is fixed: the parked cases go on elsewhere
+        late |= await late_notifications(bootstrap, municipality, 100)
         await until(lambda: len(standin.applied) == len(stream.events), what="all applied")
         survivors = await fleet.owners(group)
         assert victim not in survivors
+        async with asyncio.timeout(WITHIN_S):
+            while {t for t, _id in await assessments_missed(bootstrap, municipality)} != late:
+                await asyncio.sleep(0.5)
+        await asyncio.sleep(3)  # six more ticks of every engine: a second miss would show
+        missed = await assessments_missed(bootstrap, municipality)
     finally:
         await fleet.close()
     assert applied_at_kill < len(stream.events), "the kill landed mid-stream"
+    ids_per_deadline = Counter(trigger for trigger, _id in missed)
+    assert set(ids_per_deadline) == late, "every missed deadline has its DeadlineMissed"
+    assert set(ids_per_deadline.values()) == {1}, "one DeadlineMissed event per deadline"
+    republished = sum(missed.values()) - len(missed)
+    print(f"kill -9: {len(late)} deadlines missed once each ({republished} records published"  # noqa: T201
+          " again with the same event id after the crash)")  # fmt: skip
     assert_each_applied_once_in_order(standin, stream)
     await assert_nothing_quarantined(hub_settings.bootstrap_servers, municipality)
     report("kill -9", standin)
