@@ -196,8 +196,9 @@ async def _finish(tasks: list[asyncio.Task[None]], deliveries: list[Delivery]) -
 def _require_unique_names(components: Sequence[Component]) -> None:
     """Refuse two components with one name: they would share a consumer group and its state.
 
-    Each would get part of the partitions and act on the other's state (two deadline
-    engines both firing), so this is a configuration error, not something to run with.
+    In one hub they would split the group's partitions between two handlers of one process
+    (one of them never meant to run), so this is a configuration error, not something to run
+    with; several hub instances, each with one of each component, are how a group scales.
     """
     names = [c.name for c in components]
     twice = sorted({name for name in names if names.count(name) > 1})

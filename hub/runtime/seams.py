@@ -3,9 +3,9 @@
 - ``Publish``: hands an event to the broker and returns its topic once acknowledged;
 - ``Handler``: what a component does with one event routed to it;
 - ``KafkaConsumer``: the part of the Kafka consumer the delivery policy drives;
-- ``StateStore``: a durable table a component keeps, one per municipality.
 
-The component itself (``Component``, ``ComponentSpec``) is in ``hub.runtime.component``.
+The component itself (``Component``, ``ComponentSpec``) is in ``hub.runtime.component``; the
+state a component keeps (``Store``) in ``hub.runtime.state``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiokafka import TopicPartition
 from contracts.base import Contract
 from contracts.envelope import Event
 
-__all__ = ["Handler", "KafkaConsumer", "Publish", "StateStore"]
+__all__ = ["Handler", "KafkaConsumer", "Publish"]
 
 
 class Publish(Protocol):
@@ -70,37 +70,3 @@ class KafkaConsumer(Protocol):
 
     def paused(self) -> set[TopicPartition]:
         """The partitions paused now."""
-
-
-class StateStore(Protocol):
-    """A durable table of the engine's records, one per municipality."""
-
-    async def start(self) -> None:
-        """Connect (and create what is missing)."""
-
-    async def load(self) -> list[tuple[str, str, bytes]]:
-        """Every record's latest value, as (municipality, key, value).
-
-        Raises:
-            TransientError: the store could not be read to its end; try again.
-
-        """
-
-    async def write(self, municipality: str, key: str, value: bytes) -> None:
-        """Store one record durably before returning.
-
-        Raises:
-            TransientError: the store did not take it; try again.
-
-        """
-
-    async def delete(self, municipality: str, key: str) -> None:
-        """Remove one record durably before returning (a tombstone on a compacted topic).
-
-        Raises:
-            TransientError: the store did not take it; try again.
-
-        """
-
-    async def close(self) -> None:
-        """Release the connection."""
