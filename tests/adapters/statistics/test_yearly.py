@@ -145,7 +145,9 @@ async def test_the_year_spans_every_partition_and_every_instance():
 
     whole = await read_memory(changelog, "101", partitions=3)
     built = yearly_report(whole, "101", 2026, now=NOW)
-    rows = {row.measure_ref: (row.case_ref, row.child.cpr) for row in built.report.record.measures}
+    record = built.report.record
+    assert isinstance(record, SupportingMeasuresRecord)
+    rows = {row.measure_ref: (row.case_ref, row.child.cpr) for row in record.measures}
     assert rows == {"m-a": ("C-1", CHILD), "m-b": ("C-2", MOTHER)}
     assert built.without_child == 0
     # One instance's memory alone is not the year (and would be another report).
@@ -170,9 +172,7 @@ async def test_the_command_reads_the_hub_s_changelog_and_prints_counts_only(
                 await send(settings, wrap(data, municipality=municipality))
             # Durable on the changelog once the records' offsets are committed.
             for key in (b"children/C-1", b"supporting/m-a"):
-                await wait_for_records(
-                    settings.bootstrap_servers, changelog, lambda r, key=key: r.key == key
-                )
+                await wait_for_records(settings.bootstrap_servers, changelog, has_key(key))
     capsys.readouterr()  # the hub's own log lines
     out = tmp_path / "supporting-2026.json"
     args = [
@@ -193,9 +193,13 @@ async def test_the_command_reads_the_hub_s_changelog_and_prints_counts_only(
     assert json.loads(printed)["measures"] == 1
     assert json.loads(printed)["without_child"] == 0
     assert out.stat().st_mode & 0o777 == 0o600
-    report = validate_report(out.read_bytes())
-    assert report.record.kind == "supporting_measures"
-    assert [row.child.cpr for row in report.record.measures] == [CHILD]
+    record = validate_report(out.read_bytes()).record
+    assert isinstance(record, SupportingMeasuresRecord)
+    assert [row.child.cpr for row in record.measures] == [CHILD]
+
+
+def has_key(key):
+    return lambda record: record.key == key
 
 
 async def send(settings, event):
