@@ -70,6 +70,7 @@ async def delivered(settings):
 async def test_each_receipt_is_reported_once_by_the_owner_of_its_letter(hub_settings):
     municipality = hub_settings.municipalities[0]
     context = StandinContext(municipalities=(municipality,))
+    assert COMPONENT.standin is not None
     async with COMPONENT.standin(context) as standin:
         settings = hub_settings.model_copy(update={COMPONENT.name: standin.settings})
         first, second = create_app(settings), create_app(settings)
