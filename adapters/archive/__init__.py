@@ -2,7 +2,7 @@
 
 from adapters.archive.client import ArchiveClient
 from adapters.archive.component import COMPONENT
-from adapters.archive.parties import CaseParties, InMemoryCaseParties, SqliteCaseParties
+from adapters.archive.parties import CaseParties
 from adapters.archive.port import (
     Archive,
     ArchiveCase,
@@ -38,10 +38,8 @@ __all__ = [
     "Failure",
     "Filing",
     "InMemoryArchive",
-    "InMemoryCaseParties",
     "NewCase",
     "NoServiceAgreementError",
     "OperationFailure",
-    "SqliteCaseParties",
     "build_archiver",
 ]

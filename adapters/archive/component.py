@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from adapters.archive.client import ArchiveClient
-from adapters.archive.parties import SqliteCaseParties
+from adapters.archive.parties import STORE, CaseParties
 from adapters.archive.settings import ArchiveAgreement, ArchiveSettings
 from adapters.archive.standin import ArchiveStandin
 from adapters.archive.wiring import NAME, build_archiver
@@ -31,14 +31,9 @@ _STANDIN_IDS = uuid.UUID("0b0c3a55-6f2e-4d52-9a7e-6c1d9f3e2b10")
 def _build(settings: ArchiveSettings, context: BuildContext) -> Component:
     http = settings.http_client()
     archive = ArchiveClient.connect(http, settings)
-    parties = SqliteCaseParties(context.state_dir / "archive.sqlite3")
-
-    async def close() -> None:
-        await http.aclose()
-        parties.close()
-
+    parties = CaseParties(context.store(STORE))
     archiver = build_archiver(archive, context.publish, source=context.source, parties=parties)
-    return Component(NAME, archiver, close=close)
+    return Component(NAME, archiver, close=http.aclose)
 
 
 @asynccontextmanager
@@ -67,4 +62,5 @@ COMPONENT: ComponentSpec[ArchiveSettings] = ComponentSpec(
         ArchiveSettings | None, None, "The ESDH archive adapter (SF1470), as JSON; absent: not run."
     ),
     standin=_standin,
+    stores=(STORE,),  # the child of each case, in the group's changelog
 )

@@ -1,92 +1,42 @@
 """Who a case is about: the child of each hub case, learned from ``CaseOpened``.
 
 ``DocumentFiled`` and ``JournalNoteAdded`` name the hub's case, not the child, while the
-archive files by party. The archiver remembers the child of every case it sees opened.
-``SqliteCaseParties`` keeps that across restarts in a file of the hub's state directory;
-the file holds CPR numbers, so it is personal data at rest, as the delivery store is.
+archive files by party. The archiver remembers the child of every case it sees opened, in
+its store ``parties`` of the archive group's state table: key the case id, value the
+child's CPR number. A case's records are on the same partition of every topic, so the
+``CaseOpened`` and the filings of a case are handled in the same task, and the store reads
+and writes that task. The table is in Kafka (the group's changelog), so a restart, a second
+instance or one that takes the case's partition over still knows the child; the changelog
+holds CPR numbers in its values (never in its keys), so it is personal data at rest.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-from typing import Final, Protocol
+from typing import Final
 
 from contracts.cpr import Cpr
-from hub.runtime.statefile import private_file
+from hub.runtime.state import Store
 
-__all__ = ["CaseParties", "InMemoryCaseParties", "SqliteCaseParties"]
+__all__ = ["STORE", "CaseParties"]
 
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS children (
-    municipality TEXT NOT NULL,
-    case_id TEXT NOT NULL,
-    cpr TEXT NOT NULL,
-    PRIMARY KEY (municipality, case_id)
-);
-"""
+STORE: Final = "parties"
+"""The store's name, declared in the component's descriptor."""
 
 
-class CaseParties(Protocol):
-    """The child of each hub case, per municipality."""
+class CaseParties:
+    """The child of each hub case, in the record's task (municipality and partition)."""
 
-    async def remember(self, municipality: str, case_id: str, child: Cpr) -> None:
-        """Record that ``case_id`` is about ``child``."""
-        ...
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-    async def child_of(self, municipality: str, case_id: str) -> Cpr | None:
-        """The child of ``case_id``, or None when its ``CaseOpened`` has not been seen."""
-        ...
-
-
-class InMemoryCaseParties:
-    """``CaseParties`` in a dict: lost when the process stops."""
-
-    def __init__(self) -> None:
-        self._children: dict[tuple[str, str], Cpr] = {}
-
-    async def remember(self, municipality: str, case_id: str, child: Cpr) -> None:
-        """Record that ``case_id`` is about ``child``."""
-        self._children[municipality, case_id] = child
-
-    async def child_of(self, municipality: str, case_id: str) -> Cpr | None:
-        """The child of ``case_id``, or None."""
-        return self._children.get((municipality, case_id))
-
-    def __repr__(self) -> str:
-        return f"InMemoryCaseParties(cases={len(self._children)})"
-
-
-class SqliteCaseParties:
-    """``CaseParties`` in a SQLite file: survives a restart, so old cases still file."""
-
-    def __init__(self, path: Path) -> None:
-        # It keeps each case's child (a CPR number): private to the hub's user.
-        self._db = sqlite3.connect(
-            private_file(path), isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
-
-    async def remember(self, municipality: str, case_id: str, child: Cpr) -> None:
+    def remember(self, case_id: str, child: Cpr) -> None:
         """Record that ``case_id`` is about ``child`` (a case keeps its child: last one wins)."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO children VALUES (?, ?, ?)",
-            (municipality, case_id, child.reveal()),
-        )
+        self._store.put(case_id, child.reveal().encode())
 
-    async def child_of(self, municipality: str, case_id: str) -> Cpr | None:
-        """The child of ``case_id``, or None."""
-        row = self._db.execute(
-            "SELECT cpr FROM children WHERE municipality = ? AND case_id = ?",
-            (municipality, case_id),
-        ).fetchone()
-        return None if row is None else Cpr(str(row[0]))
+    def child_of(self, case_id: str) -> Cpr | None:
+        """The child of ``case_id``, or None when its ``CaseOpened`` has not been seen."""
+        value = self._store.get(case_id)
+        return None if value is None else Cpr(value.decode())
 
     def __repr__(self) -> str:
-        return "SqliteCaseParties()"
+        return f"CaseParties({self._store!r})"

@@ -2,9 +2,10 @@
 
 Semantics (the decision behind the contracts):
 
-- ``CaseOpened`` is remembered: the archive files by party, and only the case's opening
-  names the child. A document or note for a case whose opening has not been seen yet
-  raises ``CasePartyUnknownError`` (transient: the case topic may simply be behind).
+- ``CaseOpened`` is remembered (``parties``: the archive group's state, in Kafka): the
+  archive files by party, and only the case's opening names the child. A document or note
+  for a case whose opening has not been seen yet raises ``CasePartyUnknownError``
+  (transient: the case topic may simply be behind).
 - ``DocumentFiled`` is the case system's fact that it filed a document, naming the ESDH case
   number it expects. The archiver finds the child's case under the document's KLE number
   (primary party = the child); when there is none it creates one with the expected number.
@@ -94,10 +95,10 @@ def build_archiver(
         data = event.data
         envelope = event.envelope
         if isinstance(data, CaseOpened):
-            await parties.remember(envelope.municipality, envelope.caseid, data.child_cpr)
+            parties.remember(envelope.caseid, data.child_cpr)
             return
         filed = cast("DocumentFiled | JournalNoteAdded", data)  # the other types it consumes
-        child = await parties.child_of(envelope.municipality, envelope.caseid)
+        child = parties.child_of(envelope.caseid)
         if child is None:
             msg = "archive: the case's child is not known yet (no CaseOpened seen)"
             raise CasePartyUnknownError(msg)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from adapters.cpr.population import synthetic_population
 from adapters.digitalpost.client import DigitalPostClient
 from adapters.digitalpost.commands import digitalpost
-from adapters.digitalpost.sent import SentLetters
+from adapters.digitalpost.sent import CURSOR_STORE, SENT_STORE, SentLetters
 from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import DigitalPostStandin, Reach
 from adapters.digitalpost.wiring import NAME, build_letter_sender, poll_receipts
@@ -29,11 +29,7 @@ __all__ = ["COMPONENT"]
 def _build(settings: DigitalPostSettings, context: BuildContext) -> Component:
     http = settings.http_client()
     post = DigitalPostClient(http)
-    sent = SentLetters(context.state_dir / "digitalpost.sqlite3")
-
-    async def close() -> None:
-        await http.aclose()
-        sent.close()
+    sent = SentLetters(context.store(SENT_STORE), context.store(CURSOR_STORE))
 
     async def receipts() -> None:
         await poll_receipts(
@@ -43,7 +39,7 @@ def _build(settings: DigitalPostSettings, context: BuildContext) -> Component:
     handler = build_letter_sender(
         post, sent, context.publish, sender=settings.sender, source=context.source
     )
-    return Component(NAME, handler, close=close, background=receipts)
+    return Component(NAME, handler, close=http.aclose, background=receipts)
 
 
 @asynccontextmanager
@@ -76,4 +72,6 @@ COMPONENT: ComponentSpec[DigitalPostSettings] = ComponentSpec(
     ),
     standin=_standin,
     commands=(digitalpost,),
+    # Each sent letter (for its receipt) and each task's receipt cursor, in the changelog.
+    stores=(SENT_STORE, CURSOR_STORE),
 )

@@ -1,31 +1,30 @@
-"""What the Digital Post adapter has sent, durably: so receipts find their case again.
+"""What the Digital Post adapter has sent, and how far it has read receipts: in its stores.
 
 A receipt names only the message id (the ``LetterRequested`` event id). To publish
 ``LetterDelivered`` on the right topic and case, the adapter keeps each sent letter's
-envelope facts, and the receipt feed's cursor, in a small SQLite file of its own.
+envelope facts in the store ``sent`` of its group's state table (key the message id, in the
+request's task: its municipality and partition). The receipt feed is one for the whole
+agreement, but the letters are spread over tasks that move between instances, so the feed's
+cursor is kept **per task** in the store ``receipts``: how far the feed has been read for
+that task's letters. An instance polls from the lowest cursor of the tasks it owns, acts on
+the receipts of letters in those tasks and advances their cursors; a task that moves takes
+its cursor with it (the table is restored from the changelog on its new owner).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Final
 
-from hub.runtime.statefile import private_file
+from hub.runtime.state import Store, Task
 
-__all__ = ["SentLetter", "SentLetters"]
+__all__ = ["CURSOR_STORE", "SENT_STORE", "SentLetter", "SentLetters"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sent (
-    message_id TEXT PRIMARY KEY,
-    letter_id TEXT NOT NULL,
-    municipality TEXT NOT NULL,
-    case_id TEXT NOT NULL,
-    correlation_id TEXT NOT NULL,
-    settled INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), since INTEGER NOT NULL);
-"""
+SENT_STORE: Final = "sent"
+CURSOR_STORE: Final = "receipts"
+_SINCE: Final = "since"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,51 +40,55 @@ class SentLetter:
 
 
 class SentLetters:
-    """Sent letters by message id, and the receipt cursor."""
+    """Sent letters by message id, and the receipt cursor of each task."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(
-            private_file(path), isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
-
-    def remember(self, letter: SentLetter) -> None:
-        """Keep a sent letter (again: ignored)."""
-        self._db.execute(
-            "INSERT OR IGNORE INTO sent VALUES (?, ?, ?, ?, ?, 0)",
-            (
-                letter.message_id,
-                letter.letter_id,
-                letter.municipality,
-                letter.case_id,
-                letter.correlation_id,
-            ),
-        )
-
-    def find(self, message_id: str) -> SentLetter | None:
-        """The sent letter with this message id, if this adapter sent it."""
-        row = self._db.execute("SELECT * FROM sent WHERE message_id = ?", (message_id,)).fetchone()
-        if row is None:
-            return None
-        message, letter, municipality, case, correlation, settled = row
-        return SentLetter(message, letter, municipality, case, correlation, settled=bool(settled))
-
-    def settle(self, message_id: str) -> None:
-        """Its final receipt has been published."""
-        self._db.execute("UPDATE sent SET settled = 1 WHERE message_id = ?", (message_id,))
+    def __init__(self, sent: Store, cursors: Store) -> None:
+        self._sent = sent
+        self._cursors = cursors
 
     @property
-    def since(self) -> int:
-        """The receipt feed's cursor."""
-        row = self._db.execute("SELECT since FROM cursor WHERE id = 1").fetchone()
-        return int(row[0]) if row else 0
+    def tasks(self) -> frozenset[Task]:
+        """The tasks this instance owns now (whose letters it reports receipts for)."""
+        return self._sent.tasks
 
-    @since.setter
-    def since(self, value: int) -> None:
-        self._db.execute("INSERT OR REPLACE INTO cursor (id, since) VALUES (1, ?)", (value,))
+    def remember(self, letter: SentLetter) -> None:
+        """Keep a sent letter, in the record's task (again: ignored)."""
+        if self._sent.get(letter.message_id) is None:
+            self._sent.put(letter.message_id, json.dumps(asdict(letter)).encode())
+
+    def find(self, message_id: str, task: Task | None = None) -> SentLetter | None:
+        """The sent letter with this message id in ``task`` (default: the record's)."""
+        value = self._sent.get(message_id, task)
+        return None if value is None else SentLetter(**json.loads(value))
+
+    def owner(self, message_id: str, tasks: Iterable[Task]) -> tuple[Task, SentLetter] | None:
+        """The task among ``tasks`` that sent this message, and the letter; None: none did."""
+        for task in tasks:
+            letter = self.find(message_id, task)
+            if letter is not None:
+                return task, letter
+        return None
+
+    def settle(self, message_id: str, task: Task | None = None) -> None:
+        """Its final receipt (or failure) has been published."""
+        letter = self.find(message_id, task)
+        if letter is not None and not letter.settled:
+            settled = SentLetter(**{**asdict(letter), "settled": True})
+            self._sent.put(message_id, json.dumps(asdict(settled)).encode(), task)
+
+    def since(self, task: Task) -> int:
+        """How far the receipt feed has been read for ``task``'s letters."""
+        value = self._cursors.get(_SINCE, task)
+        return 0 if value is None else int(value)
+
+    def advance(self, task: Task, since: int) -> None:
+        """The feed has been read to ``since`` for ``task`` (a cursor never moves back)."""
+        if since > self.since(task):
+            self._cursors.put(_SINCE, str(since).encode(), task)
+
+    async def flush(self) -> None:
+        """Make every change so far durable (before an effect that must follow it)."""
+        await self._sent.flush()
+
+    def __repr__(self) -> str:
+        return f"SentLetters(tasks={len(self.tasks)})"

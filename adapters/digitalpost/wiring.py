@@ -4,6 +4,12 @@ The MessageUUID derives from the request's event id and the recipient, so a rede
 request is recognised by Digital Post and not delivered twice. ``LetterDelivered`` is
 published from the delivery receipt, never from the send: legal clocks (the 4-week
 appeal period) start on it. A recipient the service will not take gives ``LetterFailed``.
+
+A letter is remembered (``SentLetters``) and made durable on the changelog *before* it is
+sent, so a receipt always finds its letter in the table of the letter's task, whichever
+instance owns that task by then. The receipt poller runs on every instance; each acts on
+the receipts of letters in the tasks it owns and passes over the others (their owner acts
+on them), so with several instances every receipt is reported once by its letter's owner.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from contracts.letters import (
 )
 from hub.runtime.errors import HubError
 from hub.runtime.seams import Handler, Publish
+from hub.runtime.state import Task, TaskMovedError
 
-__all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts"]
+__all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts", "read_receipts"]
 
 NAME = "digitalpost"
 log = structlog.get_logger(__name__)
@@ -61,6 +68,9 @@ def build_letter_sender(
                 settled=False,
             )
         )
+        # Durable before Digital Post has the letter: its receipt must find it, on whichever
+        # instance owns the task when the receipt comes (no offset commit precedes the send).
+        await sent.flush()
         try:
             await post.send(letter)
         except RecipientRejectedError:
@@ -99,27 +109,71 @@ async def poll_receipts(
     source: str,
     every_s: float,
 ) -> None:
-    """Turn delivery receipts into ``LetterDelivered`` / ``LetterFailed``, until cancelled.
-
-    The cursor advances only after a receipt's event is published, so a crash re-reads
-    it; the event's id is derived from the request's, so consumers recognise the repeat.
-    """
+    """Turn delivery receipts into ``LetterDelivered`` / ``LetterFailed``, until cancelled."""
     while True:
         try:
-            page = await post.receipts(sent.since)
-            for receipt in page.receipts:
-                await _settle(receipt, sent, publish, source=source)
-                sent.since = receipt.sequence
-            sent.since = max(sent.since, page.next_since)
+            await read_receipts(post, sent, publish, source=source)
+        except TaskMovedError:
+            # A task went to another instance during the round: it reads on from the task's
+            # cursor, and the next round here reads for the tasks left.
+            log.info("receipts_task_moved")
         except HubError as exc:
             log.warning("receipts_unavailable", error=type(exc).__name__)
         await asyncio.sleep(every_s)
 
 
-async def _settle(receipt: Receipt, sent: SentLetters, publish: Publish, *, source: str) -> None:
-    letter = sent.find(receipt.message_id)
-    if letter is None:
-        return  # sent by another system on the same agreement: not ours to report
+async def read_receipts(
+    post: DigitalPost, sent: SentLetters, publish: Publish, *, source: str
+) -> int:
+    """One round over the receipt feed for the tasks this instance owns; how many it reported.
+
+    It reads from the lowest cursor of the owned tasks. A receipt whose letter is in an
+    owned task whose cursor is below the receipt is reported; every owned task's cursor then
+    passes the receipt, after its event is published, so a crash re-reads it (the event's id
+    is derived from the request's, so consumers recognise the repeat). A receipt whose
+    letter no owned task holds belongs to another instance's task (or to another system on
+    the same agreement): not this instance's to report. The cursors are flushed at the end
+    of the round, as no offset commit follows these writes.
+
+    Raises:
+        DigitalPostUnavailableError, DigitalPostRefusedError: the feed could not be read.
+        TaskMovedError: a task was revoked during the round.
+        TransientError: the changelog did not take the cursors (they go with the next flush).
+
+    """
+    tasks = sorted(sent.tasks)
+    if not tasks:
+        return 0  # nothing assigned yet (or any more): no letters of ours to report
+    cursors = {task: sent.since(task) for task in tasks}
+    page = await post.receipts(min(cursors.values()))
+    reported = 0
+    for receipt in page.receipts:
+        found = sent.owner(receipt.message_id, tasks)
+        if found is not None and cursors[found[0]] < receipt.sequence:
+            await _settle(receipt, found[0], found[1], sent, publish, source=source)
+            reported += 1
+        _advance(sent, cursors, receipt.sequence)
+    _advance(sent, cursors, page.next_since)
+    await sent.flush()
+    return reported
+
+
+def _advance(sent: SentLetters, cursors: dict[Task, int], since: int) -> None:
+    for task, cursor in cursors.items():
+        if cursor < since:
+            sent.advance(task, since)
+            cursors[task] = since
+
+
+async def _settle(  # noqa: PLR0913 - the receipt, its letter and where it is kept
+    receipt: Receipt,
+    task: Task,
+    letter: SentLetter,
+    sent: SentLetters,
+    publish: Publish,
+    *,
+    source: str,
+) -> None:
     data: Contract
     if receipt.outcome is Outcome.FAILED:
         data = LetterFailed(
@@ -150,5 +204,5 @@ async def _settle(receipt: Receipt, sent: SentLetters, publish: Publish, *, sour
         causation_id=letter.message_id,
     )
     await publish(event)
-    sent.settle(letter.message_id)
+    sent.settle(letter.message_id, task)
     log.info("letter_settled", event_id=letter.message_id, outcome=receipt.outcome.name)

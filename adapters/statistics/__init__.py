@@ -3,7 +3,7 @@
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.component import COMPONENT
 from adapters.statistics.format import FormatError, Report, validate_report
-from adapters.statistics.memory import Memory, PlacementFacts, SqliteMemory, SupportingMeasure
+from adapters.statistics.memory import STORES, Memory, PlacementFacts, SupportingMeasure
 from adapters.statistics.port import (
     Acceptance,
     MalformedAnswerError,
@@ -15,11 +15,12 @@ from adapters.statistics.port import (
 from adapters.statistics.reports import ChildNotYetKnownError, MeasureNotYetKnownError
 from adapters.statistics.versions import VERSIONS, accepted_on, version_for
 from adapters.statistics.wiring import NAME, build_statistics_reporter
-from adapters.statistics.yearly import Yearly, report_year, yearly_report
+from adapters.statistics.yearly import Yearly, read_memory, report_year, yearly_report
 
 __all__ = [
     "COMPONENT",
     "NAME",
+    "STORES",
     "VERSIONS",
     "Acceptance",
     "ChildNotYetKnownError",
@@ -30,7 +31,6 @@ __all__ = [
     "PlacementFacts",
     "Report",
     "ReportRejectedError",
-    "SqliteMemory",
     "StatisticsClient",
     "StatisticsReceiver",
     "StatisticsRefusedError",
@@ -39,6 +39,7 @@ __all__ = [
     "Yearly",
     "accepted_on",
     "build_statistics_reporter",
+    "read_memory",
     "report_year",
     "validate_report",
     "version_for",

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from adapters.statistics.client import StatisticsClient
-from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.memory import STORES, Memory
 from adapters.statistics.standin import StatisticsStandin
 from adapters.statistics.wiring import NAME, build_statistics_reporter
 from contracts.aftercare import AftercareDecided
@@ -31,16 +31,11 @@ __all__ = ["COMPONENT"]
 
 def _build(settings: EndpointSettings, context: BuildContext) -> Component:
     http = settings.http_client()
-    memory = SqliteMemory(context.state_dir / "statistics.sqlite3")
-
-    async def close() -> None:
-        await http.aclose()
-        memory.close()
-
+    memory = Memory({name: context.store(name) for name in STORES})
     reporter = build_statistics_reporter(
         StatisticsClient(http), context.publish, source=context.source, memory=memory
     )
-    return Component(NAME, reporter, close=close)
+    return Component(NAME, reporter, close=http.aclose)
 
 
 @asynccontextmanager
@@ -70,4 +65,6 @@ COMPONENT: ComponentSpec[EndpointSettings] = ComponentSpec(
         EndpointSettings | None, None, "Danmarks Statistik's receiver, as JSON; absent: not run."
     ),
     standin=_standin,
+    # Measures, children, last reports, held events and supporting measures, in Kafka.
+    stores=STORES,
 )

@@ -17,27 +17,42 @@ behind the very event that waits for it. A held event is reported when what it w
 is handled, and forgotten only after that. Inserts of the same event are ignored, so a
 redelivery holds it once.
 
-SQLite (a file under the hub's state directory, written with ``synchronous=FULL`` before
-the Kafka offset is committed), so it survives a restart; ``":memory:"`` for tests. The
-file holds each case's child's CPR number and held events (a change's reason may be
-sensitive): personal data at rest, created readable by its owner only, like the delivery
-store.
+It is kept in the stores of the statistics group's state table (``STORES``), in Kafka: the
+table of a task (a municipality's partition) is restored from the group's changelog when the
+task is assigned, so a restart, a second instance or one that takes a partition over knows
+what was learnt, and changes are durable before the offset of the record that made them is
+committed. A case's records are on the same partition of every topic, so everything about a
+case (its child, its measures, their decisions, reports and held events) is in one task, the
+one the record being handled is in. Keys are ids (case, measure, decision, event, report
+occurrence), never a CPR number; values hold each case's child's CPR number and held events
+(a change's reason may be sensitive): the changelog is personal data at rest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import Any, Final
+from urllib.parse import quote, unquote
 
 from contracts.cpr import Cpr
 from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
-from hub.runtime.statefile import private_file
+from hub.runtime.state import StateTable, Store, Task
 
-__all__ = ["Memory", "PlacementFacts", "SqliteMemory", "SupportingMeasure"]
+__all__ = ["STORES", "Memory", "PlacementFacts", "SupportingMeasure"]
+
+_MEASURES: Final = "measures"  # measure id → its decided facts
+_DECISIONS: Final = "decisions"  # decision id → the measure it decided
+_REPORTS: Final = "reports"  # occurrence → the last report on it and its trigger event
+_HELD: Final = "held"  # measure id / event id → an event waiting for the decision
+_CHILDREN: Final = "children"  # case id → the child's CPR number
+_WAITING: Final = "waiting"  # case id / event id → a placement event waiting for the child
+_SUPPORTING: Final = "supporting"  # measure id → a supporting measure, for the yearly report
+STORES: Final = (_MEASURES, _DECISIONS, _REPORTS, _HELD, _CHILDREN, _WAITING, _SUPPORTING)
+"""The reporter's stores, declared in its descriptor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,287 +103,186 @@ class SupportingMeasure:
         return self.starts_on.year <= year and (self.ends_on is None or self.ends_on.year >= year)
 
 
-class Memory(Protocol):
-    """The reporter's memory (``SqliteMemory``, or any object of this shape)."""
+class Memory:
+    """The reporter's memory, in the task of the record being handled (or a given ``task``)."""
+
+    def __init__(self, stores: Mapping[str, Store]) -> None:
+        self._measures = stores[_MEASURES]
+        self._decisions = stores[_DECISIONS]
+        self._reports = stores[_REPORTS]
+        self._held = stores[_HELD]
+        self._children = stores[_CHILDREN]
+        self._waiting = stores[_WAITING]
+        self._supporting = stores[_SUPPORTING]
+
+    @classmethod
+    def on(cls, table: StateTable) -> Memory:
+        """The memory on ``table``'s stores (the group's, or one read for the yearly report)."""
+        return cls({name: Store(table, name) for name in STORES})
+
+    @property
+    def tasks(self) -> frozenset[Task]:
+        """The tasks whose memory is here."""
+        return self._measures.tasks
+
+    # decided measures ------------------------------------------------------------------
 
     def measure(self, measure_id: str) -> PlacementFacts | None:
         """The decided measure, if its decision has been seen."""
-        ...
-
-    def measure_by_decision(self, decision_id: str) -> PlacementFacts | None:
-        """The measure a decision decided, if seen."""
-        ...
-
-    def remember_measure(self, facts: PlacementFacts) -> None:
-        """Keep (or replace) a measure's facts."""
-        ...
-
-    def last_report(self, occurrence: str) -> tuple[str, str] | None:
-        """(report id, trigger event id) of the last report on an occurrence."""
-        ...
-
-    def remember_report(self, occurrence: str, report_id: str, event_id: str) -> None:
-        """Keep the report now last on an occurrence."""
-        ...
-
-    def hold(self, measure_id: str, event_id: str, event_json: str) -> None:
-        """Keep an event about a measure whose decision has not been seen yet."""
-        ...
-
-    def held(self, measure_id: str) -> list[tuple[str, str]]:
-        """(event id, event JSON) held for a measure, oldest first."""
-        ...
-
-    def release(self, measure_id: str, event_id: str) -> None:
-        """Forget a held event once it is handled."""
-        ...
-
-    def remember_child(self, municipality: str, case_id: str, child: Cpr) -> None:
-        """Keep (or replace) the child a case is about, from its ``CaseOpened``."""
-        ...
-
-    def child_of(self, municipality: str, case_id: str) -> Cpr | None:
-        """The child of a case, if its ``CaseOpened`` has been seen."""
-        ...
-
-    def hold_for_case(
-        self, municipality: str, case_id: str, event_id: str, event_json: str
-    ) -> None:
-        """Keep a placement event of a case whose child is not known yet."""
-        ...
-
-    def held_for_case(self, municipality: str, case_id: str) -> list[tuple[str, str]]:
-        """(event id, event JSON) held for a case's child, oldest first."""
-        ...
-
-    def release_for_case(self, municipality: str, case_id: str, event_id: str) -> None:
-        """Forget an event held for a case's child once it is handled."""
-        ...
-
-    def remember_supporting(self, measure: SupportingMeasure) -> None:
-        """Keep (or replace) a supporting measure, from its decision."""
-        ...
-
-    def supporting_ran(
-        self, measure_id: str, *, started_on: dt.date | None = None, ended_on: dt.date | None = None
-    ) -> None:
-        """Record when a kept supporting measure actually started or ended."""
-        ...
-
-    def supporting_in(self, municipality: str, year: int) -> list[SupportingMeasure]:
-        """The municipality's supporting measures that ran in ``year``, by measure id."""
-        ...
-
-
-class SqliteMemory:
-    """``Memory`` in one SQLite file."""
-
-    def __init__(self, path: Path | str = ":memory:") -> None:
-        if str(path) != ":memory:":
-            private_file(Path(path))
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS measures (
-                measure_id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, kind TEXT NOT NULL,
-                legal_basis TEXT NOT NULL, sel_basis TEXT, consent INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS measures_by_decision ON measures (decision_id);
-            CREATE TABLE IF NOT EXISTS reports (
-                occurrence TEXT PRIMARY KEY, report_id TEXT NOT NULL, event_id TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS held (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL,
-                event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS children (
-                municipality TEXT NOT NULL, case_id TEXT NOT NULL, cpr TEXT NOT NULL,
-                PRIMARY KEY (municipality, case_id));
-            CREATE TABLE IF NOT EXISTS held_for_case (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT, municipality TEXT NOT NULL,
-                case_id TEXT NOT NULL, event_id TEXT NOT NULL UNIQUE, event_json TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS held_for_case_by_case
-                ON held_for_case (municipality, case_id, seq);
-            CREATE TABLE IF NOT EXISTS supporting (
-                measure_id TEXT PRIMARY KEY, municipality TEXT NOT NULL, case_id TEXT NOT NULL,
-                kind TEXT NOT NULL, legal_basis TEXT NOT NULL, sel_basis TEXT,
-                starts_on TEXT NOT NULL, ends_on TEXT);
-            CREATE INDEX IF NOT EXISTS supporting_by_municipality ON supporting (municipality);
-            """
-        )
-
-    def measure(self, measure_id: str) -> PlacementFacts | None:
-        """The decided measure, if its decision has been seen."""
-        return self._one("measure_id = ?", measure_id)
-
-    def measure_by_decision(self, decision_id: str) -> PlacementFacts | None:
-        """The measure a decision decided, if seen."""
-        return self._one("decision_id = ?", decision_id)
-
-    def _one(self, where: str, value: str) -> PlacementFacts | None:
-        row = self._db.execute(
-            "SELECT measure_id, decision_id, kind, legal_basis, sel_basis, consent "  # noqa: S608 - fixed clauses
-            f"FROM measures WHERE {where}",
-            (value,),
-        ).fetchone()
-        if row is None:
+        value = self._measures.get(_key(measure_id))
+        if value is None:
             return None
-        sel = None if row[4] is None else LegalBasis.model_validate_json(row[4])
-        basis = LegalBasis.model_validate_json(row[3])
-        return PlacementFacts(row[0], row[1], MeasureKind(row[2]), basis, sel, bool(row[5]))
+        row = json.loads(value)
+        return PlacementFacts(
+            measure_id=measure_id,
+            decision_id=row["decision_id"],
+            kind=MeasureKind(row["kind"]),
+            legal_basis=_basis(row["legal_basis"]),
+            sel_basis=None if row["sel_basis"] is None else _basis(row["sel_basis"]),
+            consent=bool(row["consent"]),
+        )
+
+    def measure_by_decision(self, decision_id: str) -> PlacementFacts | None:
+        """The measure a decision decided, if seen."""
+        measure_id = self._decisions.get(_key(decision_id))
+        return None if measure_id is None else self.measure(measure_id.decode())
 
     def remember_measure(self, facts: PlacementFacts) -> None:
         """Keep (or replace) a measure's facts."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO measures VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    facts.measure_id,
-                    facts.decision_id,
-                    facts.kind.value,
-                    facts.legal_basis.model_dump_json(),
-                    None if facts.sel_basis is None else facts.sel_basis.model_dump_json(),
-                    int(facts.consent),
-                ),
-            )
+        row = {
+            "decision_id": facts.decision_id,
+            "kind": facts.kind.value,
+            "legal_basis": facts.legal_basis.model_dump_json(),
+            "sel_basis": None if facts.sel_basis is None else facts.sel_basis.model_dump_json(),
+            "consent": facts.consent,
+        }
+        self._measures.put(_key(facts.measure_id), _json(row))
+        self._decisions.put(_key(facts.decision_id), facts.measure_id.encode())
+
+    # reports ---------------------------------------------------------------------------
 
     def last_report(self, occurrence: str) -> tuple[str, str] | None:
         """(report id, trigger event id) of the last report on an occurrence."""
-        row = self._db.execute(
-            "SELECT report_id, event_id FROM reports WHERE occurrence = ?", (occurrence,)
-        ).fetchone()
-        return None if row is None else (row[0], row[1])
+        value = self._reports.get(_key(occurrence))
+        if value is None:
+            return None
+        report_id, event_id = json.loads(value)
+        return str(report_id), str(event_id)
 
     def remember_report(self, occurrence: str, report_id: str, event_id: str) -> None:
         """Keep the report now last on an occurrence."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (occurrence, report_id, event_id)
-            )
+        self._reports.put(_key(occurrence), _json([report_id, event_id]))
+
+    # events held for a measure's decision ----------------------------------------------
 
     def hold(self, measure_id: str, event_id: str, event_json: str) -> None:
-        """Keep an event about a measure whose decision has not been seen yet."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR IGNORE INTO held (measure_id, event_id, event_json) VALUES (?, ?, ?)",
-                (measure_id, event_id, event_json),
-            )
+        """Keep an event about a measure whose decision has not been seen yet (once per event)."""
+        _hold(self._held, measure_id, event_id, event_json)
 
     def held(self, measure_id: str) -> list[tuple[str, str]]:
         """(event id, event JSON) held for a measure, oldest first."""
-        rows = self._db.execute(
-            "SELECT event_id, event_json FROM held WHERE measure_id = ? ORDER BY seq", (measure_id,)
-        ).fetchall()
-        return [(row[0], row[1]) for row in rows]
+        return _held(self._held, measure_id)
 
     def release(self, measure_id: str, event_id: str) -> None:
         """Forget a held event once it is handled."""
-        with self._db:
-            self._db.execute(
-                "DELETE FROM held WHERE measure_id = ? AND event_id = ?", (measure_id, event_id)
-            )
+        self._held.delete(_key(measure_id, event_id))
 
-    def remember_child(self, municipality: str, case_id: str, child: Cpr) -> None:
+    # the child of each case, and events held for it ------------------------------------
+
+    def remember_child(self, case_id: str, child: Cpr) -> None:
         """Keep (or replace) the child a case is about: the last ``CaseOpened`` wins."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO children VALUES (?, ?, ?)",
-                (municipality, case_id, child.reveal()),
-            )
+        self._children.put(_key(case_id), child.reveal().encode())
 
-    def child_of(self, municipality: str, case_id: str) -> Cpr | None:
+    def child_of(self, case_id: str, task: Task | None = None) -> Cpr | None:
         """The child of a case, if its ``CaseOpened`` has been seen."""
-        row = self._db.execute(
-            "SELECT cpr FROM children WHERE municipality = ? AND case_id = ?",
-            (municipality, case_id),
-        ).fetchone()
-        return None if row is None else Cpr(str(row[0]))
+        value = self._children.get(_key(case_id), task)
+        return None if value is None else Cpr(value.decode())
 
-    def hold_for_case(
-        self, municipality: str, case_id: str, event_id: str, event_json: str
-    ) -> None:
+    def hold_for_case(self, case_id: str, event_id: str, event_json: str) -> None:
         """Keep a placement event of a case whose child is not known yet (once per event)."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR IGNORE INTO held_for_case (municipality, case_id, event_id, event_json)"
-                " VALUES (?, ?, ?, ?)",
-                (municipality, case_id, event_id, event_json),
-            )
+        _hold(self._waiting, case_id, event_id, event_json)
 
-    def held_for_case(self, municipality: str, case_id: str) -> list[tuple[str, str]]:
+    def held_for_case(self, case_id: str, task: Task | None = None) -> list[tuple[str, str]]:
         """(event id, event JSON) held for a case's child, oldest first."""
-        rows = self._db.execute(
-            "SELECT event_id, event_json FROM held_for_case"
-            " WHERE municipality = ? AND case_id = ? ORDER BY seq",
-            (municipality, case_id),
-        ).fetchall()
-        return [(row[0], row[1]) for row in rows]
+        return _held(self._waiting, case_id, task)
 
-    def release_for_case(self, municipality: str, case_id: str, event_id: str) -> None:
+    def release_for_case(self, case_id: str, event_id: str) -> None:
         """Forget an event held for a case's child once it is handled."""
-        with self._db:
-            self._db.execute(
-                "DELETE FROM held_for_case WHERE municipality = ? AND case_id = ? AND event_id = ?",
-                (municipality, case_id, event_id),
-            )
+        self._waiting.delete(_key(case_id, event_id))
+
+    # supporting measures, for the yearly report ----------------------------------------
 
     def remember_supporting(self, measure: SupportingMeasure) -> None:
         """Keep (or replace) a supporting measure, from its decision."""
-        sel = measure.sel_basis
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO supporting VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    measure.measure_id,
-                    measure.municipality,
-                    measure.case_id,
-                    measure.kind.value,
-                    measure.legal_basis.model_dump_json(),
-                    None if sel is None else sel.model_dump_json(),
-                    measure.starts_on.isoformat(),
-                    None if measure.ends_on is None else measure.ends_on.isoformat(),
-                ),
-            )
+        row = {
+            "municipality": measure.municipality,
+            "case_id": measure.case_id,
+            "kind": measure.kind.value,
+            "legal_basis": measure.legal_basis.model_dump_json(),
+            "sel_basis": None if measure.sel_basis is None else measure.sel_basis.model_dump_json(),
+            "starts_on": measure.starts_on.isoformat(),
+            "ends_on": None if measure.ends_on is None else measure.ends_on.isoformat(),
+        }
+        self._supporting.put(_key(measure.measure_id), _json(row))
 
     def supporting_ran(
         self, measure_id: str, *, started_on: dt.date | None = None, ended_on: dt.date | None = None
     ) -> None:
         """Record when a kept supporting measure actually started or ended."""
-        with self._db:
-            if started_on is not None:
-                self._db.execute(
-                    "UPDATE supporting SET starts_on = ? WHERE measure_id = ?",
-                    (started_on.isoformat(), measure_id),
-                )
-            if ended_on is not None:
-                self._db.execute(
-                    "UPDATE supporting SET ends_on = ? WHERE measure_id = ?",
-                    (ended_on.isoformat(), measure_id),
-                )
+        value = self._supporting.get(_key(measure_id))
+        if value is None:
+            return  # not a supporting measure (or its decision not seen): nothing to record
+        row = json.loads(value)
+        if started_on is not None:
+            row["starts_on"] = started_on.isoformat()
+        if ended_on is not None:
+            row["ends_on"] = ended_on.isoformat()
+        self._supporting.put(_key(measure_id), _json(row))
 
-    def supporting_in(self, municipality: str, year: int) -> list[SupportingMeasure]:
-        """The municipality's supporting measures that ran in ``year``, by measure id."""
-        rows = self._db.execute(
-            "SELECT measure_id, case_id, kind, legal_basis, sel_basis, starts_on, ends_on"
-            " FROM supporting WHERE municipality = ? ORDER BY measure_id",
-            (municipality,),
-        ).fetchall()
-        found = (
-            SupportingMeasure(
-                municipality=municipality,
-                case_id=row[1],
-                measure_id=row[0],
-                kind=MeasureKind(row[2]),
-                legal_basis=LegalBasis.model_validate_json(row[3]),
-                sel_basis=None if row[4] is None else LegalBasis.model_validate_json(row[4]),
-                starts_on=dt.date.fromisoformat(row[5]),
-                ends_on=None if row[6] is None else dt.date.fromisoformat(row[6]),
+    def supporting_in(self, year: int, task: Task | None = None) -> list[SupportingMeasure]:
+        """The task's supporting measures that ran in ``year``, by measure id."""
+        found = []
+        for key, value in self._supporting.items(task=task):
+            row = json.loads(value)
+            measure = SupportingMeasure(
+                municipality=row["municipality"],
+                case_id=row["case_id"],
+                measure_id=unquote(key),
+                kind=MeasureKind(row["kind"]),
+                legal_basis=_basis(row["legal_basis"]),
+                sel_basis=None if row["sel_basis"] is None else _basis(row["sel_basis"]),
+                starts_on=dt.date.fromisoformat(row["starts_on"]),
+                ends_on=None if row["ends_on"] is None else dt.date.fromisoformat(row["ends_on"]),
             )
-            for row in rows
-        )
-        return [measure for measure in found if measure.runs_in(year)]
-
-    def close(self) -> None:
-        """Close the file."""
-        self._db.close()
+            if measure.runs_in(year):
+                found.append(measure)
+        return sorted(found, key=lambda measure: measure.measure_id)
 
     def __repr__(self) -> str:
-        return "SqliteMemory()"
+        return f"Memory(tasks={len(self.tasks)})"
+
+
+def _key(*parts: str) -> str:
+    """A store key of ids; each is quoted, so an id with a '/' cannot reach another's entries."""
+    return "/".join(quote(part, safe="") for part in parts)
+
+
+def _json(value: Any) -> bytes:  # noqa: ANN401 - any JSON value
+    return json.dumps(value, sort_keys=True).encode()
+
+
+def _basis(text: str) -> LegalBasis:
+    return LegalBasis.model_validate_json(text)
+
+
+def _hold(store: Store, waits_for: str, event_id: str, event_json: str) -> None:
+    key = _key(waits_for, event_id)
+    if store.get(key) is not None:
+        return  # a redelivery: held once
+    seqs = [json.loads(value)["seq"] for _, value in store.items(_key(waits_for) + "/")]
+    store.put(key, _json({"seq": max(seqs, default=0) + 1, "id": event_id, "event": event_json}))
+
+
+def _held(store: Store, waits_for: str, task: Task | None = None) -> list[tuple[str, str]]:
+    rows = [json.loads(value) for _, value in store.items(_key(waits_for) + "/", task)]
+    return [(row["id"], row["event"]) for row in sorted(rows, key=lambda row: row["seq"])]

@@ -179,7 +179,7 @@ def draft_for(event: Event[Contract], memory: Memory) -> Draft | None:
     draft = _draft(event, memory)
     if draft is None or draft.kind is ReportKind.NOTIFICATION:
         return draft
-    child = memory.child_of(event.envelope.municipality, event.envelope.caseid)
+    child = memory.child_of(event.envelope.caseid)
     if child is None:
         msg = "placement event before its case's CaseOpened"
         raise ChildNotYetKnownError(msg)

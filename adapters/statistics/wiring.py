@@ -8,9 +8,10 @@ event about an occurrence already reported becomes a correction naming the earli
 nothing is overwritten.
 
 ``CaseOpened`` reports nothing: the reporter remembers the case's child, whom every
-placement record names. An event that cannot be reported yet is held in the memory (durable,
-once per event id) and reported, in arrival order, right after what it waits for: a measure
-event after its decision, a placement event after its case's ``CaseOpened``
+placement record names. An event that cannot be reported yet is held in the memory (the
+group's state in Kafka, durable before the record's offset is committed; once per event
+id) and reported, in arrival order, right after what it waits for: a measure event after
+its decision, a placement event after its case's ``CaseOpened``
 (``reports.ChildNotYetKnownError``). It is not raised as transient: what it waits for comes
 on another topic, at any time, and a retry would spend attempts (and the breaker's patience)
 on waiting, then quarantine a record that only came early.
@@ -31,7 +32,7 @@ from collections.abc import Callable
 import structlog
 
 from adapters.statistics.format import Report
-from adapters.statistics.memory import Memory, SqliteMemory
+from adapters.statistics.memory import Memory
 from adapters.statistics.port import ReportRejectedError, StatisticsReceiver
 from adapters.statistics.reports import (
     TRANSFER,
@@ -82,12 +83,11 @@ def build_statistics_reporter(
     publish: Publish,
     *,
     source: str,
-    memory: Memory | None = None,
+    memory: Memory,
     clock: Callable[[], dt.datetime] = _utc_now,
 ) -> Handler:
-    """The reporter; ``memory`` should be a ``SqliteMemory`` file in the hub's state dir."""
-    kept: Memory = memory if memory is not None else SqliteMemory()
-    return _Reporter(client, publish, source, kept, clock).handle
+    """The reporter; ``memory`` is on the statistics group's stores (``memory.STORES``)."""
+    return _Reporter(client, publish, source, memory, clock).handle
 
 
 class _Reporter:
@@ -127,9 +127,7 @@ class _Reporter:
             # Not returned from: a decision held here still releases its measure's events,
             # which are then held for the case's child in turn, behind it.
             envelope = event.envelope
-            self._memory.hold_for_case(
-                envelope.municipality, envelope.caseid, envelope.id, event.model_dump_json()
-            )
+            self._memory.hold_for_case(envelope.caseid, envelope.id, event.model_dump_json())
             log.info("statistics_held", waits_for="case_opened", **ids)
             draft = None
         if draft is not None:
@@ -153,12 +151,12 @@ class _Reporter:
         unavailable) leaves the rest held and the ``CaseOpened`` is retried; what was
         reported already is recognised by its report id.
         """
-        municipality, case_id = event.envelope.municipality, event.envelope.caseid
-        self._memory.remember_child(municipality, case_id, data.child_cpr)
-        held = self._memory.held_for_case(municipality, case_id)
+        case_id = event.envelope.caseid
+        self._memory.remember_child(case_id, data.child_cpr)
+        held = self._memory.held_for_case(case_id)
         for held_id, held_json in held:
             await self.handle(_revive(held_json))
-            self._memory.release_for_case(municipality, case_id, held_id)
+            self._memory.release_for_case(case_id, held_id)
         log.info(
             "statistics_child_known",
             event_id=event.envelope.id,

@@ -13,15 +13,23 @@ The report's id derives from the municipality, the year and what it reports, so 
 content is the same report (DST answers a repeat as a duplicate) and new content is a new
 report; it does not name the earlier one (corrections of a yearly report are not built).
 
-Run it from the shell against the hub's state directory (the file holds CPR numbers, so it
-is written readable by its owner only, and only counts are printed)::
+The year spans the whole municipality: every partition, whichever instance handled it. So
+the report is read from the statistics group's changelog (``read_memory``: every task of
+the municipality restored, as a new instance would), not from one instance's memory. It
+holds what the hub has made durable, which is everything whose offset it has committed.
 
-    python -m adapters.statistics.yearly --state-dir DIR --municipality 101 --year 2026 --out F
+Run it from the shell against the hub's broker (the hub's ``CASEHUB_*`` settings give the
+defaults: the broker, the group prefix and the partition count; the output holds CPR
+numbers, so it is written readable by its owner only, and only counts are printed)::
+
+    python -m adapters.statistics.yearly --bootstrap-servers HOST:9092 --municipality 101 \
+        --year 2026 --out F
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -30,17 +38,28 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from adapters.statistics.format import Report, validate_report
-from adapters.statistics.memory import Memory, SqliteMemory, SupportingMeasure
+from adapters.statistics.memory import Memory, SupportingMeasure
 from adapters.statistics.port import Acceptance, StatisticsReceiver
 from adapters.statistics.versions import version_for
 from contracts.decision import MeasureDecided
 from contracts.envelope import Envelope
+from hub.runtime.errors import TransientError
+from hub.runtime.quarantine import quarantine_limit
+from hub.runtime.state import Changelog, KafkaChangelog, StateTable, Task
 from hub.runtime.statefile import private_file
 
-__all__ = ["Yearly", "main", "report_year", "supporting_of", "yearly_report"]
+__all__ = [
+    "Yearly",
+    "main",
+    "read_memory",
+    "report_year",
+    "run",
+    "supporting_of",
+    "yearly_report",
+]
 
 _NAMESPACE: Final = uuid.UUID("6a0f2d1e-3c4b-5e6f-8a9b-0c1d2e3f4a5b")
 
@@ -77,8 +96,10 @@ def yearly_report(memory: Memory, municipality: str, year: int, *, now: dt.datet
     """
     rows = []
     without_child = 0
-    for measure in memory.supporting_in(municipality, year):
-        child = memory.child_of(municipality, measure.case_id)
+    tasks = sorted(task for task in memory.tasks if task.municipality == municipality)
+    measures = [(task, m) for task in tasks for m in memory.supporting_in(year, task)]
+    for task, measure in sorted(measures, key=lambda found: found[1].measure_id):
+        child = memory.child_of(measure.case_id, task)  # a case's records share one task
         if child is None:
             without_child += 1
             continue
@@ -123,23 +144,60 @@ async def report_year(
     return built, await client.send(built.report)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Write the year's report to ``--out`` and print its id and counts (never a person)."""
+async def read_memory(changelog: Changelog, municipality: str, partitions: int) -> Memory:
+    """The reporter's memory of every partition of ``municipality``, read from ``changelog``.
+
+    Raises:
+        TransientError: a partition of the changelog could not be read to its end.
+
+    """
+    table = StateTable("statistics-yearly", changelog)
+    await table.assign([Task(municipality, partition) for partition in range(partitions)])
+    return Memory.on(table)
+
+
+def _options(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--state-dir", type=Path, required=True)
+    parser.add_argument("--bootstrap-servers", help="the hub's broker (CASEHUB_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--group-prefix", help="the hub's group prefix (CASEHUB_GROUP_PREFIX)")
     parser.add_argument("--municipality", required=True)
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    path = args.state_dir / "statistics.sqlite3"
-    if not path.exists():
-        sys.stderr.write(f"no statistics memory in {args.state_dir}\n")
-        return 1
-    memory = SqliteMemory(path)
+    return parser.parse_args(argv)
+
+
+async def run(argv: Sequence[str] | None = None) -> int:
+    """Write the year's report to ``--out`` and print its id and counts (never a person)."""
+    # The composition root's settings and group names (and the reporter's name, whose module
+    # imports this one); imported here, as the hub's settings are derived from the registry,
+    # which imports this package.
+    from adapters.statistics.wiring import NAME  # noqa: PLC0415
+    from hub.compose.app import group_of  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+
+    args = _options(argv)
+    given: dict[str, Any] = {
+        "bootstrap_servers": args.bootstrap_servers,
+        "group_prefix": args.group_prefix,
+    }
+    settings = Settings(**{name: value for name, value in given.items() if value is not None})
+    changelog = KafkaChangelog(
+        settings.bootstrap_servers,
+        group_of(settings, NAME),
+        [args.municipality],
+        partitions=settings.topic_partitions,
+        replication=settings.topic_replication,
+        max_record_bytes=quarantine_limit(settings.max_record_bytes),
+        client_id=f"{settings.client_id}-yearly",
+    )
     try:
-        built = yearly_report(memory, args.municipality, args.year, now=dt.datetime.now(dt.UTC))
+        memory = await read_memory(changelog, args.municipality, settings.topic_partitions)
+    except TransientError as exc:
+        sys.stderr.write(f"could not read the statistics memory: {exc}\n")
+        return 1
     finally:
-        memory.close()
+        await changelog.close()
+    built = yearly_report(memory, args.municipality, args.year, now=dt.datetime.now(dt.UTC))
     private_file(args.out).write_text(built.report.model_dump_json(indent=2) + "\n")
     summary = {
         "report_id": built.report.report_id,
@@ -149,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     sys.stdout.write(json.dumps(summary) + "\n")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The shell entry point: ``run`` in an event loop."""
+    return asyncio.run(run(argv))
 
 
 if __name__ == "__main__":  # pragma: no cover - the shell entry point

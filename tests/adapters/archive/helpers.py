@@ -3,9 +3,12 @@
 import datetime as dt
 import uuid
 
-from adapters.archive import ArchiveAgreement, Entry, EntryKind, NewCase
+from adapters.archive import ArchiveAgreement, CaseParties, Entry, EntryKind, NewCase
+from adapters.archive.parties import STORE
 from contracts.cpr import Cpr
+from hub.runtime.state import Store, Task, in_task
 from tests.people import CHILD, MOTHER
+from tests.state import owned_table
 
 BASE_URL = "https://sagdok.standin.invalid/"
 CHILD_CPR = Cpr(CHILD)
@@ -56,3 +59,23 @@ def note(party=CHILD_CPR, entry_id=None):
         party=party,
         text="Samtale med skolen om Alma.",
     )
+
+
+TASKS = [Task("751", 0), Task("461", 0)]
+"""The tasks the offline tests own: partition 0 of the two municipalities they use."""
+
+
+async def parties_on(changelog=None):
+    """The archiver's parties on a table that owns ``TASKS`` (restored from ``changelog``)."""
+    table = await owned_table("test.archive", changelog, TASKS)
+    return CaseParties(Store(table, STORE)), table
+
+
+def in_its_task(handler):
+    """The handler run as the delivery runs it: inside its record's task (partition 0)."""
+
+    async def handle(event):
+        with in_task(Task(event.envelope.municipality, 0)):
+            await handler(event)
+
+    return handle

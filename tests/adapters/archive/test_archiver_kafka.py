@@ -1,27 +1,21 @@
-"""The archiver in the hub on the real broker, filing through the SF1470 stand-in on loopback."""
+"""The archiver in the hub on the real broker, filing through the SF1470 stand-in on loopback.
 
-import asyncio
+The hub builds the archive component from its settings, as in production: the children of
+cases are in its store, on the group's changelog topic.
+"""
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 
-from adapters.archive import (
-    NAME,
-    ArchiveClient,
-    ArchiveSettings,
-    ArchiveStandin,
-    InMemoryCaseParties,
-    build_archiver,
-)
+from adapters.archive import NAME, ArchiveSettings, ArchiveStandin
+from adapters.archive.parties import STORE
 from contracts.binding import from_kafka, to_kafka
 from contracts.documents import DocumentArchived
-from hub.compose.app import Component, create_app
+from hub.compose.app import create_app, group_of
 from hub.runtime.serve import serving
-from routing.topics import topic
+from routing.topics import changelog_topic, topic
 from tests.adapters.archive.events import case_opened, document_filed
 from tests.adapters.archive.helpers import agreement
-from tests.kafka import WITHIN_S, produce, wait_for_records, wait_until_consumed
+from tests.kafka import produce, wait_for_records, wait_until_consumed
 
 pytestmark = pytest.mark.kafka
 
@@ -44,30 +38,30 @@ async def send(bootstrap, event):
 async def test_document_filed_is_archived_once_and_answered(hub_settings):
     municipality = hub_settings.municipalities[0]
     bootstrap = hub_settings.bootstrap_servers
-    settings = hub_settings
     standin = ArchiveStandin()
     opened = case_opened(municipality, "C-archive-1")
     filed = document_filed(municipality, "C-archive-1")
-    async with serving(standin.asgi()) as url, httpx.AsyncClient(base_url=url) as http:
-        client = ArchiveClient.connect(
-            http, ArchiveSettings(base_url=url, agreements={municipality: agreement()})
+    async with serving(standin.asgi()) as url:
+        settings = hub_settings.model_copy(
+            update={
+                NAME: ArchiveSettings(
+                    base_url=url, agreements={municipality: agreement()}, timeout_s=5.0
+                )
+            }
         )
-        apps: list[Starlette] = []
-
-        async def publish(event):
-            return await apps[0].state.events.publish(event)
-
-        parties = InMemoryCaseParties()
-        handler = build_archiver(client, publish, source="urn:casehub:archive", parties=parties)
-        app = create_app(settings, extra=[Component(NAME, handler)])
-        apps.append(app)
+        group = group_of(settings, NAME)
+        app = create_app(settings)
         async with serving(app):
             await send(bootstrap, opened)
             # The case first: a document whose CaseOpened is not handled yet is retried, and
             # on a loaded machine (new topics still electing leaders) retried into quarantine.
-            async with asyncio.timeout(WITHIN_S):
-                while await parties.child_of(municipality, "C-archive-1") is None:
-                    await asyncio.sleep(0.05)
+            # The child is known once it is on the group's changelog (made durable before the
+            # CaseOpened's offset is committed).
+            await wait_for_records(
+                bootstrap,
+                changelog_topic(group, municipality),
+                lambda r: r.key == f"{STORE}/C-archive-1".encode(),
+            )
             await send(bootstrap, filed)
             await send(bootstrap, filed)  # a redelivery: recognised, nothing filed twice
             await wait_for_records(
@@ -77,7 +71,6 @@ async def test_document_filed_is_archived_once_and_answered(hub_settings):
             )
             # Both copies have their outcome (nothing waits for a retry): any second filing
             # or second, different answer has happened by now.
-            group = f"{settings.group_prefix}.{NAME}"
             await wait_until_consumed(bootstrap, group, [topic("document", municipality)])
             assert app.state.store.parked_count(group) == 0
             answers = await wait_for_records(

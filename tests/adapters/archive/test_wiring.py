@@ -8,16 +8,15 @@ from adapters.archive import (
     ArchiveUnavailableError,
     CasePartyUnknownError,
     InMemoryArchive,
-    InMemoryCaseParties,
-    SqliteCaseParties,
     build_archiver,
 )
 from adapters.archive.wiring import case_id_for, entry_id
 from contracts.documents import ArchivedEntry, DocumentArchived
 from contracts.envelope import follow_up_id
 from hub.runtime.errors import AuthorisationError, PermanentError, TransientError
+from hub.runtime.state import MemoryChangelog, Task
 from tests.adapters.archive.events import case_opened, document_filed, journal_note_added
-from tests.adapters.archive.helpers import CHILD_CPR, new_case
+from tests.adapters.archive.helpers import CHILD_CPR, in_its_task, new_case, parties_on
 
 SOURCE = "urn:casehub:archive"
 
@@ -43,7 +42,8 @@ def bus():
 
 @pytest.fixture
 async def archiver(archive, bus):
-    handler = build_archiver(archive, bus.publish, source=SOURCE, parties=InMemoryCaseParties())
+    parties, _table = await parties_on()
+    handler = in_its_task(build_archiver(archive, bus.publish, source=SOURCE, parties=parties))
     await handler(case_opened("751", "C-1"))
     return handler
 
@@ -111,7 +111,8 @@ async def test_redelivery_files_once_and_repeats_the_same_follow_up(archiver, ar
 
 
 async def test_unknown_child_waits_for_the_case_to_open(archive, bus):
-    handler = build_archiver(archive, bus.publish, source=SOURCE, parties=InMemoryCaseParties())
+    parties, _table = await parties_on()
+    handler = in_its_task(build_archiver(archive, bus.publish, source=SOURCE, parties=parties))
     with pytest.raises(CasePartyUnknownError) as caught:
         await handler(document_filed("751", "C-9"))
     assert isinstance(caught.value, TransientError)
@@ -137,24 +138,34 @@ async def test_failures_reach_the_delivery_policy(archiver, archive, bus, switch
     assert bus.published == []
 
 
-async def test_children_survive_a_restart_in_the_sqlite_store(tmp_path, archive, bus):
-    path = tmp_path / "state" / "archive.sqlite3"
-    parties = SqliteCaseParties(path)
-    handler = build_archiver(archive, bus.publish, source=SOURCE, parties=parties)
+async def test_a_new_instance_on_the_changelog_knows_the_children(archive, bus):
+    changelog = MemoryChangelog()
+    parties, table = await parties_on(changelog)
+    handler = in_its_task(build_archiver(archive, bus.publish, source=SOURCE, parties=parties))
     await handler(case_opened("751", "C-2"))
-    parties.close()
+    await table.flush()  # what the delivery does before it commits the CaseOpened's offset
 
-    reopened = SqliteCaseParties(path)
-    try:
-        assert await reopened.child_of("751", "C-2") == CHILD_CPR
-        assert await reopened.child_of("751", "C-3") is None
-        assert await reopened.child_of("461", "C-2") is None
-        handler = build_archiver(archive, bus.publish, source=SOURCE, parties=reopened)
-        await handler(document_filed("751", "C-2"))
-    finally:
-        reopened.close()
+    # Another instance (or this one restarted, its disk gone) restores the same table.
+    again, _ = await parties_on(changelog)
+    handler = in_its_task(build_archiver(archive, bus.publish, source=SOURCE, parties=again))
+    await handler(document_filed("751", "C-2"))
+
     assert len(archive.filings) == 1
-    assert CHILD_CPR.reveal() not in repr(reopened)
+    assert len(bus.published) == 1
+    # Keyed by the case id: the child's number is a value, never a key, and not in repr.
+    assert list(changelog.tables[Task("751", 0)]) == ["parties/C-2"]
+    assert CHILD_CPR.reveal() not in repr(again)
+
+
+async def test_children_are_kept_per_municipality(archive, bus):
+    parties, _table = await parties_on()
+    handler = in_its_task(build_archiver(archive, bus.publish, source=SOURCE, parties=parties))
+    await handler(case_opened("751", "C-2"))
+    with pytest.raises(CasePartyUnknownError):
+        await handler(document_filed("461", "C-2"))  # another municipality's case C-2
+    with pytest.raises(CasePartyUnknownError):
+        await handler(document_filed("751", "C-3"))
+    assert archive.calls == 0
 
 
 async def test_logs_carry_ids_never_the_child_or_the_content(archiver):

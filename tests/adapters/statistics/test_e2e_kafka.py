@@ -1,7 +1,8 @@
 """Both reporting adapters end to end: real broker, the hub, stand-ins served on loopback.
 
 Trigger events are produced onto their domain topics; the hub routes them to the
-``statistics`` and ``appeals`` components, which call the stand-ins over real HTTP and
+``statistics`` component (built by the hub from its settings, its memory in the group's
+stores) and the ``appeals`` component, which call the stand-ins over real HTTP and
 publish their outcomes on the reporting topic. Placement reports name the child of the
 case, which only the case's ``CaseOpened`` (on the case topic) carries.
 """
@@ -19,7 +20,7 @@ import pytest
 from adapters.appeals import AppealsClient, build_appeal_forwarder
 from adapters.appeals.standin import AppealsStandin
 from adapters.registry import COMPONENTS
-from adapters.statistics import SqliteMemory, StatisticsClient, build_statistics_reporter
+from adapters.statistics import Memory
 from adapters.statistics.reports import report_id_for
 from adapters.statistics.standin import Failure, StatisticsStandin
 from contracts.binding import from_kafka, to_kafka
@@ -32,7 +33,8 @@ from contracts.reporting import (
     StatisticsReported,
     StatisticsReportedLate,
 )
-from hub.compose.app import Component, create_app
+from hub.compose.app import Component, create_app, group_of
+from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.routes import default_routes
 from routing.topics import topic, topic_for
@@ -74,33 +76,21 @@ async def anke():
 
 
 def hub_app(settings, dst, anke):
-    """The hub with both components, wired as the composition root would."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    """The hub with both components: the reporter from its settings, the forwarder beside it."""
     holder: dict[str, Any] = {}
 
     async def publish(event):
         return await holder["app"].state.events.publish(event)
 
-    dst_http = httpx.AsyncClient(base_url=dst.url, timeout=2.0)
     anke_http = httpx.AsyncClient(base_url=anke.url, timeout=2.0)
-    memory = SqliteMemory(settings.state_dir / "statistics.sqlite3")
-    statistics = build_statistics_reporter(
-        StatisticsClient(dst_http), publish, source="urn:casehub:statistics", memory=memory
-    )
     appeals = build_appeal_forwarder(
         AppealsClient(anke_http), publish, source="urn:casehub:appeals"
     )
-
-    async def close_statistics():
-        await dst_http.aclose()
-        memory.close()
-
+    with_dst = settings.model_copy(
+        update={"statistics": EndpointSettings(base_url=dst.url, timeout_s=2.0)}
+    )
     holder["app"] = create_app(
-        settings,
-        extra=[
-            Component("statistics", statistics, close=close_statistics),
-            Component("appeals", appeals, close=anke_http.aclose),
-        ],
+        with_dst, extra=[Component("appeals", appeals, close=anke_http.aclose)]
     )
     return holder["app"]
 
@@ -147,15 +137,19 @@ async def outcomes_of(settings, *causes, contract, count, within=60.0):
             await asyncio.sleep(0.3)
 
 
-async def held_for_the_child(settings, municipality, case, count, within=30.0):
-    """Wait until the reporter holds ``count`` events of ``case`` for its child."""
-    memory = SqliteMemory(settings.state_dir / "statistics.sqlite3")  # a second reader
-    try:
-        async with asyncio.timeout(within):
-            while len(memory.held_for_case(municipality, case)) < count:
-                await asyncio.sleep(0.1)
-    finally:
-        memory.close()
+async def held_for_the_child(app, case, count, within=30.0):
+    """Wait until the reporter holds ``count`` events of ``case`` for its child (in the task
+    of whichever partition the case is on)."""
+    group = group_of(app.state.settings, "statistics")
+    (table,) = [t for t in app.state.tables if t.group == group]
+    memory = Memory.on(table)  # the reporter's own table, read beside it
+
+    def held():
+        return max((len(memory.held_for_case(case, task)) for task in table.tasks), default=0)
+
+    async with asyncio.timeout(within):
+        while held() < count:
+            await asyncio.sleep(0.1)
 
 
 async def test_notification_and_placement_are_reported_once_each(settings, dst, anke):
@@ -166,7 +160,8 @@ async def test_notification_and_placement_are_reported_once_each(settings, dst, 
     start = event_for(started(on=dt.date.today().isoformat()), municipality, case)  # noqa: DTZ011
     case_opened = event_for(opened(), municipality, case)
     dst.standin.failure = Failure.SERVER_ERROR  # the first attempts fail; retries go through
-    async with serving(hub_app(settings, dst, anke)):
+    app = hub_app(settings, dst, anke)
+    async with serving(app):
         await send(settings, tip)
         async with asyncio.timeout(30):
             while dst.standin.calls < 2:  # the first attempt and one retry were refused
@@ -177,7 +172,7 @@ async def test_notification_and_placement_are_reported_once_each(settings, dst, 
         await send(settings, start)
         # The case system's CaseOpened lags on the case topic: no placement report without
         # the child; both placement events wait for it in the reporter's memory.
-        await held_for_the_child(settings, municipality, case, count=2)
+        await held_for_the_child(app, case, count=2)
         assert {r.record.kind for r in dst.standin.reports} <= {"notification"}
         await send(settings, case_opened)
         found = await outcomes_of(

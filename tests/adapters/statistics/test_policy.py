@@ -22,25 +22,23 @@ from tests.people import CHILD
 
 
 @pytest.fixture
-def hub(tmp_path):
-    harness = Harness()
-    store = DeliveryStore(tmp_path / "delivery.sqlite3")
+async def hub():
+    harness = await Harness.on()
+    store = DeliveryStore(harness.table)  # one table per group: the delivery's and the memory's
     broker = RecordingBroker()
     quarantine = Quarantine()
     quarantine.bind(broker)
     delivery = Delivery(
         group="statistics",
-        handler=harness.handle,
+        handler=harness.handler,  # the delivery runs it in the record's task
         store=store,
         quarantine=quarantine,
         backoff=Backoff(base_s=0.01, max_s=0.01, max_attempts=2),
         breaker=CircuitBreaker(open_after_s=30, cooldown_s=5, max_cooldown_s=300),
     )
-    yield SimpleNamespace(
+    return SimpleNamespace(
         delivery=delivery, store=store, quarantined=broker.published, reporter=harness
     )
-    store.close()
-    harness.memory.close()
 
 
 async def test_placement_events_read_before_their_case_opened_are_reported_with_the_child(hub):

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from adapters.statistics.format import FormatError
-from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.reports import (
     ChildNotYetKnownError,
     MeasureNotYetKnownError,
@@ -18,6 +17,7 @@ from adapters.statistics.reports import (
 from contracts.cpr import Cpr
 from contracts.reporting import ReportKind
 from hub.clock import COPENHAGEN
+from hub.runtime.state import Task
 from tests.adapters.statistics.events import (
     accepted,
     aftercare,
@@ -30,26 +30,24 @@ from tests.adapters.statistics.events import (
     started,
     wrap,
 )
+from tests.adapters.statistics.memories import InTask, memory_on
 from tests.people import CHILD, MOTHER
 
 NOW = dt.datetime(2026, 9, 20, 12, 0, tzinfo=COPENHAGEN)
 
 
 @pytest.fixture
-def memory():
+async def memory():
     """The memory of a reporter that has seen case C-1 of municipality 101 opened."""
-    kept = SqliteMemory()
-    kept.remember_child("101", "C-1", Cpr(CHILD))
-    yield kept
-    kept.close()
+    kept = InTask((await memory_on())[0])
+    kept.remember_child("C-1", Cpr(CHILD))
+    return kept
 
 
 @pytest.fixture
-def unopened():
+async def unopened():
     """The memory of a reporter that has seen no case opened."""
-    kept = SqliteMemory()
-    yield kept
-    kept.close()
+    return InTask((await memory_on())[0])
 
 
 def report_of(data, memory, now=NOW, case_id="C-1"):
@@ -117,13 +115,12 @@ def test_placement_events_get_their_form_and_code(memory, events, form, code):
     assert report.record.case_ref == "C-1"
 
 
-def test_the_child_is_the_one_of_the_events_case():
-    memory = SqliteMemory()
-    memory.remember_child("101", "C-1", Cpr(CHILD))
-    memory.remember_child("101", "C-2", Cpr(MOTHER))  # another case, about another person
+async def test_the_child_is_the_one_of_the_events_case():
+    memory = InTask((await memory_on())[0])
+    memory.remember_child("C-1", Cpr(CHILD))
+    memory.remember_child("C-2", Cpr(MOTHER))  # another case, about another person
     report = report_of(decided(), memory, case_id="C-1")
     assert report.record.child.cpr == CHILD
-    memory.close()
 
 
 def test_the_child_is_on_the_wire_and_nowhere_else(memory):
@@ -158,7 +155,7 @@ def test_a_placement_event_before_its_case_is_opened_waits_for_the_child(unopene
 
 
 def test_a_case_opened_in_another_municipality_is_not_this_case(unopened):
-    unopened.remember_child("751", "C-1", Cpr(CHILD))
+    InTask(unopened.memory, Task("751", 0)).remember_child("C-1", Cpr(CHILD))
     with pytest.raises(ChildNotYetKnownError):
         report_of(decided(), unopened)
 

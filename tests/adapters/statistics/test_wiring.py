@@ -10,7 +10,6 @@ from structlog.testing import capture_logs
 from adapters.registry import COMPONENTS
 from adapters.statistics import COMPONENT
 from adapters.statistics.client import StatisticsClient
-from adapters.statistics.memory import SqliteMemory
 from adapters.statistics.port import StatisticsRefusedError, StatisticsUnavailableError
 from adapters.statistics.reports import report_id_for
 from adapters.statistics.standin import Failure, StatisticsStandin
@@ -20,6 +19,7 @@ from contracts.cpr import Cpr
 from contracts.envelope import follow_up_id
 from contracts.reporting import StatisticsRejected, StatisticsReported, StatisticsReportedLate
 from hub.clock import COPENHAGEN
+from hub.runtime.state import MemoryChangelog
 from routing.routes import default_routes
 from tests.adapters.statistics.events import (
     changed,
@@ -30,25 +30,36 @@ from tests.adapters.statistics.events import (
     started,
     wrap,
 )
+from tests.adapters.statistics.memories import InTask, in_its_task, memory_on
 from tests.people import CHILD, MOTHER
 
 NOW = dt.datetime(2026, 9, 20, 12, tzinfo=COPENHAGEN)
 
 
 class Harness:
-    def __init__(self, now=NOW, memory=":memory:", standin=None):
+    """The reporter on a state table, each event handled in its task, as the delivery does."""
+
+    def __init__(self, memory, table, now=NOW, standin=None):
         self.now = now
         self.standin = standin or StatisticsStandin(clock=lambda: self.now)
         http = httpx.AsyncClient(base_url="http://dst", transport=self.standin.transport())
         self.published = []
-        self.memory = SqliteMemory(memory)
-        self.handle = build_statistics_reporter(
+        self.table = table
+        self.memory = InTask(memory)  # what it keeps of municipality 101's cases
+        self.handler = build_statistics_reporter(
             StatisticsClient(http),
             self.publish,
             source="urn:casehub:statistics",
-            memory=self.memory,
+            memory=memory,
             clock=lambda: self.now,
         )
+        self.handle = in_its_task(self.handler)  # as the delivery runs it
+
+    @classmethod
+    async def on(cls, changelog=None, **options):
+        """A reporter whose table is restored from ``changelog`` (a new instance)."""
+        memory, table = await memory_on(changelog)
+        return cls(memory, table, **options)
 
     async def publish(self, event):
         self.published.append(event)
@@ -59,10 +70,8 @@ class Harness:
 
 
 @pytest.fixture
-def hub():
-    harness = Harness()
-    yield harness
-    harness.memory.close()
+async def hub():
+    return await Harness.on()
 
 
 async def test_a_notification_is_reported_and_the_outcome_published(hub):
@@ -201,7 +210,7 @@ async def test_case_opened_reports_nothing_itself(hub):
     await hub.handle(wrap(opened()))
     assert hub.standin.calls == 0
     assert hub.published == []
-    assert hub.memory.child_of("101", "C-1") == Cpr(CHILD)
+    assert hub.memory.child_of("C-1") == Cpr(CHILD)
 
 
 async def test_a_placement_before_its_case_is_opened_is_held_then_reported_with_the_child(hub):
@@ -210,7 +219,7 @@ async def test_a_placement_before_its_case_is_opened_is_held_then_reported_with_
     await hub.handle(start)
     assert hub.standin.calls == 0, "no report without the child"
     assert hub.published == []
-    assert [i for i, _ in hub.memory.held_for_case("101", "C-1")] == [
+    assert [i for i, _ in hub.memory.held_for_case("C-1")] == [
         decision.envelope.id,
         start.envelope.id,
     ]
@@ -225,7 +234,7 @@ async def test_a_placement_before_its_case_is_opened_is_held_then_reported_with_
         decision.envelope.id,
         start.envelope.id,
     ]
-    assert hub.memory.held_for_case("101", "C-1") == []
+    assert hub.memory.held_for_case("C-1") == []
 
 
 async def test_a_measure_event_before_its_decision_before_its_case_is_opened(hub):
@@ -233,7 +242,7 @@ async def test_a_measure_event_before_its_decision_before_its_case_is_opened(hub
     await hub.handle(wrap(decided()))  # held for the child, and the start behind it
     assert hub.standin.calls == 0
     assert hub.memory.held("m-1") == []
-    assert len(hub.memory.held_for_case("101", "C-1")) == 2
+    assert len(hub.memory.held_for_case("C-1")) == 2
     await hub.handle(wrap(opened()))
     assert placement_codes(hub) == [(1, 0), (2, 0)]
 
@@ -264,34 +273,46 @@ async def test_only_the_opened_case_is_released(hub):
 async def test_a_supporting_measure_does_not_wait_for_the_case(hub):
     await hub.handle(wrap(decided("consultancy")))
     await hub.handle(wrap(started()))
-    assert hub.memory.held_for_case("101", "C-1") == []
+    assert hub.memory.held_for_case("C-1") == []
 
 
-async def test_what_waits_for_the_child_survives_a_restart(tmp_path):
-    path = tmp_path / "statistics.sqlite3"
-    before = Harness(memory=path)
+async def test_what_waits_for_the_child_is_known_to_a_new_instance():
+    changelog = MemoryChangelog()
+    before = await Harness.on(changelog)
     decision = wrap(decided())
     await before.handle(decision)
-    before.memory.close()
-    after = Harness(memory=path, standin=before.standin)  # the hub restarted; DST is the same
+    await before.table.flush()  # as the delivery does before it commits the offset
+    # Another instance takes the partition (or the hub restarted); DST is the same.
+    after = await Harness.on(changelog, standin=before.standin)
     await after.handle(wrap(opened()))
     assert placement_codes(after) == [(1, 0)]
     assert json.loads(after.standin.reports[0].model_dump_json())["record"]["child"]["cpr"] == CHILD
     assert after.of(StatisticsReported)[0].envelope.causationid == decision.envelope.id
-    after.memory.close()
 
 
-async def test_the_child_of_a_case_survives_a_restart(tmp_path):
-    path = tmp_path / "statistics.sqlite3"
-    before = Harness(memory=path)
+async def test_the_child_and_the_measures_of_a_case_are_known_to_a_new_instance():
+    changelog = MemoryChangelog()
+    before = await Harness.on(changelog)
     await before.handle(wrap(opened()))
-    before.memory.close()
-    after = Harness(memory=path, standin=before.standin)
-    await after.handle(wrap(decided()))
+    await before.handle(wrap(decided()))
+    await before.table.flush()
+    after = await Harness.on(changelog, standin=before.standin)
+    await after.handle(wrap(started()))  # needs the decision's facts and the child
+    assert placement_codes(after) == [(1, 0), (2, 0)]
     assert [
         json.loads(r.model_dump_json())["record"]["child"]["cpr"] for r in after.standin.reports
-    ] == [CHILD]
-    after.memory.close()
+    ] == [CHILD, CHILD]
+
+
+async def test_a_correction_is_found_by_a_new_instance():
+    changelog = MemoryChangelog()
+    before = await Harness.on(changelog)
+    await before.handle(wrap(notification(notification_id="n-1")))
+    await before.table.flush()
+    after = await Harness.on(changelog, standin=before.standin)
+    await after.handle(wrap(notification(notification_id="n-1", reasons=["violence"])))
+    original, correction = after.standin.reports
+    assert correction.corrects == original.report_id
 
 
 async def test_dst_down_while_releasing_leaves_the_rest_held_and_the_case_opened_retried(hub):
@@ -309,13 +330,13 @@ async def test_dst_down_while_releasing_leaves_the_rest_held_and_the_case_opened
     with pytest.raises(StatisticsUnavailableError):
         await hub.handle(case_opened)  # the delivery policy retries it
     assert placement_codes(hub) == [(1, 0)]
-    assert len(hub.memory.held_for_case("101", "C-1")) == 2, "the reported one is forgotten"
+    assert len(hub.memory.held_for_case("C-1")) == 2, "the reported one is forgotten"
     hub.standin.answer = answer
     hub.standin.failure = Failure.NONE
     await hub.handle(case_opened)  # the retry
     assert placement_codes(hub) == [(1, 0), (2, 0), (2, 5)]
     assert hub.standin.duplicates == 0
-    assert hub.memory.held_for_case("101", "C-1") == []
+    assert hub.memory.held_for_case("C-1") == []
 
 
 async def test_holding_and_releasing_log_ids_only(hub):

@@ -8,13 +8,23 @@ import pytest
 
 from adapters.statistics.client import StatisticsClient
 from adapters.statistics.format import SupportingMeasuresRecord, validate_report
-from adapters.statistics.memory import SqliteMemory
+from adapters.statistics.memory import Memory
 from adapters.statistics.standin import StatisticsStandin
-from adapters.statistics.wiring import build_statistics_reporter
-from adapters.statistics.yearly import main, report_year, yearly_report
+from adapters.statistics.wiring import NAME, build_statistics_reporter
+from adapters.statistics.yearly import read_memory, report_year, run, yearly_report
+from contracts.binding import to_kafka
+from contracts.envelope import new_event
 from hub.clock import COPENHAGEN
+from hub.compose.app import create_app, group_of
+from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.serve import serving
+from hub.runtime.state import MemoryChangelog, Task, in_task
+from routing.topics import changelog_topic, topic_for
 from tests.adapters.statistics.events import decided, ended, opened, started, wrap
-from tests.people import CHILD
+from tests.adapters.statistics.memories import in_its_task, memory_on
+from tests.kafka import produce, wait_for_records
+from tests.people import CHILD, MOTHER
+from tests.state import owned_table
 
 NOW = dt.datetime(2027, 1, 15, 9, 0, tzinfo=COPENHAGEN)
 CONSULTANCY = {"law": "BL", "paragraph": "32", "stk": 1, "nr": 1}
@@ -46,16 +56,15 @@ class Reporter:
         async def publish(_event):
             return "topic"
 
-        self.handle = build_statistics_reporter(
+        self.handler = build_statistics_reporter(
             self.client, publish, source="urn:test", memory=memory, clock=lambda: NOW
         )
+        self.handle = in_its_task(self.handler)  # in partition 0 of its municipality
 
 
 @pytest.fixture
-def memory():
-    kept = SqliteMemory()
-    yield kept
-    kept.close()
+async def memory():
+    return (await memory_on())[0]
 
 
 async def seen(memory, *events):
@@ -118,17 +127,84 @@ async def test_the_year_s_report_is_sent_and_dst_recognises_a_repeat(memory):
     assert [r.report_id for r in reporter.standin.reports] == [built.report.report_id]
 
 
-async def test_the_command_writes_a_private_file_and_prints_counts_only(tmp_path, capsys):
-    state = tmp_path / "state"
-    kept = SqliteMemory(state / "statistics.sqlite3")
-    await seen(kept, wrap(opened()), wrap(supporting("m-a", "2026-02-01")))
-    kept.close()
-    capsys.readouterr()  # the reporter's own log lines
+async def test_the_year_spans_every_partition_and_every_instance():
+    changelog = MemoryChangelog()  # the group's changelog, shared by its instances
+    tables = [await owned_table("g", changelog, [Task("101", p)]) for p in (0, 1)]
+    first, second = (Memory.on(table) for table in tables)
+    for memory, partition, case, child, measure in (
+        (first, 0, "C-1", CHILD, "m-a"),
+        (second, 1, "C-2", MOTHER, "m-b"),
+    ):
+        reporter = Reporter(memory)
+        for data in (opened(child=child), supporting(measure, "2026-02-01")):
+            event = new_event(data, source="urn:test", municipality="101", case_id=case)
+            with in_task(Task("101", partition)):
+                await reporter.handler(event)
+    for table in tables:
+        await table.flush()  # as each instance's delivery does before it commits
+
+    whole = await read_memory(changelog, "101", partitions=3)
+    built = yearly_report(whole, "101", 2026, now=NOW)
+    record = built.report.record
+    assert isinstance(record, SupportingMeasuresRecord)
+    rows = {row.measure_ref: (row.case_ref, row.child.cpr) for row in record.measures}
+    assert rows == {"m-a": ("C-1", CHILD), "m-b": ("C-2", MOTHER)}
+    assert built.without_child == 0
+    # One instance's memory alone is not the year (and would be another report).
+    part = yearly_report(first, "101", 2026, now=NOW)
+    assert part.measures == 1
+    assert part.report.report_id != built.report.report_id
+
+
+@pytest.mark.kafka
+async def test_the_command_reads_the_hub_s_changelog_and_prints_counts_only(
+    hub_settings, tmp_path, capsys
+):
+    standin = StatisticsStandin()
+    municipality = hub_settings.municipalities[0]
+    async with serving(standin.asgi()) as url:
+        settings = hub_settings.model_copy(
+            update={NAME: EndpointSettings(base_url=url, timeout_s=2.0)}
+        )
+        changelog = changelog_topic(group_of(settings, NAME), municipality)
+        async with serving(create_app(settings)):
+            for data in (opened(), supporting("m-a", "2026-02-01")):
+                await send(settings, wrap(data, municipality=municipality))
+            # Durable on the changelog once the records' offsets are committed.
+            for key in (b"children/C-1", b"supporting/m-a"):
+                await wait_for_records(settings.bootstrap_servers, changelog, has_key(key))
+    capsys.readouterr()  # the hub's own log lines
     out = tmp_path / "supporting-2026.json"
-    args = ["--state-dir", str(state), "--municipality", "101", "--year", "2026", "--out", str(out)]
-    assert main(args) == 0
+    args = [
+        "--bootstrap-servers",
+        settings.bootstrap_servers,
+        "--group-prefix",
+        settings.group_prefix,
+        "--municipality",
+        municipality,
+        "--year",
+        "2026",
+        "--out",
+        str(out),
+    ]
+    assert await run(args) == 0
     printed = capsys.readouterr().out
     assert CHILD not in printed
     assert json.loads(printed)["measures"] == 1
+    assert json.loads(printed)["without_child"] == 0
     assert out.stat().st_mode & 0o777 == 0o600
-    assert validate_report(out.read_bytes()).record.kind == "supporting_measures"
+    record = validate_report(out.read_bytes()).record
+    assert isinstance(record, SupportingMeasuresRecord)
+    assert [row.child.cpr for row in record.measures] == [CHILD]
+
+
+def has_key(key):
+    return lambda record: record.key == key
+
+
+async def send(settings, event):
+    record = to_kafka(event)
+    await produce(
+        settings.bootstrap_servers, topic_for(event), record.value, key=record.key,
+        headers=record.headers,
+    )  # fmt: skip
