@@ -150,9 +150,9 @@ def create_app(  # noqa: PLR0915 - the composition root wires everything in one 
             )
             for table in used:  # the changelogs exist before a partition is assigned
                 await table.start()
-            for global_table in shared.values():  # read whole before the first record
-                stack.push_async_callback(global_table.close)
-                await global_table.start()
+            for whole in shared.values():  # read whole before the first record
+                stack.push_async_callback(whole.close)
+                await whole.start()
             stack.push_async_callback(events.stop)  # also after a start that failed half-way
             await events.start()
             await broker.start()
@@ -170,7 +170,7 @@ def create_app(  # noqa: PLR0915 - the composition root wires everything in one 
         return (
             started.is_set()
             and all(table.assigned_once.is_set() for table in used)
-            and all(global_table.ready for global_table in shared.values())
+            and all(whole.ready for whole in shared.values())
         )
 
     # The health routes come before the intake's catch-all mount.
