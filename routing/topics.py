@@ -11,7 +11,8 @@ raw records, personal data included, so they share its prefix, ACLs and retentio
 Changelogs (``<group>.state.<kommunekode>``, e.g. ``casehub.deadlines.state.101``) hold a
 component's state per municipality. They start with the consumer group, not with
 ``casehub.<kommunekode>.``, so a case system's grants on its municipality's topics never
-reach the hub's state.
+reach the hub's state. A group's global tables (``<group>.global.<kommunekode>``, one
+partition each, read whole by every instance) are named the same way.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from contracts.envelope import Event
 __all__ = [
     "CHANGELOG_INFIX",
     "DOMAINS",
+    "GLOBAL_INFIX",
     "PREFIX",
     "QUARANTINE_SUFFIX",
     "TopicName",
     "changelog_topic",
     "domain_topics",
+    "global_topic",
     "parse_topic",
     "quarantine_topic",
     "topic",
@@ -40,6 +43,7 @@ __all__ = [
 PREFIX: Final = "casehub"
 QUARANTINE_SUFFIX: Final = ".quarantine"
 CHANGELOG_INFIX: Final = ".state."
+GLOBAL_INFIX: Final = ".global."
 DOMAINS: Final = (
     "intake",
     "case",
@@ -104,3 +108,8 @@ def quarantine_topic(source_topic: str) -> str:
 def changelog_topic(group: str, municipality: str) -> str:
     """The compacted changelog of one consumer group's state for one municipality."""
     return f"{group}{CHANGELOG_INFIX}{municipality}"
+
+
+def global_topic(group: str, municipality: str) -> str:
+    """The compacted global table of one consumer group for one municipality (one partition)."""
+    return f"{group}{GLOBAL_INFIX}{municipality}"

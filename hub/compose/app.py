@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,7 +41,7 @@ from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
-from hub.runtime.state import KafkaChangelog, StateTable
+from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
 from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
@@ -80,7 +80,7 @@ def build_broker(settings: CoreSettings) -> KafkaBroker:
     )
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 - the composition root wires everything in one place
     settings: CoreSettings | None = None,
     *,
     extra: Sequence[Component] = (),
@@ -99,7 +99,8 @@ def create_app(
     quarantine.bind(broker)
     events = EventPublisher(producer_options(settings))
     tables = {spec.name: state_table(settings, spec.name) for spec in components}
-    running = [*built_components(settings, events.publish, components, tables), *extra]
+    shared: dict[str, GlobalTable] = {}  # the global tables the built components opened
+    running = [*built_components(settings, events.publish, components, tables, shared), *extra]
     _require_unique_names(running)
     # What each consumes: a running component's own, or (an extra one that says nothing)
     # the registered one's of its name; routes to registered components not run here are
@@ -149,6 +150,9 @@ def create_app(
             )
             for table in used:  # the changelogs exist before a partition is assigned
                 await table.start()
+            for whole in shared.values():  # read whole before the first record
+                stack.push_async_callback(whole.close)
+                await whole.start()
             stack.push_async_callback(events.stop)  # also after a start that failed half-way
             await events.start()
             await broker.start()
@@ -161,8 +165,13 @@ def create_app(
             yield
 
     def ready() -> bool:
-        # Started, and every group has its partitions assigned and their state restored.
-        return started.is_set() and all(table.assigned_once.is_set() for table in used)
+        # Started, every group has its partitions assigned and their state restored, and
+        # every global table is caught up and tailed.
+        return (
+            started.is_set()
+            and all(table.assigned_once.is_set() for table in used)
+            and all(whole.ready for whole in shared.values())
+        )
 
     # The health routes come before the intake's catch-all mount.
     app = Starlette(routes=[*health_routes(ready), *_served_routes(running)], lifespan=lifespan)
@@ -172,6 +181,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = stores
     app.state.tables = tuple(used)
+    app.state.global_tables = shared
     return app
 
 
@@ -242,12 +252,26 @@ def state_table(settings: CoreSettings, name: str) -> StateTable:
     return StateTable(group, changelog)
 
 
-def build_context(
+def global_table(settings: CoreSettings, name: str) -> GlobalTable:
+    """The global table of the component named ``name`` (nothing is connected yet)."""
+    return GlobalTable(
+        settings.bootstrap_servers,
+        group_of(settings, name),
+        settings.municipalities,
+        replication=settings.topic_replication,
+        max_record_bytes=settings.max_record_bytes,
+        client_id=f"{settings.client_id}-global",
+    )
+
+
+def build_context(  # noqa: PLR0913 - the hub's settings and what the component gets of it
     settings: CoreSettings,
     publish: Publish,
     name: str,
     table: StateTable | None = None,
     stores: tuple[str, ...] = (),
+    *,
+    global_of: Callable[[], GlobalTable] | None = None,
 ) -> BuildContext:
     """What a component named ``name`` is built with, in a hub of these settings."""
     return BuildContext(
@@ -260,6 +284,7 @@ def build_context(
         state_dir=settings.state_dir,
         table=table or state_table(settings, name),
         stores=stores,
+        global_of=global_of,
     )
 
 
@@ -268,18 +293,35 @@ def built_components(
     publish: Publish,
     components: Sequence[ComponentSpec[Any]],
     tables: dict[str, StateTable] | None = None,
+    shared: dict[str, GlobalTable] | None = None,
 ) -> list[Component]:
-    """Build every component that runs with these settings (importing builds nothing)."""
+    """Build every component that runs with these settings (importing builds nothing).
+
+    With ``shared``, a component may open its group's global table, which is put there
+    (for the hub to start); without it, the components are offered none.
+    """
     running = []
     for spec in components:
         config = settings.component(spec.name) if spec.settings is not None else None
         if spec.settings is not None and (config is None or config is False):
             continue  # not configured: this hub does not run it
         table = (tables or {}).get(spec.name)
-        context = build_context(settings, publish, spec.name, table, spec.stores)
+        opener = None if shared is None else _opener(settings, spec.name, shared)
+        context = build_context(settings, publish, spec.name, table, spec.stores, global_of=opener)
         component = spec.build(config, context)
         running.append(replace(component, consumes=spec.consumes))
     return running
+
+
+def _opener(
+    settings: CoreSettings, name: str, shared: dict[str, GlobalTable]
+) -> Callable[[], GlobalTable]:
+    def opened() -> GlobalTable:
+        if name not in shared:
+            shared[name] = global_table(settings, name)
+        return shared[name]
+
+    return opened
 
 
 def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the others

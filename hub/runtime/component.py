@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute
 
 from contracts.base import Contract
 from hub.runtime.seams import Handler, Publish
-from hub.runtime.state import StateTable, Store
+from hub.runtime.state import GlobalStore, SharedTable, StateTable, Store
 
 __all__ = [
     "BuildContext",
@@ -72,6 +72,15 @@ class BuildContext:
     """The component's group's state (in Kafka); its stores are parts of it."""
     stores: tuple[str, ...] = ()
     """The stores the component declared (``ComponentSpec.stores``)."""
+    global_of: Callable[[], SharedTable] | None = None
+    """Opens the group's global table on first use (the hub then starts it); None: none."""
+
+    def global_table(self, name: str) -> GlobalStore | None:
+        """The component's part ``name`` of its group's global table; None: the hub has none.
+
+        Every instance holds the global table whole (``hub.runtime.state.global_table``).
+        """
+        return None if self.global_of is None else GlobalStore(self.global_of(), name)
 
     def store(self, name: str) -> Store:
         """The component's store ``name``, one it declared.

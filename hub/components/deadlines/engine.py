@@ -25,6 +25,13 @@ the task is restored and forgotten when it is dropped (under the engine's lock, 
 under way ends first). The ticker ticks the deadlines of the tasks this instance owns
 only, so two engines in one consumer group never both time out one deadline.
 
+A fact keyed by a record (a measure's or a decision's kind, a letter's decision) may be
+recalled from another case, on a task another instance owns: it is also kept in the
+group's global table (``hub.runtime.state.global_table``), which every instance holds
+whole. A recall looks in the event's task, the other tasks owned here, then the global
+table; the engine flushes the global table before it publishes and before ``handle``
+returns, so the delivery never commits a record whose global fact is not durable.
+
 A step is recorded in its deadline's task and made durable (the table flushed) before its
 event is published, and marked published after the broker acknowledged it, so a crash in
 between publishes the same event (its id derives from the deadline id and the status) and
@@ -51,7 +58,7 @@ from contracts.envelope import Event
 from hub.clock.answer import steps_for
 from hub.clock.endings import records_of
 from hub.clock.fulfil import link_of
-from hub.clock.recall import REMEMBERED, recalls_for, remember
+from hub.clock.recall import REMEMBERED, Fact, recalls_for, remember
 from hub.clock.rules import RULES, RULES_BY_ID
 from hub.clock.state import Status
 from hub.clock.tracked import Step, Tracked, deadline_id
@@ -62,7 +69,7 @@ from hub.components.deadlines.reports import report_for
 from hub.runtime.errors import HubError, TransientError
 from hub.runtime.publisher import confirm_later
 from hub.runtime.seams import Publish
-from hub.runtime.state import Store, Task, TaskMovedError, current_task
+from hub.runtime.state import GlobalStore, Store, Task, TaskMovedError, current_task
 
 __all__ = [
     "EVENT_TYPES",
@@ -92,6 +99,13 @@ REMEMBER_FOR = dt.timedelta(days=366)
 """How long a fulfilment or ending is kept for deadlines set after it was read: a year,
 longer than a trigger should wait in retry or quarantine, and than a plan or an aftercare
 decision is made ahead of the decision or placement it answers (docs/deadline-engine.md)."""
+
+_BY_RECORD = tuple(
+    sorted(
+        {f"fact:{fact.kind}:" for kept in REMEMBERED.values() for fact, _ in kept if fact.id_field}
+    )
+)
+"""The key prefixes of the facts kept by a record, not by the case: also kept globally."""
 
 log = structlog.get_logger(__name__)
 
@@ -143,9 +157,11 @@ class DeadlineEngine:
         policy: CalendarPolicy = DEFAULT_POLICY,
         grace: dt.timedelta = dt.timedelta(seconds=5),
         remember_for: dt.timedelta = REMEMBER_FOR,
+        shared: GlobalStore | None = None,
     ) -> None:
         self._publish = publish
         self._store = store
+        self._shared = shared  # record-keyed facts, for recalls from any task
         self._source = source
         self._clock = clock
         self._policy = policy
@@ -200,9 +216,10 @@ class DeadlineEngine:
         data = event.data.model_dump(mode="json")
         async with self._lock:
             task, owned = self._current()
-            await self._remember(owned, envelope.caseid, envelope.type, data)
+            self._remember(owned, envelope.municipality, envelope.caseid, envelope.type, data)
             others = [o for t, o in sorted(self._owned.items()) if t != task]
-            data = _recalled(owned, others, envelope.caseid, envelope.type, data)
+            found = _Facts(owned, others, self._shared, envelope.municipality)
+            data = _recalled(found, envelope.caseid, envelope.type, data)
             self._keep_early(owned, event, data)
             touched: list[str] = []  # the deadlines whose steps this event publishes
             for tracked in owned.case_open(envelope.caseid):
@@ -231,6 +248,10 @@ class DeadlineEngine:
                     early = self._answered_early(owned, tracked.with_step(step))
                     self._record(task, owned, tracked, step, *early)
                 touched.append(tracked.deadline_id)
+            if self._shared is not None:
+                # Before the steps are published and the record committed (also when an
+                # earlier attempt wrote the facts and only their flush failed).
+                await self._shared.flush()
             await self._publish_pending(task, owned, [owned.deadlines[i] for i in touched])
 
     def _current(self) -> tuple[Task, _Owned]:
@@ -244,15 +265,21 @@ class DeadlineEngine:
             raise TaskMovedError(msg)
         return task, owned
 
-    async def _remember(
-        self, owned: _Owned, case_id: str, event_type: str, data: dict[str, Any]
+    def _remember(
+        self, owned: _Owned, municipality: str, case_id: str, event_type: str, data: dict[str, Any]
     ) -> None:
         for key, fields in remember(event_type, data, case_id):
-            if owned.facts.get(key) == fields:
-                continue
             value = json.dumps({"record": "fact", "version": 1, "fields": fields}).encode()
-            self._store.put(key, value)
-            owned.facts[key] = fields
+            if owned.facts.get(key) != fields:
+                self._store.put(key, value)
+                owned.facts[key] = fields
+            shared = self._shared
+            if (
+                shared is not None
+                and key.startswith(_BY_RECORD)
+                and _decoded(shared.get(municipality, key)) != fields
+            ):
+                shared.put(municipality, key, value)
 
     def _keep_early(self, owned: _Owned, event: Event[Contract], data: dict[str, Any]) -> None:
         """Keep a fulfilment or ending for deadlines set after it (``deadlines.early``)."""
@@ -428,32 +455,56 @@ def _restore(owned: _Owned, task: Task, key: str, value: bytes) -> None:
         log.warning("deadline_state_unreadable", task=str(task), key=key)
 
 
-def _recalled(
-    owned: _Owned, others: Iterable[_Owned], case_id: str, event_type: str, data: dict[str, Any]
-) -> dict[str, Any]:
-    """The event's data with the facts it recalls: from its own task, else another owned one.
+@dataclass(frozen=True)
+class _Facts:
+    """Where an event's facts are looked for: its task, the others owned here, the global table."""
+
+    owned: _Owned
+    others: Iterable[_Owned]
+    shared: GlobalStore | None
+    municipality: str
+
+    def find(self, fact: Fact, key: str) -> dict[str, Any] | None:
+        found = self.owned.facts.get(key)
+        if found is not None:
+            return found
+        found = next((other.facts[key] for other in self.others if key in other.facts), None)
+        if found is None and self.shared is not None and fact.id_field is not None:
+            found = _decoded(self.shared.get(self.municipality, key))
+        return found
+
+
+def _decoded(value: bytes | None) -> dict[str, Any] | None:
+    """A fact's fields from its stored value (None when absent or unreadable)."""
+    if value is None:
+        return None
+    try:
+        parsed = json.loads(value)
+        return dict(parsed["fields"]) if parsed["record"] == "fact" else None
+    except (ValueError, KeyError, TypeError):
+        log.warning("deadline_fact_unreadable")
+        return None
+
+
+def _recalled(found: _Facts, case_id: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The event's data with the facts it recalls: from its own task, else another one.
 
     A fact keyed by a record (a measure, a decision, a letter) may come from another case
     than the one recalling it (DUBU's sub-processes are cases of their own, so a measure
-    decided in one may start in another), and so from another task. The engine looks in the
-    other tasks this instance owns; one owned elsewhere is not seen, and the event waits
-    (retried, then quarantined) as for a fact not yet read (docs/deadline-engine.md).
+    decided in one may start in another), and so from another task, which another instance
+    may own. The engine looks in the other tasks this instance owns, then in the group's
+    global table, which holds those facts of every task. One not there yet (its event not
+    handled, or handled by another instance whose write this one's tail has not read yet)
+    is waited for: retried, then quarantined (docs/deadline-engine.md).
     """
     for recall in recalls_for(event_type):
         key = recall.fact.key(data, case_id)
-        fields = _fact(owned, others, key) if key else None
+        fields = found.find(recall.fact, key) if key else None
         if fields is None and recall.required(data):
             msg = f"{event_type}: {recall.fact.source} has not been seen yet"
             raise TransientError(msg)
         data = {**data, **(fields or {})}
     return data
-
-
-def _fact(owned: _Owned, others: Iterable[_Owned], key: str) -> dict[str, Any] | None:
-    found = owned.facts.get(key)
-    if found is not None:
-        return found
-    return next((other.facts[key] for other in others if key in other.facts), None)
 
 
 async def run_ticker(

@@ -30,8 +30,11 @@ def build_deadlines(
 
     The engine listens to the component's state table, so it holds the deadlines of the
     tasks (municipality partitions) this instance is assigned, restored from the
-    changelog, and its ticker ticks those alone. Importing this module builds nothing;
-    calling it connects nothing either (the hub starts the table and its consumer).
+    changelog, and its ticker ticks those alone. The facts kept by a record (a measure's
+    decision, a letter's) go to the group's global table too (``context.global_table``),
+    so a start in a case on another instance's task finds its decision. Importing this
+    module builds nothing; calling it connects nothing either (the hub starts the tables
+    and its consumer).
     """
     engine = DeadlineEngine(
         publish=context.publish,
@@ -40,6 +43,7 @@ def build_deadlines(
         clock=clock,
         grace=grace,
         remember_for=remember_for,
+        shared=context.global_table(STORE),
     )
     context.table.listen(engine)
 

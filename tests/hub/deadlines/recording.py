@@ -23,6 +23,8 @@ from tests.state import PARTITIONS, all_tasks
 
 __all__ = [
     "Clock",
+    "GlobalLog",
+    "GlobalView",
     "OnTasks",
     "Published",
     "RecordingChangelog",
@@ -95,6 +97,48 @@ class RecordingChangelog(MemoryChangelog):
         """(municipality, key) of each change of the engine's store made durable."""
         prefix = f"{STORE}/"
         return [(m, k.removeprefix(prefix)) for m, k in self.written if k.startswith(prefix)]
+
+
+class GlobalLog:
+    """A group's global topics in memory: what was flushed, (municipality, key) → value."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], bytes] = {}
+        self.refuse = 0  # refuse the next flushes (the broker is "down")
+
+
+class GlobalView:
+    """One instance's global table on a ``GlobalLog``: its own changes over the log.
+
+    The tail is taken as caught up: another instance's change is seen once it was flushed.
+    """
+
+    def __init__(self, log: GlobalLog) -> None:
+        self.log = log
+        self.pending: dict[tuple[str, str], bytes | None] = {}
+
+    def get(self, municipality: str, key: str) -> bytes | None:
+        if (municipality, key) in self.pending:
+            return self.pending[municipality, key]
+        return self.log.records.get((municipality, key))
+
+    def put(self, municipality: str, key: str, value: bytes) -> None:
+        self.pending[municipality, key] = value
+
+    def delete(self, municipality: str, key: str) -> None:
+        self.pending[municipality, key] = None
+
+    async def flush(self) -> None:
+        if self.log.refuse:
+            self.log.refuse -= 1
+            msg = "global write refused"
+            raise TransientError(msg)
+        for entry, value in self.pending.items():
+            if value is None:
+                self.log.records.pop(entry, None)
+            else:
+                self.log.records[entry] = value
+        self.pending.clear()
 
 
 def task_of_case(municipality: str, case_id: str) -> Task:

@@ -11,10 +11,18 @@ import pytest
 
 from contracts.deadlines import DeadlineMissedV2, DeadlineSetV2
 from hub.clock.tracked import deadline_id
+from hub.components.deadlines.engine import STORE
 from hub.runtime.errors import TransientError
-from hub.runtime.state import Task, TaskMovedError
+from hub.runtime.state import GlobalStore, Task, TaskMovedError
 from tests.hub.deadlines.casework import CaseFile
-from tests.hub.deadlines.recording import Clock, Published, engine_on, task_of_case
+from tests.hub.deadlines.recording import (
+    Clock,
+    GlobalLog,
+    GlobalView,
+    Published,
+    engine_on,
+    task_of_case,
+)
 from tests.state import all_tasks
 
 START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -138,3 +146,59 @@ async def test_a_fact_of_another_case_on_a_task_owned_elsewhere_is_waited_for(ch
         await alone.handle(started)
     await both.handle(started)
     assert "follow-up-first" in sent.rules(DeadlineSetV2)
+
+
+def shared_on(log: GlobalLog) -> GlobalStore:
+    """One instance's part of the engine's global table, on the group's global topics."""
+    return GlobalStore(GlobalView(log), STORE)
+
+
+async def test_a_fact_of_another_case_on_a_task_owned_elsewhere_is_found_in_the_global_table(
+    changelog, clock
+):
+    """The decision's instance writes its record-keyed facts to the global table, which the
+    start's instance holds too: the start is handled there, not waited for."""
+    decided_on, started_on = all_tasks()[:2]
+    decision_case, start_case = case_in(decided_on), case_in(started_on)
+    topics = GlobalLog()
+    deciding = await engine_on(
+        changelog, Published(), clock, tasks=[decided_on], shared=shared_on(topics)
+    )
+    sent = Published()
+    starting = await engine_on(changelog, sent, clock, tasks=[started_on], shared=shared_on(topics))
+    await deciding.handle(decision_case.case_opened(START - dt.timedelta(days=30)))
+    await deciding.handle(decision_case.measure_decided(START, "consultancy"))
+    # Durable before the decision's handler returned (so before its offset is committed);
+    # the case-keyed fact (the child's birth date) stays in its task alone.
+    assert {key for _, key in topics.records} == {
+        f"{STORE}/fact:measure:m-1",
+        f"{STORE}/fact:decision:d-1",
+    }
+    await starting.handle(start_case.measure_started(START + dt.timedelta(minutes=1)))
+    assert sent.rules(DeadlineSetV2) == ["follow-up-first"]
+
+
+async def test_a_global_fact_not_flushed_fails_its_event_and_is_written_when_it_comes_again(
+    changelog, clock
+):
+    decided_on, started_on = all_tasks()[:2]
+    decision_case, start_case = case_in(decided_on), case_in(started_on)
+    topics = GlobalLog()
+    deciding = await engine_on(
+        changelog, Published(), clock, tasks=[decided_on], shared=shared_on(topics)
+    )
+    sent = Published()
+    starting = await engine_on(changelog, sent, clock, tasks=[started_on], shared=shared_on(topics))
+    decided = decision_case.measure_decided(START, "consultancy")
+    await deciding.handle(decision_case.case_opened(START - dt.timedelta(days=30)))
+    topics.refuse = 1
+    with pytest.raises(TransientError, match="global write refused"):
+        await deciding.handle(decided)  # not committed: the delivery tries it again
+    assert topics.records == {}
+    started = start_case.measure_started(START + dt.timedelta(minutes=1))
+    with pytest.raises(TransientError, match="has not been seen yet"):
+        await starting.handle(started)
+    await deciding.handle(decided)  # the redelivery: the fact is known here, and flushed
+    assert f"{STORE}/fact:measure:m-1" in {key for _, key in topics.records}
+    await starting.handle(started)
+    assert sent.rules(DeadlineSetV2) == ["follow-up-first"]
