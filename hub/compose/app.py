@@ -272,6 +272,7 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
     stores: tuple[str, ...] = (),
     *,
     global_of: Callable[[], GlobalTable] | None = None,
+    global_stores: tuple[str, ...] = (),
 ) -> BuildContext:
     """What a component named ``name`` is built with, in a hub of these settings."""
     return BuildContext(
@@ -285,6 +286,7 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
         table=table or state_table(settings, name),
         stores=stores,
         global_of=global_of,
+        global_stores=global_stores,
     )
 
 
@@ -306,8 +308,13 @@ def built_components(
         if spec.settings is not None and (config is None or config is False):
             continue  # not configured: this hub does not run it
         table = (tables or {}).get(spec.name)
-        opener = None if shared is None else _opener(settings, spec.name, shared)
-        context = build_context(settings, publish, spec.name, table, spec.stores, global_of=opener)
+        opener = None
+        if shared is not None and spec.global_stores:
+            opener = _opener(settings, spec.name, shared)
+        context = build_context(
+            settings, publish, spec.name, table, spec.stores,
+            global_of=opener, global_stores=spec.global_stores,
+        )  # fmt: skip
         component = spec.build(config, context)
         running.append(replace(component, consumes=spec.consumes))
     return running

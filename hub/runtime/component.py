@@ -74,12 +74,21 @@ class BuildContext:
     """The stores the component declared (``ComponentSpec.stores``)."""
     global_of: Callable[[], SharedTable] | None = None
     """Opens the group's global table on first use (the hub then starts it); None: none."""
+    global_stores: tuple[str, ...] = ()
+    """The global stores the component declared (``ComponentSpec.global_stores``)."""
 
     def global_table(self, name: str) -> GlobalStore | None:
         """The component's part ``name`` of its group's global table; None: the hub has none.
 
         Every instance holds the global table whole (``hub.runtime.state.global_table``).
+
+        Raises:
+            ValueError: the component did not declare it.
+
         """
+        if name not in self.global_stores:
+            msg = f"global store {name!r} is not declared in the component's descriptor"
+            raise ValueError(msg)
         return None if self.global_of is None else GlobalStore(self.global_of(), name)
 
     def store(self, name: str) -> Store:
@@ -148,6 +157,9 @@ class ComponentSpec(Generic[ConfigT]):
     stores: tuple[str, ...] = ()
     """The names of its state stores (``BuildContext.store``): parts of its group's table,
     in its changelog topics, restored with its partitions."""
+    global_stores: tuple[str, ...] = ()
+    """The names of its global stores (``BuildContext.global_table``): parts of its group's
+    global table, one compacted topic per municipality that every instance holds whole."""
 
 
 def event_types(consumes: Sequence[type[Contract]]) -> frozenset[str]:

@@ -30,10 +30,14 @@ from hub.compose.kube import (
     write,
 )
 from hub.compose.kube.access import HUB_USER, PROVISION_USER
+from hub.compose.kube.plan import GLOBAL_COMPONENTS
 from hub.compose.settings import Settings
 from hub.runtime import provision
 from hub.runtime.health import health_routes
-from routing.topics import DOMAINS, changelog_topic, quarantine_topic, topic
+from hub.runtime.provision import DEFAULT_MAX_RECORD_BYTES
+from hub.runtime.quarantine import quarantine_limit
+from hub.runtime.state import changelog_config
+from routing.topics import DOMAINS, changelog_topic, global_topic, quarantine_topic, topic
 
 HERE = Path(__file__).resolve().parent
 COMMITTED = HERE.parents[1] / "deploy" / "kubernetes"
@@ -165,7 +169,8 @@ class TestTopics:
                 assert quarantine_topic(topic(domain, code)) in names
             for component in COMPONENTS:
                 assert changelog_topic(f"casehub.{component}", code) in names
-        per_municipality = 2 * len(DOMAINS) + len(COMPONENTS)
+            assert global_topic("casehub.deadlines", code) in names
+        per_municipality = 2 * len(DOMAINS) + len(COMPONENTS) + len(GLOBAL_COMPONENTS)
         assert len(names) == per_municipality * len(SAMPLE.municipalities)
 
     def test_configs_are_the_ones_the_hub_creates_at_start(self):
@@ -180,6 +185,15 @@ class TestTopics:
         changelog = specs["acme.deadlines.state.147"]
         assert changelog["config"]["cleanup.policy"] == "compact"
         assert changelog["partitions"] == specs["casehub.147.deadline.v1"]["partitions"] == 6
+        assert changelog["config"] == changelog_config(quarantine_limit(DEFAULT_MAX_RECORD_BYTES))
+
+    def test_a_global_table_is_one_compacted_partition_every_instance_reads_whole(self):
+        plan = dataclasses.replace(SAMPLE, partitions=6, group_prefix="acme")
+        specs = kafka_topics(manifests(plan))
+        table = specs["acme.deadlines.global.147"]
+        assert table["config"]["cleanup.policy"] == "compact"
+        assert table["partitions"] == 1
+        assert tuple(s.name for s in REGISTRY if s.global_stores) == GLOBAL_COMPONENTS
 
     def test_the_components_are_the_hubs_consumers(self):
         assert tuple(spec.name for spec in REGISTRY if spec.consumes) == COMPONENTS

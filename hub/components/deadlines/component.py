@@ -71,4 +71,5 @@ COMPONENT: ComponentSpec[DeadlineSettings] = ComponentSpec(
     ),
     commands=(deadlines,),
     stores=(STORE,),
+    global_stores=(STORE,),
 )

@@ -10,10 +10,19 @@ from adapters.registry import COMPONENTS as REGISTRY
 from contracts.municipalities import MUNICIPALITIES
 from routing.topics import PREFIX
 
-__all__ = ["CASE_SYSTEM_GROUP_PREFIX", "COMPONENTS", "PART_OF", "Plan", "resource_name"]
+__all__ = [
+    "CASE_SYSTEM_GROUP_PREFIX",
+    "COMPONENTS",
+    "GLOBAL_COMPONENTS",
+    "PART_OF",
+    "Plan",
+    "resource_name",
+]
 
 COMPONENTS: Final = tuple(spec.name for spec in REGISTRY if spec.consumes)
 """The hub's consuming components, each one consumer group ``<group_prefix>.<component>``."""
+GLOBAL_COMPONENTS: Final = tuple(spec.name for spec in REGISTRY if spec.global_stores)
+"""The components that keep a global table (``ComponentSpec.global_stores``)."""
 
 CASE_SYSTEM_GROUP_PREFIX: Final = "casesystem"
 """A case system's consumer groups start with ``casesystem.<kode>.``, outside the hub's."""
@@ -29,6 +38,7 @@ class Plan:
 
     municipalities: tuple[str, ...]
     components: tuple[str, ...] = COMPONENTS
+    global_components: tuple[str, ...] = GLOBAL_COMPONENTS
     group_prefix: str = PREFIX
     namespace: str = "casehub"
     cluster: str = "casehub"

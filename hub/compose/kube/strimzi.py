@@ -19,8 +19,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from hub.compose.kube.plan import PART_OF, Plan
-from hub.runtime.provision import business_config, hub_topics, quarantine_config
-from routing.topics import changelog_topic, quarantine_topic
+from hub.runtime.provision import (
+    DEFAULT_MAX_RECORD_BYTES,
+    business_config,
+    hub_topics,
+    quarantine_config,
+)
+from hub.runtime.quarantine import quarantine_limit
+from hub.runtime.state import changelog_config
+from routing.topics import changelog_topic, global_topic, quarantine_topic
 
 __all__ = [
     "API_VERSION",
@@ -37,8 +44,9 @@ QUARANTINE_CONFIG: Final = quarantine_config()
 """As ``hub.runtime.provision`` creates them: a quarantined record waits for its replay."""
 BUSINESS_CONFIG: Final = business_config()
 """As ``hub.runtime.provision`` creates them: the record limit."""
-CHANGELOG_CONFIG: Final = {"cleanup.policy": "compact", "retention.ms": "-1"}
-"""A component's state: the latest value per key, however old."""
+CHANGELOG_CONFIG: Final = changelog_config(quarantine_limit(DEFAULT_MAX_RECORD_BYTES))
+"""As ``hub.runtime.state`` creates them: the latest value per key, however old, and room
+for a parked record with its headers."""
 
 
 def cluster(plan: Plan) -> list[dict[str, Any]]:
@@ -107,23 +115,28 @@ def _pool(plan: Plan, role: str, replicas: int, size: str) -> dict[str, Any]:
 
 def topics(plan: Plan) -> list[dict[str, Any]]:
     """A ``KafkaTopic`` for every topic of every municipality, municipality by municipality."""
-    return [_topic(plan, name, config) for name, config in topic_names(plan)]
+    return [
+        _topic(plan, name, config, partitions) for name, config, partitions in topic_names(plan)
+    ]
 
 
-def topic_names(plan: Plan) -> Iterator[tuple[str, Mapping[str, str]]]:
-    """(name, config) of every topic the hub needs, in a stable order."""
+def topic_names(plan: Plan) -> Iterator[tuple[str, Mapping[str, str], int]]:
+    """(name, config, partitions) of every topic the hub needs, in a stable order."""
     for code in plan.municipalities:
         for name in hub_topics([code]):
-            yield name, BUSINESS_CONFIG
-            yield quarantine_topic(name), QUARANTINE_CONFIG
+            yield name, BUSINESS_CONFIG, plan.partitions
+            yield quarantine_topic(name), QUARANTINE_CONFIG, plan.partitions
         for component in plan.components:
-            yield changelog_topic(plan.group(component), code), CHANGELOG_CONFIG
+            yield changelog_topic(plan.group(component), code), CHANGELOG_CONFIG, plan.partitions
+        for component in plan.global_components:
+            # A global table is read whole by every instance: one partition.
+            yield global_topic(plan.group(component), code), CHANGELOG_CONFIG, 1
 
 
-def _topic(plan: Plan, name: str, config: Mapping[str, str]) -> dict[str, Any]:
+def _topic(plan: Plan, name: str, config: Mapping[str, str], partitions: int) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "topicName": name,
-        "partitions": plan.partitions,
+        "partitions": partitions,
         "replicas": plan.topic_replicas,
     }
     if config:
