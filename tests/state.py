@@ -34,10 +34,14 @@ async def owned_table(
 
 
 async def delivery_store(
-    group: str = "g", changelog: MemoryChangelog | None = None, **options: float
+    group: str = "g",
+    changelog: MemoryChangelog | None = None,
+    *,
+    tasks: Iterable[Task] | None = None,
+    **options: float,
 ) -> DeliveryStore:
     """A delivery store on an owned table (restored from ``changelog`` if given)."""
     table = StateTable(group, changelog or MemoryChangelog())
     store = DeliveryStore(table, **options)
-    await table.assign(all_tasks())
+    await table.assign(list(tasks) if tasks is not None else all_tasks())
     return store

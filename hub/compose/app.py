@@ -108,26 +108,10 @@ def create_app(
     consumes |= {c.name: c.consumes or consumes.get(c.name, ()) for c in running}
     check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
-    deliveries = []
-    stores = DeliveryStores()
-    used: list[StateTable] = []
     router = KafkaRouter()
-    for component in running:
-        topics = routes.topics(component.name)
-        if component.handler is None or not topics:
-            continue  # serves HTTP only, or routed nothing
-        table = tables.get(component.name) or state_table(settings, component.name)
-        store = DeliveryStore(table, processed_retention_s=settings.processed_retention_s)
-        delivery = _delivery(
-            settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes,
-        )  # fmt: skip
-        subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
-                  fetch_bytes=settings.max_record_bytes,
-                  listener=StateRebalance(delivery, table))  # fmt: skip
-        deliveries.append(delivery)
-        stores[delivery.group] = store
-        used.append(table)
+    deliveries, stores, used = _subscribed(
+        router, settings, running, tables, consumes, (quarantine, routes)
+    )
     broker.include_router(router)
     started = asyncio.Event()
 
@@ -279,6 +263,42 @@ def built_components(
         component = spec.build(config, context)
         running.append(replace(component, consumes=spec.consumes))
     return running
+
+
+def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
+    router: KafkaRouter,
+    settings: CoreSettings,
+    running: Sequence[Component],
+    tables: dict[str, StateTable],
+    consumes: dict[str, tuple[type[Contract], ...]],
+    shared: tuple[Quarantine, Routes],
+) -> tuple[list[Delivery], DeliveryStores, list[StateTable]]:
+    """Each consuming component's delivery, on its own table, subscribed on ``router``.
+
+    Its table follows the group's partitions (``StateRebalance``): restored on assignment,
+    flushed and dropped on revocation.
+    """
+    quarantine, routes = shared
+    deliveries = []
+    stores = DeliveryStores()
+    used: list[StateTable] = []
+    for component in running:
+        topics = routes.topics(component.name)
+        if component.handler is None or not topics:
+            continue  # serves HTTP only, or routed nothing
+        table = tables.get(component.name) or state_table(settings, component.name)
+        store = DeliveryStore(table, processed_retention_s=settings.processed_retention_s)
+        delivery = _delivery(
+            settings, component.name, component.handler, consumes[component.name], store,
+            quarantine, routes,
+        )  # fmt: skip
+        subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
+                  fetch_bytes=settings.max_record_bytes,
+                  listener=StateRebalance(delivery, table))  # fmt: skip
+        deliveries.append(delivery)
+        stores[delivery.group] = store
+        used.append(table)
+    return deliveries, stores, used
 
 
 def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the others

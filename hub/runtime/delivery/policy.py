@@ -43,7 +43,7 @@ import contextlib
 import operator
 import time
 import traceback
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
 import structlog
@@ -248,7 +248,8 @@ class Delivery:
             await asyncio.gather(*pending)
         except KafkaError as exc:
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
-            self._unconfirmed.difference_update(event_id for event_id, _task in handled)  # they come again, to be handled
+            # They come again, to be handled.
+            self._unconfirmed.difference_update(event_id for event_id, _task in handled)
             for partition in offsets:
                 committed = await self._consumer.committed(partition)
                 self._consumer.seek(partition, committed or 0)
@@ -278,6 +279,17 @@ class Delivery:
         task = _task(record)
         # A record of a topic the hub does not name keeps no state: quarantined wherever.
         return not task.municipality or self._store.owns(task)
+
+    def forget(self, partitions: Collection[TopicPartition]) -> None:
+        """Drop the uncommitted offsets of ``partitions`` (revoked: their next owner has them).
+
+        Called with the delivery held still, after its last commit: whatever that commit
+        could not make durable comes again to the next owner, and is never committed here.
+        """
+        for partition in partitions:
+            self._done.pop(partition, None)
+        if not self._done:
+            self._since_commit = 0
 
     @contextlib.asynccontextmanager
     async def quiet(self) -> AsyncIterator[None]:

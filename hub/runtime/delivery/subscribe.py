@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Sequence
 
 import structlog
-from faststream.kafka import KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 from aiokafka import ConsumerRebalanceListener
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
 from hub.runtime.delivery.policy import Delivery

@@ -84,13 +84,18 @@ class MemoryChangelog:
     def __init__(self) -> None:
         self.tables: dict[Task, dict[str, bytes]] = {}
         self.writes = 0
+        self.restores = 0
         self.fail = False  # a test switches the broker "off"
 
     async def start(self) -> None:
         """Nothing to connect."""
 
     async def restore(self, tasks: Collection[Task]) -> dict[Task, dict[str, bytes]]:
-        """A copy of each task's table."""
+        """A copy of each task's table (refused while ``fail`` is set)."""
+        if self.fail:
+            msg = "changelog restore: the broker is down (test)"
+            raise TransientError(msg)
+        self.restores += 1
         return {task: dict(self.tables.get(task, {})) for task in tasks}
 
     async def write(self, writes: Sequence[Write]) -> None:

@@ -15,7 +15,6 @@ from hub.runtime.delivery import (
     Backoff,
     CircuitBreaker,
     Delivery,
-    DeliveryStore,
     ParkedState,
     StoredRecord,
 )
@@ -23,13 +22,14 @@ from hub.runtime.provision import DEFAULT_MAX_RECORD_BYTES
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from tests.adapters.archive.events import case_opened
 from tests.offline_delivery import Consumer, SizedBroker, fetched_batch
+from tests.state import delivery_store
 
 GROUP = "unrecordable"
 
 
 @pytest.fixture
-def hub(tmp_path):
-    store = DeliveryStore(tmp_path / "delivery.sqlite3")
+async def hub():
+    store = await delivery_store(GROUP)
     broker = SizedBroker(quarantine_limit(DEFAULT_MAX_RECORD_BYTES))
     quarantine = Quarantine()
     quarantine.bind(broker)
@@ -48,10 +48,9 @@ def hub(tmp_path):
         commit_interval_s=3600,  # the test commits
         pause_s=0.05,
     )
-    yield SimpleNamespace(
+    return SimpleNamespace(
         delivery=delivery, store=store, broker=broker, handled=handled, consumer=Consumer()
     )
-    store.close()
 
 
 def with_oversized_first(consumer, case, *behind):
@@ -75,7 +74,7 @@ async def test_a_record_too_large_for_a_whole_copy_gets_a_bounded_one_and_no_rew
     assert (key, value, hub.broker.refused) == (b"C-big", b"", 1)
     assert "quarantine copy truncated: value 3500009 bytes not kept" in headers["quarantine_reason"]
     assert hub.handled == ["C-other"], "its case waits behind it; the other case flows"
-    assert hub.store.parked_count(GROUP) == 2
+    assert hub.store.parked_count() == 2
 
 
 async def test_a_broker_that_cannot_be_reached_rewinds_the_record_to_come_again(hub):
@@ -101,9 +100,7 @@ async def test_the_retrier_outlives_a_quarantine_it_cannot_write_and_tries_again
         topic="casehub.101.case.v1", partition=0, offset=5, key=kafka.key,
         value=b"{not json", headers=kafka.headers,
     )  # fmt: skip
-    hub.store.park(
-        GROUP, "C-retry", record, state=ParkedState.RETRY, attempt=1, due_at=0.0, reason="r"
-    )
+    hub.store.park("C-retry", record, state=ParkedState.RETRY, attempt=1, due_at=0.0, reason="r")
     hub.broker.down = True
     retrier = asyncio.create_task(hub.delivery.run_retrier())
     try:
