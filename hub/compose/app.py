@@ -210,6 +210,14 @@ def group_of(settings: CoreSettings, name: str) -> str:
     return f"{settings.group_prefix}.{name}"
 
 
+_ROW_MARGIN = 4096  # a changelog record's key, its batch's overhead, a longer reason later
+
+
+def changelog_row_limit(max_record_bytes: int) -> int:
+    """The largest row a changelog takes: its topics' limit, less a record's overhead."""
+    return quarantine_limit(max_record_bytes) - _ROW_MARGIN
+
+
 def state_table(settings: CoreSettings, name: str) -> StateTable:
     """The state table of the component named ``name`` (nothing is connected yet)."""
     group = group_of(settings, name)
@@ -287,7 +295,11 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
         if component.handler is None or not topics:
             continue  # serves HTTP only, or routed nothing
         table = tables.get(component.name) or state_table(settings, component.name)
-        store = DeliveryStore(table, processed_retention_s=settings.processed_retention_s)
+        store = DeliveryStore(
+            table,
+            processed_retention_s=settings.processed_retention_s,
+            max_row_bytes=changelog_row_limit(settings.max_record_bytes),
+        )
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
             quarantine, routes,

@@ -13,6 +13,8 @@ another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong
 its topic's                            never handled; its case is not held
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
+a record to park (a retry, a follower) quarantined (``RowTooLargeError``), its case
+too large for the changelog            parked behind it: else no flush would succeed
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
 errors for longer than a threshold     and the record is delivered again on resume
 a record of a parked case              parked behind the case's head, in arrival order
@@ -55,7 +57,7 @@ from contracts.envelope import Event
 from hub.runtime.codec import decode_record
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
-from hub.runtime.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
 from hub.runtime.delivery.tenancy import BoundaryError, check_boundary
 from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
 from hub.runtime.publisher import confirm_later
@@ -206,7 +208,7 @@ class Delivery:
             return False
         case = _case_of(record)
         if (case, record.topic) in self._lanes and self._store.is_parked(case, record.topic):
-            self._park_behind(record, case)
+            await self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
                 if not await self._attempt(
@@ -297,7 +299,7 @@ class Delivery:
         async with self._busy:
             yield
 
-    def _park_behind(self, record: StoredRecord, case: str) -> None:
+    async def _park_behind(self, record: StoredRecord, case: str) -> None:
         head = self._store.head(case, record.topic)
         replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
         if (
@@ -306,10 +308,19 @@ class Delivery:
             and replay_of == head.record.ref
         ):
             # The replay takes its original's place at the head of the line, due now.
-            self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            try:
+                self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            except RowTooLargeError as exc:
+                # Back to the quarantine; the original stays the head its case waits for.
+                await self._quarantine.put(
+                    record, error=type(exc).__name__, reason=str(exc), group=self.group
+                )
+                log.warning("too_large_to_park", group=self.group, case_id=case,
+                            source=record.ref)  # fmt: skip
+                return
             log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
         else:
-            self._park(
+            await self._park(
                 case, record, state=ParkedState.WAITING, attempt=0,
                 due_at=0.0, reason="waits behind an earlier record of its case",
             )  # fmt: skip
@@ -424,7 +435,7 @@ class Delivery:
                 reason = f"gave up after {attempt} attempts: {exc}"
                 await self._to_quarantine(record, case, seq, exc, reason)
             else:
-                self._retry_later(record, case, seq, attempt, exc)
+                await self._retry_later(record, case, seq, attempt, exc)
         elif isinstance(exc, BoundaryError):
             # Quarantined without holding its case: the record is foreign, and a producer
             # must not be able to block another municipality's case by naming its key.
@@ -441,13 +452,13 @@ class Delivery:
             await self._to_quarantine(record, case, seq, exc, reason)
         return True
 
-    def _retry_later(
+    async def _retry_later(
         self, record: StoredRecord, case: str, seq: str | None, attempt: int, exc: TransientError
     ) -> None:
         due = self._clock() + self._backoff.delay(attempt)
         reason = f"attempt {attempt} failed: {exc}"
         if seq is None:
-            self._park(
+            await self._park(
                 case,
                 record,
                 state=ParkedState.RETRY,
@@ -482,7 +493,7 @@ class Delivery:
         if seq is None and not hold_case:
             return
         if seq is None:
-            self._park(
+            await self._park(
                 case,
                 record,
                 state=ParkedState.QUARANTINED,
@@ -493,7 +504,7 @@ class Delivery:
         else:
             self._store.mark_quarantined(seq, reason)
 
-    def _park(  # noqa: PLR0913 - the parked row's columns
+    async def _park(  # noqa: PLR0913 - the parked row's columns
         self,
         case: str,
         record: StoredRecord,
@@ -503,8 +514,22 @@ class Delivery:
         due_at: float,
         reason: str,
     ) -> None:
-        """Park a record of the subscriber's path; its lane is parked from now on."""
-        self._store.park(case, record, state=state, attempt=attempt, due_at=due_at, reason=reason)
+        """Park a record of the subscriber's path; its lane is parked from now on.
+
+        A record too large to keep in a row goes to the quarantine instead (a bounded copy
+        when it is larger than the quarantine's limit), and its case waits for the replay.
+        """
+        try:
+            self._store.park(
+                case, record, state=state, attempt=attempt, due_at=due_at, reason=reason
+            )
+        except RowTooLargeError as exc:
+            log.warning("too_large_to_park", group=self.group, case_id=case, source=record.ref)
+            await self._quarantine.put(
+                record, error=type(exc).__name__, reason=f"{reason}; {exc}", group=self.group
+            )
+            self._store.park(case, record, state=ParkedState.QUARANTINED, attempt=0,
+                             due_at=0.0, reason=str(exc))  # fmt: skip
         self._lanes.add((case, record.topic))
 
     def _outage(self, exc: Exception) -> None:

@@ -81,8 +81,9 @@ class Changelog(Protocol):
 class MemoryChangelog:
     """The changelog in a dict: outlives a table (hand it to the next one), not the process."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_record_bytes: int | None = None) -> None:
         self.tables: dict[Task, dict[str, bytes]] = {}
+        self.max_record_bytes = max_record_bytes  # refuses larger rows, as the topics do
         self.writes = 0
         self.restores = 0
         self.fail = False  # a test switches the broker "off"
@@ -102,6 +103,10 @@ class MemoryChangelog:
         """Apply the changes (or refuse them all while ``fail`` is set)."""
         if self.fail:
             msg = "changelog write: the broker is down (test)"
+            raise TransientError(msg)
+        limit = self.max_record_bytes
+        if limit is not None and any(len(k) + len(v or b"") > limit for _t, k, v in writes):
+            msg = "changelog write: MessageSizeTooLargeError (test)"
             raise TransientError(msg)
         for task, key, value in writes:
             table = self.tables.setdefault(task, {})
