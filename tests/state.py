@@ -8,6 +8,7 @@ new instance (or one whose files are gone) restores.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from hub.runtime.delivery import DeliveryStore
 from hub.runtime.state import MemoryChangelog, StateTable, Task
@@ -38,7 +39,7 @@ async def delivery_store(
     changelog: MemoryChangelog | None = None,
     *,
     tasks: Iterable[Task] | None = None,
-    **options: float,
+    **options: Any,
 ) -> DeliveryStore:
     """A delivery store on an owned table (restored from ``changelog`` if given)."""
     table = StateTable(group, changelog or MemoryChangelog())
