@@ -109,7 +109,7 @@ def create_app(
     check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
     router = KafkaRouter()
-    deliveries, stores, used = _subscribed(
+    deliveries, stores, used, listeners = _subscribed(
         router, settings, running, tables, consumes, (quarantine, routes)
     )
     broker.include_router(router)
@@ -139,7 +139,7 @@ def create_app(
             stack.push_async_callback(broker.stop)
             tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
             tasks += [asyncio.create_task(c.background()) for c in running if c.background]
-            stack.push_async_callback(_finish, tasks, deliveries)
+            stack.push_async_callback(_finish, tasks, deliveries, listeners)
             started.set()
             stack.callback(started.clear)
             yield
@@ -159,8 +159,12 @@ def create_app(
     return app
 
 
-async def _finish(tasks: list[asyncio.Task[None]], deliveries: list[Delivery]) -> None:
+async def _finish(
+    tasks: list[asyncio.Task[None]], deliveries: list[Delivery], listeners: list[StateRebalance]
+) -> None:
     """Stop the background tasks, then commit what the deliveries have done."""
+    for listener in listeners:
+        listener.stop()  # a restore that keeps failing must not hold the consumers' close
     for task in tasks:
         task.cancel()
     for task in tasks:
@@ -280,7 +284,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     tables: dict[str, StateTable],
     consumes: dict[str, tuple[type[Contract], ...]],
     shared: tuple[Quarantine, Routes],
-) -> tuple[list[Delivery], DeliveryStores, list[StateTable]]:
+) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
     """Each consuming component's delivery, on its own table, subscribed on ``router``.
 
     Its table follows the group's partitions (``StateRebalance``): restored on assignment,
@@ -290,6 +294,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     deliveries = []
     stores = DeliveryStores()
     used: list[StateTable] = []
+    listeners: list[StateRebalance] = []
     for component in running:
         topics = routes.topics(component.name)
         if component.handler is None or not topics:
@@ -304,13 +309,14 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
             settings, component.name, component.handler, consumes[component.name], store,
             quarantine, routes,
         )  # fmt: skip
+        listener = StateRebalance(delivery, table)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
-                  fetch_bytes=settings.max_record_bytes,
-                  listener=StateRebalance(delivery, table))  # fmt: skip
+                  fetch_bytes=settings.max_record_bytes, listener=listener)  # fmt: skip
         deliveries.append(delivery)
         stores[delivery.group] = store
         used.append(table)
-    return deliveries, stores, used
+        listeners.append(listener)
+    return deliveries, stores, used, listeners
 
 
 def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the others

@@ -7,9 +7,10 @@ aiokafka awaits these callbacks inside the rebalance, before the consumer fetche
   revoked partitions are dropped. Their next owner restores them from the changelog;
 - **assigned**: the tables of the assigned partitions are restored from the changelog
   before the first record is handled; the restore logs its duration (``state_restored``).
-  A restore that fails (the changelog cannot be read) is tried again until it succeeds,
-  the delivery held still meanwhile: were the callback to give up, the consumer would fetch
-  the partitions anyway and their records, with no table here, would be passed over.
+  A restore that fails (the changelog cannot be read) is tried again until it succeeds or
+  the hub stops (``stop``), the delivery held still meanwhile: were the callback to give
+  up, the consumer would fetch the partitions anyway and their records, with no table
+  here, would be passed over. The group is not ready until its first restore succeeded.
 
 Offsets the revoke could not commit (the state did not reach the changelog) are dropped
 with the partitions: the records behind them come again to the partitions' next owner, and
@@ -23,6 +24,7 @@ know whether another wrote the partition's changelog meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 
 import structlog
@@ -56,6 +58,14 @@ class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokaf
         self._delivery = delivery
         self._table = table
         self._retry_s = retry_s
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """The hub stops: a failing restore is not tried again.
+
+        The consumer's close waits for the rebalance callback to end.
+        """
+        self._stopping.set()
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         """Finish, make durable and commit what was done; drop the tables."""
@@ -79,6 +89,9 @@ class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokaf
                         reason=str(exc),
                         retry_in_s=self._retry_s,
                     )
-                    await asyncio.sleep(self._retry_s)
+                    if self._stopping.is_set():
+                        raise
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), timeout=self._retry_s)
                 else:
                     return

@@ -8,11 +8,13 @@ refuses to commit or seek a partition it does not hold.
 import asyncio
 from types import SimpleNamespace
 
+import pytest
 from aiokafka import TopicPartition
 from aiokafka.errors import IllegalStateError
 from structlog.testing import capture_logs
 
 from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore, StateRebalance
+from hub.runtime.errors import TransientError
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.state import MemoryChangelog, StateTable, Task
 from tests.adapters.archive.events import case_opened
@@ -165,3 +167,19 @@ async def test_a_restore_that_fails_is_tried_again_until_the_partitions_have_the
     assert hub.table.owns(Task("101", 0))
     assert hub.store.was_processed("e-1")
     assert hub.table.assigned_once.is_set()
+
+
+async def test_a_restore_that_keeps_failing_ends_when_the_hub_stops():
+    changelog = MemoryChangelog()
+    changelog.fail = True
+    hub = await hub_with(changelog)
+    hub.rebalance = StateRebalance(hub.delivery, hub.table, retry_s=3600)
+    with capture_logs() as logs:
+        assigning = asyncio.create_task(hub.rebalance.on_partitions_assigned({P}))
+        async with asyncio.timeout(5):
+            while "state_not_restored" not in [e["event"] for e in logs]:
+                await asyncio.sleep(0.01)
+    hub.rebalance.stop()  # the consumer's close waits for this callback to end
+    with pytest.raises(TransientError):
+        await asyncio.wait_for(assigning, timeout=5)
+    assert not hub.table.assigned_once.is_set()
