@@ -13,7 +13,7 @@ another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong
 its topic's                            never handled; its case is not held
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
-a record to park (a retry, a follower) quarantined (``RowTooLargeError``), its case
+a record to park (retry, follower)     quarantined (``RowTooLargeError``), its case
 too large for the changelog            parked behind it: else no flush would succeed
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
 errors for longer than a threshold     and the record is delivered again on resume
