@@ -18,7 +18,8 @@ too large for the changelog            parked behind it: else no flush would suc
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
 errors for longer than a threshold     and the record is delivered again on resume
 a record of a parked case              parked behind the case's head, in arrival order
-a replay of a case's quarantined head  takes the head's place and is handled next
+a replay of a case's quarantined head  takes the head's place and is handled next (one
+                                       too large for a row: at once, else quarantined)
 the outcome cannot be recorded (the    not committed: the consumer is rewound to it and
 broker does not take the quarantine    it comes again after a pause (the retrier: its
 copy, the store fails)                 head stays due and is tried after the pause)
@@ -59,7 +60,13 @@ from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
 from hub.runtime.delivery.tenancy import BoundaryError, check_boundary
-from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
+from hub.runtime.errors import (
+    AuthorisationError,
+    ContractError,
+    HubError,
+    PermanentError,
+    TransientError,
+)
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.seams import Handler, KafkaConsumer
@@ -310,13 +317,8 @@ class Delivery:
             # The replay takes its original's place at the head of the line, due now.
             try:
                 self._store.replace_head(head.seq, record, reason="replayed from quarantine")
-            except RowTooLargeError as exc:
-                # Back to the quarantine; the original stays the head its case waits for.
-                await self._quarantine.put(
-                    record, error=type(exc).__name__, reason=str(exc), group=self.group
-                )
-                log.warning("too_large_to_park", group=self.group, case_id=case,
-                            source=record.ref)  # fmt: skip
+            except RowTooLargeError:
+                await self._replay_now(record, case, head.seq)
                 return
             log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
         else:
@@ -326,6 +328,34 @@ class Delivery:
             )  # fmt: skip
             log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
         self._wake.set()
+
+    async def _replay_now(self, record: StoredRecord, case: str, seq: str) -> None:
+        """A replay too large for a parked row: handled now, in its head's place.
+
+        It is due at once in any case; a failure sends it back to the quarantine (the head
+        stays, its case waits for the next replay), as no row can keep it for a retry.
+        """
+        task = _task(record)
+        try:
+            event = decode_record(record.headers, record.value)
+            check_boundary(record.topic, event)
+            if not self._store.was_processed(event.envelope.id) and self._accepts(event):
+                with in_task(task):
+                    await self._handler(event)
+            self._store.mark_processed(event.envelope.id, task)
+        except Exception as exc:  # noqa: BLE001 - its one outcome: the quarantine again
+            # A foreign exception's text may quote its input: only the hub's own are kept.
+            why = str(exc) if isinstance(exc, HubError) else f"unexpected {type(exc).__name__}"
+            reason = f"replay too large to park, failed when handled at once: {why}"
+            await self._quarantine.put(
+                record, error=type(exc).__name__, reason=reason, group=self.group
+            )
+            log.warning("replay_failed", group=self.group, case_id=case, source=record.ref,
+                        error=type(exc).__name__)  # fmt: skip
+            return
+        self._store.remove(seq)
+        self._wake.set()
+        log.info("replay_handled_at_once", group=self.group, case_id=case, source=record.ref)
 
     # the retrier's path ---------------------------------------------------------------
 
