@@ -8,6 +8,7 @@ new instance (or one whose files are gone) restores.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from hub.runtime.delivery import DeliveryStore
 from hub.runtime.state import MemoryChangelog, StateTable, Task
@@ -34,10 +35,14 @@ async def owned_table(
 
 
 async def delivery_store(
-    group: str = "g", changelog: MemoryChangelog | None = None, **options: float
+    group: str = "g",
+    changelog: MemoryChangelog | None = None,
+    *,
+    tasks: Iterable[Task] | None = None,
+    **options: Any,
 ) -> DeliveryStore:
     """A delivery store on an owned table (restored from ``changelog`` if given)."""
     table = StateTable(group, changelog or MemoryChangelog())
     store = DeliveryStore(table, **options)
-    await table.assign(all_tasks())
+    await table.assign(list(tasks) if tasks is not None else all_tasks())
     return store

@@ -80,7 +80,7 @@ def build_broker(settings: CoreSettings) -> KafkaBroker:
     )
 
 
-def create_app(  # noqa: PLR0915 - the composition root wires everything in one place
+def create_app(
     settings: CoreSettings | None = None,
     *,
     extra: Sequence[Component] = (),
@@ -109,26 +109,10 @@ def create_app(  # noqa: PLR0915 - the composition root wires everything in one 
     consumes |= {c.name: c.consumes or consumes.get(c.name, ()) for c in running}
     check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
-    deliveries = []
-    stores = DeliveryStores()
-    used: list[StateTable] = []
     router = KafkaRouter()
-    for component in running:
-        topics = routes.topics(component.name)
-        if component.handler is None or not topics:
-            continue  # serves HTTP only, or routed nothing
-        table = tables.get(component.name) or state_table(settings, component.name)
-        store = DeliveryStore(table, processed_retention_s=settings.processed_retention_s)
-        delivery = _delivery(
-            settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes,
-        )  # fmt: skip
-        subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
-                  fetch_bytes=settings.max_record_bytes,
-                  listener=StateRebalance(delivery, table))  # fmt: skip
-        deliveries.append(delivery)
-        stores[delivery.group] = store
-        used.append(table)
+    deliveries, stores, used, listeners = _subscribed(
+        router, settings, running, tables, consumes, (quarantine, routes)
+    )
     broker.include_router(router)
     started = asyncio.Event()
 
@@ -159,7 +143,7 @@ def create_app(  # noqa: PLR0915 - the composition root wires everything in one 
             stack.push_async_callback(broker.stop)
             tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
             tasks += [asyncio.create_task(c.background()) for c in running if c.background]
-            stack.push_async_callback(_finish, tasks, deliveries)
+            stack.push_async_callback(_finish, tasks, deliveries, listeners)
             started.set()
             stack.callback(started.clear)
             yield
@@ -185,8 +169,12 @@ def create_app(  # noqa: PLR0915 - the composition root wires everything in one 
     return app
 
 
-async def _finish(tasks: list[asyncio.Task[None]], deliveries: list[Delivery]) -> None:
+async def _finish(
+    tasks: list[asyncio.Task[None]], deliveries: list[Delivery], listeners: list[StateRebalance]
+) -> None:
     """Stop the background tasks, then commit what the deliveries have done."""
+    for listener in listeners:
+        listener.stop()  # a restore that keeps failing must not hold the consumers' close
     for task in tasks:
         task.cancel()
     for task in tasks:
@@ -235,6 +223,14 @@ class _Consumer:
 def group_of(settings: CoreSettings, name: str) -> str:
     """The consumer group of the component named ``name``."""
     return f"{settings.group_prefix}.{name}"
+
+
+_ROW_MARGIN = 4096  # a changelog record's key, its batch's overhead, a longer reason later
+
+
+def changelog_row_limit(max_record_bytes: int) -> int:
+    """The largest row a changelog takes: its topics' limit, less a record's overhead."""
+    return quarantine_limit(max_record_bytes) - _ROW_MARGIN
 
 
 def state_table(settings: CoreSettings, name: str) -> StateTable:
@@ -329,6 +325,48 @@ def _opener(
         return shared[name]
 
     return opened
+
+
+def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
+    router: KafkaRouter,
+    settings: CoreSettings,
+    running: Sequence[Component],
+    tables: dict[str, StateTable],
+    consumes: dict[str, tuple[type[Contract], ...]],
+    shared: tuple[Quarantine, Routes],
+) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
+    """Each consuming component's delivery, on its own table, subscribed on ``router``.
+
+    Its table follows the group's partitions (``StateRebalance``): restored on assignment,
+    flushed and dropped on revocation.
+    """
+    quarantine, routes = shared
+    deliveries = []
+    stores = DeliveryStores()
+    used: list[StateTable] = []
+    listeners: list[StateRebalance] = []
+    for component in running:
+        topics = routes.topics(component.name)
+        if component.handler is None or not topics:
+            continue  # serves HTTP only, or routed nothing
+        table = tables.get(component.name) or state_table(settings, component.name)
+        store = DeliveryStore(
+            table,
+            processed_retention_s=settings.processed_retention_s,
+            max_row_bytes=changelog_row_limit(settings.max_record_bytes),
+        )
+        delivery = _delivery(
+            settings, component.name, component.handler, consumes[component.name], store,
+            quarantine, routes,
+        )  # fmt: skip
+        listener = StateRebalance(delivery, table)
+        subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
+                  fetch_bytes=settings.max_record_bytes, listener=listener)  # fmt: skip
+        deliveries.append(delivery)
+        stores[delivery.group] = store
+        used.append(table)
+        listeners.append(listener)
+    return deliveries, stores, used, listeners
 
 
 def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the others

@@ -54,7 +54,7 @@ class CoreSettings(BaseSettings):
     )
     state_dir: Path = Field(
         default=Path(".casehub/state"),
-        description=("Local files the hub may lose (the local document store); state is in Kafka."),
+        description="Local files the hub may lose (the local document store); state is in Kafka.",
     )
     processed_retention_s: float = Field(
         default=7 * 86_400,

@@ -30,7 +30,6 @@ from contracts.person import PersonLookupRequested
 from hub.compose.app import _delivery, build_context
 from hub.compose.settings import Settings
 from hub.runtime.component import ComponentSpec, StandinContext, event_types
-from hub.runtime.delivery import DeliveryStore
 from hub.runtime.errors import ContractError, PermanentError, TransientError
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.state import MemoryChangelog, StateTable, Task, in_task
@@ -39,6 +38,7 @@ from tests.contracts.strategies import contract_instances
 from tests.factories import notification, notification_event
 from tests.offline_delivery import RecordingBroker, fetched_batch
 from tests.people import CHILD
+from tests.state import all_tasks, delivery_store
 
 NEEDS_BROKER: set[str] = set()  # state is a table on a changelog, here one in memory
 
@@ -180,16 +180,13 @@ class TestEveryConsumer:
 
         # The delivery the composition root builds for this component, with its routes.
         settings = Settings(municipalities=(municipality,), state_dir=tmp_path)
-        store = DeliveryStore(tmp_path / "delivery.sqlite3")
+        store = await delivery_store(spec.name, tasks=all_tasks([municipality]))
         quarantine = Quarantine()
         quarantine.bind(RecordingBroker())
         routes = Routes(settings.routes, [municipality])
         delivery = _delivery(settings, spec.name, handler, spec.consumes, store, quarantine, routes)
         consumed = _event(_sample(spec.consumes[0]), municipality)
-        try:
-            await delivery.on_batch(fetched_batch(_foreign(spec, municipality), consumed))
-        finally:
-            store.close()
+        await delivery.on_batch(fetched_batch(_foreign(spec, municipality), consumed))
         assert seen == [consumed.envelope.type]
 
     async def test_a_publish_that_fails_transiently_propagates(

@@ -31,6 +31,8 @@ from aiokafka import AIOKafkaProducer
 
 from adapters.registry import COMPONENTS
 from contracts.binding import from_kafka, to_kafka
+from contracts.cpr import Cpr
+from contracts.deadlines import DeadlineMissed
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
 from hub.runtime.serve import serving
@@ -66,7 +68,7 @@ class Stream:
         for _round in range(per_case):  # interleaved, as cases' events arrive in life
             for case in self.by_case:
                 event = new_event(
-                    PersonLookupRequested(cpr=CHILD, purpose=LookupPurpose.CASE),
+                    PersonLookupRequested(cpr=Cpr(CHILD), purpose=LookupPurpose.CASE),
                     source="urn:casehub:test:scale",
                     municipality=municipality,
                     case_id=case,
@@ -174,13 +176,14 @@ async def late_notifications(bootstrap: str, municipality: str, count: int) -> s
     return {t.envelope.id for t in triggers}
 
 
-async def assessments_missed(bootstrap: str, municipality: str) -> Counter[str]:
-    """DeadlineMissed records of the acute assessment, per trigger; their event ids apart."""
-    found = Counter()
+async def assessments_missed(bootstrap: str, municipality: str) -> Counter[tuple[str, str]]:
+    """DeadlineMissed records of the acute assessment, per (trigger, event id)."""
+    found: Counter[tuple[str, str]] = Counter()
     for record in await read_topic(bootstrap, topic("deadline", municipality)):
         event = from_kafka(record.headers, record.value)
-        if event.envelope.type == MISSED and event.data.rule_id == ASSESSMENT:
-            found[event.data.trigger_event_id, event.envelope.id] += 1
+        data = event.data
+        if isinstance(data, DeadlineMissed) and data.rule_id == ASSESSMENT:
+            found[data.trigger_event_id, event.envelope.id] += 1
     return found
 
 

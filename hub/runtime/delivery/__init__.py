@@ -9,6 +9,7 @@ from hub.runtime.delivery.store import (
     DeliveryStores,
     Parked,
     ParkedState,
+    RowTooLargeError,
     StoredRecord,
 )
 from hub.runtime.delivery.subscribe import subscribe
@@ -23,6 +24,7 @@ __all__ = [
     "DeliveryStores",
     "Parked",
     "ParkedState",
+    "RowTooLargeError",
     "StateRebalance",
     "StoredRecord",
     "stored_record",

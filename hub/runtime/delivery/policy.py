@@ -13,10 +13,13 @@ another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong
 its topic's                            never handled; its case is not held
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
+a record to park (retry, follower)     quarantined (``RowTooLargeError``), its case
+too large for the changelog            parked behind it: else no flush would succeed
 authorisation error, or transient      the circuit breaker opens: the subscriber pauses
 errors for longer than a threshold     and the record is delivered again on resume
 a record of a parked case              parked behind the case's head, in arrival order
-a replay of a case's quarantined head  takes the head's place and is handled next
+a replay of a case's quarantined head  takes the head's place and is handled next (one
+                                       too large for a row: at once, else quarantined)
 the outcome cannot be recorded (the    not committed: the consumer is rewound to it and
 broker does not take the quarantine    it comes again after a pause (the retrier: its
 copy, the store fails)                 head stays due and is tried after the pause)
@@ -43,7 +46,7 @@ import contextlib
 import operator
 import time
 import traceback
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
 import structlog
@@ -55,9 +58,15 @@ from contracts.envelope import Event
 from hub.runtime.codec import decode_record
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
-from hub.runtime.delivery.store import DeliveryStore, ParkedState, StoredRecord
+from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
 from hub.runtime.delivery.tenancy import BoundaryError, check_boundary
-from hub.runtime.errors import AuthorisationError, ContractError, PermanentError, TransientError
+from hub.runtime.errors import (
+    AuthorisationError,
+    ContractError,
+    HubError,
+    PermanentError,
+    TransientError,
+)
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.seams import Handler, KafkaConsumer
@@ -213,7 +222,7 @@ class Delivery:
             return False
         case = _case_of(record)
         if (case, record.topic) in self._lanes and self._store.is_parked(case, record.topic):
-            self._park_behind(record, case)
+            await self._park_behind(record, case)
         else:
             with confirm_later(self._pending):
                 if not await self._attempt(
@@ -258,9 +267,8 @@ class Delivery:
             await asyncio.gather(*pending)
         except KafkaError as exc:
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
-            self._unconfirmed.difference_update(
-                event_id for event_id, _task in handled
-            )  # they come again, to be handled
+            # They come again, to be handled.
+            self._unconfirmed.difference_update(event_id for event_id, _task in handled)
             for partition in offsets:
                 committed = await self._consumer.committed(partition)
                 self._consumer.seek(partition, committed or 0)
@@ -291,6 +299,17 @@ class Delivery:
         # A record of a topic the hub does not name keeps no state: quarantined wherever.
         return not task.municipality or self._store.owns(task)
 
+    def forget(self, partitions: Collection[TopicPartition]) -> None:
+        """Drop the uncommitted offsets of ``partitions`` (revoked: their next owner has them).
+
+        Called with the delivery held still, after its last commit: whatever that commit
+        could not make durable comes again to the next owner, and is never committed here.
+        """
+        for partition in partitions:
+            self._done.pop(partition, None)
+        if not self._done:
+            self._since_commit = 0
+
     @contextlib.asynccontextmanager
     async def quiet(self) -> AsyncIterator[None]:
         """Hold the delivery still: no record is handled and no state written meanwhile.
@@ -305,7 +324,7 @@ class Delivery:
         finally:
             self._yielding = False
 
-    def _park_behind(self, record: StoredRecord, case: str) -> None:
+    async def _park_behind(self, record: StoredRecord, case: str) -> None:
         head = self._store.head(case, record.topic)
         replay_of = dict(record.headers).get(REPLAY_HEADER, b"").decode(errors="replace")
         if (
@@ -314,15 +333,47 @@ class Delivery:
             and replay_of == head.record.ref
         ):
             # The replay takes its original's place at the head of the line, due now.
-            self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            try:
+                self._store.replace_head(head.seq, record, reason="replayed from quarantine")
+            except RowTooLargeError:
+                await self._replay_now(record, case, head.seq)
+                return
             log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
         else:
-            self._park(
+            await self._park(
                 case, record, state=ParkedState.WAITING, attempt=0,
                 due_at=0.0, reason="waits behind an earlier record of its case",
             )  # fmt: skip
             log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
         self._wake.set()
+
+    async def _replay_now(self, record: StoredRecord, case: str, seq: str) -> None:
+        """A replay too large for a parked row: handled now, in its head's place.
+
+        It is due at once in any case; a failure sends it back to the quarantine (the head
+        stays, its case waits for the next replay), as no row can keep it for a retry.
+        """
+        task = _task(record)
+        try:
+            event = decode_record(record.headers, record.value)
+            check_boundary(record.topic, event)
+            if not self._store.was_processed(event.envelope.id) and self._accepts(event):
+                with in_task(task):
+                    await self._handler(event)
+            self._store.mark_processed(event.envelope.id, task)
+        except Exception as exc:  # noqa: BLE001 - its one outcome: the quarantine again
+            # A foreign exception's text may quote its input: only the hub's own are kept.
+            why = str(exc) if isinstance(exc, HubError) else f"unexpected {type(exc).__name__}"
+            reason = f"replay too large to park, failed when handled at once: {why}"
+            await self._quarantine.put(
+                record, error=type(exc).__name__, reason=reason, group=self.group
+            )
+            log.warning("replay_failed", group=self.group, case_id=case, source=record.ref,
+                        error=type(exc).__name__)  # fmt: skip
+            return
+        self._store.remove(seq)
+        self._wake.set()
+        log.info("replay_handled_at_once", group=self.group, case_id=case, source=record.ref)
 
     # the retrier's path ---------------------------------------------------------------
 
@@ -432,7 +483,7 @@ class Delivery:
                 reason = f"gave up after {attempt} attempts: {exc}"
                 await self._to_quarantine(record, case, seq, exc, reason)
             else:
-                self._retry_later(record, case, seq, attempt, exc)
+                await self._retry_later(record, case, seq, attempt, exc)
         elif isinstance(exc, BoundaryError):
             # Quarantined without holding its case: the record is foreign, and a producer
             # must not be able to block another municipality's case by naming its key.
@@ -449,13 +500,13 @@ class Delivery:
             await self._to_quarantine(record, case, seq, exc, reason)
         return True
 
-    def _retry_later(
+    async def _retry_later(
         self, record: StoredRecord, case: str, seq: str | None, attempt: int, exc: TransientError
     ) -> None:
         due = self._clock() + self._backoff.delay(attempt)
         reason = f"attempt {attempt} failed: {exc}"
         if seq is None:
-            self._park(
+            await self._park(
                 case,
                 record,
                 state=ParkedState.RETRY,
@@ -490,7 +541,7 @@ class Delivery:
         if seq is None and not hold_case:
             return
         if seq is None:
-            self._park(
+            await self._park(
                 case,
                 record,
                 state=ParkedState.QUARANTINED,
@@ -501,7 +552,7 @@ class Delivery:
         else:
             self._store.mark_quarantined(seq, reason)
 
-    def _park(  # noqa: PLR0913 - the parked row's columns
+    async def _park(  # noqa: PLR0913 - the parked row's columns
         self,
         case: str,
         record: StoredRecord,
@@ -511,8 +562,22 @@ class Delivery:
         due_at: float,
         reason: str,
     ) -> None:
-        """Park a record of the subscriber's path; its lane is parked from now on."""
-        self._store.park(case, record, state=state, attempt=attempt, due_at=due_at, reason=reason)
+        """Park a record of the subscriber's path; its lane is parked from now on.
+
+        A record too large to keep in a row goes to the quarantine instead (a bounded copy
+        when it is larger than the quarantine's limit), and its case waits for the replay.
+        """
+        try:
+            self._store.park(
+                case, record, state=state, attempt=attempt, due_at=due_at, reason=reason
+            )
+        except RowTooLargeError as exc:
+            log.warning("too_large_to_park", group=self.group, case_id=case, source=record.ref)
+            await self._quarantine.put(
+                record, error=type(exc).__name__, reason=f"{reason}; {exc}", group=self.group
+            )
+            self._store.park(case, record, state=ParkedState.QUARANTINED, attempt=0,
+                             due_at=0.0, reason=str(exc))  # fmt: skip
         self._lanes.add((case, record.topic))
 
     def _outage(self, exc: Exception) -> None:

@@ -7,6 +7,14 @@ aiokafka awaits these callbacks inside the rebalance, before the consumer fetche
   revoked partitions are dropped. Their next owner restores them from the changelog;
 - **assigned**: the tables of the assigned partitions are restored from the changelog
   before the first record is handled; the restore logs its duration (``state_restored``).
+  A restore that fails (the changelog cannot be read) is tried again until it succeeds or
+  the hub stops (``stop``), the delivery held still meanwhile: were the callback to give
+  up, the consumer would fetch the partitions anyway and their records, with no table
+  here, would be passed over. The group is not ready until its first restore succeeded.
+
+Offsets the revoke could not commit (the state did not reach the changelog) are dropped
+with the partitions: the records behind them come again to the partitions' next owner, and
+a later commit of this instance must not name a partition it no longer holds.
 
 Tables are dropped on every revocation and read again on assignment, even for a partition
 that comes back: a member that missed a generation (a long pause, a network split) cannot
@@ -15,15 +23,21 @@ know whether another wrote the partition's changelog meanwhile.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable
 
+import structlog
 from aiokafka import ConsumerRebalanceListener, TopicPartition
 
 from hub.runtime.delivery.policy import Delivery
+from hub.runtime.errors import TransientError
 from hub.runtime.state.table import StateTable
 from hub.runtime.state.task import Task, task_of
 
 __all__ = ["StateRebalance", "tasks_of"]
+
+log = structlog.get_logger(__name__)
 
 
 def tasks_of(partitions: Iterable[TopicPartition]) -> set[Task]:
@@ -40,17 +54,44 @@ def tasks_of(partitions: Iterable[TopicPartition]) -> set[Task]:
 class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
     """The rebalance listener of one group's subscriber."""
 
-    def __init__(self, delivery: Delivery, table: StateTable) -> None:
+    def __init__(self, delivery: Delivery, table: StateTable, *, retry_s: float = 1.0) -> None:
         self._delivery = delivery
         self._table = table
+        self._retry_s = retry_s
+        self._stopping = asyncio.Event()
 
-    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:  # noqa: ARG002 - every table goes
+    def stop(self) -> None:
+        """The hub stops: a failing restore is not tried again.
+
+        The consumer's close waits for the rebalance callback to end.
+        """
+        self._stopping.set()
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         """Finish, make durable and commit what was done; drop the tables."""
         async with self._delivery.quiet():
             await self._delivery.commit()
+            self._delivery.forget(revoked)
             await self._table.revoke(self._table.tasks)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         """Restore the assigned partitions' tables before their first record."""
+        tasks = tasks_of(assigned)
         async with self._delivery.quiet():
-            await self._table.assign(tasks_of(assigned))
+            while True:
+                try:
+                    await self._table.assign(tasks)
+                except TransientError as exc:
+                    log.warning(
+                        "state_not_restored",
+                        group=self._table.group,
+                        tasks=len(tasks),
+                        reason=str(exc),
+                        retry_in_s=self._retry_s,
+                    )
+                    if self._stopping.is_set():
+                        raise
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), timeout=self._retry_s)
+                else:
+                    return

@@ -13,7 +13,11 @@ delivery flushes first), restored on whichever instance is assigned the partitio
 Indexes (lanes, ids) are derived from the table when a task is restored.
 
 A quarantined head keeps no value: its original bytes are in the quarantine topic, and its
-replay brings them back. So a row is never larger than a record the topic accepted.
+replay brings them back. A row that keeps its record (a retry, a follower) is refused when
+it would not fit a changelog record (``max_row_bytes``): a record larger than the hub's own
+limit (a topic an operator gave a larger one) would otherwise be refused by the changelog at
+every flush, and no offset of the group would be committed again. The delivery quarantines
+such a record instead (``RowTooLargeError``).
 """
 
 from __future__ import annotations
@@ -27,10 +31,18 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from hub.runtime.errors import PermanentError
 from hub.runtime.state.table import StateTable
 from hub.runtime.state.task import Task, task_of
 
-__all__ = ["DeliveryStore", "DeliveryStores", "Parked", "ParkedState", "StoredRecord"]
+__all__ = [
+    "DeliveryStore",
+    "DeliveryStores",
+    "Parked",
+    "ParkedState",
+    "RowTooLargeError",
+    "StoredRecord",
+]
 
 _PARKED = "parked/"
 _DONE = "done/"
@@ -90,12 +102,23 @@ class Parked:
 Lane = tuple[str, str]  # (case id, topic)
 
 
+class RowTooLargeError(PermanentError):
+    """The record is too large to keep in a parked row: the changelog would refuse it."""
+
+
 class DeliveryStore:
     """One group's parked records and processed ids, kept in its ``StateTable``."""
 
-    def __init__(self, table: StateTable, *, processed_retention_s: float = 7 * 86_400) -> None:
+    def __init__(
+        self,
+        table: StateTable,
+        *,
+        processed_retention_s: float = 7 * 86_400,
+        max_row_bytes: int | None = None,
+    ) -> None:
         self._table = table
         self._retention = processed_retention_s
+        self._max_row = max_row_bytes
         self._rows: dict[str, Parked] = {}
         self._lanes: dict[Lane, list[tuple[int, str]]] = {}  # (place, seq), arrival order
         self._done: dict[str, tuple[Task, float]] = {}
@@ -148,7 +171,13 @@ class DeliveryStore:
             del self._lanes[lane]
 
     def _save(self, row: Parked) -> None:
-        self._table.put(row.task, row.seq, _encode_row(row))
+        """Write the row (refused, nothing changed, when it would not fit the changelog)."""
+        encoded = _encode_row(row)
+        size = len(encoded) + len(row.seq)
+        if self._max_row is not None and size > self._max_row:
+            msg = f"a parked row of {size} bytes is over the changelog's {self._max_row}"
+            raise RowTooLargeError(msg)
+        self._table.put(row.task, row.seq, encoded)
         self._index(row)
 
     # parked records -------------------------------------------------------------------
@@ -163,7 +192,12 @@ class DeliveryStore:
         due_at: float,
         reason: str,
     ) -> None:
-        """Park a record at the end of its case's line (a second park of it is ignored)."""
+        """Park a record at the end of its case's line (a second park of it is ignored).
+
+        Raises:
+            RowTooLargeError: the row would keep a record too large for the changelog.
+
+        """
         seq = f"{_PARKED}{record.topic}/{record.partition}/{record.offset}"
         if seq in self._rows:
             return
@@ -207,7 +241,12 @@ class DeliveryStore:
                            reason=reason))  # fmt: skip
 
     def replace_head(self, seq: str, record: StoredRecord, *, reason: str) -> None:
-        """Put ``record`` (a replay) in the place of the parked row ``seq``, due at once."""
+        """Put ``record`` (a replay) in the place of the parked row ``seq``, due at once.
+
+        Raises:
+            RowTooLargeError: the replay is too large for the changelog (the row is kept).
+
+        """
         row = self._rows[seq]
         self._save(replace(row, record=record, state=ParkedState.RETRY, attempt=0,
                            due_at=0.0, reason=reason))  # fmt: skip

@@ -81,22 +81,32 @@ class Changelog(Protocol):
 class MemoryChangelog:
     """The changelog in a dict: outlives a table (hand it to the next one), not the process."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_record_bytes: int | None = None) -> None:
         self.tables: dict[Task, dict[str, bytes]] = {}
+        self.max_record_bytes = max_record_bytes  # refuses larger rows, as the topics do
         self.writes = 0
+        self.restores = 0
         self.fail = False  # a test switches the broker "off"
 
     async def start(self) -> None:
         """Nothing to connect."""
 
     async def restore(self, tasks: Collection[Task]) -> dict[Task, dict[str, bytes]]:
-        """A copy of each task's table."""
+        """A copy of each task's table (refused while ``fail`` is set)."""
+        if self.fail:
+            msg = "changelog restore: the broker is down (test)"
+            raise TransientError(msg)
+        self.restores += 1
         return {task: dict(self.tables.get(task, {})) for task in tasks}
 
     async def write(self, writes: Sequence[Write]) -> None:
         """Apply the changes (or refuse them all while ``fail`` is set)."""
         if self.fail:
             msg = "changelog write: the broker is down (test)"
+            raise TransientError(msg)
+        limit = self.max_record_bytes
+        if limit is not None and any(len(k) + len(v or b"") > limit for _t, k, v in writes):
+            msg = "changelog write: MessageSizeTooLargeError (test)"
             raise TransientError(msg)
         for task, key, value in writes:
             table = self.tables.setdefault(task, {})

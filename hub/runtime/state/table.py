@@ -156,8 +156,17 @@ class StateTable:
                     del self._pending[entry]
 
     async def close(self) -> None:
-        """Release the changelog's connections."""
-        await self._changelog.close()
+        """Send what is still pending (best effort), then release the changelog's connections.
+
+        The offsets behind unsent changes were not committed, so their records come again;
+        what a component wrote outside a record (a background task) would be lost.
+        """
+        try:
+            await self.flush()
+        except TransientError as exc:
+            log.warning("state_not_flushed_on_close", group=self.group, reason=str(exc))
+        finally:
+            await self._changelog.close()
 
     async def start(self) -> None:
         """Create the changelog topics and connect."""

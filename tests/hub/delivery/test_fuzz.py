@@ -27,7 +27,7 @@ from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
 from contracts.municipalities import MUNICIPALITIES
 from contracts.person import LookupPurpose, PersonLookupRequested
-from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery
 from hub.runtime.delivery.store import ParkedState
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.quarantine import Quarantine
@@ -36,6 +36,7 @@ from tests.adapters.archive.events import case_opened, document_filed
 from tests.factories import notification
 from tests.offline_delivery import RecordingBroker
 from tests.people import CHILD
+from tests.state import delivery_store
 
 SEED = 1112026
 RECORDS = int(os.environ.get("FUZZ_RECORDS", "10000"))
@@ -170,7 +171,7 @@ def _judged(sent, broker, store, done):
         found = []
         quarantined = reasons.get((record.topic, record.offset), [])
         found += [f"quarantined:{r}" for r in quarantined]
-        head = store.head("fuzz", record.key.decode(), record.topic)
+        head = store.head(record.key.decode(), record.topic)
         if head is not None and head.state is ParkedState.RETRY:
             found.append("parked" if head.record.offset == record.offset else "parked elsewhere")
         if item.expect == "handled" and done[item.event_id] == 1:
@@ -185,10 +186,8 @@ def _judged(sent, broker, store, done):
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = DeliveryStore(tmp_path / "delivery.sqlite3")
-    yield store
-    store.close()
+async def store():
+    return await delivery_store("fuzz")
 
 
 async def test_ten_thousand_records_each_get_exactly_one_outcome(store, capsys):

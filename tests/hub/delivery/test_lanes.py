@@ -7,12 +7,13 @@ from types import SimpleNamespace
 import pytest
 
 from contracts.case import CaseOpened
-from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery
 from hub.runtime.errors import TransientError
 from hub.runtime.quarantine import Quarantine
 from routing.topics import topic_for
 from tests.adapters.archive.events import case_opened, document_filed
 from tests.offline_delivery import RecordingBroker, fetched_batch
+from tests.state import delivery_store
 
 MUNICIPALITY = "101"
 CASE = "C-lanes-1"
@@ -35,8 +36,8 @@ class Archive:
 
 
 @pytest.fixture
-def hub(tmp_path):
-    store = DeliveryStore(tmp_path / "delivery.sqlite3")
+async def hub():
+    store = await delivery_store("archive")
     broker = RecordingBroker()
     quarantine = Quarantine()
     quarantine.bind(broker)
@@ -49,10 +50,9 @@ def hub(tmp_path):
         backoff=Backoff(base_s=0.01, max_s=0.02, max_attempts=3),
         breaker=CircuitBreaker(open_after_s=30, cooldown_s=5, max_cooldown_s=300),
     )
-    yield SimpleNamespace(
+    return SimpleNamespace(
         delivery=delivery, store=store, quarantined=broker.published, archive=archive
     )
-    store.close()
 
 
 async def test_a_document_read_before_its_case_opened_is_filed_after_it(hub):

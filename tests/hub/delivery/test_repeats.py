@@ -18,11 +18,12 @@ import pytest
 from aiokafka.errors import KafkaTimeoutError
 
 from contracts.envelope import follow_up
-from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery, DeliveryStore
+from hub.runtime.delivery import Backoff, CircuitBreaker, Delivery
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine
 from tests.adapters.archive.events import case_opened
 from tests.offline_delivery import RecordingBroker, fetched_batch
+from tests.state import delivery_store
 
 GROUP = "repeats"
 
@@ -85,8 +86,8 @@ class Consumer:
 
 
 @pytest.fixture
-def hub(tmp_path):
-    store = DeliveryStore(tmp_path / "delivery.sqlite3")
+async def hub():
+    store = await delivery_store(GROUP)
     producer = Producer()
     publisher = EventPublisher({}, new_producer=lambda **_options: producer)
     publisher._producer = producer
@@ -107,10 +108,9 @@ def hub(tmp_path):
         breaker=CircuitBreaker(open_after_s=30, cooldown_s=5, max_cooldown_s=300),
         commit_interval_s=3600,  # the test commits
     )
-    yield SimpleNamespace(
+    return SimpleNamespace(
         delivery=delivery, store=store, producer=producer, handled=handled, consumer=Consumer()
     )
-    store.close()
 
 
 def batch(consumer, *events, offset=0):
@@ -124,7 +124,7 @@ async def test_the_same_event_twice_in_one_batch_is_handled_once(hub):
     assert hub.producer.sent == 1
     await hub.delivery.commit()
     assert hub.consumer.commits == [{0: 2}]
-    assert hub.store.was_processed(GROUP, event.envelope.id)
+    assert hub.store.was_processed(event.envelope.id)
 
 
 async def test_a_repeat_in_the_next_batch_before_the_commit_is_handled_once(hub):
@@ -143,10 +143,10 @@ async def test_an_unacknowledged_first_copy_is_handled_again_when_both_come_agai
     await hub.delivery.commit()
     # Nothing committed, nothing remembered: the consumer goes back to the batch's start.
     assert (hub.consumer.commits, hub.consumer.seeks) == ([], [(0, 0)])
-    assert not hub.store.was_processed(GROUP, event.envelope.id)
+    assert not hub.store.was_processed(event.envelope.id)
     hub.producer.fail = False
     await hub.delivery.on_batch(batch(hub.consumer, event, event))
     await hub.delivery.commit()
     assert hub.handled == [event.envelope.id] * 2  # once per time the batch came
     assert hub.consumer.commits == [{0: 2}]
-    assert hub.store.was_processed(GROUP, event.envelope.id)
+    assert hub.store.was_processed(event.envelope.id)

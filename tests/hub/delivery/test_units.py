@@ -11,7 +11,6 @@ from hub.runtime.delivery import (
     Backoff,
     BreakerState,
     CircuitBreaker,
-    DeliveryStore,
     ParkedState,
     StoredRecord,
 )
@@ -207,7 +206,9 @@ class TestStore:
         again.remove(head.seq)
         await again.flush()
         third = await delivery_store("g", self.changelog)
-        assert third.head("case-1", INTAKE).record == record(6)
+        follower = third.head("case-1", INTAKE)
+        assert follower is not None
+        assert follower.record == record(6)
 
     async def test_a_failed_flush_keeps_the_changes_for_the_next(self, store):
         store.mark_processed("event-1", TASK)
