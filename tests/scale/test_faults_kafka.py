@@ -32,7 +32,7 @@ from aiokafka import AIOKafkaProducer
 from adapters.registry import COMPONENTS
 from contracts.binding import from_kafka, to_kafka
 from contracts.cpr import Cpr
-from contracts.deadlines import DeadlineMissed
+from contracts.deadlines import DeadlineMissed, DeadlineMissedV2
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
 from hub.runtime.serve import serving
@@ -182,7 +182,7 @@ async def assessments_missed(bootstrap: str, municipality: str) -> Counter[tuple
     for record in await read_topic(bootstrap, topic("deadline", municipality)):
         event = from_kafka(record.headers, record.value)
         data = event.data
-        if isinstance(data, DeadlineMissed) and data.rule_id == ASSESSMENT:
+        if isinstance(data, DeadlineMissed | DeadlineMissedV2) and data.rule_id == ASSESSMENT:
             found[data.trigger_event_id, event.envelope.id] += 1
     return found
 
