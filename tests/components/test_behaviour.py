@@ -104,7 +104,10 @@ async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
         # Its table owns the suite case's task, and its handler runs in that task, as the
         # delivery runs it (hub.runtime.state).
         table = StateTable(spec.name, MemoryChangelog())
-        component = spec.build(config, build_context(hub, publish, spec.name, table, spec.stores))
+        context = build_context(
+            hub, publish, spec.name, table, spec.stores, global_stores=spec.global_stores
+        )  # no global table here: a component must build without one
+        component = spec.build(config, context)
         task = Task(municipality, 0)
         await table.assign([task])
         if component.handler is not None:
