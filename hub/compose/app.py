@@ -188,7 +188,8 @@ async def _finish(
         with contextlib.suppress(asyncio.CancelledError):
             await task
     for delivery in deliveries:
-        await delivery.commit()
+        async with delivery.quiet():  # a batch still in flight ends first
+            await delivery.commit()
 
 
 def _require_unique_names(components: Sequence[Component]) -> None:
@@ -359,7 +360,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
             settings, component.name, component.handler, consumes[component.name], store,
             quarantine, routes,
         )  # fmt: skip
-        listener = StateRebalance(delivery, table)
+        listener = StateRebalance(delivery, table, topics=topics)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
                   fetch_bytes=settings.max_record_bytes, listener=listener)  # fmt: skip
         deliveries.append(delivery)

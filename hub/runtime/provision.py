@@ -16,7 +16,9 @@ never lowered, and business topics are left as they are.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
+from typing import Any
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -41,6 +43,8 @@ log = structlog.get_logger(__name__)
 DEFAULT_MAX_RECORD_BYTES = 1_048_588
 """Kafka's own default ``message.max.bytes``, the ``Settings.max_record_bytes`` default."""
 _LIMIT = "max.message.bytes"
+_DESCRIBE_ATTEMPTS = 25
+_DESCRIBE_PAUSE_S = 0.2
 _DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs' config_source of a topic's own setting
 
 
@@ -108,11 +112,7 @@ async def ensure_topics(
         created = [t.name for t in missing]
         quarantines = [quarantine_topic(name) for name in names]
         await _raise_limits(admin, [q for q in quarantines if q in existing], limit)
-        await _require_copartitioned(
-            admin,
-            [name for name in names if name in existing],
-            {t.name: partitions for t in missing},
-        )
+        await _require_copartitioned(admin, names, partitions)
     finally:
         await admin.close()
     if created:
@@ -156,11 +156,23 @@ async def _raise_limits(admin: AIOKafkaAdminClient, names: list[str], limit: int
 
 
 async def _require_copartitioned(
-    admin: AIOKafkaAdminClient, existing: list[str], created: dict[str, int]
+    admin: AIOKafkaAdminClient, names: list[str], partitions: int
 ) -> None:
-    """Refuse topics of one municipality whose partition counts differ (made elsewhere)."""
-    found = dict(created)
-    for topic in await admin.describe_topics(existing) if existing else []:
+    """Refuse topics of one municipality whose partition counts differ (made elsewhere).
+
+    They must also have ``partitions`` (``CASEHUB_TOPIC_PARTITIONS``): the changelogs are made
+    with that count, and a task's state must be on the partition number of its records.
+    """
+    # Every topic as the broker has it: one "created" here may have been made by another
+    # hub a moment before (with its own count), and one just made may not be known yet.
+    found: dict[str, int] = {}
+    described: list[dict[str, Any]] = []
+    for _ in range(_DESCRIBE_ATTEMPTS):
+        described = await admin.describe_topics(names) if names else []
+        if all(topic.get("error_code") == 0 for topic in described):
+            break
+        await asyncio.sleep(_DESCRIBE_PAUSE_S)
+    for topic in described:
         if topic.get("error_code") == 0:
             found[topic["topic"]] = len(topic["partitions"])
     counts: dict[str, dict[str, int]] = {}
@@ -169,12 +181,12 @@ async def _require_copartitioned(
         if parsed is not None:
             counts.setdefault(parsed.municipality, {})[name] = count
     for municipality, by_topic in counts.items():
-        if len(set(by_topic.values())) > 1:
+        if set(by_topic.values()) != {partitions}:
             listed = ", ".join(f"{name}: {n}" for name, n in sorted(by_topic.items()))
             msg = (
-                f"the topics of municipality {municipality} have different partition counts "
-                f"({listed}); a case's records and state must be on one partition number of "
-                "every topic: give them the same count"
+                f"the topics of municipality {municipality} do not all have {partitions} "
+                f"partitions (CASEHUB_TOPIC_PARTITIONS): {listed}; a case's records and state "
+                "must be on one partition number of every topic: give them the same count"
             )
             raise PartitionMismatchError(msg)
 

@@ -4,7 +4,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from hub.runtime.provision import PartitionMismatchError, ensure_topics, hub_topics
-from routing.topics import topic
+from hub.runtime.state import KafkaChangelog
+from routing.topics import changelog_topic, topic
 
 pytestmark = pytest.mark.kafka
 
@@ -31,3 +32,32 @@ async def test_topics_of_one_count_pass_on_a_second_start(hub_settings):
     names = hub_topics([municipality])
     for _ in range(2):
         await ensure_topics(hub_settings.bootstrap_servers, names, partitions=3, replication=1)
+
+
+async def test_topics_of_another_count_than_the_setting_are_refused(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    names = hub_topics([municipality])
+    await ensure_topics(hub_settings.bootstrap_servers, names, partitions=6, replication=1)
+    with pytest.raises(PartitionMismatchError) as refused:
+        await ensure_topics(hub_settings.bootstrap_servers, names, partitions=3, replication=1)
+    assert "do not all have 3 partitions" in str(refused.value)
+
+
+async def test_a_changelog_of_another_count_is_refused(hub_settings):
+    municipality = hub_settings.municipalities[0]
+    group = f"{hub_settings.group_prefix}.recorder"
+    admin = AIOKafkaAdminClient(bootstrap_servers=hub_settings.bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(changelog_topic(group, municipality), 2, 1)])
+    finally:
+        await admin.close()
+    changelog = KafkaChangelog(
+        hub_settings.bootstrap_servers, group, [municipality], partitions=3, replication=1,
+        max_record_bytes=1024 * 1024,
+    )  # fmt: skip
+    try:
+        with pytest.raises(PartitionMismatchError):
+            await changelog.start()
+    finally:
+        await changelog.close()

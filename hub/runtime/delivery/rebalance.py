@@ -35,7 +35,7 @@ from hub.runtime.errors import TransientError
 from hub.runtime.state.table import StateTable
 from hub.runtime.state.task import Task, task_of
 
-__all__ = ["StateRebalance", "tasks_of"]
+__all__ = ["StateRebalance", "tasks_of", "whole_tasks"]
 
 log = structlog.get_logger(__name__)
 
@@ -51,12 +51,45 @@ def tasks_of(partitions: Iterable[TopicPartition]) -> set[Task]:
     return tasks
 
 
+def whole_tasks(assigned: Iterable[TopicPartition], topics: Iterable[str]) -> set[Task]:
+    """The tasks of which ``assigned`` holds partition *p* of *every* topic of its municipality.
+
+    The range assignor splits each topic among the members subscribed to it: while members
+    subscribe to different topics (a rolling deploy that adds a route), one may get partition
+    *p* of one topic and another partition *p* of the rest. A task so split is owned by
+    neither, so two instances never write one task's state; its records wait until the
+    members agree again.
+    """
+    held = {(tp.topic, tp.partition) for tp in assigned}
+    of_municipality: dict[str, list[str]] = {}
+    for name in topics:
+        with contextlib.suppress(ValueError):
+            of_municipality.setdefault(task_of(name, 0).municipality, []).append(name)
+    whole = set()
+    for task in tasks_of(assigned):
+        names = of_municipality.get(task.municipality, [])
+        if all((name, task.partition) in held for name in names):
+            whole.add(task)
+        else:
+            log.error("task_split", task=str(task), held=sum((n, task.partition) in held
+                      for n in names), of=len(names))  # fmt: skip
+    return whole
+
+
 class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
     """The rebalance listener of one group's subscriber."""
 
-    def __init__(self, delivery: Delivery, table: StateTable, *, retry_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        table: StateTable,
+        *,
+        topics: Iterable[str] = (),
+        retry_s: float = 1.0,
+    ) -> None:
         self._delivery = delivery
         self._table = table
+        self._topics = tuple(topics)
         self._retry_s = retry_s
         self._stopping = asyncio.Event()
 
@@ -76,7 +109,7 @@ class StateRebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokaf
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         """Restore the assigned partitions' tables before their first record."""
-        tasks = tasks_of(assigned)
+        tasks = whole_tasks(assigned, self._topics) if self._topics else tasks_of(assigned)
         async with self._delivery.quiet():
             while True:
                 try:

@@ -24,6 +24,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
+from hub.runtime.provision import PartitionMismatchError
 from hub.runtime.state.task import Task
 from routing.topics import changelog_topic
 
@@ -133,6 +134,7 @@ class KafkaChangelog:
         replication: int,
         max_record_bytes: int,
         client_id: str = "casehub-state",
+        restore_timeout_s: float = 300.0,
     ) -> None:
         self._bootstrap = bootstrap_servers
         self._group = group
@@ -141,6 +143,7 @@ class KafkaChangelog:
         self._replication = replication
         self._limit = max_record_bytes
         self._client_id = client_id
+        self._restore_timeout_s = restore_timeout_s
         self._producer: AIOKafkaProducer | None = None
 
     def topic(self, municipality: str) -> str:
@@ -164,37 +167,26 @@ class KafkaChangelog:
             existing = set(await admin.list_topics())
             missing = [t for t in wanted if t.name not in existing]
             response = await admin.create_topics(missing) if missing else None
+            for entry in getattr(response, "topic_errors", ()):
+                name, code = entry[0], entry[1]
+                if code and for_code(code) is not TopicAlreadyExistsError:
+                    msg = f"could not create topic {name}: {for_code(code).__name__}"
+                    raise TransientError(msg)
+            described = await _with_leaders(admin, [t.name for t in wanted])
         except KafkaError as exc:
             msg = f"could not create the changelog topics: {type(exc).__name__}"
             raise TransientError(msg) from None
         finally:
             await admin.close()
-        for entry in getattr(response, "topic_errors", ()):
-            name, code = entry[0], entry[1]
-            if code and for_code(code) is not TopicAlreadyExistsError:
-                msg = f"could not create topic {name}: {for_code(code).__name__}"
-                raise TransientError(msg)
-        if missing:
-            await self._await_leaders([t.name for t in missing])
-
-    async def _await_leaders(self, names: list[str]) -> None:
-        """Wait until new topics have a leader per partition.
-
-        A restore right after would otherwise wait for the next metadata refresh.
-        """
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
-        try:
-            await admin.start()
-            for _ in range(_LEADER_ATTEMPTS):
-                described = await admin.describe_topics(names)
-                if all(_has_leaders(topic) for topic in described):
-                    return
-                await asyncio.sleep(_LEADER_PAUSE_S)
-        except KafkaError as exc:
-            msg = f"changelog topics: {type(exc).__name__}"
-            raise TransientError(msg) from None
-        finally:
-            await admin.close()
+        for topic in described:
+            count = len(topic.get("partitions") or [])
+            if topic.get("error_code") == 0 and count != self._partitions:
+                msg = (
+                    f"the state topic {topic['topic']} has {count} partitions, not "
+                    f"{self._partitions}: a task's state would be on another partition than its "
+                    "records; give it the count of the business topics"
+                )
+                raise PartitionMismatchError(msg)
 
     async def _producer_started(self) -> AIOKafkaProducer:
         if self._producer is not None:
@@ -260,8 +252,11 @@ class KafkaChangelog:
         )
         try:
             await consumer.start()
-            await _read_to_end(consumer, partitions, tables)
-        except KafkaError as exc:
+            # A partition whose leader is gone answers nothing and raises nothing: bounded,
+            # so the rebalance callback (and the hub's stop) is never held for ever.
+            async with asyncio.timeout(self._restore_timeout_s):
+                await _read_to_end(consumer, partitions, tables)
+        except (KafkaError, TimeoutError) as exc:
             msg = f"changelog restore: {type(exc).__name__}"
             raise TransientError(msg) from None
         finally:
@@ -284,6 +279,21 @@ class KafkaChangelog:
 
 _LEADER_ATTEMPTS = 40
 _LEADER_PAUSE_S = 0.1
+
+
+async def _with_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> list[dict[str, Any]]:
+    """The topics as the broker describes them, once each has a leader per partition.
+
+    A topic just made (here or by another hub a moment before) may not be known yet, and a
+    restore right after would otherwise wait for the next metadata refresh.
+    """
+    described: list[dict[str, Any]] = []
+    for _ in range(_LEADER_ATTEMPTS):
+        described = await admin.describe_topics(names) if names else []
+        if all(_has_leaders(topic) for topic in described):
+            break
+        await asyncio.sleep(_LEADER_PAUSE_S)
+    return described
 
 
 def _has_leaders(topic: dict[str, Any]) -> bool:

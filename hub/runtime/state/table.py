@@ -18,6 +18,7 @@ the deadline engine) are told when a task is restored or dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Collection, Iterator, Mapping
 from typing import Protocol
 
@@ -81,9 +82,23 @@ class StateTable:
         for task in new:
             table = restored.get(task, {})
             self._tables[task] = table
-            for listener in self._listeners:
-                await listener.restored(task, table)
+            try:
+                for listener in self._listeners:
+                    await listener.restored(task, table)
+            except Exception as exc:
+                # A row a listener cannot read (written by another version, say): the task
+                # is not owned half-indexed; the assignment is tried again, and the group
+                # is not ready meanwhile.
+                await self._abandon(task)
+                msg = f"task {task} of {self.group} not restored: {type(exc).__name__}"
+                raise TransientError(msg) from exc
         self.assigned_once.set()
+
+    async def _abandon(self, task: Task) -> None:
+        self._tables.pop(task, None)
+        for listener in self._listeners:
+            with contextlib.suppress(Exception):
+                await listener.dropped(task)
 
     async def revoke(self, tasks: Collection[Task]) -> None:
         """Flush, then drop the tables of ``tasks``: their new owner restores them."""
