@@ -191,7 +191,9 @@ async def run(argv: Sequence[str] | None = None) -> int:
         client_id=f"{settings.client_id}-yearly",
     )
     try:
-        memory = await read_memory(changelog, args.municipality, settings.topic_partitions)
+        # The topic's own count: a shell without the hub's settings must not read half of it.
+        partitions = await changelog.partitions_of(args.municipality)
+        memory = await read_memory(changelog, args.municipality, partitions)
     except TransientError as exc:
         sys.stderr.write(f"could not read the statistics memory: {exc}\n")
         return 1

@@ -150,6 +150,27 @@ class KafkaChangelog:
         """The changelog topic of one municipality."""
         return changelog_topic(self._group, municipality)
 
+    async def partitions_of(self, municipality: str) -> int:
+        """How many partitions the municipality's changelog has (a reader of every task).
+
+        Raises:
+            TransientError: the topic does not exist or the broker could not be asked.
+
+        """
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        try:
+            await admin.start()
+            (described,) = await admin.describe_topics([self.topic(municipality)])
+        except KafkaError as exc:
+            msg = f"changelog topic: {type(exc).__name__}"
+            raise TransientError(msg) from None
+        finally:
+            await admin.close()
+        if described.get("error_code") != 0 or not described.get("partitions"):
+            msg = f"no changelog topic {self.topic(municipality)} (has the component run?)"
+            raise TransientError(msg)
+        return len(described["partitions"])
+
     async def start(self) -> None:
         """Create the missing changelog topics and start the producer."""
         await self._ensure_topics()

@@ -208,3 +208,16 @@ async def send(settings, event):
         settings.bootstrap_servers, topic_for(event), record.value, key=record.key,
         headers=record.headers,
     )  # fmt: skip
+
+
+@pytest.mark.kafka
+async def test_the_command_says_so_when_the_reporter_never_ran(hub_settings, tmp_path, capsys):
+    args = [
+        "--bootstrap-servers", hub_settings.bootstrap_servers,
+        "--group-prefix", f"{hub_settings.group_prefix}-never",
+        "--municipality", hub_settings.municipalities[0],
+        "--year", "2026", "--out", str(tmp_path / "out.json"),
+    ]  # fmt: skip
+    assert await run(args) == 1
+    assert "no changelog topic" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
