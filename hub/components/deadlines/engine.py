@@ -21,9 +21,12 @@ case is in one task (its municipality's partition ``p``), and so is what the eng
 of it: its deadlines, its ``fact:`` and ``early:`` records, in the ``deadlines`` store of
 the component's state table (the changelog ``<group>.state.<kommunekode>``, partition
 ``p``). The engine listens to the table: a task's records are decoded into its maps when
-the task is restored and forgotten when it is dropped (under the engine's lock, so a tick
-under way ends first). The ticker ticks the deadlines of the tasks this instance owns
-only, so two engines in one consumer group never both time out one deadline.
+the task is restored and forgotten when it is dropped (under the engine's lock). The table
+is gone before that lock is taken, so a tick under way that writes to the task fails
+(``TaskMovedError``) and publishes nothing more of it; a step it made durable before is
+published by the new owner with the same id. The ticker ticks the deadlines of the tasks
+this instance owns only, so two engines in one consumer group never both time out one
+deadline.
 
 A fact keyed by a record (a measure's or a decision's kind, a letter's decision) may be
 recalled from another case, on a task another instance owns: it is also kept in the

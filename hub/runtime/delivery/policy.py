@@ -265,7 +265,9 @@ class Delivery:
         self._last_commit = self._clock()
         try:
             await asyncio.gather(*pending)
-        except KafkaError as exc:
+        except Exception as exc:  # noqa: BLE001 - any unconfirmed follow-up: the batch again
+            # Not only a KafkaError: were any other failure let through, the offsets taken
+            # out of ``_done`` above would be lost and a later commit would pass them over.
             log.warning("batch_not_confirmed", group=self.group, error=type(exc).__name__)
             # They come again, to be handled.
             self._unconfirmed.difference_update(event_id for event_id, _task in handled)
@@ -411,7 +413,9 @@ class Delivery:
                 break
             await self._attempt(head.record, head.case_id, attempt=head.attempt + 1, seq=head.seq)
         # The retrier's outcomes have no offset to wait for them: durable now, so a crash
-        # does not handle a head twice.
+        # after this does not handle a head twice. Should the flush fail, the change goes
+        # with the next flush; a crash before that handles the head again on the next owner
+        # (at least once; its calls carry the event's ids).
         await self._store.flush()
         return len(heads)
 

@@ -3,7 +3,9 @@
 ``<group>.state.<kommunekode>`` has as many partitions as the municipality's business
 topics; partition ``p`` holds task ``(kommunekode, p)``'s table, key → latest value, a
 tombstone (null value) for a removed key. Compaction keeps the latest value of each key, so
-a restore reads a bounded log however long the hub has run.
+a restore reads about one record per live key, not the history of changes; what a component
+never removes (sent letters, finished deadlines) stays a live key and is read on every
+restore.
 
 ``KafkaChangelog`` talks to aiokafka directly, as ``hub.runtime.provision`` does: reading a
 partition to its end needs assign, seek and end offsets, which FastStream's subscribers do

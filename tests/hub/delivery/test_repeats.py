@@ -47,6 +47,7 @@ class Producer:
     def __init__(self):
         self.sent = 0
         self.fail = False
+        self.error: BaseException = KafkaTimeoutError()
 
     async def start(self):
         """A renewed producer (after a failed batch) is this one again."""
@@ -64,7 +65,7 @@ class Producer:
         del partition
         acknowledged = asyncio.get_running_loop().create_future()
         if self.fail:
-            acknowledged.set_exception(KafkaTimeoutError())
+            acknowledged.set_exception(self.error)
         else:
             acknowledged.set_result(None)
         return acknowledged
@@ -149,4 +150,21 @@ async def test_an_unacknowledged_first_copy_is_handled_again_when_both_come_agai
     await hub.delivery.commit()
     assert hub.handled == [event.envelope.id] * 2  # once per time the batch came
     assert hub.consumer.commits == [{0: 2}]
+    assert hub.store.was_processed(event.envelope.id)
+
+
+async def test_a_follow_up_that_fails_otherwise_than_kafka_is_not_passed_over(hub):
+    # Not a KafkaError (a bug in a serializer, say): the batch must come again all the same.
+    # Had the failure escaped the commit, the offsets it had taken out would be gone and the
+    # batch never fetched again.
+    event = case_opened("101", "C-other-1")
+    hub.producer.fail, hub.producer.error = True, RuntimeError("not Kafka")
+    await hub.delivery.on_batch(batch(hub.consumer, event))
+    await hub.delivery.commit()
+    assert (hub.consumer.commits, hub.consumer.seeks) == ([], [(0, 0)])
+    assert not hub.store.was_processed(event.envelope.id), "it comes again, to be handled"
+    hub.producer.fail = False
+    await hub.delivery.on_batch(batch(hub.consumer, event))
+    await hub.delivery.commit()
+    assert hub.consumer.commits == [{0: 1}]
     assert hub.store.was_processed(event.envelope.id)
