@@ -40,7 +40,7 @@ from urllib.parse import quote, unquote
 from contracts.cpr import Cpr
 from contracts.decision import MeasureKind
 from contracts.legal import LegalBasis
-from hub.runtime.state import StateTable, Store, Task
+from hub.runtime.state import StateTable, Store, Task, current_task
 
 __all__ = ["STORES", "Memory", "PlacementFacts", "SupportingMeasure"]
 
@@ -128,8 +128,9 @@ class Memory:
     # decided measures ------------------------------------------------------------------
 
     def measure(self, measure_id: str) -> PlacementFacts | None:
-        """The decided measure, if its decision has been seen."""
-        value = self._measures.get(_key(measure_id))
+        """The decided measure, if its decision has been seen (here, or in another case)."""
+        found = _find(self._measures, _key(measure_id))
+        value = None if found is None else found[1]
         if value is None:
             return None
         row = json.loads(value)
@@ -144,8 +145,8 @@ class Memory:
 
     def measure_by_decision(self, decision_id: str) -> PlacementFacts | None:
         """The measure a decision decided, if seen."""
-        measure_id = self._decisions.get(_key(decision_id))
-        return None if measure_id is None else self.measure(measure_id.decode())
+        found = _find(self._decisions, _key(decision_id))
+        return None if found is None else self.measure(found[1].decode())
 
     def remember_measure(self, facts: PlacementFacts) -> None:
         """Keep (or replace) a measure's facts."""
@@ -182,6 +183,18 @@ class Memory:
     def held(self, measure_id: str) -> list[tuple[str, str]]:
         """(event id, event JSON) held for a measure, oldest first."""
         return _held(self._held, measure_id)
+
+    def held_anywhere(self, measure_id: str) -> list[tuple[Task, str, str]]:
+        """(task, event id, event JSON) held for a measure in any task here, oldest first.
+
+        A measure's events may come under another case than its decision (DUBU's
+        sub-processes are cases of their own), so on another partition.
+        """
+        return [
+            (task, event_id, event_json)
+            for task in sorted(self.tasks)
+            for event_id, event_json in _held(self._held, measure_id, task)
+        ]
 
     def release(self, measure_id: str, event_id: str) -> None:
         """Forget a held event once it is handled."""
@@ -229,15 +242,16 @@ class Memory:
         self, measure_id: str, *, started_on: dt.date | None = None, ended_on: dt.date | None = None
     ) -> None:
         """Record when a kept supporting measure actually started or ended."""
-        value = self._supporting.get(_key(measure_id))
-        if value is None:
+        found = _find(self._supporting, _key(measure_id))
+        if found is None:
             return  # not a supporting measure (or its decision not seen): nothing to record
+        task, value = found
         row = json.loads(value)
         if started_on is not None:
             row["starts_on"] = started_on.isoformat()
         if ended_on is not None:
             row["ends_on"] = ended_on.isoformat()
-        self._supporting.put(_key(measure_id), _json(row))
+        self._supporting.put(_key(measure_id), _json(row), task)
 
     def supporting_in(self, year: int, task: Task | None = None) -> list[SupportingMeasure]:
         """The task's supporting measures that ran in ``year``, by measure id."""
@@ -281,6 +295,22 @@ def _hold(store: Store, waits_for: str, event_id: str, event_json: str) -> None:
         return  # a redelivery: held once
     seqs = [json.loads(value)["seq"] for _, value in store.items(_key(waits_for) + "/")]
     store.put(key, _json({"seq": max(seqs, default=0) + 1, "id": event_id, "event": event_json}))
+
+
+def _find(store: Store, key: str) -> tuple[Task, bytes] | None:
+    """``key`` in the current task, else in another task here: (where, value).
+
+    What a measure's decision left is in the task of the case that decided it; a start or an
+    end may come under another case. With several instances, only the tasks this one owns
+    are searched (docs/reporting.md: the limit).
+    """
+    current = current_task()
+    order = ([current] if current is not None else []) + sorted(store.tasks - {current})
+    for task in order:
+        value = store.get(key, task)
+        if value is not None:
+            return task, value
+    return None
 
 
 def _held(store: Store, waits_for: str, task: Task | None = None) -> list[tuple[str, str]]:

@@ -66,6 +66,7 @@ from contracts.reporting import (
 )
 from hub.runtime.errors import PermanentError
 from hub.runtime.seams import Handler, Publish
+from hub.runtime.state import in_task
 
 __all__ = ["NAME", "build_statistics_reporter"]
 
@@ -133,9 +134,11 @@ class _Reporter:
         if draft is not None:
             await self._report(event, draft)
         if isinstance(data, MeasureDecided):
-            for held_id, held_json in self._memory.held(data.measure_id):
-                await self.handle(_revive(held_json))
-                self._memory.release(data.measure_id, held_id)
+            # Held where they came, maybe under another case (another task): handled there.
+            for task, held_id, held_json in self._memory.held_anywhere(data.measure_id):
+                with in_task(task):
+                    await self.handle(_revive(held_json))
+                    self._memory.release(data.measure_id, held_id)
 
     def _ran(self, data: Contract) -> None:
         """A supporting measure's actual first or last day (a placement's is reported)."""
