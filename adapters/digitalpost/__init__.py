@@ -19,9 +19,11 @@ from adapters.digitalpost.port import (
     ReceiptPage,
     SendReceipt,
 )
+from adapters.digitalpost.token import AccessToken, ServiceplatformenTokens, TokenPort
 
 __all__ = [
     "COMPONENT",
+    "AccessToken",
     "CaseReference",
     "Channel",
     "DigitalPost",
@@ -39,6 +41,8 @@ __all__ = [
     "RecipientRejectedError",
     "SendReceipt",
     "Sender",
+    "ServiceplatformenTokens",
+    "TokenPort",
     "build_message",
     "message_uuid",
     "render",

@@ -55,6 +55,7 @@ class Inbound:
     message_id: str
     recipient_id: str
     recipient_id_type: str
+    sender_id: str = ""
 
 
 def _q(name: str) -> str:
@@ -99,7 +100,7 @@ def _check_files(document: etree._Element, where: str) -> None:
             raise RefusedError(INVALID_MEMO, f"{at}/content") from None
 
 
-def _check_header(header: etree._Element) -> tuple[str, uuid.UUID, str, str, str]:
+def _check_header(header: etree._Element) -> tuple[str, uuid.UUID, str, str, str, str]:
     where = "Message/MessageHeader"
     message_type = _text(header, "messageType", where)
     if message_type not in {"DIGITALPOST", "NEMSMS"}:
@@ -110,14 +111,15 @@ def _check_header(header: etree._Element) -> tuple[str, uuid.UUID, str, str, str
     message_id = _text(header, "messageID", where, required=False)
     _text(header, "label", where)
     sender = _one(header, "Sender", where)
-    for name in ("senderID", "idType", "label"):
+    sender_id = _text(sender, "senderID", f"{where}/Sender")
+    for name in ("idType", "label"):
         _text(sender, name, f"{where}/Sender")
     recipient = _one(header, "Recipient", where)
     recipient_id = _text(recipient, "recipientID", f"{where}/Recipient")
     id_type = _text(recipient, "idType", f"{where}/Recipient")
     if id_type == "CPR" and not re.fullmatch(r"\d{10}", recipient_id):
         raise RefusedError(INVALID_MEMO, f"{where}/Recipient/recipientID")
-    return message_type, uuid.UUID(raw_uuid), message_id, recipient_id, id_type
+    return message_type, uuid.UUID(raw_uuid), message_id, recipient_id, id_type, sender_id
 
 
 def _check_body(body: etree._Element) -> None:
@@ -155,8 +157,8 @@ def check_kombi(root: etree._Element) -> Inbound:
         raise RefusedError(INVALID_MEMO, "Message (memo: prefix)")
     if message.get("memoVersion") != "1.2" or message.get("memoSchVersion") is not None:
         raise RefusedError(INVALID_MEMO, "Message/@memoVersion")
-    message_type, message_uuid, message_id, recipient_id, id_type = _check_header(
+    message_type, message_uuid, message_id, recipient_id, id_type, sender_id = _check_header(
         _one(message, "MessageHeader", "Message")
     )
     _check_body(_one(message, "MessageBody", "Message"))
-    return Inbound(choice, message_type, message_uuid, message_id, recipient_id, id_type)
+    return Inbound(choice, message_type, message_uuid, message_id, recipient_id, id_type, sender_id)

@@ -4,8 +4,10 @@ The request follows the public walkthroughs (itk-dev/serviceplatformen, python-s
 ``POST /service/KombiPostAfsend_1/kombi`` with ``Content-Type: application/xml`` and the
 headers ``x-TransaktionsId`` (a fresh UUID per attempt) and ``x-TransaktionsTid``, and
 the body ``<kombi_request><KombiValgKode/><memo:Message/></kombi_request>``. The
-``httpx.AsyncClient`` passed in carries the base URL, timeouts, the mutual-TLS context
-and the access token (``Authorization: Holder-of-key …``).
+``httpx.AsyncClient`` passed in carries the base URL, timeouts and the mutual-TLS context
+(a sender with its own certificate has its own client, in ``own``). Every call carries the
+access token of the sender's agreement (``Authorization: Holder-of-key …``, from the token
+port, ``token.py``); a 401 renews the token once and tries once more.
 
 The official answer format (SF1601 "Teknisk bilag", OpenAPI) is not public. The answer is
 read by local element names, as python-serviceplatformen does: ``Result``,
@@ -18,7 +20,8 @@ answer                          error
 ==============================  =============================================
 timeout, connection failure     ``DigitalPostUnavailableError``
 429, 5xx                        ``DigitalPostUnavailableError``
-401, 403, 404, 405              ``DigitalPostRefusedError`` (nothing can pass)
+401 (after one renewal), 403,   ``DigitalPostRefusedError`` (nothing can pass)
+404, 405
 400/422 code MODTAGER_UKENDT    ``RecipientRejectedError``
 other 4xx, ``Result`` false     ``InvalidMessageError`` with the code
 unsafe or unreadable XML        ``MalformedAnswerError`` (transient: a retry is a duplicate)
@@ -31,10 +34,10 @@ import datetime as dt
 import enum
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
-from typing import Final
+from typing import Any, Final
 
 import httpx
 from lxml import etree
@@ -49,6 +52,7 @@ from adapters.digitalpost.errors import (
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.memo import build_message
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
+from adapters.digitalpost.token import AccessToken, TokenPort
 from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
 __all__ = [
@@ -82,6 +86,9 @@ class _AnswerError(Exception):
     """The answer was XML but not the XML we expect."""
 
 
+_Sent = Coroutine[Any, Any, httpx.Response]
+
+
 def kombi_request(letter: Letter, choice: KombiChoice) -> bytes:
     """The body SF1601 expects: ``kombi_request`` (no namespace) around the MeMo message."""
     root = etree.Element("kombi_request")
@@ -97,29 +104,61 @@ def _utc_now() -> dt.datetime:
 class DigitalPostClient:
     """The ``DigitalPost`` port over SF1601, through an ``httpx.AsyncClient`` we are given."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the seams of one client, each with a default
         self,
         http: httpx.AsyncClient,
         *,
+        tokens: TokenPort | None = None,
+        receipts_cvr: str = "",
+        own: Mapping[str, httpx.AsyncClient] | None = None,
         choice: KombiChoice = KombiChoice.AUTOMATIC,
         clock: Callable[[], dt.datetime] = _utc_now,
     ) -> None:
+        """``tokens`` None: no token is sent (a service behind a gateway that adds it).
+
+        ``receipts_cvr`` is the agreement whose receipt feed is read (the default sender's);
+        ``own`` the clients of senders with their own certificate, by CVR.
+        """
         self._http = http
+        self._tokens = tokens
+        self._receipts_cvr = receipts_cvr
+        self._own = dict(own or {})
         self._choice = choice
         self._clock = clock
+
+    async def _call(
+        self, cvr: str, request: Callable[[httpx.AsyncClient, dict[str, str]], _Sent]
+    ) -> httpx.Response:
+        """Make ``request`` with the agreement's token; a 401 renews it and tries once more."""
+        http = self._own.get(cvr, self._http)
+        if self._tokens is None:
+            return await request(http, {})
+        token: AccessToken = await self._tokens.token(cvr)
+        response = await request(http, {"Authorization": token.authorization})
+        if response.status_code == HTTPStatus.UNAUTHORIZED:
+            token = await self._tokens.renew(cvr, token)
+            response = await request(http, {"Authorization": token.authorization})
+        return response
 
     async def send(self, letter: Letter) -> SendReceipt:
         """Post the letter as a kombi request; see the module table for the errors."""
         body = kombi_request(letter, self._choice)
-        headers = {
-            "Content-Type": "application/xml; charset=utf-8",
-            "Accept": "application/xml",
-            "x-TransaktionsId": str(uuid.uuid4()),
-            "x-TransaktionsTid": self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
+
+        def post(http: httpx.AsyncClient, auth: dict[str, str]) -> _Sent:
+            headers = {
+                "Content-Type": "application/xml; charset=utf-8",
+                "Accept": "application/xml",
+                "x-TransaktionsId": str(uuid.uuid4()),
+                "x-TransaktionsTid": self._clock()
+                .astimezone(dt.UTC)
+                .strftime("%Y-%m-%dT%H:%M:%SZ"),
+                **auth,
+            }
+            return http.post(KOMBI_PATH, content=body, headers=headers)
+
         operation = "SF1601 send"
         with _translate_errors(operation):
-            response = await self._http.post(KOMBI_PATH, content=body, headers=headers)
+            response = await self._call(letter.sender.cvr, post)
             response.raise_for_status()
             values = _values(parse_xml(response.content, max_bytes=_ANSWER_MAX))
             if values.get("result", "").casefold() != "true":
@@ -136,12 +175,20 @@ class DigitalPostClient:
 
     async def receipts(self, since: int) -> ReceiptPage:
         """Receipts after ``since``; see the module table for the errors."""
-        with _translate_errors("SF1601 receipts"):
-            response = await self._http.get(
+
+        def get(http: httpx.AsyncClient, auth: dict[str, str]) -> _Sent:
+            return http.get(
                 RECEIPTS_PATH,
                 params={"since": since},
-                headers={"Accept": "application/xml", "x-TransaktionsId": str(uuid.uuid4())},
+                headers={
+                    "Accept": "application/xml",
+                    "x-TransaktionsId": str(uuid.uuid4()),
+                    **auth,
+                },
             )
+
+        with _translate_errors("SF1601 receipts"):
+            response = await self._call(self._receipts_cvr, get)
             response.raise_for_status()
             return _receipt_page(parse_xml(response.content, max_bytes=_ANSWER_MAX))
 

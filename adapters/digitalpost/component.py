@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from httpx import AsyncClient
+
 from adapters.cpr.population import synthetic_population
 from adapters.digitalpost.client import DigitalPostClient
 from adapters.digitalpost.commands import digitalpost
 from adapters.digitalpost.sent import CURSOR_STORE, SENT_STORE, SentLetters
 from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import DigitalPostStandin, Reach
+from adapters.digitalpost.token import Agreement, ServiceplatformenTokens, use_key
 from adapters.digitalpost.wiring import NAME, build_letter_sender, poll_receipts
 from contracts.letters import LetterRequested
 from hub.runtime.component import (
@@ -26,9 +29,37 @@ from hub.runtime.serve import serving
 __all__ = ["COMPONENT"]
 
 
+def _tokens(settings: DigitalPostSettings) -> tuple[ServiceplatformenTokens, list[AsyncClient]]:
+    """The token port: one agreement per sender CVR, each with its certificate's clients."""
+    own = settings.own_certificates()
+    cvrs = {settings.sender_cvr} | {sender.cvr for sender in settings.senders.values()}
+    agreements: dict[str, Agreement] = {}
+    clients: list[AsyncClient] = []
+    for cvr in sorted(cvrs):
+        cert = own.get(cvr)
+        cert_file = cert[0] if cert is not None else settings.cert_file
+        sts = settings.http_client_with(settings.sts_url or settings.base_url, cert)
+        platform = settings.http_client_with(settings.base_url, cert)
+        clients += [sts, platform]
+        key = "" if cert_file is None else use_key(cert_file)
+        agreements[cvr] = Agreement(cvr, key, sts, platform)
+    return ServiceplatformenTokens(agreements, margin_s=settings.token_margin_s), clients
+
+
 def _build(settings: DigitalPostSettings, context: BuildContext) -> Component:
     http = settings.http_client()
-    post = DigitalPostClient(http)
+    tokens, token_clients = _tokens(settings)
+    own = {
+        cvr: settings.http_client_with(settings.base_url, cert)
+        for cvr, cert in settings.own_certificates().items()
+    }
+    post = DigitalPostClient(http, tokens=tokens, receipts_cvr=settings.sender_cvr, own=own)
+    clients = [http, *token_clients, *own.values()]
+
+    async def close() -> None:
+        for client in clients:
+            await client.aclose()
+
     sent = SentLetters(context.store(SENT_STORE), context.store(CURSOR_STORE))
 
     async def receipts() -> None:
@@ -37,9 +68,9 @@ def _build(settings: DigitalPostSettings, context: BuildContext) -> Component:
         )
 
     handler = build_letter_sender(
-        post, sent, context.publish, sender=settings.sender, source=context.source
+        post, sent, context.publish, senders=settings.sender_for, source=context.source
     )
-    return Component(NAME, handler, close=http.aclose, background=receipts)
+    return Component(NAME, handler, close=close, background=receipts)
 
 
 @asynccontextmanager

@@ -3,8 +3,12 @@
 ``InMemoryDigitalPost`` fakes the port for wiring tests. ``DigitalPostStandin`` answers real
 kombi requests over HTTP: it checks them (hardened parser, ``_inbound.check_kombi``),
 recognises a redelivery by its MessageUUID, and reports receipts later on
-``GET …/receipts?since=``. The same handler serves ``httpx.MockTransport`` and a small
-ASGI app for ``hub.runtime.serve.serving``. A synthetic population decides who has Digital Post.
+``GET …/receipts?since=``. It plays the two token endpoints as well (the STS issues an
+assertion for a CVR number, the AccessTokenService exchanges it for an access token with
+``expires_in``) and answers a kombi or receipt call without a known, unexpired token 401,
+and a kombi call whose MeMo sender is not the token's CVR 403. The same handler serves
+``httpx.MockTransport`` and a small ASGI app for ``hub.runtime.serve.serving``. A synthetic
+population decides who has Digital Post.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
+import json
+import secrets
+import urllib.parse
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +41,7 @@ from adapters.digitalpost.errors import (
 )
 from adapters.digitalpost.letter import Letter
 from adapters.digitalpost.port import Channel, Outcome, Receipt, ReceiptPage, SendReceipt
+from adapters.digitalpost.token import KOMBI_ENTITY_ID, STS_PATH, TOKEN_PATH
 from contracts.cpr import Cpr
 from hub.runtime.xmlsafe import MalformedXmlError, UnsafeXmlError, parse_xml
 
@@ -42,6 +50,8 @@ __all__ = ["Delivery", "DigitalPostStandin", "Failure", "InMemoryDigitalPost", "
 NO_DIGITAL_POST: Final = "NO_DIGITAL_POST"
 PRINT_FAILED: Final = "PRINT_FAILED"
 _XML: Final = "application/xml"
+_JSON: Final = "application/json"
+_CVR_DIGITS: Final = 8
 
 
 class Reach(enum.Enum):
@@ -188,6 +198,7 @@ class _Answer:
     status: int
     body: bytes = b""
     hang: bool = False
+    media_type: str = _XML
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +210,7 @@ class Delivery:
     recipient: Cpr
     channel: Channel
     transmission_id: str
+    sender_cvr: str = ""
 
 
 def _kombi_answer(values: Mapping[str, str]) -> bytes:
@@ -239,6 +251,19 @@ class DigitalPostStandin:
         self.deliveries: dict[uuid.UUID, Delivery] = {}
         self.duplicates = 0
         self.refusals: list[tuple[str, str]] = []
+        self._clock = clock
+        self.token_lifetime_s = 3600
+        self.refuse_sts = False  # the STS answers 403 while set
+        self.sts_requests: list[str] = []  # the CVR number of each assertion issued
+        self.tokens_issued = 0
+        self.unauthorised = 0  # calls answered 401 for want of a good token
+        self._assertions: dict[str, str] = {}  # assertion -> CVR
+        self._tokens: dict[str, tuple[str, dt.datetime]] = {}  # token -> CVR, expiry
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far expires now (the client must renew)."""
+        now = self._clock()
+        self._tokens = {token: (cvr, now) for token, (cvr, _) in self._tokens.items()}
 
     # -- the one handler -------------------------------------------------------------
 
@@ -254,6 +279,14 @@ class DigitalPostStandin:
         failed = self._failure()
         if failed is not None:
             return failed
+        if method == "POST" and path == STS_PATH:
+            return self._issue(body)
+        if method == "POST" and path == TOKEN_PATH:
+            return self._exchange(body)
+        cvr = self._token_cvr(headers.get("authorization", ""))
+        if cvr is None:
+            self.unauthorised += 1
+            return _Answer(HTTPStatus.UNAUTHORIZED)
         if not _is_uuid(headers.get("x-transaktionsid", "")):
             return self._refuse(HTTPStatus.BAD_REQUEST, "MANGLER_TRANSAKTIONSID")
         if method == "POST" and path == KOMBI_PATH:
@@ -261,7 +294,7 @@ class DigitalPostStandin:
                 return self._refuse(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "UGYLDIG_CONTENT_TYPE")
             if "x-transaktionstid" not in headers:
                 return self._refuse(HTTPStatus.BAD_REQUEST, "MANGLER_TRANSAKTIONSTID")
-            return self._kombi(body)
+            return self._kombi(body, cvr)
         if method == "GET" and path == RECEIPTS_PATH:
             return self._receipts(query.get("since", "0"))
         return _Answer(HTTPStatus.NOT_FOUND)
@@ -280,7 +313,56 @@ class DigitalPostStandin:
         self.refusals.append((code, where))
         return _refusal(status, code, where)
 
-    def _kombi(self, body: bytes) -> _Answer:
+    # -- tokens ------------------------------------------------------------------------
+
+    def _issue(self, body: bytes) -> _Answer:
+        if self.refuse_sts:
+            return _Answer(HTTPStatus.FORBIDDEN)
+        try:
+            request = json.loads(body)
+            cvr = request["AnvenderKontekst"]["Cvr"]
+            address = request["AppliesTo"]["EndpointReference"]["Address"]
+            use_key = request["UseKey"]
+        except (ValueError, KeyError, TypeError):
+            return _Answer(HTTPStatus.BAD_REQUEST)
+        if (
+            not isinstance(cvr, str)
+            or len(cvr) != _CVR_DIGITS
+            or not cvr.isdigit()
+            or address != KOMBI_ENTITY_ID
+            or not isinstance(use_key, str)
+        ):
+            return _Answer(HTTPStatus.BAD_REQUEST)
+        assertion = f'<saml:Assertion ID="_{secrets.token_hex(16)}" Cvr="{cvr}"/>'
+        self._assertions[assertion] = cvr
+        self.sts_requests.append(cvr)
+        answer = {"RequestedSecurityToken": {"Assertion": assertion}}
+        return _Answer(HTTPStatus.OK, json.dumps(answer).encode(), media_type=_JSON)
+
+    def _exchange(self, body: bytes) -> _Answer:
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        (assertion,) = form.get("saml-token", [""])
+        cvr = self._assertions.pop(assertion, None)  # an assertion is used once
+        if cvr is None:
+            return _Answer(HTTPStatus.BAD_REQUEST)
+        token = str(uuid.uuid4())
+        lifetime = self.token_lifetime_s
+        self._tokens[token] = (cvr, self._clock() + dt.timedelta(seconds=lifetime))
+        self.tokens_issued += 1
+        answer = {"access_token": token, "token_type": "Holder-of-key", "expires_in": lifetime}
+        return _Answer(HTTPStatus.OK, json.dumps(answer).encode(), media_type=_JSON)
+
+    def _token_cvr(self, authorization: str) -> str | None:
+        """The CVR of a known, unexpired token in the header; None: no such token."""
+        kind, _, token = authorization.partition(" ")
+        known = self._tokens.get(token) if kind == "Holder-of-key" else None
+        if known is None or self._clock() >= known[1]:
+            return None
+        return known[0]
+
+    # -- kombi and receipts --------------------------------------------------------------
+
+    def _kombi(self, body: bytes, cvr: str) -> _Answer:
         try:
             inbound = check_kombi(parse_xml(body))
         except UnsafeXmlError:
@@ -289,6 +371,9 @@ class DigitalPostStandin:
             return self._refuse(HTTPStatus.BAD_REQUEST, "UGYLDIG_XML")
         except RefusedError as exc:
             return self._refuse(HTTPStatus.BAD_REQUEST, exc.code, exc.where)
+        if inbound.sender_id != cvr:
+            # The token is the agreement of one CVR number: it cannot send for another.
+            return self._refuse(HTTPStatus.FORBIDDEN, "AFSENDER_UDEN_AFTALE")
         known = self.deliveries.get(inbound.message_uuid)
         if known is not None:
             # A redelivery: answer as before, deliver nothing again.
@@ -313,6 +398,7 @@ class DigitalPostStandin:
             recipient=Cpr(inbound.recipient_id),
             channel=channel,
             transmission_id=str(uuid.uuid4()),
+            sender_cvr=inbound.sender_id,
         )
         self.deliveries[inbound.message_uuid] = delivery
         self._feed.pending.append(
@@ -356,23 +442,23 @@ class DigitalPostStandin:
 
     # -- carriers ----------------------------------------------------------------------
 
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """One httpx request answered (tests wrap it); a timeout is raised as httpx would."""
+        answer = self.answer(
+            request.method,
+            request.url.path,
+            dict(request.url.params),
+            {key.lower(): value for key, value in request.headers.items()},
+            request.content,
+        )
+        if answer.hang:
+            msg = "stand-in: no answer"
+            raise httpx.ReadTimeout(msg, request=request)
+        return httpx.Response(answer.status, content=answer.body, headers=_headers(answer))
+
     def transport(self) -> httpx.MockTransport:
-        """The stand-in as an httpx transport; a timeout is raised as httpx would."""
-
-        def handle(request: httpx.Request) -> httpx.Response:
-            answer = self.answer(
-                request.method,
-                request.url.path,
-                dict(request.url.params),
-                {key.lower(): value for key, value in request.headers.items()},
-                request.content,
-            )
-            if answer.hang:
-                msg = "stand-in: no answer"
-                raise httpx.ReadTimeout(msg, request=request)
-            return httpx.Response(answer.status, content=answer.body, headers=_headers(answer))
-
-        return httpx.MockTransport(handle)
+        """The stand-in as an httpx transport (``handle``)."""
+        return httpx.MockTransport(self.handle)
 
     def set_down(self, on: bool) -> None:  # noqa: FBT001 - a switch
         """Switch an outage on (every request answered 5xx) or off again."""
@@ -401,6 +487,8 @@ class DigitalPostStandin:
             routes=[
                 Route(KOMBI_PATH, endpoint, methods=["POST"]),
                 Route(RECEIPTS_PATH, endpoint, methods=["GET"]),
+                Route(STS_PATH, endpoint, methods=["POST"]),
+                Route(TOKEN_PATH, endpoint, methods=["POST"]),
             ]
         )
 
@@ -414,4 +502,4 @@ def _is_uuid(text: str) -> bool:
 
 
 def _headers(answer: _Answer) -> dict[str, str]:
-    return {"content-type": _XML} if answer.body else {}
+    return {"content-type": answer.media_type} if answer.body else {}

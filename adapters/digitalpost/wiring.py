@@ -1,7 +1,9 @@
 """Digital Post on the bus: ``LetterRequested`` → a MeMo message; receipts → delivered / failed.
 
 The MessageUUID derives from the request's event id and the recipient, so a redelivered
-request is recognised by Digital Post and not delivered twice. ``LetterDelivered`` is
+request is recognised by Digital Post and not delivered twice. A letter is sent by its
+record's municipality's sender (``senders``; the hub refuses a record whose municipality is
+not its topic's). ``LetterDelivered`` is
 published from the delivery receipt, never from the send: legal clocks (the 4-week
 appeal period) start on it. A recipient the service will not take gives ``LetterFailed``.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from typing import cast
 
 import structlog
@@ -51,13 +54,18 @@ _FAILURES = {
 
 
 def build_letter_sender(
-    post: DigitalPost, sent: SentLetters, publish: Publish, *, sender: Sender, source: str
+    post: DigitalPost,
+    sent: SentLetters,
+    publish: Publish,
+    *,
+    senders: Callable[[str], Sender],
+    source: str,
 ) -> Handler:
-    """The handler that sends each requested letter as a MeMo message."""
+    """The handler that sends each requested letter as a MeMo message, from its municipality."""
 
     async def send(event: Event[Contract]) -> None:
         request = cast("LetterRequested", event.data)  # the only type it consumes
-        letter = letter_for(event, request, sender)
+        letter = letter_for(event, request, senders(event.envelope.municipality))
         sent.remember(
             SentLetter(
                 message_id=event.envelope.id,

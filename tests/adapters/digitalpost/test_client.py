@@ -20,8 +20,9 @@ from adapters.digitalpost import (
 )
 from adapters.digitalpost.standin import DigitalPostStandin, Failure, Reach
 from hub.runtime.serve import serving
-from tests.adapters.digitalpost.letters import letter
+from tests.adapters.digitalpost.letters import SENDER, letter
 from tests.adapters.digitalpost.payloads import BOMB, XXE
+from tests.adapters.digitalpost.tokens import tokens_on
 from tests.people import CHILD, MOTHER, cpr_for
 
 UNKNOWN = cpr_for(dt.date(1985, 1, 1), 777)
@@ -38,7 +39,15 @@ def standin() -> DigitalPostStandin:
 
 def client_for(standin: DigitalPostStandin, **options) -> DigitalPostClient:
     http = httpx.AsyncClient(base_url=BASE, transport=standin.transport())
-    return DigitalPostClient(http, **options)
+    return DigitalPostClient(http, tokens=tokens_on(http), receipts_cvr=SENDER.cvr, **options)
+
+
+async def warmed(standin: DigitalPostStandin) -> DigitalPostClient:
+    """A client that holds its token already, so a failure switched on meets SF1601 itself."""
+    http = httpx.AsyncClient(base_url=BASE, transport=standin.transport())
+    tokens = tokens_on(http)
+    await tokens.token(SENDER.cvr)
+    return DigitalPostClient(http, tokens=tokens, receipts_cvr=SENDER.cvr)
 
 
 def assert_tells_nothing(error: BaseException, *secrets: str) -> None:
@@ -123,8 +132,8 @@ class TestErrors:
     async def test_failures_become_port_errors_that_tell_nothing(
         self, standin, failure, error, text
     ):
+        client = await warmed(standin)
         standin.failure = failure
-        client = client_for(standin)
         with pytest.raises(error, match=text) as caught:
             await client.send(letter(recipient=MOTHER, title=TITLE))
         assert_tells_nothing(caught.value)
@@ -134,10 +143,11 @@ class TestErrors:
 
     @pytest.mark.parametrize("payload", [XXE, BOMB], ids=["xxe", "bomb"])
     async def test_a_hostile_answer_is_refused_unread(self, standin, payload):
+        client = await warmed(standin)
         standin.failure = Failure.MALFORMED_ANSWER
         standin.malformed_answer = payload
         with pytest.raises(MalformedAnswerError, match="unsafe answer") as caught:
-            await client_for(standin).send(letter(recipient=MOTHER))
+            await client.send(letter(recipient=MOTHER))
         assert "passwd" not in str(caught.value)
         assert_tells_nothing(caught.value)
 
@@ -195,7 +205,7 @@ class TestOverRealHttp:
             serving(standin.asgi()) as url,
             httpx.AsyncClient(base_url=url, timeout=5) as http,
         ):
-            client = DigitalPostClient(http)
+            client = DigitalPostClient(http, tokens=tokens_on(http), receipts_cvr=SENDER.cvr)
             first = await client.send(letter("evt-9", MOTHER))
             assert await client.send(letter("evt-9", MOTHER)) == first
             page = await client.receipts(since=0)
@@ -207,9 +217,11 @@ class TestOverRealHttp:
             serving(standin.asgi()) as url,
             httpx.AsyncClient(base_url=url, timeout=0.3) as http,
         ):
+            client = DigitalPostClient(http, tokens=tokens_on(http))
+            await client.send(letter("evt-1", MOTHER))  # the token is obtained
             standin.failure = Failure.TIMEOUT
             with pytest.raises(DigitalPostUnavailableError, match="timeout"):
-                await DigitalPostClient(http).send(letter(recipient=MOTHER))
+                await client.send(letter(recipient=MOTHER))
             standin.failure = Failure.NONE
-            receipt = await DigitalPostClient(http).send(letter(recipient=MOTHER))
+            receipt = await client.send(letter(recipient=MOTHER))
         assert receipt.channel is Channel.DIGITAL

@@ -22,8 +22,9 @@ from adapters.digitalpost.client import KOMBI_PATH, RECEIPTS_PATH, kombi_request
 from adapters.digitalpost.memo import MEMO_NS
 from adapters.digitalpost.standin import DigitalPostStandin, InMemoryDigitalPost, Reach
 from hub.runtime.xmlsafe import parse_xml
-from tests.adapters.digitalpost.letters import letter, letters
+from tests.adapters.digitalpost.letters import SENDER, letter, letters
 from tests.adapters.digitalpost.payloads import BOMB, XXE, XXE_UTF16
+from tests.adapters.digitalpost.tokens import tokens_on
 from tests.people import CHILD, MOTHER
 
 HEADERS = {
@@ -38,7 +39,9 @@ async def post(standin: DigitalPostStandin, body: bytes, headers=HEADERS) -> htt
     async with httpx.AsyncClient(
         base_url="https://sf1601.test", transport=standin.transport()
     ) as h:
-        return await h.post(KOMBI_PATH, content=body, headers=headers)
+        token = await tokens_on(h).token(SENDER.cvr)
+        authorised = {**headers, "authorization": token.authorization}
+        return await h.post(KOMBI_PATH, content=body, headers=authorised)
 
 
 def code_of(response: httpx.Response) -> str | None:
@@ -140,7 +143,9 @@ class TestInboundChecks:
         async with httpx.AsyncClient(
             base_url="https://sf1601.test", transport=standin.transport()
         ) as http:
-            response = await http.get(RECEIPTS_PATH, params={"since": "x"}, headers=HEADERS)
+            token = await tokens_on(http).token(SENDER.cvr)
+            authorised = {**HEADERS, "authorization": token.authorization}
+            response = await http.get(RECEIPTS_PATH, params={"since": "x"}, headers=authorised)
         assert (response.status_code, code_of(response)) == (400, "UGYLDIG_SINCE")
 
 

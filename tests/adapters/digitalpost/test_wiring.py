@@ -36,7 +36,7 @@ class Instance:
         self.sent = SentLetters(Store(table, SENT_STORE), Store(table, CURSOR_STORE))
         self.published = []
         self._send = build_letter_sender(
-            post, self.sent, self.publish, sender=SENDER, source=SOURCE
+            post, self.sent, self.publish, senders=lambda _municipality: SENDER, source=SOURCE
         )
 
     @classmethod
