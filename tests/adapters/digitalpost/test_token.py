@@ -297,6 +297,6 @@ class TestOverRealHttp:
             await client.send(letter("evt-1", MOTHER))
             standin.expire_tokens()
             await client.receipts(since=0)
-            unauthorised = await http.post(STS_PATH, content=b"{}")
+            incomplete = await http.post(STS_PATH, content=b"{}")
         assert standin.tokens_issued == 2
-        assert unauthorised.status_code == 400
+        assert incomplete.status_code == 400
