@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 import httpx
+import structlog
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -64,6 +65,7 @@ TOKEN_PATH: Final = "/service/AccessTokenService_1/token"  # noqa: S105 - a path
 KOMBI_ENTITY_ID: Final = "http://entityid.kombit.dk/service/kombipostafsend/1"
 _ANSWER_MAX: Final = 256 * 1024
 _SHARE: Final = 0.1  # renew at the latest when 10 % of the lifetime is left
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +195,8 @@ class ServiceplatformenTokens:
         token = AccessToken(value, token_type, renew_at=started + lifetime - margin)
         self._tokens[cvr] = token
         self.obtained += 1
+        # The agreement's CVR is a municipality's, not a person's; the token is never logged.
+        log.info("sf1601_token_obtained", agreement=cvr, expires_in_s=lifetime)
         return token
 
     def __repr__(self) -> str:

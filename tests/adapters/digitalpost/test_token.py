@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.digitalpost import (
     DigitalPostClient,
@@ -71,7 +72,10 @@ class TestObtained:
     async def test_the_token_is_never_shown(self, standin):
         http = http_on(standin)
         tokens = tokens_on(http)
-        token = await tokens.token(SENDER.cvr)
+        with capture_logs() as logs:
+            token = await tokens.token(SENDER.cvr)
+        assert [line["event"] for line in logs] == ["sf1601_token_obtained"]
+        assert token.value not in repr(logs)
         assert token.value not in repr(token)
         assert token.value not in repr(tokens)
         assert token.authorization == f"Holder-of-key {token.value}"
