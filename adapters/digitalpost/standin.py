@@ -255,6 +255,7 @@ class DigitalPostStandin:
         self.token_lifetime_s = 3600
         self.refuse_sts = False  # the STS answers 403 while set
         self.sts_requests: list[str] = []  # the CVR number of each assertion issued
+        self.use_keys: dict[str, str] = {}  # the last UseKey (certificate) by CVR number
         self.tokens_issued = 0
         self.unauthorised = 0  # calls answered 401 for want of a good token
         self._assertions: dict[str, str] = {}  # assertion -> CVR
@@ -336,6 +337,7 @@ class DigitalPostStandin:
         assertion = f'<saml:Assertion ID="_{secrets.token_hex(16)}" Cvr="{cvr}"/>'
         self._assertions[assertion] = cvr
         self.sts_requests.append(cvr)
+        self.use_keys[cvr] = use_key
         answer = {"RequestedSecurityToken": {"Assertion": assertion}}
         return _Answer(HTTPStatus.OK, json.dumps(answer).encode(), media_type=_JSON)
 

@@ -9,15 +9,19 @@ from pydantic import ValidationError
 
 from adapters.digitalpost import DigitalPostClient
 from adapters.digitalpost.client import KOMBI_PATH
+from adapters.digitalpost.component import _tokens as component_tokens
 from adapters.digitalpost.memo import MEMO_NS
 from adapters.digitalpost.sent import CURSOR_STORE, SENT_STORE, SentLetters
 from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import DigitalPostStandin, Reach
+from adapters.digitalpost.token import use_key
 from adapters.digitalpost.wiring import build_letter_sender
 from contracts.cpr import Cpr
 from contracts.envelope import new_event
 from contracts.letters import LetterPurpose, LetterRequested
+from hub.runtime.serve import serving
 from hub.runtime.state import Store, Task, in_task
+from tests.adapters.cpr.test_tls_cache_settings import write_self_signed
 from tests.adapters.digitalpost.tokens import tokens_on
 from tests.people import MOTHER
 from tests.state import owned_table
@@ -120,3 +124,24 @@ async def test_letters_of_two_municipalities_carry_their_own_senders_in_the_memo
     ]
     assert sorted(d.sender_cvr for d in standin.deliveries.values()) == sorted(cvrs)
     assert sorted(standin.sts_requests) == cvrs, "a token per agreement"
+
+
+async def test_the_component_has_one_agreement_per_sender_each_with_its_certificate(tmp_path):
+    cert_file, key_file = write_self_signed(tmp_path)
+    standin = DigitalPostStandin({MOTHER: Reach.DIGITAL})
+    async with serving(standin.asgi()) as url:
+        own = {
+            "101": {**OWN["101"], "cert_file": str(cert_file), "key_file": str(key_file)},
+            "147": OWN["147"],
+        }
+        config = settings(base_url=url, senders=own)
+        tokens, clients = component_tokens(config)
+        for cvr in ("29189617", "64942212", "11259979"):
+            await tokens.token(cvr)
+        for client in clients:
+            await client.aclose()
+    assert sorted(standin.sts_requests) == ["11259979", "29189617", "64942212"]
+    assert standin.use_keys["64942212"] == use_key(cert_file)
+    assert standin.use_keys["64942212"].startswith("MII")
+    assert "BEGIN" not in standin.use_keys["64942212"]
+    assert standin.use_keys["29189617"] == standin.use_keys["11259979"] == ""  # no certificate
