@@ -30,7 +30,14 @@ from hub.runtime.provision import PartitionMismatchError
 from hub.runtime.state.task import Task
 from routing.topics import changelog_topic
 
-__all__ = ["Changelog", "KafkaChangelog", "MemoryChangelog", "Write", "changelog_config"]
+__all__ = [
+    "Changelog",
+    "KafkaChangelog",
+    "MemoryChangelog",
+    "Write",
+    "apply_record",
+    "changelog_config",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -328,6 +335,18 @@ def _has_leaders(topic: dict[str, Any]) -> bool:
     )
 
 
+def apply_record(table: dict[str, bytes], record: Any) -> str | None:  # noqa: ANN401 - aiokafka's
+    """Apply one changelog record to ``table`` (a null value removes its key); its key."""
+    if record.key is None:
+        return None
+    key: str = record.key.decode()
+    if record.value is None:
+        table.pop(key, None)
+    else:
+        table[key] = record.value
+    return key
+
+
 async def _read_to_end(
     consumer: AIOKafkaConsumer,
     partitions: Mapping[TopicPartition, Task],
@@ -346,11 +365,5 @@ async def _read_to_end(
         for tp, records in batch.items():
             table = tables[partitions[tp]]
             for record in records:
-                if record.key is None:
-                    continue
-                key = record.key.decode()
-                if record.value is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = record.value
+                apply_record(table, record)
         remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}

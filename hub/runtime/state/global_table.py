@@ -35,7 +35,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
 from hub.runtime.errors import TransientError
-from hub.runtime.state.changelog import KafkaChangelog
+from hub.runtime.state.changelog import KafkaChangelog, apply_record
 from routing.topics import global_topic
 
 __all__ = ["GlobalStore", "GlobalTable", "SharedTable"]
@@ -266,14 +266,9 @@ class GlobalTable:
             table = self._read[code]
             for record in records:
                 self._read_to[code] = max(self._read_to[code], record.offset + 1)
-                if record.key is None:
-                    continue
-                key = record.key.decode()
-                if record.value is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = record.value
-                self._settle((code, key))
+                key = apply_record(table, record)
+                if key is not None:
+                    self._settle((code, key))
 
     async def close(self) -> None:
         """Stop the tail, the reader and the producer (pending changes are not sent)."""
