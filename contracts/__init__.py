@@ -54,7 +54,7 @@ from contracts.legal import Act, ActBasis, Law, LegalBasis
 from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
-from contracts.operations import MessageQuarantined, MessageReplayed
+from contracts.operations import AuditAction, AuditRecorded, MessageQuarantined, MessageReplayed
 from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
 from contracts.proposal import MeasureProposed
 from contracts.reporting import (
@@ -77,6 +77,8 @@ __all__ = [
     "ArchivePackageBuilt",
     "ArchivePackageBuiltV2",
     "ArchiveRequested",
+    "AuditAction",
+    "AuditRecorded",
     "CaseClosed",
     "CaseOpened",
     "CaseWorkerAssigned",

@@ -85,6 +85,7 @@ _ALL: tuple[type[Contract], ...] = (
     deadlines.DeadlineWithdrawn,
     operations.MessageQuarantined,
     operations.MessageReplayed,
+    operations.AuditRecorded,
 )
 
 CATALOGUE = MappingProxyType({(c.event_type, c.event_version): c for c in _ALL})

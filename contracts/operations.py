@@ -7,15 +7,18 @@ personal data.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
+
+from pydantic import field_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
-from contracts.guards import Timestamp
+from contracts.guards import Timestamp, check_id
 from contracts.types import RecordId
 
-__all__ = ["MessageQuarantined", "MessageReplayed"]
+__all__ = ["AuditAction", "AuditRecorded", "MessageQuarantined", "MessageReplayed"]
 
 _TOPIC = r"^[A-Za-z0-9._-]{1,249}$"
 
@@ -55,3 +58,51 @@ class MessageReplayed(Contract):
     )
     replayed_by: RecordId = classified("The operator's id.", C.INTERNAL)
     replayed_at: Timestamp = classified("When.", C.INTERNAL)
+
+
+class AuditAction(StrEnum):
+    """What was done for a person that the audit must show."""
+
+    CPR_LOOKUP = "cpr-lookup"
+    """The hub asked the CPR register about a person."""
+    QUARANTINE_REPLAY = "quarantine-replay"
+    """An operator sent a quarantined record (personal data) back to its topic."""
+    DECRYPTION = "decryption"
+    """A person's encrypted fields were decrypted."""
+
+
+class AuditRecorded(Contract):
+    """Someone did something for a person: who, what, why and when; never the payload.
+
+    The person is named only by reference (``subject_ref``: the triggering event's id, a
+    quarantine address, a case id), never by CPR number, name or address; the municipality
+    is the envelope's. One audit topic per municipality keeps these, append-only.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.operations.audit-recorded"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "audit"
+
+    action: AuditAction = classified("What was done.", C.INTERNAL)
+    principal: RecordId = classified(
+        "Who: the hub component and instance (``cpr@casehub-1``), or the operator.", C.INTERNAL
+    )
+    subject_ref: str = classified(
+        "Whom it was for, by reference only: an event id, a quarantine address, a case id.",
+        C.INTERNAL,
+        pattern=r"^[\x21-\x7e]{1,300}$",
+    )
+    reason: str = classified(
+        "Why: the triggering event (``event:<id>``) or the operator's reason; never personal.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=2_000,
+    )
+    recorded_at: Timestamp = classified("When.", C.INTERNAL)
+
+    @field_validator("subject_ref", "reason", mode="after")
+    @classmethod
+    def _no_cpr_number(cls, value: str) -> str:
+        """An audit record refers to a person; it never holds a CPR number."""
+        check_id(value)
+        return value

@@ -13,6 +13,9 @@ component's state per municipality. They start with the consumer group, not with
 ``casehub.<kommunekode>.``, so a case system's grants on its municipality's topics never
 reach the hub's state. A group's global tables (``<group>.global.<kommunekode>``, one
 partition each, read whole by every instance) are named the same way.
+
+The audit topic of a municipality (``casehub.<kommunekode>.audit.v1``) holds who did what
+for a person (``AuditRecorded``): append-only, deleted never (see ``hub.runtime.provision``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from contracts.base import Contract
 from contracts.envelope import Event
 
 __all__ = [
+    "AUDIT_DOMAIN",
     "CHANGELOG_INFIX",
     "DOMAINS",
     "GLOBAL_INFIX",
@@ -41,6 +45,7 @@ __all__ = [
 ]
 
 PREFIX: Final = "casehub"
+AUDIT_DOMAIN: Final = "audit"
 QUARANTINE_SUFFIX: Final = ".quarantine"
 CHANGELOG_INFIX: Final = ".state."
 GLOBAL_INFIX: Final = ".global."
@@ -59,6 +64,7 @@ DOMAINS: Final = (
     "handover",
     "deadline",
     "operations",
+    AUDIT_DOMAIN,
 )
 """The business domains that have topics; one topic per domain and municipality."""
 

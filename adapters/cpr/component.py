@@ -30,7 +30,9 @@ _STANDIN_IDS = uuid.UUID("0b0c3a55-6f2e-4d52-9a7e-6c1d9f3e2b10")
 def _build(settings: CprSettings, context: BuildContext) -> Component:
     http = settings.http_client()
     register = CprClient.connect(http, settings)
-    handler = build_person_lookup(register, context.publish, source=context.source)
+    handler = build_person_lookup(
+        register, context.publish, source=context.source, auditor=context.auditor(NAME)
+    )
     return Component(NAME, handler, close=http.aclose)
 
 

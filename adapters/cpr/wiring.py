@@ -3,6 +3,10 @@
 A protected person's address never leaves the adapter: the client drops it, and the
 contract rejects an address under protection. The answer keeps the request's subject
 (``ce_subject``, e.g. ``notification/<id>``), so whoever asked can tell its answers apart.
+
+Every lookup is audited first (``hub.runtime.audit``): the audit record is on the
+municipality's audit topic before the register is asked, and a failed audit write fails
+the lookup (its ``TransientError`` retries the record; the register is not asked).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from adapters.cpr.port import (
 from contracts.base import Contract
 from contracts.cpr import Cpr
 from contracts.envelope import Event, follow_up
+from contracts.operations import AuditAction
 from contracts.person import Address as ContractAddress
 from contracts.person import (
     NotFoundReason,
@@ -33,6 +38,7 @@ from contracts.person import (
     RelatedPerson,
     Relation,
 )
+from hub.runtime.audit import Auditor
 from hub.runtime.seams import Handler, Publish
 
 __all__ = ["NAME", "build_person_lookup"]
@@ -41,12 +47,15 @@ NAME = "cpr"
 log = structlog.get_logger(__name__)
 
 
-def build_person_lookup(register: PersonRegister, publish: Publish, *, source: str) -> Handler:
-    """The CPR adapter's handler; register errors propagate to the delivery policy."""
+def build_person_lookup(
+    register: PersonRegister, publish: Publish, *, source: str, auditor: Auditor
+) -> Handler:
+    """The CPR adapter's handler; register and audit errors propagate to the delivery policy."""
 
     async def lookup(event: Event[Contract]) -> None:
         request = cast("PersonLookupRequested", event.data)  # the only type it consumes
         answer: Contract
+        await auditor.record(event, AuditAction.CPR_LOOKUP)  # before the register is asked
         try:
             record = await register.lookup(request.cpr, municipality=event.envelope.municipality)
         except PersonNotFoundError as exc:

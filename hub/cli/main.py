@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from adapters.registry import COMPONENTS
+from hub.cli.audit import audit
 from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
 from hub.cli.quarantine import quarantine
@@ -78,6 +79,7 @@ def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -
             group.add_command(command)
 
 
+main.add_command(audit)
 main.add_command(contracts)
 main.add_command(deploy)
 main.add_command(quarantine)

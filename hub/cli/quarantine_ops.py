@@ -1,5 +1,9 @@
 """Operating the quarantine: list, show and replay quarantined records.
 
+Replay is audited: before each record goes back, an ``AuditRecorded`` naming the operator,
+the reason given and the record (by its event id, never its content) is on the
+municipality's audit topic (``hub.runtime.audit``); without a reason nothing is replayed.
+
 Replay puts a record back on its original topic with its original key and exact headers,
 plus ``quarantine_replay_of`` naming the original's ``topic:partition:offset``. The hub's
 delivery recognises it: the replay takes the place of its original at the head of its
@@ -30,10 +34,12 @@ from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
 from contracts.binding import to_kafka
 from contracts.envelope import Event, new_event
-from contracts.operations import MessageReplayed
+from contracts.guards import has_cpr_shape
+from contracts.operations import AuditAction, AuditRecorded, MessageReplayed
+from hub.runtime.audit import audit_event, operator_principal
 from hub.runtime.delivery.policy import REPLAY_HEADER
 from hub.runtime.quarantine import QUARANTINE_HEADERS, original_headers
-from routing.topics import PREFIX, QUARANTINE_SUFFIX, topic
+from routing.topics import AUDIT_DOMAIN, PREFIX, QUARANTINE_SUFFIX, topic
 
 __all__ = ["Entry", "Filters", "ReplayRefusedError", "read_entries", "replay"]
 
@@ -42,6 +48,8 @@ _AUDIT = uuid.UUID("a3f1c9d2-5b7e-4c08-9e61-2d4f8b0a7c35")
 # The replay producer lets the broker judge the size: the source topic took the original.
 _REPLAY_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 _READ_TIMEOUT_S = 30.0
+_REASON_MAX = 2_000
+_TOKEN = re.compile(r"[\x21-\x7e]{1,256}")
 
 
 class ReplayRefusedError(Exception):
@@ -191,15 +199,23 @@ async def replay(
     bootstrap: str,
     entries: Iterable[Entry],
     *,
-    reason: str = "replayed after the cause was fixed",
-    operator: str = "operator",
+    reason: str,
+    operator: str,
     on_replayed: Callable[[Entry], None] = lambda _entry: None,
 ) -> int:
     """Put each entry back on its source topic, key and exact headers kept; return the count.
 
-    Each replay is followed by a ``MessageReplayed`` audit event on the municipality's
-    operations topic (addresses and reasons only, never the payload).
+    Each replay is preceded by its ``AuditRecorded`` on the municipality's audit topic
+    (acknowledged first: no replay without its audit record) and followed by a
+    ``MessageReplayed`` on its operations topic (addresses and reasons only, never the payload).
+
+    Raises:
+        ReplayRefusedError: no reason, a reason holding a CPR number, an operator that is
+            not a login name (before anything is replayed), or a record that cannot be.
+
     """
+    principal = _audit_principal(operator, reason)
+    entries = list(entries)
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         acks="all",
@@ -220,6 +236,13 @@ async def replay(
                 key, value, originals = await _from_source(sources, entry)
             else:
                 key, value, originals = entry.key, entry.value, original_headers(entry.headers)
+            audit = to_kafka(_audited(entry, principal=principal, reason=reason))
+            await producer.send_and_wait(
+                topic(AUDIT_DOMAIN, entry.municipality),
+                audit.value,
+                key=audit.key,
+                headers=list(audit.headers),
+            )
             headers = [(name, v) for name, v in originals if name != REPLAY_HEADER]
             headers.append((REPLAY_HEADER, entry.source_ref.encode()))
             try:
@@ -230,12 +253,12 @@ async def replay(
                     f"large (after {count} replayed): raise its max.message.bytes"
                 )
                 raise ReplayRefusedError(msg) from None
-            audit = to_kafka(_replayed(entry, reason=reason, operator=operator))
+            replayed = to_kafka(_replayed(entry, reason=reason, operator=operator))
             await producer.send_and_wait(
                 topic("operations", entry.municipality),
-                audit.value,
-                key=audit.key,
-                headers=list(audit.headers),
+                replayed.value,
+                key=replayed.key,
+                headers=list(replayed.headers),
             )
             count += 1
             on_replayed(entry)
@@ -285,6 +308,47 @@ async def _from_source(
     return record.key, record.value, originals
 
 
+def _audit_principal(operator: str, reason: str) -> str:
+    """The operator's principal, once the reason is one an audit record can hold."""
+    if not reason.strip():
+        msg = "a replay needs a reason (--why): it goes into the audit record"
+        raise ReplayRefusedError(msg)
+    if has_cpr_shape(reason):
+        msg = "the reason must not hold a CPR number: refer to the case or the event"
+        raise ReplayRefusedError(msg)
+    if len(reason) > _REASON_MAX:
+        msg = f"the reason is longer than {_REASON_MAX} characters"
+        raise ReplayRefusedError(msg)
+    try:
+        return operator_principal(operator)
+    except ValueError as exc:
+        raise ReplayRefusedError(str(exc)) from None
+
+
+def _audited(entry: Entry, *, principal: str, reason: str) -> Event[AuditRecorded]:
+    """The replay's audit record: who, why, and the record by its event id (or address)."""
+    event_id = entry.headers.get("ce_id", "")
+    named = _TOKEN.fullmatch(event_id) is not None and not has_cpr_shape(event_id)
+    return audit_event(
+        AuditAction.QUARANTINE_REPLAY,
+        principal=principal,
+        municipality=entry.municipality,
+        case_id=_case_of(entry),
+        subject_ref=f"event:{event_id}" if named else f"record:{entry.source_ref}",
+        reason=reason,
+        # The same replay (record, operator, reason) twice has one id: a recognisable repeat.
+        trigger=f"{entry.ref}|{principal}|{reason}",
+        source="urn:casehub:quarantine-replay",
+        causation_id=event_id if named else None,
+    )
+
+
+def _case_of(entry: Entry) -> str:
+    return (
+        entry.case if _CASE.fullmatch(entry.case) and not has_cpr_shape(entry.case) else "unkeyed"
+    )
+
+
 def _replayed(entry: Entry, *, reason: str, operator: str) -> Event[MessageReplayed]:
     data = MessageReplayed(
         topic=entry.source_topic,
@@ -294,11 +358,10 @@ def _replayed(entry: Entry, *, reason: str, operator: str) -> Event[MessageRepla
         replayed_by=operator,
         replayed_at=datetime.now(UTC),
     )
-    case = entry.case if _CASE.fullmatch(entry.case) else "unkeyed"
     return new_event(
         data,
         source="urn:casehub:quarantine-replay",
         municipality=entry.municipality,
-        case_id=case,
+        case_id=_case_of(entry),
         event_id=str(uuid.uuid5(_AUDIT, f"{entry.ref}/{datetime.now(UTC).isoformat()}")),
     )

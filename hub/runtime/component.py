@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from starlette.routing import BaseRoute
 
 from contracts.base import Contract
+from hub.runtime.audit import Auditor, component_principal
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalStore, SharedTable, StateTable, Store
 
@@ -76,6 +77,17 @@ class BuildContext:
     """Opens the group's global table on first use (the hub then starts it); None: none."""
     global_stores: tuple[str, ...] = ()
     """The global stores the component declared (``ComponentSpec.global_stores``)."""
+
+    def auditor(self, name: str) -> Auditor:
+        """The audit port of the component ``name`` on this instance (``hub.runtime.audit``).
+
+        It publishes through the hub's publisher, to the municipality's audit topic.
+        """
+        return Auditor(
+            self.publish,
+            principal=component_principal(name, self.client_id),
+            source=self.source,
+        )
 
     def global_table(self, name: str) -> GlobalStore | None:
         """The component's part ``name`` of its group's global table; None: the hub has none.

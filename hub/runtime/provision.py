@@ -12,6 +12,10 @@ exists with a lower limit (made by an older hub) has it raised on start, its oth
 settings kept, and a ``topic_limit_raised`` line logged: the hub's producer writes copies up
 to that limit and must never be refused by the broker (see ``hub.runtime.quarantine``). Limits are
 never lowered, and business topics are left as they are.
+
+Audit topics (``casehub.<kommunekode>.audit.v1``, ``hub.runtime.audit``) are created
+append-only: ``cleanup.policy=delete`` (never compacted, so no record replaces another) with
+no time or size limit, so nothing written there is ever removed by the broker.
 """
 
 from __future__ import annotations
@@ -27,15 +31,17 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
 from hub.runtime.quarantine import quarantine_limit
-from routing.topics import DOMAINS, domain_topics, parse_topic, quarantine_topic
+from routing.topics import AUDIT_DOMAIN, DOMAINS, domain_topics, parse_topic, quarantine_topic
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
     "PartitionMismatchError",
+    "audit_config",
     "business_config",
     "ensure_topics",
     "hub_topics",
     "quarantine_config",
+    "topic_config",
 ]
 
 log = structlog.get_logger(__name__)
@@ -60,6 +66,24 @@ class PartitionMismatchError(RuntimeError):
 def business_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
     """How a business topic is created: its record limit."""
     return {_LIMIT: str(max_record_bytes)}
+
+
+def audit_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
+    """How an audit topic is created: append-only, kept forever (see the module doc)."""
+    return {
+        "cleanup.policy": "delete",
+        "retention.ms": "-1",
+        "retention.bytes": "-1",
+        _LIMIT: str(max_record_bytes),
+    }
+
+
+def topic_config(name: str, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
+    """How the hub topic ``name`` is created: an audit topic's or a business topic's."""
+    parsed = parse_topic(name)
+    if parsed is not None and parsed.domain == AUDIT_DOMAIN:
+        return audit_config(max_record_bytes)
+    return business_config(max_record_bytes)
 
 
 def quarantine_config(max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> dict[str, str]:
@@ -97,7 +121,9 @@ async def ensure_topics(
     wanted = []
     for name in names:
         wanted.append(
-            NewTopic(name, partitions, replication, topic_configs=business_config(max_record_bytes))
+            NewTopic(
+                name, partitions, replication, topic_configs=topic_config(name, max_record_bytes)
+            )
         )
         wanted.append(
             NewTopic(quarantine_topic(name), partitions, replication, topic_configs=quarantine)

@@ -14,7 +14,8 @@ is worth). Records of one partition keep their publish order.
 Inside ``confirm_later(pending)`` (what a consumer's delivery sets around its handler),
 ``publish`` returns once the record is in its batch and puts the batch's acknowledgement
 in ``pending``; the delivery awaits them all before it commits the consumed offsets.
-Elsewhere (the HTTP intake, retries) it waits for the acknowledgement.
+Elsewhere (the HTTP intake, retries) and inside ``confirm_now()`` (an audit record, written
+before the action it records) it waits for the acknowledgement.
 
 A failed batch leaves the idempotent producer's sequence for its partition broken: aiokafka
 numbers a batch when it leaves the accumulator, also one it then fails unsent (it fails a
@@ -45,7 +46,7 @@ from contracts.envelope import Event
 from hub.runtime.errors import TransientError
 from routing.topics import topic_for
 
-__all__ = ["EventPublisher", "confirm_later"]
+__all__ = ["EventPublisher", "confirm_later", "confirm_now"]
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +57,20 @@ _pending: ContextVar[list[asyncio.Future[Any]] | None] = ContextVar("pending", d
 def confirm_later(pending: list[asyncio.Future[Any]]) -> Iterator[None]:
     """Within the block, publishes collect their acknowledgements in ``pending``."""
     token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+
+
+@contextmanager
+def confirm_now() -> Iterator[None]:
+    """Within the block, each publish waits for its acknowledgement (also in a delivery).
+
+    For a record that must be on the broker before the caller goes on: an audit record
+    is written before the action it records (``hub.runtime.audit``).
+    """
+    token = _pending.set(None)
     try:
         yield
     finally:

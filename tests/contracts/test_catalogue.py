@@ -76,6 +76,7 @@ REQUIRED = [
     "AftercareDecided",
     "MessageQuarantined",
     "MessageReplayed",
+    "AuditRecorded",
 ]
 
 

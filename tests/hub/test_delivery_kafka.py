@@ -236,7 +236,10 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
             bootstrap=settings.bootstrap_servers,
         )  # fmt: skip
         await until(lambda: effect_of(behind) in standin.applied)
-        assert await replay(settings.bootstrap_servers, entries) == 1  # a second replay is harmless
+        assert (
+            await replay(settings.bootstrap_servers, entries, reason="again", operator="tester")
+            == 1
+        )  # a second replay is harmless
         await read_through(settings)  # ... once it has its outcome
         audits = await read_topic(settings.bootstrap_servers, topic("operations", municipality))
     assert [dict(a.headers)["ce_type"] for a in audits] == [

@@ -287,10 +287,10 @@ async def test_a_bounded_copy_whose_original_is_gone_or_another_is_refused_with_
     finally:
         await admin.close()
     with pytest.raises(ReplayRefusedError, match=f"its original {name}:0:0 is no longer"):
-        await replay(kafka_bootstrap, [gone])
+        await replay(kafka_bootstrap, [gone], reason="source fixed", operator="tester")
     with pytest.raises(ReplayRefusedError, match=f"the record at {name}:0:1 is not the one"):
-        await replay(kafka_bootstrap, [moved])
-    assert await replay(kafka_bootstrap, [other]) == 1
+        await replay(kafka_bootstrap, [moved], reason="source fixed", operator="tester")
+    assert await replay(kafka_bootstrap, [other], reason="source fixed", operator="tester") == 1
     (_first, replayed) = await read_topic(kafka_bootstrap, name)
     assert (replayed.key, replayed.value) == (b"C-other", b"{}")
     assert replayed.headers[-1] == ("quarantine_replay_of", f"{name}:0:1".encode())

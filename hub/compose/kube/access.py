@@ -42,7 +42,7 @@ __all__ = [
 
 HUB_USER: Final = "casehub-hub"
 PROVISION_USER: Final = "casehub-provision"
-HUB_WRITES_ONLY: Final = frozenset({"reporting", "deadline", "operations"})
+HUB_WRITES_ONLY: Final = frozenset({"reporting", "deadline", "operations", "audit"})
 """Domains whose every event the hub emits: a case system reads them and never writes."""
 
 _READ: Final = ("Describe", "Read")

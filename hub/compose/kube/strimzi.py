@@ -24,6 +24,7 @@ from hub.runtime.provision import (
     business_config,
     hub_topics,
     quarantine_config,
+    topic_config,
 )
 from hub.runtime.quarantine import quarantine_limit
 from hub.runtime.state import changelog_config
@@ -124,7 +125,8 @@ def topic_names(plan: Plan) -> Iterator[tuple[str, Mapping[str, str], int]]:
     """(name, config, partitions) of every topic the hub needs, in a stable order."""
     for code in plan.municipalities:
         for name in hub_topics([code]):
-            yield name, BUSINESS_CONFIG, plan.partitions
+            # An audit topic is append-only and kept forever (provision.audit_config).
+            yield name, topic_config(name), plan.partitions
             yield quarantine_topic(name), QUARANTINE_CONFIG, plan.partitions
         for component in plan.components:
             yield changelog_topic(plan.group(component), code), CHANGELOG_CONFIG, plan.partitions
