@@ -26,6 +26,7 @@ from adapters.registry import COMPONENTS
 from contracts.base import Contract
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
+from contracts.operations import AuditRecorded
 from contracts.person import PersonLookupRequested
 from hub.compose.app import _delivery, build_context
 from hub.compose.settings import Settings
@@ -54,13 +55,20 @@ CONSUMERS = [_param(spec) for spec in COMPONENTS if spec.consumes]
 
 
 class _FailingPublish:
-    """The broker does not take the follow-up: every publish raises the same error."""
+    """The broker does not take the follow-up: every publish raises the same error.
 
-    def __init__(self) -> None:
+    With ``audit_passes``, audit records (written before an action) are taken, so the
+    component reaches its service and fails only on the follow-up.
+    """
+
+    def __init__(self, *, audit_passes: bool = False) -> None:
         self.error = TransientError("broker did not acknowledge the follow-up")
         self.calls = 0
+        self.audit_passes = audit_passes
 
-    async def __call__(self, _event: Any) -> str:
+    async def __call__(self, event: Any) -> str:
+        if self.audit_passes and isinstance(event.data, AuditRecorded):
+            return "audit"
         self.calls += 1
         raise self.error
 
@@ -223,7 +231,7 @@ class TestEveryConsumer:
     ):
         async with running(
             spec,
-            _FailingPublish(),
+            _FailingPublish(audit_passes=True),
             municipality=municipality,
             bootstrap=bootstrap,
             state_dir=tmp_path,

@@ -15,7 +15,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from adapters.cpr import COMPONENT as CPR
+from adapters.cpr import COMPONENT
 from contracts.binding import from_kafka, to_kafka
 from contracts.cpr import Cpr
 from contracts.envelope import new_event
@@ -36,6 +36,8 @@ from tests.people import CHILD
 pytestmark = pytest.mark.kafka
 
 RESOLVED = "dk.casehub.person.resolved"
+assert COMPONENT.standin is not None
+CPR_STANDIN = COMPONENT.standin
 
 
 def of_type(name):
@@ -91,7 +93,7 @@ async def test_each_cpr_lookup_writes_one_audit_record_before_its_answer_and_no_
 ):
     municipality = hub_settings.municipalities[0]
     bootstrap = hub_settings.bootstrap_servers
-    async with CPR.standin(StandinContext(municipalities=(municipality,))) as standin:
+    async with CPR_STANDIN(StandinContext(municipalities=(municipality,))) as standin:
         population = standin.service.population
         settings = hub_settings.model_copy(update={"cpr": standin.settings})
         children = [population.child, population.child, population.single_custody_child]
@@ -157,7 +159,7 @@ async def test_an_audit_topic_that_refuses_the_record_keeps_the_lookup_retrying_
         )
     finally:
         await admin.close()
-    async with CPR.standin(StandinContext(municipalities=(municipality,))) as standin:
+    async with CPR_STANDIN(StandinContext(municipalities=(municipality,))) as standin:
         # Retried, not quarantined, while the audit topic refuses (after retry_attempts the
         # delivery policy would quarantine it: never pass it unaudited).
         settings = hub_settings.model_copy(update={"cpr": standin.settings, "retry_attempts": 200})
