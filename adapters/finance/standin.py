@@ -45,6 +45,8 @@ class FinanceStandin:
         self.duplicates = 0
         self.calls = 0
         self.down = False
+        self.lose_answers = 0
+        """Book the next so many postings, then answer 503 as if the answer was lost."""
         self._ids: dict[str, str] = {}
 
     def set_down(self, down: bool) -> None:  # noqa: FBT001 - the Standin's switch signature
@@ -87,6 +89,9 @@ class FinanceStandin:
         posting_id = f"P{len(self.postings) + 1:09d}"
         self._ids[posting.key] = posting_id
         self.postings.append(posting)
+        if self.lose_answers > 0:
+            self.lose_answers -= 1
+            return 503, b""
         return 200, receipt_xml(posting.key, posting_id, duplicate=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

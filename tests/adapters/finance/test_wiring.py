@@ -7,7 +7,7 @@ import pytest
 
 from adapters.finance import FinanceClient, FinanceSettings, FinanceStandin, Rate, build_finance
 from adapters.finance.model import Per
-from adapters.finance.port import PostingKind, PostingRejectedError
+from adapters.finance.port import FinanceUnavailableError, PostingKind, PostingRejectedError
 from adapters.finance.wiring import MissingRateError, UnknownMeasureError
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -173,3 +173,15 @@ async def test_a_new_instance_restores_what_the_first_learnt():
     await second.handle(wrap(ended("2027-02-14")))
     await second.http.aclose()
     assert standin.postings[-1].amount_ore == -2_467_742
+
+
+async def test_a_lost_answer_is_transient_and_the_retry_is_a_duplicate(rig):
+    rig.standin.lose_answers = 1
+    event = wrap(decided())
+    with pytest.raises(FinanceUnavailableError):
+        await rig.handle(event)
+    assert rig.published == []
+    await rig.handle(event)
+    assert len(rig.standin.postings) == 1
+    assert rig.standin.duplicates == 1
+    assert len(of(rig.published, CommitmentCreated)) == 1
