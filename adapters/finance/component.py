@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from adapters.finance.client import FinanceClient
+from adapters.finance.commands import finance
 from adapters.finance.model import Per
 from adapters.finance.settings import FinanceSettings, Rate
 from adapters.finance.standin import FinanceStandin
@@ -73,6 +74,7 @@ COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
         "The rate table and the finance system's FK-ØKO endpoint, as JSON; absent: not run.",
     ),
     standin=_standin,
+    commands=(finance,),
     # Each measure's money and each case's measures and last estimate, in Kafka.
     stores=STORES,
 )

@@ -55,12 +55,20 @@ from hub.runtime.errors import PermanentError
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Store
 
-__all__ = ["NAME", "STORES", "MissingRateError", "UnknownMeasureError", "build_finance"]
+__all__ = [
+    "MEASURES",
+    "NAME",
+    "STORES",
+    "MeasureMoney",
+    "MissingRateError",
+    "UnknownMeasureError",
+    "build_finance",
+]
 
 NAME: Final = "finance"
-_MEASURES: Final = "measures"  # measure id → its money (segments, billing, account, estimate)
+MEASURES: Final = "measures"  # measure id → its money (segments, billing, account, estimate)
 _CASES: Final = "cases"  # case id → its measures and its last estimate
-STORES: Final = (_MEASURES, _CASES)
+STORES: Final = (MEASURES, _CASES)
 
 log = structlog.get_logger(__name__)
 
@@ -74,7 +82,9 @@ class UnknownMeasureError(PermanentError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Measure:
+class MeasureMoney:
+    """A measure's money as the component keeps it: its case, segments, billing and booking."""
+
     case: str
     segments: tuple[Segment, ...]
     billing: Billing
@@ -83,6 +93,7 @@ class _Measure:
     estimate_ore: int
 
     def dump(self) -> bytes:
+        """The stored form: compact JSON, ids and amounts only."""
         segments = [
             (
                 s.start.isoformat(),
@@ -105,7 +116,8 @@ class _Measure:
         return json.dumps(body, separators=(",", ":")).encode()
 
     @classmethod
-    def load(cls, raw: bytes) -> _Measure:
+    def load(cls, raw: bytes) -> MeasureMoney:
+        """Read the stored form."""
         body: dict[str, Any] = json.loads(raw)
         segments = tuple(
             Segment(
@@ -153,7 +165,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         return _derived(cause, data, part, source)
 
     async def post(
-        cause: Event[Contract], measure_id: str, money: _Measure, amount: int, period: dt.date
+        cause: Event[Contract], measure_id: str, money: MeasureMoney, amount: int, period: dt.date
     ) -> None:
         if system is None or amount == 0:
             return
@@ -179,12 +191,12 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             duplicate=receipt.duplicate,
         )
 
-    async def estimate(cause: Event[Contract], measure_id: str, money: _Measure) -> None:
+    async def estimate(cause: Event[Contract], measure_id: str, money: MeasureMoney) -> None:
         today = local_date(cause.envelope.time)
         remaining = cost_by_year(money.segments, today).remaining
         previous = measures.get(measure_id)
-        before = None if previous is None else _Measure.load(previous).estimate_ore
-        now = _Measure(
+        before = None if previous is None else MeasureMoney.load(previous).estimate_ore
+        now = MeasureMoney(
             money.case,
             money.segments,
             money.billing,
@@ -203,7 +215,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         for other in case["measures"]:
             raw = measures.get(other)
             if raw is not None:
-                total += _Measure.load(raw).estimate_ore
+                total += MeasureMoney.load(raw).estimate_ore
         case_before: int | None = case["estimate_ore"]
         case["estimate_ore"] = total
         cases.put(money.case, json.dumps(case, separators=(",", ":")).encode())
@@ -225,12 +237,12 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             return settings.provider_rates[provider_id]
         return fallback
 
-    def known(measure_id: str) -> _Measure:
+    def known(measure_id: str) -> MeasureMoney:
         raw = measures.get(measure_id)
         if raw is None:
             msg = "a change or an end for a measure whose decision finance has not seen"
             raise UnknownMeasureError(msg)
-        return _Measure.load(raw)
+        return MeasureMoney.load(raw)
 
     async def decided(event: Event[Contract], data: MeasureDecided) -> None:
         provider = None if data.provider is None else data.provider.provider_id
@@ -240,7 +252,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             raise MissingRateError(msg)
         end = data.period.end or open_end(data.period.start)
         segments = (Segment(data.period.start, end, rate.price()),)
-        money = _Measure(
+        money = MeasureMoney(
             event.envelope.caseid, segments, rate.billing, rate.account, rate.cost_centre, 0
         )
         amount = commitment(segments)
@@ -269,7 +281,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
                 log.info("finance_change_costs_nothing", event_id=event.envelope.id)
                 return
             segments = change_rate(money.segments, data.changed_on, rate.price())
-        after = _Measure(
+        after = MeasureMoney(
             money.case,
             segments,
             money.billing,
