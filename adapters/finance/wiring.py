@@ -11,10 +11,11 @@ MeasureChanged     a new provider with its own rate: the rate changes from the c
 MeasureEnded       the measure cut at its last day; the reduction posted (negative)
 =================  ==========================================================================
 
-After each change it publishes two ``CostEstimateUpdated``: the measure's and the case's
-(``measure_id`` absent), each the remaining cost from the event's day, ``year`` that day's
-year, ``previous_cost`` the last estimate published. A posting's key derives from the event
-id, so a redelivered event posts nothing twice (the finance system answers a duplicate), and
+After each change it publishes two ``CostEstimateUpdated`` (version 2): the measure's and the
+case's (``measure_id`` absent), each the remaining cost from the event's day split into this
+year and the next years, ``year`` that day's year, ``previous_cost`` the last estimate
+published. A posting's key derives from the event id, so a redelivered event posts nothing
+twice (the finance system answers a duplicate), and
 the state is written only after the posting, so a retry after a failed posting recomputes the
 same posting. A refused posting raises ``PostingRejectedError``: the record is quarantined
 with the finance system's code and reason, and the delivery policy holds the case's later
@@ -48,7 +49,7 @@ from adapters.finance.settings import FinanceSettings, Rate
 from contracts.base import Contract
 from contracts.decision import MeasureDecided, Period
 from contracts.envelope import Event, follow_up_id, new_event
-from contracts.finance import CommitmentCreated, CostEstimateUpdated
+from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.clock.localtime import local_date
 from hub.runtime.errors import PermanentError
@@ -193,7 +194,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
 
     async def estimate(cause: Event[Contract], measure_id: str, money: MeasureMoney) -> None:
         today = local_date(cause.envelope.time)
-        remaining = cost_by_year(money.segments, today).remaining
+        cost = cost_by_year(money.segments, today)
         previous = measures.get(measure_id)
         before = None if previous is None else MeasureMoney.load(previous).estimate_ore
         now = MeasureMoney(
@@ -202,7 +203,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             money.billing,
             money.account,
             money.cost_centre,
-            remaining,
+            cost.remaining,
         )
         measures.put(measure_id, now.dump())
         case_raw = cases.get(money.case)
@@ -211,24 +212,29 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         )
         if measure_id not in case["measures"]:
             case["measures"].append(measure_id)
-        total = 0
+        this_year = next_years = 0
         for other in case["measures"]:
             raw = measures.get(other)
             if raw is not None:
-                total += MeasureMoney.load(raw).estimate_ore
+                split = cost_by_year(MeasureMoney.load(raw).segments, today)
+                this_year += split.this_year
+                next_years += split.next_years
         case_before: int | None = case["estimate_ore"]
-        case["estimate_ore"] = total
+        case["estimate_ore"] = this_year + next_years
         cases.put(money.case, json.dumps(case, separators=(",", ":")).encode())
-        for part, mid, cost, prior in (
-            (measure_id, measure_id, remaining, before),
-            ("case", None, total, case_before),
+        for part, mid, (year_ore, later_ore), prior in (
+            (measure_id, measure_id, (cost.this_year, cost.next_years), before),
+            ("case", None, (this_year, next_years), case_before),
         ):
-            updated = CostEstimateUpdated(
+            updated = CostEstimateUpdatedV2(
                 estimated_at=cause.envelope.time,
                 measure_id=mid,
-                expected_cost=dkk(cost),
+                expected_cost=dkk(year_ore + later_ore),
                 previous_cost=None if prior is None else dkk(prior),
                 year=today.year,
+                this_year=dkk(year_ore),
+                next_years=dkk(later_ore),
+                remaining=dkk(year_ore + later_ore),
             )
             await publish(follow(cause, updated, part))
 

@@ -14,7 +14,7 @@ from adapters.finance import FinanceSettings, FinanceStandin, Rate
 from adapters.finance.model import Per
 from adapters.registry import COMPONENTS
 from contracts.binding import from_kafka, to_kafka
-from contracts.finance import CommitmentCreated, CostEstimateUpdated
+from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
 from hub.compose.app import create_app, group_of
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
@@ -85,7 +85,7 @@ async def test_posted_once_across_a_lost_answer_and_a_redelivery_a_rejection_qua
             estimates = await wait_for_records(
                 settings.bootstrap_servers,
                 finance_topic,
-                caused_by(good.envelope.id, CostEstimateUpdated),
+                caused_by(good.envelope.id, CostEstimateUpdatedV2),
                 count=2,
                 within=60,
             )

@@ -11,7 +11,7 @@ from adapters.finance.port import FinanceUnavailableError, PostingKind, PostingR
 from adapters.finance.wiring import MissingRateError, UnknownMeasureError
 from contracts.base import Contract
 from contracts.envelope import Event
-from contracts.finance import CommitmentCreated, CostEstimateUpdated
+from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
 from hub.runtime.state import Store, Task, in_task
 from tests.adapters.finance.events import changed, decided, ended, of, wrap
 from tests.state import owned_table
@@ -71,7 +71,7 @@ async def test_a_decided_measure_is_committed_posted_and_estimated(rig):
         5_419_355,
         "2027-01",
     )
-    measure, case = of(rig.published, CostEstimateUpdated)
+    measure, case = of(rig.published, CostEstimateUpdatedV2)
     assert (measure.measure_id, measure.expected_cost, measure.year) == (
         "m-1",
         Decimal("54193.55"),
@@ -110,7 +110,7 @@ async def test_an_early_end_posts_the_reduction_and_lowers_the_estimates(rig):
         -2_467_742,
         "2027-02",
     )
-    measure, case = of(rig.published, CostEstimateUpdated)
+    measure, case = of(rig.published, CostEstimateUpdatedV2)
     assert (measure.expected_cost, measure.previous_cost) == (
         Decimal("29516.13"),
         Decimal("54193.55"),
@@ -185,3 +185,18 @@ async def test_a_lost_answer_is_transient_and_the_retry_is_a_duplicate(rig):
     assert len(rig.standin.postings) == 1
     assert rig.standin.duplicates == 1
     assert len(of(rig.published, CommitmentCreated)) == 1
+
+
+async def test_the_estimate_splits_this_year_from_the_next_years(rig):
+    # 1 Nov 2027 - 31 Jan 2029 at 3,000,000 øre a month, estimated on 5 January 2027:
+    # 2027 has November and December (6,000,000), 2028 twelve months and 2029 January
+    # (39,000,000 together); the case has only this measure
+    await rig.handle(wrap(decided(start="2027-11-01", end="2029-01-31")))
+    measure, case = of(rig.published, CostEstimateUpdatedV2)
+    for estimate in (measure, case):
+        assert (estimate.this_year, estimate.next_years, estimate.remaining) == (
+            Decimal("60000.00"),
+            Decimal("390000.00"),
+            Decimal("450000.00"),
+        )
+        assert estimate.expected_cost == Decimal("450000.00")
