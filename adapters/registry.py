@@ -16,6 +16,7 @@ from adapters.cpr import COMPONENT as CPR
 from adapters.digitalpost import COMPONENT as DIGITALPOST
 from adapters.documents import COMPONENT as DOCUMENTS
 from adapters.eform import COMPONENT as EFORM
+from adapters.finance import COMPONENT as FINANCE
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
 from hub.components.triage import COMPONENT as TRIAGE
@@ -33,4 +34,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     STATISTICS,
     APPEALS,
     DEADLINES,
+    FINANCE,
 )

@@ -34,7 +34,12 @@ from contracts.documents import (
     MediaType,
 )
 from contracts.envelope import Envelope, Event, follow_up, new_event
-from contracts.finance import CommitmentCreated, CostEstimateUpdated, PaymentScheduled
+from contracts.finance import (
+    CommitmentCreated,
+    CostEstimateUpdated,
+    CostEstimateUpdatedV2,
+    PaymentScheduled,
+)
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
 from contracts.ics import IcsDimension, IcsRating, IcsSide, IcsTriangle
 from contracts.intake import (
@@ -88,6 +93,7 @@ __all__ = [
     "CommitteeDecision",
     "Contract",
     "CostEstimateUpdated",
+    "CostEstimateUpdatedV2",
     "Cpr",
     "DeadlineApproaching",
     "DeadlineApproachingV2",

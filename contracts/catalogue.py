@@ -61,6 +61,7 @@ _ALL: tuple[type[Contract], ...] = (
     finance.CommitmentCreated,
     finance.PaymentScheduled,
     finance.CostEstimateUpdated,
+    finance.CostEstimateUpdatedV2,
     reporting.StatisticsReported,
     reporting.StatisticsRejected,
     reporting.AppealForwarded,

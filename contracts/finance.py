@@ -17,7 +17,13 @@ from contracts.guards import Timestamp
 from contracts.money import Money
 from contracts.types import RecordId
 
-__all__ = ["CommitmentCreated", "CostEstimateUpdated", "Payee", "PaymentScheduled"]
+__all__ = [
+    "CommitmentCreated",
+    "CostEstimateUpdated",
+    "CostEstimateUpdatedV2",
+    "Payee",
+    "PaymentScheduled",
+]
 
 
 class CommitmentCreated(Contract):
@@ -79,3 +85,34 @@ class CostEstimateUpdated(Contract):
         "The previous estimate in DKK.", C.INTERNAL, default=None
     )
     year: int = classified("The budget year.", C.INTERNAL, ge=2000, le=2100)
+
+
+class CostEstimateUpdatedV2(Contract):
+    """The expected cost of a case's measures has changed: this year, the next, the remaining.
+
+    Version 2 adds the split by year (all in DKK, from the estimate's day on); the fields are
+    optional, so every version 1 record is a valid version 2 record.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.finance.cost-estimate-updated"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "finance"
+
+    estimated_at: Timestamp = classified("When it was estimated.", C.INTERNAL)
+    measure_id: RecordId | None = classified(
+        "The measure, or absent for the whole case.", C.INTERNAL, default=None
+    )
+    expected_cost: Money = classified("The expected cost in DKK.", C.INTERNAL)
+    previous_cost: Money | None = classified(
+        "The previous estimate in DKK.", C.INTERNAL, default=None
+    )
+    year: int = classified("The budget year.", C.INTERNAL, ge=2000, le=2100)
+    this_year: Money | None = classified(
+        "The cost still to come in the budget year, in DKK.", C.INTERNAL, default=None
+    )
+    next_years: Money | None = classified(
+        "The cost in the years after it, in DKK.", C.INTERNAL, default=None
+    )
+    remaining: Money | None = classified(
+        "Everything still to come (this year and the next), in DKK.", C.INTERNAL, default=None
+    )

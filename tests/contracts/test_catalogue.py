@@ -54,6 +54,7 @@ REQUIRED = [
     "CommitmentCreated",
     "PaymentScheduled",
     "CostEstimateUpdated",
+    "CostEstimateUpdatedV2",
     "StatisticsReported",
     "StatisticsRejected",
     "AppealForwarded",

@@ -1,0 +1,75 @@
+"""FK-ØKO "Afsend økonomipostering" over HTTP: one SOAP 1.1 request per posting.
+
+===============================  ==============================
+answer                           result
+===============================  ==============================
+200 with a receipt               ``PostingReceipt``
+500 with a ``soap:Client`` fault ``PostingRejectedError`` (code, reason)
+other 5xx, 429, timeout, network ``FinanceUnavailableError``
+an unreadable answer, other 4xx  ``FinanceUnavailableError``
+===============================  ==============================
+
+Every failure is raised ``from None`` and names the operation and a code: httpx's messages
+can quote the request.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import httpx
+
+from adapters.finance.port import (
+    FinanceUnavailableError,
+    Posting,
+    PostingReceipt,
+    PostingRejectedError,
+)
+from adapters.finance.wire import OPERATION, PATH, WireError, parse_fault, parse_receipt
+from adapters.finance.wire import posting_xml as _posting_xml
+
+__all__ = ["FinanceClient"]
+
+_OPERATION: Final = "FK-ØKO AfsendOekonomipostering"
+_HEADERS: Final = {
+    "Content-Type": "text/xml; charset=utf-8",
+    "SOAPAction": f'"{OPERATION}"',
+}
+
+
+class FinanceClient:
+    """The port over SOAP 1.1 (``adapters.finance.wire`` writes and reads the messages)."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def post(self, posting: Posting) -> PostingReceipt:
+        """Send the posting; see the module's table for the errors."""
+        try:
+            answer = await self._http.post(PATH, content=_posting_xml(posting), headers=_HEADERS)
+        except httpx.HTTPError as exc:
+            msg = f"{_OPERATION}: {type(exc).__name__}"
+            raise FinanceUnavailableError(msg) from None
+        if answer.status_code == httpx.codes.OK:
+            try:
+                key, posting_id, duplicate = parse_receipt(answer.content)
+            except WireError:
+                msg = f"{_OPERATION}: unreadable receipt"
+                raise FinanceUnavailableError(msg) from None
+            if key != posting.key:
+                msg = f"{_OPERATION}: the receipt names another posting"
+                raise FinanceUnavailableError(msg)
+            return PostingReceipt(key, posting_id, duplicate)
+        if answer.status_code == httpx.codes.INTERNAL_SERVER_ERROR:
+            try:
+                code, reason = parse_fault(answer.content)
+            except WireError:
+                pass
+            else:
+                raise PostingRejectedError(_OPERATION, code, reason)
+        msg = f"{_OPERATION}: HTTP {answer.status_code}"
+        raise FinanceUnavailableError(msg)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._http.aclose()

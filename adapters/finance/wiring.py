@@ -1,0 +1,308 @@
+"""The finance component on the bus: a measure's commitment, its postings and its cost estimate.
+
+=================  ==========================================================================
+event              what it does
+=================  ==========================================================================
+MeasureDecided     price from the rate table; the commitment over the measure's period (an
+                   open-ended one to ``model.open_end``) posted as a commitment and published
+                   as ``CommitmentCreated``; the cost estimates published
+MeasureChanged     a new provider with its own rate: the rate changes from the change's day,
+                   the difference is posted; any other change costs nothing and is only logged
+MeasureEnded       the measure cut at its last day; the reduction posted (negative)
+=================  ==========================================================================
+
+After each change it publishes two ``CostEstimateUpdated`` (version 2): the measure's and the
+case's (``measure_id`` absent), each the remaining cost from the event's day split into this
+year and the next years, ``year`` that day's year, ``previous_cost`` the last estimate
+published. A posting's key derives from the event id, so a redelivered event posts nothing
+twice (the finance system answers a duplicate), and
+the state is written only after the posting, so a retry after a failed posting recomputes the
+same posting. A refused posting raises ``PostingRejectedError``: the record is quarantined
+with the finance system's code and reason, and the delivery policy holds the case's later
+records behind it, so nothing after it for the case is posted out of order. A change or an end
+before its decision, or a kind without a rate, is permanent too. Logs carry ids only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import structlog
+
+from adapters.finance.model import (
+    Billing,
+    Per,
+    Price,
+    Segment,
+    change_rate,
+    commitment,
+    cost_by_year,
+    dkk,
+    end_early,
+    open_end,
+)
+from adapters.finance.port import FinanceSystem, Posting, PostingKind
+from adapters.finance.settings import FinanceSettings, Rate
+from contracts.base import Contract
+from contracts.decision import MeasureDecided, Period
+from contracts.envelope import Event, follow_up_id, new_event
+from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
+from contracts.measures import MeasureChanged, MeasureEnded
+from hub.clock.localtime import local_date
+from hub.runtime.errors import PermanentError
+from hub.runtime.seams import Handler, Publish
+from hub.runtime.state import Store
+
+__all__ = [
+    "MEASURES",
+    "NAME",
+    "STORES",
+    "MeasureMoney",
+    "MissingRateError",
+    "UnknownMeasureError",
+    "build_finance",
+]
+
+NAME: Final = "finance"
+MEASURES: Final = "measures"  # measure id → its money (segments, billing, account, estimate)
+_CASES: Final = "cases"  # case id → its measures and its last estimate
+STORES: Final = (MEASURES, _CASES)
+
+log = structlog.get_logger(__name__)
+
+
+class MissingRateError(PermanentError):
+    """The rate table has no rate for the measure's kind (or its provider)."""
+
+
+class UnknownMeasureError(PermanentError):
+    """A change or an end came for a measure whose decision the component has not seen."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureMoney:
+    """A measure's money as the component keeps it: its case, segments, billing and booking."""
+
+    case: str
+    segments: tuple[Segment, ...]
+    billing: Billing
+    account: str
+    cost_centre: str
+    estimate_ore: int
+
+    def dump(self) -> bytes:
+        """The stored form: compact JSON, ids and amounts only."""
+        segments = [
+            (
+                s.start.isoformat(),
+                s.end.isoformat(),
+                s.price.rate_ore,
+                s.price.per.value,
+                s.price.unit,
+                s.price.hours_per_month,
+            )
+            for s in self.segments
+        ]
+        body = {
+            "case": self.case,
+            "segments": segments,
+            "billing": self.billing.value,
+            "account": self.account,
+            "cost_centre": self.cost_centre,
+            "estimate_ore": self.estimate_ore,
+        }
+        return json.dumps(body, separators=(",", ":")).encode()
+
+    @classmethod
+    def load(cls, raw: bytes) -> MeasureMoney:
+        """Read the stored form."""
+        body: dict[str, Any] = json.loads(raw)
+        segments = tuple(
+            Segment(
+                dt.date.fromisoformat(start),
+                dt.date.fromisoformat(end),
+                Price(rate, Per(per), unit, hours),
+            )
+            for start, end, rate, per, unit, hours in body["segments"]
+        )
+        return cls(
+            body["case"],
+            segments,
+            Billing(body["billing"]),
+            body["account"],
+            body["cost_centre"],
+            body["estimate_ore"],
+        )
+
+
+def _derived(cause: Event[Contract], data: Contract, part: str, source: str) -> Event[Contract]:
+    """A follow-up whose id also names ``part``: one cause makes two cost estimates."""
+    return new_event(
+        data,
+        source=source,
+        municipality=cause.envelope.municipality,
+        case_id=cause.envelope.caseid,
+        event_id=follow_up_id(f"{cause.envelope.id}/{part}", data.event_type),
+        correlation_id=cause.envelope.correlationid,
+        causation_id=cause.envelope.id,
+    )
+
+
+def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bottom
+    settings: FinanceSettings,
+    publish: Publish,
+    *,
+    source: str,
+    measures: Store,
+    cases: Store,
+    system: FinanceSystem | None = None,
+) -> Handler:
+    """The handler; ``system`` absent: nothing is posted, everything else is the same."""
+
+    def follow(cause: Event[Contract], data: Contract, part: str) -> Event[Contract]:
+        return _derived(cause, data, part, source)
+
+    async def post(
+        cause: Event[Contract], measure_id: str, money: MeasureMoney, amount: int, period: dt.date
+    ) -> None:
+        if system is None or amount == 0:
+            return
+        kind = PostingKind.COMMITMENT if amount > 0 else PostingKind.REDUCTION
+        posting = Posting(
+            key=follow_up_id(cause.envelope.id, "dk.casehub.finance.posting"),
+            municipality=cause.envelope.municipality,
+            kind=kind,
+            account=money.account,
+            cost_centre=money.cost_centre,
+            period=f"{period.year:04d}-{period.month:02d}",
+            amount_ore=amount,
+            reference=measure_id,
+            posting_date=local_date(cause.envelope.time),
+        )
+        receipt = await system.post(posting)
+        log.info(
+            "finance_posted",
+            event_id=cause.envelope.id,
+            measure_id=measure_id,
+            posting_id=receipt.posting_id,
+            kind=kind.value,
+            duplicate=receipt.duplicate,
+        )
+
+    async def estimate(cause: Event[Contract], measure_id: str, money: MeasureMoney) -> None:
+        today = local_date(cause.envelope.time)
+        cost = cost_by_year(money.segments, today)
+        previous = measures.get(measure_id)
+        before = None if previous is None else MeasureMoney.load(previous).estimate_ore
+        now = MeasureMoney(
+            money.case,
+            money.segments,
+            money.billing,
+            money.account,
+            money.cost_centre,
+            cost.remaining,
+        )
+        measures.put(measure_id, now.dump())
+        case_raw = cases.get(money.case)
+        case: dict[str, Any] = (
+            {"measures": [], "estimate_ore": None} if case_raw is None else json.loads(case_raw)
+        )
+        if measure_id not in case["measures"]:
+            case["measures"].append(measure_id)
+        this_year = next_years = 0
+        for other in case["measures"]:
+            raw = measures.get(other)
+            if raw is not None:
+                split = cost_by_year(MeasureMoney.load(raw).segments, today)
+                this_year += split.this_year
+                next_years += split.next_years
+        case_before: int | None = case["estimate_ore"]
+        case["estimate_ore"] = this_year + next_years
+        cases.put(money.case, json.dumps(case, separators=(",", ":")).encode())
+        for part, mid, (year_ore, later_ore), prior in (
+            (measure_id, measure_id, (cost.this_year, cost.next_years), before),
+            ("case", None, (this_year, next_years), case_before),
+        ):
+            updated = CostEstimateUpdatedV2(
+                estimated_at=cause.envelope.time,
+                measure_id=mid,
+                expected_cost=dkk(year_ore + later_ore),
+                previous_cost=None if prior is None else dkk(prior),
+                year=today.year,
+                this_year=dkk(year_ore),
+                next_years=dkk(later_ore),
+                remaining=dkk(year_ore + later_ore),
+            )
+            await publish(follow(cause, updated, part))
+
+    def rate_for(provider_id: str | None, fallback: Rate | None) -> Rate | None:
+        if provider_id is not None and provider_id in settings.provider_rates:
+            return settings.provider_rates[provider_id]
+        return fallback
+
+    def known(measure_id: str) -> MeasureMoney:
+        raw = measures.get(measure_id)
+        if raw is None:
+            msg = "a change or an end for a measure whose decision finance has not seen"
+            raise UnknownMeasureError(msg)
+        return MeasureMoney.load(raw)
+
+    async def decided(event: Event[Contract], data: MeasureDecided) -> None:
+        provider = None if data.provider is None else data.provider.provider_id
+        rate = rate_for(provider, settings.rates.get(data.kind))
+        if rate is None:
+            msg = "no rate for the measure's kind or provider in the finance settings"
+            raise MissingRateError(msg)
+        end = data.period.end or open_end(data.period.start)
+        segments = (Segment(data.period.start, end, rate.price()),)
+        money = MeasureMoney(
+            event.envelope.caseid, segments, rate.billing, rate.account, rate.cost_centre, 0
+        )
+        amount = commitment(segments)
+        await post(event, data.measure_id, money, amount, data.period.start)
+        created = CommitmentCreated(
+            commitment_id=follow_up_id(data.measure_id, "commitment"),
+            measure_id=data.measure_id,
+            account=rate.account,
+            amount=dkk(amount),
+            period=Period(start=data.period.start, end=end),
+        )
+        await publish(follow(event, created, "commitment"))
+        await estimate(event, data.measure_id, money)
+
+    async def changed(event: Event[Contract], data: MeasureChanged | MeasureEnded) -> None:
+        money = known(data.measure_id)
+        before = commitment(money.segments)
+        if isinstance(data, MeasureEnded):
+            on = data.ended_on
+            segments = end_early(money.segments, data.ended_on)
+        else:
+            on = data.changed_on
+            provider = None if data.provider is None else data.provider.provider_id
+            rate = rate_for(provider, None)
+            if rate is None:
+                log.info("finance_change_costs_nothing", event_id=event.envelope.id)
+                return
+            segments = change_rate(money.segments, data.changed_on, rate.price())
+        after = MeasureMoney(
+            money.case,
+            segments,
+            money.billing,
+            money.account,
+            money.cost_centre,
+            money.estimate_ore,
+        )
+        await post(event, data.measure_id, after, commitment(segments) - before, on)
+        await estimate(event, data.measure_id, after)
+
+    async def handle(event: Event[Contract]) -> None:
+        data = event.data
+        if isinstance(data, MeasureDecided):
+            await decided(event, data)
+        elif isinstance(data, MeasureChanged | MeasureEnded):
+            await changed(event, data)
+
+    return handle
