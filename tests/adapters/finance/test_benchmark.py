@@ -1,6 +1,6 @@
 """The finance month-run benchmark, run tiny: it posts every payment and prints its figures."""
 
-from benchmarks.finance_run import measure
+from adapters.finance.benchmark import measure
 
 
 async def test_a_tiny_month_run_posts_every_payment_and_prints_the_figures():

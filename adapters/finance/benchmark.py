@@ -1,4 +1,4 @@
-"""The month-end run of a large municipality: ``python -m benchmarks.finance_run``.
+"""The month-end run of a large municipality: ``python -m adapters.finance.benchmark``.
 
 Builds that many running measures in the finance component's store (a memory changelog: the
 read of the changelog from Kafka is measured by ``benchmarks.restore``), then times
