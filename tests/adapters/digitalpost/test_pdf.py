@@ -1,0 +1,45 @@
+"""A v1 letter's text as PDF: names in Polish, Greek and Danish come back out as written."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+
+from adapters.digitalpost.pdf import text_pdf
+
+NAMES = ("Łukasz Wiśniewski", "Γιώργος Παπαδόπουλος", "Søren Ærø Åse Bøgelund")
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_polish_greek_and_danish_names_survive_into_the_pdf():
+    body = "\n".join(f"Kære {name}," for name in NAMES)
+    text = _text(text_pdf("Afgørelse til Łukasz Wiśniewski", body))
+    for name in NAMES:
+        assert name in text
+    assert "Afgørelse til Łukasz Wiśniewski" in text
+    assert "?" not in text
+
+
+def test_the_font_is_embedded():
+    reader = PdfReader(io.BytesIO(text_pdf("Titel", "Tekst")))
+    resources: Any = reader.pages[0]["/Resources"]
+    fonts = [f.get_object() for f in resources["/Font"].values()]
+    embedded = [
+        d.get_object()["/FontDescriptor"].get_object()
+        for font in fonts
+        for d in font.get("/DescendantFonts", [])
+    ]
+    assert embedded, "a Type0 (Unicode) font"
+    assert all("/FontFile2" in descriptor for descriptor in embedded)
+
+
+def test_a_long_text_runs_onto_more_pages():
+    body = "\n".join(f"Linje {n} med æøå" for n in range(200))
+    reader = PdfReader(io.BytesIO(text_pdf("Titel", body)))
+    assert len(reader.pages) > 1
+    assert "Linje 199 med æøå" in _text(text_pdf("Titel", body))
