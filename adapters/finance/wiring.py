@@ -62,6 +62,7 @@ __all__ = [
     "STORES",
     "MeasureMoney",
     "MissingRateError",
+    "OutsideMeasureError",
     "UnknownMeasureError",
     "build_finance",
 ]
@@ -80,6 +81,10 @@ class MissingRateError(PermanentError):
 
 class UnknownMeasureError(PermanentError):
     """A change or an end came for a measure whose decision the component has not seen."""
+
+
+class OutsideMeasureError(PermanentError):
+    """A change or an end dated before the measure's first day: no period to cut or re-rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +292,13 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
                 log.info("finance_change_costs_nothing", event_id=event.envelope.id)
                 return
             segments = change_rate(money.segments, data.changed_on, rate.price())
+        first_day = min(segment.start for segment in money.segments)
+        if on < first_day:
+            # An end before the start would leave no period (a later change would then fail on
+            # nothing to re-rate); a change before it would silently move the start.
+            kind = type(data).__name__
+            msg = f"measure {data.measure_id}: {kind} on {on} is before its first day {first_day}"
+            raise OutsideMeasureError(msg)
         after = MeasureMoney(
             money.case,
             segments,

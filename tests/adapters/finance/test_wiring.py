@@ -8,7 +8,7 @@ import pytest
 from adapters.finance import FinanceClient, FinanceSettings, FinanceStandin, Rate, build_finance
 from adapters.finance.model import Per
 from adapters.finance.port import FinanceUnavailableError, PostingKind, PostingRejectedError
-from adapters.finance.wiring import MissingRateError, UnknownMeasureError
+from adapters.finance.wiring import MissingRateError, OutsideMeasureError, UnknownMeasureError
 from contracts.base import Contract
 from contracts.envelope import Event
 from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
@@ -157,6 +157,14 @@ async def test_a_kind_without_a_rate_is_permanent(rig):
 async def test_an_end_before_its_decision_is_permanent(rig):
     with pytest.raises(UnknownMeasureError):
         await rig.handle(wrap(ended()))
+
+
+async def test_an_end_before_the_measures_first_day_is_permanent_and_posts_nothing(rig):
+    await rig.handle(wrap(decided()))
+    posted = len(rig.standin.postings)
+    with pytest.raises(OutsideMeasureError):
+        await rig.handle(wrap(ended("2027-01-10")))
+    assert len(rig.standin.postings) == posted
 
 
 async def test_a_new_instance_restores_what_the_first_learnt():
