@@ -7,6 +7,7 @@ come out as written, on any reader, without a font installed on the machine.
 
 from __future__ import annotations
 
+import logging
 from importlib.resources import files
 from typing import Final
 
@@ -16,6 +17,10 @@ __all__ = ["text_pdf"]
 
 _FONT: Final = files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"
 _FAMILY: Final = "NotoSans"
+
+# fpdf2 logs the characters the font has no glyph for, quoting them: those come from a
+# letter's text (a name), which never goes to a log. Only its errors are let through.
+logging.getLogger("fpdf").setLevel(logging.ERROR)
 
 
 def text_pdf(title: str, body: str) -> bytes:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from adapters.digitalpost.pdf import text_pdf
@@ -43,3 +45,11 @@ def test_a_long_text_runs_onto_more_pages():
     reader = PdfReader(io.BytesIO(text_pdf("Titel", body)))
     assert len(reader.pages) > 1
     assert "Linje 199 med æøå" in _text(text_pdf("Titel", body))
+
+
+def test_a_character_the_font_lacks_is_never_logged(caplog: pytest.LogCaptureFixture):
+    # fpdf2 logs the glyphs a font lacks, quoting them; they come from a person's letter.
+    with caplog.at_level(logging.DEBUG):
+        text_pdf("Brev", "Hej Łukasz \U0001f600")
+    assert not [r for r in caplog.records if "\U0001f600" in r.getMessage()]
+    assert not [r for r in caplog.records if r.name.startswith("fpdf.output")]
