@@ -7,6 +7,7 @@ come out as written, on any reader, without a font installed on the machine.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from importlib.resources import files
 from typing import Final
@@ -23,9 +24,14 @@ _FAMILY: Final = "NotoSans"
 logging.getLogger("fpdf").setLevel(logging.ERROR)
 
 
-def text_pdf(title: str, body: str) -> bytes:
-    """Render ``title`` and ``body`` as an A4 PDF document (pages as the text needs)."""
+def text_pdf(title: str, body: str, created: dt.datetime) -> bytes:
+    """Render ``title`` and ``body`` as an A4 PDF document (pages as the text needs).
+
+    ``created`` is the PDF's creation date (the letter's event time, not the clock), so one
+    letter renders to the same bytes on every delivery.
+    """
     pdf = FPDF(format="A4")
+    pdf.set_creation_date(created)
     pdf.set_creator("casehub")
     pdf.add_font(_FAMILY, fname=str(_FONT))
     pdf.add_page()

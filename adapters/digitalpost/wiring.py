@@ -103,7 +103,9 @@ def letter_for(event: Event[Contract], request: LetterRequested, sender: Sender)
         sender=sender,
         recipient=request.recipient_cpr,
         title=request.title,
-        main_document=Document("brev.pdf", text_pdf(request.title, request.body)),
+        main_document=Document(
+            "brev.pdf", text_pdf(request.title, request.body, event.envelope.time)
+        ),
         created=event.envelope.time,
         case=CaseReference(case_id=event.envelope.caseid, case_system="casehub"),
     )
