@@ -4,8 +4,8 @@ Every amount is an ``int`` of øre (1 DKK = 100 øre); no float is ever used. Th
 DKK as exact two-decimal strings (``contracts.money.Money``); ``dkk`` converts exactly.
 
 A measure's money is a list of ``Segment``s: from a day, to a day, at one ``Price``. A new rate
-splits the last segment; a measure ended early cuts it short. Everything else is computed from
-the segments, month by month, with one rounding rule per period:
+splits the last segment; a measure's end cuts it short (or, for a measure that ran past its
+estimated end, lengthens it). Everything else is computed from the segments, month by month:
 
 =========  ==========================================================  ======================
 period     a month's amount                                            rounding
@@ -13,8 +13,13 @@ period     a month's amount                                            rounding
 day        rate * the measure's days in the month                      none (exact)
 month      rate; a part month: rate * days / the month's days          half up, per month
 hour       rate * hours a month; a part month pro rata, as ``month``   half up, per month
-once       rate, in the month the measure starts                       none (exact)
+once       rate, in the month the measure starts (never again after    none (exact)
+           a new rate: it is paid once)
 =========  ==========================================================  ======================
+
+"Per month" means once for the whole month: a month split by a new rate is summed exactly over
+its segments (as a fraction of the month's days) and rounded once, so the payment is the same
+however the month is divided.
 
 A payment for a month is due on its 1st when paid in advance, on the 1st of the next month
 when paid in arrears. An open-ended measure is estimated to the end of the year after its
@@ -29,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Final
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "cost_by_year",
     "dkk",
     "end_early",
+    "end_on",
     "month_amount",
     "months",
     "open_end",
@@ -151,29 +158,43 @@ def _half_up(numerator: int, denominator: int) -> int:
 
 
 def month_amount(segment: Segment, month: dt.date) -> int:
-    """What ``segment`` costs in ``month`` (its first day), in øre; see the module's table."""
+    """What ``segment`` alone costs in ``month`` (its first day), in øre; see the module's table."""
+    return _half_up_fraction(_exact_amount(segment, month, segment.start))
+
+
+def _exact_amount(segment: Segment, month: dt.date, measure_start: dt.date) -> Fraction:
+    """The segment's exact share of ``month``: øre as a fraction of the month's days."""
     last = month.replace(day=_days_in(month))
     first_day, last_day = max(segment.start, month), min(segment.end, last)
     if last_day < first_day:
-        return 0
+        return Fraction(0)
     days = (last_day - first_day).days + 1
     price = segment.price
     if price.per is Per.DAY:
-        return price.rate_ore * days
+        return Fraction(price.rate_ore * days)
     if price.per is Per.ONCE:
-        return price.rate_ore if first_day == segment.start else 0
+        # Paid on the measure's first day only: a segment that starts later (a new rate) is
+        # the same measure, not a second one-off.
+        starts_here = first_day == segment.start == measure_start
+        return Fraction(price.rate_ore if starts_here else 0)
     per_month = price.rate_ore * (price.hours_per_month if price.per is Per.HOUR else 1)
-    if days == _days_in(month):
-        return per_month
-    return _half_up(per_month * days, _days_in(month))
+    return Fraction(per_month * days, _days_in(month))
+
+
+def _half_up_fraction(amount: Fraction) -> int:
+    return _half_up(amount.numerator, amount.denominator)
 
 
 def _monthly(segments: Sequence[Segment]) -> dict[dt.date, int]:
-    amounts: dict[dt.date, int] = {}
+    if not segments:
+        return {}
+    measure_start = min(segment.start for segment in segments)
+    exact: dict[dt.date, Fraction] = {}
     for segment in segments:
         for month in months(segment.start, segment.end):
-            amounts[month] = amounts.get(month, 0) + month_amount(segment, month)
-    return amounts
+            share = _exact_amount(segment, month, measure_start)
+            exact[month] = exact.get(month, Fraction(0)) + share
+    return {month: _half_up_fraction(amount) for month, amount in exact.items()}
 
 
 def payments(segments: Sequence[Segment], billing: Billing) -> tuple[Payment, ...]:
@@ -221,4 +242,18 @@ def end_early(segments: Sequence[Segment], last_day: dt.date) -> tuple[Segment, 
         replace(segment, end=min(segment.end, last_day))
         for segment in segments
         if segment.start <= last_day
+    )
+
+
+def end_on(segments: Sequence[Segment], last_day: dt.date) -> tuple[Segment, ...]:
+    """The segments ending on ``last_day``: cut short, or the last one lengthened to it.
+
+    An open-ended measure is committed only to ``open_end``; when it actually ends later,
+    the months after that estimate are part of its cost too, at the last segment's price.
+    """
+    end = max(segment.end for segment in segments)
+    if last_day <= end:
+        return end_early(segments, last_day)
+    return tuple(
+        replace(segment, end=last_day) if segment.end == end else segment for segment in segments
     )

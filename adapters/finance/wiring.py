@@ -8,16 +8,20 @@ MeasureDecided     price from the rate table; the commitment over the measure's 
                    as ``CommitmentCreated``; the cost estimates published
 MeasureChanged     a new provider with its own rate: the rate changes from the change's day,
                    the difference is posted; any other change costs nothing and is only logged
-MeasureEnded       the measure cut at its last day; the reduction posted (negative)
+MeasureEnded       the measure cut at its last day; the reduction posted (negative); an
+                   open-ended measure that ran past its estimated end lengthened to it, the
+                   months after the estimate posted
 =================  ==========================================================================
 
 After each change it publishes two ``CostEstimateUpdated`` (version 2): the measure's and the
 case's (``measure_id`` absent), each the remaining cost from the event's day split into this
 year and the next years, ``year`` that day's year, ``previous_cost`` the last estimate
-published. A posting's key derives from the event id, so a redelivered event posts nothing
-twice (the finance system answers a duplicate), and
-the state is written only after the posting, so a retry after a failed posting recomputes the
-same posting. A refused posting raises ``PostingRejectedError``: the record is quarantined
+published (a retry of the same event publishes the same estimate again, with the same
+``previous_cost``: the state remembers which event set the estimate). A posting's key
+derives from the event id, so a redelivered event posts nothing twice (the finance system
+answers a duplicate), and the state is written only after the posting, so a retry after a
+failed posting recomputes the same posting. A refused posting raises
+``PostingRejectedError``: the record is quarantined
 with the finance system's code and reason, and the delivery policy holds the case's later
 records behind it, so nothing after it for the case is posted out of order. A change or an end
 before its decision, or a kind without a rate, is permanent too. Logs carry ids only.
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import structlog
@@ -41,7 +45,7 @@ from adapters.finance.model import (
     commitment,
     cost_by_year,
     dkk,
-    end_early,
+    end_on,
     open_end,
 )
 from adapters.finance.port import FinanceSystem, Posting, PostingKind
@@ -97,6 +101,10 @@ class MeasureMoney:
     account: str
     cost_centre: str
     estimate_ore: int
+    estimated_by: str = ""
+    """The event that set ``estimate_ore``: its retry must not see its own estimate as the last."""
+    estimate_before_ore: int | None = None
+    """The estimate before ``estimated_by``'s, published again as ``previous_cost`` on a retry."""
 
     def dump(self) -> bytes:
         """The stored form: compact JSON, ids and amounts only."""
@@ -118,6 +126,8 @@ class MeasureMoney:
             "account": self.account,
             "cost_centre": self.cost_centre,
             "estimate_ore": self.estimate_ore,
+            "estimated_by": self.estimated_by,
+            "estimate_before_ore": self.estimate_before_ore,
         }
         return json.dumps(body, separators=(",", ":")).encode()
 
@@ -140,7 +150,23 @@ class MeasureMoney:
             body["account"],
             body["cost_centre"],
             body["estimate_ore"],
+            body.get("estimated_by", ""),  # state written before these fields: no retry to mind
+            body.get("estimate_before_ore"),
         )
+
+
+def _before(stored: MeasureMoney | None, event_id: str) -> int | None:
+    """The estimate to publish as ``previous_cost`` for ``event_id``'s estimate.
+
+    State is written before the estimates are published, so a retry of the same event finds
+    its own estimate stored; it publishes the one before that again, the same record as the
+    first attempt's (same id, same content).
+    """
+    if stored is None:
+        return None
+    if stored.estimated_by == event_id:
+        return stored.estimate_before_ore
+    return stored.estimate_ore
 
 
 def _derived(cause: Event[Contract], data: Contract, part: str, source: str) -> Event[Contract]:
@@ -201,7 +227,9 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         today = local_date(cause.envelope.time)
         cost = cost_by_year(money.segments, today)
         previous = measures.get(measure_id)
-        before = None if previous is None else MeasureMoney.load(previous).estimate_ore
+        before = _before(
+            None if previous is None else MeasureMoney.load(previous), cause.envelope.id
+        )
         now = MeasureMoney(
             money.case,
             money.segments,
@@ -209,6 +237,8 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             money.account,
             money.cost_centre,
             cost.remaining,
+            cause.envelope.id,
+            before,
         )
         measures.put(measure_id, now.dump())
         case_raw = cases.get(money.case)
@@ -224,8 +254,14 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
                 split = cost_by_year(MeasureMoney.load(raw).segments, today)
                 this_year += split.this_year
                 next_years += split.next_years
-        case_before: int | None = case["estimate_ore"]
+        case_before: int | None = (
+            case.get("estimate_before_ore")
+            if case.get("estimated_by") == cause.envelope.id
+            else case["estimate_ore"]
+        )
         case["estimate_ore"] = this_year + next_years
+        case["estimated_by"] = cause.envelope.id
+        case["estimate_before_ore"] = case_before
         cases.put(money.case, json.dumps(case, separators=(",", ":")).encode())
         for part, mid, (year_ore, later_ore), prior in (
             (measure_id, measure_id, (cost.this_year, cost.next_years), before),
@@ -283,7 +319,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         before = commitment(money.segments)
         if isinstance(data, MeasureEnded):
             on = data.ended_on
-            segments = end_early(money.segments, data.ended_on)
+            segments = end_on(money.segments, data.ended_on)
         else:
             on = data.changed_on
             provider = None if data.provider is None else data.provider.provider_id
@@ -299,14 +335,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             kind = type(data).__name__
             msg = f"measure {data.measure_id}: {kind} on {on} is before its first day {first_day}"
             raise OutsideMeasureError(msg)
-        after = MeasureMoney(
-            money.case,
-            segments,
-            money.billing,
-            money.account,
-            money.cost_centre,
-            money.estimate_ore,
-        )
+        after = replace(money, segments=segments)
         await post(event, data.measure_id, after, commitment(segments) - before, on)
         await estimate(event, data.measure_id, after)
 

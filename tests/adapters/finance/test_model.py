@@ -15,6 +15,7 @@ from adapters.finance.model import (
     cost_by_year,
     dkk,
     end_early,
+    end_on,
     month_amount,
     open_end,
     payments,
@@ -113,6 +114,35 @@ class TestChanges:
         )
         ended = end_early(start, D(2027, 1, 2))
         assert commitment(ended) == 2 * 250_050
+
+    def test_a_month_split_by_a_new_rate_is_rounded_once(self):
+        # March 2027 (31 days): 1-15 at 3,000,014 øre a month, 16-31 at 3,300,000.
+        # Exactly (3,000,014 * 15 + 3,300,000 * 16) / 31 = 3,154,845.48... → 3,154,845;
+        # rounding each part first would give 1,451,620 + 1,703,226 = 3,154,846.
+        start = (Segment(D(2027, 3, 1), D(2027, 3, 31), Price(3_000_014, Per.MONTH)),)
+        split = change_rate(start, D(2027, 3, 16), Price(3_300_000, Per.MONTH))
+        assert commitment(split) == 3_154_845
+        assert [p.amount_ore for p in payments(split, Billing.ADVANCE)] == [3_154_845]
+
+    def test_a_one_off_price_is_paid_once_whatever_the_rates_after(self):
+        once = (Segment(D(2027, 1, 10), D(2027, 6, 30), Price(500_000, Per.ONCE)),)
+        rerated = change_rate(once, D(2027, 3, 1), Price(600_000, Per.ONCE))
+        assert commitment(rerated) == 500_000
+        assert [p.month for p in payments(rerated, Billing.ADVANCE)] == [D(2027, 1, 1)]
+
+    def test_an_end_after_the_estimated_end_lengthens_the_measure(self):
+        estimated = (Segment(D(2027, 1, 1), open_end(D(2027, 1, 1)), FOSTER),)  # to 2028-12-31
+        ended = end_on(estimated, D(2029, 3, 31))
+        assert commitment(ended) == (24 + 3) * 3_000_000
+        assert end_on(estimated, D(2027, 4, 10)) == end_early(estimated, D(2027, 4, 10))
+
+    def test_lengthening_keeps_the_last_rate(self):
+        rerated = change_rate(
+            (Segment(D(2027, 1, 1), D(2027, 12, 31), FOSTER),), D(2027, 7, 1), INSTITUTION
+        )
+        ended = end_on(rerated, D(2028, 1, 31))
+        assert ended[0] == rerated[0]
+        assert ended[1] == Segment(D(2027, 7, 1), D(2028, 1, 31), INSTITUTION)
 
 
 class TestCostByYear:

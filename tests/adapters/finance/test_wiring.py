@@ -122,6 +122,33 @@ async def test_an_early_end_posts_the_reduction_and_lowers_the_estimates(rig):
     )
 
 
+async def test_a_retry_after_a_lost_publish_publishes_the_same_estimates(rig):
+    # The state is written before the estimates are published: a publish that fails once
+    # must not make the retry see its own estimate as the previous one.
+    await rig.handle(wrap(decided()))
+    rig.published.clear()
+    end = wrap(ended("2027-02-14"))
+    await rig.handle(end)
+    first = [(e.envelope.id, e.data) for e in rig.published]
+    rig.published.clear()
+    await rig.handle(end)
+    assert [(e.envelope.id, e.data) for e in rig.published] == first
+    measure, case = of(rig.published, CostEstimateUpdatedV2)
+    assert measure.previous_cost == case.previous_cost == Decimal("54193.55")
+    assert len([p for p in rig.standin.postings if p.kind is PostingKind.REDUCTION]) == 1
+
+
+async def test_an_end_after_the_open_ended_estimate_posts_the_months_after_it(rig):
+    await rig.handle(wrap(decided(start="2027-01-01", end=None)))  # estimated to 2028-12-31
+    await rig.handle(wrap(ended("2029-02-28")))
+    extra = rig.standin.postings[-1]
+    assert (extra.kind, extra.amount_ore, extra.period) == (
+        PostingKind.COMMITMENT,
+        2 * 3_000_000,
+        "2029-02",
+    )
+
+
 async def test_a_new_providers_rate_applies_from_the_change(rig):
     await rig.handle(wrap(decided()))
     await rig.handle(wrap(changed("tp-2", on="2027-02-15")))
