@@ -62,6 +62,7 @@ _ALL: tuple[type[Contract], ...] = (
     finance.PaymentScheduled,
     finance.CostEstimateUpdated,
     finance.CostEstimateUpdatedV2,
+    finance.RateUpdated,
     reporting.StatisticsReported,
     reporting.StatisticsRejected,
     reporting.AppealForwarded,

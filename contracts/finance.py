@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Self
+
+from pydantic import model_validator
 
 from contracts.base import Contract
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
@@ -23,6 +25,8 @@ __all__ = [
     "CostEstimateUpdatedV2",
     "Payee",
     "PaymentScheduled",
+    "RatePer",
+    "RateUpdated",
 ]
 
 
@@ -116,3 +120,42 @@ class CostEstimateUpdatedV2(Contract):
     remaining: Money | None = classified(
         "Everything still to come (this year and the next), in DKK.", C.INTERNAL, default=None
     )
+
+
+class RatePer(StrEnum):
+    """What a rate is per."""
+
+    DAY = "day"
+    MONTH = "month"
+    HOUR = "hour"
+    ONCE = "once"
+
+
+class RateUpdated(Contract):
+    """A running measure's rate changes from a day: one measure's part of a price update.
+
+    The year-end price update (``casehub finance year-end``) publishes one per approved and
+    running measure; its id derives from the municipality, the measure and the year, so the
+    update is applied once however often it is run.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.finance.rate-updated"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    update_id: RecordId = classified("The price update it belongs to.", C.INTERNAL)
+    measure_id: RecordId = classified("The measure whose rate changes.", C.INTERNAL)
+    year: int = classified("The budget year of the new rate.", C.INTERNAL, ge=2000, le=2100)
+    effective_from: dt.date = classified("The first day at the new rate.", C.INTERNAL)
+    rate: Money = classified("The new rate in DKK.", C.INTERNAL)
+    per: RatePer = classified("What the rate is per.", C.INTERNAL)
+    hours_per_month: int = classified(
+        "Hours a month, for a rate per hour.", C.INTERNAL, default=0, ge=0, le=744
+    )
+
+    @model_validator(mode="after")
+    def _hours_for_an_hourly_rate(self) -> Self:
+        if self.per is RatePer.HOUR and self.hours_per_month == 0:
+            msg = "a rate per hour needs hours_per_month"
+            raise ValueError(msg)
+        return self

@@ -1,4 +1,4 @@
-"""``casehub finance run --municipality 101 --month 2027-01``: the month-end payment run."""
+"""``casehub finance run`` (the month-end payment run) and ``casehub finance year-end``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ import asyncio
 import datetime as dt
 import json
 import sys
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import click
+from pydantic import TypeAdapter, ValidationError
+
+if TYPE_CHECKING:
+    from adapters.finance.settings import Rate
+    from contracts.decision import MeasureKind
+    from hub.compose.settings import Settings
+    from hub.runtime.state import StateTable, Task
+
+    _Measures: TypeAlias = tuple[StateTable, list[Task]]
 
 __all__ = ["finance"]
+
+_PUBLISH_AT_ONCE: Final = 500  # records in flight per round: one acknowledgement wait each
 
 
 @click.group()
@@ -34,23 +49,16 @@ def run(municipality: str, month: str) -> None:
     sys.exit(asyncio.run(_run(municipality, first)))
 
 
-async def _run(municipality: str, month: dt.date) -> int:
-    # The composition root's settings and names, imported here: the hub's settings are
-    # derived from the registry, which imports this package.
-    from adapters.finance.client import FinanceClient  # noqa: PLC0415
-    from adapters.finance.run import due_in, run_month  # noqa: PLC0415
+@asynccontextmanager
+async def _measures(settings: Settings, municipality: str) -> AsyncIterator[_Measures]:
+    """The finance component's stored measures of a municipality, read from its changelog."""
+    # The composition root's names, imported here: the hub's settings are derived from the
+    # registry, which imports this package.
     from adapters.finance.wiring import NAME  # noqa: PLC0415
     from hub.compose.app import group_of  # noqa: PLC0415
-    from hub.compose.settings import Settings  # noqa: PLC0415
-    from hub.runtime.errors import TransientError  # noqa: PLC0415
     from hub.runtime.quarantine import quarantine_limit  # noqa: PLC0415
     from hub.runtime.state import KafkaChangelog, StateTable, Task  # noqa: PLC0415
 
-    settings = Settings()
-    config = getattr(settings, NAME, None)
-    if config is None or config.system is None:
-        click.echo("CASEHUB_FINANCE with a finance system (system) is needed", err=True)
-        return 2
     changelog = KafkaChangelog(
         settings.bootstrap_servers,
         group_of(settings, NAME),
@@ -60,27 +68,45 @@ async def _run(municipality: str, month: dt.date) -> int:
         max_record_bytes=quarantine_limit(settings.max_record_bytes),
         client_id=f"{settings.client_id}-finance-run",
     )
-    http = config.system.http_client()
     try:
         partitions = await changelog.partitions_of(municipality)
         tasks = [Task(municipality, p) for p in range(partitions)]
         table = StateTable("finance-run", changelog)
         await table.assign(tasks)
-        due = due_in(table, tasks, month)
-        with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
-            summary = await run_month(
-                FinanceClient(http),
-                due,
-                month,
-                today=dt.datetime.now(dt.UTC).date(),
-                progress=bar.update,
-            )
+        yield table, tasks
+    finally:
+        await changelog.close()
+
+
+async def _run(municipality: str, month: dt.date) -> int:
+    from adapters.finance.client import FinanceClient  # noqa: PLC0415
+    from adapters.finance.run import due_in, run_month  # noqa: PLC0415
+    from adapters.finance.wiring import NAME  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.errors import TransientError  # noqa: PLC0415
+
+    settings = Settings()
+    config = getattr(settings, NAME, None)
+    if config is None or config.system is None:
+        click.echo("CASEHUB_FINANCE with a finance system (system) is needed", err=True)
+        return 2
+    http = config.system.http_client()
+    try:
+        async with _measures(settings, municipality) as (table, tasks):
+            due = due_in(table, tasks, month)
+            with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
+                summary = await run_month(
+                    FinanceClient(http),
+                    due,
+                    month,
+                    today=dt.datetime.now(dt.UTC).date(),
+                    progress=bar.update,
+                )
     except TransientError as exc:
         click.echo(f"run stopped; run again to finish: {exc}", err=True)
         return 1
     finally:
         await http.aclose()
-        await changelog.close()
     body = {
         "municipality": municipality,
         "month": f"{month:%Y-%m}",
@@ -92,3 +118,68 @@ async def _run(municipality: str, month: dt.date) -> int:
     }
     click.echo(json.dumps(body))
     return 1 if summary.rejected else 0
+
+
+@finance.command("year-end")
+@click.option("--municipality", required=True, help="The municipality's kommunekode.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The new year.")
+@click.option(
+    "--rates",
+    "rates_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The year's rate table: JSON, a rate per measure kind (as CASEHUB_FINANCE's rates).",
+)
+def year_end(municipality: str, year: int, rates_file: Path) -> None:
+    """Re-rate every approved and running measure for the year, once (run again: no more).
+
+    Publishes one RateUpdated per measure; the finance component applies it on the measure's
+    partition, posts the difference and publishes the new estimates. Prints a summary.
+    """
+    from adapters.finance.settings import Rate  # noqa: PLC0415
+    from contracts.decision import MeasureKind  # noqa: PLC0415
+
+    try:
+        rates = TypeAdapter(dict[MeasureKind, Rate]).validate_json(rates_file.read_bytes())
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        click.echo(f"--rates: not a rate table ({', '.join(fields)})", err=True)
+        sys.exit(2)
+    sys.exit(asyncio.run(_year_end(municipality, year, rates)))
+
+
+async def _year_end(municipality: str, year: int, rates: Mapping[MeasureKind, Rate]) -> int:
+    from adapters.finance.yearend import plan_year_end, update_id  # noqa: PLC0415
+    from hub.compose.app import producer_options  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.errors import TransientError  # noqa: PLC0415
+    from hub.runtime.publisher import EventPublisher  # noqa: PLC0415
+
+    settings = Settings()
+    publisher = EventPublisher(producer_options(settings))
+    try:
+        async with _measures(settings, municipality) as (table, tasks):
+            plan = plan_year_end(table, tasks, year, rates)
+        await publisher.start()
+        with click.progressbar(length=len(plan.updates), label="updating", file=sys.stderr) as bar:
+            for start in range(0, len(plan.updates), _PUBLISH_AT_ONCE):
+                chunk = plan.updates[start : start + _PUBLISH_AT_ONCE]
+                await asyncio.gather(*(publisher.publish(event) for event in chunk))
+                bar.update(len(chunk))
+    except TransientError as exc:
+        click.echo(f"update stopped; run again to finish: {exc}", err=True)
+        return 1
+    finally:
+        await publisher.stop()
+    body = {
+        "municipality": municipality,
+        "update_id": update_id(year),
+        "measures": plan.measures,
+        "running": plan.running,
+        "published": len(plan.updates),
+        "already_updated": plan.already_updated,
+        "no_new_rate": plan.no_new_rate,
+        "kind_unknown": plan.kind_unknown,
+    }
+    click.echo(json.dumps(body))
+    return 0

@@ -12,6 +12,7 @@ from adapters.finance.settings import FinanceSettings, Rate
 from adapters.finance.standin import FinanceStandin
 from adapters.finance.wiring import NAME, STORES, build_finance
 from contracts.decision import MeasureDecided, MeasureKind
+from contracts.finance import RateUpdated
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.runtime.component import (
     BuildContext,
@@ -66,7 +67,7 @@ async def _standin(context: StandinContext) -> AsyncIterator[Standin]:
 
 COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
     name=NAME,
-    consumes=(MeasureDecided, MeasureChanged, MeasureEnded),
+    consumes=(MeasureDecided, MeasureChanged, MeasureEnded, RateUpdated),
     build=_build,
     settings=SettingsField(
         FinanceSettings | None,

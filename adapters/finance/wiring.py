@@ -8,6 +8,8 @@ MeasureDecided     price from the rate table; the commitment over the measure's 
                    as ``CommitmentCreated``; the cost estimates published
 MeasureChanged     a new provider with its own rate: the rate changes from the change's day,
                    the difference is posted; any other change costs nothing and is only logged
+RateUpdated        the year-end price update's new rate from its day (once per year: the
+                   applied years are kept); the difference posted
 MeasureEnded       the measure cut at its last day; the reduction posted (negative); an
                    open-ended measure that ran past its estimated end lengthened to it, the
                    months after the estimate posted
@@ -53,7 +55,7 @@ from adapters.finance.settings import FinanceSettings, Rate
 from contracts.base import Contract
 from contracts.decision import MeasureDecided, Period
 from contracts.envelope import Event, follow_up_id, new_event
-from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
+from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2, RateUpdated
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.clock.localtime import local_date
 from hub.runtime.errors import PermanentError
@@ -105,6 +107,10 @@ class MeasureMoney:
     """The event that set ``estimate_ore``: its retry must not see its own estimate as the last."""
     estimate_before_ore: int | None = None
     """The estimate before ``estimated_by``'s, published again as ``previous_cost`` on a retry."""
+    kind: str = ""
+    """The measure's kind (``MeasureKind``), for the year-end rate table."""
+    priced_years: tuple[int, ...] = ()
+    """The years whose price update is applied: each is applied once."""
 
     def dump(self) -> bytes:
         """The stored form: compact JSON, ids and amounts only."""
@@ -128,6 +134,8 @@ class MeasureMoney:
             "estimate_ore": self.estimate_ore,
             "estimated_by": self.estimated_by,
             "estimate_before_ore": self.estimate_before_ore,
+            "kind": self.kind,
+            "priced_years": list(self.priced_years),
         }
         return json.dumps(body, separators=(",", ":")).encode()
 
@@ -152,6 +160,8 @@ class MeasureMoney:
             body["estimate_ore"],
             body.get("estimated_by", ""),  # state written before these fields: no retry to mind
             body.get("estimate_before_ore"),
+            body.get("kind", ""),
+            tuple(body.get("priced_years", ())),
         )
 
 
@@ -230,15 +240,11 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         before = _before(
             None if previous is None else MeasureMoney.load(previous), cause.envelope.id
         )
-        now = MeasureMoney(
-            money.case,
-            money.segments,
-            money.billing,
-            money.account,
-            money.cost_centre,
-            cost.remaining,
-            cause.envelope.id,
-            before,
+        now = replace(
+            money,
+            estimate_ore=cost.remaining,
+            estimated_by=cause.envelope.id,
+            estimate_before_ore=before,
         )
         measures.put(measure_id, now.dump())
         case_raw = cases.get(money.case)
@@ -300,7 +306,13 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         end = data.period.end or open_end(data.period.start)
         segments = (Segment(data.period.start, end, rate.price()),)
         money = MeasureMoney(
-            event.envelope.caseid, segments, rate.billing, rate.account, rate.cost_centre, 0
+            event.envelope.caseid,
+            segments,
+            rate.billing,
+            rate.account,
+            rate.cost_centre,
+            0,
+            kind=data.kind.value,
         )
         amount = commitment(segments)
         await post(event, data.measure_id, money, amount, data.period.start)
@@ -339,11 +351,38 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         await post(event, data.measure_id, after, commitment(segments) - before, on)
         await estimate(event, data.measure_id, after)
 
+    async def rerated(event: Event[Contract], data: RateUpdated) -> None:
+        money = known(data.measure_id)
+        if data.year in money.priced_years:
+            if money.estimated_by == event.envelope.id:
+                await estimate(event, data.measure_id, money)  # a retry: the same estimates
+            else:
+                log.info("finance_rate_already_updated", event_id=event.envelope.id, year=data.year)
+            return
+        on = max(data.effective_from, min(segment.start for segment in money.segments))
+        if on > max(segment.end for segment in money.segments):
+            log.info("finance_rate_update_after_the_end", event_id=event.envelope.id)
+            return
+        price = Price(
+            int(data.rate.scaleb(2)),
+            Per(data.per.value),
+            money.segments[-1].price.unit,
+            data.hours_per_month,
+        )
+        segments = change_rate(money.segments, on, price)
+        after = replace(money, segments=segments, priced_years=(*money.priced_years, data.year))
+        await post(
+            event, data.measure_id, after, commitment(segments) - commitment(money.segments), on
+        )
+        await estimate(event, data.measure_id, after)
+
     async def handle(event: Event[Contract]) -> None:
         data = event.data
         if isinstance(data, MeasureDecided):
             await decided(event, data)
         elif isinstance(data, MeasureChanged | MeasureEnded):
             await changed(event, data)
+        elif isinstance(data, RateUpdated):
+            await rerated(event, data)
 
     return handle
