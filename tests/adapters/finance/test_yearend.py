@@ -22,12 +22,18 @@ RAISED = {
 }
 
 
+class YearRig(Rig):
+    def __init__(self, table, standin):
+        super().__init__(table, standin)
+        self.table = table
+        self.decided_postings = 0
+
+
 @pytest.fixture
 async def rig():
     table = await owned_table()
     standin = FinanceStandin(municipalities=frozenset({"101"}), accounts=frozenset({"5.28.21"}))
-    rig = Rig(table, standin)
-    rig.table = table
+    rig = YearRig(table, standin)
     await rig.handle(wrap(decided("m-1", start="2027-01-01", end=None)))  # to 2028-12-31
     await rig.handle(wrap(decided("m-2", start="2027-01-01", end="2027-06-30")))  # ended
     await rig.handle(wrap(decided("m-3", start="2028-03-01", end="2028-12-31"), case_id="C-2"))
@@ -105,4 +111,5 @@ def test_an_hourly_rate_without_its_hours_is_refused_by_the_contract():
     }
     with pytest.raises(ValueError, match="hours_per_month"):
         RateUpdated.model_validate_json(json.dumps(fields))
-    assert RateUpdated.model_validate_json(json.dumps({**fields, "hours_per_month": 8}))
+    hourly = RateUpdated.model_validate_json(json.dumps({**fields, "hours_per_month": 8}))
+    assert hourly.hours_per_month == 8
