@@ -1,23 +1,30 @@
-"""The month-end run on the real broker: the hub learns the measures, the command pays them once.
+"""The month-end run and the year-end update on the real broker, each run twice.
 
-The hub (finance component built from its settings) handles two decisions and stops; the run
-command then reads the component's changelog from Kafka, as an operator's shell would, and
-posts January's payments to the stand-in; run twice, nothing is booked twice.
+The hub (finance component built from its settings) handles two decisions; the run command
+then reads the component's changelog from Kafka, as an operator's shell would, and posts
+January's payments to the stand-in; run twice, nothing is booked twice. The year-end update
+publishes one RateUpdated per running measure, which the running hub applies; run again once
+the changelog holds the applied year, it publishes nothing and nothing more is posted.
 """
 
+import asyncio
 import datetime as dt
+import json
 import uuid
 
 import pytest
 
 from adapters.finance import FinanceSettings, FinanceStandin, Rate
-from adapters.finance.commands import _run
+from adapters.finance.commands import _measures, _run, _year_end
 from adapters.finance.model import Per
 from adapters.finance.port import PostingKind
+from adapters.finance.yearend import plan_year_end
 from adapters.registry import COMPONENTS
 from contracts.binding import from_kafka
+from contracts.decision import MeasureKind
 from contracts.finance import CommitmentCreated
 from hub.compose.app import create_app
+from hub.compose.settings import Settings
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.routes import default_routes
@@ -31,7 +38,9 @@ pytestmark = pytest.mark.kafka
 RATE = Rate(rate_ore=3_000_000, per=Per.MONTH, account="5.28.21")
 
 
-async def test_the_month_run_pays_each_measure_once_across_two_runs(hub_settings, monkeypatch):
+async def test_the_month_run_and_the_year_end_update_each_act_once_across_two_runs(
+    hub_settings, monkeypatch, capsys
+):
     municipality = hub_settings.municipalities[0]
     standin = FinanceStandin(
         municipalities=frozenset({municipality}), accounts=frozenset({"5.28.21"})
@@ -47,11 +56,18 @@ async def test_the_month_run_pays_each_measure_once_across_two_runs(hub_settings
         events = [
             wrap(decided("m-1"), municipality=municipality, case_id=f"C-{uuid.uuid4().hex[:8]}"),
             wrap(
-                decided("m-2", start="2027-01-01", end="2027-12-31"),
+                decided("m-2", start="2027-01-01", end=None),  # open-ended: to 2028-12-31
                 municipality=municipality,
                 case_id=f"C-{uuid.uuid4().hex[:8]}",
             ),
         ]
+        for name, value in {
+            "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+            "CASEHUB_GROUP_PREFIX": settings.group_prefix,
+            "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
+            "CASEHUB_FINANCE": finance.model_dump_json(),
+        }.items():
+            monkeypatch.setenv(name, value)
         async with serving(create_app(settings)):
             for event in events:
                 await send(settings, event)
@@ -62,20 +78,43 @@ async def test_the_month_run_pays_each_measure_once_across_two_runs(hub_settings
                 count=2,
                 within=60,
             )
-        for name, value in {
-            "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-            "CASEHUB_GROUP_PREFIX": settings.group_prefix,
-            "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
-            "CASEHUB_FINANCE": finance.model_dump_json(),
-        }.items():
-            monkeypatch.setenv(name, value)
+            assert await _run(municipality, dt.date(2027, 1, 1)) == 0
+            assert await _run(municipality, dt.date(2027, 1, 1)) == 0  # again: nothing new
+            paid = [p for p in standin.postings if p.kind is PostingKind.PAYMENT]
+            # m-1: 17-31 January, 3,000,000 * 15/31 → 1,451,613 øre; m-2: all January
+            assert sorted((p.reference, p.amount_ore) for p in paid) == [
+                ("m-1", 1_451_613),
+                ("m-2", 3_000_000),
+            ]
+            assert standin.duplicates == 2
 
-        assert await _run(municipality, dt.date(2027, 1, 1)) == 0
-        assert await _run(municipality, dt.date(2027, 1, 1)) == 0  # again: nothing new
-    paid = [p for p in standin.postings if p.kind is PostingKind.PAYMENT]
-    # m-1: 17-31 January, 3,000,000 * 15/31 → 1,451,613 øre; m-2: all January 3,000,000
-    assert sorted((p.reference, p.amount_ore) for p in paid) == [
-        ("m-1", 1_451_613),
-        ("m-2", 3_000_000),
+            before = len(standin.postings)
+            capsys.readouterr()
+            assert await _year_end(municipality, 2028, RAISED) == 0
+            first = json.loads(capsys.readouterr().out)
+            assert (first["running"], first["published"]) == (1, 1)  # m-1 ended in 2027
+            await _until_applied(municipality, 2028)
+            assert await _year_end(municipality, 2028, RAISED) == 0
+            again = json.loads(capsys.readouterr().out)
+            assert (again["published"], again["already_updated"]) == (0, 1)
+            await asyncio.sleep(1)  # nothing was published: nothing can arrive late
+    rerated = standin.postings[before:]
+    # m-2 in 2028: 12 months at 3,300,000 instead of 3,000,000
+    assert [(p.reference, p.kind, p.amount_ore) for p in rerated] == [
+        ("m-2", PostingKind.COMMITMENT, 3_600_000)
     ]
-    assert standin.duplicates == 2
+
+
+RAISED = {MeasureKind.PLACEMENT_WITH_CONSENT: RATE.model_copy(update={"rate_ore": 3_300_000})}
+
+
+async def _until_applied(municipality, year, within=30.0):
+    """Wait until the component's changelog holds the applied year (what a second run reads)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        async with _measures(Settings(), municipality) as (table, tasks):
+            if plan_year_end(table, tasks, year, RAISED).already_updated:
+                return
+        assert loop.time() < deadline, "the update was not applied in time"
+        await asyncio.sleep(0.5)
