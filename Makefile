@@ -38,8 +38,12 @@ typecheck: $(STAMP)
 
 # The test session starts its own broker (tests/broker.py) unless
 # CASEHUB_TEST_BOOTSTRAP names one, and S3Proxy when a test needs it (tests/s3.py).
+# TEST_WORKERS pytest-xdist workers, each with a broker of its own (a session is per worker);
+# whole files go to one worker (--dist loadfile), so a file's module fixtures start once.
+# Most real-broker tests wait on the broker, not the CPU, so two workers pay on two cores.
+TEST_WORKERS ?= 2
 pytest: $(STAMP) broker-fetch s3proxy-fetch
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
