@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.registry import COMPONENTS
 from contracts.types import Kommunekode
+from hub.runtime.callers import CallerId, CallerSettings
 from hub.runtime.component import ComponentSpec
 from routing.routes import Route, default_routes
 
@@ -48,6 +49,17 @@ class CoreSettings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="Where the HTTP intake listens.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="0 picks a free port.")
+    callers: dict[CallerId, CallerSettings] = Field(
+        default_factory=dict,
+        description="Who may call the HTTP endpoints (JSON): caller id -> {secret_file, "
+        "next_secret_file, municipalities}; empty: nobody (see hub/runtime/callers.py).",
+    )
+    signature_window_s: float = Field(
+        default=300.0,
+        gt=0,
+        le=3600,
+        description="How far a signed request's timestamp may lie from the hub's clock.",
+    )
     routes: tuple[Route, ...] = Field(
         default=(),
         description="Which consumer gets which event types (JSON); default: what each consumes.",

@@ -27,6 +27,7 @@ from hub.runtime.serve import serving
 from routing.routes import Route, default_routes
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
+from tests.callers import signing
 from tests.effects import EffectStandIn, recorder
 from tests.factories import notification_event, submission
 from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
@@ -44,7 +45,10 @@ def effect_of(body):
 
 async def post_all(url, bodies, *, within=60.0):
     """Post each submission until the intake accepts it (503 or refused: try again)."""
-    async with httpx.AsyncClient(base_url=url, timeout=10.0) as http, asyncio.timeout(within):
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=10.0, auth=signing()) as http,
+        asyncio.timeout(within),
+    ):
         for body in bodies:
             while True:
                 try:

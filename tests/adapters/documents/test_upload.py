@@ -6,11 +6,11 @@ import base64
 import hashlib
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from adapters.documents import LocalDocumentStore, build_document_upload
 from contracts.documents import DocumentReference
+from tests.callers import signed_app, signed_client
 from tests.people import CHILD
 
 PDF = b"%PDF-1.7\n" + b"x" * 2000 + b"\n%%EOF\n"
@@ -35,9 +35,7 @@ def store(tmp_path):
 @pytest.fixture
 async def client(store):
     app = build_document_upload(store, max_bytes=LIMIT, served_municipalities=["101"])
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub"
-    ) as c:
+    async with signed_client(signed_app(app), "http://hub") as c:
         yield c
 
 
@@ -221,9 +219,7 @@ async def test_a_store_that_does_not_answer_is_503_with_retry_after(tmp_path):
     app = build_document_upload(
         LocalDocumentStore(blocked, municipalities=["101"]), served_municipalities=["101"]
     )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub"
-    ) as c:
+    async with signed_client(signed_app(app), "http://hub") as c:
         answer = await c.post("/documents", content=PDF, headers=headers())
 
     assert answer.status_code == 503

@@ -25,6 +25,7 @@ import pytest
 from adapters.eform import build_intake
 from contracts.intake import NotificationReason, NotifierRelation
 from routing.topics import topic_for
+from tests.callers import signed_app, signed_client
 from tests.people import CHILD, MOTHER, cpr_for
 
 SEED = 20261201
@@ -334,9 +335,7 @@ async def test_ten_thousand_hostile_requests(capsys):
     statuses: Counter[int] = Counter()
     wrong = []
     started = time.perf_counter()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as client:
+    async with signed_client(signed_app(app), "http://intake") as client:
         for index, case in enumerate(cases):
             answer = await client.post(
                 "/notifications", content=case.raw, headers={"content-type": case.content_type}

@@ -2,12 +2,12 @@
 
 import asyncio
 
-import httpx
 import pytest
 
 from adapters.eform import build_intake
 from hub.runtime.errors import TransientError
 from routing.topics import topic_for
+from tests.callers import signed_app, signed_client
 from tests.factories import submission
 from tests.people import CHILD, MOTHER
 
@@ -32,9 +32,7 @@ def publisher():
 @pytest.fixture
 async def client(publisher):
     app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         yield c
 
 
@@ -105,9 +103,7 @@ async def test_unusable_bodies(client, publisher, content, content_type, status)
 
 async def test_broker_down_answers_503_with_retry_after():
     app = build_intake(RecordingPublisher(down=True), source="urn:casehub:test", max_bytes=4096)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         answer = await c.post("/notifications", json=submission())
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "5"
@@ -123,9 +119,7 @@ async def served(publisher):
     app = build_intake(
         publisher, source="urn:casehub:test", max_bytes=4096, municipalities=("101",)
     )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         yield c
 
 
@@ -193,9 +187,7 @@ async def test_received_at_is_rfc3339_with_offset_inside_the_window(served, rece
 async def test_deep_json_is_400_never_500(depth):
     app = build_intake(RecordingPublisher(), source="urn:casehub:test", max_bytes=1 << 20)
     body = b'{"summary": ' + b"[" * depth + b"]" * depth + b"}"
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         answer = await c.post(
             "/notifications", content=body, headers={"content-type": "application/json"}
         )
@@ -234,9 +226,7 @@ async def test_a_slow_broker_gets_503_within_the_bound_and_the_retry_publishes_o
     publisher = SlowPublisher()
     app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096, publish_timeout_s=0.2)
     body = submission()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         first = await c.post("/notifications", json=body)
         second = await c.post("/notifications", json=body)  # joins the first publication
         publisher.release.set()
