@@ -2,6 +2,7 @@
 
 import asyncio
 
+import httpx
 import pytest
 
 from adapters.eform import build_intake
@@ -235,3 +236,29 @@ async def test_a_slow_broker_gets_503_within_the_bound_and_the_retry_publishes_o
     assert (first.status_code, second.status_code, third.status_code) == (503, 503, 202)
     assert first.headers["retry-after"] == "1"
     assert publisher.calls == 1
+
+
+async def test_a_caller_posts_only_for_its_own_municipalities(publisher):
+    app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
+    async with signed_client(signed_app(app, ["147"]), "http://intake") as c:
+        other = await c.post("/notifications", json=submission("101"))
+        assert publisher.published == []
+        own = await c.post("/notifications", json=submission("147"))
+
+    assert other.status_code == 403
+    assert [p["field"] for p in other.json()["problems"]] == ["municipality"]
+    assert CHILD not in other.text
+    assert "101" not in other.text
+    assert own.status_code == 202
+    assert [e.envelope.municipality for e in publisher.published] == ["147"]
+
+
+async def test_a_request_no_caller_signed_is_not_published(publisher):
+    app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://intake"
+    ) as c:
+        answer = await c.post("/notifications", json=submission())
+
+    assert answer.status_code == 403  # the bare intake: no verified caller acts for anyone
+    assert publisher.published == []
