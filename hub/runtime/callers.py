@@ -22,10 +22,11 @@ status      when
 
 A verified request carries its ``Caller`` into the surface, which answers 403 (``acts_for``)
 when the request names a municipality the caller is not bound to. Replays inside the window
-are not refused: the surfaces are idempotent (a submission's event id and a document's
-content decide what is stored), and remembering every signature would be state on one
-instance. During a secret's rotation the hub accepts a second secret per caller
-(``next_secret_file``), so the caller can switch at any moment.
+are not refused (remembering every signature would be state on one instance): a replayed
+submission has the same event id and is passed over, a replayed upload stores a second copy
+that no event refers to; capturing a request needs the TLS in front of the hub broken.
+During a secret's rotation the hub accepts a second secret per caller (``next_secret_file``),
+so the caller can switch at any moment.
 """
 
 from __future__ import annotations
