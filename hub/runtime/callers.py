@@ -55,6 +55,7 @@ __all__ = [
     "TIMESTAMP_HEADER",
     "Caller",
     "CallerSettings",
+    "SecretFileError",
     "SignedCallers",
     "SignedRequests",
     "acts_for",
@@ -83,6 +84,10 @@ _CALLER_ID: Final = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
 def is_caller_id(text: str) -> bool:
     """True for a caller id: lower-case letters, digits, hyphens, a letter first (never a CPR)."""
     return _CALLER_ID.fullmatch(text) is not None
+
+
+class SecretFileError(ValueError):
+    """A caller's secret file cannot be used (missing, unreadable, too short)."""
 
 
 class CallerSettings(BaseModel):
@@ -116,7 +121,7 @@ def load_callers(callers: Mapping[str, CallerSettings]) -> dict[str, Caller]:
     """Read every caller's secrets from their files (at startup: a bad file stops the hub).
 
     Raises:
-        ValueError: a secret file is missing, unreadable or too short; the message names the
+        SecretFileError: a secret file is missing, unreadable or too short; the message names the
             setting and the file, never a byte of its content.
 
     """
@@ -134,10 +139,10 @@ def _read_secret(caller_id: str, path: Path) -> bytes:
         secret = path.read_bytes().strip()
     except OSError as exc:
         msg = f"{setting}: cannot read the secret file {path} ({type(exc).__name__})"
-        raise ValueError(msg) from None
+        raise SecretFileError(msg) from None
     if len(secret) < MIN_SECRET_BYTES:
         msg = f"{setting}: the secret in {path} is shorter than {MIN_SECRET_BYTES} bytes"
-        raise ValueError(msg)
+        raise SecretFileError(msg)
     return secret
 
 

@@ -7,11 +7,13 @@ import time
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hub.cli.main import main
 from hub.compose.settings import Settings
 from hub.runtime.callers import (
     CALLER_HEADER,
@@ -225,6 +227,18 @@ def test_a_missing_or_short_secret_file_stops_the_hub_naming_the_setting(tmp_pat
             load_callers({"form-x": settings})
         assert says in str(raised.value)
         assert "0123456789" not in str(raised.value)
+
+
+def test_casehub_run_with_a_missing_secret_file_ends_in_one_line(tmp_path, monkeypatch):
+    absent = tmp_path / "absent.secret"
+    callers = {"form-x": {"secret_file": str(absent), "municipalities": ["101"]}}
+    monkeypatch.setenv("CASEHUB_CALLERS", json.dumps(callers))
+    monkeypatch.setenv("CASEHUB_STATE_DIR", str(tmp_path / "state"))
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: CASEHUB_CALLERS[form-x]: cannot read the secret file {absent} (FileNotFoundError)"
+    ]
 
 
 def test_secrets_are_never_shown(tmp_path):
