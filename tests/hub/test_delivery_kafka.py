@@ -277,6 +277,9 @@ def hub_process(settings, standin, log):
         "CASEHUB_ROUTES": json.dumps([r.model_dump(mode="json") for r in ROUTES]),
         "CASEHUB_RETRY_BASE_S": "0.2",
         "CASEHUB_RETRY_MAX_S": "1",
+        "CASEHUB_CALLERS": json.dumps(
+            {name: caller.model_dump(mode="json") for name, caller in settings.callers.items()}
+        ),
         "EFFECTS_URL": standin.url,
     }
     process = subprocess.Popen(
