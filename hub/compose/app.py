@@ -1,8 +1,9 @@
 """The composition root: the only code that builds the broker and wires the components.
 
 Run it with ``casehub run`` (or ``uvicorn --factory hub.compose.app:create_app``). The returned
-ASGI app serves the e-form intake; its lifespan creates the topics, starts the broker,
-its subscribers and their retriers, and stops them again.
+ASGI app serves the e-form intake and every other component's routes, to signed callers only
+(hub/runtime/callers.py); its lifespan creates the topics, starts the broker, its subscribers
+and their retriers, and stops them again.
 """
 
 from __future__ import annotations
