@@ -5,9 +5,9 @@ status      when
 ==========  ======================================================================
 202         published: the body names the event id, the case id and the topic
 400         the body is not JSON (not UTF-8, malformed, NaN, nested too deep)
+403         the submission is for a municipality the signed caller is not bound to
 413         the body is larger than the configured limit
 415         the content type is not ``application/json``
-403         the submission is for a municipality the signed caller is not bound to
 422         the submission fails its contract, or names a municipality this hub
             does not serve: one entry per field and problem
 503         the broker did not acknowledge within the bound (``Retry-After``)
