@@ -1,162 +1,36 @@
-"""Who may call the hub's HTTP endpoints: known callers' signed requests, each for its own.
-
-A caller (an e-form system, a case system) signs every request with HMAC-SHA256 under a
-secret it shares with the hub, in three headers:
-
-- ``X-Casehub-Caller``: its id, as configured in ``CASEHUB_CALLERS``;
-- ``X-Casehub-Timestamp``: the time of signing, in Unix seconds (ASCII digits);
-- ``X-Casehub-Signature``: ``v1=`` and the lower-case hex HMAC-SHA256 of ``canonical(...)``:
-  ``v1``, the method, the path as sent (percent-encoded), the query string as sent, the
-  timestamp and the hex SHA-256 of the body, one per line.
-
-``SignedCallers`` wraps every HTTP surface of the hub (the composition root applies it once,
-around every component's routes); ``SignedRequests`` is the ``httpx.Auth`` that signs.
-
-==========  ===================================================================================
-status      when
-==========  ===================================================================================
-401         a header is missing or malformed, the caller is unknown, the signature is not the
-            caller's, or the timestamp lies outside the window (an old request replayed)
-413         the body is larger than the largest any surface takes (checked as it streams in)
-==========  ===================================================================================
-
-A verified request carries its ``Caller`` into the surface, which answers 403 (``acts_for``)
-when the request names a municipality the caller is not bound to. Replays inside the window
-are not refused (remembering every signature would be state on one instance): a replayed
-submission has the same event id and is passed over, a replayed upload stores a second copy
-that no event refers to; capturing a request needs the TLS in front of the hub broken.
-During a secret's rotation the hub accepts a second secret per caller (``next_secret_file``),
-so the caller can switch at any moment.
-"""
+"""The check in front of every HTTP surface: only verified callers' requests get through."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import re
 import time
-from collections.abc import Callable, Collection, Generator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
-from pathlib import Path
 from typing import Final
 
-import httpx
 import structlog
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contracts.types import Kommunekode
+from hub.runtime.callers.config import Caller
+from hub.runtime.callers.signature import (
+    CALLER_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    canonical,
+    sign,
+)
 
-__all__ = [
-    "CALLER_HEADER",
-    "SIGNATURE_HEADER",
-    "TIMESTAMP_HEADER",
-    "Caller",
-    "CallerSettings",
-    "SecretFileError",
-    "SignedCallers",
-    "SignedRequests",
-    "acts_for",
-    "canonical",
-    "is_caller_id",
-    "load_callers",
-    "sign",
-]
+__all__ = ["SignedCallers", "acts_for"]
 
 log = structlog.get_logger(__name__)
-
-CALLER_HEADER: Final = "x-casehub-caller"
-TIMESTAMP_HEADER: Final = "x-casehub-timestamp"
-SIGNATURE_HEADER: Final = "x-casehub-signature"
-MIN_SECRET_BYTES: Final = 32
-"""A secret's least length: 256 bits, HMAC-SHA256's own strength."""
 
 _SCOPE_KEY: Final = "casehub.caller"
 _SIGNATURE: Final = re.compile(r"v1=([0-9a-f]{64})", re.ASCII)
 _TIMESTAMP: Final = re.compile(r"[0-9]{1,12}", re.ASCII)  # never full-width or Arabic-Indic
 _SCHEME: Final = 'Casehub-HMAC-SHA256 realm="casehub"'
-
-_CALLER_ID: Final = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
-
-
-def is_caller_id(text: str) -> bool:
-    """True for a caller id: lower-case letters, digits, hyphens, a letter first (never a CPR)."""
-    return _CALLER_ID.fullmatch(text) is not None
-
-
-class SecretFileError(ValueError):
-    """A caller's secret file cannot be used (missing, unreadable, too short)."""
-
-
-class CallerSettings(BaseModel):
-    """One caller in ``CASEHUB_CALLERS``: where its secret is, and for whom it may act."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    secret_file: Path = Field(description="File holding the shared secret (at least 32 bytes).")
-    next_secret_file: Path | None = Field(
-        default=None, description="A second secret, accepted too while the caller's is rotated."
-    )
-    municipalities: tuple[Kommunekode, ...] = Field(
-        min_length=1, description="The municipalities this caller may post for."
-    )
-
-
-@dataclass(frozen=True)
-class Caller:
-    """A configured caller: its id, its municipalities and its secrets (never shown)."""
-
-    id: str
-    municipalities: frozenset[str]
-    secrets: tuple[bytes, ...] = field(repr=False)
-
-    def may_act_for(self, municipality: str) -> bool:
-        """True when the caller is bound to ``municipality``."""
-        return municipality in self.municipalities
-
-
-def load_callers(callers: Mapping[str, CallerSettings]) -> dict[str, Caller]:
-    """Read every caller's secrets from their files (at startup: a bad file stops the hub).
-
-    Raises:
-        SecretFileError: a secret file is missing, unreadable or too short; the message names the
-            setting and the file, never a byte of its content.
-
-    """
-    loaded = {}
-    for caller_id, settings in callers.items():
-        files = [settings.secret_file, *filter(None, [settings.next_secret_file])]
-        secrets = tuple(_read_secret(caller_id, path) for path in files)
-        loaded[caller_id] = Caller(caller_id, frozenset(settings.municipalities), secrets)
-    return loaded
-
-
-def _read_secret(caller_id: str, path: Path) -> bytes:
-    setting = f"CASEHUB_CALLERS[{caller_id}]"
-    try:
-        secret = path.read_bytes().strip()
-    except OSError as exc:
-        msg = f"{setting}: cannot read the secret file {path} ({type(exc).__name__})"
-        raise SecretFileError(msg) from None
-    if len(secret) < MIN_SECRET_BYTES:
-        msg = f"{setting}: the secret in {path} is shorter than {MIN_SECRET_BYTES} bytes"
-        raise SecretFileError(msg)
-    return secret
-
-
-def canonical(method: str, path: bytes, query: bytes, timestamp: str, body: bytes) -> bytes:
-    """What is signed: one line per part, the body by its SHA-256."""
-    digest = hashlib.sha256(body).hexdigest()
-    return b"\n".join(
-        [b"v1", method.upper().encode(), path, query, timestamp.encode(), digest.encode()]
-    )
-
-
-def sign(secret: bytes, message: bytes) -> str:
-    """The hex HMAC-SHA256 of ``message`` under ``secret``."""
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def acts_for(scope: Scope, municipality: str) -> bool:
@@ -166,32 +40,6 @@ def acts_for(scope: Scope, municipality: str) -> bool:
     """
     caller = scope.get(_SCOPE_KEY)
     return isinstance(caller, Caller) and caller.may_act_for(municipality)
-
-
-class SignedRequests(httpx.Auth):
-    """Signs each request as ``caller`` with ``secret`` (an ``httpx.Auth`` for clients)."""
-
-    requires_request_body = True
-
-    def __init__(
-        self, caller: str, secret: bytes, *, clock: Callable[[], float] = time.time
-    ) -> None:
-        self._caller = caller
-        self._secret = secret
-        self._clock = clock
-
-    def __repr__(self) -> str:
-        return f"SignedRequests(caller={self._caller!r})"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        """Add the caller, the timestamp and the signature."""
-        path, _, query = request.url.raw_path.partition(b"?")
-        timestamp = str(int(self._clock()))
-        message = canonical(request.method, path, query, timestamp, request.content)
-        request.headers[CALLER_HEADER] = self._caller
-        request.headers[TIMESTAMP_HEADER] = timestamp
-        request.headers[SIGNATURE_HEADER] = f"v1={sign(self._secret, message)}"
-        yield request
 
 
 @dataclass(frozen=True, slots=True)

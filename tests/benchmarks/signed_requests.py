@@ -1,6 +1,8 @@
 """What the caller check costs: intake and upload requests with and without it, in one run.
 
-python -m benchmarks.signed_requests  [--requests N] [--document-mib M]
+It lives under tests/ because it builds the surfaces from their adapters directly.
+
+python -m tests.benchmarks.signed_requests  [--requests N] [--document-mib M]
 
 In process (httpx's ASGI transport, no network, no broker): N e-form submissions to the
 intake with a recording publisher, and a few uploads of an M MiB PDF to the local document
@@ -73,7 +75,7 @@ def _guarded(app: ASGIApp) -> SignedCallers:
     return SignedCallers(app, {_CALLER: caller}, window_s=300, max_body_bytes=32 << 20)
 
 
-async def _compare(label: str, app: ASGIApp, send: Any, count: int) -> None:  # noqa: ANN401
+async def _compare(label: str, app: ASGIApp, send: Any, count: int) -> None:
     # The bare run: the surfaces' binding check lets every request through.
     with (
         mock.patch("adapters.eform.intake.acts_for", return_value=True),
