@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import httpx
@@ -11,9 +12,10 @@ from click.testing import CliRunner
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from hub.cli.main import main
+from hub.compose.app import create_app
 from hub.compose.settings import Settings
 from hub.runtime.callers import (
     CALLER_HEADER,
@@ -31,6 +33,7 @@ from tests.people import CHILD
 
 OTHER_SECRET = b"synthetic-secret-of-another-caller-00000000002"
 WINDOW_S = 300.0
+OPEN = {("GET", "/health"), ("HEAD", "/health")}  # the intake's liveness route
 
 
 class Surface:
@@ -260,3 +263,36 @@ def test_callers_are_configured_from_the_environment(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="callers") as raised:
         Settings()  # a caller id may never be a CPR number: it is logged
     assert CHILD not in str(raised.value)
+
+
+def _served(routes, prefix=""):
+    """Every (method, path) the routes serve, mounted apps' routes included."""
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from _served(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            path = re.sub(r"\{[^}]+\}", "x", prefix + route.path)
+            yield from ((method, path) for method in route.methods or ())
+
+
+async def test_every_route_a_component_serves_takes_only_signed_callers(tmp_path):
+    settings = Settings(
+        state_dir=tmp_path / "state",
+        municipalities=("101",),
+        callers=caller_settings(tmp_path, ["101"]),
+    )
+    app = create_app(settings)  # not started: no broker is asked, only the routes
+    served = {pair for component in app.state.components for pair in _served(component.routes)}
+    assert ("POST", "/notifications") in served
+    assert ("POST", "/documents") in served
+    answers = {}
+    async with client(app) as http:
+        for method, path in sorted(served):
+            answers[method, path] = (await http.request(method, path)).status_code
+        for probe in ("/health", "/health/live"):
+            answers["GET", probe] = (await http.get(probe)).status_code
+    assert answers == {pair: 401 for pair in served if pair not in OPEN} | {
+        ("GET", "/health"): 200,
+        ("GET", "/health/live"): 200,
+        ("HEAD", "/health"): 200,
+    }
