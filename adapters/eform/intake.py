@@ -18,7 +18,7 @@ field the submission's models declare (``notifier.name``), a part of the request
 (``body``, ``content-type``), or the fields of a rule over several (``unborn, child_cpr,
 mother_cpr``); an unknown key is reported at its parent without its name. No answer
 repeats a key or a value it was sent. Nothing is published unless the whole submission is
-valid. Who the caller is, ``SignedCallers`` (hub/runtime/callers.py) decided before: an
+valid. Who the caller is, ``SignedCallers`` (hub/runtime/callers/) decided before: an
 unsigned request never gets here, and one without a verified caller acts for no one (403).
 
 While the broker is away, a submission waits at most ``publish_timeout_s`` and gets 503.

@@ -2,7 +2,7 @@
 
 Run it with ``casehub run`` (or ``uvicorn --factory hub.compose.app:create_app``). The returned
 ASGI app serves the e-form intake and every other component's routes, to signed callers only
-(hub/runtime/callers.py); its lifespan creates the topics, starts the broker, its subscribers
+(hub/runtime/callers/); its lifespan creates the topics, starts the broker, its subscribers
 and their retriers, and stops them again.
 """
 

@@ -56,7 +56,7 @@ class CoreSettings(BaseSettings):
     callers: dict[str, CallerSettings] = Field(
         default_factory=dict,
         description="Who may call the HTTP endpoints (JSON): caller id -> {secret_file, "
-        "next_secret_file, municipalities}; empty: nobody (see hub/runtime/callers.py).",
+        "next_secret_file, municipalities}; empty: nobody (see hub/runtime/callers/).",
     )
     signature_window_s: float = Field(
         default=300.0,
