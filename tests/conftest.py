@@ -16,6 +16,7 @@ from hub.cli.demo import MUNICIPALITY as DEMO_MUNICIPALITY
 from hub.compose.settings import Settings
 from tests import log_scan
 from tests.broker import kafka_broker
+from tests.callers import caller_settings
 
 # Each real-broker test gets a municipality of its own, hence topics of its own; the demo's
 # municipality is left to the demo test, whose events would otherwise meet another test's.
@@ -39,10 +40,15 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
-    """Settings for one test: its own municipality (topics) and consumer groups."""
+    """Settings for one test: its own municipality (topics) and consumer groups.
+
+    The test caller (tests/callers.py) may post for that municipality, signing with ``signing()``.
+    """
+    municipality = _fresh_municipality()
     return Settings(
         bootstrap_servers=kafka_bootstrap,
-        municipalities=(_fresh_municipality(),),
+        municipalities=(municipality,),
+        callers=caller_settings(tmp_path / "callers", [municipality]),
         group_prefix=f"test-{uuid.uuid4().hex[:8]}",
         http_port=0,
         transient_pause_s=0.1,

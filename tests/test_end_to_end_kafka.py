@@ -26,6 +26,7 @@ from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
 from routing.topics import quarantine_topic, topic, topic_for
+from tests.callers import signing
 from tests.factories import submission
 from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records, wait_until_consumed
 
@@ -72,7 +73,7 @@ async def test_notification_to_delivered_letters_through_outages(hub_settings):
         standins["cpr"].service.failure = CprFailure.SERVER_ERROR  # the register is down at first
         app = create_app(settings)
         store = app.state.store
-        async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+        async with serving(app) as url, httpx.AsyncClient(base_url=url, auth=signing()) as http:
             answer = await http.post(
                 "/notifications", json=submission(municipality, child_cpr=child)
             )

@@ -11,7 +11,8 @@ status      when
 ==========  ==========================================================================
 201         stored: the body is the ``DocumentReference`` the events will carry
 400         no municipality or file name, or a digest header that cannot be read
-403         the hub does not serve the municipality
+401         (``SignedCallers``, before this) no valid signature of a known caller
+403         the signed caller is not bound to the municipality, or the hub does not serve it
 413         the body is larger than the limit (checked while it streams in)
 415         a media type the hub does not carry, or a body that is not of that type
             (magic bytes of PDF, TIFF, JPEG, JPEG 2000 and PNG)
@@ -46,6 +47,7 @@ from adapters.documents.port import (
     municipality_set,
 )
 from contracts.documents import MAX_DOCUMENT_BYTES, MediaType
+from hub.runtime.callers import acts_for
 from hub.runtime.errors import HubError, Problem
 
 __all__ = ["build_document_upload"]
@@ -131,6 +133,10 @@ def _municipality(request: Request, municipalities: frozenset[str]) -> str:
     code = request.headers.get(MUNICIPALITY_HEADER) or request.query_params.get("municipality")
     if not code:
         raise _RequestError(HTTPStatus.BAD_REQUEST, "municipality", "missing")
+    if not acts_for(request.scope, code):
+        raise _RequestError(
+            HTTPStatus.FORBIDDEN, "municipality", "the caller's credential is not for this one"
+        )
     if code not in municipalities:
         raise _RequestError(
             HTTPStatus.FORBIDDEN, "municipality", "this hub does not serve the municipality"

@@ -5,6 +5,7 @@ status      when
 ==========  ======================================================================
 202         published: the body names the event id, the case id and the topic
 400         the body is not JSON (not UTF-8, malformed, NaN, nested too deep)
+403         the submission is for a municipality the signed caller is not bound to
 413         the body is larger than the configured limit
 415         the content type is not ``application/json``
 422         the submission fails its contract, or names a municipality this hub
@@ -17,7 +18,8 @@ field the submission's models declare (``notifier.name``), a part of the request
 (``body``, ``content-type``), or the fields of a rule over several (``unborn, child_cpr,
 mother_cpr``); an unknown key is reported at its parent without its name. No answer
 repeats a key or a value it was sent. Nothing is published unless the whole submission is
-valid.
+valid. Who the caller is, ``SignedCallers`` (hub/runtime/callers/) decided before: an
+unsigned request never gets here, and one without a verified caller acts for no one (403).
 
 While the broker is away, a submission waits at most ``publish_timeout_s`` and gets 503.
 Its publication carries on in the background: a retry of the same submission (the same
@@ -48,6 +50,7 @@ from adapters.eform.submission import ReceivedWindow, notification_event
 from contracts.base import Contract
 from contracts.envelope import Event
 from contracts.intake import NotificationReceived
+from hub.runtime.callers import acts_for
 from hub.runtime.errors import ContractError, Problem, TransientError
 from hub.runtime.seams import Publish
 
@@ -162,6 +165,16 @@ class _Intake:
         except ContractError as exc:
             log.info("submission_rejected", problems=len(exc.problems))
             return _problems(HTTPStatus.UNPROCESSABLE_ENTITY, list(exc.problems))
+        return self.refused_municipality(request, event) or event
+
+    def refused_municipality(
+        self, request: Request, event: Event[NotificationReceived]
+    ) -> Response | None:
+        """The answer when the caller may not post for the municipality, or it is not served."""
+        if not acts_for(request.scope, event.envelope.municipality):
+            log.info("submission_rejected", problems=1, other_municipality=True)
+            problem = Problem("municipality", "the caller's credential is not for this one")
+            return _problems(HTTPStatus.FORBIDDEN, [problem])
         if (
             self.municipalities is not None
             and event.envelope.municipality not in self.municipalities
@@ -169,7 +182,7 @@ class _Intake:
             log.info("submission_rejected", problems=1, unserved=True)
             problem = Problem("municipality", "not served by this hub; send it to its own")
             return _problems(HTTPStatus.UNPROCESSABLE_ENTITY, [problem])
-        return event
+        return None
 
     async def submit(self, request: Request) -> Response:
         event = await self.judged(request)

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import secrets
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -38,6 +39,7 @@ from contracts.person import PersonResolved
 from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
+from hub.runtime.callers import CallerSettings, SignedRequests
 from hub.runtime.serve import serving
 from routing.topics import topic, topic_for
 
@@ -45,6 +47,8 @@ __all__ = ["run_demo", "synthetic_cpr"]
 
 MUNICIPALITY = "101"
 TIMEOUT_S = 60.0
+FORM_SYSTEM = "demo-form-system"
+"""The e-form system the demo plays: a caller of the intake, bound to the demo's municipality."""
 
 
 def synthetic_cpr(birth: dt.date, serial: int) -> str:
@@ -85,21 +89,29 @@ def demo_submission(submission_id: str) -> dict[str, Any]:
 
 async def run_demo(bootstrap: str) -> bool:
     """Run the flow once; True when every expected hop was seen."""
+    state_dir = Path(tempfile.mkdtemp(prefix="casehub-demo-"))
+    # A fresh secret for this run, shared by the hub and the form system through a file.
+    secret = secrets.token_hex(32).encode()
+    secret_file = state_dir / f"{FORM_SYSTEM}.secret"
+    secret_file.write_bytes(secret)
+    secret_file.chmod(0o600)
+    callers = {FORM_SYSTEM: CallerSettings(secret_file=secret_file, municipalities=(MUNICIPALITY,))}
     async with running_standins((MUNICIPALITY,)) as standins:
         settings = Settings(
             bootstrap_servers=bootstrap,
-            state_dir=Path(tempfile.mkdtemp(prefix="casehub-demo-")),
+            state_dir=state_dir,
             municipalities=(MUNICIPALITY,),
+            callers=callers,
             http_port=0,
             log_level="WARNING",
             transient_pause_s=0.2,
             **standins.settings(),
         )
         click.echo("stand-ins: " + ", ".join(f"{s.label} {s.url}" for s in standins.values()))
-        return await _flow(bootstrap, settings)
+        return await _flow(bootstrap, settings, SignedRequests(FORM_SYSTEM, secret))
 
 
-async def _flow(bootstrap: str, settings: Settings) -> bool:
+async def _flow(bootstrap: str, settings: Settings, signed: SignedRequests) -> bool:
     watch = Watch()
     watched = [
         topic(d, MUNICIPALITY)
@@ -112,7 +124,7 @@ async def _flow(bootstrap: str, settings: Settings) -> bool:
         _producer(bootstrap) as producer,
     ):
         click.echo(f"hub up: intake at {url}/notifications, broker {bootstrap}")
-        return await _steps(url, watch, producer)
+        return await _steps(url, watch, producer, signed)
 
 
 @asynccontextmanager
@@ -157,8 +169,10 @@ async def _producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
         await producer.stop()
 
 
-async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
-    async with httpx.AsyncClient(base_url=url) as http:
+async def _steps(
+    url: str, watch: Watch, producer: AIOKafkaProducer, signed: SignedRequests
+) -> bool:
+    async with httpx.AsyncClient(base_url=url, auth=signed) as http:
         submission = demo_submission(f"demo-{uuid.uuid4()}")
         answer = await http.post("/notifications", json=submission)
         click.echo(f"1. e-form  POST /notifications -> {answer.status_code} {answer.json()}")
@@ -215,6 +229,13 @@ async def _steps(url: str, watch: Watch, producer: AIOKafkaProducer) -> bool:
         step += 1
         click.echo(f"{step}. a bad submission -> {answer.status_code} {answer.json()['problems']}")
         ok = answer.status_code == 422  # noqa: PLR2004
+        # Anyone else who reaches the port: no signature, nothing published.
+        async with httpx.AsyncClient(base_url=url) as anyone:
+            unsigned = await anyone.post("/notifications", json=submission)
+        step += 1
+        refused = unsigned.json()["problems"]
+        click.echo(f"{step}. an unsigned submission -> {unsigned.status_code} {refused}")
+        ok = ok and unsigned.status_code == 401  # noqa: PLR2004
     click.echo(
         "demo complete: e-form -> intake -> triage -> CPR (SF1520) -> case system -> "
         "Digital Post (SF1601/MeMo) -> receipts; ESDH archive (SF1470); Danmarks Statistik"

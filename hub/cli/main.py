@@ -29,6 +29,7 @@ def run() -> None:
     """Run the hub (HTTP intake and components); configured by CASEHUB_* variables."""
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.callers import SecretFileError  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.runtime.tls import TlsFileError  # noqa: PLC0415
 
@@ -41,7 +42,7 @@ def run() -> None:
 
     try:
         asyncio.run(serve_forever())
-    except (StartupFailedError, TlsFileError) as exc:  # one line, no traceback
+    except (StartupFailedError, TlsFileError, SecretFileError) as exc:  # one line, no traceback
         raise click.ClickException(str(exc)) from None
 
 

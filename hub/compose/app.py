@@ -1,8 +1,9 @@
 """The composition root: the only code that builds the broker and wires the components.
 
 Run it with ``casehub run`` (or ``uvicorn --factory hub.compose.app:create_app``). The returned
-ASGI app serves the e-form intake; its lifespan creates the topics, starts the broker,
-its subscribers and their retriers, and stops them again.
+ASGI app serves the e-form intake and every other component's routes, to signed callers only
+(hub/runtime/callers/); its lifespan creates the topics, starts the broker, its subscribers
+and their retriers, and stops them again.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from typing import Any
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Mount, Router
 
 from adapters.registry import COMPONENTS
 from contracts.base import Contract
+from contracts.documents import MAX_DOCUMENT_BYTES
 from contracts.envelope import Event
 from hub.compose.settings import CoreSettings, Settings
+from hub.runtime.callers import SignedCallers, load_callers
 from hub.runtime.codec import raw_body, tolerant_parser
 from hub.runtime.component import BuildContext, Component, ComponentSpec
 from hub.runtime.delivery import (
@@ -94,6 +97,7 @@ def create_app(
     """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
+    callers = load_callers(settings.callers)  # a bad secret file stops the hub here
     broker = build_broker(settings)
     quarantine = Quarantine()
     quarantine.bind(broker)
@@ -157,8 +161,16 @@ def create_app(
             and all(whole.ready for whole in shared.values())
         )
 
-    # The health routes come before the intake's catch-all mount.
-    app = Starlette(routes=[*health_routes(ready), *_served_routes(running)], lifespan=lifespan)
+    # The health routes are open; every component's route takes only signed callers. The
+    # intake's own liveness route (GET /health) stays open as well.
+    served = SignedCallers(
+        Router(routes=_served_routes(running)),
+        callers,
+        window_s=settings.signature_window_s,
+        max_body_bytes=MAX_DOCUMENT_BYTES,  # the largest body a surface takes: a document
+        open_paths=("/health",),
+    )
+    app = Starlette(routes=[*health_routes(ready), Mount("", app=served)], lifespan=lifespan)
     app.state.broker = broker
     app.state.components = tuple(running)
     app.state.events = events

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, create_model, model_validator
+from pydantic import Field, create_model, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.registry import COMPONENTS
 from contracts.types import Kommunekode
+from hub.runtime.callers import CallerSettings, is_caller_id
 from hub.runtime.component import ComponentSpec
 from routing.routes import Route, default_routes
 
@@ -33,7 +34,11 @@ class CoreSettings(BaseSettings):
     JSON: ``CASEHUB_MUNICIPALITIES='["101", "751"]'``, ``CASEHUB_CPR='{"base_url": ...}'``.
     """
 
-    model_config = SettingsConfigDict(env_prefix="CASEHUB_", frozen=True, extra="forbid")
+    # A refused value is not repeated in the error: it can be a secret's path or a caller id
+    # someone typed a CPR number into; the error names the setting and what is wrong.
+    model_config = SettingsConfigDict(
+        env_prefix="CASEHUB_", frozen=True, extra="forbid", hide_input_in_errors=True
+    )
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated."
@@ -48,6 +53,17 @@ class CoreSettings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="Where the HTTP intake listens.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="0 picks a free port.")
+    callers: dict[str, CallerSettings] = Field(
+        default_factory=dict,
+        description="Who may call the HTTP endpoints (JSON): caller id -> {secret_file, "
+        "next_secret_file, municipalities}; empty: nobody (see hub/runtime/callers/).",
+    )
+    signature_window_s: float = Field(
+        default=300.0,
+        gt=0,
+        le=3600,
+        description="How far a signed request's timestamp may lie from the hub's clock.",
+    )
     routes: tuple[Route, ...] = Field(
         default=(),
         description="Which consumer gets which event types (JSON); default: what each consumes.",
@@ -89,6 +105,15 @@ class CoreSettings(BaseSettings):
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    @field_validator("callers")
+    @classmethod
+    def _caller_ids(cls, callers: dict[str, CallerSettings]) -> dict[str, CallerSettings]:
+        """Refuse a malformed caller id without naming it (as a dict key, pydantic would)."""
+        if not all(is_caller_id(caller_id) for caller_id in callers):
+            msg = "a caller id is lower-case letters, digits and hyphens, a letter first"
+            raise ValueError(msg)
+        return callers
 
     @model_validator(mode="before")
     @classmethod

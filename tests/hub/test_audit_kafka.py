@@ -29,6 +29,7 @@ from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.quarantine import whole_copy
 from hub.runtime.serve import serving
 from routing.topics import AUDIT_DOMAIN, quarantine_topic, topic
+from tests.callers import signing
 from tests.factories import submission
 from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records
 from tests.people import CHILD
@@ -97,7 +98,10 @@ async def test_each_cpr_lookup_writes_one_audit_record_before_its_answer_and_no_
         population = standin.service.population
         settings = hub_settings.model_copy(update={"cpr": standin.settings})
         children = [population.child, population.child, population.single_custody_child]
-        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+        async with (
+            serving(create_app(settings)) as url,
+            httpx.AsyncClient(base_url=url, auth=signing()) as http,
+        ):
             for child in children:
                 body = submission(municipality, child_cpr=child.reveal())
                 assert (await http.post("/notifications", json=body)).status_code == 202
@@ -163,7 +167,10 @@ async def test_an_audit_topic_that_refuses_the_record_keeps_the_lookup_retrying_
         # Retried, not quarantined, while the audit topic refuses (after retry_attempts the
         # delivery policy would quarantine it: never pass it unaudited).
         settings = hub_settings.model_copy(update={"cpr": standin.settings, "retry_attempts": 200})
-        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+        async with (
+            serving(create_app(settings)) as url,
+            httpx.AsyncClient(base_url=url, auth=signing()) as http,
+        ):
             body = submission(municipality, child_cpr=standin.service.population.child.reveal())
             assert (await http.post("/notifications", json=body)).status_code == 202
             await wait_for_records(

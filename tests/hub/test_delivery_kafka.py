@@ -27,6 +27,7 @@ from hub.runtime.serve import serving
 from routing.routes import Route, default_routes
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
+from tests.callers import signing
 from tests.effects import EffectStandIn, recorder
 from tests.factories import notification_event, submission
 from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
@@ -44,7 +45,10 @@ def effect_of(body):
 
 async def post_all(url, bodies, *, within=60.0):
     """Post each submission until the intake accepts it (503 or refused: try again)."""
-    async with httpx.AsyncClient(base_url=url, timeout=10.0) as http, asyncio.timeout(within):
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=10.0, auth=signing()) as http,
+        asyncio.timeout(within),
+    ):
         for body in bodies:
             while True:
                 try:
@@ -273,6 +277,9 @@ def hub_process(settings, standin, log):
         "CASEHUB_ROUTES": json.dumps([r.model_dump(mode="json") for r in ROUTES]),
         "CASEHUB_RETRY_BASE_S": "0.2",
         "CASEHUB_RETRY_MAX_S": "1",
+        "CASEHUB_CALLERS": json.dumps(
+            {name: caller.model_dump(mode="json") for name, caller in settings.callers.items()}
+        ),
         "EFFECTS_URL": standin.url,
     }
     process = subprocess.Popen(

@@ -15,6 +15,7 @@ from hub.compose.app import create_app
 from hub.runtime.serve import serving
 from routing.topics import topic
 from tests.broker import start_local_broker, stop_local_broker
+from tests.callers import signing
 from tests.factories import submission
 from tests.kafka import WITHIN_S, read_topic
 
@@ -44,7 +45,7 @@ async def test_broker_away_503_within_the_bound_then_the_retry_is_published_once
         async with (
             serving(create_app(settings)) as url,
             # No answer within the bound (and a little for the request itself) fails here.
-            httpx.AsyncClient(base_url=url, timeout=BOUND_S + 3.0) as http,
+            httpx.AsyncClient(base_url=url, timeout=BOUND_S + 3.0, auth=signing()) as http,
         ):
             await accepted(http, before)  # the topic's metadata is known now
             await asyncio.to_thread(stop_local_broker, data)

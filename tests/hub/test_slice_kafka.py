@@ -11,6 +11,7 @@ from hub.compose.app import create_app
 from hub.runtime.quarantine import original_headers
 from hub.runtime.serve import serving
 from routing.topics import quarantine_topic, topic
+from tests.callers import signing
 from tests.factories import notification_event, submission
 from tests.kafka import produce, read_topic, wait_for_records
 from tests.people import CHILD
@@ -24,7 +25,10 @@ def header(record, name):
 
 async def test_notification_reaches_the_person_lookup(hub_settings):
     municipality = hub_settings.municipalities[0]
-    async with serving(create_app(hub_settings)) as url, httpx.AsyncClient(base_url=url) as http:
+    async with (
+        serving(create_app(hub_settings)) as url,
+        httpx.AsyncClient(base_url=url, auth=signing()) as http,
+    ):
         answer = await http.post("/notifications", json=submission(municipality))
         assert answer.status_code == 202
         accepted = answer.json()
@@ -44,7 +48,10 @@ async def test_notification_reaches_the_person_lookup(hub_settings):
 
 async def test_bad_submission_publishes_nothing(hub_settings):
     municipality = hub_settings.municipalities[0]
-    async with serving(create_app(hub_settings)) as url, httpx.AsyncClient(base_url=url) as http:
+    async with (
+        serving(create_app(hub_settings)) as url,
+        httpx.AsyncClient(base_url=url, auth=signing()) as http,
+    ):
         answer = await http.post("/notifications", json=submission(municipality, child_cpr="123"))
         assert answer.status_code == 422
         assert answer.json()["problems"] == [

@@ -13,6 +13,7 @@ from adapters.documents.port import DocumentStoreUnavailableError
 from contracts.documents import DocumentReference
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
+from tests.callers import signing
 
 pytestmark = pytest.mark.kafka
 
@@ -23,7 +24,7 @@ async def test_the_hub_takes_a_document_and_keeps_it_for_readers(hub_settings):
     municipality = hub_settings.municipalities[0]
     async with (
         serving(create_app(hub_settings)) as url,
-        httpx.AsyncClient(base_url=url, timeout=30) as http,
+        httpx.AsyncClient(base_url=url, timeout=30, auth=signing()) as http,
     ):
         answer = await http.post(
             "/documents",

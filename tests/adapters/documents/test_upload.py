@@ -11,6 +11,7 @@ import pytest
 
 from adapters.documents import LocalDocumentStore, build_document_upload
 from contracts.documents import DocumentReference
+from tests.callers import signed_app, signed_client
 from tests.people import CHILD
 
 PDF = b"%PDF-1.7\n" + b"x" * 2000 + b"\n%%EOF\n"
@@ -35,9 +36,7 @@ def store(tmp_path):
 @pytest.fixture
 async def client(store):
     app = build_document_upload(store, max_bytes=LIMIT, served_municipalities=["101"])
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub"
-    ) as c:
+    async with signed_client(signed_app(app), "http://hub") as c:
         yield c
 
 
@@ -221,11 +220,33 @@ async def test_a_store_that_does_not_answer_is_503_with_retry_after(tmp_path):
     app = build_document_upload(
         LocalDocumentStore(blocked, municipalities=["101"]), served_municipalities=["101"]
     )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub"
-    ) as c:
+    async with signed_client(signed_app(app), "http://hub") as c:
         answer = await c.post("/documents", content=PDF, headers=headers())
 
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "5"
     assert_not_echoed(answer, "Anna", "not-a-directory")
+
+
+async def test_a_caller_uploads_only_for_its_own_municipalities(store, tmp_path):
+    app = build_document_upload(store, max_bytes=LIMIT, served_municipalities=["101", "147"])
+    async with signed_client(signed_app(app, ["147"]), "http://hub") as c:
+        other = await c.post("/documents", content=PDF, headers=headers(municipality="101"))
+        assert stored(tmp_path) == []
+        own = await c.post("/documents", content=PDF, headers=headers(municipality="147"))
+
+    assert other.status_code == 403
+    assert [p["field"] for p in other.json()["problems"]] == ["municipality"]
+    assert_not_echoed(other, "101", "Anna")
+    assert own.status_code == 201
+
+
+async def test_a_request_no_caller_signed_is_not_stored(store, tmp_path):
+    app = build_document_upload(store, max_bytes=LIMIT, served_municipalities=["101"])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://hub"
+    ) as c:
+        answer = await c.post("/documents", content=PDF, headers=headers())
+
+    assert answer.status_code == 403  # the bare surface: no verified caller acts for anyone
+    assert stored(tmp_path) == []

@@ -24,7 +24,9 @@ import pytest
 
 from adapters.eform import build_intake
 from contracts.intake import NotificationReason, NotifierRelation
+from hub.runtime.callers import SignedRequests
 from routing.topics import topic_for
+from tests.callers import CALLER, SECRET, signed_app, signed_client
 from tests.people import CHILD, MOTHER, cpr_for
 
 SEED = 20261201
@@ -38,7 +40,16 @@ NOW = dt.datetime.now(dt.UTC)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CPR_RUN = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")  # \d: any script's digits
 # ... and a field name that is not one of the models' (or a part of the request).
-_FIELD = re.compile(r"^(?:body|content-type|[a-z_]+(?:\.(?:[a-z_]+|\d+))*)$")
+_FIELD = re.compile(
+    r"^(?:body|content-type|x-casehub-(?:caller|timestamp|signature)|[a-z_]+(?:\.(?:[a-z_]+|\d+))*)$"
+)
+_BAD_SHARES = (0.01, 0.02, 0.03)  # cumulative: 1 % each
+# A few requests carry no credential, a forged or an expired one: 401 whatever their body.
+_CREDENTIALS = {
+    "unsigned": httpx.Auth(),
+    "forged": SignedRequests(CALLER, b"synthetic-forged-secret-of-nobody-0000000009"),
+    "expired": SignedRequests(CALLER, SECRET, clock=lambda: time.time() - 3600),
+}
 
 
 @dataclass
@@ -333,18 +344,24 @@ async def test_ten_thousand_hostile_requests(capsys):
     )
     statuses: Counter[int] = Counter()
     wrong = []
+    credentials = random.Random(SEED + 1)  # apart from the bodies' generator: same bodies
     started = time.perf_counter()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as client:
+    async with signed_client(signed_app(app), "http://intake") as client:
         for index, case in enumerate(cases):
+            draw = credentials.random()
+            name = next((n for n, p in zip(_CREDENTIALS, _BAD_SHARES, strict=True) if draw < p), "")
+            auth = _CREDENTIALS[name] if name else httpx.USE_CLIENT_DEFAULT
             answer = await client.post(
-                "/notifications", content=case.raw, headers={"content-type": case.content_type}
+                "/notifications",
+                content=case.raw,
+                headers={"content-type": case.content_type},
+                auth=auth,
             )
             statuses[answer.status_code] += 1
             problems = _problems_hold_no_input(case, answer)
-            if answer.status_code != case.expect:
-                problems.append(f"answered {answer.status_code}, expected {case.expect}")
+            expect = 401 if name else case.expect
+            if answer.status_code != expect:
+                problems.append(f"answered {answer.status_code}, expected {expect}")
             if problems:
                 wrong.append((index, case.mutations, problems))
     elapsed = time.perf_counter() - started
@@ -356,4 +373,4 @@ async def test_ten_thousand_hostile_requests(capsys):
     assert not [s for s in statuses if s >= 500]
     assert len(publisher.published) == statuses[202]
     assert statuses[202] > 1000  # the generator also makes valid submissions, plenty of them
-    assert all(statuses[s] > 100 for s in (400, 413, 415, 422))
+    assert all(statuses[s] > 100 for s in (400, 401, 413, 415, 422))

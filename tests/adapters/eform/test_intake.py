@@ -8,6 +8,7 @@ import pytest
 from adapters.eform import build_intake
 from hub.runtime.errors import TransientError
 from routing.topics import topic_for
+from tests.callers import signed_app, signed_client
 from tests.factories import submission
 from tests.people import CHILD, MOTHER
 
@@ -32,9 +33,7 @@ def publisher():
 @pytest.fixture
 async def client(publisher):
     app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         yield c
 
 
@@ -105,9 +104,7 @@ async def test_unusable_bodies(client, publisher, content, content_type, status)
 
 async def test_broker_down_answers_503_with_retry_after():
     app = build_intake(RecordingPublisher(down=True), source="urn:casehub:test", max_bytes=4096)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         answer = await c.post("/notifications", json=submission())
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "5"
@@ -123,9 +120,7 @@ async def served(publisher):
     app = build_intake(
         publisher, source="urn:casehub:test", max_bytes=4096, municipalities=("101",)
     )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         yield c
 
 
@@ -193,9 +188,7 @@ async def test_received_at_is_rfc3339_with_offset_inside_the_window(served, rece
 async def test_deep_json_is_400_never_500(depth):
     app = build_intake(RecordingPublisher(), source="urn:casehub:test", max_bytes=1 << 20)
     body = b'{"summary": ' + b"[" * depth + b"]" * depth + b"}"
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         answer = await c.post(
             "/notifications", content=body, headers={"content-type": "application/json"}
         )
@@ -234,9 +227,7 @@ async def test_a_slow_broker_gets_503_within_the_bound_and_the_retry_publishes_o
     publisher = SlowPublisher()
     app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096, publish_timeout_s=0.2)
     body = submission()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://intake"
-    ) as c:
+    async with signed_client(signed_app(app), "http://intake") as c:
         first = await c.post("/notifications", json=body)
         second = await c.post("/notifications", json=body)  # joins the first publication
         publisher.release.set()
@@ -245,3 +236,29 @@ async def test_a_slow_broker_gets_503_within_the_bound_and_the_retry_publishes_o
     assert (first.status_code, second.status_code, third.status_code) == (503, 503, 202)
     assert first.headers["retry-after"] == "1"
     assert publisher.calls == 1
+
+
+async def test_a_caller_posts_only_for_its_own_municipalities(publisher):
+    app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
+    async with signed_client(signed_app(app, ["147"]), "http://intake") as c:
+        other = await c.post("/notifications", json=submission("101"))
+        assert publisher.published == []
+        own = await c.post("/notifications", json=submission("147"))
+
+    assert other.status_code == 403
+    assert [p["field"] for p in other.json()["problems"]] == ["municipality"]
+    assert CHILD not in other.text
+    assert "101" not in other.text
+    assert own.status_code == 202
+    assert [e.envelope.municipality for e in publisher.published] == ["147"]
+
+
+async def test_a_request_no_caller_signed_is_not_published(publisher):
+    app = build_intake(publisher, source="urn:casehub:test", max_bytes=4096)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://intake"
+    ) as c:
+        answer = await c.post("/notifications", json=submission())
+
+    assert answer.status_code == 403  # the bare intake: no verified caller acts for anyone
+    assert publisher.published == []
