@@ -4,6 +4,8 @@
 each constrained string from its own pattern, CPR numbers from tests/people.py (day + 60),
 municipality codes from the list of 98. A drawn document may still break a model
 validator (an unborn child with a child_cpr); ``contract_instances`` keeps the valid ones.
+A contract whose records come in exclusive forms (``FORMS``) is drawn one form at a time,
+or nearly every drawn document would mix them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 
 from contracts.base import Contract
 from contracts.cpr import Cpr
+from contracts.letters import LetterRequestedV2
 from contracts.municipalities import MUNICIPALITIES
 from tests.people import synthetic_cprs
 
@@ -42,6 +45,17 @@ def marked_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
 
 
 _PERSONAL = {"personal", "sensitive"}
+
+FORMS: dict[type[Contract], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {
+    # (fields the form requires, optional fields only it has); other fields are common.
+    LetterRequestedV2: (
+        (
+            frozenset({"recipients", "subject", "main_document"}),
+            frozenset({"notification", "attachments", "action"}),
+        ),
+        (frozenset({"recipient_cpr", "title", "body"}), frozenset()),
+    ),
+}
 
 
 def documents(
@@ -126,7 +140,17 @@ def contract_documents(
 ) -> st.SearchStrategy[Any]:
     """JSON documents shaped like the contract's data (some break a model validator)."""
     schema = contract.model_json_schema()
-    return documents(schema, schema, text)
+    forms = FORMS.get(contract)
+    if forms is None:
+        return documents(schema, schema, text)
+    own = set().union(*(required | optional for required, optional in forms))
+    shaped = []
+    for required, optional in forms:
+        keep = {k: v for k, v in schema["properties"].items() if k not in own}
+        keep |= {k: schema["properties"][k] for k in required | optional}
+        form = {**schema, "properties": keep, "required": [*schema["required"], *required]}
+        shaped.append(documents(form, schema, text))
+    return st.one_of(shaped)
 
 
 def _valid(contract: type[Contract], document: Any) -> bool:
