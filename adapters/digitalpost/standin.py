@@ -256,6 +256,7 @@ class DigitalPostStandin:
         # Messages to these recipients (CPR digits) answer 503 while listed: a send that
         # fails part-way through a letter to several recipients.
         self.unavailable_for: set[str] = set()
+        self.unavailable_answers = 0  # how many messages were answered 503 for that
         self._clock = clock
         self.token_lifetime_s = 3600
         self.refuse_sts = False  # the STS answers 403 while set
@@ -390,6 +391,7 @@ class DigitalPostStandin:
 
     def _deliver(self, inbound: Inbound) -> _Answer:
         if inbound.recipient_id in self.unavailable_for:
+            self.unavailable_answers += 1
             return _Answer(HTTPStatus.SERVICE_UNAVAILABLE, b"down")
         if inbound.message_type != "DIGITALPOST" or inbound.choice == "NemSMS":
             return self._refuse(HTTPStatus.BAD_REQUEST, "IKKE_UNDERSTOETTET")
