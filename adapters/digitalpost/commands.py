@@ -28,7 +28,7 @@ def render(source: BinaryIO, sender_cvr: str, sender_label: str) -> None:
     from adapters.digitalpost import Sender  # noqa: PLC0415
     from adapters.digitalpost import render as render_memo  # noqa: PLC0415
     from adapters.digitalpost.errors import InvalidMessageError  # noqa: PLC0415
-    from adapters.digitalpost.wiring import letter_for  # noqa: PLC0415
+    from adapters.digitalpost.requested import letter_for  # noqa: PLC0415
     from contracts.letters import LetterRequested, LetterRequestedV2  # noqa: PLC0415
     from contracts.validation import check_document  # noqa: PLC0415
 

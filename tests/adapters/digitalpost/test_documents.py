@@ -14,7 +14,7 @@ from lxml import etree
 
 from adapters.digitalpost import build_message, message_uuid
 from adapters.digitalpost.memo import MEMO_NS
-from adapters.digitalpost.wiring import letters_for
+from adapters.digitalpost.requested import letters_for
 from adapters.documents import (
     DocumentIntegrityError,
     DocumentNotFoundError,
