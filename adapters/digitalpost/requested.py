@@ -36,6 +36,7 @@ def letter_for(
     if request.recipient_cpr is None or request.title is None or request.body is None:
         msg = "letter: not a text letter"
         raise InvalidMessageError(msg)
+    kind = request.kind if isinstance(request, LetterRequestedV2) else LetterKind.ORDINARY
     return Letter(
         message_id=event.envelope.id,
         sender=sender,
@@ -46,6 +47,8 @@ def letter_for(
         ),
         created=event.envelope.time,
         case=CaseReference(case_id=event.envelope.caseid, case_system="casehub"),
+        mandatory=kind is LetterKind.MANDATORY,
+        legal_notification=kind is LetterKind.LEGAL_NOTIFICATION,
     )
 
 

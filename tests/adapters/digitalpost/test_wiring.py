@@ -333,3 +333,23 @@ async def test_a_v1_title_with_a_line_break_is_one_line_in_the_memo_label(post, 
     (sent,) = post.sent
     assert sent.title == "Underretning modtaget"
     assert sent.memo_message_id == sent.message_id  # one recipient: the event id, as before
+
+
+async def test_a_v2_text_letter_is_sent_as_v1_is_with_its_kind(post, changelog):
+    hub = await Instance.on(post, changelog)
+    record = {
+        "letter_id": "L-4",
+        "recipient_cpr": MOTHER,
+        "purpose": "decision",
+        "title": "Afgørelse",
+        "body": "Kommunen har truffet en afgørelse.",
+        "kind": "mandatory",
+    }
+    data = LetterRequestedV2.model_validate_json(json.dumps(record))
+    event = new_event(data, source="urn:test", municipality="101", case_id="C-4")
+    await hub.request(event, 0)
+    (sent,) = post.sent
+    assert sent.main_document.filename == "brev.pdf"
+    assert sent.mandatory
+    assert not sent.legal_notification
+    assert sent.memo_message_id == event.envelope.id
