@@ -56,7 +56,7 @@ from contracts.investigation import (
 )
 from contracts.kle import Kle
 from contracts.legal import Act, ActBasis, Law, LegalBasis
-from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
+from contracts.letters import LetterDelivered, LetterFailed, LetterRequested, LetterRequestedV2
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
 from contracts.operations import AuditAction, AuditRecorded, MessageQuarantined, MessageReplayed
@@ -131,6 +131,7 @@ __all__ = [
     "LetterDelivered",
     "LetterFailed",
     "LetterRequested",
+    "LetterRequestedV2",
     "MeasureChanged",
     "MeasureDecided",
     "MeasureEnded",

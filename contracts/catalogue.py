@@ -56,6 +56,7 @@ _ALL: tuple[type[Contract], ...] = (
     documents.JournalNoteAdded,
     documents.DocumentArchived,
     letters.LetterRequested,
+    letters.LetterRequestedV2,
     letters.LetterDelivered,
     letters.LetterFailed,
     finance.CommitmentCreated,

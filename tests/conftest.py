@@ -17,6 +17,7 @@ from hub.compose.settings import Settings
 from tests import log_scan
 from tests.broker import kafka_broker
 from tests.callers import caller_settings
+from tests.s3 import S3Server, s3_server
 
 # Each real-broker test gets a municipality of its own, hence topics of its own; the demo's
 # municipality is left to the demo test, whose events would otherwise meet another test's.
@@ -36,6 +37,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Kafka broker for the session (see tests/broker.py for where it comes from)."""
     with kafka_broker(tmp_path_factory.mktemp("kafka")) as bootstrap:
         yield bootstrap
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (S3Proxy, filesystem backend) for the session."""
+    with s3_server(tmp_path_factory.mktemp("s3proxy")) as server:
+        yield server
 
 
 @pytest.fixture

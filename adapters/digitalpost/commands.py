@@ -28,8 +28,8 @@ def render(source: BinaryIO, sender_cvr: str, sender_label: str) -> None:
     from adapters.digitalpost import Sender  # noqa: PLC0415
     from adapters.digitalpost import render as render_memo  # noqa: PLC0415
     from adapters.digitalpost.errors import InvalidMessageError  # noqa: PLC0415
-    from adapters.digitalpost.wiring import letter_for  # noqa: PLC0415
-    from contracts.letters import LetterRequested  # noqa: PLC0415
+    from adapters.digitalpost.requested import letter_for  # noqa: PLC0415
+    from contracts.letters import LetterRequested, LetterRequestedV2  # noqa: PLC0415
     from contracts.validation import check_document  # noqa: PLC0415
 
     verdict = check_document(source.read())
@@ -37,7 +37,8 @@ def render(source: BinaryIO, sender_cvr: str, sender_label: str) -> None:
         for problem in verdict.problems:
             click.echo(problem, err=True)
         sys.exit(1)
-    if not isinstance(verdict.event.data, LetterRequested):
+    # A v2 letter with documents needs the hub's document store: only text letters here.
+    if not isinstance(verdict.event.data, LetterRequested | LetterRequestedV2):
         click.echo("$.type: expected dk.casehub.letter.requested", err=True)
         sys.exit(1)
     try:

@@ -15,7 +15,9 @@ from adapters.digitalpost.settings import DigitalPostSettings
 from adapters.digitalpost.standin import DigitalPostStandin, Reach
 from adapters.digitalpost.token import Agreement, ServiceplatformenTokens, use_key
 from adapters.digitalpost.wiring import NAME, build_letter_sender, poll_receipts
-from contracts.letters import LetterRequested
+from adapters.documents import COMPONENT as DOCUMENTS
+from adapters.documents import DocumentStoreSettings, OpenedStore, open_document_store
+from contracts.letters import LetterRequested, LetterRequestedV2
 from hub.runtime.component import (
     BuildContext,
     Component,
@@ -61,16 +63,38 @@ def _build(settings: DigitalPostSettings, context: BuildContext) -> Component:
             await client.aclose()
 
     sent = SentLetters(context.store(SENT_STORE), context.store(CURSOR_STORE))
+    # The document store the hub's documents component serves, opened here too: a v2
+    # letter's documents are read through the same port (None: the hub has none).
+    store_settings = context.component_settings(DOCUMENTS.name)
+    documents = OpenedStore() if isinstance(store_settings, DocumentStoreSettings) else None
 
     async def receipts() -> None:
         await poll_receipts(
             post, sent, context.publish, source=context.source, every_s=settings.receipt_poll_s
         )
 
+    async def background() -> None:
+        if documents is None or not isinstance(store_settings, DocumentStoreSettings):
+            await receipts()
+            return
+        async with open_document_store(
+            store_settings, state_dir=context.state_dir, municipalities=context.municipalities
+        ) as store:
+            documents.store = store  # until then a letter with documents is retried
+            try:
+                await receipts()
+            finally:
+                documents.store = None
+
     handler = build_letter_sender(
-        post, sent, context.publish, senders=settings.sender_for, source=context.source
+        post,
+        sent,
+        context.publish,
+        senders=settings.sender_for,
+        source=context.source,
+        documents=documents,
     )
-    return Component(NAME, handler, close=close, background=receipts)
+    return Component(NAME, handler, close=close, background=background)
 
 
 @asynccontextmanager
@@ -94,7 +118,7 @@ async def _standin(_context: StandinContext) -> AsyncIterator[Standin]:
 
 COMPONENT: ComponentSpec[DigitalPostSettings] = ComponentSpec(
     name=NAME,
-    consumes=(LetterRequested,),
+    consumes=(LetterRequested, LetterRequestedV2),
     build=_build,
     settings=SettingsField(
         DigitalPostSettings | None,

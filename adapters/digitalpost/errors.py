@@ -2,6 +2,8 @@
 
 - ``InvalidMessageError`` (``PermanentError``): the letter cannot be sent as it is.
 - ``RecipientRejectedError`` (``PermanentError``): the service will not take this recipient.
+- ``NoDocumentStoreError`` (``PermanentError``): a letter with documents, on a hub without
+  a document store.
 - ``DigitalPostRefusedError`` (``AuthorisationError``): our credentials or agreement are refused.
 - ``DigitalPostUnavailableError`` (``UnavailableError``): no usable answer; try again.
   - ``MalformedAnswerError``: an answer came but could not be read safely.
@@ -18,6 +20,7 @@ __all__ = [
     "DigitalPostUnavailableError",
     "InvalidMessageError",
     "MalformedAnswerError",
+    "NoDocumentStoreError",
     "RecipientRejectedError",
 ]
 
@@ -28,6 +31,10 @@ class InvalidMessageError(PermanentError):
 
 class RecipientRejectedError(PermanentError):
     """The service refuses the recipient (for example an unknown CPR number)."""
+
+
+class NoDocumentStoreError(PermanentError):
+    """A letter with documents, and this hub has no document store to read them from."""
 
 
 class DigitalPostRefusedError(AuthorisationError):

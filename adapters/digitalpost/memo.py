@@ -13,7 +13,7 @@ from typing import Final
 
 from lxml import etree
 
-from adapters.digitalpost.letter import Document, Letter
+from adapters.digitalpost.letter import Document, Letter, Link
 
 __all__ = ["MEMO_NS", "MEMO_VERSION", "build_message", "render"]
 
@@ -48,6 +48,19 @@ def _files(parent: etree._Element, document: Document) -> None:
     _add(file, "content", base64.b64encode(document.content).decode("ascii"))
 
 
+def _action(parent: etree._Element, link: Link) -> None:
+    action = _add(parent, "Action")
+    _add(action, "label", link.label)
+    _add(action, "actionCode", link.code)
+    _add(_add(action, "EntryPoint"), "url", link.url)
+
+
+def _flag(parent: etree._Element, name: str, *, on: bool) -> None:
+    # The XSD's default is false: a flag is written only when it is set.
+    if on:
+        _add(parent, name, "true")
+
+
 def build_message(letter: Letter) -> etree._Element:
     """The ``memo:Message`` element for ``letter``."""
     message = etree.Element(_q("Message"), nsmap=_NSMAP)
@@ -56,10 +69,15 @@ def build_message(letter: Letter) -> etree._Element:
     header = _add(message, "MessageHeader")
     _add(header, "messageType", "DIGITALPOST")
     _add(header, "messageUUID", str(letter.message_uuid))
-    _add(header, "messageID", letter.message_id)
+    _add(header, "messageID", letter.memo_message_id)
     _add(header, "label", letter.title)
-    if letter.reply_wanted:
-        _add(header, "reply", "true")
+    if letter.notification is not None:
+        _add(header, "notification", letter.notification)
+    _flag(header, "reply", on=letter.reply_wanted)
+    if letter.reply_by is not None:
+        _add(header, "replyByDateTime", _memo_datetime(letter.reply_by))
+    _flag(header, "mandatory", on=letter.mandatory)
+    _flag(header, "legalNotification", on=letter.legal_notification)
     _add(header, "postType", _POST_TYPE)
     sender = _add(header, "Sender")
     _add(sender, "senderID", letter.sender.cvr)
@@ -81,7 +99,10 @@ def build_message(letter: Letter) -> etree._Element:
 
     body = _add(message, "MessageBody")
     _add(body, "createdDateTime", _memo_datetime(letter.created))
-    _files(_add(body, "MainDocument"), letter.main_document)
+    main = _add(body, "MainDocument")
+    _files(main, letter.main_document)
+    if letter.link is not None:
+        _action(main, letter.link)  # after the files, as the XSD orders them
     for document in letter.additional_documents:
         _files(_add(body, "AdditionalDocument"), document)
     return message

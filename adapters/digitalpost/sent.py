@@ -1,6 +1,7 @@
 """What the Digital Post adapter has sent, and how far it has read receipts: in its stores.
 
-A receipt names only the message id (the ``LetterRequested`` event id). To publish
+A receipt names only the message id (the ``LetterRequested`` event id; for a letter to
+several recipients, the event id and the recipient's number, ``<event id>/<n>``). To publish
 ``LetterDelivered`` on the right topic and case, the adapter keeps each sent letter's
 envelope facts in the store ``sent`` of its group's state table (key the message id, in the
 request's task: its municipality and partition). The receipt feed is one for the whole
@@ -9,6 +10,10 @@ cursor is kept **per task** in the store ``receipts``: how far the feed has been
 that task's letters. An instance polls from the lowest cursor of the tasks it owns, acts on
 the receipts of letters in those tasks and advances their cursors; a task that moves takes
 its cursor with it (the table is restored from the changelog on its new owner).
+
+A letter is marked ``handed_over`` once Digital Post has taken it, and the mark is made
+durable before the next recipient's message is sent: a redelivered request (after a crash
+part-way through its recipients) skips the messages already handed over.
 """
 
 from __future__ import annotations
@@ -37,6 +42,13 @@ class SentLetter:
     case_id: str
     correlation_id: str
     settled: bool
+    handed_over: bool = False  # Digital Post has taken it (rows from before: not known)
+    event_id: str | None = None  # the request's event id, when it is not the message id
+
+    @property
+    def request_id(self) -> str:
+        """The id of the ``LetterRequested`` event that asked for this message."""
+        return self.event_id or self.message_id
 
 
 class SentLetters:
@@ -68,6 +80,13 @@ class SentLetters:
             if letter is not None:
                 return task, letter
         return None
+
+    def hand_over(self, message_id: str) -> None:
+        """Digital Post has taken the message (in the record's task)."""
+        letter = self.find(message_id)
+        if letter is not None and not letter.handed_over:
+            taken = SentLetter(**{**asdict(letter), "handed_over": True})
+            self._sent.put(message_id, json.dumps(asdict(taken)).encode())
 
     def settle(self, message_id: str, task: Task | None = None) -> None:
         """Its final receipt (or failure) has been published."""

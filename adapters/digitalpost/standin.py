@@ -174,7 +174,9 @@ class InMemoryDigitalPost:
         receipt = SendReceipt(letter.message_uuid, f"mem-{len(self._accepted) + 1}", channel)
         self._accepted[letter.message_uuid] = receipt
         self.sent.append(letter)
-        self._feed.pending.append(_Pending(letter.message_uuid, letter.message_id, outcome, reason))
+        self._feed.pending.append(
+            _Pending(letter.message_uuid, letter.memo_message_id, outcome, reason)
+        )
         return receipt
 
     async def receipts(self, since: int) -> ReceiptPage:
@@ -251,6 +253,10 @@ class DigitalPostStandin:
         self.deliveries: dict[uuid.UUID, Delivery] = {}
         self.duplicates = 0
         self.refusals: list[tuple[str, str]] = []
+        # Messages to these recipients (CPR digits) answer 503 while listed: a send that
+        # fails part-way through a letter to several recipients.
+        self.unavailable_for: set[str] = set()
+        self.unavailable_answers = 0  # how many messages were answered 503 for that
         self._clock = clock
         self.token_lifetime_s = 3600
         self.refuse_sts = False  # the STS answers 403 while set
@@ -384,6 +390,9 @@ class DigitalPostStandin:
         return self._deliver(inbound)
 
     def _deliver(self, inbound: Inbound) -> _Answer:
+        if inbound.recipient_id in self.unavailable_for:
+            self.unavailable_answers += 1
+            return _Answer(HTTPStatus.SERVICE_UNAVAILABLE, b"down")
         if inbound.message_type != "DIGITALPOST" or inbound.choice == "NemSMS":
             return self._refuse(HTTPStatus.BAD_REQUEST, "IKKE_UNDERSTOETTET")
         reach = (

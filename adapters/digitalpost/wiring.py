@@ -1,7 +1,13 @@
-"""Digital Post on the bus: ``LetterRequested`` → a MeMo message; receipts → delivered / failed.
+"""Digital Post on the bus: ``LetterRequested`` → MeMo messages; receipts → delivered / failed.
 
+A version 1 letter (and version 2's text form) is its text rendered as a PDF, to one
+recipient. A version 2 letter with documents is one MeMo message per recipient, with the
+main document and the attachments read through the document port (which verifies each
+one's SHA-256); a missing or altered document quarantines the request with the reason.
 The MessageUUID derives from the request's event id and the recipient, so a redelivered
-request is recognised by Digital Post and not delivered twice. A letter is sent by its
+request is recognised by Digital Post and not delivered twice; each recipient's message is
+marked handed over (durably) before the next is sent, so a redelivery after a crash
+part-way through sends only the messages not yet sent. A letter is sent by its
 record's municipality's sender (``senders``; the hub refuses a record whose municipality is
 not its topic's). ``LetterDelivered`` is
 published from the delivery receipt, never from the send: legal clocks (the 4-week
@@ -24,24 +30,26 @@ from typing import cast
 import structlog
 
 from adapters.digitalpost.errors import RecipientRejectedError
-from adapters.digitalpost.letter import CaseReference, Document, Letter, Sender
-from adapters.digitalpost.pdf import text_pdf
+from adapters.digitalpost.letter import Letter, Sender
 from adapters.digitalpost.port import DigitalPost, Outcome, Receipt
+from adapters.digitalpost.requested import letter_for, letters_for
 from adapters.digitalpost.sent import SentLetter, SentLetters
+from adapters.documents.port import DocumentStore
 from contracts.base import Contract
-from contracts.envelope import Event, follow_up, follow_up_id, new_event
+from contracts.envelope import Event, follow_up_id, new_event
 from contracts.letters import (
     DeliveryChannel,
     LetterDelivered,
     LetterFailed,
     LetterFailure,
     LetterRequested,
+    LetterRequestedV2,
 )
 from hub.runtime.errors import HubError
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Task, TaskMovedError
 
-__all__ = ["NAME", "build_letter_sender", "letter_for", "poll_receipts", "read_receipts"]
+__all__ = ["NAME", "build_letter_sender", "poll_receipts", "read_receipts"]
 
 NAME = "digitalpost"
 log = structlog.get_logger(__name__)
@@ -53,61 +61,94 @@ _FAILURES = {
 }
 
 
-def build_letter_sender(
+def build_letter_sender(  # noqa: PLR0913 - the ports, the senders and the source
     post: DigitalPost,
     sent: SentLetters,
     publish: Publish,
     *,
     senders: Callable[[str], Sender],
     source: str,
+    documents: DocumentStore | None = None,
 ) -> Handler:
-    """The handler that sends each requested letter as a MeMo message, from its municipality."""
+    """The handler that sends each requested letter as MeMo messages, from its municipality.
+
+    ``documents`` is the document port a version 2 letter's documents are read through
+    (None: this hub has no document store, and such a letter is quarantined).
+    """
 
     async def send(event: Event[Contract]) -> None:
-        request = cast("LetterRequested", event.data)  # the only type it consumes
-        letter = letter_for(event, request, senders(event.envelope.municipality))
-        sent.remember(
-            SentLetter(
-                message_id=event.envelope.id,
-                letter_id=request.letter_id,
-                municipality=event.envelope.municipality,
-                case_id=event.envelope.caseid,
-                correlation_id=event.envelope.correlationid,
-                settled=False,
-            )
-        )
-        # Durable before Digital Post has the letter: its receipt must find it, on whichever
-        # instance owns the task when the receipt comes (no offset commit precedes the send).
-        await sent.flush()
-        try:
-            await post.send(letter)
-        except RecipientRejectedError:
-            failed = LetterFailed(
-                letter_id=request.letter_id,
-                failed_at=dt.datetime.now(dt.UTC),
-                failure=LetterFailure.REJECTED,
-                code="MODTAGER_UKENDT",
-            )
-            await publish(follow_up(event, failed, source=source))
-            sent.settle(event.envelope.id)
-            return
-        log.info("letter_sent", event_id=event.envelope.id, letter_id=request.letter_id)
+        # The only types it consumes: LetterRequested v1 and v2.
+        request = cast("LetterRequested | LetterRequestedV2", event.data)
+        sender = senders(event.envelope.municipality)
+        if isinstance(request, LetterRequestedV2) and not request.text_form:
+            letters = await letters_for(event, request, sender, documents)
+        else:
+            letters = [letter_for(event, request, sender)]
+        for letter in letters:
+            await _send_one(post, sent, publish, event, letter, request.letter_id, source)
 
     return send
 
 
-def letter_for(event: Event[Contract], request: LetterRequested, sender: Sender) -> Letter:
-    """The Digital Post letter a ``LetterRequested`` event becomes (its text as a PDF)."""
-    return Letter(
-        message_id=event.envelope.id,
-        sender=sender,
-        recipient=request.recipient_cpr,
-        title=request.title,
-        main_document=Document(
-            "brev.pdf", text_pdf(request.title, request.body, event.envelope.time)
-        ),
-        created=event.envelope.time,
-        case=CaseReference(case_id=event.envelope.caseid, case_system="casehub"),
+async def _send_one(  # noqa: PLR0913, PLR0917 - one message and where it goes
+    post: DigitalPost,
+    sent: SentLetters,
+    publish: Publish,
+    event: Event[Contract],
+    letter: Letter,
+    letter_id: str,
+    source: str,
+) -> None:
+    """Send one recipient's message, unless a delivery before this one already did."""
+    key = letter.memo_message_id
+    known = sent.find(key)
+    if known is not None and (known.handed_over or known.settled):
+        log.info("letter_already_sent", event_id=event.envelope.id, copy=letter.copy)
+        return
+    sent.remember(
+        SentLetter(
+            message_id=key,
+            letter_id=letter_id,
+            municipality=event.envelope.municipality,
+            case_id=event.envelope.caseid,
+            correlation_id=event.envelope.correlationid,
+            settled=False,
+            event_id=None if key == event.envelope.id else event.envelope.id,
+        )
+    )
+    # Durable before Digital Post has the letter: its receipt must find it, on whichever
+    # instance owns the task when the receipt comes (no offset commit precedes the send).
+    await sent.flush()
+    try:
+        await post.send(letter)
+    except RecipientRejectedError:
+        failed = LetterFailed(
+            letter_id=letter_id,
+            failed_at=dt.datetime.now(dt.UTC),
+            failure=LetterFailure.REJECTED,
+            code="MODTAGER_UKENDT",
+        )
+        await publish(_follow_up(event, key, failed, source))
+        sent.settle(key)
+        await sent.flush()
+        return
+    # Durable before the next recipient's message: a redelivery sends only those after it.
+    sent.hand_over(key)
+    await sent.flush()
+    log.info("letter_sent", event_id=event.envelope.id, letter_id=letter_id, copy=letter.copy)
+
+
+def _follow_up(event: Event[Contract], key: str, data: Contract, source: str) -> Event[Contract]:
+    # One message's follow-up: its id derives from the message id, so each recipient's
+    # outcome is its own event (for a one-recipient letter, the key is the event id).
+    return new_event(
+        data,
+        source=source,
+        municipality=event.envelope.municipality,
+        case_id=event.envelope.caseid,
+        event_id=follow_up_id(key, data.event_type),
+        correlation_id=event.envelope.correlationid,
+        causation_id=event.envelope.id,
     )
 
 
@@ -211,7 +252,7 @@ async def _settle(  # noqa: PLR0913 - the receipt, its letter and where it is ke
         case_id=letter.case_id,
         event_id=follow_up_id(letter.message_id, data.event_type),
         correlation_id=letter.correlation_id,
-        causation_id=letter.message_id,
+        causation_id=letter.request_id,
     )
     await publish(event)
     sent.settle(letter.message_id, task)

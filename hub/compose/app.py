@@ -296,6 +296,7 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
         stores=stores,
         global_of=global_of,
         global_stores=global_stores,
+        component_settings=settings.component,
     )
 
 

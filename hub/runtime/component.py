@@ -77,6 +77,10 @@ class BuildContext:
     """Opens the group's global table on first use (the hub then starts it); None: none."""
     global_stores: tuple[str, ...] = ()
     """The global stores the component declared (``ComponentSpec.global_stores``)."""
+    component_settings: Callable[[str], object] = field(default=lambda _name: None)
+    """The settings of another component of this hub, by name (None: it does not run here),
+    for a component that reads through another's port: Digital Post opens the document
+    store from the ``documents`` component's settings."""
 
     def auditor(self, name: str) -> Auditor:
         """The audit port of the component ``name`` on this instance (``hub.runtime.audit``).

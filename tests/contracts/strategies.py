@@ -4,6 +4,8 @@
 each constrained string from its own pattern, CPR numbers from tests/people.py (day + 60),
 municipality codes from the list of 98. A drawn document may still break a model
 validator (an unborn child with a child_cpr); ``contract_instances`` keeps the valid ones.
+A contract whose records come in exclusive forms (``FORMS``) is drawn one form at a time,
+or nearly every drawn document would mix them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 
 from contracts.base import Contract
 from contracts.cpr import Cpr
+from contracts.letters import LetterRequestedV2
 from contracts.municipalities import MUNICIPALITIES
 from tests.people import synthetic_cprs
 
@@ -42,6 +45,45 @@ def marked_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
 
 
 _PERSONAL = {"personal", "sensitive"}
+
+# A document's file name: its validator (no path, no control characters, no CPR number) is
+# tested on its own (test_document_reference.py); drawn free text would break it nearly
+# every time, and a letter carries several.
+_FILE_NAMES = st.from_regex(r"[A-Za-z0-9æøå_-]{1,40}\.(pdf|png)", fullmatch=True)
+_BY_NAME: dict[str, st.SearchStrategy[Any]] = {"file_name": _FILE_NAMES}
+
+# A letter's action: a link or a reply, each whole (the action's own rules are tested in
+# test_letters.py); drawn field by field, most would break them.
+_ACTIONS = st.one_of(
+    st.builds(
+        lambda label, path, code: {
+            "kind": "link",
+            "label": label,
+            "url": f"https://kommune.dk/{path}",
+            "code": code,
+        },
+        st.from_regex(r"[A-Za-z æøå]{1,40}", fullmatch=True).filter(str.strip),
+        st.from_regex(r"[a-z0-9/]{0,40}", fullmatch=True),
+        st.sampled_from(["INFORMATION", "SELVBETJENING", "AFTALE"]),
+    ),
+    st.just({"kind": "reply"}),
+    st.just({"kind": "reply", "reply_by": "2026-12-24T12:00:00Z"}),
+)
+OVERRIDES: dict[type[Contract], dict[str, st.SearchStrategy[Any]]] = {
+    LetterRequestedV2: {"action": _ACTIONS},
+}
+"""Top-level fields of a contract drawn from a strategy of their own."""
+
+FORMS: dict[type[Contract], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {
+    # (fields the form requires, optional fields only it has); other fields are common.
+    LetterRequestedV2: (
+        (
+            frozenset({"recipients", "subject", "main_document"}),
+            frozenset({"notification", "attachments", "action"}),
+        ),
+        (frozenset({"recipient_cpr", "title", "body"}), frozenset()),
+    ),
+}
 
 
 def documents(
@@ -89,7 +131,7 @@ def _object(
     schema: dict[str, Any], root: dict[str, Any], text: TextFor, *, personal: bool
 ) -> st.SearchStrategy[Any]:
     fields = {
-        name: documents(node, root, text, personal=personal)
+        name: _BY_NAME[name] if name in _BY_NAME else documents(node, root, text, personal=personal)
         for name, node in schema.get("properties", {}).items()
     }
     required = set(schema.get("required", ()))
@@ -126,7 +168,32 @@ def contract_documents(
 ) -> st.SearchStrategy[Any]:
     """JSON documents shaped like the contract's data (some break a model validator)."""
     schema = contract.model_json_schema()
-    return documents(schema, schema, text)
+    forms = FORMS.get(contract)
+    if forms is None:
+        return documents(schema, schema, text)
+    own = set().union(*(required | optional for required, optional in forms))
+    shaped = []
+    overrides = OVERRIDES.get(contract, {})
+    for required, optional in forms:
+        keep = {k: v for k, v in schema["properties"].items() if k not in own}
+        keep |= {k: schema["properties"][k] for k in optional}
+        keep |= {k: _not_null(schema["properties"][k]) for k in required}
+        drawn = {k: v for k, v in keep.items() if k not in overrides}
+        form = {**schema, "properties": drawn, "required": [*schema["required"], *required]}
+        extra = {k: v for k, v in overrides.items() if k in keep}
+        shaped.append(
+            st.tuples(documents(form, schema, text), st.fixed_dictionaries({}, optional=extra)).map(
+                lambda pair: {**pair[0], **pair[1]}
+            )
+        )
+    return st.one_of(shaped)
+
+
+def _not_null(node: dict[str, Any]) -> dict[str, Any]:
+    """A nullable field's schema without ``null``: the form requires a value."""
+    if "anyOf" not in node:
+        return node
+    return {**node, "anyOf": [a for a in node["anyOf"] if a.get("type") != "null"]}
 
 
 def _valid(contract: type[Contract], document: Any) -> bool:

@@ -49,6 +49,7 @@ REQUIRED = [
     "DocumentFiled",
     "JournalNoteAdded",
     "LetterRequested",
+    "LetterRequestedV2",
     "LetterDelivered",
     "LetterFailed",
     "CommitmentCreated",

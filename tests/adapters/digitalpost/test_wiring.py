@@ -4,12 +4,20 @@ The sender and the receipt poller run on tables of a ``MemoryChangelog``: severa
 one changelog are several instances of the hub (or one restarted, its disk gone).
 """
 
+import datetime as dt
+import json
+import uuid
+
 import pytest
 
+from adapters.digitalpost import DigitalPostUnavailableError, message_uuid
+from adapters.digitalpost.errors import NoDocumentStoreError
 from adapters.digitalpost.sent import CURSOR_STORE, SENT_STORE, SentLetters
 from adapters.digitalpost.standin import InMemoryDigitalPost, Reach
 from adapters.digitalpost.wiring import build_letter_sender, read_receipts
+from adapters.documents import LocalDocumentStore
 from contracts.cpr import Cpr
+from contracts.documents import MediaType
 from contracts.envelope import follow_up_id, new_event
 from contracts.letters import (
     DeliveryChannel,
@@ -17,10 +25,11 @@ from contracts.letters import (
     LetterFailed,
     LetterPurpose,
     LetterRequested,
+    LetterRequestedV2,
 )
 from hub.runtime.state import MemoryChangelog, Store, Task, in_task
 from tests.adapters.digitalpost.letters import SENDER
-from tests.people import CHILD, MOTHER
+from tests.people import CHILD, MOTHER, cpr_for
 from tests.state import owned_table
 
 SOURCE = "urn:casehub:digitalpost"
@@ -30,18 +39,23 @@ TASKS = [Task("101", 0), Task("101", 1)]
 class Instance:
     """One hub instance's Digital Post adapter: its table (owning ``tasks``), sender, bus."""
 
-    def __init__(self, post, table):
+    def __init__(self, post, table, documents=None):
         self.post = post
         self.table = table
         self.sent = SentLetters(Store(table, SENT_STORE), Store(table, CURSOR_STORE))
         self.published = []
         self._send = build_letter_sender(
-            post, self.sent, self.publish, senders=lambda _municipality: SENDER, source=SOURCE
+            post,
+            self.sent,
+            self.publish,
+            senders=lambda _municipality: SENDER,
+            source=SOURCE,
+            documents=documents,
         )
 
     @classmethod
-    async def on(cls, post, changelog, tasks=TASKS):
-        return cls(post, await owned_table("test.digitalpost", changelog, tasks))
+    async def on(cls, post, changelog, tasks=TASKS, documents=None):
+        return cls(post, await owned_table("test.digitalpost", changelog, tasks), documents)
 
     async def publish(self, event):
         self.published.append(event)
@@ -212,3 +226,130 @@ async def test_an_instance_without_tasks_does_not_read_the_feed(post, changelog)
     hub = await Instance.on(post, changelog, tasks=[])
     post.down = True  # it would raise if asked
     assert await hub.poll() == 0
+
+
+# -- version 2: documents by reference, one message per recipient ----------------------------
+
+FATHER = cpr_for(dt.date(1986, 11, 23), 789)
+PDF_BYTES = b"%PDF-1.7\n% synthetic decision\n%%EOF\n"
+
+
+async def with_documents(store, recipients=(MOTHER, FATHER), letter_id="L-2"):
+    main = await store.put(
+        PDF_BYTES, media_type=MediaType.PDF, file_name="afgoerelse.pdf", municipality="101"
+    )
+    record = {
+        "letter_id": letter_id,
+        "purpose": "decision",
+        "recipients": list(recipients),
+        "subject": "Afgørelse",
+        "main_document": main.model_dump(mode="json"),
+    }
+    data = LetterRequestedV2.model_validate_json(json.dumps(record))
+    return new_event(data, source="urn:test", municipality="101", case_id="C-2")
+
+
+@pytest.fixture
+def documents(tmp_path):
+    return LocalDocumentStore(tmp_path / "documents", municipalities=["101"])
+
+
+async def test_two_custody_holders_get_two_messages_whose_receipts_are_reported_apart(
+    post, changelog, documents
+):
+    hub = await Instance.on(post, changelog, documents=documents)
+    event = await with_documents(documents)
+    await hub.request(event, 0)
+    assert [letter.recipient.reveal() for letter in post.sent] == [MOTHER, FATHER]
+    uuids = {letter.message_uuid for letter in post.sent}
+    assert uuids == {message_uuid(event.envelope.id, Cpr(p)) for p in (MOTHER, FATHER)}
+    assert len(uuids) == 2
+    assert await hub.poll() == 2
+    delivered = hub.of(LetterDelivered)
+    assert {uuid.UUID(e.data.message_uuid) for e in delivered} == uuids
+    assert len({e.envelope.id for e in delivered}) == 2  # two facts, not one deduplicated
+    assert {e.envelope.causationid for e in delivered} == {event.envelope.id}
+
+
+async def test_a_redelivery_after_a_partial_send_sends_only_the_recipients_left(
+    post, changelog, documents
+):
+    first = await Instance.on(post, changelog, documents=documents)
+    event = await with_documents(documents)
+    send = post.send
+
+    async def father_fails(letter):
+        if letter.recipient.reveal() == FATHER:
+            msg = "in-memory Digital Post send: unavailable"
+            raise DigitalPostUnavailableError(msg)
+        return await send(letter)
+
+    post.send = father_fails
+    with pytest.raises(DigitalPostUnavailableError):
+        await first.request(event, 0)
+    assert [letter.recipient.reveal() for letter in post.sent] == [MOTHER]
+    post.send = send
+    # The redelivery reaches another instance (the first crashed): it has only the changelog.
+    second = await Instance.on(post, changelog, documents=documents)
+    await second.request(event, 0)
+    assert [letter.recipient.reveal() for letter in post.sent] == [MOTHER, FATHER]
+    assert post.duplicates == 0, "the mother's message was not sent again"
+    await second.request(event, 0)  # and once more, after the whole letter was sent
+    assert post.duplicates == 0
+    assert len(post.sent) == 2
+
+
+async def test_a_rejected_recipient_fails_alone_and_the_other_is_sent(changelog, documents):
+    post = InMemoryDigitalPost({MOTHER: Reach.DIGITAL}, default=None)  # the father: unknown
+    hub = await Instance.on(post, changelog, documents=documents)
+    event = await with_documents(documents)
+    await hub.request(event, 0)
+    assert [letter.recipient.reveal() for letter in post.sent] == [MOTHER]
+    (failed,) = hub.of(LetterFailed)
+    assert failed.envelope.id == follow_up_id(f"{event.envelope.id}/2", LetterFailed.event_type)
+    await hub.request(event, 0)
+    assert len(hub.of(LetterFailed)) == 1, "a settled recipient is not tried again"
+
+
+async def test_a_letter_with_documents_on_a_hub_without_a_store_is_refused(
+    post, changelog, documents
+):
+    hub = await Instance.on(post, changelog)  # no document port
+    with pytest.raises(NoDocumentStoreError, match="no document store"):
+        await hub.request(await with_documents(documents), 0)
+    assert post.sent == []
+
+
+async def test_a_v1_title_with_a_line_break_is_one_line_in_the_memo_label(post, changelog):
+    hub = await Instance.on(post, changelog)
+    data = LetterRequested(
+        letter_id="L-3",
+        recipient_cpr=Cpr(MOTHER),
+        purpose=LetterPurpose.OTHER,
+        title="Underretning\r\nmodtaget",
+        body="Kommunen har modtaget en underretning.",
+    )
+    await hub.request(new_event(data, source="urn:test", municipality="101", case_id="C-3"), 0)
+    (sent,) = post.sent
+    assert sent.title == "Underretning modtaget"
+    assert sent.memo_message_id == sent.message_id  # one recipient: the event id, as before
+
+
+async def test_a_v2_text_letter_is_sent_as_v1_is_with_its_kind(post, changelog):
+    hub = await Instance.on(post, changelog)
+    record = {
+        "letter_id": "L-4",
+        "recipient_cpr": MOTHER,
+        "purpose": "decision",
+        "title": "Afgørelse",
+        "body": "Kommunen har truffet en afgørelse.",
+        "kind": "mandatory",
+    }
+    data = LetterRequestedV2.model_validate_json(json.dumps(record))
+    event = new_event(data, source="urn:test", municipality="101", case_id="C-4")
+    await hub.request(event, 0)
+    (sent,) = post.sent
+    assert sent.main_document.filename == "brev.pdf"
+    assert sent.mandatory
+    assert not sent.legal_notification
+    assert sent.memo_message_id == event.envelope.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -14,14 +14,7 @@ from aiobotocore.session import get_session
 from adapters.documents import DocumentStore, LocalDocumentStore, S3DocumentStore
 from adapters.documents.settings import S3Settings
 from tests.adapters.documents.helpers import HOME, OTHER, StoreCase
-from tests.s3 import S3Server, s3_server
-
-
-@pytest.fixture(scope="session")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """A real S3-compatible server (S3Proxy, filesystem backend) for the session."""
-    with s3_server(tmp_path_factory.mktemp("s3proxy")) as server:
-        yield server
+from tests.s3 import S3Server
 
 
 class _Opened:
