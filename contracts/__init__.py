@@ -60,6 +60,14 @@ from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
 from contracts.operations import AuditAction, AuditRecorded, MessageQuarantined, MessageReplayed
+from contracts.outcomes import (
+    ConditionsAssessed,
+    GoalAttainmentAssessed,
+    OrsScored,
+    SdqScored,
+    SrsScored,
+    WellbeingRated,
+)
 from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
 from contracts.proposal import MeasureProposed
 from contracts.reporting import (
@@ -91,6 +99,7 @@ __all__ = [
     "Classification",
     "CommitmentCreated",
     "CommitteeDecision",
+    "ConditionsAssessed",
     "Contract",
     "CostEstimateUpdated",
     "CostEstimateUpdatedV2",
@@ -111,6 +120,7 @@ __all__ = [
     "Envelope",
     "Event",
     "FollowUpCompleted",
+    "GoalAttainmentAssessed",
     "HandoverAccepted",
     "HandoverReceived",
     "HandoverRejected",
@@ -143,6 +153,7 @@ __all__ = [
     "NotificationAssessed",
     "NotificationReceiptSent",
     "NotificationReceived",
+    "OrsScored",
     "PaymentScheduled",
     "PersonLookupRequested",
     "PersonNotFound",
@@ -151,10 +162,13 @@ __all__ = [
     "PlanRevised",
     "ProvisionalAssessmentRecorded",
     "Record",
+    "SdqScored",
+    "SrsScored",
     "StatisticsRejected",
     "StatisticsReported",
     "StatisticsReportedLate",
     "TransferReported",
+    "WellbeingRated",
     "classified",
     "contract_for",
     "follow_up",
