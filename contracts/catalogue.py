@@ -94,6 +94,7 @@ _ALL: tuple[type[Contract], ...] = (
     operations.MessageQuarantined,
     operations.MessageReplayed,
     operations.AuditRecorded,
+    operations.AuditRecordedV2,
 )
 
 CATALOGUE = MappingProxyType({(c.event_type, c.event_version): c for c in _ALL})
