@@ -4,13 +4,15 @@ It keeps, per case, the child (for the pseudonym only: it never leaves the proce
 measure's kind, legal basis and days, the conditions assessed, the progression measured
 and the latest attainment of each goal. Events of other types are ignored; a later event
 for the same goal replaces the earlier one, so a redelivered event changes nothing. Topics
-are read one after another, so a measure's start may come before its decision: it waits.
+are read one after another, so a measure's start (or change) may come before its decision:
+it waits for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from contracts.base import Contract
 from contracts.case import CaseOpened
@@ -18,7 +20,7 @@ from contracts.codelists import GoalAttainment, Instrument, TimePoint
 from contracts.decision import MeasureDecided
 from contracts.envelope import Event
 from contracts.ics import IcsDimension
-from contracts.measures import MeasureEnded, MeasureStarted
+from contracts.measures import MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.outcomes import (
     ConditionsAssessed,
     GoalAttainmentAssessed,
@@ -53,6 +55,8 @@ class MeasureSeen:
     decided_start: dt.date
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
+    expected_cost: Decimal | None = None
+    """DKK over the period, as decided or last changed (MeasureChanged)."""
 
     @property
     def first_day(self) -> dt.date:
@@ -109,7 +113,9 @@ class CaseOutcomes:
     )
     measurements: dict[str, Measurement] = field(default_factory=dict)
     goals: dict[tuple[str, str], GoalSeen] = field(default_factory=dict)
-    dates: dict[str, list[MeasureStarted | MeasureEnded]] = field(default_factory=dict)
+    dates: dict[str, list[MeasureStarted | MeasureEnded | MeasureChanged]] = field(
+        default_factory=dict
+    )
     """Starts and ends read before their decision (another topic): applied when it comes."""
 
 
@@ -143,11 +149,12 @@ class OutcomeModel:
             case.child = data.child_cpr.reveal()
         elif isinstance(data, MeasureDecided):
             case.measures[data.measure_id] = MeasureSeen(
-                data.kind.value, str(data.legal_basis), data.period.start
-            )
+                data.kind.value, str(data.legal_basis), data.period.start,
+                expected_cost=data.expected_cost,
+            )  # fmt: skip
             for dated in case.dates.pop(data.measure_id, []):
                 self._dated(case, dated)
-        elif isinstance(data, MeasureStarted | MeasureEnded):
+        elif isinstance(data, MeasureStarted | MeasureEnded | MeasureChanged):
             self._dated(case, data)
         elif isinstance(data, ConditionsAssessed):
             for c in data.conditions:
@@ -169,12 +176,14 @@ class OutcomeModel:
             del self.cases[key]  # a case seen only through events the model ignores
 
     @staticmethod
-    def _dated(case: CaseOutcomes, data: MeasureStarted | MeasureEnded) -> None:
+    def _dated(case: CaseOutcomes, data: MeasureStarted | MeasureEnded | MeasureChanged) -> None:
         measure = case.measures.get(data.measure_id)
         if measure is None:  # its decision is on another topic, perhaps not read yet
             case.dates.setdefault(data.measure_id, []).append(data)
             return
         if isinstance(data, MeasureStarted):
             measure.started_on = data.started_on
-        else:
+        elif isinstance(data, MeasureEnded):
             measure.ended_on = data.ended_on
+        elif data.expected_cost is not None:
+            measure.expected_cost = data.expected_cost

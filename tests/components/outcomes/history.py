@@ -2,6 +2,7 @@
 
 import datetime as dt
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from contracts.base import Contract
 from contracts.case import CaseOpened, SubProcess
@@ -51,7 +52,8 @@ def case_history(  # noqa: PLR0913 - one child's case, told in full
                    kle="27.24.00"),
         MeasureDecided(decision_id=f"{case_id}-d1", measure_id=measure, decided_at=at,
                        kind=kind, legal_basis=basis, period=Period(start=START),
-                       consent=True, reasoning="Qz the reasoning Qz"),
+                       consent=True, reasoning="Qz the reasoning Qz",
+                       expected_cost=Decimal("120000.00")),
         MeasureStarted(measure_id=measure, decision_id=f"{case_id}-d1", started_on=START),
         ConditionsAssessed(assessment_id=f"{case_id}-a1", measure_id=measure,
                            time_point=TimePoint.BEFORE, assessed_on=dt.date(2026, 1, 20),

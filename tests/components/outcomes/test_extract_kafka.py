@@ -140,6 +140,7 @@ def test_a_row_of_fewer_than_five_children_is_suppressed(extracts):
     assert (shown["measures"], shown["children"], shown["ended"], shown["suppressed"]) == (
         "6", "6", "4", "false")  # fmt: skip
     assert shown["mean_duration_days"] == "150.0"  # 1 February to 30 June, both counted
+    assert (shown["costed"], shown["mean_expected_cost_dkk"]) == ("6", "120000.0")
     [hidden] = read_csv(out / small / "measures.csv")
     assert hidden["measure_kind"] == "contact_person"  # the key stays
     assert (hidden["measures"], hidden["children"], hidden["suppressed"]) == ("", "", "true")
