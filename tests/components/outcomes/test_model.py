@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 
 from contracts.decision import MeasureKind
+from hub.cli.main import main
 from hub.components.outcomes.aggregates import Period, tables
 from hub.components.outcomes.cli import parse_period
 from hub.components.outcomes.model import OutcomeModel
@@ -90,3 +92,18 @@ class TestPeriod:
     def test_anything_else_is_refused(self, text):
         with pytest.raises(ValueError, match="period"):
             parse_period(text)
+
+
+class TestCommand:
+    def test_a_short_key_is_refused_before_anything_is_audited_or_read(self, tmp_path):
+        key = tmp_path / "short.key"
+        key.write_bytes(b"secret-but-short")
+        result = CliRunner().invoke(main, [
+            "outcomes", "extract", "--bootstrap", "127.0.0.1:9", "--municipality", "101",
+            "--period", "2026", "--out", str(tmp_path / "out"), "--recipient", "dst",
+            "--key-file", str(key), "--operator", "analyst1", "--why", "test",
+        ])  # fmt: skip
+        assert result.exit_code == 1
+        assert "at least 32 bytes" in result.output
+        assert "secret-but-short" not in result.output
+        assert not (tmp_path / "out").exists()
