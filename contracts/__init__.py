@@ -59,7 +59,14 @@ from contracts.legal import Act, ActBasis, Law, LegalBasis
 from contracts.letters import LetterDelivered, LetterFailed, LetterRequested
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
-from contracts.operations import AuditAction, AuditRecorded, MessageQuarantined, MessageReplayed
+from contracts.operations import (
+    AuditAction,
+    AuditActionV2,
+    AuditRecorded,
+    AuditRecordedV2,
+    MessageQuarantined,
+    MessageReplayed,
+)
 from contracts.outcomes import (
     ConditionsAssessed,
     GoalAttainmentAssessed,
@@ -91,7 +98,9 @@ __all__ = [
     "ArchivePackageBuiltV2",
     "ArchiveRequested",
     "AuditAction",
+    "AuditActionV2",
     "AuditRecorded",
+    "AuditRecordedV2",
     "CaseClosed",
     "CaseOpened",
     "CaseWorkerAssigned",
