@@ -16,6 +16,9 @@ fixture                     gives
                             raises ``InvalidRecordError`` with one problem per field
 ``casehub_conformance``     ``(municipality, cases=3) -> CheckResult``: the run of
                             ``casehub conformance run`` on ``casehub_bootstrap``
+``casehub_standins``        the national services' stand-ins on loopback ports for
+                            the session (``--casehub-municipality``, default 101):
+                            each one's ``url``, and ``environment()`` to point at them
 ==========================  ====================================================
 
 Nothing heavy is imported until a fixture is used: pytest loads this in every session.
@@ -24,7 +27,7 @@ Nothing heavy is imported until a fixture is used: pytest loads this in every se
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
     from contracts.base import Contract
     from contracts.envelope import Event
+    from hub.cli.standins import RunningStandins
     from hub.conformance.checks import CheckResult
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "casehub_conformance",
     "casehub_events",
     "casehub_golden_event",
+    "casehub_standins",
     "casehub_validate",
     "pytest_addoption",
 ]
@@ -53,6 +58,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--casehub-bootstrap",
         default=None,
         help="Kafka bootstrap servers (default: $CASEHUB_BOOTSTRAP_SERVERS).",
+    )
+    group.addoption(
+        "--casehub-municipality",
+        action="append",
+        default=None,
+        help="A kommunekode the stand-ins serve (repeat; default 101).",
     )
 
 
@@ -119,3 +130,29 @@ def casehub_conformance(casehub_bootstrap: str) -> Callable[..., CheckResult]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def casehub_standins(request: pytest.FixtureRequest) -> Iterator[RunningStandins]:
+    """The stand-ins (``casehub standins``) for the session, on an event loop of their own.
+
+    A thread runs the loop, so a synchronous suite can use them as well as an asyncio one.
+    """
+    import asyncio  # noqa: PLC0415 - loaded when used
+    import threading  # noqa: PLC0415
+
+    from hub.cli.standins import running_standins  # noqa: PLC0415
+
+    municipalities = tuple(request.config.getoption("--casehub-municipality") or ["101"])
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="casehub-standins", daemon=True)
+    thread.start()
+    serving = running_standins(municipalities)
+    try:
+        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result(timeout=60)
+    finally:
+        stopped = asyncio.run_coroutine_threadsafe(serving.__aexit__(None, None, None), loop)
+        stopped.result(timeout=60)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

@@ -38,6 +38,15 @@ def test_the_hub_refuses_what_the_vendor_got_wrong(casehub_golden_event, casehub
         casehub_validate(record.headers, json.dumps(data).encode())
 
 
+def test_the_stand_ins_answer_on_loopback(casehub_standins):
+    import httpx
+
+    assert "cpr" in casehub_standins
+    assert casehub_standins.environment()
+    answer = httpx.get(casehub_standins["cpr"].url, timeout=10)
+    assert answer.status_code >= 100  # an HTTP answer: with nothing listening, get() raises
+
+
 def test_the_broker_is_the_one_given(casehub_bootstrap):
     assert casehub_bootstrap == "127.0.0.1:1"
 """
@@ -52,4 +61,4 @@ def test_a_vendor_suite_outside_the_package_uses_the_plugin(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 passed" in done.stdout
+    assert "5 passed" in done.stdout
