@@ -59,7 +59,22 @@ from contracts.legal import Act, ActBasis, Law, LegalBasis
 from contracts.letters import LetterDelivered, LetterFailed, LetterRequested, LetterRequestedV2
 from contracts.measures import FollowUpCompleted, MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.money import Money
-from contracts.operations import AuditAction, AuditRecorded, MessageQuarantined, MessageReplayed
+from contracts.operations import (
+    AuditAction,
+    AuditActionV2,
+    AuditRecorded,
+    AuditRecordedV2,
+    MessageQuarantined,
+    MessageReplayed,
+)
+from contracts.outcomes import (
+    ConditionsAssessed,
+    GoalAttainmentAssessed,
+    OrsScored,
+    SdqScored,
+    SrsScored,
+    WellbeingRated,
+)
 from contracts.person import PersonLookupRequested, PersonNotFound, PersonResolved
 from contracts.proposal import MeasureProposed
 from contracts.reporting import (
@@ -83,7 +98,9 @@ __all__ = [
     "ArchivePackageBuiltV2",
     "ArchiveRequested",
     "AuditAction",
+    "AuditActionV2",
     "AuditRecorded",
+    "AuditRecordedV2",
     "CaseClosed",
     "CaseOpened",
     "CaseWorkerAssigned",
@@ -91,6 +108,7 @@ __all__ = [
     "Classification",
     "CommitmentCreated",
     "CommitteeDecision",
+    "ConditionsAssessed",
     "Contract",
     "CostEstimateUpdated",
     "CostEstimateUpdatedV2",
@@ -111,6 +129,7 @@ __all__ = [
     "Envelope",
     "Event",
     "FollowUpCompleted",
+    "GoalAttainmentAssessed",
     "HandoverAccepted",
     "HandoverReceived",
     "HandoverRejected",
@@ -144,6 +163,7 @@ __all__ = [
     "NotificationAssessed",
     "NotificationReceiptSent",
     "NotificationReceived",
+    "OrsScored",
     "PaymentScheduled",
     "PersonLookupRequested",
     "PersonNotFound",
@@ -152,10 +172,13 @@ __all__ = [
     "PlanRevised",
     "ProvisionalAssessmentRecorded",
     "Record",
+    "SdqScored",
+    "SrsScored",
     "StatisticsRejected",
     "StatisticsReported",
     "StatisticsReportedLate",
     "TransferReported",
+    "WellbeingRated",
     "classified",
     "contract_for",
     "follow_up",

@@ -18,6 +18,7 @@ from contracts import (
     letters,
     measures,
     operations,
+    outcomes,
     person,
     proposal,
     reporting,
@@ -52,6 +53,12 @@ _ALL: tuple[type[Contract], ...] = (
     measures.MeasureChanged,
     measures.FollowUpCompleted,
     measures.MeasureEnded,
+    outcomes.ConditionsAssessed,
+    outcomes.GoalAttainmentAssessed,
+    outcomes.WellbeingRated,
+    outcomes.SdqScored,
+    outcomes.OrsScored,
+    outcomes.SrsScored,
     documents.DocumentFiled,
     documents.JournalNoteAdded,
     documents.DocumentArchived,
@@ -89,6 +96,7 @@ _ALL: tuple[type[Contract], ...] = (
     operations.MessageQuarantined,
     operations.MessageReplayed,
     operations.AuditRecorded,
+    operations.AuditRecordedV2,
 )
 
 CATALOGUE = MappingProxyType({(c.event_type, c.event_version): c for c in _ALL})

@@ -18,7 +18,14 @@ from contracts.classification import classified
 from contracts.guards import Timestamp, check_id
 from contracts.types import RecordId
 
-__all__ = ["AuditAction", "AuditRecorded", "MessageQuarantined", "MessageReplayed"]
+__all__ = [
+    "AuditAction",
+    "AuditActionV2",
+    "AuditRecorded",
+    "AuditRecordedV2",
+    "MessageQuarantined",
+    "MessageReplayed",
+]
 
 _TOPIC = r"^[A-Za-z0-9._-]{1,249}$"
 
@@ -106,3 +113,26 @@ class AuditRecorded(Contract):
         """An audit record refers to a person; it never holds a CPR number."""
         check_id(value)
         return value
+
+
+class AuditActionV2(StrEnum):
+    """``AuditAction`` and the actions added since: version 2 of the audit record."""
+
+    CPR_LOOKUP = "cpr-lookup"
+    QUARANTINE_REPLAY = "quarantine-replay"
+    DECRYPTION = "decryption"
+    OUTCOMES_EXTRACT = "outcomes-extract"
+    """An outcome extract (pseudonymised, for one recipient) was built from the cases."""
+
+
+class AuditRecordedV2(AuditRecorded):
+    """Version 2 of the audit record: one more action (an outcome extract), nothing else.
+
+    A published version never changes, so the new action needs a new version; a v2 reader
+    reads every v1 record (BACKWARD_TRANSITIVE). It subclasses v1 so every reader of audit
+    records (``casehub audit show``) reads both.
+    """
+
+    event_version: ClassVar[int] = 2
+
+    action: AuditActionV2 = classified("What was done.", C.INTERNAL)  # type: ignore[assignment]

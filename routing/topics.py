@@ -56,6 +56,7 @@ DOMAINS: Final = (
     "investigation",
     "decision",
     "measure",
+    "outcome",
     "document",
     "letter",
     "finance",

@@ -73,6 +73,12 @@ def fresh_municipality() -> Callable[[], str]:
     return _fresh_municipality
 
 
+@pytest.fixture(scope="module")
+def module_municipality() -> Callable[[], str]:
+    """As ``fresh_municipality``, for a module-scoped fixture (one history, several tests)."""
+    return _fresh_municipality
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent

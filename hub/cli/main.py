@@ -14,6 +14,8 @@ from hub.cli.audit import audit
 from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
 from hub.cli.quarantine import quarantine
+from hub.components.outcomes.cli import outcomes
+from hub.conformance.cli import conformance
 from hub.runtime.component import ComponentSpec
 
 __all__ = ["add_commands", "main"]
@@ -81,8 +83,10 @@ def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -
 
 
 main.add_command(audit)
+main.add_command(conformance)
 main.add_command(contracts)
 main.add_command(deploy)
+main.add_command(outcomes)
 main.add_command(quarantine)
 add_commands(main, COMPONENTS)
 

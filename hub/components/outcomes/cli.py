@@ -1,0 +1,82 @@
+"""``casehub outcomes extract``: the national out-data set, per municipality and nationally."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from hub.components.outcomes.aggregates import Period
+from hub.components.outcomes.extract import ExtractRequest, run_extract
+from hub.components.outcomes.table import DEFAULT_THRESHOLD
+
+__all__ = ["outcomes", "parse_period"]
+
+
+def parse_period(text: str) -> Period:
+    """``2026-01-01..2026-12-31`` (both days included), or a year ``2026``.
+
+    Raises:
+        ValueError: neither form, or the end before the start.
+
+    """
+    if text.isdigit() and len(text) == 4:  # noqa: PLR2004 - a year
+        return Period(dt.date(int(text), 1, 1), dt.date(int(text), 12, 31))
+    start, sep, end = text.partition("..")
+    if not sep:
+        msg = "a period is FROM..TO (ISO dates) or a year"
+        raise ValueError(msg)
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    if period.end < period.start:
+        msg = "a period cannot end before it starts"
+        raise ValueError(msg)
+    return period
+
+
+@click.group()
+def outcomes() -> None:
+    """Outcome data: conditions, goals and progression, as an extract."""
+
+
+@outcomes.command()
+@click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
+              show_default=True, help="Kafka bootstrap servers.")  # fmt: skip
+@click.option("--municipality", "municipalities", multiple=True, required=True,
+              help="A kommunekode to include (repeat); national is all of them.")  # fmt: skip
+@click.option("--period", required=True, help="FROM..TO (ISO dates, inclusive) or a year.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--recipient", required=True, help="Who receives it (goes into the audit).")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              required=True, help="The recipient's pseudonym key (32 bytes or more).")  # fmt: skip
+@click.option("--threshold", type=click.IntRange(min=1), default=DEFAULT_THRESHOLD,
+              show_default=True, help="Rows counting fewer children are suppressed.")  # fmt: skip
+@click.option("--operator", envvar="USER", required=True, help="Who builds it (login name).")
+@click.option("--why", "reason", required=True, help="Why, for the audit record.")
+def extract(  # noqa: PLR0913, PLR0917 - one argument per option
+    bootstrap: str,
+    municipalities: tuple[str, ...],
+    period: str,
+    out: Path,
+    recipient: str,
+    key_file: Path,
+    threshold: int,
+    operator: str,
+    reason: str,
+) -> None:
+    """Write the extract to --out: CSV and Parquet per municipality and national, audited."""
+    try:
+        request = ExtractRequest(
+            municipalities=municipalities, period=parse_period(period), recipient=recipient,
+            key=key_file.read_bytes(), out=out, operator=operator, reason=reason,
+            threshold=threshold,
+        )  # fmt: skip
+        report = asyncio.run(run_extract(bootstrap, request))
+    except ValueError as exc:  # a validation error never quotes its input
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    for (scope, table), count in sorted(report.rows.items()):
+        click.echo(f"{scope:<9} {table:<16} {count} row(s)")
+    click.echo(f"extract {report.extract_id}: {len(report.files)} file(s) in {out}", err=True)
+    if report.skipped:
+        click.echo(f"{report.skipped} record(s) were not valid events and were skipped", err=True)

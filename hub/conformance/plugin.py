@@ -1,0 +1,158 @@
+"""casehub's pytest plugin for a vendor's test suite (entry point ``pytest11``: ``casehub``).
+
+Installed with the package, so ``pip install casehub`` in a vendor's environment gives their
+tests these fixtures (every name starts ``casehub_``, so none shadows one of theirs):
+
+==========================  ====================================================
+fixture                     gives
+==========================  ====================================================
+``casehub_bootstrap``       the broker to test on: ``--casehub-bootstrap`` or
+                            ``CASEHUB_BOOTSTRAP_SERVERS`` (the README says how to
+                            start the local one)
+``casehub_golden_event``    ``(type, version=None) -> Event``: a fixed valid event
+``casehub_events``          ``(type, version=None) -> strategy``: hypothesis events
+                            drawn from the committed JSON Schema
+``casehub_validate``        ``(headers, value) -> Event``: the hub's own decoding;
+                            raises ``InvalidRecordError`` with one problem per field
+``casehub_conformance``     ``(municipality, cases=3) -> CheckResult``: the run of
+                            ``casehub conformance run`` on ``casehub_bootstrap``
+``casehub_standins``        the national services' stand-ins on loopback ports for
+                            the session (``--casehub-municipality``, default 101):
+                            each one's ``url``, and ``environment()`` to point at them
+==========================  ====================================================
+
+Nothing heavy is imported until a fixture is used: pytest loads this in every session.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from contracts.base import Contract
+    from contracts.envelope import Event
+    from hub.cli.standins import RunningStandins
+    from hub.conformance.checks import CheckResult
+
+__all__ = [
+    "casehub_bootstrap",
+    "casehub_conformance",
+    "casehub_events",
+    "casehub_golden_event",
+    "casehub_standins",
+    "casehub_validate",
+    "pytest_addoption",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--casehub-bootstrap``: the Kafka broker the conformance fixtures use."""
+    group = parser.getgroup("casehub", "casehub conformance kit")
+    group.addoption(
+        "--casehub-bootstrap",
+        default=None,
+        help="Kafka bootstrap servers (default: $CASEHUB_BOOTSTRAP_SERVERS).",
+    )
+    group.addoption(
+        "--casehub-municipality",
+        action="append",
+        default=None,
+        help="A kommunekode the stand-ins serve (repeat; default 101).",
+    )
+
+
+@pytest.fixture(scope="session")
+def casehub_bootstrap(request: pytest.FixtureRequest) -> str:
+    """The broker's bootstrap servers; a test that needs one fails clearly without it."""
+    value = request.config.getoption("--casehub-bootstrap") or os.environ.get(
+        "CASEHUB_BOOTSTRAP_SERVERS"
+    )
+    if not value:
+        pytest.fail("no broker: pass --casehub-bootstrap or set CASEHUB_BOOTSTRAP_SERVERS")
+    return str(value)
+
+
+@pytest.fixture(scope="session")
+def casehub_golden_event() -> Callable[..., Event[Contract]]:
+    """The golden event of a contract version, e.g. ``("dk.casehub.case.opened")``."""
+    from hub.conformance.golden import golden_event  # noqa: PLC0415 - loaded when used
+
+    return golden_event
+
+
+@pytest.fixture(scope="session")
+def casehub_events() -> Callable[..., SearchStrategy[Event[Contract]]]:
+    """Hypothesis strategies of valid events, drawn from the committed JSON Schemas."""
+    from hypothesis import strategies as st  # noqa: PLC0415 - loaded when used
+
+    from contracts.catalogue import CATALOGUE  # noqa: PLC0415
+    from contracts.envelope import new_event  # noqa: PLC0415
+    from hub.conformance.golden import GOLDEN_MUNICIPALITY  # noqa: PLC0415
+    from hub.conformance.strategies import committed_instances  # noqa: PLC0415
+
+    def events(event_type: str, version: int | None = None) -> SearchStrategy[Event[Contract]]:
+        newest = max(v for t, v in CATALOGUE if t == event_type)
+        contract = CATALOGUE[event_type, version or newest]
+        return st.builds(
+            lambda data: new_event(data, source="urn:casehub:generated",
+                                   municipality=GOLDEN_MUNICIPALITY, case_id="generated-case"),
+            committed_instances(contract),
+        )  # fmt: skip
+
+    return events
+
+
+@pytest.fixture(scope="session")
+def casehub_validate() -> Callable[[Sequence[tuple[str, bytes]], bytes | None], Event[Contract]]:
+    """The hub's decoding of a Kafka record: what the hub would accept, or why not."""
+    from contracts.binding import from_kafka  # noqa: PLC0415 - loaded when used
+
+    return from_kafka
+
+
+@pytest.fixture
+def casehub_conformance(casehub_bootstrap: str) -> Callable[..., CheckResult]:
+    """Run the hub's side against the case system serving a municipality; return the checks."""
+    import asyncio  # noqa: PLC0415 - loaded when used
+
+    from hub.conformance.run import run_conformance  # noqa: PLC0415
+
+    def run(municipality: str, cases: int = 3, **options: Any) -> CheckResult:  # noqa: ANN401
+        _, result = asyncio.run(
+            run_conformance(casehub_bootstrap, municipality, cases=cases, **options)
+        )
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def casehub_standins(request: pytest.FixtureRequest) -> Iterator[RunningStandins]:
+    """The stand-ins (``casehub standins``) for the session, on an event loop of their own.
+
+    A thread runs the loop, so a synchronous suite can use them as well as an asyncio one.
+    """
+    import asyncio  # noqa: PLC0415 - loaded when used
+    import threading  # noqa: PLC0415
+
+    from hub.cli.standins import running_standins  # noqa: PLC0415
+
+    municipalities = tuple(request.config.getoption("--casehub-municipality") or ["101"])
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="casehub-standins", daemon=True)
+    thread.start()
+    serving = running_standins(municipalities)
+    try:
+        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result(timeout=60)
+    finally:
+        stopped = asyncio.run_coroutine_threadsafe(serving.__aexit__(None, None, None), loop)
+        stopped.result(timeout=60)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

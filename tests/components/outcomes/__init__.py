@@ -1,0 +1,1 @@
+"""The outcome read model and extract."""

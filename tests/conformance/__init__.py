@@ -1,0 +1,1 @@
+"""The vendor conformance kit."""

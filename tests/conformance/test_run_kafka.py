@@ -1,0 +1,58 @@
+"""``casehub conformance run`` against a sample case system on the real broker."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+from hub.conformance.run import run_conformance
+from hub.runtime.provision import ensure_topics, hub_topics
+from tests.conformance import vendor
+
+pytestmark = pytest.mark.kafka
+
+CASEHUB = str(Path(sys.executable).with_name("casehub"))
+
+
+async def conformance_run(bootstrap, municipality, faults):
+    await ensure_topics(bootstrap, hub_topics([municipality]), partitions=1, replication=1)
+    async with vendor.running(bootstrap, municipality, faults):
+        process = await asyncio.create_subprocess_exec(
+            CASEHUB, "conformance", "run", "--bootstrap", bootstrap,
+            "--municipality", municipality, "--cases", "3", "--timeout", "40",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), timeout=90)
+    return process.returncode, out.decode().splitlines(), err.decode()
+
+
+async def test_a_conforming_case_system_passes_every_check(kafka_bootstrap, fresh_municipality):
+    code, lines, err = await conformance_run(kafka_bootstrap, fresh_municipality(), frozenset())
+    assert lines[1:] == ["PASS contract", "PASS answered", "PASS idempotent", "PASS ordering"]
+    assert (code, err.strip().splitlines()[-1]) == (0, "conformant")
+
+
+async def test_a_broken_case_system_fails_with_a_line_per_problem(
+    kafka_bootstrap, fresh_municipality
+):
+    # In process (the command's own test is above): the same run, without a second start-up.
+    municipality = fresh_municipality()
+    faults = frozenset({"wrong_order", "duplicate", "invalid"})
+    await ensure_topics(kafka_bootstrap, hub_topics([municipality]), partitions=1, replication=1)
+    async with vendor.running(kafka_bootstrap, municipality, faults):
+        _, result = await run_conformance(kafka_bootstrap, municipality, cases=3, timeout_s=40)
+    assert not result.passed
+    lines = result.lines()
+    failed = [line for line in lines if line.startswith("FAIL")]
+    contract = [line for line in failed if line.startswith("FAIL contract:")]
+    assert len(contract) == 1
+    assert "data.kle" in contract[0]
+    assert "not-a-kle" not in contract[0]  # a problem names the field, never the value
+    idempotent = [line for line in failed if line.startswith("FAIL idempotent:")]
+    assert idempotent  # the redelivered notification was answered under fresh ids
+    assert all("delivered 2 times" in line for line in idempotent)
+    ordering = [line for line in failed if line.startswith("FAIL ordering:")]
+    assert ordering
+    assert any("before its CaseOpened" in line for line in ordering)
+    assert "PASS answered" in lines
