@@ -39,6 +39,8 @@ from contracts.finance import (
     CostEstimateUpdated,
     CostEstimateUpdatedV2,
     PaymentScheduled,
+    RatePer,
+    RateUpdated,
 )
 from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
 from contracts.ics import IcsDimension, IcsRating, IcsSide, IcsTriangle
@@ -171,6 +173,8 @@ __all__ = [
     "PlanCreated",
     "PlanRevised",
     "ProvisionalAssessmentRecorded",
+    "RatePer",
+    "RateUpdated",
     "Record",
     "SdqScored",
     "SrsScored",
