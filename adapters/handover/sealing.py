@@ -10,16 +10,15 @@ receiver's public key; its protected header names the receiver's certificate (``
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from adapters.handover.jose import OAEP_256, PS256, b64url, json_bytes
+from adapters.handover.jose import OAEP_256, b64url, json_bytes
+from adapters.handover.jws import sign_jws
 from adapters.handover.keys import Identity, thumbprint
 from adapters.handover.manifest import FORMAT, HandoverManifest
 
@@ -46,22 +45,14 @@ def seal(manifest: HandoverManifest, sender: Identity, recipient: x509.Certifica
 def sign(manifest: HandoverManifest, sender: Identity, recipient: x509.Certificate) -> bytes:
     """The JWS (flattened JSON) of ``manifest``, signed by ``sender``, meant for ``recipient``."""
     header = {
-        "alg": "PS256",
         "typ": JWS_TYPE,
         "cty": FORMAT,
-        "x5c": [
-            base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode("ascii")
-            for c in sender.chain
-        ],
         "iss": manifest.from_municipality,
         "aud": manifest.to_municipality,
         "jti": manifest.handover_id,
         "casehub:recipient": thumbprint(recipient),
     }
-    protected = b64url(json_bytes(header))
-    payload = b64url(manifest.model_dump_json().encode())
-    signature = sender.key.sign(f"{protected}.{payload}".encode("ascii"), PS256, hashes.SHA256())
-    return json_bytes({"protected": protected, "payload": payload, "signature": b64url(signature)})
+    return sign_jws(manifest.model_dump_json().encode(), sender, header)
 
 
 def encrypt(plaintext: bytes, recipient: x509.Certificate, audience: str) -> bytes:
