@@ -40,7 +40,15 @@ from contracts.finance import (
     CostEstimateUpdatedV2,
     PaymentScheduled,
 )
-from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverRefusal,
+    HandoverRefused,
+    HandoverRejected,
+    HandoverStarted,
+)
 from contracts.ics import IcsDimension, IcsRating, IcsSide, IcsTriangle
 from contracts.intake import (
     InquiryReceived,
@@ -112,7 +120,10 @@ __all__ = [
     "Event",
     "FollowUpCompleted",
     "HandoverAccepted",
+    "HandoverDelivered",
     "HandoverReceived",
+    "HandoverRefusal",
+    "HandoverRefused",
     "HandoverRejected",
     "HandoverStarted",
     "IcsDimension",

@@ -75,6 +75,8 @@ _ALL: tuple[type[Contract], ...] = (
     handover.HandoverReceived,
     handover.HandoverAccepted,
     handover.HandoverRejected,
+    handover.HandoverDelivered,
+    handover.HandoverRefused,
     deadlines.DeadlineSet,
     deadlines.DeadlineApproaching,
     deadlines.DeadlineMissed,
