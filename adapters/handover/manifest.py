@@ -53,7 +53,8 @@ class Party(Record):
 
     role: PartyRole
     cpr: Cpr = Field(repr=False)
-    name: str = Field(repr=False, min_length=1, max_length=300)
+    name: str | None = Field(default=None, repr=False, min_length=1, max_length=300)
+    """Absent when the sending hub has no register to ask."""
     address: str | None = Field(default=None, repr=False, max_length=500)
     address_protected: bool = False
     """Adressebeskyttelse: the address is never sent on, so ``address`` is then absent."""

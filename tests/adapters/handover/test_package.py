@@ -192,7 +192,11 @@ class TestSettings:
         settings = HandoverSettings.model_validate(
             {
                 "own": {RECEIVER: {"certificate_file": certificate_file, "key_file": key_file}},
-                "peers": {SENDER: write_certificate(SENDING.certificate, tmp_path / "sender.crt")},
+                "peers": {
+                    SENDER: {
+                        "certificate_file": write_certificate(SENDING.certificate, tmp_path / "s")
+                    }
+                },
                 "trusted_cas": [write_certificate(CA.certificate, tmp_path / "ca.crt")],
             }
         )

@@ -1,0 +1,81 @@
+"""The handover component: consumes, settings, build (its stores in Kafka) and the reception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import httpx
+from starlette.routing import BaseRoute
+
+from adapters.cpr.client import CprClient
+from adapters.handover.direct import HttpTransport
+from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
+from adapters.handover.reception import Reception
+from adapters.handover.route import reception_route
+from adapters.handover.settings import HandoverSettings
+from adapters.handover.wiring import HANDOVERS, NAME, build_handover
+from contracts.handover import HandoverStarted
+from hub.runtime.component import BuildContext, Component, ComponentSpec, SettingsField
+
+__all__ = ["COMPONENT", "RECEIPTS"]
+
+RECEIPTS: Final = "receipts"
+"""The global store of the first receipt of every handover received (any instance answers)."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _build(settings: HandoverSettings, context: BuildContext) -> Component:
+    keyring = settings.keyring()
+    clients: dict[str, httpx.AsyncClient] = {
+        code: peer.endpoint.http_client()
+        for code, peer in settings.peers.items()
+        if peer.endpoint is not None
+    }
+    transport = HttpTransport(clients)
+    register_http = None if settings.cpr is None else settings.cpr.http_client()
+    register = (
+        None
+        if register_http is None or settings.cpr is None
+        else CprClient.connect(register_http, settings.cpr)
+    )
+    handler = build_handover(
+        keyring,
+        transport,
+        context.publish,
+        memory=CaseMemory(context.store(STORE)),
+        handovers=context.store(HANDOVERS),
+        register=register,
+        source=context.source,
+        clock=_now,
+    )
+    receipts = context.global_table(RECEIPTS)
+    routes: tuple[BaseRoute, ...] = ()
+    if receipts is not None:
+        reception = Reception(keyring, context.publish, receipts, source=context.source, clock=_now)
+        routes = (reception_route(reception),)
+
+    async def close() -> None:
+        await transport.aclose()
+        if register_http is not None:
+            await register_http.aclose()
+
+    return Component(NAME, handler, close=close, routes=routes)
+
+
+COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
+    name=NAME,
+    consumes=(*REMEMBERED, HandoverStarted),
+    build=_build,
+    settings=SettingsField(
+        HandoverSettings | None,
+        None,
+        "Certificates per municipality, peers and trusted CAs (BL §132), as JSON; absent: not run.",
+    ),
+    # What the hub has seen of each case and each handover's outcome, in Kafka.
+    stores=(STORE, HANDOVERS),
+    global_stores=(RECEIPTS,),
+)
