@@ -14,6 +14,7 @@ from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
 from adapters.handover.reception import Reception
 from adapters.handover.route import reception_route
 from adapters.handover.settings import HandoverSettings
+from adapters.handover.standin import handover_standin
 from adapters.handover.wiring import HANDOVERS, NAME, build_handover
 from contracts.handover import HandoverStarted
 from hub.runtime.component import BuildContext, Component, ComponentSpec, SettingsField
@@ -75,6 +76,7 @@ COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
         None,
         "Certificates per municipality, peers and trusted CAs (BL §132), as JSON; absent: not run.",
     ),
+    standin=handover_standin,
     # What the hub has seen of each case and each handover's outcome, in Kafka.
     stores=(STORE, HANDOVERS),
     global_stores=(RECEIPTS,),

@@ -79,7 +79,7 @@ def _changed(seen: SeenCase, data: Contract) -> SeenCase:  # noqa: PLR0911 - one
             measure = Measure(
                 measure_id=data.measure_id,
                 kind=data.kind,
-                legal_basis=ActBasis.model_validate(data.legal_basis.model_dump()),
+                legal_basis=ActBasis.model_validate_json(data.legal_basis.model_dump_json()),
                 decided_at=data.decided_at,
                 starts_on=data.period.start,
                 ends_on=data.period.end,

@@ -76,6 +76,9 @@ def build_handover(  # noqa: PLR0913 - each is one seam of the sender
         if data.from_municipality != municipality or municipality not in keyring.own:
             msg = "handover: not a municipality this hub hands over for"
             raise NotOursError(msg)
+        if data.to_municipality == municipality:
+            msg = "handover: a municipality does not hand a case over to itself"
+            raise NotOursError(msg)
         known = handovers.get(data.handover_id)
         if known is not None:  # delivered before a crash or a lost commit: say so again
             await publish(follow_up(event, _outcome(known), source=source))

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, find, settings
 from adapters.registry import COMPONENTS
 from contracts.base import Contract
 from contracts.envelope import new_event
+from contracts.handover import HandoverStarted
 from contracts.intake import NotificationReceived
 from contracts.operations import AuditRecorded
 from contracts.person import PersonLookupRequested
@@ -136,6 +137,8 @@ def _sample(contract: type[Contract]) -> Contract:
     """One valid instance of ``contract``, the same every run."""
     if contract is NotificationReceived:  # few generated drafts pass its cross-field rule
         return notification()
+    if contract is HandoverStarted:  # a generated draft hands over to its own municipality
+        return _sample_handover()
     return find(
         contract_instances(contract),
         lambda _: True,
@@ -145,6 +148,13 @@ def _sample(contract: type[Contract]) -> Contract:
             max_examples=500,
             suppress_health_check=list(HealthCheck),
         ),
+    )
+
+
+def _sample_handover() -> HandoverStarted:
+    return HandoverStarted.model_validate_json(
+        '{"handover_id": "ho-suite-1", "from_municipality": "101", "to_municipality": "751",'
+        ' "started_at": "2026-06-01T10:00:00+00:00", "documents": 0, "summary": "moves"}'
     )
 
 
