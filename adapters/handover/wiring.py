@@ -7,8 +7,8 @@ a case event (``memory.REMEMBERED``)     kept in the case's memory; nothing publ
 ``HandoverStarted``, receipt verified    ``HandoverDelivered``; the handover's status
 a handover already delivered (redelivery)  ``HandoverDelivered`` again, same id; not sent
 the receiver refuses the package         ``HandoverRefused`` with the reason (handled)
-not ours, no child seen, no peer         ``PermanentError``: quarantined with its reason
-receiver down, register down             ``TransientError``: the delivery policy retries,
+not ours, to itself, no peer            ``PermanentError``: quarantined with its reason
+receiver down, register down, no child   ``TransientError``: the delivery policy retries,
                                          then parks it in quarantine (visible, replayable)
 a receipt that does not verify           ``PackageRefusedError``: quarantined
 =======================================  ============================================
@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Final, cast
 
 import structlog
+from cryptography import x509
 
 from adapters.cpr.port import PersonRegister
 from adapters.handover.keys import Keyring
@@ -37,7 +38,7 @@ from adapters.handover.sealing import seal
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up
 from contracts.handover import HandoverDelivered, HandoverRefusal, HandoverRefused, HandoverStarted
-from hub.runtime.errors import PermanentError
+from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Store
 
@@ -54,8 +55,12 @@ class NotOursError(PermanentError):
     """The handover names a municipality this hub does not hand over for, or another's case."""
 
 
-class CaseNotSeenError(PermanentError):
-    """The hub has not seen the case's ``CaseOpened``: it does not know the child."""
+class CaseNotSeenError(TransientError):
+    """The hub has not read the case's ``CaseOpened`` yet: it does not know the child.
+
+    Transient: the case's events come on other topics, which may be read later; the delivery
+    policy retries and, if it never comes, parks the handover in quarantine.
+    """
 
 
 def build_handover(  # noqa: PLR0913 - each is one seam of the sender
@@ -73,20 +78,11 @@ def build_handover(  # noqa: PLR0913 - each is one seam of the sender
 
     async def deliver(event: Event[Contract], data: HandoverStarted) -> None:
         municipality = event.envelope.municipality
-        if data.from_municipality != municipality or municipality not in keyring.own:
-            msg = "handover: not a municipality this hub hands over for"
-            raise NotOursError(msg)
-        if data.to_municipality == municipality:
-            msg = "handover: a municipality does not hand a case over to itself"
-            raise NotOursError(msg)
+        recipient = _recipient(keyring, municipality, data)
         known = handovers.get(data.handover_id)
         if known is not None:  # delivered before a crash or a lost commit: say so again
             await publish(follow_up(event, _outcome(known), source=source))
             return
-        recipient = keyring.peers.get(data.to_municipality)
-        if recipient is None:
-            msg = "handover: no certificate for the receiving municipality"
-            raise NoRouteError(msg)
         seen = memory.case(event.envelope.caseid)
         if seen.child is None:
             msg = "handover: the case's CaseOpened has not been seen"
@@ -136,6 +132,20 @@ def build_handover(  # noqa: PLR0913 - each is one seam of the sender
     return handle
 
 
+def _recipient(keyring: Keyring, municipality: str, data: HandoverStarted) -> x509.Certificate:
+    if data.from_municipality != municipality or municipality not in keyring.own:
+        msg = "handover: not a municipality this hub hands over for"
+        raise NotOursError(msg)
+    if data.to_municipality == municipality:
+        msg = "handover: a municipality does not hand a case over to itself"
+        raise NotOursError(msg)
+    recipient = keyring.peers.get(data.to_municipality)
+    if recipient is None:
+        msg = "handover: no certificate for the receiving municipality"
+        raise NoRouteError(msg)
+    return recipient
+
+
 def _delivered(receipt: Receipt) -> HandoverDelivered:
     return HandoverDelivered(
         handover_id=receipt.handover_id,
@@ -154,9 +164,7 @@ def _refusal(reason: str) -> HandoverRefusal:
 
 
 def _stored(outcome: Contract) -> bytes:
-    return json.dumps(
-        {"type": outcome.event_type, "data": outcome.model_dump(mode="json")}
-    ).encode()
+    return json.dumps({"type": outcome.event_type, "data": outcome.model_dump_json()}).encode()
 
 
 def _outcome(stored: bytes) -> Contract:
