@@ -8,6 +8,7 @@ down. The same pieces run on two real brokers in ``test_two_hubs_kafka.py``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ class DirectTransport:
 
 class Bus:
     def __init__(self) -> None:
-        self.events: list = []
+        self.events: list[Any] = []
 
     async def __call__(self, event) -> str:
         self.events.append(event)
