@@ -27,12 +27,19 @@ from adapters.handover.port import Delivery
 from adapters.handover.receipt import Receipt
 from adapters.handover.reception import received_event_id
 from adapters.registry import COMPONENTS
+from adapters.statistics.standin import StatisticsStandin
 from contracts.binding import from_kafka, to_kafka
 from contracts.case import CaseOpened
 from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineSetV2
 from contracts.envelope import new_event
-from contracts.handover import HandoverDelivered, HandoverReceived, HandoverStarted
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverStarted,
+)
+from contracts.reporting import TransferReported
 from hub.compose.app import create_app, group_of
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
@@ -108,7 +115,17 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
     )  # fmt: skip
     case_id = f"C-{uuid.uuid4().hex[:8]}"
     handover_id = f"ho-{uuid.uuid4().hex[:8]}"
-    async with serving(create_app(receiving_hub)) as receiver_url:
+    statistics = StatisticsStandin()
+    async with (
+        serving(statistics.asgi()) as statistics_url,
+        serving(
+            create_app(
+                receiving_hub.model_copy(
+                    update={"statistics": EndpointSettings(base_url=statistics_url)}
+                )
+            )
+        ) as receiver_url,
+    ):
         to_receiver = EndpointSettings(base_url=receiver_url, timeout_s=5.0)
         sending_hub = hub_settings.model_copy(
             update={
@@ -168,6 +185,22 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
             again = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
         finally:
             await transport.aclose()
+        # The receiving municipality's case system opens its case and accepts: its
+        # statistics are told (they name the child from the case's CaseOpened).
+        opened_there, _ = case_events(receiver, f"N-{case_id}")
+        await send(receiving_broker, opened_there)
+        accepted = HandoverAccepted(
+            handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
+        )
+        await send(
+            receiving_broker,
+            new_event(accepted, source="urn:test:case-system", municipality=receiver,
+                      case_id=f"N-{case_id}"),
+        )  # fmt: skip
+        (transfer,) = await wait_for_records(
+            receiving_broker, topic("reporting", receiver), of(TransferReported, handover_id),
+            within=60,
+        )  # fmt: skip
     delivered_data = from_kafka(delivered.headers, delivered.value).data
     received_event = from_kafka(received.headers, received.value)
     assert isinstance(delivered_data, HandoverDelivered)
@@ -188,3 +221,5 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
         within=5,
     )  # fmt: skip
     assert len(replays) == 1  # received once
+    assert [getattr(r.record, "handover_ref", None) for r in statistics.reports] == [handover_id]
+    assert from_kafka(transfer.headers, transfer.value).envelope.municipality == receiver
