@@ -10,6 +10,7 @@ certificates.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -22,6 +23,7 @@ from adapters.handover import (
     seal,
 )
 from adapters.handover.demopki import DemoCa, write_identity
+from adapters.handover.jose import from_b64url
 from adapters.handover.manifest import HandoverManifest, Party, PartyRole
 from adapters.handover.port import Delivery
 from adapters.handover.receipt import Receipt
@@ -207,11 +209,9 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
     assert delivered_data.to_municipality == receiver
     assert received_event.envelope.municipality == receiver
     assert received_event.envelope.id == received_event_id(sender, handover_id)
+    assert isinstance(received_event.data, HandoverReceived)
     assert delivered_data.received_at == received_event.data.received_at
     assert first == again
-    import json
-
-    from adapters.handover.jose import from_b64url
 
     receipt = Receipt.model_validate_json(from_b64url(json.loads(first)["payload"]))
     assert receipt.received_at == delivered_data.received_at  # the first receipt
