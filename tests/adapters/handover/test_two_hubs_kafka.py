@@ -90,6 +90,28 @@ def case_events(municipality, case_id):
     ]
 
 
+async def replayed_twice(started, case_id, sending, receiving, endpoint):
+    """The receipts of the same handover sealed again (other bytes) and delivered twice."""
+    sender, receiver = sending.municipality, receiving.municipality
+    handover_id, created_at = started.handover_id, started.started_at
+    replayed = seal(
+        HandoverManifest(
+            handover_id=handover_id, case_id=case_id, from_municipality=sender,
+            to_municipality=receiver, created_at=created_at, summary="again",
+            parties=(Party(role=PartyRole.CHILD, cpr=Cpr(CHILD)),),
+        ),
+        sending,
+        receiving.certificate,
+    )  # fmt: skip
+    transport = HttpTransport({receiver: endpoint.http_client()})
+    try:
+        first = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
+        again = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
+    finally:
+        await transport.aclose()
+    return first, again
+
+
 async def test_started_received_receipted_across_two_hubs_on_two_brokers(
     hub_settings, fresh_municipality, receiving_broker, tmp_path
 ):
@@ -172,21 +194,7 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
         )  # fmt: skip
         # A replay of the handover (sealed again, so other bytes) gets the first receipt,
         # which the receiving hub keeps in its broker, not in memory.
-        replayed = seal(
-            HandoverManifest(
-                handover_id=handover_id, case_id=case_id, from_municipality=sender,
-                to_municipality=receiver, created_at=started.started_at, summary="again",
-                parties=(Party(role=PartyRole.CHILD, cpr=Cpr(CHILD)),),
-            ),
-            sending,
-            receiving.certificate,
-        )  # fmt: skip
-        transport = HttpTransport({receiver: to_receiver.http_client()})
-        try:
-            first = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
-            again = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
-        finally:
-            await transport.aclose()
+        first, again = await replayed_twice(started, case_id, sending, receiving, to_receiver)
         # The receiving municipality's case system opens its case and accepts: its
         # statistics are told (they name the child from the case's CaseOpened).
         opened_there, _ = case_events(receiver, f"N-{case_id}")
