@@ -42,6 +42,7 @@ from contracts.finance import (
 )
 from contracts.handover import (
     HandoverAccepted,
+    HandoverAnswered,
     HandoverDelivered,
     HandoverReceived,
     HandoverRefusal,
@@ -120,6 +121,7 @@ __all__ = [
     "Event",
     "FollowUpCompleted",
     "HandoverAccepted",
+    "HandoverAnswered",
     "HandoverDelivered",
     "HandoverReceived",
     "HandoverRefusal",

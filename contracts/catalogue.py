@@ -77,6 +77,7 @@ _ALL: tuple[type[Contract], ...] = (
     handover.HandoverRejected,
     handover.HandoverDelivered,
     handover.HandoverRefused,
+    handover.HandoverAnswered,
     deadlines.DeadlineSet,
     deadlines.DeadlineApproaching,
     deadlines.DeadlineMissed,

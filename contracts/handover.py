@@ -17,6 +17,7 @@ from contracts.types import Kommunekode, RecordId
 
 __all__ = [
     "HandoverAccepted",
+    "HandoverAnswered",
     "HandoverDelivered",
     "HandoverReceived",
     "HandoverRefusal",
@@ -134,3 +135,28 @@ class HandoverRefused(Contract):
     handover_id: RecordId = classified("The handover.", C.INTERNAL)
     refused_at: Timestamp = classified("When the refusal came.", C.INTERNAL)
     refusal: HandoverRefusal = classified("Why.", C.INTERNAL)
+
+
+class HandoverAnswered(Contract):
+    """The receiving municipality's answer, back at the sending one: accepted or rejected.
+
+    Published on the sending municipality's bus from the receiver's signed answer (its case
+    system's ``HandoverAccepted`` or ``HandoverRejected``). Accepted: the duty to act has
+    passed; rejected: it stays with the sender.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.handover.answered"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "handover"
+
+    handover_id: RecordId = classified("The handover.", C.INTERNAL)
+    answered_at: Timestamp = classified("When the receiver accepted or rejected it.", C.INTERNAL)
+    accepted: bool = classified(
+        "Whether the receiving municipality took the case over.", C.INTERNAL
+    )
+    new_case_id: RecordId | None = classified(
+        "The case id in the new municipality, when accepted.", C.INTERNAL, default=None
+    )
+    rejection: HandoverRejection | None = classified(
+        "Why not, when rejected.", C.INTERNAL, default=None
+    )
