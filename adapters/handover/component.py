@@ -9,14 +9,15 @@ import httpx
 from starlette.routing import BaseRoute
 
 from adapters.cpr.client import CprClient
+from adapters.handover.answers import AnswerDesk
 from adapters.handover.direct import HttpTransport
 from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
 from adapters.handover.reception import Reception
-from adapters.handover.route import reception_route
+from adapters.handover.route import answers_route, reception_route
 from adapters.handover.settings import HandoverSettings
 from adapters.handover.standin import handover_standin
 from adapters.handover.wiring import HANDOVERS, NAME, build_handover
-from contracts.handover import HandoverStarted
+from contracts.handover import HandoverAccepted, HandoverRejected, HandoverStarted
 from hub.runtime.component import BuildContext, Component, ComponentSpec, SettingsField
 
 __all__ = ["COMPONENT", "RECEIPTS"]
@@ -43,6 +44,7 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         if register_http is None or settings.cpr is None
         else CprClient.connect(register_http, settings.cpr)
     )
+    receipts = context.global_table(RECEIPTS)
     handler = build_handover(
         keyring,
         transport,
@@ -52,24 +54,25 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         register=register,
         source=context.source,
         clock=_now,
+        received=receipts,
     )
-    receipts = context.global_table(RECEIPTS)
-    routes: tuple[BaseRoute, ...] = ()
-    if receipts is not None:
+    desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now)
+    routes: list[BaseRoute] = [answers_route(desk)]
+    if receipts is not None:  # the reception keeps its receipts in Kafka, or is not served
         reception = Reception(keyring, context.publish, receipts, source=context.source, clock=_now)
-        routes = (reception_route(reception),)
+        routes.append(reception_route(reception))
 
     async def close() -> None:
         await transport.aclose()
         if register_http is not None:
             await register_http.aclose()
 
-    return Component(NAME, handler, close=close, routes=routes)
+    return Component(NAME, handler, close=close, routes=tuple(routes))
 
 
 COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
     name=NAME,
-    consumes=(*REMEMBERED, HandoverStarted),
+    consumes=(*REMEMBERED, HandoverStarted, HandoverAccepted, HandoverRejected),
     build=_build,
     settings=SettingsField(
         HandoverSettings | None,

@@ -1,7 +1,8 @@
 """The hub-to-hub HTTPS transport: ``POST /handover/packages`` with the sealed package.
 
-The receiving hub answers with the signed receipt. Mutual TLS comes from each peer's
-``EndpointSettings`` (cert, key and CA files).
+The receiving hub answers with the signed receipt; its business answer goes the other way,
+``POST /handover/answers`` to the sending hub (answered 200 with an empty body). Mutual TLS
+comes from each peer's ``EndpointSettings`` (cert, key and CA files).
 
 =============================  ===============================================
 answer                         result
@@ -36,9 +37,10 @@ from adapters.handover.port import (
     TransportRefusedError,
 )
 
-__all__ = ["PACKAGES_PATH", "HttpTransport"]
+__all__ = ["ANSWERS_PATH", "PACKAGES_PATH", "HttpTransport"]
 
 PACKAGES_PATH: Final = "/handover/packages"
+ANSWERS_PATH: Final = "/handover/answers"
 MEDIA_TYPE: Final = "application/jose+json"
 _MAX_ANSWER: Final = 64 * 1024
 _REFUSED: Final = frozenset({401, 403, 404, 405})
@@ -53,14 +55,23 @@ class HttpTransport:
 
     async def deliver(self, delivery: Delivery) -> bytes:
         """Post the package; see the module's table."""
-        http = self._peers.get(delivery.to_municipality)
+        headers = {"x-handover-id": delivery.handover_id}
+        return await self._post(delivery.to_municipality, PACKAGES_PATH, delivery.package, headers)
+
+    async def answer(self, to_municipality: str, answer: bytes) -> None:
+        """Post the signed answer to the sender's hub; see the module's table."""
+        await self._post(to_municipality, ANSWERS_PATH, answer, {})
+
+    async def _post(
+        self, municipality: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> bytes:
+        http = self._peers.get(municipality)
         if http is None:
-            msg = "handover delivery: no endpoint for the receiving municipality"
+            msg = "handover delivery: no endpoint for that municipality"
             raise NoRouteError(msg)
-        headers = {"content-type": MEDIA_TYPE, "x-handover-id": delivery.handover_id}
         try:
             answer = await post_capped(
-                http, PACKAGES_PATH, content=delivery.package, headers=headers,
+                http, path, content=body, headers={"content-type": MEDIA_TYPE, **headers},
                 max_bytes=_MAX_ANSWER,
             )  # fmt: skip
         except (httpx.TransportError, AnswerTooLargeError) as exc:

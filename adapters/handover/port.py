@@ -71,3 +71,15 @@ class HandoverTransport(Protocol):
 
         """
         ...
+
+    async def answer(self, to_municipality: str, answer: bytes) -> None:
+        """Deliver the signed business answer (``adapters.handover.answer``) to the sender.
+
+        Raises:
+            DeliveryRefusedError: the sender refused it.
+            TransportRefusedError: the channel refuses our credentials.
+            ReceiverUnavailableError: no usable answer; try again (it is idempotent).
+            NoRouteError: no endpoint for that municipality.
+
+        """
+        ...

@@ -18,6 +18,7 @@ is derived from the handover, so a second instance racing the first publishes th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Protocol
 
@@ -30,7 +31,7 @@ from contracts.envelope import follow_up_id, new_event
 from contracts.handover import HandoverReceived
 from hub.runtime.seams import Publish
 
-__all__ = ["Receipts", "Reception", "received_event_id"]
+__all__ = ["Receipts", "Reception", "origin_key", "received_event_id"]
 
 log = structlog.get_logger(__name__)
 
@@ -46,6 +47,11 @@ class Receipts(Protocol):
 
     async def flush(self) -> None:
         """Wait until what was put is durable."""
+
+
+def origin_key(handover_id: str) -> str:
+    """The key of a received handover's origin (its sender and the sender's case id)."""
+    return f"origin:{handover_id}"
 
 
 def received_event_id(from_municipality: str, handover_id: str) -> str:
@@ -113,6 +119,10 @@ class Reception:
         )
         signed = sign_receipt(receipt, self._keyring.own[manifest.to_municipality])
         self._receipts.put(manifest.to_municipality, key, signed)
+        origin = json.dumps({"from": manifest.from_municipality, "case_id": manifest.case_id})
+        self._receipts.put(
+            manifest.to_municipality, origin_key(manifest.handover_id), origin.encode()
+        )
         await self._receipts.flush()
         log.info(
             "handover_received",

@@ -1,4 +1,4 @@
-"""The receiving hub's HTTP route: ``POST /handover/packages`` answered by the ``Reception``.
+"""The hub's handover routes: packages in (``Reception``), and receivers' answers (``AnswerDesk``).
 
 200 with the signed receipt; 422 ``{"refusal": <reason>}`` for a refused package; 413 over
 the size limit; 503 when the bus did not take the event (the sender tries again).
@@ -13,12 +13,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.handover.direct import MEDIA_TYPE, PACKAGES_PATH
+from adapters.handover.answers import AnswerDesk
+from adapters.handover.direct import ANSWERS_PATH, MEDIA_TYPE, PACKAGES_PATH
 from adapters.handover.reception import Reception
 from adapters.handover.refusal import PackageRefusedError
 from hub.runtime.errors import TransientError
 
-__all__ = ["reception_route"]
+__all__ = ["answers_route", "reception_route"]
 
 log = structlog.get_logger(__name__)
 
@@ -49,3 +50,23 @@ def reception_route(reception: Reception, *, max_bytes: int = _MAX_PACKAGE) -> R
         return Response(receipt, HTTPStatus.OK, media_type=MEDIA_TYPE)
 
     return Route(PACKAGES_PATH, receive, methods=["POST"])
+
+
+def answers_route(desk: AnswerDesk, *, max_bytes: int = 64 * 1024) -> Route:
+    """The route that takes receivers' answers for ``desk`` (200, 422 refused, 503 retry)."""
+
+    async def take(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > max_bytes:
+            return JSONResponse({"refusal": "too_large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            await desk.take(body)
+        except PackageRefusedError as exc:
+            log.warning("handover_answer_refused", refusal=exc.reason.value)
+            return JSONResponse({"refusal": exc.reason.value}, HTTPStatus.UNPROCESSABLE_ENTITY)
+        except TransientError as exc:
+            log.warning("handover_answer_not_stored", error=type(exc).__name__)
+            return JSONResponse({"error": "not stored yet; retry"}, HTTPStatus.SERVICE_UNAVAILABLE)
+        return Response(b"", HTTPStatus.OK)
+
+    return Route(ANSWERS_PATH, take, methods=["POST"])

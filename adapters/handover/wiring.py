@@ -11,6 +11,8 @@ not ours, to itself, no peer            ``PermanentError``: quarantined with its
 receiver down, register down, no child   ``TransientError``: the delivery policy retries,
                                          then parks it in quarantine (visible, replayable)
 a receipt that does not verify           ``PackageRefusedError``: quarantined
+``HandoverAccepted``/``Rejected`` of a   the signed answer delivered to the sender's hub
+handover this hub received               (``HandoverAnswered`` there); not one: handled
 =======================================  ============================================
 
 The manifest's time is the ``HandoverStarted``'s ``started_at`` and every id is derived from
@@ -28,16 +30,25 @@ import structlog
 from cryptography import x509
 
 from adapters.cpr.port import PersonRegister
+from adapters.handover.answer import Answer, sign_answer
 from adapters.handover.keys import Keyring
 from adapters.handover.manifest import HandoverManifest
 from adapters.handover.memory import CaseMemory
 from adapters.handover.parties import parties_of
 from adapters.handover.port import Delivery, DeliveryRefusedError, HandoverTransport, NoRouteError
 from adapters.handover.receipt import Receipt, verify_receipt
+from adapters.handover.reception import Receipts, origin_key
 from adapters.handover.sealing import seal
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up
-from contracts.handover import HandoverDelivered, HandoverRefusal, HandoverRefused, HandoverStarted
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverDelivered,
+    HandoverRefusal,
+    HandoverRefused,
+    HandoverRejected,
+    HandoverStarted,
+)
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Store
@@ -63,7 +74,7 @@ class CaseNotSeenError(TransientError):
     """
 
 
-def build_handover(  # noqa: PLR0913 - each is one seam of the sender
+def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side share their seams
     keyring: Keyring,
     transport: HandoverTransport,
     publish: Publish,
@@ -73,8 +84,13 @@ def build_handover(  # noqa: PLR0913 - each is one seam of the sender
     register: PersonRegister | None,
     source: str,
     clock: Callable[[], dt.datetime],
+    received: Receipts | None = None,
 ) -> Handler:
-    """The sender's handler; ``publish`` returns once the broker has the follow-up."""
+    """The handler; ``publish`` returns once the broker has the follow-up.
+
+    ``received`` is the reception's store (``Reception``): where the receiving side finds
+    the sender of a handover its case system answers.
+    """
 
     async def deliver(event: Event[Contract], data: HandoverStarted) -> None:
         municipality = event.envelope.municipality
@@ -123,11 +139,28 @@ def build_handover(  # noqa: PLR0913 - each is one seam of the sender
             outcome=outcome.event_type,
         )
 
+    async def answer(event: Event[Contract], data: HandoverAccepted | HandoverRejected) -> None:
+        municipality = event.envelope.municipality
+        origin = (
+            None if received is None else received.get(municipality, origin_key(data.handover_id))
+        )
+        identity = keyring.own.get(municipality)
+        if origin is None or identity is None:
+            log.info("handover_answer_not_ours", handover_id=data.handover_id)
+            return  # not a handover this hub received: its case system answers elsewhere
+        sender = json.loads(origin)
+        signed = sign_answer(_answer_of(municipality, data, sender), identity)
+        await transport.answer(sender["from"], signed)
+        log.info("handover_answer_sent", handover_id=data.handover_id)
+
     async def handle(event: Event[Contract]) -> None:
-        if isinstance(event.data, HandoverStarted):
-            await deliver(event, event.data)
+        data = event.data
+        if isinstance(data, HandoverStarted):
+            await deliver(event, data)
+        elif isinstance(data, HandoverAccepted | HandoverRejected):
+            await answer(event, data)
         else:
-            memory.remember(event.envelope.caseid, event.data)
+            memory.remember(event.envelope.caseid, data)
 
     return handle
 
@@ -144,6 +177,22 @@ def _recipient(keyring: Keyring, municipality: str, data: HandoverStarted) -> x5
         msg = "handover: no certificate for the receiving municipality"
         raise NoRouteError(msg)
     return recipient
+
+
+def _answer_of(
+    municipality: str, data: HandoverAccepted | HandoverRejected, sender: dict[str, str]
+) -> Answer:
+    accepted = isinstance(data, HandoverAccepted)
+    return Answer(
+        handover_id=data.handover_id,
+        from_municipality=municipality,
+        to_municipality=sender["from"],
+        case_id=sender["case_id"],
+        answered_at=data.accepted_at if isinstance(data, HandoverAccepted) else data.rejected_at,
+        accepted=accepted,
+        new_case_id=data.new_case_id if isinstance(data, HandoverAccepted) else None,
+        rejection=data.rejection if isinstance(data, HandoverRejected) else None,
+    )
 
 
 def _delivered(receipt: Receipt) -> HandoverDelivered:

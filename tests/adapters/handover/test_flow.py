@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from adapters.handover.answers import AnswerDesk
 from adapters.handover.keys import Keyring
 from adapters.handover.memory import CaseMemory
 from adapters.handover.port import Delivery, DeliveryRefusedError, ReceiverUnavailableError
@@ -23,7 +24,14 @@ from contracts.case import CaseOpened
 from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineMetV2, DeadlineSetV2
 from contracts.envelope import new_event
-from contracts.handover import HandoverDelivered, HandoverReceived, HandoverRefused, HandoverStarted
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverAnswered,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverRefused,
+    HandoverStarted,
+)
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.state import Store, Task, in_task
 from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER
@@ -44,6 +52,8 @@ class DirectTransport:
         self.reception = reception
         self.down = False
         self.delivered: list[Delivery] = []
+        self.desk: AnswerDesk | None = None
+        self.answers: list[tuple[str, bytes]] = []
 
     async def deliver(self, delivery: Delivery) -> bytes:
         if self.down:
@@ -53,6 +63,11 @@ class DirectTransport:
             return await self.reception.receive(delivery.package)
         except PackageRefusedError as exc:
             raise DeliveryRefusedError(exc.reason.value) from None
+
+    async def answer(self, to_municipality: str, answer: bytes) -> None:
+        self.answers.append((to_municipality, answer))
+        if self.desk is not None:
+            await self.desk.take(answer)
 
 
 class Bus:
@@ -231,3 +246,56 @@ def _opened(package):
         own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
     )
     return open_package(package, keys, NOW)
+
+
+async def test_the_receivers_acceptance_reaches_the_sender_signed(hubs):
+    handle, transport, sender_bus, receiver_bus, opened = hubs
+    await handle(opened)
+    await handle(started())
+    sender_keys = Keyring(
+        own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate}, roots=(CA.certificate,)
+    )
+    transport.desk = AnswerDesk(sender_keys, sender_bus, source="urn:s", clock=lambda: NOW)
+    receiver_keys = Keyring(
+        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
+    )
+    table = await owned_table(tasks=[Task(RECEIVER, 0)])
+    receiving = build_handover(
+        receiver_keys, transport, receiver_bus,
+        memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+        register=None, source="urn:r", clock=lambda: NOW, received=transport.reception._receipts,
+    )  # fmt: skip
+    accepted = HandoverAccepted(handover_id="ho-flow-1", accepted_at=NOW, new_case_id="N-9")
+    with in_task(Task(RECEIVER, 0)):
+        await receiving(new_event(accepted, source="urn:cs", municipality=RECEIVER,
+                                  case_id="N-case"))  # fmt: skip
+        # An answer for a handover this hub never received is not sent anywhere.
+        other = HandoverAccepted(handover_id="ho-unknown", accepted_at=NOW, new_case_id="N-8")
+        await receiving(new_event(other, source="urn:cs", municipality=RECEIVER,
+                                  case_id="N-other"))  # fmt: skip
+    (answered,) = sender_bus.of(HandoverAnswered)
+    assert answered.data.accepted
+    assert answered.data.new_case_id == "N-9"
+    assert (answered.envelope.municipality, answered.envelope.caseid) == (SENDER, CASE)
+    assert [to for to, _ in transport.answers] == [SENDER]
+
+
+async def test_an_answer_signed_by_someone_else_is_refused():
+    from adapters.handover.answer import Answer, sign_answer
+
+    impostor = CA.identity(RECEIVER, slot=4)  # a valid certificate, not the receiver's pinned one
+    signed = sign_answer(
+        Answer(handover_id="ho-x", from_municipality=RECEIVER, to_municipality=SENDER,
+               case_id=CASE, answered_at=NOW, accepted=True),
+        impostor,
+    )  # fmt: skip
+    bus = Bus()
+    desk = AnswerDesk(
+        Keyring(own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate},
+                roots=(CA.certificate,)),
+        bus, source="urn:s", clock=lambda: NOW,
+    )  # fmt: skip
+    with pytest.raises(PackageRefusedError) as caught:
+        await desk.take(signed)
+    assert caught.value.reason.value == "unknown_sender"
+    assert bus.events == []

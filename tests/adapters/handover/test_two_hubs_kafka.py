@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import uuid
 
 import pytest
@@ -37,6 +38,7 @@ from contracts.deadlines import DeadlineSetV2
 from contracts.envelope import new_event
 from contracts.handover import (
     HandoverAccepted,
+    HandoverAnswered,
     HandoverDelivered,
     HandoverReceived,
     HandoverStarted,
@@ -58,6 +60,12 @@ pytestmark = pytest.mark.kafka
 def receiving_broker(tmp_path_factory):
     with kafka_broker(tmp_path_factory.mktemp("kafka-receiving")) as bootstrap:
         yield bootstrap
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def send(bootstrap, event):
@@ -112,7 +120,7 @@ async def replayed_twice(started, case_id, sending, receiving, endpoint):
     return first, again
 
 
-async def test_started_received_receipted_across_two_hubs_on_two_brokers(
+async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noqa: PLR0915 - one flow, in order
     hub_settings, fresh_municipality, receiving_broker, tmp_path
 ):
     sender, receiver = hub_settings.municipalities[0], fresh_municipality()
@@ -122,6 +130,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
     sender_files = write_identity(sending, tmp_path / "sender")
     receiver_files = write_identity(receiving, tmp_path / "receiver")
     routes = default_routes(COMPONENTS)
+    sender_port = free_port()  # the receiving hub answers to the sending one, started later
+    to_sender = EndpointSettings(base_url=f"http://127.0.0.1:{sender_port}", timeout_s=5.0)
     receiving_hub = hub_settings.model_copy(
         update={
             "bootstrap_servers": receiving_broker,
@@ -132,7 +142,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
             "handover": HandoverSettings(
                 own={receiver: IdentityFiles(certificate_file=receiver_files[0],
                                              key_file=receiver_files[1])},
-                peers={sender: PeerSettings(certificate_file=sender_files[0])},
+                peers={sender: PeerSettings(certificate_file=sender_files[0],
+                                            endpoint=to_sender)},
                 trusted_cas=(ca_file,),
             ),
         }
@@ -163,7 +174,7 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
                 ),
             }
         )  # fmt: skip
-        async with serving(create_app(sending_hub)):
+        async with serving(create_app(sending_hub), port=sender_port):
             seen = case_events(sender, case_id)
             for event in seen:
                 await send(sending_hub.bootstrap_servers, event)
@@ -188,29 +199,33 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
                 of(HandoverDelivered, handover_id),
                 within=60,
             )
-        (received,) = await wait_for_records(
-            receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
-            within=60,
-        )  # fmt: skip
-        # A replay of the handover (sealed again, so other bytes) gets the first receipt,
-        # which the receiving hub keeps in its broker, not in memory.
-        first, again = await replayed_twice(started, case_id, sending, receiving, to_receiver)
-        # The receiving municipality's case system opens its case and accepts: its
-        # statistics are told (they name the child from the case's CaseOpened).
-        opened_there, _ = case_events(receiver, f"N-{case_id}")
-        await send(receiving_broker, opened_there)
-        accepted = HandoverAccepted(
-            handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
-        )
-        await send(
-            receiving_broker,
-            new_event(accepted, source="urn:test:case-system", municipality=receiver,
-                      case_id=f"N-{case_id}"),
-        )  # fmt: skip
-        (transfer,) = await wait_for_records(
-            receiving_broker, topic("reporting", receiver), of(TransferReported, handover_id),
-            within=60,
-        )  # fmt: skip
+            (received,) = await wait_for_records(
+                receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
+                within=60,
+            )  # fmt: skip
+            # A replay of the handover (sealed again, so other bytes) gets the first receipt,
+            # which the receiving hub keeps in its broker, not in memory.
+            first, again = await replayed_twice(started, case_id, sending, receiving, to_receiver)
+            # The receiving municipality's case system opens its case and accepts: its
+            # statistics are told (they name the child from the case's CaseOpened).
+            opened_there, _ = case_events(receiver, f"N-{case_id}")
+            await send(receiving_broker, opened_there)
+            accepted = HandoverAccepted(
+                handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
+            )
+            await send(
+                receiving_broker,
+                new_event(accepted, source="urn:test:case-system", municipality=receiver,
+                          case_id=f"N-{case_id}"),
+            )  # fmt: skip
+            (transfer,) = await wait_for_records(
+                receiving_broker, topic("reporting", receiver), of(TransferReported, handover_id),
+                within=60,
+            )  # fmt: skip
+            (answered,) = await wait_for_records(
+                sending_hub.bootstrap_servers, topic("handover", sender),
+                of(HandoverAnswered, handover_id), within=60,
+            )  # fmt: skip
     delivered_data = from_kafka(delivered.headers, delivered.value).data
     received_event = from_kafka(received.headers, received.value)
     assert isinstance(delivered_data, HandoverDelivered)
@@ -231,3 +246,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(
     assert len(replays) == 1  # received once
     assert [getattr(r.record, "handover_ref", None) for r in statistics.reports] == [handover_id]
     assert from_kafka(transfer.headers, transfer.value).envelope.municipality == receiver
+    answer = from_kafka(answered.headers, answered.value)
+    assert isinstance(answer.data, HandoverAnswered)
+    assert answer.data.accepted
+    assert answer.data.new_case_id == "N-1"
+    assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
