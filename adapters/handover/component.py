@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from adapters.cpr.client import CprClient
 from adapters.handover.answers import AnswerDesk
+from adapters.handover.commands import handover
 from adapters.handover.direct import HttpTransport
 from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
 from adapters.handover.reception import Reception
@@ -80,6 +81,7 @@ COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
         "Certificates per municipality, peers and trusted CAs (BL §132), as JSON; absent: not run.",
     ),
     standin=handover_standin,
+    commands=(handover,),
     # What the hub has seen of each case and each handover's outcome, in Kafka.
     stores=(STORE, HANDOVERS),
     global_stores=(RECEIPTS,),

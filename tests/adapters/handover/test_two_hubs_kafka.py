@@ -29,6 +29,7 @@ from adapters.handover.manifest import HandoverManifest, Party, PartyRole
 from adapters.handover.port import Delivery
 from adapters.handover.receipt import Receipt
 from adapters.handover.reception import received_event_id
+from adapters.handover.status import case_handovers
 from adapters.registry import COMPONENTS
 from adapters.statistics.standin import StatisticsStandin
 from contracts.binding import from_kafka, to_kafka
@@ -251,3 +252,9 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert answer.data.accepted
     assert answer.data.new_case_id == "N-1"
     assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
+    # `casehub handover status CASE` on both sides.
+    sent = await case_handovers(hub_settings.bootstrap_servers, sender, case_id)
+    assert [line["type"] for line in sent] == ["started", "delivered", "answered"]
+    assert all(line["handover_id"] == handover_id for line in sent)
+    there = await case_handovers(receiving_broker, receiver, case_id)
+    assert [line["type"] for line in there] == ["received"]
