@@ -32,6 +32,10 @@ def _now() -> dt.datetime:
 
 
 def _build(settings: HandoverSettings, context: BuildContext) -> Component:
+    foreign = sorted(set(settings.own) - set(context.municipalities))
+    if foreign:  # one municipality never acts as another: only those this hub serves
+        msg = f"handover: own certificates for municipalities the hub does not serve: {foreign}"
+        raise ValueError(msg)
     keyring = settings.keyring()
     clients: dict[str, httpx.AsyncClient] = {
         code: peer.endpoint.http_client()

@@ -211,3 +211,28 @@ class TestSettings:
         _, other_key = write_identity(SENDING, tmp_path / "b")
         with pytest.raises(KeyFileError, match="is not the key of"):
             load_identity(RECEIVER, certificate_file, other_key)
+
+
+class TestBuild:
+    def test_a_hub_refuses_to_hand_over_for_a_municipality_it_does_not_serve(self, tmp_path):
+        from adapters.handover import COMPONENT, HandoverSettings
+        from hub.compose.app import build_context
+        from hub.compose.settings import Settings
+        from hub.runtime.state import MemoryChangelog, StateTable
+        from tests.adapters.handover.pki import write_certificate, write_identity
+
+        certificate_file, key_file = write_identity(RECEIVING, tmp_path)
+        settings = HandoverSettings.model_validate(
+            {
+                "own": {RECEIVER: {"certificate_file": certificate_file, "key_file": key_file}},
+                "trusted_cas": [write_certificate(CA.certificate, tmp_path / "ca.crt")],
+            }
+        )
+        hub = Settings(municipalities=(SENDER,), state_dir=tmp_path)
+        table = StateTable(COMPONENT.name, MemoryChangelog())
+        async def publish(event) -> str:
+            return "unused"
+
+        context = build_context(hub, publish, COMPONENT.name, table, COMPONENT.stores)
+        with pytest.raises(ValueError, match="does not serve"):
+            COMPONENT.build(settings, context)
