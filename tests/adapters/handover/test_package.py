@@ -230,8 +230,9 @@ class TestBuild:
         )
         hub = Settings(municipalities=(SENDER,), state_dir=tmp_path)
         table = StateTable(COMPONENT.name, MemoryChangelog())
+
         async def publish(event) -> str:
-            return "unused"
+            return event.envelope.type
 
         context = build_context(hub, publish, COMPONENT.name, table, COMPONENT.stores)
         with pytest.raises(ValueError, match="does not serve"):
