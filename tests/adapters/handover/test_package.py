@@ -232,7 +232,7 @@ class TestBuild:
         table = StateTable(COMPONENT.name, MemoryChangelog())
 
         async def publish(event) -> str:
-            return event.envelope.type
+            return str(event.envelope.type)
 
         context = build_context(hub, publish, COMPONENT.name, table, COMPONENT.stores)
         with pytest.raises(ValueError, match="does not serve"):
