@@ -36,6 +36,7 @@ async def case_handovers(bootstrap: str, municipality: str, case_id: str) -> lis
     try:
         await consumer.start()
     except KafkaError as exc:
+        await consumer.stop()
         msg = f"handover topic: {type(exc).__name__}"
         raise TransientError(msg) from None
     try:
