@@ -42,7 +42,16 @@ from contracts.finance import (
     RatePer,
     RateUpdated,
 )
-from contracts.handover import HandoverAccepted, HandoverReceived, HandoverRejected, HandoverStarted
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverAnswered,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverRefusal,
+    HandoverRefused,
+    HandoverRejected,
+    HandoverStarted,
+)
 from contracts.ics import IcsDimension, IcsRating, IcsSide, IcsTriangle
 from contracts.intake import (
     InquiryReceived,
@@ -133,7 +142,11 @@ __all__ = [
     "FollowUpCompleted",
     "GoalAttainmentAssessed",
     "HandoverAccepted",
+    "HandoverAnswered",
+    "HandoverDelivered",
     "HandoverReceived",
+    "HandoverRefusal",
+    "HandoverRefused",
     "HandoverRejected",
     "HandoverStarted",
     "IcsDimension",

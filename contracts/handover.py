@@ -17,7 +17,11 @@ from contracts.types import Kommunekode, RecordId
 
 __all__ = [
     "HandoverAccepted",
+    "HandoverAnswered",
+    "HandoverDelivered",
     "HandoverReceived",
+    "HandoverRefusal",
+    "HandoverRefused",
     "HandoverRejected",
     "HandoverRejection",
     "HandoverStarted",
@@ -85,4 +89,74 @@ class HandoverRejected(Contract):
     rejection: HandoverRejection = classified("Why.", C.INTERNAL)
     note: str | None = classified(
         "An explanation for the old municipality.", C.SENSITIVE, default=None, max_length=5_000
+    )
+
+
+class HandoverRefusal(StrEnum):
+    """Why the receiving municipality's hub refused a package (``docs/handover.md``)."""
+
+    MALFORMED = "malformed"
+    WRONG_RECIPIENT = "wrong_recipient"
+    TAMPERED = "tampered"
+    UNKNOWN_CA = "unknown_ca"
+    CERTIFICATE_EXPIRED = "certificate_expired"
+    CERTIFICATE_NOT_YET_VALID = "certificate_not_yet_valid"
+    UNKNOWN_SENDER = "unknown_sender"
+    OTHER = "other"  # the receiver gave a reason this hub does not know
+
+
+class HandoverDelivered(Contract):
+    """The sending hub delivered the package; the receiver's signed receipt is verified."""
+
+    event_type: ClassVar[str] = "dk.casehub.handover.delivered"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "handover"
+
+    handover_id: RecordId = classified("The handover.", C.INTERNAL)
+    to_municipality: Kommunekode = classified(
+        "The municipality that signed the receipt.", C.INTERNAL
+    )
+    received_at: Timestamp = classified("When the receiver took it (its receipt).", C.INTERNAL)
+    documents: int = classified("How many documents the receipt counts.", C.INTERNAL, ge=0)
+    package_sha256: str = classified(
+        "SHA-256 of the package the receipt acknowledges, hex.",
+        C.INTERNAL,
+        pattern=r"^[0-9a-f]{64}$",
+    )
+
+
+class HandoverRefused(Contract):
+    """The receiver refused the package: the old municipality keeps the duty to act."""
+
+    event_type: ClassVar[str] = "dk.casehub.handover.refused"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "handover"
+
+    handover_id: RecordId = classified("The handover.", C.INTERNAL)
+    refused_at: Timestamp = classified("When the refusal came.", C.INTERNAL)
+    refusal: HandoverRefusal = classified("Why.", C.INTERNAL)
+
+
+class HandoverAnswered(Contract):
+    """The receiving municipality's answer, back at the sending one: accepted or rejected.
+
+    Published on the sending municipality's bus from the receiver's signed answer (its case
+    system's ``HandoverAccepted`` or ``HandoverRejected``). Accepted: the duty to act has
+    passed; rejected: it stays with the sender.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.handover.answered"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "handover"
+
+    handover_id: RecordId = classified("The handover.", C.INTERNAL)
+    answered_at: Timestamp = classified("When the receiver accepted or rejected it.", C.INTERNAL)
+    accepted: bool = classified(
+        "Whether the receiving municipality took the case over.", C.INTERNAL
+    )
+    new_case_id: RecordId | None = classified(
+        "The case id in the new municipality, when accepted.", C.INTERNAL, default=None
+    )
+    rejection: HandoverRejection | None = classified(
+        "Why not, when rejected.", C.INTERNAL, default=None
     )

@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, find, settings
 
 from adapters.registry import COMPONENTS
 from contracts.base import Contract
+from contracts.deadlines import DeadlineMetV2, DeadlineSetV2, DeadlineWithdrawn
 from contracts.envelope import new_event
+from contracts.handover import HandoverStarted
 from contracts.intake import NotificationReceived
 from contracts.operations import AuditRecorded
 from contracts.person import PersonLookupRequested
@@ -136,6 +138,10 @@ def _sample(contract: type[Contract]) -> Contract:
     """One valid instance of ``contract``, the same every run."""
     if contract is NotificationReceived:  # few generated drafts pass its cross-field rule
         return notification()
+    if contract is HandoverStarted:  # a generated draft hands over to its own municipality
+        return _sample_handover()
+    if contract in _DEADLINE_SAMPLES:  # drawing these takes hypothesis half a minute
+        return contract.model_validate_json(_DEADLINE_SAMPLES[contract])
     return find(
         contract_instances(contract),
         lambda _: True,
@@ -145,6 +151,27 @@ def _sample(contract: type[Contract]) -> Contract:
             max_examples=500,
             suppress_health_check=list(HealthCheck),
         ),
+    )
+
+
+_DEADLINE = (
+    '"deadline_id": "d-suite-1", "rule_id": "measure-follow-up", "trigger_event_id": "e-1",'
+    ' "due_at": "2026-09-01T10:00:00+00:00", "escalate_at": "2026-08-25T10:00:00+00:00",'
+    ' "legal_basis": {"law": "BL", "paragraph": "95"}'
+)
+_DEADLINE_SAMPLES: dict[type[Contract], str] = {
+    DeadlineSetV2: f"{{{_DEADLINE}}}",
+    DeadlineMetV2: f'{{{_DEADLINE}, "met_at": "2026-07-01T10:00:00+00:00",'
+    ' "met_by_event_id": "e-2"}',
+    DeadlineWithdrawn: f'{{{_DEADLINE}, "withdrawn_at": "2026-07-01T10:00:00+00:00",'
+    ' "reason": "case_closed", "withdrawn_by_event_id": "e-2"}',
+}
+
+
+def _sample_handover() -> HandoverStarted:
+    return HandoverStarted.model_validate_json(
+        '{"handover_id": "ho-suite-1", "from_municipality": "101", "to_municipality": "751",'
+        ' "started_at": "2026-06-01T10:00:00+00:00", "documents": 0, "summary": "moves"}'
     )
 
 

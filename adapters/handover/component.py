@@ -1,0 +1,92 @@
+"""The handover component: consumes, settings, build (its stores in Kafka) and the reception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import httpx
+from starlette.routing import BaseRoute
+
+from adapters.cpr.client import CprClient
+from adapters.handover.answers import AnswerDesk
+from adapters.handover.commands import handover
+from adapters.handover.direct import HttpTransport
+from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
+from adapters.handover.reception import Reception
+from adapters.handover.route import answers_route, reception_route
+from adapters.handover.settings import HandoverSettings
+from adapters.handover.standin import handover_standin
+from adapters.handover.wiring import HANDOVERS, NAME, build_handover
+from contracts.handover import HandoverAccepted, HandoverRejected, HandoverStarted
+from hub.runtime.component import BuildContext, Component, ComponentSpec, SettingsField
+
+__all__ = ["COMPONENT", "RECEIPTS"]
+
+RECEIPTS: Final = "receipts"
+"""The global store of the first receipt of every handover received (any instance answers)."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _build(settings: HandoverSettings, context: BuildContext) -> Component:
+    foreign = sorted(set(settings.own) - set(context.municipalities))
+    if foreign:  # one municipality never acts as another: only those this hub serves
+        msg = f"handover: own certificates for municipalities the hub does not serve: {foreign}"
+        raise ValueError(msg)
+    keyring = settings.keyring()
+    clients: dict[str, httpx.AsyncClient] = {
+        code: peer.endpoint.http_client()
+        for code, peer in settings.peers.items()
+        if peer.endpoint is not None
+    }
+    transport = HttpTransport(clients)
+    register_http = None if settings.cpr is None else settings.cpr.http_client()
+    register = (
+        None
+        if register_http is None or settings.cpr is None
+        else CprClient.connect(register_http, settings.cpr)
+    )
+    receipts = context.global_table(RECEIPTS)
+    handler = build_handover(
+        keyring,
+        transport,
+        context.publish,
+        memory=CaseMemory(context.store(STORE)),
+        handovers=context.store(HANDOVERS),
+        register=register,
+        source=context.source,
+        clock=_now,
+        received=receipts,
+    )
+    desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now)
+    routes: list[BaseRoute] = [answers_route(desk)]
+    if receipts is not None:  # the reception keeps its receipts in Kafka, or is not served
+        reception = Reception(keyring, context.publish, receipts, source=context.source, clock=_now)
+        routes.append(reception_route(reception))
+
+    async def close() -> None:
+        await transport.aclose()
+        if register_http is not None:
+            await register_http.aclose()
+
+    return Component(NAME, handler, close=close, routes=tuple(routes))
+
+
+COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
+    name=NAME,
+    consumes=(*REMEMBERED, HandoverStarted, HandoverAccepted, HandoverRejected),
+    build=_build,
+    settings=SettingsField(
+        HandoverSettings | None,
+        None,
+        "Certificates per municipality, peers and trusted CAs (BL §132), as JSON; absent: not run.",
+    ),
+    standin=handover_standin,
+    commands=(handover,),
+    # What the hub has seen of each case and each handover's outcome, in Kafka.
+    stores=(STORE, HANDOVERS),
+    global_stores=(RECEIPTS,),
+)

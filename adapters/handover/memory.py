@@ -1,0 +1,108 @@
+"""What the sending hub has seen of a case: the material a handover package is made from.
+
+One entry per hub case in the store ``cases`` (the group's state table, in Kafka, in the
+case's task): the child (``CaseOpened``), the measures decided (``MeasureDecided``), the
+journal (``JournalNoteAdded``) and the legal clock's open deadlines (``DeadlineSetV2``,
+dropped on ``DeadlineMetV2`` or ``DeadlineWithdrawn``). Its values hold CPR numbers and case
+content (never its keys): the changelog is personal data at rest.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from adapters.handover.manifest import JournalEntry, Measure, OpenDeadline
+from contracts.base import Contract
+from contracts.case import CaseOpened
+from contracts.cpr import Cpr
+from contracts.deadlines import DeadlineMetV2, DeadlineSetV2, DeadlineWithdrawn
+from contracts.decision import MeasureDecided
+from contracts.documents import JournalNoteAdded
+from contracts.legal import ActBasis
+from hub.runtime.state import Store
+
+__all__ = ["REMEMBERED", "STORE", "CaseMemory", "SeenCase"]
+
+STORE: Final = "cases"
+
+REMEMBERED: Final[tuple[type[Contract], ...]] = (
+    CaseOpened,
+    MeasureDecided,
+    JournalNoteAdded,
+    DeadlineSetV2,
+    DeadlineMetV2,
+    DeadlineWithdrawn,
+)
+"""The events the memory keeps something of."""
+
+
+class SeenCase(BaseModel):
+    """One case as the hub has seen it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    child: Cpr | None = Field(default=None, repr=False)
+    measures: tuple[Measure, ...] = ()
+    journal: tuple[JournalEntry, ...] = ()
+    deadlines: tuple[OpenDeadline, ...] = ()
+
+
+class CaseMemory:
+    """The seen cases, in the record's task."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def case(self, case_id: str) -> SeenCase:
+        """What has been seen of ``case_id`` (nothing yet: an empty case)."""
+        value = self._store.get(case_id)
+        return SeenCase() if value is None else SeenCase.model_validate_json(value)
+
+    def remember(self, case_id: str, data: Contract) -> None:
+        """Keep what ``data`` says about the case (an event it does not know changes nothing)."""
+        seen = self.case(case_id)
+        changed = _changed(seen, data)
+        if changed is not seen:
+            self._store.put(case_id, changed.model_dump_json().encode())
+
+    def __repr__(self) -> str:
+        return f"CaseMemory({self._store!r})"
+
+
+def _changed(seen: SeenCase, data: Contract) -> SeenCase:  # noqa: PLR0911 - one per event
+    match data:
+        case CaseOpened():
+            return seen.model_copy(update={"child": data.child_cpr})
+        case MeasureDecided():
+            measure = Measure(
+                measure_id=data.measure_id,
+                kind=data.kind,
+                legal_basis=ActBasis.model_validate_json(data.legal_basis.model_dump_json()),
+                decided_at=data.decided_at,
+                starts_on=data.period.start,
+                ends_on=data.period.end,
+            )
+            others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
+            return seen.model_copy(update={"measures": (*others, measure)})
+        case JournalNoteAdded():
+            if any(note.note_id == data.note_id for note in seen.journal):
+                return seen
+            note = JournalEntry(note_id=data.note_id, written_at=data.written_at, text=data.text)
+            return seen.model_copy(update={"journal": (*seen.journal, note)})
+        case DeadlineSetV2():
+            deadline = OpenDeadline(
+                deadline_id=data.deadline_id,
+                rule_id=data.rule_id,
+                due_at=data.due_at,
+                escalate_at=data.escalate_at,
+                legal_basis=data.legal_basis,
+            )
+            rest = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
+            return seen.model_copy(update={"deadlines": (*rest, deadline)})
+        case DeadlineMetV2() | DeadlineWithdrawn():
+            kept = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
+            return seen.model_copy(update={"deadlines": kept})
+        case _:
+            return seen

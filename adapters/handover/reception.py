@@ -1,0 +1,133 @@
+"""The receiving side: open a package, tell the bus, answer with a signed receipt, once.
+
+=====================================  ===============================================
+package                                outcome
+=====================================  ===============================================
+passes every check, first time         ``HandoverReceived`` published, receipt signed,
+                                       remembered (the global store), returned
+a handover already received (replay)   the first receipt, byte for byte; nothing published
+fails a check                          ``PackageRefusedError`` with its reason; nothing kept
+the broker does not take the event     ``TransientError``: the sender tries again later
+=====================================  ===============================================
+
+What is remembered is in Kafka (the component's global store, one compacted topic per
+municipality that every instance holds), so any instance answers a replay. The event's id
+is derived from the handover, so a second instance racing the first publishes the same id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Protocol
+
+import structlog
+
+from adapters.handover.keys import Keyring
+from adapters.handover.opening import open_package
+from adapters.handover.receipt import Receipt, sign_receipt
+from contracts.envelope import follow_up_id, new_event
+from contracts.handover import HandoverReceived
+from hub.runtime.seams import Publish
+
+__all__ = ["Receipts", "Reception", "origin_key", "received_event_id"]
+
+log = structlog.get_logger(__name__)
+
+
+class Receipts(Protocol):
+    """Where the first receipt of each handover is kept (``GlobalStore`` fits)."""
+
+    def get(self, municipality: str, key: str) -> bytes | None:
+        """The receipt kept under ``key``."""
+
+    def put(self, municipality: str, key: str, value: bytes) -> None:
+        """Keep ``value`` under ``key``."""
+
+    async def flush(self) -> None:
+        """Wait until what was put is durable."""
+
+
+def origin_key(handover_id: str) -> str:
+    """The key of a received handover's origin (its sender and the sender's case id)."""
+    return f"origin:{handover_id}"
+
+
+def received_event_id(from_municipality: str, handover_id: str) -> str:
+    """The id of the ``HandoverReceived`` of one handover: the same on every instance."""
+    return follow_up_id(f"handover:{from_municipality}:{handover_id}", HandoverReceived.event_type)
+
+
+class Reception:
+    """Takes packages for the municipalities of ``keyring.own``."""
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        publish: Publish,
+        receipts: Receipts,
+        *,
+        source: str,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._keyring = keyring
+        self._publish = publish
+        self._receipts = receipts
+        self._source = source
+        self._clock = clock
+
+    async def receive(self, package: bytes) -> bytes:
+        """The receipt of ``package``; see the module's table.
+
+        Raises:
+            PackageRefusedError: a check failed; ``reason`` says which.
+            TransientError: the event or the receipt was not stored; nothing is answered.
+
+        """
+        now = self._clock()
+        opened = open_package(package, self._keyring, now)
+        manifest = opened.manifest
+        key = f"{manifest.from_municipality}:{manifest.handover_id}"
+        first = self._receipts.get(manifest.to_municipality, key)
+        if first is not None:
+            log.info("handover_replayed", handover_id=manifest.handover_id)
+            return first
+        received = HandoverReceived(
+            handover_id=manifest.handover_id, received_at=now, documents=len(manifest.documents)
+        )
+        event_id = received_event_id(manifest.from_municipality, manifest.handover_id)
+        await self._publish(
+            new_event(
+                received,
+                source=self._source,
+                municipality=manifest.to_municipality,
+                case_id=manifest.case_id,
+                event_id=event_id,
+                correlation_id=manifest.handover_id,
+                subject=f"handover/{manifest.handover_id}",
+                time=now,
+            )
+        )
+        receipt = Receipt(
+            handover_id=manifest.handover_id,
+            from_municipality=manifest.from_municipality,
+            to_municipality=manifest.to_municipality,
+            package_sha256=opened.digest,
+            received_at=now,
+            documents=len(manifest.documents),
+        )
+        signed = sign_receipt(receipt, self._keyring.own[manifest.to_municipality])
+        self._receipts.put(manifest.to_municipality, key, signed)
+        origin = json.dumps({"from": manifest.from_municipality, "case_id": manifest.case_id})
+        self._receipts.put(
+            manifest.to_municipality, origin_key(manifest.handover_id), origin.encode()
+        )
+        await self._receipts.flush()
+        log.info(
+            "handover_received",
+            handover_id=manifest.handover_id,
+            from_municipality=manifest.from_municipality,
+            event_id=event_id,
+        )
+        return signed

@@ -1,0 +1,126 @@
+"""Every other municipality's hub, locally: a reception that verifies, receipts and can fail.
+
+It plays all the municipalities the hub does not serve, with one certificate from a demo CA
+(``adapters.handover.demopki``), and answers ``POST /handover/packages`` with the real
+``Reception``: packages are opened and checked, receipts signed, replays answered with the
+first receipt. What it publishes is kept in ``events``; ``set_down(True)`` answers 503.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from adapters.handover.demopki import DemoCa, write_identity
+from adapters.handover.keys import Keyring
+from adapters.handover.reception import Reception
+from adapters.handover.route import reception_route
+from adapters.handover.settings import HandoverSettings, IdentityFiles, PeerSettings
+from contracts.base import Contract
+from contracts.envelope import Event
+from contracts.municipalities import MUNICIPALITIES
+from hub.runtime.component import Standin, StandinContext
+from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.serve import serving
+
+__all__ = ["HandoverStandin", "MemoryReceipts", "handover_standin"]
+
+
+class MemoryReceipts:
+    """Receipts in a dict: the stand-in's (a hub keeps them in its global store, in Kafka)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], bytes] = {}
+
+    def get(self, municipality: str, key: str) -> bytes | None:
+        """The receipt under ``key``."""
+        return self.kept.get((municipality, key))
+
+    def put(self, municipality: str, key: str, value: bytes) -> None:
+        """Keep it."""
+        self.kept[municipality, key] = value
+
+    async def flush(self) -> None:
+        """Nothing to wait for."""
+
+
+class HandoverStandin:
+    """The receiving side: ``events`` it published, ``down`` switch."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.events: list[Event[Contract]] = []
+        self.receipts = MemoryReceipts()
+        self.down = False
+        self.reception = Reception(
+            keyring, self._publish, self.receipts, source="urn:casehub:standin:handover",
+            clock=lambda: dt.datetime.now(dt.UTC),
+        )  # fmt: skip
+        self._app = Starlette(routes=[reception_route(self.reception)])
+
+    async def _publish(self, event: Event[Contract]) -> str:
+        self.events.append(event)
+        return "standin"
+
+    def set_down(self, on: bool) -> None:  # noqa: FBT001 - a switch
+        """Switch an outage on (503) or off again."""
+        self.down = on
+
+    def asgi(self) -> ASGIApp:
+        """The reception as an ASGI app, with the outage switch in front."""
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and self.down:
+                answer: Response = JSONResponse({"error": "down"}, HTTPStatus.SERVICE_UNAVAILABLE)
+                await answer(scope, receive, send)
+                return
+            await self._app(scope, receive, send)
+
+        return app
+
+
+@asynccontextmanager
+async def handover_standin(context: StandinContext) -> AsyncIterator[Standin]:
+    """The stand-in served on loopback, and the settings of a hub that hands over to it."""
+    now = dt.datetime.now(dt.UTC)
+    ca = DemoCa(now)
+    others = sorted(code for code in MUNICIPALITIES if code not in context.municipalities)
+    them = ca.identity(others[0])
+    with tempfile.TemporaryDirectory(prefix="casehub-handover-") as folder:
+        root = Path(folder)
+        ca_file = ca.write(root)
+        their_certificate, _ = write_identity(them, root / "them")
+        own = {}
+        ours = {}
+        for code in context.municipalities:
+            identity = ca.identity(code)
+            ours[code] = identity.certificate
+            certificate_file, key_file = write_identity(identity, root / "us")
+            own[code] = IdentityFiles(certificate_file=certificate_file, key_file=key_file)
+        keyring = Keyring(
+            own={code: type(them)(code, them.chain, them.key) for code in others},
+            peers=ours,
+            roots=(ca.certificate,),
+        )
+        standin = HandoverStandin(keyring)
+        async with serving(standin.asgi()) as url:
+            endpoint = EndpointSettings(base_url=url, timeout_s=5.0)
+            settings = HandoverSettings(
+                own=own,
+                peers={
+                    code: PeerSettings(certificate_file=their_certificate, endpoint=endpoint)
+                    for code in others
+                },
+                trusted_cas=(ca_file,),
+            )
+            yield Standin(
+                "Other municipalities' hubs (handover reception)", url, standin, settings,
+                standin.set_down,
+            )  # fmt: skip

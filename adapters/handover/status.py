@@ -1,0 +1,82 @@
+"""Where a case's handovers stand, on either side: its events on the municipality's bus.
+
+Read from the municipality's handover topic (``casehub.<kommunekode>.handover.v1``): every
+handover event of the case, oldest first, reduced to ids, types and times (never the
+summary). On the sending side: started, delivered or refused, answered; on the receiving
+side: received, then the case system's accepted or rejected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+
+from contracts.binding import InvalidRecordError, from_kafka
+from hub.runtime.errors import TransientError
+from routing.topics import topic
+
+__all__ = ["case_handovers"]
+
+_FETCH_MS = 500
+_KEPT = ("handover_id", "to_municipality", "from_municipality", "accepted", "new_case_id")
+
+
+async def case_handovers(bootstrap: str, municipality: str, case_id: str) -> list[dict[str, Any]]:
+    """The handover events of ``case_id`` in ``municipality``'s topic, oldest first.
+
+    Raises:
+        TransientError: the broker could not be read.
+
+    """
+    name = topic("handover", municipality)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    found: list[dict[str, Any]] = []
+    try:
+        await consumer.start()
+    except KafkaError as exc:
+        await consumer.stop()
+        msg = f"handover topic: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    try:
+        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
+        if not partitions:  # aiokafka has no public refresh of a topic it was not asked for
+            await consumer._client.force_metadata_update()  # noqa: SLF001
+            partitions = [
+                TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()
+            ]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(*partitions, timeout_ms=_FETCH_MS)).values():
+                found.extend(_line(r.headers, r.value, case_id) for r in records)
+    except KafkaError as exc:
+        msg = f"handover topic: {type(exc).__name__}"
+        raise TransientError(msg) from None
+    finally:
+        await consumer.stop()
+    return sorted((line for line in found if line), key=lambda line: line["time"])
+
+
+def _line(headers: Any, value: bytes | None, case_id: str) -> dict[str, Any]:  # noqa: ANN401 - aiokafka's
+    try:
+        event = from_kafka(headers, value)
+    except InvalidRecordError:
+        return {}
+    if event.envelope.caseid != case_id:
+        return {}
+    data = event.data.model_dump(mode="json")
+    line: dict[str, Any] = {
+        "type": event.envelope.type.removeprefix("dk.casehub.handover."),
+        "time": event.envelope.time.isoformat(),
+        "event_id": event.envelope.id,
+    }
+    line |= {name: data[name] for name in _KEPT if name in data}
+    for reason in ("refusal", "rejection"):
+        if data.get(reason) is not None:
+            line["reason"] = data[reason]
+    return line

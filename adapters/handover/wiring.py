@@ -1,0 +1,224 @@
+"""The sending side on the bus: remember the case, and on ``HandoverStarted`` deliver it.
+
+=======================================  ============================================
+event / answer                           outcome
+=======================================  ============================================
+a case event (``memory.REMEMBERED``)     kept in the case's memory; nothing published
+``HandoverStarted``, receipt verified    ``HandoverDelivered``; the handover's status
+a handover already delivered (redelivery)  ``HandoverDelivered`` again, same id; not sent
+the receiver refuses the package         ``HandoverRefused`` with the reason (handled)
+not ours, to itself, no peer            ``PermanentError``: quarantined with its reason
+receiver down, register down, no child   ``TransientError``: the delivery policy retries,
+                                         then parks it in quarantine (visible, replayable)
+a receipt that does not verify           ``PackageRefusedError``: quarantined
+``HandoverAccepted``/``Rejected`` of a   the signed answer delivered to the sender's hub
+handover this hub received               (``HandoverAnswered`` there); not one: handled
+=======================================  ============================================
+
+The manifest's time is the ``HandoverStarted``'s ``started_at`` and every id is derived from
+the event, so a retry sends the same handover and the receiver answers its first receipt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Final, cast
+
+import structlog
+from cryptography import x509
+
+from adapters.cpr.port import PersonRegister
+from adapters.handover.answer import Answer, sign_answer
+from adapters.handover.keys import Keyring
+from adapters.handover.manifest import HandoverManifest
+from adapters.handover.memory import CaseMemory
+from adapters.handover.parties import parties_of
+from adapters.handover.port import Delivery, DeliveryRefusedError, HandoverTransport, NoRouteError
+from adapters.handover.receipt import Receipt, verify_receipt
+from adapters.handover.reception import Receipts, origin_key
+from adapters.handover.sealing import seal
+from contracts.base import Contract
+from contracts.envelope import Event, follow_up
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverDelivered,
+    HandoverRefusal,
+    HandoverRefused,
+    HandoverRejected,
+    HandoverStarted,
+)
+from hub.runtime.errors import PermanentError, TransientError
+from hub.runtime.seams import Handler, Publish
+from hub.runtime.state import Store
+
+__all__ = ["HANDOVERS", "NAME", "build_handover"]
+
+NAME: Final = "handover"
+HANDOVERS: Final = "handovers"
+"""The store of each handover's outcome (key: the handover id), in the case's task."""
+
+log = structlog.get_logger(__name__)
+
+
+class NotOursError(PermanentError):
+    """The handover names a municipality this hub does not hand over for, or another's case."""
+
+
+class CaseNotSeenError(TransientError):
+    """The hub has not read the case's ``CaseOpened`` yet: it does not know the child.
+
+    Transient: the case's events come on other topics, which may be read later; the delivery
+    policy retries and, if it never comes, parks the handover in quarantine.
+    """
+
+
+def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side share their seams
+    keyring: Keyring,
+    transport: HandoverTransport,
+    publish: Publish,
+    *,
+    memory: CaseMemory,
+    handovers: Store,
+    register: PersonRegister | None,
+    source: str,
+    clock: Callable[[], dt.datetime],
+    received: Receipts | None = None,
+) -> Handler:
+    """The handler; ``publish`` returns once the broker has the follow-up.
+
+    ``received`` is the reception's store (``Reception``): where the receiving side finds
+    the sender of a handover its case system answers.
+    """
+
+    async def deliver(event: Event[Contract], data: HandoverStarted) -> None:
+        municipality = event.envelope.municipality
+        recipient = _recipient(keyring, municipality, data)
+        known = handovers.get(data.handover_id)
+        if known is not None:  # delivered before a crash or a lost commit: say so again
+            await publish(follow_up(event, _outcome(known), source=source))
+            return
+        seen = memory.case(event.envelope.caseid)
+        if seen.child is None:
+            msg = "handover: the case's CaseOpened has not been seen"
+            raise CaseNotSeenError(msg)
+        manifest = HandoverManifest(
+            handover_id=data.handover_id,
+            case_id=event.envelope.caseid,
+            from_municipality=municipality,
+            to_municipality=data.to_municipality,
+            created_at=data.started_at,
+            summary=data.summary,
+            parties=await parties_of(register, seen.child, municipality=municipality),
+            measures=seen.measures,
+            journal=seen.journal,
+            deadlines=seen.deadlines,
+        )
+        package = seal(manifest, keyring.own[municipality], recipient)
+        delivery = Delivery(data.handover_id, municipality, data.to_municipality, package)
+        try:
+            signed = await transport.deliver(delivery)
+        except DeliveryRefusedError as exc:
+            outcome: Contract = HandoverRefused(
+                handover_id=data.handover_id, refused_at=clock(), refusal=_refusal(exc.reason)
+            )
+        else:
+            receipt = verify_receipt(
+                signed, keyring, clock(), handover_id=data.handover_id,
+                receiver=data.to_municipality,
+            )  # fmt: skip
+            outcome = _delivered(receipt)
+        handovers.put(data.handover_id, _stored(outcome))
+        await publish(follow_up(event, outcome, source=source))
+        log.info(
+            "handover_sent",
+            event_id=event.envelope.id,
+            case_id=event.envelope.caseid,
+            handover_id=data.handover_id,
+            outcome=outcome.event_type,
+        )
+
+    async def answer(event: Event[Contract], data: HandoverAccepted | HandoverRejected) -> None:
+        municipality = event.envelope.municipality
+        origin = (
+            None if received is None else received.get(municipality, origin_key(data.handover_id))
+        )
+        identity = keyring.own.get(municipality)
+        if origin is None or identity is None:
+            log.info("handover_answer_not_ours", handover_id=data.handover_id)
+            return  # not a handover this hub received: its case system answers elsewhere
+        sender = json.loads(origin)
+        signed = sign_answer(_answer_of(municipality, data, sender), identity)
+        await transport.answer(sender["from"], signed)
+        log.info("handover_answer_sent", handover_id=data.handover_id)
+
+    async def handle(event: Event[Contract]) -> None:
+        data = event.data
+        if isinstance(data, HandoverStarted):
+            await deliver(event, data)
+        elif isinstance(data, HandoverAccepted | HandoverRejected):
+            await answer(event, data)
+        else:
+            memory.remember(event.envelope.caseid, data)
+
+    return handle
+
+
+def _recipient(keyring: Keyring, municipality: str, data: HandoverStarted) -> x509.Certificate:
+    if data.from_municipality != municipality or municipality not in keyring.own:
+        msg = "handover: not a municipality this hub hands over for"
+        raise NotOursError(msg)
+    if data.to_municipality == municipality:
+        msg = "handover: a municipality does not hand a case over to itself"
+        raise NotOursError(msg)
+    recipient = keyring.peers.get(data.to_municipality)
+    if recipient is None:
+        msg = "handover: no certificate for the receiving municipality"
+        raise NoRouteError(msg)
+    return recipient
+
+
+def _answer_of(
+    municipality: str, data: HandoverAccepted | HandoverRejected, sender: dict[str, str]
+) -> Answer:
+    accepted = isinstance(data, HandoverAccepted)
+    return Answer(
+        handover_id=data.handover_id,
+        from_municipality=municipality,
+        to_municipality=sender["from"],
+        case_id=sender["case_id"],
+        answered_at=data.accepted_at if isinstance(data, HandoverAccepted) else data.rejected_at,
+        accepted=accepted,
+        new_case_id=data.new_case_id if isinstance(data, HandoverAccepted) else None,
+        rejection=data.rejection if isinstance(data, HandoverRejected) else None,
+    )
+
+
+def _delivered(receipt: Receipt) -> HandoverDelivered:
+    return HandoverDelivered(
+        handover_id=receipt.handover_id,
+        to_municipality=receipt.to_municipality,
+        received_at=receipt.received_at,
+        documents=receipt.documents,
+        package_sha256=receipt.package_sha256,
+    )
+
+
+def _refusal(reason: str) -> HandoverRefusal:
+    try:
+        return HandoverRefusal(reason)
+    except ValueError:
+        return HandoverRefusal.OTHER
+
+
+def _stored(outcome: Contract) -> bytes:
+    return json.dumps({"type": outcome.event_type, "data": outcome.model_dump_json()}).encode()
+
+
+def _outcome(stored: bytes) -> Contract:
+    value = json.loads(stored)
+    contract = (
+        HandoverDelivered if value["type"] == HandoverDelivered.event_type else HandoverRefused
+    )
+    return cast("Contract", contract.model_validate_json(value["data"]))

@@ -1,0 +1,260 @@
+"""Two municipalities, two hubs, two real brokers: a case handed over end to end.
+
+The sending hub runs on the session's broker, the receiving hub on a second broker started
+for this module (``tests/broker.py``; with ``CASEHUB_TEST_BOOTSTRAP`` set both share the one
+given). Each hub is the real composition root with the handover component; the package goes
+over the hub-to-hub HTTP transport on loopback, signed and encrypted with a test CA's
+certificates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import uuid
+
+import pytest
+
+from adapters.handover import (
+    HandoverSettings,
+    HttpTransport,
+    IdentityFiles,
+    PeerSettings,
+    seal,
+)
+from adapters.handover.demopki import DemoCa, write_identity
+from adapters.handover.jose import from_b64url
+from adapters.handover.manifest import HandoverManifest, Party, PartyRole
+from adapters.handover.port import Delivery
+from adapters.handover.receipt import Receipt
+from adapters.handover.reception import received_event_id
+from adapters.handover.status import case_handovers
+from adapters.registry import COMPONENTS
+from adapters.statistics.standin import StatisticsStandin
+from contracts.binding import from_kafka, to_kafka
+from contracts.case import CaseOpened
+from contracts.cpr import Cpr
+from contracts.deadlines import DeadlineSetV2
+from contracts.envelope import new_event
+from contracts.handover import (
+    HandoverAccepted,
+    HandoverAnswered,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverStarted,
+)
+from contracts.reporting import TransferReported
+from hub.compose.app import create_app, group_of
+from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.serve import serving
+from routing.routes import default_routes
+from routing.topics import topic, topic_for
+from tests.broker import kafka_broker
+from tests.kafka import produce, wait_for_records, wait_until_consumed
+from tests.people import CHILD
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture(scope="module")
+def receiving_broker(tmp_path_factory):
+    with kafka_broker(tmp_path_factory.mktemp("kafka-receiving")) as bootstrap:
+        yield bootstrap
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def send(bootstrap, event):
+    record = to_kafka(event)
+    await produce(bootstrap, topic_for(event), record.value, key=record.key,
+                  headers=record.headers)  # fmt: skip
+
+
+def of(contract, handover_id):
+    def match(record):
+        event = from_kafka(record.headers, record.value)
+        return isinstance(event.data, contract) and event.data.handover_id == handover_id
+
+    return match
+
+
+def case_events(municipality, case_id):
+    opened = CaseOpened.model_validate_json(
+        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
+        ' "sub_process": "measures_and_follow_up", "kle": "27.24.00"}'
+    )
+    deadline = DeadlineSetV2.model_validate_json(
+        '{"deadline_id": "d-2hubs", "rule_id": "measure-follow-up", "trigger_event_id": "e-1",'
+        ' "due_at": "2027-01-15T10:00:00+00:00", "escalate_at": "2027-01-08T10:00:00+00:00",'
+        ' "legal_basis": {"law": "BL", "paragraph": "95"}}'
+    )
+    return [
+        new_event(data, source="urn:test:case-system", municipality=municipality, case_id=case_id)
+        for data in (opened, deadline)
+    ]
+
+
+async def replayed_twice(started, case_id, sending, receiving, endpoint):
+    """The receipts of the same handover sealed again (other bytes) and delivered twice."""
+    sender, receiver = sending.municipality, receiving.municipality
+    handover_id, created_at = started.handover_id, started.started_at
+    replayed = seal(
+        HandoverManifest(
+            handover_id=handover_id, case_id=case_id, from_municipality=sender,
+            to_municipality=receiver, created_at=created_at, summary="again",
+            parties=(Party(role=PartyRole.CHILD, cpr=Cpr(CHILD)),),
+        ),
+        sending,
+        receiving.certificate,
+    )  # fmt: skip
+    transport = HttpTransport({receiver: endpoint.http_client()})
+    try:
+        first = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
+        again = await transport.deliver(Delivery(handover_id, sender, receiver, replayed))
+    finally:
+        await transport.aclose()
+    return first, again
+
+
+async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noqa: PLR0915 - one flow, in order
+    hub_settings, fresh_municipality, receiving_broker, tmp_path
+):
+    sender, receiver = hub_settings.municipalities[0], fresh_municipality()
+    ca = DemoCa(dt.datetime.now(dt.UTC))
+    sending, receiving = ca.identity(sender), ca.identity(receiver)
+    ca_file = ca.write(tmp_path)
+    sender_files = write_identity(sending, tmp_path / "sender")
+    receiver_files = write_identity(receiving, tmp_path / "receiver")
+    routes = default_routes(COMPONENTS)
+    sender_port = free_port()  # the receiving hub answers to the sending one, started later
+    to_sender = EndpointSettings(base_url=f"http://127.0.0.1:{sender_port}", timeout_s=5.0)
+    receiving_hub = hub_settings.model_copy(
+        update={
+            "bootstrap_servers": receiving_broker,
+            "municipalities": (receiver,),
+            "group_prefix": f"recv-{uuid.uuid4().hex[:8]}",
+            "state_dir": tmp_path / "receiver-state",
+            "routes": routes,
+            "handover": HandoverSettings(
+                own={receiver: IdentityFiles(certificate_file=receiver_files[0],
+                                             key_file=receiver_files[1])},
+                peers={sender: PeerSettings(certificate_file=sender_files[0],
+                                            endpoint=to_sender)},
+                trusted_cas=(ca_file,),
+            ),
+        }
+    )  # fmt: skip
+    case_id = f"C-{uuid.uuid4().hex[:8]}"
+    handover_id = f"ho-{uuid.uuid4().hex[:8]}"
+    statistics = StatisticsStandin()
+    async with (
+        serving(statistics.asgi()) as statistics_url,
+        serving(
+            create_app(
+                receiving_hub.model_copy(
+                    update={"statistics": EndpointSettings(base_url=statistics_url)}
+                )
+            )
+        ) as receiver_url,
+    ):
+        to_receiver = EndpointSettings(base_url=receiver_url, timeout_s=5.0)
+        sending_hub = hub_settings.model_copy(
+            update={
+                "routes": routes,
+                "handover": HandoverSettings(
+                    own={sender: IdentityFiles(certificate_file=sender_files[0],
+                                               key_file=sender_files[1])},
+                    peers={receiver: PeerSettings(certificate_file=receiver_files[0],
+                                                  endpoint=to_receiver)},
+                    trusted_cas=(ca_file,),
+                ),
+            }
+        )  # fmt: skip
+        async with serving(create_app(sending_hub), port=sender_port):
+            seen = case_events(sender, case_id)
+            for event in seen:
+                await send(sending_hub.bootstrap_servers, event)
+            await wait_until_consumed(
+                sending_hub.bootstrap_servers,
+                group_of(sending_hub, "handover"),
+                [topic_for(event) for event in seen],
+                within=60,
+            )
+            started = HandoverStarted(
+                handover_id=handover_id, from_municipality=sender, to_municipality=receiver,
+                started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves.",
+            )  # fmt: skip
+            await send(
+                sending_hub.bootstrap_servers,
+                new_event(started, source="urn:test:case-system", municipality=sender,
+                          case_id=case_id),
+            )  # fmt: skip
+            (delivered,) = await wait_for_records(
+                sending_hub.bootstrap_servers,
+                topic("handover", sender),
+                of(HandoverDelivered, handover_id),
+                within=60,
+            )
+            (received,) = await wait_for_records(
+                receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
+                within=60,
+            )  # fmt: skip
+            # A replay of the handover (sealed again, so other bytes) gets the first receipt,
+            # which the receiving hub keeps in its broker, not in memory.
+            first, again = await replayed_twice(started, case_id, sending, receiving, to_receiver)
+            # The receiving municipality's case system opens its case and accepts: its
+            # statistics are told (they name the child from the case's CaseOpened).
+            opened_there, _ = case_events(receiver, f"N-{case_id}")
+            await send(receiving_broker, opened_there)
+            accepted = HandoverAccepted(
+                handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
+            )
+            await send(
+                receiving_broker,
+                new_event(accepted, source="urn:test:case-system", municipality=receiver,
+                          case_id=f"N-{case_id}"),
+            )  # fmt: skip
+            (transfer,) = await wait_for_records(
+                receiving_broker, topic("reporting", receiver), of(TransferReported, handover_id),
+                within=60,
+            )  # fmt: skip
+            (answered,) = await wait_for_records(
+                sending_hub.bootstrap_servers, topic("handover", sender),
+                of(HandoverAnswered, handover_id), within=60,
+            )  # fmt: skip
+    delivered_data = from_kafka(delivered.headers, delivered.value).data
+    received_event = from_kafka(received.headers, received.value)
+    assert isinstance(delivered_data, HandoverDelivered)
+    assert delivered_data.to_municipality == receiver
+    assert received_event.envelope.municipality == receiver
+    assert received_event.envelope.id == received_event_id(sender, handover_id)
+    assert isinstance(received_event.data, HandoverReceived)
+    assert delivered_data.received_at == received_event.data.received_at
+    assert first == again
+
+    receipt = Receipt.model_validate_json(from_b64url(json.loads(first)["payload"]))
+    assert receipt.received_at == delivered_data.received_at  # the first receipt
+    assert receipt.package_sha256 == delivered_data.package_sha256
+    replays = await wait_for_records(
+        receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
+        within=5,
+    )  # fmt: skip
+    assert len(replays) == 1  # received once
+    assert [getattr(r.record, "handover_ref", None) for r in statistics.reports] == [handover_id]
+    assert from_kafka(transfer.headers, transfer.value).envelope.municipality == receiver
+    answer = from_kafka(answered.headers, answered.value)
+    assert isinstance(answer.data, HandoverAnswered)
+    assert answer.data.accepted
+    assert answer.data.new_case_id == "N-1"
+    assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
+    # `casehub handover status CASE` on both sides.
+    sent = await case_handovers(hub_settings.bootstrap_servers, sender, case_id)
+    assert [line["type"] for line in sent] == ["started", "delivered", "answered"]
+    assert all(line["handover_id"] == handover_id for line in sent)
+    there = await case_handovers(receiving_broker, receiver, case_id)
+    assert [line["type"] for line in there] == ["received"]
