@@ -72,7 +72,8 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         if register_http is not None:
             await register_http.aclose()
 
-    return Component(NAME, handler, close=close, routes=tuple(routes))
+    # A peer hub signs every package and answer itself: they are verified, not its caller.
+    return Component(NAME, handler, close=close, peer_routes=tuple(routes))
 
 
 COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(

@@ -170,7 +170,10 @@ def create_app(
         max_body_bytes=MAX_DOCUMENT_BYTES,  # the largest body a surface takes: a document
         open_paths=("/health",),
     )
-    app = Starlette(routes=[*health_routes(ready), Mount("", app=served)], lifespan=lifespan)
+    peers = [route for component in running for route in component.peer_routes]
+    app = Starlette(
+        routes=[*health_routes(ready), *peers, Mount("", app=served)], lifespan=lifespan
+    )
     app.state.broker = broker
     app.state.components = tuple(running)
     app.state.events = events

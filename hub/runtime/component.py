@@ -53,7 +53,12 @@ class Component:
     consumes: tuple[type[Contract], ...] = ()
     """What it handles; empty: what the registered component of the same name consumes."""
     routes: tuple[BaseRoute, ...] = ()
-    """What it serves over HTTP, mounted on the hub's server (the e-form intake)."""
+    """What it serves over HTTP, mounted on the hub's server (the e-form intake); only signed
+    callers' requests reach them (``hub.runtime.callers``)."""
+    peer_routes: tuple[BaseRoute, ...] = ()
+    """Routes another hub calls, each request carrying its own proof of origin (a handover
+    package or answer signed by the sending municipality's certificate, verified by the
+    route); served beside the caller check, since a peer hub holds no caller secret here."""
 
 
 @dataclass(frozen=True)

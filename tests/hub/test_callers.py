@@ -296,3 +296,20 @@ async def test_every_route_a_component_serves_takes_only_signed_callers(tmp_path
         ("GET", "/health/live"): 200,
         ("HEAD", "/health"): 200,
     }
+
+
+def test_only_the_handover_serves_routes_beside_the_caller_check(tmp_path):
+    # A peer route is verified by what each request carries (a signed handover package or
+    # answer), not by a caller secret: a new one must be a conscious choice, listed here.
+    settings = Settings(
+        state_dir=tmp_path / "state",
+        municipalities=("101",),
+        callers=caller_settings(tmp_path, ["101"]),
+    )
+    app = create_app(settings)
+    peers = {
+        component.name: {path for _method, path in _served(component.peer_routes)}
+        for component in app.state.components
+        if component.peer_routes
+    }
+    assert set(peers) <= {"handover"}
