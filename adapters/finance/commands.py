@@ -52,7 +52,7 @@ async def _run(municipality: str, month: dt.date) -> int:
         click.echo("CASEHUB_FINANCE with a finance system (system) is needed", err=True)
         return 2
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, NAME),
         [municipality],
         partitions=settings.topic_partitions,

@@ -182,7 +182,7 @@ async def run(argv: Sequence[str] | None = None) -> int:
     }
     settings = Settings(**{name: value for name, value in given.items() if value is not None})
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, NAME),
         [args.municipality],
         partitions=settings.topic_partitions,

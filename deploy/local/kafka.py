@@ -25,8 +25,8 @@ controller listener stays on loopback and takes only the broker's own certificat
 Docs: docs/broker-security.md.
 
 Without `--secure`: standard library only, so it runs before the project's virtual
-environment exists and for vendors who only want a broker. The jars are cached outside the checkout in
-$CASEHUB_CACHE (default ~/.cache/casehub): the first start takes the download.
+environment exists and for vendors who only want a broker. The jars are cached outside the
+checkout in $CASEHUB_CACHE (default ~/.cache/casehub): the first start takes the download.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+import kafka_secure  # beside this script; stdlib only until certificates are made
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -177,8 +179,6 @@ def _asker(data: Path) -> Ask:
     port = _read_port(data)
     if not (data / "secure").exists():
         return _plain_asker(port)
-    import kafka_secure
-
     password = (data / "credentials" / kafka_secure.ADMIN).read_text(encoding="utf-8").strip()
 
     def ask(api_key: int, version: int, payload: bytes, timeout: float) -> bytes:
@@ -290,8 +290,6 @@ def _configure(
             encoding="utf-8",
         )
         return []
-    import kafka_secure
-
     kafka_secure.make_certificates(data / "tls")
     passwords = kafka_secure.make_passwords(data / "credentials", users)
     properties.write_text(
@@ -313,8 +311,6 @@ def _configure(
 
 
 def _bind_acls(data: Path, acls: Path) -> None:
-    import kafka_secure
-
     password = (data / "credentials" / kafka_secure.ADMIN).read_text(encoding="utf-8").strip()
     session = kafka_secure.Session(_read_port(data), data / "tls", kafka_secure.ADMIN, password, 30)
     try:
@@ -358,10 +354,14 @@ def main(argv: list[str] | None = None) -> int:
         if name == "start":
             command.add_argument("--port", type=int, default=0)
             command.add_argument("--bootstrap-file", type=Path)
-            command.add_argument("--secure", action="store_true",
-                                 help="SASL_SSL only, StandardAuthorizer (needs the venv)")
-            command.add_argument("--user", action="append", default=[],
-                                 help="a SCRAM user to create (--secure)")
+            command.add_argument(
+                "--secure",
+                action="store_true",
+                help="SASL_SSL only, StandardAuthorizer (needs the venv)",
+            )
+            command.add_argument(
+                "--user", action="append", default=[], help="a SCRAM user to create (--secure)"
+            )
             command.add_argument("--acls", type=Path, help="JSON ACL bindings (--secure)")
         if name == "stop":
             command.add_argument("--kill", action="store_true", help="SIGKILL at once")

@@ -15,6 +15,8 @@ from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
 from hub.cli.quarantine import quarantine
 from hub.runtime.component import ComponentSpec
+from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity, KafkaSecurityError
+from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["add_commands", "main"]
 
@@ -29,19 +31,22 @@ def run() -> None:
     """Run the hub (HTTP intake and components); configured by CASEHUB_* variables."""
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.kafka_access import verify_access  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.runtime.tls import TlsFileError  # noqa: PLC0415
 
     settings = Settings()
 
     async def serve_forever() -> None:
+        # A refused password or CA ends here in one line, before anything starts.
+        await verify_access(settings.kafka)
         async with serving(create_app(settings), settings.http_host, settings.http_port) as url:
             click.echo(f"casehub intake on {url}", err=True)
             await asyncio.Event().wait()
 
     try:
         asyncio.run(serve_forever())
-    except (StartupFailedError, TlsFileError) as exc:  # one line, no traceback
+    except (StartupFailedError, TlsFileError, KafkaSecurityError) as exc:  # one line
         raise click.ClickException(str(exc)) from None
 
 
@@ -64,12 +69,25 @@ def standins(municipalities: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--bootstrap", required=True, help="Kafka bootstrap address, e.g. 127.0.0.1:9092.")
-def demo(bootstrap: str) -> None:
+@kafka_options
+@click.option(
+    "--case-system-security",
+    envvar="CASEHUB_DEMO_CASE_SYSTEM_SECURITY",
+    help="How the demo's case system authenticates (JSON as --kafka-security); default: "
+    "as the hub.",
+)
+def demo(kafka: KafkaConnection, case_system_security: str | None) -> None:
     """Push one demo notification through the hub and print the path it took."""
     from hub.cli.demo import run_demo  # noqa: PLC0415
 
-    sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
+    case_system = None
+    if case_system_security is not None:
+        security = KafkaSecurity.model_validate_json(case_system_security)
+        case_system = KafkaConnection(kafka.bootstrap_servers, security)
+    try:
+        sys.exit(0 if asyncio.run(run_demo(kafka, case_system)) else 1)
+    except KafkaSecurityError as exc:  # one line, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
 def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -> None:

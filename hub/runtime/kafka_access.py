@@ -19,12 +19,12 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NoReturn, Self
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self
 
-from aiokafka.conn import create_conn
-from aiokafka.errors import KafkaError, SaslAuthenticationFailed
-from faststream.security import BaseSecurity, SASLScram256, SASLScram512
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
+
+if TYPE_CHECKING:
+    from faststream.security import BaseSecurity
 
 __all__ = ["KafkaConnection", "KafkaSecurity", "KafkaSecurityError", "verify_access"]
 
@@ -107,6 +107,8 @@ class KafkaConnection:
 
     def faststream_security(self) -> BaseSecurity | None:
         """The same, as FastStream's ``KafkaBroker(security=...)`` takes it."""
+        from faststream.security import SASLScram256, SASLScram512  # noqa: PLC0415 - CLI start
+
         security = self.security
         if security.protocol == "PLAINTEXT":
             return None
@@ -151,13 +153,18 @@ async def verify_access(connection: KafkaConnection, timeout_s: float = 10.0) ->
         KafkaSecurityError: a file cannot be used, or the broker refuses the credentials.
 
     """
+    from aiokafka.conn import create_conn  # noqa: PLC0415 - `casehub --help` stays fast
+    from aiokafka.errors import KafkaError, SaslAuthenticationFailed  # noqa: PLC0415
+
     options = connection.client_options()
     if connection.security.protocol == "PLAINTEXT":
         return
     host, _, port = connection.bootstrap_servers.split(",")[0].strip().rpartition(":")
     options.pop("bootstrap_servers")
     try:
-        conn = await create_conn(host, int(port), request_timeout_ms=int(timeout_s * 1000), **options)
+        conn = await create_conn(
+            host, int(port), request_timeout_ms=int(timeout_s * 1000), **options
+        )
     except SaslAuthenticationFailed:
         _fail("password_file", f"the broker refused user {connection.security.username}")
     except ssl.SSLCertVerificationError:
