@@ -9,8 +9,8 @@ from hub.cli.demo import run_demo
 pytestmark = pytest.mark.kafka
 
 
-async def test_the_demo_walks_every_hop(kafka_bootstrap, capsys):
-    assert await run_demo(kafka_bootstrap)
+async def test_the_demo_walks_every_hop(hub_kafka, capsys):
+    assert await run_demo(hub_kafka)
     out = capsys.readouterr().out
     steps = [int(n) for n in re.findall(r"^(\d+)\. ", out, flags=re.MULTILINE)]
     assert steps == list(range(1, 13))

@@ -56,14 +56,14 @@ async def test_the_month_run_pays_each_measure_once_across_two_runs(hub_settings
             for event in events:
                 await send(settings, event)
             await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 topic("finance", municipality),
                 lambda r: isinstance(from_kafka(r.headers, r.value).data, CommitmentCreated),
                 count=2,
                 within=60,
             )
         for name, value in {
-            "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+            **settings.kafka.environment(),
             "CASEHUB_GROUP_PREFIX": settings.group_prefix,
             "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
             "CASEHUB_FINANCE": finance.model_dump_json(),
