@@ -35,8 +35,8 @@ from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineMissed, DeadlineMissedV2
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
-from hub.runtime.serve import serving
 from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.serve import serving
 from routing.routes import default_routes
 from routing.topics import quarantine_topic, topic
 from tests.broker import start_local_broker, stop_local_broker
