@@ -22,7 +22,7 @@ from pathlib import Path
 
 from contracts.municipalities import MUNICIPALITIES
 from hub.compose.grants import HUB_USER, bindings, case_system_user, plan_principals
-from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity
+from hub.runtime.kafka_access import KafkaConnection, local_broker_connection
 
 __all__ = ["ADMIN", "TestBroker", "kafka_broker"]
 
@@ -46,13 +46,7 @@ class TestBroker:
         """How ``principal`` reaches the broker (on a plaintext broker: as anyone)."""
         if self.secured is None:
             return KafkaConnection(self.bootstrap)
-        security = KafkaSecurity(
-            protocol="SASL_SSL",
-            username=principal,
-            password_file=self.secured / "credentials" / principal,
-            ca_file=self.secured / "tls" / "ca.pem",
-        )
-        return KafkaConnection(self.bootstrap, security)
+        return local_broker_connection(self.bootstrap, self.secured, principal)
 
     @property
     def hub(self) -> KafkaConnection:

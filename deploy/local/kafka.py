@@ -20,7 +20,8 @@ principal `casehub-admin`. The local CA and the broker's certificate are made at
 start with `cryptography` (so `--secure` needs the project's virtual environment); the CA
 certificate is DIR/tls/ca.pem. Each `--user` is a SCRAM user made at format time with a
 random password in DIR/credentials/NAME (mode 0600); `--acls` is a JSON list of ACL
-bindings (see `_acl_binding`) the admin creates once the broker answers. The KRaft
+bindings (`casehub deploy acls` prints the hub's plan) the admin creates once the broker
+answers; each principal it names is a SCRAM user too. The KRaft
 controller listener stays on loopback and takes only the broker's own certificate.
 Docs: docs/broker-security.md.
 
@@ -243,7 +244,10 @@ def start(
     properties = data / "server.properties"
     if not (data / "log" / "meta.properties").exists():
         port = port or _free_port()
-        format_args = _configure(data, properties, port, secure=secure, users=users or [])
+        # Every principal the ACL bindings name is a user, beside those named by --user.
+        bound = [b["principal"] for b in kafka_secure.load_bindings(acls)] if acls else []
+        users = list(dict.fromkeys([*(users or []), *bound]))
+        format_args = _configure(data, properties, port, secure=secure, users=users)
         # One in 64 ids starts with "-": given as --cluster-id=ID it is never read as an option.
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         subprocess.run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,7 +16,12 @@ from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
 from hub.cli.quarantine import quarantine
 from hub.runtime.component import ComponentSpec
-from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity, KafkaSecurityError
+from hub.runtime.kafka_access import (
+    KafkaConnection,
+    KafkaSecurity,
+    KafkaSecurityError,
+    local_broker_connection,
+)
 from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["add_commands", "main"]
@@ -76,14 +82,28 @@ def standins(municipalities: tuple[str, ...]) -> None:
     help="How the demo's case system authenticates (JSON as --kafka-security); default: "
     "as the hub.",
 )
-def demo(kafka: KafkaConnection, case_system_security: str | None) -> None:
+@click.option(
+    "--local-broker",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The data directory of a `deploy/local/kafka.py start --secure` broker: the hub and "
+    "the case system authenticate with the credentials and the CA there (`make demo`).",
+)
+def demo(
+    kafka: KafkaConnection, case_system_security: str | None, local_broker: Path | None
+) -> None:
     """Push one demo notification through the hub and print the path it took."""
-    from hub.cli.demo import run_demo  # noqa: PLC0415
+    from hub.cli.demo import MUNICIPALITY, run_demo  # noqa: PLC0415
+    from hub.compose.grants import HUB_USER, case_system_user  # noqa: PLC0415
 
     case_system = None
     if case_system_security is not None:
         security = KafkaSecurity.model_validate_json(case_system_security)
         case_system = KafkaConnection(kafka.bootstrap_servers, security)
+    if local_broker is not None:
+        address = kafka.bootstrap_servers
+        kafka = local_broker_connection(address, local_broker, HUB_USER)
+        principal = case_system_user(MUNICIPALITY)
+        case_system = local_broker_connection(address, local_broker, principal)
     try:
         sys.exit(0 if asyncio.run(run_demo(kafka, case_system)) else 1)
     except KafkaSecurityError as exc:  # one line, no traceback

@@ -26,7 +26,13 @@ from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 if TYPE_CHECKING:
     from faststream.security import BaseSecurity
 
-__all__ = ["KafkaConnection", "KafkaSecurity", "KafkaSecurityError", "verify_access"]
+__all__ = [
+    "KafkaConnection",
+    "KafkaSecurity",
+    "KafkaSecurityError",
+    "local_broker_connection",
+    "verify_access",
+]
 
 _SETTING = "CASEHUB_KAFKA_SECURITY"
 
@@ -141,6 +147,21 @@ class KafkaConnection:
             "CASEHUB_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             _SETTING: self.security.model_dump_json(),
         }
+
+
+def local_broker_connection(bootstrap: str, data: Path, principal: str) -> KafkaConnection:
+    """How ``principal`` reaches the local broker (deploy/local/kafka.py --secure) in ``data``.
+
+    That broker writes each user's password to ``data/credentials/<principal>`` and its CA
+    certificate to ``data/tls/ca.pem``.
+    """
+    security = KafkaSecurity(
+        protocol="SASL_SSL",
+        username=principal,
+        password_file=data / "credentials" / principal,
+        ca_file=data / "tls" / "ca.pem",
+    )
+    return KafkaConnection(bootstrap, security)
 
 
 async def verify_access(connection: KafkaConnection, timeout_s: float = 10.0) -> None:

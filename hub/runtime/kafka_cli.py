@@ -12,9 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from pydantic import ValidationError
-
-from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity
 
 __all__ = ["kafka_options"]
 
@@ -24,6 +21,11 @@ def kafka_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, bootstrap: str, kafka_security: str | None, **kwargs: Any) -> Any:  # noqa: ANN401
+        # Imported here: `casehub --help` loads every command and needs no pydantic.
+        from pydantic import ValidationError  # noqa: PLC0415
+
+        from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity  # noqa: PLC0415
+
         try:
             security = (
                 KafkaSecurity()

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from hub.compose.settings import Settings
 from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity, KafkaSecurityError
 
-SECRET = "s3cret-for-the-test"
+SECRET = "s3cret-for-the-test"  # noqa: S105 - a test value, in a tmp file
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def test_sasl_ssl_gives_scram_over_verified_tls(security):
     assert options["ssl_context"].check_hostname
     config = KafkaConnection("broker:9093", security).librdkafka_config()
     assert (config["security.protocol"], config["sasl.password"]) == ("SASL_SSL", SECRET)
-    assert KafkaConnection("broker:9093", security).faststream_security().use_ssl
+    scram = KafkaConnection("broker:9093", security).faststream_security()
+    assert scram is not None
+    assert scram.use_ssl
 
 
 def test_the_password_is_never_in_a_repr_or_the_environment_given_on(security):
@@ -59,7 +61,9 @@ def test_the_settings_read_it_from_the_environment(monkeypatch, security):
 
 def test_a_missing_file_is_one_line_naming_the_setting(security, tmp_path):
     gone = security.model_copy(update={"password_file": tmp_path / "absent"})
-    with pytest.raises(KafkaSecurityError, match=r"^CASEHUB_KAFKA_SECURITY password_file: .*absent"):
+    with pytest.raises(
+        KafkaSecurityError, match=r"^CASEHUB_KAFKA_SECURITY password_file: .*absent"
+    ):
         KafkaConnection("broker:9093", gone).client_options()
     no_ca = security.model_copy(update={"ca_file": tmp_path / "absent-ca.pem"})
     with pytest.raises(KafkaSecurityError, match=r"^CASEHUB_KAFKA_SECURITY ca_file: .*absent-ca"):

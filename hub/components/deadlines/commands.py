@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -15,8 +15,10 @@ from hub.clock.schedule import Deadline, MissingFactError
 from hub.clock.structured import parse_structured
 from hub.clock.triggers import deadlines_for
 from hub.runtime.errors import HubError, PermanentError
-from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.kafka_cli import kafka_options
+
+if TYPE_CHECKING:
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["deadlines"]
 
