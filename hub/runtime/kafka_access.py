@@ -46,10 +46,14 @@ class KafkaSecurity(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    protocol: Literal["PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    protocol: Literal["PLAINTEXT", "SASL_SSL", "SSL"] = "PLAINTEXT"
+    """``SASL_SSL``: SCRAM over TLS (the local broker); ``SSL``: mutual TLS (Strimzi)."""
     sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
     username: str | None = None
     password_file: Path | None = None
+    cert_file: Path | None = None
+    """``SSL``: the client certificate (its subject is the principal) and, below, its key."""
+    key_file: Path | None = None
     ca_file: Path | None = None
     """The CA that signed the broker's certificate; none: the system's trust store."""
 
@@ -57,6 +61,9 @@ class KafkaSecurity(BaseModel):
     def _complete(self) -> Self:
         if self.protocol == "SASL_SSL" and (self.username is None or self.password_file is None):
             msg = "SASL_SSL needs a username and a password_file"
+            raise ValueError(msg)
+        if self.protocol == "SSL" and (self.cert_file is None or self.key_file is None):
+            msg = "SSL (mutual TLS) needs a cert_file and a key_file"
             raise ValueError(msg)
         return self
 
@@ -82,6 +89,12 @@ class KafkaSecurity(BaseModel):
         except (OSError, ssl.SSLError) as exc:
             _fail("ca_file", f"{self.ca_file} cannot be read as a PEM CA ({type(exc).__name__})")
         context.minimum_version = ssl.TLSVersion.TLSv1_2
+        if self.cert_file is not None and self.key_file is not None:
+            try:
+                context.load_cert_chain(certfile=str(self.cert_file), keyfile=str(self.key_file))
+            except (OSError, ssl.SSLError) as exc:
+                problem = f"{self.cert_file} with key_file cannot be used ({type(exc).__name__})"
+                _fail("cert_file", problem)
         return context
 
 
@@ -109,15 +122,23 @@ class KafkaConnection:
                 "sasl_plain_username": security.username,
                 "sasl_plain_password": security.password().get_secret_value(),
             }
+        elif security.protocol == "SSL":
+            options |= {"security_protocol": "SSL", "ssl_context": security.ssl_context()}
         return options
 
     def faststream_security(self) -> BaseSecurity | None:
         """The same, as FastStream's ``KafkaBroker(security=...)`` takes it."""
-        from faststream.security import SASLScram256, SASLScram512  # noqa: PLC0415 - CLI start
+        from faststream.security import (  # noqa: PLC0415 - `casehub --help` stays fast
+            BaseSecurity,
+            SASLScram256,
+            SASLScram512,
+        )
 
         security = self.security
         if security.protocol == "PLAINTEXT":
             return None
+        if security.protocol == "SSL":
+            return BaseSecurity(ssl_context=security.ssl_context(), use_ssl=True)
         scram = SASLScram512 if security.sasl_mechanism == "SCRAM-SHA-512" else SASLScram256
         return scram(
             username=str(security.username),
@@ -137,8 +158,14 @@ class KafkaConnection:
                 "sasl.username": str(security.username),
                 "sasl.password": security.password().get_secret_value(),
             }
-            if security.ca_file is not None:
-                config["ssl.ca.location"] = str(security.ca_file)
+        elif security.protocol == "SSL":
+            config |= {
+                "security.protocol": "SSL",
+                "ssl.certificate.location": str(security.cert_file),
+                "ssl.key.location": str(security.key_file),
+            }
+        if security.protocol != "PLAINTEXT" and security.ca_file is not None:
+            config["ssl.ca.location"] = str(security.ca_file)
         return config
 
     def environment(self) -> dict[str, str]:
