@@ -72,3 +72,15 @@ def test_a_missing_file_is_one_line_naming_the_setting(security, tmp_path):
     empty.write_text("\n")
     with pytest.raises(KafkaSecurityError, match="is empty"):
         security.model_copy(update={"password_file": empty}).password()
+
+
+def test_mutual_tls_needs_a_certificate_and_its_key_and_says_which_file_is_wrong(tmp_path):
+    with pytest.raises(ValidationError, match="needs a cert_file and a key_file"):
+        KafkaSecurity(protocol="SSL", cert_file=tmp_path / "user.crt")
+    (tmp_path / "user.crt").write_text("not a certificate")
+    (tmp_path / "user.key").write_text("not a key")
+    security = KafkaSecurity(
+        protocol="SSL", cert_file=tmp_path / "user.crt", key_file=tmp_path / "user.key"
+    )
+    with pytest.raises(KafkaSecurityError, match=r"^CASEHUB_KAFKA_SECURITY cert_file: "):
+        KafkaConnection("broker:9093", security).client_options()
