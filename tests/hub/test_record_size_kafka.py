@@ -270,7 +270,7 @@ async def bounded_entry_of(bootstrap, name, *, key, headers):
 
 
 async def test_a_bounded_copy_whose_original_is_gone_or_another_is_refused_with_a_reason(
-    hub_settings,
+    hub_settings, test_broker
 ):
     hub_kafka, (municipality,) = hub_settings.kafka, hub_settings.municipalities
     await ensure_topics(hub_kafka, hub_topics([municipality]), partitions=1, replication=1)
@@ -280,7 +280,8 @@ async def test_a_bounded_copy_whose_original_is_gone_or_another_is_refused_with_
     # Another record at the next offset, where a bounded copy says a different one was.
     other = await bounded_entry_of(hub_kafka, name, key=b"C-other", headers=envelope.headers)
     moved = dataclasses.replace(other, key=b"C-moved")
-    admin = AIOKafkaAdminClient(**hub_kafka.client_options())
+    # The broker's admin: the hub's principal may not delete records (hub/compose/grants.py).
+    admin = AIOKafkaAdminClient(**test_broker.admin.client_options())
     await admin.start()
     try:  # what retention does: the first record is removed from the topic's start
         await admin.delete_records({TopicPartition(name, 0): RecordsToDelete(before_offset=1)})
