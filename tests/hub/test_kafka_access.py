@@ -84,3 +84,22 @@ def test_mutual_tls_needs_a_certificate_and_its_key_and_says_which_file_is_wrong
     )
     with pytest.raises(KafkaSecurityError, match=r"^CASEHUB_KAFKA_SECURITY cert_file: "):
         KafkaConnection("broker:9093", security).client_options()
+
+
+def test_casehub_run_stops_on_an_unusable_file_with_one_line(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from hub.cli.main import main
+
+    absent = KafkaSecurity(
+        protocol="SASL_SSL",
+        username="casehub-hub",
+        password_file=tmp_path / "password",
+        ca_file=tmp_path / "ca.pem",
+    )
+    (tmp_path / "password").write_text(SECRET)
+    monkeypatch.setenv("CASEHUB_KAFKA_SECURITY", absent.model_dump_json())
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 1
+    line = f"CASEHUB_KAFKA_SECURITY ca_file: {tmp_path / 'ca.pem'} cannot be read as a PEM CA"
+    assert result.output.splitlines() == [f"Error: {line} (FileNotFoundError)"]
