@@ -21,19 +21,28 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from benchmarks.access import worker_connection
+from hub.runtime.kafka_access import KafkaConnection
+
 __all__ = ["forward"]
 
 
 async def forward(  # noqa: PLR0913 - the forwarder's whole configuration
-    bootstrap: str, source: str, target: str, group: str, *, per_record: bool, stop: asyncio.Event
+    kafka: KafkaConnection,
+    source: str,
+    target: str,
+    group: str,
+    *,
+    per_record: bool,
+    stop: asyncio.Event,
 ) -> None:
     """Forward ``source`` to ``target`` until ``stop`` is set."""
     consumer = AIOKafkaConsumer(
-        source, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+        source, **kafka.client_options(), group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest", fetch_max_wait_ms=100,
     )  # fmt: skip
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5
+        **kafka.client_options(), acks="all", enable_idempotence=True, linger_ms=5
     )
     await consumer.start()
     await producer.start()
@@ -87,7 +96,12 @@ async def _main(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await forward(
-        args.bootstrap, args.source, args.target, args.group, per_record=args.per_record, stop=stop
+        worker_connection(args),
+        args.source,
+        args.target,
+        args.group,
+        per_record=args.per_record,
+        stop=stop,
     )
 
 
@@ -97,6 +111,7 @@ def main() -> None:
     for name in ("bootstrap", "source", "target", "group"):
         parser.add_argument(name)
     parser.add_argument("--per-record", action="store_true")
+    parser.add_argument("--kafka-security", help="CASEHUB_KAFKA_SECURITY, JSON")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -18,16 +18,19 @@ from types import FrameType
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
+from benchmarks.access import worker_connection
+from hub.runtime.kafka_access import KafkaConnection
+
 __all__ = ["forward"]
 
 _stopping: list[bool] = []
 
 
-def forward(bootstrap: str, source: str, target: str, group: str) -> None:
+def forward(kafka: KafkaConnection, source: str, target: str, group: str) -> None:
     """Forward ``source`` to ``target`` until SIGTERM."""
     consumer = Consumer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka_config(),
             "group.id": group,
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
@@ -36,7 +39,7 @@ def forward(bootstrap: str, source: str, target: str, group: str) -> None:
     )
     producer = Producer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka_config(),
             "acks": "all",
             "enable.idempotence": True,
             "linger.ms": 5,
@@ -89,9 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("bootstrap", "source", "target", "group"):
         parser.add_argument(name)
+    parser.add_argument("--kafka-security", help="CASEHUB_KAFKA_SECURITY, JSON")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _stop)
-    forward(args.bootstrap, args.source, args.target, args.group)
+    forward(worker_connection(args), args.source, args.target, args.group)
 
 
 if __name__ == "__main__":

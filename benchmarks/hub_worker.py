@@ -16,6 +16,7 @@ import asyncio
 import signal
 from pathlib import Path
 
+from benchmarks.access import worker_connection
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
 from hub.runtime.serve import serving
@@ -27,6 +28,7 @@ async def serve(args: argparse.Namespace) -> None:
     """Run the hub until SIGTERM."""
     settings = Settings(
         bootstrap_servers=args.bootstrap,
+        kafka_security=worker_connection(args).security,
         municipalities=(args.municipality,),
         group_prefix=args.group_prefix,
         state_dir=Path(args.state_dir),
@@ -57,6 +59,7 @@ def main() -> None:
     for name in ("bootstrap", "municipality", "group_prefix", "state_dir"):
         parser.add_argument(name)
     parser.add_argument("--profile", help="write a pyinstrument profile here at exit")
+    parser.add_argument("--kafka-security", help="CASEHUB_KAFKA_SECURITY, JSON")
     asyncio.run(serve(parser.parse_args()))
 
 

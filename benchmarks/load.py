@@ -18,6 +18,7 @@ from confluent_kafka.cimpl import NewTopic
 from contracts.binding import to_kafka
 from contracts.envelope import new_event
 from contracts.intake import NotificationReceived
+from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = [
     "Offsets",
@@ -60,14 +61,14 @@ def records(count: int, municipality: str, *, first: int = 0) -> Records:
 
 
 def produce(
-    bootstrap: str, topic: str, batch: Records, *, partitions: Sequence[int] | None = None
+    kafka: KafkaConnection, topic: str, batch: Records, *, partitions: Sequence[int] | None = None
 ) -> None:
     """Write ``batch`` (acks=all) and return once every record is acknowledged.
 
     ``partitions`` pins record i to ``partitions[i % len(partitions)]`` (warm-up records,
     one per partition); otherwise the key picks the partition, as for the hub's records.
     """
-    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5})
+    producer = Producer({**kafka.librdkafka_config(), "acks": "all", "linger.ms": 5})
     failed: list[str] = []
 
     def delivered(err: object, _msg: object) -> None:
@@ -94,10 +95,14 @@ def produce(
 
 
 def create_topics(
-    bootstrap: str, names: Sequence[str], *, partitions: int, config: dict[str, str] | None = None
+    kafka: KafkaConnection,
+    names: Sequence[str],
+    *,
+    partitions: int,
+    config: dict[str, str] | None = None,
 ) -> None:
     """Create the topics (fresh names: an existing one is an error)."""
-    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4})
+    admin = AdminClient({**kafka.librdkafka_config(), "log_level": 4})
     futures = admin.create_topics(
         [NewTopic(name, partitions, 1, config=config or {}) for name in names]
     )
@@ -105,18 +110,18 @@ def create_topics(
         future.result(WITHIN_S)
 
 
-def topic_names(bootstrap: str) -> set[str]:
+def topic_names(kafka: KafkaConnection) -> set[str]:
     """The topics on the broker now."""
-    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4})
+    admin = AdminClient({**kafka.librdkafka_config(), "log_level": 4})
     return set(admin.list_topics(timeout=WITHIN_S).topics)
 
 
 class Offsets:
     """Sums a topic's end offsets (how many records it holds) with one long-lived client."""
 
-    def __init__(self, bootstrap: str, topic: str, partitions: int) -> None:
+    def __init__(self, kafka: KafkaConnection, topic: str, partitions: int) -> None:
         self._consumer = ConfluentConsumer(
-            {"bootstrap.servers": bootstrap, "group.id": f"bench-count-{uuid.uuid4()}"}
+            {**kafka.librdkafka_config(), "group.id": f"bench-count-{uuid.uuid4()}"}
         )
         self._parts = [TopicPartition(topic, p) for p in range(partitions)]
 
@@ -139,9 +144,9 @@ class Offsets:
         self._consumer.close()
 
 
-def end_total(bootstrap: str, topic: str, partitions: int) -> int:
+def end_total(kafka: KafkaConnection, topic: str, partitions: int) -> int:
     """Records in ``topic`` now (all partitions)."""
-    offsets = Offsets(bootstrap, topic, partitions)
+    offsets = Offsets(kafka, topic, partitions)
     try:
         return offsets.total()
     finally:
@@ -170,10 +175,10 @@ def wait_for_total(
 
 
 def wait_for_group(
-    bootstrap: str, group: str, members: int, *, alive: Callable[[], None] = _nothing
+    kafka: KafkaConnection, group: str, members: int, *, alive: Callable[[], None] = _nothing
 ) -> None:
     """Wait until ``group`` is stable with ``members`` members, each with partitions."""
-    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4})
+    admin = AdminClient({**kafka.librdkafka_config(), "log_level": 4})
     deadline = time.monotonic() + WITHIN_S
     while time.monotonic() < deadline:
         alive()

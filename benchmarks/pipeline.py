@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
+from benchmarks.access import worker_access
 from benchmarks.load import (
     Offsets,
     Records,
@@ -54,6 +55,7 @@ from benchmarks.load import (
 from benchmarks.restore import RESTORERS, Restore, changelog
 from contracts.municipalities import MUNICIPALITIES
 from hub.cli.demo import MUNICIPALITY as DEMO_MUNICIPALITY
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.logs import configure_logging
 from hub.runtime.provision import ensure_topics, hub_topics
 from routing.topics import topic
@@ -159,7 +161,7 @@ def _running(
 
 
 def _measure(  # noqa: PLR0913 - one side's topics, group and processes
-    bootstrap: str,
+    kafka: KafkaConnection,
     *,
     source: str,
     target: str,
@@ -173,17 +175,17 @@ def _measure(  # noqa: PLR0913 - one side's topics, group and processes
 
     The CPU seconds are the side's processes' own, over the same interval.
     """
-    wait_for_group(bootstrap, group, members, alive=procs.alive)
-    offsets = Offsets(bootstrap, target, PARTITIONS)
+    wait_for_group(kafka, group, members, alive=procs.alive)
+    offsets = Offsets(kafka, target, PARTITIONS)
     try:
         before = offsets.total()
         # Warm-up, a record per partition: every member has fetched, decoded and produced.
-        produce(bootstrap, source, warm, partitions=range(PARTITIONS))
+        produce(kafka, source, warm, partitions=range(PARTITIONS))
         wait_for_total(offsets, before + len(warm), alive=procs.alive)
         if procs.profile:
             procs.signal(signal.SIGUSR1)
         began, cpu_began = time.perf_counter(), procs.cpu_seconds()
-        produce(bootstrap, source, load)
+        produce(kafka, source, load)
         ended = wait_for_total(offsets, before + len(warm) + len(load), alive=procs.alive)
         cpu = procs.cpu_seconds() - cpu_began
     finally:
@@ -191,25 +193,25 @@ def _measure(  # noqa: PLR0913 - one side's topics, group and processes
     return len(load) / (ended - began), len(load) / max(cpu, 1e-3)
 
 
-def raw_side(bootstrap: str, client: str, load: Records, warm: Records) -> Side:
+def raw_side(kafka: KafkaConnection, client: str, load: Records, warm: Records) -> Side:
     """One raw forwarder process on fresh topics."""
     source, target = (f"bench.raw.{part}.{uuid.uuid4().hex[:6]}" for part in ("in", "out"))
-    create_topics(bootstrap, [source, target], partitions=PARTITIONS)
+    create_topics(kafka, [source, target], partitions=PARTITIONS)
     group = f"bench-raw-{uuid.uuid4().hex[:6]}"
     module = (
         "benchmarks.forward_aiokafka" if client == "aiokafka" else "benchmarks.forward_confluent"
     )
     peaks: list[float] = []
-    with _running([[module, bootstrap, source, target, group]], peaks) as procs:
+    with _running([[module, *worker_access(kafka), source, target, group]], peaks) as procs:
         eps, per_cpu_s = _measure(
-            bootstrap, source=source, target=target, group=group, procs=procs, members=1,
+            kafka, source=source, target=target, group=group, procs=procs, members=1,
             load=load, warm=warm,
         )  # fmt: skip
     return Side(eps, per_cpu_s, peaks)
 
 
 def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
-    bootstrap: str,
+    kafka: KafkaConnection,
     municipality: str,
     instances: int,
     load: Records,
@@ -222,7 +224,7 @@ def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
     # Created before the hubs start (as they would find them in production), so their
     # start-up is not a race with the topics' leader election.
     asyncio.run(
-        ensure_topics(bootstrap, hub_topics([municipality]), partitions=PARTITIONS, replication=1)
+        ensure_topics(kafka, hub_topics([municipality]), partitions=PARTITIONS, replication=1)
     )
     peaks: list[float] = []
     with contextlib.ExitStack() as stack:
@@ -230,12 +232,12 @@ def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
         reports = [Path(state) / "profile.txt" for state in states]
         profiles = [["--profile", str(report)] if profile else [] for report in reports]
         commands = [
-            ["benchmarks.hub_worker", bootstrap, municipality, prefix, state, *options]
+            ["benchmarks.hub_worker", *worker_access(kafka), municipality, prefix, state, *options]
             for state, options in zip(states, profiles, strict=True)
         ]
         with _running(commands, peaks, profile=profile) as procs:
             eps, per_cpu_s = _measure(
-                bootstrap,
+                kafka,
                 source=topic("intake", municipality),
                 target=topic("person", municipality),
                 group=f"{prefix}.triage",
@@ -250,32 +252,32 @@ def hub_side(  # noqa: PLR0913 - the side's broker, topics, size and profile
 
 
 def one_round(
-    bootstrap: str, municipalities: tuple[str, str], count: int, *, profile: bool
+    kafka: KafkaConnection, municipalities: tuple[str, str], count: int, *, profile: bool
 ) -> Round:
     """Every side on the same number of records, each on fresh topics."""
     first, second = municipalities
     load, other = records(count, first), records(count, second)
     warm = records(PARTITIONS, first, first=count)
     warm_other = records(PARTITIONS, second, first=count)
-    sides = {client: raw_side(bootstrap, client, load, warm) for client in RAW}
-    sides[HUB[0]] = hub_side(bootstrap, first, 1, load, warm, profile=profile)
-    sides[HUB[1]] = hub_side(bootstrap, second, 2, other, warm_other, profile=False)
+    sides = {client: raw_side(kafka, client, load, warm) for client in RAW}
+    sides[HUB[0]] = hub_side(kafka, first, 1, load, warm, profile=profile)
+    sides[HUB[1]] = hub_side(kafka, second, 2, other, warm_other, profile=False)
     return Round(sides)
 
 
 def restore_times(
-    bootstrap: str, entries: int, repeats: int, restorers: dict[str, Restore] | None = None
+    kafka: KafkaConnection, entries: int, repeats: int, restorers: dict[str, Restore] | None = None
 ) -> dict[str, list[float]]:
     """Seconds each ``Restore`` takes to read one compacted changelog, ``repeats`` times."""
-    name = changelog(bootstrap, entries)
+    name = changelog(kafka, entries)
     return {
-        client: [restore(bootstrap, name) for _ in range(repeats)]
+        client: [restore(kafka, name) for _ in range(repeats)]
         for client, restore in (restorers or RESTORERS).items()
     }
 
 
 def run(  # noqa: PLR0913 - the benchmark's knobs
-    bootstrap: str,
+    kafka: KafkaConnection,
     count: int,
     *,
     rounds: int,
@@ -285,7 +287,7 @@ def run(  # noqa: PLR0913 - the benchmark's knobs
     out: Callable[[str], None] = print,
 ) -> list[Round]:
     """Run the rounds, print each and the medians (the machine is shared and noisy)."""
-    codes = list(municipalities or _unused_municipalities(bootstrap))
+    codes = list(municipalities or _unused_municipalities(kafka))
     if len(codes) < 2 * rounds:
         msg = f"{rounds} rounds need {2 * rounds} municipalities (fresh topics each)"
         raise ValueError(msg)
@@ -293,7 +295,7 @@ def run(  # noqa: PLR0913 - the benchmark's knobs
     results = []
     for n in range(rounds):
         pair = (codes[2 * n], codes[2 * n + 1])
-        result = one_round(bootstrap, pair, count, profile=profile)
+        result = one_round(kafka, pair, count, profile=profile)
         results.append(result)
         figures = "  ".join(f"{name} {side.eps:6.0f}" for name, side in result.sides.items())
         out(f"round {n + 1}   {figures}   hub x1/aiokafka {result.ratio(HUB[0], RAW[0]):4.2f}")
@@ -315,7 +317,7 @@ def run(  # noqa: PLR0913 - the benchmark's knobs
             target = "   (target >= 0.5)" if hub == HUB[0] and raw == RAW[0] else ""
             cpu = median(r.sides[hub].per_cpu_s / r.sides[raw].per_cpu_s for r in results)
             out(f"ratio {hub}/{raw:<16} {ratio:5.2f} (median; per CPU second {cpu:4.2f}){target}")
-    for client, seconds in restore_times(bootstrap, store_entries, rounds).items():
+    for client, seconds in restore_times(kafka, store_entries, rounds).items():
         out(
             f"restore {store_entries} entries, {client:<16} {median(seconds):6.2f} s (median; "
             f"{store_entries / median(seconds):.0f} entries/s)"
@@ -323,13 +325,13 @@ def run(  # noqa: PLR0913 - the benchmark's knobs
     return results
 
 
-def _unused_municipalities(bootstrap: str) -> list[str]:
+def _unused_municipalities(kafka: KafkaConnection) -> list[str]:
     """Municipalities without topics on this broker yet: a round's hubs read from the start.
 
     A broker kept between runs (``--bootstrap``) holds an earlier run's records, which a new
     consumer group would handle too and count as this run's outputs.
     """
-    taken = topic_names(bootstrap)
+    taken = topic_names(kafka)
     return [
         code
         for code in sorted(set(MUNICIPALITIES) - {DEMO_MUNICIPALITY})
@@ -351,7 +353,7 @@ def main() -> None:
     configure_logging("WARNING")  # the topics this process creates are not news
     options = {"rounds": args.rounds, "store_entries": args.store_entries, "profile": args.profile}
     if args.bootstrap:
-        run(args.bootstrap, args.records, **options)
+        run(KafkaConnection(args.bootstrap), args.records, **options)
         return
     with tempfile.TemporaryDirectory() as data:
         script = ROOT / "deploy" / "local" / "kafka.py"
@@ -362,7 +364,7 @@ def main() -> None:
             text=True,
         ).stdout.strip()
         try:
-            run(bootstrap, args.records, **options)
+            run(KafkaConnection(bootstrap), args.records, **options)
         finally:
             subprocess.run([sys.executable, str(script), "stop", "--data", data], check=True)
 

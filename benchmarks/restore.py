@@ -2,8 +2,8 @@
 
 A component's state table (``hub.runtime.state``) is a compacted changelog topic read to
 its end when a partition is assigned, before it handles anything. ``RESTORERS`` holds one
-``Restore`` per reader: a function taking the bootstrap servers and the changelog topic and
-returning the seconds it took to have every partition read to its end offset into a dict:
+``Restore`` per reader: a function taking the broker (``KafkaConnection``) and the changelog
+topic and returning the seconds it took to have every partition read to its end offset into a dict:
 each client's plain reader, and the hub's own ``KafkaChangelog.restore`` (which also decodes
 the keys and logs the restore), on the same topic.
 """
@@ -20,6 +20,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException
 from confluent_kafka import TopicPartition as ConfluentPartition
 
 from benchmarks.load import Records, create_topics, produce
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.state import KafkaChangelog, Task
 from routing.topics import changelog_topic
 
@@ -34,35 +35,35 @@ __all__ = [
 ]
 
 Table = dict[bytes, bytes]
-Restore = Callable[[str, str], float]
-"""(bootstrap servers, changelog topic) -> seconds to read it to its end."""
+Restore = Callable[[KafkaConnection, str], float]
+"""(broker, changelog topic) -> seconds to read it to its end."""
 
 PARTITIONS = 3
 """A changelog is co-partitioned with the store's input: the hub's topics have three."""
 _MUNICIPALITY = "101"
 
 
-def changelog(bootstrap: str, entries: int, *, value_bytes: int = 200) -> str:
+def changelog(kafka: KafkaConnection, entries: int, *, value_bytes: int = 200) -> str:
     """A fresh compacted topic with ``entries`` distinct keys; returns its name."""
     name = changelog_topic(f"bench-{uuid.uuid4().hex[:8]}", _MUNICIPALITY)  # the hub's naming
-    create_topics(bootstrap, [name], partitions=PARTITIONS, config={"cleanup.policy": "compact"})
+    create_topics(kafka, [name], partitions=PARTITIONS, config={"cleanup.policy": "compact"})
     filler = b"x" * max(0, value_bytes - 60)
     batch: Records = [
         (f"entry-{n:07d}".encode(), b'{"n": %d, "state": "%s"}' % (n, filler), [])
         for n in range(entries)
     ]
-    produce(bootstrap, name, batch)
+    produce(kafka, name, batch)
     return name
 
 
-def read_aiokafka(bootstrap: str, topic: str) -> Table:
+def read_aiokafka(kafka: KafkaConnection, topic: str) -> Table:
     """The topic's table as aiokafka reads it: assign, seek to the start, fetch to the end."""
-    return asyncio.run(_read_aiokafka(bootstrap, topic))
+    return asyncio.run(_read_aiokafka(kafka, topic))
 
 
-async def _read_aiokafka(bootstrap: str, topic: str) -> Table:
+async def _read_aiokafka(kafka: KafkaConnection, topic: str) -> Table:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
+        **kafka.client_options(), enable_auto_commit=False,
         max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
     )  # fmt: skip
     await consumer.start()
@@ -88,11 +89,11 @@ async def _read_aiokafka(bootstrap: str, topic: str) -> Table:
         await consumer.stop()
 
 
-def read_confluent(bootstrap: str, topic: str) -> Table:
+def read_confluent(kafka: KafkaConnection, topic: str) -> Table:
     """The topic's table as librdkafka reads it: assign from the start, consume to the end."""
     consumer = Consumer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka_config(),
             "group.id": f"bench-restore-{uuid.uuid4()}",  # never joined: assign, no commits
             "enable.auto.commit": False,
         }
@@ -124,11 +125,11 @@ def read_confluent(bootstrap: str, topic: str) -> Table:
         consumer.close()
 
 
-def read_hub(bootstrap: str, topic: str) -> Table:
+def read_hub(kafka: KafkaConnection, topic: str) -> Table:
     """The topic's tables as the hub restores them (every task of its municipality)."""
     group = topic.removesuffix(changelog_topic("", _MUNICIPALITY))
     changelog = KafkaChangelog(
-        bootstrap, group, [_MUNICIPALITY], partitions=PARTITIONS, replication=1,
+        kafka, group, [_MUNICIPALITY], partitions=PARTITIONS, replication=1,
         max_record_bytes=8 * 1024 * 1024,
     )  # fmt: skip
     tasks = [Task(_MUNICIPALITY, p) for p in range(PARTITIONS)]
@@ -136,12 +137,12 @@ def read_hub(bootstrap: str, topic: str) -> Table:
     return {key.encode(): value for table in tables.values() for key, value in table.items()}
 
 
-def timed(read: Callable[[str, str], Table]) -> Restore:
+def timed(read: Callable[[KafkaConnection, str], Table]) -> Restore:
     """A ``Restore`` from a function that returns the table (the clock covers all of it)."""
 
-    def restore(bootstrap: str, topic: str) -> float:
+    def restore(kafka: KafkaConnection, topic: str) -> float:
         began = time.perf_counter()
-        read(bootstrap, topic)
+        read(kafka, topic)
         return time.perf_counter() - began
 
     return restore

@@ -14,8 +14,9 @@ import pytest
 from contracts.municipalities import MUNICIPALITIES
 from hub.cli.demo import MUNICIPALITY as DEMO_MUNICIPALITY
 from hub.compose.settings import Settings
+from hub.runtime.kafka_access import KafkaConnection
 from tests import log_scan
-from tests.broker import kafka_broker
+from tests.broker import TestBroker, kafka_broker
 from tests.callers import caller_settings
 from tests.s3 import S3Server, s3_server
 
@@ -33,10 +34,16 @@ def _fresh_municipality() -> str:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def test_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestBroker]:
     """A real Kafka broker for the session (see tests/broker.py for where it comes from)."""
-    with kafka_broker(tmp_path_factory.mktemp("kafka")) as bootstrap:
-        yield bootstrap
+    with kafka_broker(tmp_path_factory.mktemp("kafka")) as broker:
+        yield broker
+
+
+@pytest.fixture(scope="session")
+def hub_kafka(test_broker: TestBroker) -> KafkaConnection:
+    """How the hub's principal reaches the session's broker (``test_broker`` for others)."""
+    return test_broker.hub
 
 
 @pytest.fixture(scope="session")
@@ -47,17 +54,20 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
 
 
 @pytest.fixture
-def hub_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
+def hub_settings(hub_kafka: KafkaConnection, tmp_path: Path) -> Settings:
     """Settings for one test: its own municipality (topics) and consumer groups.
 
-    The test caller (tests/callers.py) may post for that municipality, signing with ``signing()``.
+    The groups start with ``casehub.``: the hub's principal may join groups of that prefix
+    only (hub.compose.grants), and each test's groups are its own below it. The test caller
+    (tests/callers.py) may post for that municipality, signing with ``signing()``.
     """
     municipality = _fresh_municipality()
     return Settings(
-        bootstrap_servers=kafka_bootstrap,
+        bootstrap_servers=hub_kafka.bootstrap_servers,
+        kafka_security=hub_kafka.security,
         municipalities=(municipality,),
         callers=caller_settings(tmp_path / "callers", [municipality]),
-        group_prefix=f"test-{uuid.uuid4().hex[:8]}",
+        group_prefix=f"casehub.t{uuid.uuid4().hex[:8]}",
         http_port=0,
         transient_pause_s=0.1,
         log_level="INFO",

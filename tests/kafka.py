@@ -9,7 +9,16 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
 
-__all__ = ["end_offsets", "produce", "read_topic", "wait_for_records", "wait_until_consumed"]
+from hub.runtime.kafka_access import KafkaConnection
+
+__all__ = [
+    "cli_options",
+    "end_offsets",
+    "produce",
+    "read_topic",
+    "wait_for_records",
+    "wait_until_consumed",
+]
 
 Record = ConsumerRecord  # type alias for readers of the tests
 
@@ -18,8 +27,18 @@ Record = ConsumerRecord  # type alias for readers of the tests
 WITHIN_S = 60.0
 
 
+def cli_options(kafka: KafkaConnection) -> list[str]:
+    """The ``casehub`` options that make a command reach the broker as ``kafka`` does."""
+    return [
+        "--bootstrap",
+        kafka.bootstrap_servers,
+        "--kafka-security",
+        kafka.security.model_dump_json(),
+    ]
+
+
 async def produce(  # noqa: PLR0913 - the record, where, and how large it may be
-    bootstrap: str,
+    kafka: KafkaConnection,
     topic: str,
     value: bytes | None,
     *,
@@ -29,7 +48,7 @@ async def produce(  # noqa: PLR0913 - the record, where, and how large it may be
 ) -> RecordMetadata:
     """Write one record and return where it went (partition and offset)."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", max_request_size=max_request_size
+        **kafka.client_options(), acks="all", max_request_size=max_request_size
     )
     await producer.start()
     try:
@@ -46,10 +65,10 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicParti
     return partitions
 
 
-async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+async def read_topic(kafka: KafkaConnection, topic: str) -> list[ConsumerRecord]:
     """Every record now in ``topic``, without a consumer group (none while it does not exist:
     the deadline engine's state topic, for one, is created once the engine starts)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = await _partitions(consumer, topic)
@@ -68,9 +87,9 @@ async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord]:
         await consumer.stop()
 
 
-async def end_offsets(bootstrap: str, topics: Sequence[str]) -> dict[TopicPartition, int]:
+async def end_offsets(kafka: KafkaConnection, topics: Sequence[str]) -> dict[TopicPartition, int]:
     """The offset after the last record of each partition of ``topics``, now."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [tp for topic in topics for tp in await _partitions(consumer, topic)]
@@ -81,7 +100,7 @@ async def end_offsets(bootstrap: str, topics: Sequence[str]) -> dict[TopicPartit
 
 
 async def wait_for_records(
-    bootstrap: str,
+    kafka: KafkaConnection,
     topic: str,
     predicate: Callable[[ConsumerRecord], bool],
     *,
@@ -92,14 +111,14 @@ async def wait_for_records(
     matched: list[ConsumerRecord] = []
     async with asyncio.timeout(within):
         while True:
-            matched = [r for r in await read_topic(bootstrap, topic) if predicate(r)]
+            matched = [r for r in await read_topic(kafka, topic) if predicate(r)]
             if len(matched) >= count:
                 return matched
             await asyncio.sleep(0.3)
 
 
 async def wait_until_consumed(
-    bootstrap: str, group: str, topics: Sequence[str], *, within: float = WITHIN_S
+    kafka: KafkaConnection, group: str, topics: Sequence[str], *, within: float = WITHIN_S
 ) -> None:
     """Wait until consumer ``group`` has committed every record that is in ``topics`` now.
 
@@ -108,8 +127,8 @@ async def wait_until_consumed(
     test can count what the group did with those records, without guessing how long it takes.
     A parked record is still to be tried: check the store's ``parked_count`` where it matters.
     """
-    ends = {tp: end for tp, end in (await end_offsets(bootstrap, topics)).items() if end > 0}
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    ends = {tp: end for tp, end in (await end_offsets(kafka, topics)).items() if end > 0}
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         async with asyncio.timeout(within):

@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from hub.cli.demo import run_demo
+from hub.cli.demo import MUNICIPALITY, run_demo
 
 pytestmark = pytest.mark.kafka
 
 
-async def test_the_demo_walks_every_hop(kafka_bootstrap, capsys):
-    assert await run_demo(kafka_bootstrap)
+async def test_the_demo_walks_every_hop(test_broker, capsys):
+    # As `make demo`: the hub as itself, the case system as its municipality's principal.
+    assert await run_demo(test_broker.hub, test_broker.case_system(MUNICIPALITY))
     out = capsys.readouterr().out
     steps = [int(n) for n in re.findall(r"^(\d+)\. ", out, flags=re.MULTILINE)]
     assert steps == list(range(1, 14))

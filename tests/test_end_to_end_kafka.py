@@ -51,7 +51,7 @@ async def duplicates_would_show(app, standins):
     for component, domains in {"digitalpost": ["letter"], "archive": ["case", "document"]}.items():
         group = f"{settings.group_prefix}.{component}"
         topics = [topic(d, municipality) for d in domains]
-        await wait_until_consumed(settings.bootstrap_servers, group, topics)
+        await wait_until_consumed(settings.kafka, group, topics)
         assert store.parked_count(group) == 0
     post = standins["digitalpost"].service
     with patch.object(post, "answer", wraps=post.answer) as answered:
@@ -60,7 +60,7 @@ async def duplicates_would_show(app, standins):
 
 async def test_notification_to_delivered_letters_through_outages(hub_settings):
     municipality = hub_settings.municipalities[0]
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     async with running_standins((municipality,)) as standins:
         settings = hub_settings.model_copy(
             update={

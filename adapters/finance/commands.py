@@ -60,7 +60,7 @@ async def _measures(settings: Settings, municipality: str) -> AsyncIterator[_Mea
     from hub.runtime.state import KafkaChangelog, StateTable, Task  # noqa: PLC0415
 
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, NAME),
         [municipality],
         partitions=settings.topic_partitions,

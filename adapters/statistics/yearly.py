@@ -159,6 +159,9 @@ async def read_memory(changelog: Changelog, municipality: str, partitions: int) 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--bootstrap-servers", help="the hub's broker (CASEHUB_BOOTSTRAP_SERVERS)")
+    parser.add_argument(
+        "--kafka-security", help="how to authenticate to it (CASEHUB_KAFKA_SECURITY, JSON)"
+    )
     parser.add_argument("--group-prefix", help="the hub's group prefix (CASEHUB_GROUP_PREFIX)")
     parser.add_argument("--municipality", required=True)
     parser.add_argument("--year", type=int, required=True)
@@ -174,15 +177,18 @@ async def run(argv: Sequence[str] | None = None) -> int:
     from adapters.statistics.wiring import NAME  # noqa: PLC0415
     from hub.compose.app import group_of  # noqa: PLC0415
     from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.kafka_access import KafkaSecurity  # noqa: PLC0415
 
     args = _options(argv)
     given: dict[str, Any] = {
         "bootstrap_servers": args.bootstrap_servers,
+        "kafka_security": args.kafka_security
+        and KafkaSecurity.model_validate_json(args.kafka_security),
         "group_prefix": args.group_prefix,
     }
     settings = Settings(**{name: value for name, value in given.items() if value is not None})
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, NAME),
         [args.municipality],
         partitions=settings.topic_partitions,

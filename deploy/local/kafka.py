@@ -2,7 +2,8 @@
 """A real single-node Apache Kafka broker (KRaft, broker+controller) without Docker.
 
     kafka.py fetch                                 jars from Maven Central into the cache
-    kafka.py start --data DIR [--port N]           format (once), start, wait until it answers
+    kafka.py start --data DIR [--port N] [--secure] [--user NAME ...] [--acls FILE]
+                                                   format (once), start, wait until it answers
     kafka.py stop  --data DIR                      SIGTERM, then SIGKILL after a grace period
     kafka.py status --data DIR                     exit 0 when the broker answers a metadata request
 
@@ -12,9 +13,21 @@
 --bootstrap-file, writes it there too. `--port 0` picks a free port. The broker
 runs detached from this script; its pid, configuration, data and log live in DIR.
 
-Standard library only, so it runs before the project's virtual environment exists
-and for vendors who only want a broker. The jars are cached outside the checkout in
-$CASEHUB_CACHE (default ~/.cache/casehub): the first start takes the download.
+`--secure` (what `make demo` and the tests use) gives clients one SASL_SSL listener
+(SCRAM-SHA-512 over TLS) and no plaintext one, the StandardAuthorizer with
+`allow.everyone.if.no.acl.found=false`, and one super user, the broker's own admin
+principal `casehub-admin`. The local CA and the broker's certificate are made at the first
+start with `cryptography` (so `--secure` needs the project's virtual environment); the CA
+certificate is DIR/tls/ca.pem. Each `--user` is a SCRAM user made at format time with a
+random password in DIR/credentials/NAME (mode 0600); `--acls` is a JSON list of ACL
+bindings (`casehub deploy acls` prints the hub's plan) the admin creates once the broker
+answers; each principal it names is a SCRAM user too. The KRaft
+controller listener stays on loopback and takes only the broker's own certificate.
+Docs: docs/broker-security.md.
+
+Without `--secure`: standard library only, so it runs before the project's virtual
+environment exists and for vendors who only want a broker. The jars are cached outside the
+checkout in $CASEHUB_CACHE (default ~/.cache/casehub): the first start takes the download.
 """
 
 from __future__ import annotations
@@ -29,7 +42,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+
+import kafka_secure  # beside this script; stdlib only until certificates are made
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -149,17 +165,44 @@ def _request(port: int, api_key: int, version: int, payload: bytes, timeout: flo
     return reply[4:]
 
 
-def metadata_ok(port: int, timeout: float = 2.0) -> bool:
+Ask = Callable[[int, int, bytes, float], bytes]
+"""One request and its answer: api key, version, payload, timeout."""
+
+
+def _plain_asker(port: int) -> Ask:
+    return lambda api_key, version, payload, timeout: _request(
+        port, api_key, version, payload, timeout
+    )
+
+
+def _asker(data: Path) -> Ask:
+    """How to ask this broker: plaintext, or (``--secure``) as its admin over SASL_SSL."""
+    port = _read_port(data)
+    if not (data / "secure").exists():
+        return _plain_asker(port)
+    password = (data / "credentials" / kafka_secure.ADMIN).read_text(encoding="utf-8").strip()
+
+    def ask(api_key: int, version: int, payload: bytes, timeout: float) -> bytes:
+        session = kafka_secure.Session(port, data / "tls", kafka_secure.ADMIN, password, timeout)
+        try:
+            return session.request(api_key, version, payload)
+        finally:
+            session.close()
+
+    return ask
+
+
+def metadata_ok(ask: Ask, timeout: float = 2.0) -> bool:
     """A real MetadataRequest (v4, all topics) is answered with at least one broker."""
     try:
-        reply = _request(port, 3, 4, struct.pack(">i?", -1, False), timeout)
+        reply = ask(3, 4, struct.pack(">i?", -1, False), timeout)
     except OSError:
         return False
     _throttle, brokers = struct.unpack(">ii", reply[:8])
     return bool(brokers >= 1)
 
 
-def coordinator_ok(port: int, timeout: float = 2.0) -> bool:
+def coordinator_ok(ask: Ask, timeout: float = 2.0) -> bool:
     """FindCoordinator (v1) for a group succeeds.
 
     The first such request makes the broker create __consumer_offsets; until then every
@@ -167,7 +210,7 @@ def coordinator_ok(port: int, timeout: float = 2.0) -> bool:
     """
     group = b"casehub-probe"
     try:
-        reply = _request(port, 10, 1, struct.pack(">h", len(group)) + group + b"\x00", timeout)
+        reply = ask(10, 1, struct.pack(">h", len(group)) + group + b"\x00", timeout)
     except OSError:
         return False
     _throttle, error_code = struct.unpack(">ih", reply[:6])
@@ -184,7 +227,14 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return bytes(chunks)
 
 
-def start(data: Path, port: int) -> str:
+def start(
+    data: Path,
+    port: int,
+    *,
+    secure: bool = False,
+    users: list[str] | None = None,
+    acls: Path | None = None,
+) -> str:
     libs = fetch()
     data.mkdir(parents=True, exist_ok=True)
     if (pid := _pid(data)) is not None:
@@ -194,20 +244,22 @@ def start(data: Path, port: int) -> str:
     properties = data / "server.properties"
     if not (data / "log" / "meta.properties").exists():
         port = port or _free_port()
-        properties.write_text(
-            SERVER_PROPERTIES.format(port=port, controller_port=_free_port(), data=data),
-            encoding="utf-8",
-        )
+        # Every principal the ACL bindings name is a user, beside those named by --user.
+        bound = [b["principal"] for b in kafka_secure.load_bindings(acls)] if acls else []
+        users = list(dict.fromkeys([*(users or []), *bound]))
+        format_args = _configure(data, properties, port, secure=secure, users=users)
         # One in 64 ids starts with "-": given as --cluster-id=ID it is never read as an option.
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         subprocess.run(
             _java(libs, data, "kafka.tools.StorageTool", "format",
-                  f"--cluster-id={cluster_id}", "-c", str(properties), "--ignore-formatted"),
+                  f"--cluster-id={cluster_id}", "-c", str(properties), "--ignore-formatted",
+                  *format_args),
             check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         (data / "port").write_text(str(port), encoding="utf-8")
     port = _read_port(data)
+    ask = _asker(data)
     began = time.monotonic()
     with (data / "broker.out").open("ab") as out:
         process = subprocess.Popen(
@@ -218,15 +270,57 @@ def start(data: Path, port: int) -> str:
             start_new_session=True,  # outlives this script; stop() ends it
         )
     (data / "broker.pid").write_text(str(process.pid), encoding="utf-8")
-    while not (metadata_ok(port) and coordinator_ok(port)):
+    while not (metadata_ok(ask) and coordinator_ok(ask)):
         if process.poll() is not None:
             raise SystemExit(f"broker exited with {process.returncode}; see {data / 'broker.out'}")
         if time.monotonic() - began > START_TIMEOUT_S:
             stop(data)
             raise SystemExit(f"broker did not answer within {START_TIMEOUT_S:.0f} s")
         time.sleep(0.2)
+    if acls is not None and (data / "secure").exists():
+        _bind_acls(data, acls)
     print(f"broker ready on 127.0.0.1:{port} in {time.monotonic() - began:.1f} s", file=sys.stderr)
     return f"127.0.0.1:{port}"
+
+
+def _configure(
+    data: Path, properties: Path, port: int, *, secure: bool, users: list[str]
+) -> list[str]:
+    """Write server.properties; return the extra `format` arguments (the SCRAM users)."""
+    controller_port = _free_port()
+    if not secure:
+        properties.write_text(
+            SERVER_PROPERTIES.format(port=port, controller_port=controller_port, data=data),
+            encoding="utf-8",
+        )
+        return []
+    kafka_secure.make_certificates(data / "tls")
+    passwords = kafka_secure.make_passwords(data / "credentials", users)
+    properties.write_text(
+        kafka_secure.SECURE_PROPERTIES.format(
+            port=port,
+            controller_port=controller_port,
+            data=data,
+            tls=data / "tls",
+            mechanism=kafka_secure.MECHANISM,
+            admin=kafka_secure.ADMIN,
+            admin_password=passwords[kafka_secure.ADMIN],
+            broker_cn=kafka_secure.BROKER_CN,
+        ),
+        encoding="utf-8",
+    )
+    properties.chmod(0o600)  # it holds the admin's password
+    (data / "secure").write_text("SASL_SSL\n", encoding="utf-8")
+    return kafka_secure.scram_arguments(passwords)
+
+
+def _bind_acls(data: Path, acls: Path) -> None:
+    password = (data / "credentials" / kafka_secure.ADMIN).read_text(encoding="utf-8").strip()
+    session = kafka_secure.Session(_read_port(data), data / "tls", kafka_secure.ADMIN, password, 30)
+    try:
+        kafka_secure.create_acls(session, kafka_secure.load_bindings(acls))
+    finally:
+        session.close()
 
 
 def stop(data: Path, *, hard: bool = False) -> None:
@@ -264,6 +358,15 @@ def main(argv: list[str] | None = None) -> int:
         if name == "start":
             command.add_argument("--port", type=int, default=0)
             command.add_argument("--bootstrap-file", type=Path)
+            command.add_argument(
+                "--secure",
+                action="store_true",
+                help="SASL_SSL only, StandardAuthorizer (needs the venv)",
+            )
+            command.add_argument(
+                "--user", action="append", default=[], help="a SCRAM user to create (--secure)"
+            )
+            command.add_argument("--acls", type=Path, help="JSON ACL bindings (--secure)")
         if name == "stop":
             command.add_argument("--kill", action="store_true", help="SIGKILL at once")
     args = parser.parse_args(argv)
@@ -272,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     data = args.data.resolve()
     if args.command == "start":
-        bootstrap = start(data, args.port)
+        bootstrap = start(data, args.port, secure=args.secure, users=args.user, acls=args.acls)
         if args.bootstrap_file:
             args.bootstrap_file.write_text(bootstrap, encoding="utf-8")
         print(bootstrap)
@@ -280,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stop":
         stop(data, hard=args.kill)
         return 0
-    return 0 if (data / "port").exists() and metadata_ok(_read_port(data)) else 1
+    return 0 if (data / "port").exists() and metadata_ok(_asker(data)) else 1
 
 
 if __name__ == "__main__":

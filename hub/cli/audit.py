@@ -15,6 +15,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts.binding import from_kafka
 from contracts.operations import AuditRecorded
+from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.kafka_cli import kafka_options
 from routing.topics import AUDIT_DOMAIN, topic
 
 __all__ = ["AuditLine", "audit", "read_audit"]
@@ -31,11 +33,11 @@ class AuditLine:
 
 
 async def read_audit(
-    bootstrap: str, municipality: str, *, since: datetime | None = None
+    kafka: KafkaConnection, municipality: str, *, since: datetime | None = None
 ) -> list[AuditLine]:
     """Every audit record of ``municipality``, by partition in the order written."""
     name = topic(AUDIT_DOMAIN, municipality)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(name, p) for p in sorted(await _partitions(consumer, name))]
@@ -77,14 +79,13 @@ def audit() -> None:
 
 
 @audit.command()
-@click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
-              show_default=True, help="Kafka bootstrap servers.")  # fmt: skip
+@kafka_options
 @click.option("--municipality", required=True, help="The kommunekode whose audit to read.")
 @click.option("--since", type=click.DateTime(), help="Recorded at or after (local time).")
-def show(bootstrap: str, municipality: str, since: datetime | None) -> None:
+def show(kafka: KafkaConnection, municipality: str, since: datetime | None) -> None:
     """One line per audit record: when, action, who, whom (by reference), case, why."""
     moment = since.astimezone() if since is not None and since.tzinfo is None else since
-    lines = asyncio.run(read_audit(bootstrap, municipality, since=moment))
+    lines = asyncio.run(read_audit(kafka, municipality, since=moment))
     for line in lines:
         r = line.record
         click.echo(

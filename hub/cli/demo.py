@@ -40,6 +40,7 @@ from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
 from hub.runtime.callers import CallerSettings, SignedRequests
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.serve import serving
 from routing.topics import topic, topic_for
 
@@ -87,8 +88,13 @@ def demo_submission(submission_id: str) -> dict[str, Any]:
     }
 
 
-async def run_demo(bootstrap: str) -> bool:
-    """Run the flow once; True when every expected hop was seen."""
+async def run_demo(hub: KafkaConnection, case_system: KafkaConnection | None = None) -> bool:
+    """Run the flow once; True when every expected hop was seen.
+
+    ``hub``: how the hub reaches the broker; ``case_system``: how the demo's case system
+    (which writes the case events and watches its municipality's topics) does, by default
+    the same.
+    """
     state_dir = Path(tempfile.mkdtemp(prefix="casehub-demo-"))
     # A fresh secret for this run, shared by the hub and the form system through a file.
     secret = secrets.token_hex(32).encode()
@@ -98,7 +104,8 @@ async def run_demo(bootstrap: str) -> bool:
     callers = {FORM_SYSTEM: CallerSettings(secret_file=secret_file, municipalities=(MUNICIPALITY,))}
     async with running_standins((MUNICIPALITY,)) as standins:
         settings = Settings(
-            bootstrap_servers=bootstrap,
+            bootstrap_servers=hub.bootstrap_servers,
+            kafka_security=hub.security,
             state_dir=state_dir,
             municipalities=(MUNICIPALITY,),
             callers=callers,
@@ -108,10 +115,10 @@ async def run_demo(bootstrap: str) -> bool:
             **standins.settings(),
         )
         click.echo("stand-ins: " + ", ".join(f"{s.label} {s.url}" for s in standins.values()))
-        return await _flow(bootstrap, settings, SignedRequests(FORM_SYSTEM, secret))
+        return await _flow(case_system or hub, settings, SignedRequests(FORM_SYSTEM, secret))
 
 
-async def _flow(bootstrap: str, settings: Settings, signed: SignedRequests) -> bool:
+async def _flow(case_system: KafkaConnection, settings: Settings, signed: SignedRequests) -> bool:
     watch = Watch()
     watched = [
         topic(d, MUNICIPALITY)
@@ -120,17 +127,17 @@ async def _flow(bootstrap: str, settings: Settings, signed: SignedRequests) -> b
     # The hub first: it creates the topics the watcher then reads from their end.
     async with (
         serving(create_app(settings), port=0) as url,
-        _watching(bootstrap, watched, watch),
-        _producer(bootstrap) as producer,
+        _watching(case_system, watched, watch),
+        _producer(case_system) as producer,
     ):
-        click.echo(f"hub up: intake at {url}/notifications, broker {bootstrap}")
+        click.echo(f"hub up: intake at {url}/notifications, broker {settings.bootstrap_servers}")
         return await _steps(url, watch, producer, signed)
 
 
 @asynccontextmanager
-async def _watching(bootstrap: str, topics: list[str], watch: Watch) -> AsyncIterator[None]:
+async def _watching(kafka: KafkaConnection, topics: list[str], watch: Watch) -> AsyncIterator[None]:
     """Read ``topics`` from their current end, without a group, into ``watch``."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     await consumer._client.force_metadata_update()  # noqa: SLF001 - topics the hub just made
     parts = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
@@ -160,8 +167,8 @@ async def _watching(bootstrap: str, topics: list[str], watch: Watch) -> AsyncIte
 
 
 @asynccontextmanager
-async def _producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def _producer(kafka: KafkaConnection) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         yield producer

@@ -81,3 +81,24 @@ def kubernetes(  # noqa: PLR0913 - one option each
 
 if __name__ == "__main__":  # `python -m hub.cli.deploy kubernetes`, also before it is in `casehub`
     deploy()
+
+
+@deploy.command()
+@click.option(
+    "--municipality", "municipalities", multiple=True, required=True, help="A kommunekode (repeat)."
+)
+@click.option("--group-prefix", default="casehub", show_default=True, help="CASEHUB_GROUP_PREFIX.")
+@click.option(
+    "--provisions/--no-provisions",
+    default=True,
+    show_default=True,
+    help="The hub creates its own topics at start (no topic operator).",
+)
+def acls(municipalities: tuple[str, ...], group_prefix: str, *, provisions: bool) -> None:
+    """Print the ACL plan as JSON bindings, for `deploy/local/kafka.py start --secure --acls`."""
+    import json  # noqa: PLC0415 - keep `casehub --help` fast
+
+    from hub.compose.grants import bindings, plan_principals  # noqa: PLC0415
+
+    principals = plan_principals(municipalities, group_prefix, provisions=provisions)
+    click.echo(json.dumps(bindings(principals), indent=1))

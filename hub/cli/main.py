@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,6 +18,13 @@ from hub.cli.quarantine import quarantine
 from hub.components.outcomes.cli import outcomes
 from hub.conformance.cli import conformance
 from hub.runtime.component import ComponentSpec
+from hub.runtime.kafka_access import (
+    KafkaConnection,
+    KafkaSecurity,
+    KafkaSecurityError,
+    local_broker_connection,
+)
+from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["add_commands", "main"]
 
@@ -32,19 +40,22 @@ def run() -> None:
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.callers import SecretFileError  # noqa: PLC0415
+    from hub.runtime.kafka_access import verify_access  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.runtime.tls import TlsFileError  # noqa: PLC0415
 
     settings = Settings()
 
     async def serve_forever() -> None:
+        # A refused password or CA ends here in one line, before anything starts.
+        await verify_access(settings.kafka)
         async with serving(create_app(settings), settings.http_host, settings.http_port) as url:
             click.echo(f"casehub intake on {url}", err=True)
             await asyncio.Event().wait()
 
     try:
         asyncio.run(serve_forever())
-    except (StartupFailedError, TlsFileError, SecretFileError) as exc:  # one line, no traceback
+    except (StartupFailedError, TlsFileError, SecretFileError, KafkaSecurityError) as exc:  # one line
         raise click.ClickException(str(exc)) from None
 
 
@@ -67,12 +78,39 @@ def standins(municipalities: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--bootstrap", required=True, help="Kafka bootstrap address, e.g. 127.0.0.1:9092.")
-def demo(bootstrap: str) -> None:
+@kafka_options
+@click.option(
+    "--case-system-security",
+    envvar="CASEHUB_DEMO_CASE_SYSTEM_SECURITY",
+    help="How the demo's case system authenticates (JSON as --kafka-security); default: "
+    "as the hub.",
+)
+@click.option(
+    "--local-broker",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The data directory of a `deploy/local/kafka.py start --secure` broker: the hub and "
+    "the case system authenticate with the credentials and the CA there (`make demo`).",
+)
+def demo(
+    kafka: KafkaConnection, case_system_security: str | None, local_broker: Path | None
+) -> None:
     """Push one demo notification through the hub and print the path it took."""
-    from hub.cli.demo import run_demo  # noqa: PLC0415
+    from hub.cli.demo import MUNICIPALITY, run_demo  # noqa: PLC0415
+    from hub.compose.grants import HUB_USER, case_system_user  # noqa: PLC0415
 
-    sys.exit(0 if asyncio.run(run_demo(bootstrap)) else 1)
+    case_system = None
+    if case_system_security is not None:
+        security = KafkaSecurity.model_validate_json(case_system_security)
+        case_system = KafkaConnection(kafka.bootstrap_servers, security)
+    if local_broker is not None:
+        address = kafka.bootstrap_servers
+        kafka = local_broker_connection(address, local_broker, HUB_USER)
+        principal = case_system_user(MUNICIPALITY)
+        case_system = local_broker_connection(address, local_broker, principal)
+    try:
+        sys.exit(0 if asyncio.run(run_demo(kafka, case_system)) else 1)
+    except KafkaSecurityError as exc:  # one line, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
 def add_commands(group: click.Group, components: Sequence[ComponentSpec[Any]]) -> None:

@@ -10,14 +10,14 @@ from typing import Any
 import click
 
 from hub.cli.quarantine_ops import Entry, Filters, ReplayRefusedError, read_entries, replay
+from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["quarantine"]
 
 
 def _filters(func: Any) -> Any:  # noqa: ANN401 - a click command
     options = [
-        click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
-                     show_default=True, help="Kafka bootstrap servers."),
         click.option("--topic", help="Only records from this source topic."),
         click.option("--group", help="Only records this consumer group (component) quarantined."),
         click.option("--municipality", help="Only this kommunekode."),
@@ -28,7 +28,7 @@ def _filters(func: Any) -> Any:  # noqa: ANN401 - a click command
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
-    return func
+    return kafka_options(func)
 
 
 def _make_filters(opts: dict[str, Any], refs: tuple[str, ...] = ()) -> Filters:
@@ -54,9 +54,9 @@ def quarantine() -> None:
 
 @quarantine.command("list")
 @_filters
-def list_entries(bootstrap: str, **opts: Any) -> None:  # noqa: ANN401
+def list_entries(kafka: KafkaConnection, **opts: Any) -> None:  # noqa: ANN401
     """One line per quarantined record: when, where from, case, error, reason."""
-    entries = asyncio.run(read_entries(bootstrap, _make_filters(opts)))
+    entries = asyncio.run(read_entries(kafka, _make_filters(opts)))
     for entry in entries:
         when = entry.time.isoformat(timespec="seconds") if entry.time else "-"
         click.echo(
@@ -68,13 +68,13 @@ def list_entries(bootstrap: str, **opts: Any) -> None:  # noqa: ANN401
 
 @quarantine.command()
 @click.argument("ref")
-@click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092")
+@kafka_options
 @click.option(
     "--value", "show_value", is_flag=True, help="Also write the raw value (personal data)."
 )
-def show(ref: str, bootstrap: str, *, show_value: bool) -> None:
+def show(ref: str, kafka: KafkaConnection, *, show_value: bool) -> None:
     """Headers of one record, by its quarantine or source ``topic:partition:offset``."""
-    entries = asyncio.run(read_entries(bootstrap, Filters(refs=(ref,))))
+    entries = asyncio.run(read_entries(kafka, Filters(refs=(ref,))))
     if not entries:
         click.echo(f"no quarantined record {ref}", err=True)
         sys.exit(1)
@@ -98,7 +98,7 @@ def show(ref: str, bootstrap: str, *, show_value: bool) -> None:
 @click.option("--why", "why", required=True, help="The fix made (goes into the audit event).")
 @click.option("--operator", envvar="USER", default="operator", help="Who replays (audit).")
 def replay_entries(
-    bootstrap: str,
+    kafka: KafkaConnection,
     refs: tuple[str, ...],
     *,
     yes: bool,
@@ -107,7 +107,7 @@ def replay_entries(
     **opts: Any,  # noqa: ANN401 - the filter options
 ) -> None:
     """Send matching records (or the REFS given) back to their topics, in order."""
-    entries = asyncio.run(read_entries(bootstrap, _make_filters(opts, refs)))
+    entries = asyncio.run(read_entries(kafka, _make_filters(opts, refs)))
     if not entries:
         click.echo("nothing to replay", err=True)
         return
@@ -120,7 +120,7 @@ def replay_entries(
 
         try:
             count = asyncio.run(
-                replay(bootstrap, entries, reason=why, operator=operator, on_replayed=advance)
+                replay(kafka, entries, reason=why, operator=operator, on_replayed=advance)
             )
         except ReplayRefusedError as exc:
             click.echo(f"\nreplay stopped: {exc}", err=True)

@@ -38,6 +38,7 @@ from contracts.guards import has_cpr_shape
 from contracts.operations import AuditAction, AuditRecorded, MessageReplayed
 from hub.runtime.audit import audit_event, operator_principal
 from hub.runtime.delivery.policy import REPLAY_HEADER
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.quarantine import QUARANTINE_HEADERS, original_headers
 from routing.topics import AUDIT_DOMAIN, PREFIX, QUARANTINE_SUFFIX, topic
 
@@ -149,9 +150,9 @@ class Filters:
         return all(checks)
 
 
-async def read_entries(bootstrap: str, filters: Filters) -> list[Entry]:
+async def read_entries(kafka: KafkaConnection, filters: Filters) -> list[Entry]:
     """Every quarantined record that passes ``filters``, oldest first per topic."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         # consumer.topics() fetches the cluster's metadata but keeps it to itself; the
@@ -196,7 +197,7 @@ def _entry(record: object) -> Entry:
 
 
 async def replay(
-    bootstrap: str,
+    kafka: KafkaConnection,
     entries: Iterable[Entry],
     *,
     reason: str,
@@ -217,7 +218,7 @@ async def replay(
     principal = _audit_principal(operator, reason)
     entries = list(entries)
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka.client_options(),
         acks="all",
         enable_idempotence=True,
         max_request_size=_REPLAY_MAX_REQUEST_BYTES,
@@ -229,9 +230,7 @@ async def replay(
         for entry in entries:
             if entry.truncated:
                 if sources is None:
-                    sources = AIOKafkaConsumer(
-                        bootstrap_servers=bootstrap, enable_auto_commit=False
-                    )
+                    sources = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
                     await sources.start()
                 key, value, originals = await _from_source(sources, entry)
             else:

@@ -54,8 +54,11 @@ _RECANCEL_S = 0.5  # how long a cancelled background task has to end before it i
 
 def producer_options(settings: CoreSettings) -> dict[str, Any]:
     """How the hub produces: idempotent, acknowledged by all in-sync replicas."""
+    return {**settings.kafka.client_options(), **_producing(settings)}
+
+
+def _producing(settings: CoreSettings) -> dict[str, Any]:
     return {
-        "bootstrap_servers": settings.bootstrap_servers,
         "client_id": settings.client_id,
         "acks": "all",
         "enable_idempotence": True,
@@ -70,12 +73,14 @@ def producer_options(settings: CoreSettings) -> dict[str, Any]:
 
 def build_broker(settings: CoreSettings) -> KafkaBroker:
     """The hub's broker: its producer as ``producer_options``, nothing auto-committed."""
-    options = producer_options(settings)
+    options = _producing(settings)
     # This producer writes the quarantine copies: up to the quarantine topics' limit.
     options["max_request_size"] = quarantine_limit(settings.max_record_bytes)
     return KafkaBroker(
-        options.pop("bootstrap_servers"),
+        settings.kafka.bootstrap_servers,
         **options,
+        # FastStream takes the same security as an object (hub/runtime/kafka_access.py).
+        security=settings.kafka.faststream_security(),
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=tolerant_parser,
         decoder=raw_body,
@@ -130,7 +135,7 @@ def create_app(
                 if component.close is not None:
                     stack.push_async_callback(component.close)
             await ensure_topics(
-                settings.bootstrap_servers,
+                settings.kafka,
                 hub_topics(settings.municipalities),
                 partitions=settings.topic_partitions,
                 replication=settings.topic_replication,
@@ -253,7 +258,7 @@ def state_table(settings: CoreSettings, name: str) -> StateTable:
     """The state table of the component named ``name`` (nothing is connected yet)."""
     group = group_of(settings, name)
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group,
         settings.municipalities,
         partitions=settings.topic_partitions,
@@ -267,7 +272,7 @@ def state_table(settings: CoreSettings, name: str) -> StateTable:
 def global_table(settings: CoreSettings, name: str) -> GlobalTable:
     """The global table of the component named ``name`` (nothing is connected yet)."""
     return GlobalTable(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, name),
         settings.municipalities,
         replication=settings.topic_replication,
@@ -290,7 +295,7 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
     return BuildContext(
         publish=publish,
         source=f"{settings.source}:{name}",
-        bootstrap_servers=settings.bootstrap_servers,
+        kafka=settings.kafka,
         municipalities=tuple(settings.municipalities),
         client_id=settings.client_id,
         topic_replication=settings.topic_replication,

@@ -14,6 +14,7 @@ from adapters.registry import COMPONENTS
 from contracts.types import Kommunekode
 from hub.runtime.callers import CallerSettings, is_caller_id
 from hub.runtime.component import ComponentSpec
+from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity
 from routing.routes import Route, default_routes
 
 __all__ = ["CoreSettings", "Settings", "settings_model"]
@@ -42,6 +43,11 @@ class CoreSettings(BaseSettings):
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated."
+    )
+    kafka_security: KafkaSecurity = Field(
+        default_factory=KafkaSecurity,
+        description="How the hub authenticates to Kafka (JSON): protocol SASL_SSL, "
+        "sasl_mechanism, username, password_file, ca_file (docs/broker-security.md).",
     )
     municipalities: tuple[Kommunekode, ...] = Field(
         default=("101",), min_length=1, description="The municipalities this hub serves."
@@ -124,6 +130,11 @@ class CoreSettings(BaseSettings):
             msg = "; ".join(f"{name} is gone: {_RETIRED[name]}" for name in retired)
             raise ValueError(msg)
         return values
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """Where the broker is and how to authenticate: every Kafka client is made from it."""
+        return KafkaConnection(self.bootstrap_servers, self.kafka_security)
 
     def component(self, name: str) -> Any:  # noqa: ANN401 - each component's own model
         """The settings of the component ``name`` (``None``: not run; absent field: none)."""

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute
 
 from contracts.base import Contract
 from hub.runtime.audit import Auditor, component_principal
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalStore, SharedTable, StateTable, Store
 
@@ -68,7 +69,8 @@ class BuildContext:
     publish: Publish
     source: str
     """The CloudEvents source of the events the component makes (``<hub source>:<name>``)."""
-    bootstrap_servers: str
+    kafka: KafkaConnection
+    """The broker and how to authenticate there: make any Kafka client from it."""
     municipalities: tuple[str, ...]
     client_id: str
     topic_replication: int

@@ -30,6 +30,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.quarantine import quarantine_limit
 from routing.topics import AUDIT_DOMAIN, DOMAINS, domain_topics, parse_topic, quarantine_topic
 
@@ -99,7 +100,7 @@ def hub_topics(municipalities: Iterable[str]) -> tuple[str, ...]:
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: KafkaConnection,
     topics: Iterable[str],
     *,
     partitions: int,
@@ -128,7 +129,7 @@ async def ensure_topics(
         wanted.append(
             NewTopic(quarantine_topic(name), partitions, replication, topic_configs=quarantine)
         )
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-provision")
+    admin = AIOKafkaAdminClient(**kafka.client_options(), client_id="casehub-provision")
     await admin.start()
     try:
         existing = set(await admin.list_topics())

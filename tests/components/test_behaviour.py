@@ -34,6 +34,7 @@ from hub.compose.app import _delivery, build_context
 from hub.compose.settings import Settings
 from hub.runtime.component import ComponentSpec, StandinContext, event_types
 from hub.runtime.errors import ContractError, PermanentError, TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.state import MemoryChangelog, StateTable, Task, in_task
 from routing.routes import Routes, default_routes
@@ -83,12 +84,16 @@ def municipality(request: pytest.FixtureRequest) -> str:
     return "101"
 
 
+NOWHERE = KafkaConnection("127.0.0.1:9")  # never reached: these components do not talk to Kafka
+
+
 @pytest.fixture
-def bootstrap(request: pytest.FixtureRequest) -> str:
+def bootstrap(request: pytest.FixtureRequest) -> KafkaConnection:
     spec = request.getfixturevalue("spec")
     if spec.name in NEEDS_BROKER:
-        return str(request.getfixturevalue("kafka_bootstrap"))
-    return "127.0.0.1:9"  # never reached: these components do not talk to Kafka
+        connection: KafkaConnection = request.getfixturevalue("hub_kafka")
+        return connection
+    return NOWHERE
 
 
 @contextlib.asynccontextmanager
@@ -106,10 +111,11 @@ async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
         elif spec.settings is not None:
             config = Settings().component(spec.name)
         hub = Settings(
-            bootstrap_servers=bootstrap,
+            bootstrap_servers=bootstrap.bootstrap_servers,
+            kafka_security=bootstrap.security,
             municipalities=(municipality,),
             state_dir=state_dir,
-            group_prefix=f"suite-{uuid.uuid4().hex[:8]}",
+            group_prefix=f"casehub.suite-{uuid.uuid4().hex[:8]}",
         )
         # Its table owns the suite case's task, and its handler runs in that task, as the
         # delivery runs it (hub.runtime.state).
@@ -291,7 +297,7 @@ async def test_an_outage_of_its_service_is_a_transient_error(spec, municipality,
         return "recorded"
 
     async with running(
-        spec, publish, municipality=municipality, bootstrap="127.0.0.1:9", state_dir=tmp_path
+        spec, publish, municipality=municipality, bootstrap=NOWHERE, state_dir=tmp_path
     ) as (component, stack):
         stack.push_async_callback(component.close or _nothing)
         stack.standin.down(True)  # it answers 5xx from now on

@@ -31,7 +31,7 @@ from hub.runtime.serve import serving
 from routing.topics import AUDIT_DOMAIN, quarantine_topic, topic
 from tests.callers import signing
 from tests.factories import submission
-from tests.kafka import WITHIN_S, produce, read_topic, wait_for_records
+from tests.kafka import WITHIN_S, cli_options, produce, read_topic, wait_for_records
 from tests.people import CHILD
 
 pytestmark = pytest.mark.kafka
@@ -68,7 +68,7 @@ async def until(condition, *, within=WITHIN_S):
 
 
 async def topic_settings(bootstrap, name):
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
@@ -79,7 +79,7 @@ async def topic_settings(bootstrap, name):
 
 
 async def set_limit(bootstrap, name, limit):
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         await admin.alter_configs(
@@ -93,7 +93,7 @@ async def test_each_cpr_lookup_writes_one_audit_record_before_its_answer_and_no_
     hub_settings,
 ):
     municipality = hub_settings.municipalities[0]
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     async with CPR_STANDIN(StandinContext(municipalities=(municipality,))) as standin:
         population = standin.service.population
         settings = hub_settings.model_copy(update={"cpr": standin.settings})
@@ -145,10 +145,10 @@ async def test_an_audit_topic_that_refuses_the_record_keeps_the_lookup_retrying_
     hub_settings,
 ):
     municipality = hub_settings.municipalities[0]
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     audit_topic = topic(AUDIT_DOMAIN, municipality)
     # The audit topic refuses every record (too large for it) until its limit is raised.
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         await admin.create_topics(
@@ -234,10 +234,10 @@ async def quarantined_lookup(bootstrap, municipality):
 async def test_a_replay_is_audited_with_operator_and_reason_and_refused_without_a_reason(
     hub_settings,
 ):
-    (municipality,), bootstrap = hub_settings.municipalities, hub_settings.bootstrap_servers
+    (municipality,), bootstrap = hub_settings.municipalities, hub_settings.kafka
     await ensure_topics(bootstrap, hub_topics([municipality]), partitions=1, replication=1)
     lookup = await quarantined_lookup(bootstrap, municipality)
-    replay = ("quarantine", "replay", "--bootstrap", bootstrap, "--municipality", municipality,
+    replay = ("quarantine", "replay", *cli_options(bootstrap), "--municipality", municipality,
               "--yes", "--operator", "alice")  # fmt: skip
     code, _out, err = await casehub(*replay)
     assert code != 0
@@ -274,7 +274,7 @@ async def test_a_replay_is_audited_with_operator_and_reason_and_refused_without_
         (event.envelope.id, True),
     ]
     code, out, err = await casehub(
-        "audit", "show", "--bootstrap", bootstrap, "--municipality", municipality
+        "audit", "show", *cli_options(bootstrap), "--municipality", municipality
     )
     assert code == 0, err
     first, second = out.splitlines()
@@ -283,7 +283,7 @@ async def test_a_replay_is_audited_with_operator_and_reason_and_refused_without_
     assert second.endswith("(repeat)  agreement renewed")
     later = (datetime.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")  # noqa: DTZ005
     code, out, err = await casehub(
-        "audit", "show", "--bootstrap", bootstrap, "--municipality", municipality,
+        "audit", "show", *cli_options(bootstrap), "--municipality", municipality,
         "--since", later,
     )  # fmt: skip
     assert (code, out) == (0, ""), err

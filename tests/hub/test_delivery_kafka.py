@@ -30,7 +30,7 @@ from tests.broker import start_local_broker, stop_local_broker
 from tests.callers import signing
 from tests.effects import EffectStandIn, recorder
 from tests.factories import notification_event, submission
-from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
+from tests.kafka import cli_options, produce, read_topic, wait_for_records, wait_until_consumed
 
 pytestmark = pytest.mark.kafka
 
@@ -74,7 +74,7 @@ async def read_through(settings):
     municipality = settings.municipalities[0]
     for group, domain in (("triage", "intake"), ("recorder", "person")):
         await wait_until_consumed(
-            settings.bootstrap_servers,
+            settings.kafka,
             f"{settings.group_prefix}.{group}",
             [topic(domain, municipality)],
         )
@@ -107,7 +107,7 @@ async def test_standin_that_fails_n_times_then_recovers(settings, standin):
         await read_through(settings)  # a call made twice would have been made by now
     assert standin.applied == {effect_of(b): 1 for b in bodies}
     assert sum(standin.calls.values()) == 5 + 3
-    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+    assert await quarantined(settings.kafka, settings.municipalities[0]) == []
 
 
 async def test_poison_record_among_good_ones(settings, standin):
@@ -117,7 +117,7 @@ async def test_poison_record_among_good_ones(settings, standin):
     async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:
         await post_all(url, bodies[:3])
         await produce(
-            settings.bootstrap_servers,
+            settings.kafka,
             topic("intake", municipality),
             b"{not json",
             key=poison.key,
@@ -127,12 +127,12 @@ async def test_poison_record_among_good_ones(settings, standin):
         await until(lambda: len(standin.applied) == 6)
         triage = f"{settings.group_prefix}.triage".encode()
         await wait_for_records(
-            settings.bootstrap_servers,
+            settings.kafka,
             quarantine_topic(topic("intake", municipality)),
             lambda r: dict(r.headers)["quarantine_group"] == triage,
         )
         await read_through(settings)  # a second quarantining would have happened by now
-        in_quarantine = await quarantined(settings.bootstrap_servers, municipality)
+        in_quarantine = await quarantined(settings.kafka, municipality)
     assert standin.applied == {effect_of(b): 1 for b in bodies}
     # Every component reading the intake topic quarantines its own copy, and says so.
     triage_copies = [r for r in in_quarantine if dict(r.headers)["quarantine_group"] == triage]
@@ -182,7 +182,7 @@ async def test_outage_longer_than_the_circuit_threshold_pauses_instead_of_quaran
         await post_all(url, bodies)
         await until(lambda: len(standin.applied) == 6, within=90)
     assert standin.applied == {effect_of(b): 1 for b in bodies}
-    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+    assert await quarantined(settings.kafka, settings.municipalities[0]) == []
 
 
 async def test_authorisation_error_pauses_until_the_agreement_is_fixed(settings, standin):
@@ -198,7 +198,7 @@ async def test_authorisation_error_pauses_until_the_agreement_is_fixed(settings,
         await until(lambda: len(standin.applied) == 4, within=90)
     assert calls_while_refused <= 6, "paused, not hammering a system that refuses us"
     assert standin.applied == {effect_of(b): 1 for b in bodies}
-    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+    assert await quarantined(settings.kafka, settings.municipalities[0]) == []
 
 
 async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_its_case(
@@ -218,7 +218,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
         entries: list[Entry] = []
 
         async def quarantine_has_it():
-            entries[:] = await read_entries(settings.bootstrap_servers, Filters(case=case))
+            entries[:] = await read_entries(settings.kafka, Filters(case=case))
             return bool(entries)
 
         async with asyncio.timeout(60):
@@ -230,22 +230,19 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
         )
         (entry,) = entries
         assert entry.reason == "effect service rejected the effect: 422"
-        listed = await casehub(
-            "quarantine", "list", "--case", case, bootstrap=settings.bootstrap_servers
-        )
+        listed = await casehub("quarantine", "list", "--case", case, bootstrap=settings.kafka)
         assert entry.source_ref in listed
         standin.reject.clear()  # the cause is fixed
         await casehub(
             "quarantine", "replay", "--case", case, "--yes", "--why", "agreement renewed",
-            bootstrap=settings.bootstrap_servers,
+            bootstrap=settings.kafka,
         )  # fmt: skip
         await until(lambda: effect_of(behind) in standin.applied)
         assert (
-            await replay(settings.bootstrap_servers, entries, reason="again", operator="tester")
-            == 1
+            await replay(settings.kafka, entries, reason="again", operator="tester") == 1
         )  # a second replay is harmless
         await read_through(settings)  # ... once it has its outcome
-        audits = await read_topic(settings.bootstrap_servers, topic("operations", municipality))
+        audits = await read_topic(settings.kafka, topic("operations", municipality))
     assert [dict(a.headers)["ce_type"] for a in audits] == [
         b"dk.casehub.operations.message-replayed"
     ] * 2
@@ -258,7 +255,7 @@ async def test_replay_after_the_cause_is_fixed_handles_the_record_once_and_then_
 async def casehub(*args, bootstrap):
     """Run the ``casehub`` command line as an operator would; return its standard output."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hub.cli.main", *args, "--bootstrap", bootstrap,
+        sys.executable, "-m", "hub.cli.main", *args, *cli_options(bootstrap),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await process.communicate()
@@ -269,7 +266,7 @@ async def casehub(*args, bootstrap):
 def hub_process(settings, standin, log):
     env = {
         **os.environ,
-        "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+        **settings.kafka.environment(),
         "CASEHUB_MUNICIPALITIES": json.dumps(list(settings.municipalities)),
         "CASEHUB_GROUP_PREFIX": settings.group_prefix,
         "CASEHUB_STATE_DIR": str(settings.state_dir),
@@ -315,13 +312,15 @@ async def test_kill_9_mid_stream_and_restart(settings, standin, tmp_path):
             process.stdout.close()
     assert applied_at_kill < 30, "the kill landed mid-stream"
     assert standin.applied == {effect_of(b): 1 for b in bodies}
-    assert await quarantined(settings.bootstrap_servers, settings.municipalities[0]) == []
+    assert await quarantined(settings.kafka, settings.municipalities[0]) == []
 
 
 async def test_broker_stop_and_restart_mid_stream(settings, standin, tmp_path):
     data = tmp_path / "own-broker"
-    bootstrap = await asyncio.to_thread(start_local_broker, data)
-    settings = settings.model_copy(update={"bootstrap_servers": bootstrap})
+    own = (await asyncio.to_thread(start_local_broker, data)).hub
+    settings = settings.model_copy(
+        update={"bootstrap_servers": own.bootstrap_servers, "kafka_security": own.security}
+    )
     bodies = [submission(settings.municipalities[0]) for _ in range(20)]
     try:
         async with serving(create_app(settings, extra=[recorder(standin.url)])) as url:

@@ -119,7 +119,7 @@ def lookup(settings):
 async def produce_lookups(settings, events, *, partition=None):
     """Produce ``events`` (on ``partition``, or where their keys go); returns (id, partition)."""
     (code,) = settings.municipalities
-    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(**settings.kafka.client_options(), acks="all")
     await producer.start()
     sent = []
     try:
@@ -137,9 +137,7 @@ async def produce_lookups(settings, events, *, partition=None):
 
 async def consumed(settings):
     (code,) = settings.municipalities
-    await wait_until_consumed(
-        settings.bootstrap_servers, group_of(settings, NAME), [topic("person", code)]
-    )
+    await wait_until_consumed(settings.kafka, group_of(settings, NAME), [topic("person", code)])
 
 
 async def test_two_instances_share_the_partitions_and_handle_each_record_once(settings):

@@ -36,8 +36,13 @@ async def test_broker_away_503_within_the_bound_then_the_retry_is_published_once
     hub_settings, tmp_path
 ):
     data = tmp_path / "own-broker"
-    bootstrap = await asyncio.to_thread(start_local_broker, data)
-    settings = hub_settings.model_copy(update={"bootstrap_servers": bootstrap})
+    bootstrap = (await asyncio.to_thread(start_local_broker, data)).hub
+    settings = hub_settings.model_copy(
+        update={
+            "bootstrap_servers": bootstrap.bootstrap_servers,
+            "kafka_security": bootstrap.security,
+        }
+    )
     assert settings.component("eform").publish_timeout_s == BOUND_S
     municipality = settings.municipalities[0]
     before, during = submission(municipality), submission(municipality)

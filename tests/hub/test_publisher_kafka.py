@@ -21,7 +21,7 @@ async def test_batched_publishes_land_once_in_case_order_on_the_partition_send_p
     hub_settings,
 ):
     (municipality,) = hub_settings.municipalities
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     await ensure_topics(bootstrap, hub_topics([municipality]), partitions=3, replication=1)
     events = [case_opened(municipality, f"C-batch-{n % 7}") for n in range(150)]
     publisher = EventPublisher(producer_options(hub_settings))
@@ -69,7 +69,7 @@ async def test_a_failed_batch_does_not_break_its_partition_for_the_next_publishe
     # partition's sequence when it fails a batch unsent, see the module doc); the records
     # after it go out through the new one. A refused batch is the failure a test can cause.
     (municipality,) = hub_settings.municipalities
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     # The topic takes records up to 900 bytes; the publisher's own limit is 1 MiB, so the
     # broker, not the publisher, refuses the large one.
     await ensure_topics(

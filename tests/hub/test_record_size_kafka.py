@@ -76,7 +76,7 @@ def padded(record, *, value_bytes, header_bytes):
 
 
 async def make_topic(bootstrap, name, max_bytes):
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         await admin.create_topics(
@@ -87,7 +87,7 @@ async def make_topic(bootstrap, name, max_bytes):
 
 
 async def topic_config(bootstrap, name):
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
@@ -108,10 +108,10 @@ async def large_then_two(settings, standin, *, value_bytes, header_bytes):
     value, headers = padded(big, value_bytes=value_bytes, header_bytes=header_bytes)
     standin.reject.add(big_id)
     person = topic("person", municipality)
-    await produce(settings.bootstrap_servers, person, value, key=big.key, headers=headers,
+    await produce(settings.kafka, person, value, key=big.key, headers=headers,
                   max_request_size=8 * MIB)  # fmt: skip
     for record in (same, other):
-        await produce(settings.bootstrap_servers, person, record.value, key=record.key,
+        await produce(settings.kafka, person, record.value, key=record.key,
                       headers=record.headers)  # fmt: skip
     return case, (big_id, value, headers), same_id, other_id
 
@@ -119,7 +119,7 @@ async def large_then_two(settings, standin, *, value_bytes, header_bytes):
 async def recorder_done(settings):
     """The recorder has an outcome for every record now on the person topic."""
     await wait_until_consumed(
-        settings.bootstrap_servers,
+        settings.kafka,
         f"{settings.group_prefix}.recorder",
         [topic("person", settings.municipalities[0])],
     )
@@ -129,7 +129,7 @@ async def test_a_2_mib_record_with_100_kb_of_headers_gets_its_outcome_and_the_re
     settings, standin
 ):
     person = topic("person", settings.municipalities[0])
-    await make_topic(settings.bootstrap_servers, person, 4 * MIB)
+    await make_topic(settings.kafka, person, 4 * MIB)
     app = create_app(settings, extra=[recorder(standin.url)])
     async with serving(app):
         case, (big_id, value, headers), same_id, other_id = await large_then_two(
@@ -139,14 +139,14 @@ async def test_a_2_mib_record_with_100_kb_of_headers_gets_its_outcome_and_the_re
         await recorder_done(settings)  # past all three: nothing stalls the partition
         assert app.state.store.parked_count(f"{settings.group_prefix}.recorder") == 2
         assert same_id not in standin.applied, "its case waits behind the quarantined record"
-        (entry,) = await read_entries(settings.bootstrap_servers, Filters(case=case))
+        (entry,) = await read_entries(settings.kafka, Filters(case=case))
         # The quarantine takes three times the hub's record limit: the whole copy fits.
         assert not entry.truncated
         assert entry.value == value
         assert original_headers(entry.headers) == headers
         standin.reject.clear()
         await casehub("quarantine", "replay", "--case", case, "--yes", "--why", "fixed",
-                      bootstrap=settings.bootstrap_servers)  # fmt: skip
+                      bootstrap=settings.kafka)  # fmt: skip
         await until(lambda: same_id in standin.applied)
     assert standin.order == [other_id, big_id, same_id]
 
@@ -159,7 +159,7 @@ async def test_a_record_the_quarantine_cannot_take_whole_gets_a_bounded_copy_and
     settings = settings.model_copy(update={"max_record_bytes": 256 * 1024})
     municipality = settings.municipalities[0]
     person = topic("person", municipality)
-    await make_topic(settings.bootstrap_servers, person, 4 * MIB)
+    await make_topic(settings.kafka, person, 4 * MIB)
     app = create_app(settings, extra=[recorder(standin.url)])
     async with serving(app):
         case, (big_id, value, headers), same_id, other_id = await large_then_two(
@@ -168,7 +168,7 @@ async def test_a_record_the_quarantine_cannot_take_whole_gets_a_bounded_copy_and
         await until(lambda: other_id in standin.applied)
         await recorder_done(settings)
         assert same_id not in standin.applied
-        (entry,) = await read_entries(settings.bootstrap_servers, Filters(case=case))
+        (entry,) = await read_entries(settings.kafka, Filters(case=case))
         assert entry.truncated
         assert entry.value == b""
         assert entry.case == case
@@ -183,14 +183,14 @@ async def test_a_record_the_quarantine_cannot_take_whole_gets_a_bounded_copy_and
             f"kept, read it at {entry.source_ref}"
         )
         assert entry.source_ref == f"{person}:0:0"
-        shown = await casehub("quarantine", "show", entry.ref, bootstrap=settings.bootstrap_servers)
+        shown = await casehub("quarantine", "show", entry.ref, bootstrap=settings.kafka)
         assert f"value: not kept (a bounded copy); replay reads it at {person}:0:0" in shown
         standin.reject.clear()
         # The replay reads the original at its source, whole, and puts it back.
         await casehub("quarantine", "replay", "--case", case, "--yes", "--why", "fixed",
-                      bootstrap=settings.bootstrap_servers)  # fmt: skip
+                      bootstrap=settings.kafka)  # fmt: skip
         await until(lambda: same_id in standin.applied)
-        replayed = [r for r in await read_topic(settings.bootstrap_servers, person) if r.offset > 2]
+        replayed = [r for r in await read_topic(settings.kafka, person) if r.offset > 2]
     assert standin.order == [other_id, big_id, same_id]
     (copy,) = [r for r in replayed if r.key == case.encode()]
     assert copy.value == value
@@ -206,22 +206,22 @@ async def test_the_record_that_stalled_a_partition_is_quarantined_whole_byte_for
     app = create_app(settings, extra=[recorder(standin.url)])
     async with serving(app):
         person = topic("person", municipality)
-        assert (await topic_config(settings.bootstrap_servers, person))["max.message.bytes"] == (
+        assert (await topic_config(settings.kafka, person))["max.message.bytes"] == (
             str(DEFAULT_MAX_RECORD_BYTES)
         )
         case = f"S-{uuid.uuid4().hex[:8]}"
         _id, envelope = lookup(municipality, case)
         headers = [*envelope.headers, ("x-trace", b"t" * 20_000), ("x-bin", b"\xfe\xff")]
         value = b"\x00not json" + b"v" * (1_020_000 - 9)
-        await produce(settings.bootstrap_servers, person, value, key=envelope.key,
+        await produce(settings.kafka, person, value, key=envelope.key,
                       headers=headers)  # fmt: skip
         other_id, other = lookup(municipality, f"O-{uuid.uuid4().hex[:8]}")
-        await produce(settings.bootstrap_servers, person, other.value, key=other.key,
+        await produce(settings.kafka, person, other.value, key=other.key,
                       headers=other.headers)  # fmt: skip
         await until(lambda: other_id in standin.applied)
         recorder_group = f"{settings.group_prefix}.recorder".encode()
         (copy,) = await wait_for_records(
-            settings.bootstrap_servers,
+            settings.kafka,
             quarantine_topic(person),
             lambda r: dict(r.headers)["quarantine_group"] == recorder_group,
         )
@@ -232,11 +232,11 @@ async def test_the_record_that_stalled_a_partition_is_quarantined_whole_byte_for
 
 
 async def test_provision_raises_an_older_quarantine_limit_and_keeps_its_other_settings(
-    kafka_bootstrap,
+    hub_kafka,
 ):
     name = f"casehub.test-{uuid.uuid4().hex[:8]}.person.v1"
     older = {"retention.ms": "-1", "segment.ms": "86400000"}  # as an older hub, plus an operator
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**hub_kafka.client_options())
     await admin.start()
     try:
         await admin.create_topics(
@@ -247,14 +247,14 @@ async def test_provision_raises_an_older_quarantine_limit_and_keeps_its_other_se
                 await asyncio.sleep(0.1)
     finally:
         await admin.close()
-    assert await ensure_topics(kafka_bootstrap, [name], partitions=1, replication=1) == []
-    config = await topic_config(kafka_bootstrap, quarantine_topic(name))
+    assert await ensure_topics(hub_kafka, [name], partitions=1, replication=1) == []
+    config = await topic_config(hub_kafka, quarantine_topic(name))
     assert config["max.message.bytes"] == str(quarantine_limit(DEFAULT_MAX_RECORD_BYTES))
     assert (config["retention.ms"], config["segment.ms"]) == ("-1", "86400000")
     # A limit above the wanted one is never lowered; a second run changes nothing.
-    await ensure_topics(kafka_bootstrap, [name], partitions=1, replication=1,
+    await ensure_topics(hub_kafka, [name], partitions=1, replication=1,
                         max_record_bytes=64 * 1024)  # fmt: skip
-    assert await topic_config(kafka_bootstrap, quarantine_topic(name)) == config
+    assert await topic_config(hub_kafka, quarantine_topic(name)) == config
 
 
 async def bounded_entry_of(bootstrap, name, *, key, headers):
@@ -270,27 +270,28 @@ async def bounded_entry_of(bootstrap, name, *, key, headers):
 
 
 async def test_a_bounded_copy_whose_original_is_gone_or_another_is_refused_with_a_reason(
-    hub_settings,
+    hub_settings, test_broker
 ):
-    kafka_bootstrap, (municipality,) = hub_settings.bootstrap_servers, hub_settings.municipalities
-    await ensure_topics(kafka_bootstrap, hub_topics([municipality]), partitions=1, replication=1)
+    hub_kafka, (municipality,) = hub_settings.kafka, hub_settings.municipalities
+    await ensure_topics(hub_kafka, hub_topics([municipality]), partitions=1, replication=1)
     name = topic("person", municipality)
     _id, envelope = lookup(municipality, "C-gone")
-    gone = await bounded_entry_of(kafka_bootstrap, name, key=b"C-gone", headers=envelope.headers)
+    gone = await bounded_entry_of(hub_kafka, name, key=b"C-gone", headers=envelope.headers)
     # Another record at the next offset, where a bounded copy says a different one was.
-    other = await bounded_entry_of(kafka_bootstrap, name, key=b"C-other", headers=envelope.headers)
+    other = await bounded_entry_of(hub_kafka, name, key=b"C-other", headers=envelope.headers)
     moved = dataclasses.replace(other, key=b"C-moved")
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    # The broker's admin: the hub's principal may not delete records (hub/compose/grants.py).
+    admin = AIOKafkaAdminClient(**test_broker.admin.client_options())
     await admin.start()
     try:  # what retention does: the first record is removed from the topic's start
         await admin.delete_records({TopicPartition(name, 0): RecordsToDelete(before_offset=1)})
     finally:
         await admin.close()
     with pytest.raises(ReplayRefusedError, match=f"its original {name}:0:0 is no longer"):
-        await replay(kafka_bootstrap, [gone], reason="source fixed", operator="tester")
+        await replay(hub_kafka, [gone], reason="source fixed", operator="tester")
     with pytest.raises(ReplayRefusedError, match=f"the record at {name}:0:1 is not the one"):
-        await replay(kafka_bootstrap, [moved], reason="source fixed", operator="tester")
-    assert await replay(kafka_bootstrap, [other], reason="source fixed", operator="tester") == 1
-    (_first, replayed) = await read_topic(kafka_bootstrap, name)
+        await replay(hub_kafka, [moved], reason="source fixed", operator="tester")
+    assert await replay(hub_kafka, [other], reason="source fixed", operator="tester") == 1
+    (_first, replayed) = await read_topic(hub_kafka, name)
     assert (replayed.key, replayed.value) == (b"C-other", b"{}")
     assert replayed.headers[-1] == ("quarantine_replay_of", f"{name}:0:1".encode())

@@ -33,7 +33,7 @@ async def test_notification_reaches_the_person_lookup(hub_settings):
         assert answer.status_code == 202
         accepted = answer.json()
         (record,) = await wait_for_records(
-            hub_settings.bootstrap_servers,
+            hub_settings.kafka,
             topic("person", municipality),
             lambda r: header(r, "ce_causationid") == accepted["event_id"],
         )
@@ -42,7 +42,7 @@ async def test_notification_reaches_the_person_lookup(hub_settings):
     assert isinstance(event.data, PersonLookupRequested)
     assert event.data.cpr.reveal() == CHILD
     assert event.envelope.correlationid == accepted["event_id"]
-    intake = await read_topic(hub_settings.bootstrap_servers, topic("intake", municipality))
+    intake = await read_topic(hub_settings.kafka, topic("intake", municipality))
     assert [header(r, "ce_id") for r in intake] == [accepted["event_id"]]
 
 
@@ -57,13 +57,13 @@ async def test_bad_submission_publishes_nothing(hub_settings):
         assert answer.json()["problems"] == [
             {"field": "child_cpr", "problem": "not a CPR number: expected DDMMYY-SSSS"}
         ]
-    assert await read_topic(hub_settings.bootstrap_servers, topic("intake", municipality)) == []
+    assert await read_topic(hub_settings.kafka, topic("intake", municipality)) == []
 
 
 async def test_invalid_record_is_quarantined_whole_and_another_case_still_flows(hub_settings):
     municipality = hub_settings.municipalities[0]
     intake = topic("intake", municipality)
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     good = notification_event(municipality)
     good_record = to_kafka(good)
     bad_record = to_kafka(notification_event(municipality))

@@ -70,7 +70,7 @@ async def test_forged_municipality_and_domain_are_quarantined_never_handled(sett
         ):
             record = to_kafka(event)
             await produce(
-                settings.bootstrap_servers,
+                settings.kafka,
                 topic(domain, ours),
                 record.value,
                 key=record.key,
@@ -79,17 +79,13 @@ async def test_forged_municipality_and_domain_are_quarantined_never_handled(sett
         await post_all(url, [after])
         await until(lambda: len(standin.applied) == 2)
         await wait_for_records(
-            settings.bootstrap_servers,
+            settings.kafka,
             quarantine_topic(topic("person", ours)),
             lambda r: dict(r.headers)["quarantine_group"] == recorder_group,
         )
         await read_through(settings)
-        person_q = await read_topic(
-            settings.bootstrap_servers, quarantine_topic(topic("person", ours))
-        )
-        intake_q = await read_topic(
-            settings.bootstrap_servers, quarantine_topic(topic("intake", ours))
-        )
+        person_q = await read_topic(settings.kafka, quarantine_topic(topic("person", ours)))
+        intake_q = await read_topic(settings.kafka, quarantine_topic(topic("intake", ours)))
     assert standin.applied == {effect_of(before): 1, effect_of(after): 1}
     assert set(standin.calls) == {effect_of(before), effect_of(after)}
     assert forged_lookup.envelope.id not in standin.calls

@@ -51,7 +51,7 @@ class Fleet:
         return {
             **os.environ,
             **self.env,
-            "CASEHUB_BOOTSTRAP_SERVERS": s.bootstrap_servers,
+            **s.kafka.environment(),
             "CASEHUB_MUNICIPALITIES": json.dumps(list(s.municipalities)),
             "CASEHUB_GROUP_PREFIX": s.group_prefix,
             "CASEHUB_CLIENT_ID": name,
@@ -121,7 +121,7 @@ class Fleet:
 
     async def owners(self, group: str) -> dict[str, set[tuple[str, int]]]:
         """Which member (client id) holds which (topic, partition) of ``group`` now."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap_servers)
+        admin = AIOKafkaAdminClient(**self.settings.kafka.client_options())
         await admin.start()
         try:
             (described,) = await admin.describe_consumer_groups([group])

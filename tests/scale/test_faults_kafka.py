@@ -35,6 +35,7 @@ from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineMissed, DeadlineMissedV2
 from contracts.envelope import new_event
 from contracts.person import LookupPurpose, PersonLookupRequested
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.serve import serving
 from routing.routes import default_routes
 from routing.topics import quarantine_topic, topic
@@ -84,9 +85,11 @@ class Stream:
     def first_of(self, cases: list[str]) -> set[str]:
         return {self.by_case[case][0] for case in cases}
 
-    async def produce(self, bootstrap: str, start: int = 0, end: int | None = None) -> None:
+    async def produce(
+        self, bootstrap: KafkaConnection, start: int = 0, end: int | None = None
+    ) -> None:
         """Produce events ``start:end`` in order, keyed by case, acknowledged by the broker."""
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+        producer = AIOKafkaProducer(**bootstrap.client_options(), acks="all", linger_ms=5)
         await producer.start()
         try:
             sent = []
@@ -121,7 +124,7 @@ def assert_each_applied_once_in_order(standin: EffectStandIn, stream: Stream) ->
     assert out_of_order == [], f"{len(out_of_order)} cases saw their events out of order"
 
 
-async def assert_nothing_quarantined(bootstrap: str, municipality: str) -> None:
+async def assert_nothing_quarantined(bootstrap: KafkaConnection, municipality: str) -> None:
     quarantine = quarantine_topic(topic("person", municipality))
     assert await read_topic(bootstrap, quarantine) == []
 
@@ -159,11 +162,11 @@ def holder(owners: dict[str, set[tuple[str, int]]], partition: int) -> str:
     return name
 
 
-async def late_notifications(bootstrap: str, municipality: str, count: int) -> set[str]:
+async def late_notifications(bootstrap: KafkaConnection, municipality: str, count: int) -> set[str]:
     """``count`` cases notified two days ago: their 24-hour assessment is missed at once."""
     received = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=2)
     triggers = [CaseFile(municipality).notification(received) for _ in range(count)]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(**bootstrap.client_options(), acks="all", linger_ms=5)
     await producer.start()
     try:
         for trigger in triggers:
@@ -176,7 +179,9 @@ async def late_notifications(bootstrap: str, municipality: str, count: int) -> s
     return {t.envelope.id for t in triggers}
 
 
-async def assessments_missed(bootstrap: str, municipality: str) -> Counter[tuple[str, str]]:
+async def assessments_missed(
+    bootstrap: KafkaConnection, municipality: str
+) -> Counter[tuple[str, str]]:
     """DeadlineMissed records of the acute assessment, per (trigger, event id)."""
     found: Counter[tuple[str, str]] = Counter()
     for record in await read_topic(bootstrap, topic("deadline", municipality)):
@@ -196,7 +201,7 @@ async def test_kill_9_one_of_three_mid_stream(hub_settings, standin, tmp_path):
     standin.unavailable |= stream.first_of(parked)  # these cases park at their first event
     try:
         await fleet.start("hub-a", "hub-b", "hub-c")
-        bootstrap = hub_settings.bootstrap_servers
+        bootstrap = hub_settings.kafka
         late = await late_notifications(bootstrap, municipality, 100)
         await stream.produce(bootstrap)
         late |= await late_notifications(bootstrap, municipality, 100)
@@ -226,7 +231,7 @@ async def test_kill_9_one_of_three_mid_stream(hub_settings, standin, tmp_path):
     print(f"kill -9: {len(late)} deadlines missed once each ({republished} records published"  # noqa: T201
           " again with the same event id after the crash)")  # fmt: skip
     assert_each_applied_once_in_order(standin, stream)
-    await assert_nothing_quarantined(hub_settings.bootstrap_servers, municipality)
+    await assert_nothing_quarantined(hub_settings.kafka, municipality)
     report("kill -9", standin)
 
 
@@ -239,22 +244,22 @@ async def test_scale_one_to_three_to_one(hub_settings, standin, tmp_path):
     standin.unavailable |= stream.first_of(parked)
     try:
         await fleet.start("hub-a")
-        await stream.produce(hub_settings.bootstrap_servers, 0, third)
+        await stream.produce(hub_settings.kafka, 0, third)
         await until(lambda: len(standin.applied) >= third // 2)
         await fleet.start("hub-b", "hub-c")  # scale out under load
-        await stream.produce(hub_settings.bootstrap_servers, third, 2 * third)
+        await stream.produce(hub_settings.kafka, third, 2 * third)
         await until(lambda: len(standin.applied) >= third)
         await fleet.stop("hub-b")  # scale in: their partitions and parked cases move
         await fleet.stop("hub-c")
         standin.unavailable.clear()
-        await stream.produce(hub_settings.bootstrap_servers, 2 * third)
+        await stream.produce(hub_settings.kafka, 2 * third)
         await until(lambda: len(standin.applied) == len(stream.events), what="all applied")
         owners = await fleet.owners(f"{hub_settings.group_prefix}.recorder")
         assert set(owners) == {"hub-a"}
     finally:
         await fleet.close()
     assert_each_applied_once_in_order(standin, stream)
-    await assert_nothing_quarantined(hub_settings.bootstrap_servers, municipality)
+    await assert_nothing_quarantined(hub_settings.kafka, municipality)
     report("scale 1-3-1", standin)
 
 
@@ -269,7 +274,7 @@ async def test_deleting_every_instances_files_between_restarts_loses_nothing(
     waiting = len(parked) * 5
     try:
         await fleet.start("hub-a", "hub-b")
-        await stream.produce(hub_settings.bootstrap_servers)
+        await stream.produce(hub_settings.kafka)
         await until(lambda: len(standin.applied) == len(stream.events) - waiting)
         await fleet.stop("hub-a")
         await fleet.stop("hub-b")
@@ -282,13 +287,18 @@ async def test_deleting_every_instances_files_between_restarts_loses_nothing(
     finally:
         await fleet.close()
     assert_each_applied_once_in_order(standin, stream)
-    await assert_nothing_quarantined(hub_settings.bootstrap_servers, municipality)
+    await assert_nothing_quarantined(hub_settings.kafka, municipality)
 
 
 async def test_broker_restart_under_three_hubs(hub_settings, standin, tmp_path):
     data = tmp_path / "own-broker"
-    bootstrap = await asyncio.to_thread(start_local_broker, data)
-    settings = hub_settings.model_copy(update={"bootstrap_servers": bootstrap})
+    bootstrap = (await asyncio.to_thread(start_local_broker, data)).hub
+    settings = hub_settings.model_copy(
+        update={
+            "bootstrap_servers": bootstrap.bootstrap_servers,
+            "kafka_security": bootstrap.security,
+        }
+    )
     municipality = settings.municipalities[0]
     stream = Stream(municipality, cases=500, per_case=4)
     half = len(stream.events) // 2

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -15,6 +15,10 @@ from hub.clock.schedule import Deadline, MissingFactError
 from hub.clock.structured import parse_structured
 from hub.clock.triggers import deadlines_for
 from hub.runtime.errors import HubError, PermanentError
+from hub.runtime.kafka_cli import kafka_options
+
+if TYPE_CHECKING:
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["deadlines"]
 
@@ -50,13 +54,7 @@ def due(source: str, child_birth_date: dt.datetime | None) -> None:
 
 
 @deadlines.command()
-@click.option(
-    "--bootstrap",
-    envvar="CASEHUB_BOOTSTRAP_SERVERS",
-    default="127.0.0.1:9092",
-    show_default=True,
-    help="Kafka bootstrap servers.",
-)
+@kafka_options
 @click.option(
     "--group-prefix",
     envvar="CASEHUB_GROUP_PREFIX",
@@ -75,7 +73,11 @@ def due(source: str, child_birth_date: dt.datetime | None) -> None:
     "--all", "include_closed", is_flag=True, help="Met, missed and withdrawn deadlines too."
 )
 def status(
-    bootstrap: str, group_prefix: str, municipalities: tuple[str, ...], *, include_closed: bool
+    kafka: KafkaConnection,
+    group_prefix: str,
+    municipalities: tuple[str, ...],
+    *,
+    include_closed: bool,
 ) -> None:
     """Print, as JSON, the open deadlines in the engine's changelog, earliest due first."""
     # Imported here: aiokafka and the contracts are not needed by `casehub --help`.
@@ -85,7 +87,7 @@ def status(
     group = f"{group_prefix}.deadlines"
     try:
         found = asyncio.run(
-            read_deadlines(bootstrap, municipalities, group=group, include_closed=include_closed)
+            read_deadlines(kafka, municipalities, group=group, include_closed=include_closed)
         )
     except HubError as exc:
         _fail(str(exc))

@@ -20,6 +20,7 @@ from hub.clock.rules import RULES_BY_ID
 from hub.clock.tracked import Tracked
 from hub.components.deadlines.engine import STORE
 from hub.runtime.errors import TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.state import KafkaChangelog, Task
 from routing.topics import changelog_topic
 
@@ -30,7 +31,7 @@ _FETCH_BYTES = 4 * 1_048_588
 
 
 async def changelog_partitions(
-    bootstrap_servers: str, group: str, municipalities: Iterable[str] = ()
+    kafka: KafkaConnection, group: str, municipalities: Iterable[str] = ()
 ) -> dict[str, int]:
     """Kommunekode → partitions of the group's changelog topics (none given: every one).
 
@@ -42,7 +43,7 @@ async def changelog_partitions(
     """
     wanted = frozenset(municipalities)
     pattern = re.compile(re.escape(changelog_topic(group, "")) + r"(\d{3})")
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="casehub-deadlines")
+    admin = AIOKafkaAdminClient(**kafka.client_options(), client_id="casehub-deadlines")
     try:
         await admin.start()
         names = {
@@ -61,7 +62,7 @@ async def changelog_partitions(
 
 
 async def read_deadlines(
-    bootstrap_servers: str,
+    kafka: KafkaConnection,
     municipalities: Iterable[str] = (),
     *,
     group: str,
@@ -75,11 +76,11 @@ async def read_deadlines(
         TransientError: Kafka could not be read.
 
     """
-    partitions = await changelog_partitions(bootstrap_servers, group, municipalities)
+    partitions = await changelog_partitions(kafka, group, municipalities)
     if not partitions:
         return []
     changelog = KafkaChangelog(
-        bootstrap_servers,
+        kafka,
         group,
         partitions,
         partitions=max(partitions.values()),  # for creating topics, which a restore never does

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from adapters.registry import COMPONENTS as REGISTRY
 from contracts.municipalities import MUNICIPALITIES
+from hub.compose.grants import CASE_SYSTEM_GROUP_PREFIX
 from routing.topics import PREFIX
 
 __all__ = [
@@ -24,8 +25,6 @@ COMPONENTS: Final = tuple(spec.name for spec in REGISTRY if spec.consumes)
 GLOBAL_COMPONENTS: Final = tuple(spec.name for spec in REGISTRY if spec.global_stores)
 """The components that keep a global table (``ComponentSpec.global_stores``)."""
 
-CASE_SYSTEM_GROUP_PREFIX: Final = "casesystem"
-"""A case system's consumer groups start with ``casesystem.<kode>.``, outside the hub's."""
 
 PART_OF: Final = {"app.kubernetes.io/part-of": "casehub"}
 

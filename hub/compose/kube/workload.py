@@ -68,6 +68,15 @@ def environment(plan: Plan) -> dict[str, str]:
     """The ``CASEHUB_*`` settings every replica shares (hub/compose/settings.py)."""
     return {
         "CASEHUB_BOOTSTRAP_SERVERS": f"{plan.cluster}-kafka-bootstrap:9093",
+        # Mutual TLS with the KafkaUser's certificate (its Secret, as Strimzi writes it).
+        "CASEHUB_KAFKA_SECURITY": json.dumps(
+            {
+                "protocol": "SSL",
+                "cert_file": f"{_KAFKA_DIR}/user/user.crt",
+                "key_file": f"{_KAFKA_DIR}/user/user.key",
+                "ca_file": f"{_KAFKA_DIR}/ca/ca.crt",
+            }
+        ),
         "CASEHUB_MUNICIPALITIES": json.dumps(list(plan.municipalities)),
         "CASEHUB_GROUP_PREFIX": plan.group_prefix,
         "CASEHUB_HTTP_HOST": "0.0.0.0",  # noqa: S104 - inside the pod, behind the Service

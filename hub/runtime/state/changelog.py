@@ -26,6 +26,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from hub.runtime.errors import TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.provision import PartitionMismatchError
 from hub.runtime.state.task import Task
 from routing.topics import changelog_topic
@@ -135,7 +136,7 @@ class KafkaChangelog:
 
     def __init__(  # noqa: PLR0913 - where, whose, and how the topics are made
         self,
-        bootstrap_servers: str,
+        kafka: KafkaConnection,
         group: str,
         municipalities: Iterable[str],
         *,
@@ -145,7 +146,7 @@ class KafkaChangelog:
         client_id: str = "casehub-state",
         restore_timeout_s: float = 300.0,
     ) -> None:
-        self._bootstrap = bootstrap_servers
+        self._kafka = kafka
         self._group = group
         self._municipalities = tuple(municipalities)
         self._partitions = partitions
@@ -166,7 +167,7 @@ class KafkaChangelog:
             TransientError: the topic does not exist or the broker could not be asked.
 
         """
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        admin = AIOKafkaAdminClient(**self._kafka.client_options(), client_id=self._client_id)
         try:
             await admin.start()
             (described,) = await admin.describe_topics([self.topic(municipality)])
@@ -191,7 +192,7 @@ class KafkaChangelog:
             NewTopic(self.topic(code), self._partitions, self._replication, topic_configs=config)
             for code in self._municipalities
         ]
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        admin = AIOKafkaAdminClient(**self._kafka.client_options(), client_id=self._client_id)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
@@ -222,7 +223,7 @@ class KafkaChangelog:
         if self._producer is not None:
             return self._producer
         producer = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap,
+            **self._kafka.client_options(),
             client_id=self._client_id,
             acks="all",
             enable_idempotence=True,
@@ -274,7 +275,7 @@ class KafkaChangelog:
         partitions = {TopicPartition(self.topic(t.municipality), t.partition): t for t in tasks}
         tables: dict[Task, dict[str, bytes]] = {task: {} for task in tasks}
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **self._kafka.client_options(),
             client_id=f"{self._client_id}-restore",
             enable_auto_commit=False,
             # A row may be as large as a parked record with its headers.

@@ -35,6 +35,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
 from hub.runtime.errors import TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.state.changelog import KafkaChangelog, apply_record
 from routing.topics import global_topic
 
@@ -109,7 +110,7 @@ class GlobalTable:
 
     def __init__(  # noqa: PLR0913 - where, whose, and how the topics are made
         self,
-        bootstrap_servers: str,
+        kafka: KafkaConnection,
         group: str,
         municipalities: Iterable[str],
         *,
@@ -118,12 +119,12 @@ class GlobalTable:
         client_id: str = "casehub-global",
     ) -> None:
         self.group = group
-        self._bootstrap = bootstrap_servers
+        self._kafka = kafka
         self._municipalities = tuple(municipalities)
         self._limit = max_record_bytes
         self._client_id = client_id
         self._log = _GlobalLog(
-            bootstrap_servers,
+            kafka,
             group,
             self._municipalities,
             partitions=1,
@@ -218,7 +219,7 @@ class GlobalTable:
         await self._log.start()
         partitions = {TopicPartition(self.topic(code), 0): code for code in self._municipalities}
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **self._kafka.client_options(),
             client_id=f"{self._client_id}-tail",
             enable_auto_commit=False,
             auto_offset_reset="earliest",

@@ -37,7 +37,7 @@ async def send(bootstrap, event):
 
 async def test_document_filed_is_archived_once_and_answered(hub_settings):
     municipality = hub_settings.municipalities[0]
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     standin = ArchiveStandin()
     opened = case_opened(municipality, "C-archive-1")
     filed = document_filed(municipality, "C-archive-1")

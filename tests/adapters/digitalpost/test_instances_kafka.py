@@ -60,9 +60,7 @@ async def polled(post, times):
 
 
 async def delivered(settings):
-    records = await read_topic(
-        settings.bootstrap_servers, topic("letter", settings.municipalities[0])
-    )
+    records = await read_topic(settings.kafka, topic("letter", settings.municipalities[0]))
     events = [from_kafka(r.headers, r.value) for r in records]
     return [e for e in events if isinstance(e.data, LetterDelivered)]
 
@@ -92,7 +90,7 @@ async def test_each_receipt_is_reported_once_by_the_owner_of_its_letter(hub_sett
             for event in events:
                 record = to_kafka(event)
                 sent = await produce(
-                    settings.bootstrap_servers,
+                    settings.kafka,
                     topic("letter", municipality),
                     record.value,
                     key=record.key,
@@ -108,9 +106,7 @@ async def test_each_receipt_is_reported_once_by_the_owner_of_its_letter(hub_sett
                 while len({e.envelope.causationid for e in await delivered(settings)}) < LETTERS:
                     await asyncio.sleep(0.3)
             group = group_of(settings, COMPONENT.name)
-            await wait_until_consumed(
-                settings.bootstrap_servers, group, [topic("letter", municipality)]
-            )
+            await wait_until_consumed(settings.kafka, group, [topic("letter", municipality)])
             # Two more polls on each instance: a second report of a receipt would show by now.
             await polled(standin.service, 4)
         reports = await delivered(settings)

@@ -31,7 +31,7 @@ RATE = Rate(rate_ore=3_000_000, per=Per.MONTH, account="5.28.21")
 async def send(settings, event):
     record = to_kafka(event)
     await produce(
-        settings.bootstrap_servers,
+        settings.kafka,
         topic_for(event),
         record.value,
         key=record.key,
@@ -77,26 +77,26 @@ async def test_posted_once_across_a_lost_answer_and_a_redelivery_a_rejection_qua
             await send(settings, bad)
             finance_topic = topic("finance", municipality)
             (created,) = await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 finance_topic,
                 caused_by(good.envelope.id, CommitmentCreated),
                 within=60,
             )
             estimates = await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 finance_topic,
                 caused_by(good.envelope.id, CostEstimateUpdatedV2),
                 count=2,
                 within=60,
             )
             (quarantined,) = await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 quarantine_topic(topic_for(bad)),
                 lambda r: dict(r.headers).get("quarantine_group", b"").endswith(b"finance"),
                 within=60,
             )
             await wait_until_consumed(
-                settings.bootstrap_servers,
+                settings.kafka,
                 group_of(settings, "finance"),
                 [topic_for(good)],
                 within=60,

@@ -62,7 +62,7 @@ async def test_the_month_run_and_the_year_end_update_each_act_once_across_two_ru
             ),
         ]
         for name, value in {
-            "CASEHUB_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+            **settings.kafka.environment(),
             "CASEHUB_GROUP_PREFIX": settings.group_prefix,
             "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
             "CASEHUB_FINANCE": finance.model_dump_json(),
@@ -72,7 +72,7 @@ async def test_the_month_run_and_the_year_end_update_each_act_once_across_two_ru
             for event in events:
                 await send(settings, event)
             await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 topic("finance", municipality),
                 lambda r: isinstance(from_kafka(r.headers, r.value).data, CommitmentCreated),
                 count=2,

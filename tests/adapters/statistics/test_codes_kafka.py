@@ -90,7 +90,7 @@ async def dst():
 async def send(settings, event):
     record = to_kafka(event)
     await produce(
-        settings.bootstrap_servers,
+        settings.kafka,
         topic_for(event),
         record.value,
         key=record.key,
@@ -153,7 +153,7 @@ async def test_each_code_is_reported_and_its_four_week_clock_set_and_met(hub_set
         report = await reported(standin, report_id_for(trigger.envelope.id))
         deadline_topic = topic("deadline", municipality)
         (set_,) = await wait_for_records(
-            settings.bootstrap_servers,
+            settings.kafka,
             deadline_topic,
             deadline(
                 "dk.casehub.deadline.set",
@@ -166,14 +166,14 @@ async def test_each_code_is_reported_and_its_four_week_clock_set_and_met(hub_set
         assert isinstance(set_data, DeadlineSetV2)
         deadline_id = set_data.deadline_id
         (met,) = await wait_for_records(
-            settings.bootstrap_servers,
+            settings.kafka,
             deadline_topic,
             deadline("dk.casehub.deadline.met", deadline_id=deadline_id),
             within=WITHIN_S,
         )
         outcomes = [
             from_kafka(r.headers, r.value)
-            for r in await read_topic(settings.bootstrap_servers, topic("reporting", municipality))
+            for r in await read_topic(settings.kafka, topic("reporting", municipality))
         ]
     (outcome,) = [e for e in outcomes if e.envelope.causationid == trigger.envelope.id]
     record = report.record

@@ -102,7 +102,7 @@ def event_for(data, municipality, case_id="C-1"):
 async def send(settings, event):
     record = to_kafka(event)
     await produce(
-        settings.bootstrap_servers,
+        settings.kafka,
         topic_for(event),
         record.value,
         key=record.key,
@@ -127,7 +127,7 @@ async def outcomes_of(settings, *causes, contract, count, within=60.0):
     match = caused_by(*causes, contract=contract)
     async with asyncio.timeout(within):
         while True:
-            records = await read_topic(settings.bootstrap_servers, reporting)
+            records = await read_topic(settings.kafka, reporting)
             found = {}
             for record in filter(match, records):
                 event = from_kafka(record.headers, record.value)
@@ -240,7 +240,7 @@ async def test_an_upheld_appeal_is_forwarded_once_and_marked_out_of_time(setting
         forwarded = await outcomes_of(settings, upheld, contract=AppealForwarded, count=1)
         # Both copies have their outcome: a second forwarding would have happened by now.
         group = f"{settings.group_prefix}.appeals"
-        await wait_until_consumed(settings.bootstrap_servers, group, [topic_for(upheld)])
+        await wait_until_consumed(settings.kafka, group, [topic_for(upheld)])
         assert app.state.store.parked_count(group) == 0
     assert forwarded[0].data.upheld_after_review is True
     assert len(anke.standin.appeals) == 1

@@ -172,12 +172,14 @@ async def test_the_command_reads_the_hub_s_changelog_and_prints_counts_only(
                 await send(settings, wrap(data, municipality=municipality))
             # Durable on the changelog once the records' offsets are committed.
             for key in (b"children/C-1", b"supporting/m-a"):
-                await wait_for_records(settings.bootstrap_servers, changelog, has_key(key))
+                await wait_for_records(settings.kafka, changelog, has_key(key))
     capsys.readouterr()  # the hub's own log lines
     out = tmp_path / "supporting-2026.json"
     args = [
         "--bootstrap-servers",
-        settings.bootstrap_servers,
+        settings.kafka.bootstrap_servers,
+        "--kafka-security",
+        settings.kafka.security.model_dump_json(),
         "--group-prefix",
         settings.group_prefix,
         "--municipality",
@@ -205,7 +207,7 @@ def has_key(key):
 async def send(settings, event):
     record = to_kafka(event)
     await produce(
-        settings.bootstrap_servers, topic_for(event), record.value, key=record.key,
+        settings.kafka, topic_for(event), record.value, key=record.key,
         headers=record.headers,
     )  # fmt: skip
 
@@ -213,7 +215,8 @@ async def send(settings, event):
 @pytest.mark.kafka
 async def test_the_command_says_so_when_the_reporter_never_ran(hub_settings, tmp_path, capsys):
     args = [
-        "--bootstrap-servers", hub_settings.bootstrap_servers,
+        "--bootstrap-servers", hub_settings.kafka.bootstrap_servers,
+        "--kafka-security", hub_settings.kafka.security.model_dump_json(),
         "--group-prefix", f"{hub_settings.group_prefix}-never",
         "--municipality", hub_settings.municipalities[0],
         "--year", "2026", "--out", str(tmp_path / "out.json"),

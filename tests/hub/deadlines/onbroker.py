@@ -124,15 +124,11 @@ def changelog_of(settings: Any) -> str:
 async def kept(settings: Any, key: str) -> None:
     """Wait until the engine's record ``key`` (``fact:child:<case>``...) is in its changelog."""
     wanted = f"{STORE}/{key}".encode()
-    await wait_for_records(
-        settings.bootstrap_servers, changelog_of(settings), lambda r: r.key == wanted
-    )
+    await wait_for_records(settings.kafka, changelog_of(settings), lambda r: r.key == wanted)
 
 
 async def deadline_events(settings: Any, event_type: str | None) -> list[Any]:
-    records = await read_topic(
-        settings.bootstrap_servers, topic("deadline", municipality(settings))
-    )
+    records = await read_topic(settings.kafka, topic("deadline", municipality(settings)))
     events = [from_kafka(r.headers, r.value) for r in records]
     return [e for e in events if event_type in {None, e.envelope.type}]
 
@@ -141,7 +137,7 @@ async def send(settings: Any, event: Any) -> None:
     record = to_kafka(event)
     domain = type(event.data).domain
     await produce(
-        settings.bootstrap_servers,
+        settings.kafka,
         topic(domain, municipality(settings)),
         record.value,
         key=record.key,

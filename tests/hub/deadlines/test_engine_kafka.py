@@ -26,7 +26,7 @@ from tests.hub.deadlines.onbroker import (
     kept,
     send,
 )
-from tests.kafka import read_topic, wait_for_records
+from tests.kafka import cli_options, read_topic, wait_for_records
 
 pytestmark = pytest.mark.kafka
 
@@ -78,12 +78,12 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings,
     deadline_topic = topic("deadline", municipality(settings))
     async with RunningHub(settings, clock):
         await send(settings, trigger)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=2)
     assert await deadline_events(settings, MISSED) == []
 
     clock.offset = dt.timedelta(hours=24, seconds=5)  # the hub was down past the due time
     async with RunningHub(settings, clock):
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MISSED))
         await ticks.wait(5)  # five more ticks: nothing more to do
 
     async with RunningHub(settings, clock):  # and once more: the state says it is done
@@ -97,7 +97,7 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings,
     sets = {e.envelope.id: e for e in await deadline_events(settings, SET)}
     assert len(sets) == 2
     assert all(e == sets[e.envelope.id] for e in await deadline_events(settings, SET))
-    state = await read_topic(settings.bootstrap_servers, changelog_of(settings))
+    state = await read_topic(settings.kafka, changelog_of(settings))
     assert [r for r in state if r.key.startswith(f"{STORE}/".encode())], (
         "the deadlines are kept in the engine's changelog"
     )
@@ -112,11 +112,11 @@ async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(setting
     deadline_topic = topic("deadline", municipality(settings))
     async with RunningHub(settings, clock):
         await send(settings, trigger)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=2)
         clock.offset = dt.timedelta(hours=24, minutes=-1)
         answer = case.assessed(trigger.data.notification_id, due - dt.timedelta(minutes=1))
         await send(settings, answer)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MET))
         clock.offset = dt.timedelta(hours=25)
         await ticks.wait(5)  # five ticks past the due time
     (met,) = await deadline_events(settings, MET)
@@ -137,10 +137,10 @@ def test_status_prints_the_open_deadlines_from_the_changelog(settings):
             await send(settings, trigger)
             answer = case.assessed(trigger.data.notification_id, dt.datetime.now(dt.UTC))
             await send(settings, answer)
-            await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+            await wait_for_records(settings.kafka, deadline_topic, of_type(MET))
 
     asyncio.run(fill())  # the hub stopped: its state flushed and committed
-    options = ["--bootstrap", settings.bootstrap_servers, "--group-prefix", settings.group_prefix]
+    options = [*cli_options(settings.kafka), "--group-prefix", settings.group_prefix]
     result = CliRunner().invoke(main, ["deadlines", "status", *options, "--municipality", code])
     assert result.exit_code == 0, result.output
     (receipt,) = json.loads(result.output)
@@ -167,15 +167,15 @@ async def test_a_placement_without_consent_is_planned_before_the_decision(settin
     async with RunningHub(settings, clock):
         await send(settings, case.case_opened(now - dt.timedelta(days=30)))
         await send(settings, proposal)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=2)
         plan = case.plan_created(now + dt.timedelta(days=3))
         await send(settings, plan)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET))
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MET))
         await child_kept(settings, case)  # the decision needs it, from another topic
         decided = planned - dt.timedelta(hours=1)
         decision = case.measure_decided(decided, "placement_without_consent")
         await send(settings, decision)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MISSED))
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MISSED))
     sets = {e.data.rule_id: e for e in await deadline_events(settings, SET)}
     before = sets["plan-placement-without-consent"]
     assert before.envelope.contractversion == 2
@@ -217,7 +217,7 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
         await send(settings, case.case_opened(now - dt.timedelta(days=30)))
         await child_kept(settings, case)  # the decision needs it, from another topic
         await send(settings, case.measure_decided(now, "placement_with_consent"))
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(SET), count=2)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=2)
         await send(settings, decision_report)
         await send(settings, start_report)  # before the start it reports
         await kept(settings, f"early:{start_report.envelope.id}")
@@ -225,15 +225,13 @@ async def test_a_report_read_before_the_measure_start_meets_it_and_nothing_ever_
 
     async with RunningHub(settings, clock):  # a restart between the report and its trigger
         await send(settings, started)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET), count=2)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MET), count=2)
         await send(settings, case.measure_ended(now + dt.timedelta(days=10)))
-        await wait_for_records(
-            settings.bootstrap_servers, deadline_topic, of_type(WITHDRAWN), count=3
-        )
+        await wait_for_records(settings.kafka, deadline_topic, of_type(WITHDRAWN), count=3)
         # The end is itself reported (code 5), on a clock of its own.
         end_report = case.statistics_report(now + dt.timedelta(days=11), "m-1", event_code=5)
         await send(settings, end_report)
-        await wait_for_records(settings.bootstrap_servers, deadline_topic, of_type(MET), count=3)
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MET), count=3)
         clock.offset = dt.timedelta(days=5 * 365)  # every deadline above long due
         await ticks.wait(5)  # five ticks
 

@@ -75,16 +75,14 @@ async def test_a_start_on_another_instance_than_its_decision_is_handled_not_quar
             headers = dict(record.headers)
             return headers.get("ce_type") == SET.encode() and record.key == started.case_id.encode()
 
-        await wait_for_records(settings.bootstrap_servers, topic("deadline", code), follow_up_of_b)
+        await wait_for_records(settings.kafka, topic("deadline", code), follow_up_of_b)
         measures = topic("measure", code)
-        await wait_until_consumed(settings.bootstrap_servers, group_of(settings, NAME), [measures])
+        await wait_until_consumed(settings.kafka, group_of(settings, NAME), [measures])
         assert (first.table.tasks, second.table.tasks) == owned, "the tasks moved under way"
     sets = [e for e in await deadline_events(settings, SET) if e.envelope.caseid == started.case_id]
     assert [e.data.rule_id for e in sets] == ["follow-up-first"]
-    assert await read_topic(settings.bootstrap_servers, quarantine_topic(measures)) == []
-    facts = await read_topic(
-        settings.bootstrap_servers, global_topic(group_of(settings, NAME), code)
-    )
+    assert await read_topic(settings.kafka, quarantine_topic(measures)) == []
+    facts = await read_topic(settings.kafka, global_topic(group_of(settings, NAME), code))
     assert {r.key for r in facts} == {
         f"{STORE}/fact:measure:{measure_id}".encode(),
         f"{STORE}/fact:decision:{decision_id}".encode(),

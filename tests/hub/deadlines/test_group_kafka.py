@@ -91,35 +91,27 @@ async def test_two_engines_in_one_group_miss_each_deadline_once_and_take_over(hu
                 and not first.table.tasks & second.table.tasks
             )  # fmt: skip
             before = await notify(settings, clock, CASES)
-            await wait_for_records(
-                settings.bootstrap_servers, deadline_topic, of_type(SET), count=2 * CASES
-            )
+            await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=2 * CASES)
             clock.offset = dt.timedelta(hours=24, seconds=5)  # the assessments are due
-            await wait_for_records(
-                settings.bootstrap_servers, deadline_topic, of_type(MISSED), count=CASES
-            )
+            await wait_for_records(settings.kafka, deadline_topic, of_type(MISSED), count=CASES)
             await ticks.wait(10)  # both tickers went on: nothing more to miss
             missed = await misses(settings)
             assert set(missed) == {t.envelope.id for t in before}
             assert set(missed.values()) == {1}
             partitions = {
                 r.partition
-                for r in await read_topic(settings.bootstrap_servers, deadline_topic)
+                for r in await read_topic(settings.kafka, deadline_topic)
                 if of_type(MISSED)(r)
             }
             assert partitions == set(range(settings.topic_partitions))  # both engines missed
 
             after = await notify(settings, clock, CASES)  # due a day from now
-            await wait_for_records(
-                settings.bootstrap_servers, deadline_topic, of_type(SET), count=4 * CASES
-            )
+            await wait_for_records(settings.kafka, deadline_topic, of_type(SET), count=4 * CASES)
             moved = second.table.tasks
         # The second instance stopped: the first is assigned its tasks and restores them.
         await until(lambda: first.table.tasks == every)
         clock.offset = dt.timedelta(hours=48, seconds=10)
-        await wait_for_records(
-            settings.bootstrap_servers, deadline_topic, of_type(MISSED), count=2 * CASES
-        )
+        await wait_for_records(settings.kafka, deadline_topic, of_type(MISSED), count=2 * CASES)
         await ticks.wait(10)
     missed = await misses(settings)
     late = {t.envelope.id for t in after}
@@ -127,7 +119,7 @@ async def test_two_engines_in_one_group_miss_each_deadline_once_and_take_over(hu
     assert set(missed.values()) == {1}, "a deadline missed twice"
     taken_over = {
         r.partition
-        for r in await read_topic(settings.bootstrap_servers, deadline_topic)
+        for r in await read_topic(settings.kafka, deadline_topic)
         if of_type(MISSED)(r) and trigger_of(r) in late
     }
     assert taken_over & {task.partition for task in moved}, (

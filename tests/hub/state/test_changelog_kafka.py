@@ -25,7 +25,7 @@ def settings(hub_settings):
 async def topic_config(bootstrap, name):
     """The topic's configuration, once the broker describes it (just after its creation it
     may answer with an error and no entries)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_options())
     await admin.start()
     try:
         async with asyncio.timeout(WITHIN_S):
@@ -49,15 +49,15 @@ async def started_table(settings, name="recorder"):
 async def test_changelog_topics_are_compacted_with_the_business_topics_partitions(settings):
     (code,) = settings.municipalities
     await ensure_topics(
-        settings.bootstrap_servers, hub_topics(settings.municipalities),
+        settings.kafka, hub_topics(settings.municipalities),
         partitions=settings.topic_partitions, replication=1,
     )  # fmt: skip
     table = await started_table(settings)
     try:
         name = changelog_topic(group_of(settings, "recorder"), code)
-        config = await topic_config(settings.bootstrap_servers, name)
-        business = await end_offsets(settings.bootstrap_servers, [topic("case", code)])
-        changelog = await end_offsets(settings.bootstrap_servers, [name])
+        config = await topic_config(settings.kafka, name)
+        business = await end_offsets(settings.kafka, [topic("case", code)])
+        changelog = await end_offsets(settings.kafka, [name])
     finally:
         await table.close()
     assert config["cleanup.policy"] == "compact"
@@ -97,7 +97,7 @@ async def test_a_new_table_restores_what_was_written_and_not_what_was_removed(se
     assert restored["seconds"] >= 0
     # On the topic: each task on its own partition, the removal as a tombstone.
     records = await read_topic(
-        settings.bootstrap_servers, changelog_topic(group_of(settings, "recorder"), code)
+        settings.kafka, changelog_topic(group_of(settings, "recorder"), code)
     )
     by_partition = {p: [(r.key, r.value) for r in records if r.partition == p] for p in (0, 3)}
     assert (b"parked/a", b"second's a") in by_partition[3]

@@ -37,7 +37,7 @@ def code(hub_settings):
 async def instance(settings, group):
     """One instance's global table, caught up (``start`` returned)."""
     table = GlobalTable(
-        settings.bootstrap_servers,
+        settings.kafka,
         group,
         settings.municipalities,
         replication=settings.topic_replication,
@@ -104,7 +104,7 @@ async def test_an_own_change_is_not_undone_by_reading_back_an_older_one(hub_sett
         a.put(code, "key", b"old")
         await a.flush()
         a.put(code, "key", b"new")  # not flushed yet
-        (end,) = (await end_offsets(hub_settings.bootstrap_servers, [a.topic(code)])).values()
+        (end,) = (await end_offsets(hub_settings.kafka, [a.topic(code)])).values()
         await until(lambda: a._read_to[code] >= end)  # "old" was read back
         assert a.get(code, "key") == b"new"
         await a.flush()
