@@ -37,6 +37,7 @@ from hub.runtime.delivery import (
 )
 from hub.runtime.health import health_routes
 from hub.runtime.logs import configure_logging
+from hub.runtime.metrics import FlowMetrics, HubMetrics, metrics_route
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
@@ -97,7 +98,8 @@ def create_app(
     broker = build_broker(settings)
     quarantine = Quarantine()
     quarantine.bind(broker)
-    events = EventPublisher(producer_options(settings))
+    metrics = HubMetrics()  # this app's own registry: several apps may share a process
+    events = EventPublisher(producer_options(settings), metrics=metrics)
     tables = {spec.name: state_table(settings, spec.name) for spec in components}
     shared: dict[str, GlobalTable] = {}  # the global tables the built components opened
     running = [*built_components(settings, events.publish, components, tables, shared), *extra]
@@ -111,7 +113,7 @@ def create_app(
     routes = Routes(settings.routes, settings.municipalities)
     router = KafkaRouter()
     deliveries, stores, used, listeners = _subscribed(
-        router, settings, running, tables, consumes, (quarantine, routes)
+        router, settings, running, tables, consumes, (quarantine, routes, metrics)
     )
     broker.include_router(router)
     started = asyncio.Event()
@@ -157,11 +159,16 @@ def create_app(
             and all(whole.ready for whole in shared.values())
         )
 
-    # The health routes come before the intake's catch-all mount.
-    app = Starlette(routes=[*health_routes(ready), *_served_routes(running)], lifespan=lifespan)
+    # The health and metrics routes come before the intake's catch-all mount.
+    observed = [(d.metrics.component, d) for d in deliveries]
+    app = Starlette(
+        routes=[*health_routes(ready), metrics_route(metrics, observed), *_served_routes(running)],
+        lifespan=lifespan,
+    )
     app.state.broker = broker
     app.state.components = tuple(running)
     app.state.events = events
+    app.state.metrics = metrics
     app.state.settings = settings
     app.state.store = stores
     app.state.tables = tuple(used)
@@ -334,14 +341,14 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     running: Sequence[Component],
     tables: dict[str, StateTable],
     consumes: dict[str, tuple[type[Contract], ...]],
-    shared: tuple[Quarantine, Routes],
+    shared: tuple[Quarantine, Routes, HubMetrics],
 ) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
     """Each consuming component's delivery, on its own table, subscribed on ``router``.
 
     Its table follows the group's partitions (``StateRebalance``): restored on assignment,
     flushed and dropped on revocation.
     """
-    quarantine, routes = shared
+    quarantine, routes, metrics = shared
     deliveries = []
     stores = DeliveryStores()
     used: list[StateTable] = []
@@ -358,7 +365,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
         )
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes,
+            quarantine, routes, FlowMetrics(metrics, component.name),
         )  # fmt: skip
         listener = StateRebalance(delivery, table, topics=topics)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
@@ -378,6 +385,7 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
     store: DeliveryStore,
     quarantine: Quarantine,
     routes: Routes,
+    metrics: FlowMetrics | None = None,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
         # The route names the type; the contract class pins its version too, so a handler
@@ -403,4 +411,5 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
             max_cooldown_s=settings.breaker_max_cooldown_s,
         ),
         accepts=accepts,
+        metrics=metrics,
     )

@@ -44,6 +44,7 @@ from contracts.base import Contract
 from contracts.binding import to_kafka
 from contracts.envelope import Event
 from hub.runtime.errors import TransientError
+from hub.runtime.metrics.registry import HubMetrics
 from routing.topics import topic_for
 
 __all__ = ["EventPublisher", "confirm_later", "confirm_now"]
@@ -96,8 +97,10 @@ class EventPublisher:
         producer_options: Mapping[str, Any],
         *,
         new_producer: Callable[..., Any] = AIOKafkaProducer,
+        metrics: HubMetrics | None = None,
     ) -> None:
         self._options = dict(producer_options)
+        self._metrics = metrics or HubMetrics()
         # How a producer is made (at start and at each renewal); tests hand in their own.
         self._new_producer = new_producer
         if "partitioner" in self._options:
@@ -155,6 +158,7 @@ class EventPublisher:
         except KafkaError as exc:  # aiokafka's errors stop here: the seam translates them
             msg = f"publish to {destination} failed: {type(exc).__name__}"
             raise TransientError(msg) from None
+        self._metrics.count_published(event.envelope.type, event.envelope.municipality)
         return destination
 
     async def _sound_producer(self) -> AIOKafkaProducer:
