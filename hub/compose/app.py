@@ -17,6 +17,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
@@ -43,6 +44,7 @@ from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
+from hub.runtime.tracing import Tracing, tracing_for
 from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
@@ -86,20 +88,22 @@ def create_app(
     *,
     extra: Sequence[Component] = (),
     components: Sequence[ComponentSpec[Any]] = COMPONENTS,
+    tracer: TracerProvider | None = None,
 ) -> Starlette:
     """Build the hub from its settings: broker, components, HTTP intake.
 
     Every component of ``components`` (the registry) whose settings are given is built.
     ``extra`` adds running components beside them (tests and embedders use it); one named
-    like a registered component takes that component's routes and consumes.
+    like a registered component takes that component's routes and consumes. ``tracer``
+    records the spans (a test's in-memory exporter); else ``otlp_endpoint`` says.
     """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
     broker = build_broker(settings)
     quarantine = Quarantine()
     quarantine.bind(broker)
-    metrics = HubMetrics()  # this app's own registry: several apps may share a process
-    events = EventPublisher(producer_options(settings), metrics=metrics)
+    metrics, tracing = _observability(settings, tracer)
+    events = EventPublisher(producer_options(settings), metrics=metrics, tracing=tracing)
     tables = {spec.name: state_table(settings, spec.name) for spec in components}
     shared: dict[str, GlobalTable] = {}  # the global tables the built components opened
     running = [*built_components(settings, events.publish, components, tables, shared), *extra]
@@ -113,7 +117,7 @@ def create_app(
     routes = Routes(settings.routes, settings.municipalities)
     router = KafkaRouter()
     deliveries, stores, used, listeners = _subscribed(
-        router, settings, running, tables, consumes, (quarantine, routes, metrics)
+        router, settings, running, tables, consumes, (quarantine, routes, metrics, tracing)
     )
     broker.include_router(router)
     started = asyncio.Event()
@@ -122,6 +126,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
+            stack.callback(tracing.shutdown)  # last: exports the spans still batched
             for table in used:
                 stack.push_async_callback(table.close)
             for component in running:
@@ -160,20 +165,26 @@ def create_app(
         )
 
     # The health and metrics routes come before the intake's catch-all mount.
-    observed = [(d.metrics.component, d) for d in deliveries]
+    scraped = metrics_route(metrics, [(d.metrics.component, d) for d in deliveries])
     app = Starlette(
-        routes=[*health_routes(ready), metrics_route(metrics, observed), *_served_routes(running)],
-        lifespan=lifespan,
+        routes=[*health_routes(ready), scraped, *_served_routes(running)], lifespan=lifespan
     )
     app.state.broker = broker
     app.state.components = tuple(running)
     app.state.events = events
-    app.state.metrics = metrics
     app.state.settings = settings
     app.state.store = stores
     app.state.tables = tuple(used)
     app.state.global_tables = shared
     return app
+
+
+def _observability(
+    settings: CoreSettings, tracer: TracerProvider | None
+) -> tuple[HubMetrics, Tracing]:
+    """A metrics registry of the app's own (several apps may share a process), its tracing."""
+    tracing = tracing_for(settings.otlp_endpoint, instance=settings.client_id, given=tracer)
+    return HubMetrics(), tracing
 
 
 async def _finish(
@@ -341,14 +352,14 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     running: Sequence[Component],
     tables: dict[str, StateTable],
     consumes: dict[str, tuple[type[Contract], ...]],
-    shared: tuple[Quarantine, Routes, HubMetrics],
+    shared: tuple[Quarantine, Routes, HubMetrics, Tracing],
 ) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
     """Each consuming component's delivery, on its own table, subscribed on ``router``.
 
     Its table follows the group's partitions (``StateRebalance``): restored on assignment,
     flushed and dropped on revocation.
     """
-    quarantine, routes, metrics = shared
+    quarantine, routes, metrics, tracing = shared
     deliveries = []
     stores = DeliveryStores()
     used: list[StateTable] = []
@@ -365,7 +376,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
         )
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes, FlowMetrics(metrics, component.name),
+            quarantine, routes, FlowMetrics(metrics, component.name), tracing,
         )  # fmt: skip
         listener = StateRebalance(delivery, table, topics=topics)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
@@ -386,6 +397,7 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
     quarantine: Quarantine,
     routes: Routes,
     metrics: FlowMetrics | None = None,
+    tracing: Tracing | None = None,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
         # The route names the type; the contract class pins its version too, so a handler
@@ -412,4 +424,5 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
         ),
         accepts=accepts,
         metrics=metrics,
+        tracing=tracing,
     )

@@ -74,6 +74,7 @@ from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.seams import Handler, KafkaConsumer
 from hub.runtime.state.task import Task, in_task
+from hub.runtime.tracing import Tracing
 
 __all__ = ["REPLAY_HEADER", "Delivery", "stored_record"]
 
@@ -128,10 +129,12 @@ class Delivery:
         pause_s: float = 1.0,
         forget_every_s: float = 60.0,
         metrics: FlowMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self.group = group
         # Without the hub's, its counts go to a registry of its own that nothing serves.
         self.metrics = metrics or FlowMetrics(HubMetrics(), group)
+        self._tracing = tracing or Tracing()
         # Per partition, the offset after the last record given an outcome (its lag).
         self.positions: dict[TopicPartition, int] = {}
         self._handler = handler
@@ -197,7 +200,7 @@ class Delivery:
         """
         self._consumer = getattr(message, "consumer", None)
         raw = message.raw_message
-        with calling(self.metrics.metrics, self.metrics.component):
+        with calling(self.metrics.metrics, self.metrics.component, self._tracing):
             await self._on_records(raw)
 
     async def _on_records(self, raw: Any) -> None:  # noqa: ANN401 - aiokafka's records
@@ -404,7 +407,7 @@ class Delivery:
 
     async def run_retrier(self) -> None:
         """Handle parked heads as they fall due, until cancelled."""
-        with calling(self.metrics.metrics, self.metrics.component):
+        with calling(self.metrics.metrics, self.metrics.component, self._tracing):
             await self._retry_forever()
 
     async def _retry_forever(self) -> None:
@@ -457,6 +460,24 @@ class Delivery:
         seq: str | None,
         first: tuple[Event[Contract] | Exception, set[str]] | None = None,
     ) -> bool:
+        """One try, in the record's trace (its consume span); see ``_try``."""
+        with self._tracing.consuming(
+            record.headers,
+            topic=record.topic,
+            partition=record.partition,
+            component=self.metrics.component,
+        ):
+            return await self._try(record, case, attempt=attempt, seq=seq, first=first)
+
+    async def _try(
+        self,
+        record: StoredRecord,
+        case: str,
+        *,
+        attempt: int,
+        seq: str | None,
+        first: tuple[Event[Contract] | Exception, set[str]] | None = None,
+    ) -> bool:
         """One try; True once the record has its outcome, False when an outage stopped it.
 
         ``first``: the record's first try, on the subscriber's path, with the batch's
@@ -479,7 +500,7 @@ class Delivery:
                 seen = event_id in first[1] or event_id in self._marked
             task = _task(record)
             if not repeat and not seen and self._accepts(event):
-                with in_task(task):
+                with in_task(task), self._tracing.span(f"handle {self.metrics.component}"):
                     await self._handler(event)
             if repeat:
                 pass  # marked with its first copy, or handled again if that one comes again

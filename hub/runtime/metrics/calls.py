@@ -22,19 +22,23 @@ import httpx
 
 from hub.runtime.metrics.registry import HubMetrics
 from hub.runtime.state.task import current_task
+from hub.runtime.tracing import Tracing
 
 __all__ = ["calling", "event_hooks"]
 
-_CALLER: contextvars.ContextVar[tuple[HubMetrics, str] | None] = contextvars.ContextVar(
+_UNTRACED = Tracing()
+
+_CALLER: contextvars.ContextVar[tuple[HubMetrics, str, Tracing] | None] = contextvars.ContextVar(
     "caller", default=None
 )
 _STARTED = "casehub_started"  # the request's extension holding when it was sent
+_SPAN = "casehub_span"  # ... and its span
 
 
 @contextmanager
-def calling(metrics: HubMetrics, component: str) -> Iterator[None]:
-    """Within the block, external calls are timed for ``component`` on ``metrics``."""
-    token = _CALLER.set((metrics, component))
+def calling(metrics: HubMetrics, component: str, tracing: Tracing | None = None) -> Iterator[None]:
+    """Within the block, external calls are timed (and traced) for ``component``."""
+    token = _CALLER.set((metrics, component, tracing or _UNTRACED))
     try:
         yield
     finally:
@@ -42,8 +46,10 @@ def calling(metrics: HubMetrics, component: str) -> Iterator[None]:
 
 
 async def _sent(request: httpx.Request) -> None:
-    if _CALLER.get() is not None:
+    caller = _CALLER.get()
+    if caller is not None:
         request.extensions[_STARTED] = time.perf_counter()
+        request.extensions[_SPAN] = caller[2].call_started(request.method, request.url.host)
 
 
 async def _answered(response: httpx.Response) -> None:
@@ -51,7 +57,10 @@ async def _answered(response: httpx.Response) -> None:
     started = response.request.extensions.get(_STARTED)
     if caller is None or started is None:
         return
-    metrics, component = caller
+    metrics, component, tracing = caller
+    span = response.request.extensions.get(_SPAN)
+    if span is not None:
+        tracing.call_ended(span, response.status_code)
     task = current_task()
     outcome = f"{response.status_code // 100}xx"
     metrics.calls.labels(component, task.municipality if task else "", outcome).observe(
