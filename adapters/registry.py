@@ -19,6 +19,7 @@ from adapters.eform import COMPONENT as EFORM
 from adapters.finance import COMPONENT as FINANCE
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
+from hub.components.journal import COMPONENT as JOURNAL
 from hub.components.triage import COMPONENT as TRIAGE
 from hub.runtime.component import ComponentSpec
 
@@ -35,4 +36,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     APPEALS,
     DEADLINES,
     FINANCE,
+    JOURNAL,
 )
