@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from contracts.binding import to_kafka
 from contracts.case import CaseClosed, CaseClosure, CaseOpened, CaseWorkerAssigned, SubProcess
 from contracts.envelope import new_event
+from contracts.types import Cpr
 from hub.cli.main import main
 from hub.components.journal import MASK, read_journal
 from hub.compose.app import create_app
@@ -31,10 +32,10 @@ def case_events(municipality, case_id):
     at = [T0 + timedelta(hours=h) for h in range(5)]
     data = [
         notification(child_cpr=CHILD),
-        CaseOpened(opened_at=at[1], child_cpr=CHILD, sub_process=SubProcess.CLARIFICATION,
+        CaseOpened(opened_at=at[1], child_cpr=Cpr(CHILD), sub_process=SubProcess.CLARIFICATION,
                    kle="27.24.00"),
         CaseWorkerAssigned(assigned_at=at[2], caseworker_id="cw-17", team="Team Nord"),
-        CaseOpened(opened_at=at[3], child_cpr=CHILD, sub_process=SubProcess.INVESTIGATION,
+        CaseOpened(opened_at=at[3], child_cpr=Cpr(CHILD), sub_process=SubProcess.INVESTIGATION,
                    kle="27.24.03"),
         CaseClosed(closed_at=at[4], closure=CaseClosure.HANDED_OVER, note=NOTE),
     ]  # fmt: skip
@@ -90,8 +91,8 @@ async def test_a_case_s_journal_is_its_events_in_order_masked(hub_settings):
     assert steps[0]["fields"]["summary"] == MASK
 
     runner = CliRunner()
-    args = ["journal", case_id, "--municipality", municipality,
-            "--bootstrap", settings.bootstrap_servers, "--group-prefix", settings.group_prefix]  # fmt: skip
+    args = ["journal", case_id, "--municipality", municipality, "--bootstrap",
+            settings.bootstrap_servers, "--group-prefix", settings.group_prefix]  # fmt: skip
     lines = await asyncio.to_thread(runner.invoke, main, args)
     assert lines.exit_code == 0, lines.output
     assert lines.output.splitlines()[0].startswith(
