@@ -25,7 +25,6 @@ __all__ = ["COMPONENT", "NAME", "STORE", "step_key"]
 
 NAME = "journal"
 STORE = "journal"
-_SUB = "sub/"  # the case's current sub-process
 _STEP = "step/"
 
 
@@ -38,13 +37,9 @@ def _build(_enabled: bool, context: BuildContext) -> Component:  # noqa: FBT001 
     store = context.store(STORE)
 
     async def handle(event: Event[Contract]) -> None:
-        case = event.envelope.caseid
-        known = store.get(_SUB + case)
-        step = step_of(event, None if known is None else known.decode())
-        if step["sub_process"] is not None:
-            store.put(_SUB + case, str(step["sub_process"]).encode())
-        key = step_key(case, event.envelope.time.isoformat(), event.envelope.id)
-        store.put(key, json.dumps(step, sort_keys=True).encode())
+        envelope = event.envelope
+        key = step_key(envelope.caseid, envelope.time.isoformat(), envelope.id)
+        store.put(key, json.dumps(step_of(event), sort_keys=True).encode())
 
     return Component(NAME, handle)
 

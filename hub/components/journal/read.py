@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from hub.components.deadlines.status import changelog_partitions
+from hub.components.journal.steps import in_sub_processes
 from hub.runtime.state import KafkaChangelog, Task
 
 __all__ = ["read_journal"]
@@ -22,7 +23,7 @@ _STORE_PREFIX = "journal/step/"  # the store's name, then its step keys (compone
 async def read_journal(
     bootstrap_servers: str, *, group: str, municipality: str, case_id: str
 ) -> list[dict[str, Any]]:
-    """The case's steps in order (event time, then event id); empty when it has none.
+    """The case's steps in order (event time, then event id), each in its sub-process.
 
     Raises:
         TransientError: Kafka could not be read.
@@ -48,4 +49,5 @@ async def read_journal(
         for key, value in table.items()
         if key.startswith(prefix)
     ]
-    return sorted(steps, key=lambda s: (dt.datetime.fromisoformat(s["time"]), s["event_id"]))
+    steps.sort(key=lambda s: (dt.datetime.fromisoformat(s["time"]), s["event_id"]))
+    return in_sub_processes(steps)

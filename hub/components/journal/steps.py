@@ -17,17 +17,15 @@ from contracts.classification import CLASSIFICATION_KEY, Classification
 from contracts.envelope import Event
 from hub.runtime.logs import mask_cpr_text
 
-__all__ = ["MASK", "step_of"]
+__all__ = ["MASK", "in_sub_processes", "step_of"]
 
 MASK = "•••"
 _SHOWN = frozenset({Classification.PUBLIC.value, Classification.INTERNAL.value})
 
 
-def step_of(event: Event[Contract], sub_process: str | None) -> dict[str, Any]:
-    """The journal's step for ``event``, in the case's ``sub_process`` (None: not opened yet)."""
+def step_of(event: Event[Contract]) -> dict[str, Any]:
+    """The journal's step for ``event``."""
     envelope = event.envelope
-    if isinstance(event.data, CaseOpened):
-        sub_process = event.data.sub_process.value
     return {
         "time": envelope.time.isoformat(),
         "type": envelope.type,
@@ -36,9 +34,24 @@ def step_of(event: Event[Contract], sub_process: str | None) -> dict[str, Any]:
         "source": envelope.source,
         "correlation_id": envelope.correlationid,
         "causation_id": envelope.causationid,
-        "sub_process": sub_process,
         "fields": _fields(event.data),
     }
+
+
+def in_sub_processes(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``steps`` (in time order), each with the sub-process the case was in at its time.
+
+    That is the sub-process of the last ``CaseOpened`` at or before it (None before the
+    first). Worked out when read, in time order: topics have no order between them, so a
+    case's events do not arrive in the order they happened.
+    """
+    current = None
+    placed = []
+    for step in steps:
+        if step["type"] == CaseOpened.event_type:
+            current = step["fields"].get("sub_process")
+        placed.append({**step, "sub_process": current})
+    return placed
 
 
 def _fields(data: Contract) -> dict[str, Any]:
