@@ -43,6 +43,9 @@ class Tracing:
         """One record's consumption, in the trace its headers carry (or a new one)."""
         parent = extracted(headers)
         if self._tracer is None:
+            if not parent:  # nothing to pass on (an empty context is a mapping with nothing)
+                yield
+                return
             token = otel_context.attach(parent)
             try:
                 yield
