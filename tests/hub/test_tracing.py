@@ -1,12 +1,14 @@
 """Trace context in headers, without a broker: read, passed on untraced, never rejected."""
 
+import importlib
+
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from contracts.binding import from_kafka, to_kafka
-from hub.runtime.tracing import Tracing, extracted, injected
+from hub.runtime.tracing import Tracing, extracted, injected, tracer_provider
 from tests.factories import notification_event
 from tests.people import CHILD
 
@@ -48,3 +50,16 @@ def test_a_failure_is_marked_by_type_never_by_its_text():
     assert CHILD not in repr(
         [(s.attributes, s.events, s.status.description) for s in (handle, consume)]
     )
+
+
+def test_an_otlp_endpoint_needs_the_extra_and_none_records_nothing():
+    assert tracer_provider(None, instance="hub-1") is None
+    try:
+        importlib.import_module("opentelemetry.exporter.otlp.proto.http.trace_exporter")
+    except ImportError:
+        with pytest.raises(RuntimeError, match=r"casehub\[otlp\]"):
+            tracer_provider("http://127.0.0.1:4318/v1/traces", instance="hub-1")
+    else:
+        provider = tracer_provider("http://127.0.0.1:4318/v1/traces", instance="hub-1")
+        assert provider is not None
+        provider.shutdown()
