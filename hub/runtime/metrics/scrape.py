@@ -2,13 +2,15 @@
 
 Consumer lag and breaker state are read from the deliveries when Prometheus asks, not kept
 up to date on the record path: lag is each assigned partition's high watermark (what the
-consumer's last fetch saw) less the next offset the component has to decide (the one after
-its last decided record, or the group's committed offset, whichever is further).
+consumer's last fetch saw) less the next offset the component has to decide: the one after
+its last decided record, or, for a partition with none decided since it was assigned, the
+group's committed offset, asked once and kept (one request per partition and assignment,
+not per scrape: a hub of many municipalities holds thousands of partitions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -38,7 +40,7 @@ class Observed(Protocol):
         """The consumer of its last batch; None before the first."""
 
     @property
-    def positions(self) -> Mapping[TopicPartition, int]:
+    def positions(self) -> MutableMapping[TopicPartition, int]:
         """Per partition, the offset after the last record given an outcome."""
 
     @property
@@ -56,9 +58,12 @@ async def consumer_lag(delivery: Observed) -> dict[TopicPartition, int]:
         highwater = consumer.highwater(partition)
         if highwater is None:
             continue  # not fetched yet: nothing known
-        decided = delivery.positions.get(partition, 0)
-        committed = await consumer.committed(partition) or 0
-        lag[partition] = max(0, highwater - max(decided, committed))
+        decided = delivery.positions.get(partition)
+        if decided is None:
+            committed = await consumer.committed(partition) or 0
+            # Kept: a record decided meanwhile set its own (later) position.
+            decided = delivery.positions.setdefault(partition, committed)
+        lag[partition] = max(0, highwater - decided)
     return lag
 
 
