@@ -20,6 +20,7 @@ from adapters.finance import COMPONENT as FINANCE
 from adapters.handover import COMPONENT as HANDOVER
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
+from hub.components.journal import COMPONENT as JOURNAL
 from hub.components.triage import COMPONENT as TRIAGE
 from hub.runtime.component import ComponentSpec
 
@@ -37,4 +38,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     DEADLINES,
     FINANCE,
     HANDOVER,
+    JOURNAL,
 )

@@ -4,7 +4,10 @@
 
 What ``benchmarks.pipeline``'s profile shows inside the hub, measured alone: the copy of a
 consumed record, decoding and validation, the processed-id and parked-lane look-ups (per
-record and per batch), building triage's follow-up, and encoding it for Kafka. The client
+record and per batch), building triage's follow-up, and encoding it for Kafka; then what
+observing a record adds: its flow counters (received and its outcome), the trace context
+passed through without a tracer (the default) and its spans with an SDK tracer (consume,
+handle, publish; exported nowhere). The client
 (aiokafka's fetch and send) is what the pipeline measures around these.
 """
 
@@ -23,8 +26,10 @@ from contracts.envelope import Event, follow_up
 from contracts.intake import NotificationReceived
 from contracts.person import LookupPurpose, PersonLookupRequested
 from hub.runtime.codec import decode_record
-from hub.runtime.delivery import DeliveryStore, stored_record
+from hub.runtime.delivery import DeliveryStore, StoredRecord, stored_record
+from hub.runtime.metrics import FlowMetrics, HubMetrics, Outcome
 from hub.runtime.state import MemoryChangelog, StateTable, Task
+from hub.runtime.tracing import Tracing, injected
 
 __all__ = ["main"]
 
@@ -89,9 +94,40 @@ def main() -> None:
         ],
         "build the follow-up": build,
         "encode the follow-up": lambda: [to_kafka(e) for e in follow_ups],
+        **_observing(stored),
     }
     for name, step in steps.items():
         print(f"{name:<32} {_per_record(step, count):6.1f} us CPU/record")
+
+
+def _observing(stored: list[StoredRecord]) -> dict[str, Callable[[], object]]:
+    """What metrics and tracing add per record (the delivery's and the publisher's calls)."""
+    flow = FlowMetrics(HubMetrics(), "triage")
+
+    def count() -> None:
+        for record in stored:
+            flow.received(record.topic)
+            flow.decided(record.topic, Outcome.HANDLED)
+
+    def traced(tracing: Tracing) -> Callable[[], object]:
+        def run() -> None:
+            for r in stored:
+                with (
+                    tracing.consuming(r.headers, topic=r.topic, partition=0, component="t"),
+                    tracing.span("handle t"),
+                    tracing.span("publish t"),
+                ):
+                    injected()
+
+        return run
+
+    from opentelemetry.sdk.trace import TracerProvider
+
+    return {
+        "metrics: flow counters": count,
+        "tracing off: context passed on": traced(Tracing()),
+        "tracing on: 3 spans, no exporter": traced(Tracing(TracerProvider())),
+    }
 
 
 def _owned_store(task: Task) -> DeliveryStore:

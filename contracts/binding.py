@@ -26,6 +26,9 @@ CONTENT_TYPE = "application/json"
 _CONTENT_TYPE_HEADER = "content-type"
 _ATTRIBUTE_NAMES = frozenset(Envelope.model_fields)
 _HEADER_OF = {name: CE_PREFIX + name for name in _ATTRIBUTE_NAMES}
+# The CloudEvents distributed-tracing extension: the producer's W3C trace context, which the
+# hub's tracing reads and writes (hub.runtime.tracing); transport metadata, not the event's.
+_TRACING = frozenset({"traceparent", "tracestate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,8 @@ def _attributes(
             continue
         if name == _CONTENT_TYPE_HEADER:
             content_type = text
+        elif name[len(CE_PREFIX) :] in _TRACING:
+            continue
         elif name[len(CE_PREFIX) :] in attributes:
             problems.append((f"header {name}", "appears twice"))
         else:

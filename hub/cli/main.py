@@ -55,7 +55,12 @@ def run() -> None:
 
     try:
         asyncio.run(serve_forever())
-    except (StartupFailedError, TlsFileError, SecretFileError, KafkaSecurityError) as exc:  # one line
+    except (
+        StartupFailedError,
+        TlsFileError,
+        SecretFileError,
+        KafkaSecurityError,
+    ) as exc:  # one line
         raise click.ClickException(str(exc)) from None
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Router
 
@@ -26,7 +27,7 @@ from contracts.base import Contract
 from contracts.documents import MAX_DOCUMENT_BYTES
 from contracts.envelope import Event
 from hub.compose.settings import CoreSettings, Settings
-from hub.runtime.callers import SignedCallers, load_callers
+from hub.runtime.callers import Caller, SignedCallers, load_callers
 from hub.runtime.codec import raw_body, tolerant_parser
 from hub.runtime.component import BuildContext, Component, ComponentSpec
 from hub.runtime.delivery import (
@@ -40,11 +41,13 @@ from hub.runtime.delivery import (
 )
 from hub.runtime.health import health_routes
 from hub.runtime.logs import configure_logging
+from hub.runtime.metrics import FlowMetrics, HubMetrics, metrics_route
 from hub.runtime.provision import ensure_topics, hub_topics
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
+from hub.runtime.tracing import Tracing, tracing_for
 from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
@@ -93,12 +96,14 @@ def create_app(
     *,
     extra: Sequence[Component] = (),
     components: Sequence[ComponentSpec[Any]] = COMPONENTS,
+    tracer: TracerProvider | None = None,
 ) -> Starlette:
     """Build the hub from its settings: broker, components, HTTP intake.
 
     Every component of ``components`` (the registry) whose settings are given is built.
     ``extra`` adds running components beside them (tests and embedders use it); one named
-    like a registered component takes that component's routes and consumes.
+    like a registered component takes that component's routes and consumes. ``tracer``
+    records the spans (a test's in-memory exporter); else ``otlp_endpoint`` says.
     """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -106,7 +111,8 @@ def create_app(
     broker = build_broker(settings)
     quarantine = Quarantine()
     quarantine.bind(broker)
-    events = EventPublisher(producer_options(settings))
+    metrics, tracing = _observability(settings, tracer)
+    events = EventPublisher(producer_options(settings), metrics=metrics, tracing=tracing)
     tables = {spec.name: state_table(settings, spec.name) for spec in components}
     shared: dict[str, GlobalTable] = {}  # the global tables the built components opened
     running = [*built_components(settings, events.publish, components, tables, shared), *extra]
@@ -120,7 +126,7 @@ def create_app(
     routes = Routes(settings.routes, settings.municipalities)
     router = KafkaRouter()
     deliveries, stores, used, listeners = _subscribed(
-        router, settings, running, tables, consumes, (quarantine, routes)
+        router, settings, running, tables, consumes, (quarantine, routes, metrics, tracing)
     )
     broker.include_router(router)
     started = asyncio.Event()
@@ -129,6 +135,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
+            stack.callback(tracing.shutdown)  # last: exports the spans still batched
             for table in used:
                 stack.push_async_callback(table.close)
             for component in running:
@@ -166,18 +173,16 @@ def create_app(
             and all(whole.ready for whole in shared.values())
         )
 
-    # The health routes are open; every component's route takes only signed callers. The
-    # intake's own liveness route (GET /health) stays open as well.
-    served = SignedCallers(
-        Router(routes=_served_routes(running)),
-        callers,
-        window_s=settings.signature_window_s,
-        max_body_bytes=MAX_DOCUMENT_BYTES,  # the largest body a surface takes: a document
-        open_paths=("/health",),
-    )
-    peers = [route for component in running for route in component.peer_routes]
+    # The health and metrics routes are open, and come before the intake's catch-all mount;
+    # every component's route takes only signed callers. The intake's own liveness route
+    # (GET /health) stays open as well.
     app = Starlette(
-        routes=[*health_routes(ready), *peers, Mount("", app=served)], lifespan=lifespan
+        routes=[
+            *health_routes(ready),
+            metrics_route(metrics, [(d.metrics.component, d) for d in deliveries]),
+            *_http_surfaces(settings, running, callers),
+        ],
+        lifespan=lifespan,
     )
     app.state.broker = broker
     app.state.components = tuple(running)
@@ -187,6 +192,14 @@ def create_app(
     app.state.tables = tuple(used)
     app.state.global_tables = shared
     return app
+
+
+def _observability(
+    settings: CoreSettings, tracer: TracerProvider | None
+) -> tuple[HubMetrics, Tracing]:
+    """A metrics registry of the app's own (several apps may share a process), its tracing."""
+    tracing = tracing_for(settings.otlp_endpoint, instance=settings.client_id, given=tracer)
+    return HubMetrics(), tracing
 
 
 async def _finish(
@@ -227,6 +240,21 @@ def _require_unique_names(components: Sequence[Component]) -> None:
             "replaces a built-in one needs the built-in one switched off in the settings"
         )
         raise ValueError(msg)
+
+
+def _http_surfaces(
+    settings: CoreSettings, running: Sequence[Component], callers: Mapping[str, Caller]
+) -> list[BaseRoute]:
+    """The components' routes: peer routes as they are, the others behind the caller check."""
+    served = SignedCallers(
+        Router(routes=_served_routes(running)),
+        callers,
+        window_s=settings.signature_window_s,
+        max_body_bytes=MAX_DOCUMENT_BYTES,  # the largest body a surface takes: a document
+        open_paths=("/health",),
+    )
+    peers = [route for component in running for route in component.peer_routes]
+    return [*peers, Mount("", app=served)]
 
 
 def _served_routes(running: Sequence[Component]) -> list[BaseRoute]:
@@ -355,14 +383,14 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     running: Sequence[Component],
     tables: dict[str, StateTable],
     consumes: dict[str, tuple[type[Contract], ...]],
-    shared: tuple[Quarantine, Routes],
+    shared: tuple[Quarantine, Routes, HubMetrics, Tracing],
 ) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
     """Each consuming component's delivery, on its own table, subscribed on ``router``.
 
     Its table follows the group's partitions (``StateRebalance``): restored on assignment,
     flushed and dropped on revocation.
     """
-    quarantine, routes = shared
+    quarantine, routes, metrics, tracing = shared
     deliveries = []
     stores = DeliveryStores()
     used: list[StateTable] = []
@@ -379,7 +407,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
         )
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes,
+            quarantine, routes, FlowMetrics(metrics, component.name), tracing,
         )  # fmt: skip
         listener = StateRebalance(delivery, table, topics=topics)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
@@ -399,6 +427,8 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
     store: DeliveryStore,
     quarantine: Quarantine,
     routes: Routes,
+    metrics: FlowMetrics | None = None,
+    tracing: Tracing | None = None,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
         # The route names the type; the contract class pins its version too, so a handler
@@ -424,4 +454,6 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
             max_cooldown_s=settings.breaker_max_cooldown_s,
         ),
         accepts=accepts,
+        metrics=metrics,
+        tracing=tracing,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hub.runtime.metrics.calls import event_hooks
 from hub.runtime.tls import client_ssl_context
 
 __all__ = ["EndpointSettings"]
@@ -33,10 +34,15 @@ class EndpointSettings(BaseModel):
         return self
 
     def http_client(self) -> httpx.AsyncClient:
-        """Base URL, timeout and (with cert files) mutual TLS."""
+        """Base URL, timeout, (with cert files) mutual TLS; its calls timed (metrics)."""
         verify: ssl.SSLContext | bool = True
         if self.cert_file is not None and self.key_file is not None:
             verify = client_ssl_context(self.cert_file, self.key_file, self.ca_file)
         elif self.ca_file is not None:
             verify = ssl.create_default_context(cafile=str(self.ca_file))
-        return httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout_s, verify=verify)
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=self.timeout_s,
+            verify=verify,
+            event_hooks=event_hooks(),
+        )

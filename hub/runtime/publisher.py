@@ -29,6 +29,7 @@ stopped beside it; the records that failed had their ``TransientError`` and are 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,11 +40,14 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
+from opentelemetry.trace import SpanKind
 
 from contracts.base import Contract
 from contracts.binding import to_kafka
 from contracts.envelope import Event
 from hub.runtime.errors import TransientError
+from hub.runtime.metrics.registry import HubMetrics
+from hub.runtime.tracing import Tracing, injected
 from routing.topics import topic_for
 
 __all__ = ["EventPublisher", "confirm_later", "confirm_now"]
@@ -96,8 +100,12 @@ class EventPublisher:
         producer_options: Mapping[str, Any],
         *,
         new_producer: Callable[..., Any] = AIOKafkaProducer,
+        metrics: HubMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self._options = dict(producer_options)
+        self._metrics = metrics or HubMetrics()
+        self._tracing = tracing or Tracing()
         # How a producer is made (at start and at each renewal); tests hand in their own.
         self._new_producer = new_producer
         if "partitioner" in self._options:
@@ -139,8 +147,19 @@ class EventPublisher:
         if self._producer is None:
             msg = "the publisher is not started"
             raise RuntimeError(msg)
-        record = to_kafka(event)
         destination = topic_for(event)
+        with self._tracing.span(
+            f"publish {destination}",
+            SpanKind.PRODUCER,
+            **{"messaging.destination.name": destination},
+        ):
+            return await self._publish(event, destination)
+
+    async def _publish(self, event: Event[Contract], destination: str) -> str:
+        record = to_kafka(event)
+        trace = injected()  # the publish span's context, or the one the record passes on
+        if trace:
+            record = dataclasses.replace(record, headers=record.headers + trace)
         pending = _pending.get()
         try:
             producer = await self._sound_producer()
@@ -155,6 +174,7 @@ class EventPublisher:
         except KafkaError as exc:  # aiokafka's errors stop here: the seam translates them
             msg = f"publish to {destination} failed: {type(exc).__name__}"
             raise TransientError(msg) from None
+        self._metrics.count_published(event.envelope.type, event.envelope.municipality)
         return destination
 
     async def _sound_producer(self) -> AIOKafkaProducer:

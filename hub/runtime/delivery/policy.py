@@ -67,10 +67,14 @@ from hub.runtime.errors import (
     PermanentError,
     TransientError,
 )
+from hub.runtime.metrics.calls import calling
+from hub.runtime.metrics.flow import FlowMetrics, Outcome
+from hub.runtime.metrics.registry import HubMetrics
 from hub.runtime.publisher import confirm_later
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.seams import Handler, KafkaConsumer
 from hub.runtime.state.task import Task, in_task
+from hub.runtime.tracing import Tracing
 
 __all__ = ["REPLAY_HEADER", "Delivery", "stored_record"]
 
@@ -124,8 +128,15 @@ class Delivery:
         commit_interval_s: float = 0.5,
         pause_s: float = 1.0,
         forget_every_s: float = 60.0,
+        metrics: FlowMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self.group = group
+        # Without the hub's, its counts go to a registry of its own that nothing serves.
+        self.metrics = metrics or FlowMetrics(HubMetrics(), group)
+        self._tracing = tracing or Tracing()
+        # Per partition, the offset after the last record given an outcome (its lag).
+        self.positions: dict[TopicPartition, int] = {}
         self._handler = handler
         self._store = store
         self._quarantine = quarantine
@@ -171,6 +182,11 @@ class Delivery:
         self._marked: set[str] = set()
         self._lanes: set[tuple[str, str]] = set()
 
+    @property
+    def consumer(self) -> KafkaConsumer | None:
+        """The consumer of the last batch; None before the first."""
+        return self._consumer
+
     # the subscriber's path ------------------------------------------------------------
 
     async def on_batch(self, message: Any) -> None:  # noqa: ANN401 - FastStream's KafkaMessage
@@ -184,6 +200,10 @@ class Delivery:
         """
         self._consumer = getattr(message, "consumer", None)
         raw = message.raw_message
+        with calling(self.metrics.metrics, self.metrics.component, self._tracing):
+            await self._on_records(raw)
+
+    async def _on_records(self, raw: Any) -> None:  # noqa: ANN401 - aiokafka's records
         async with self._busy:
             await self._batch(
                 [stored_record(r) for r in (raw if isinstance(raw, tuple) else (raw,))]
@@ -229,8 +249,10 @@ class Delivery:
                     record, case, attempt=1, seq=None, first=(decoded, processed)
                 ):
                     return False  # the breaker opened: this record is the trial
-        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        partition = TopicPartition(record.topic, record.partition)
+        self._done[partition] = self.positions[partition] = record.offset + 1
         self._since_commit += 1
+        self.metrics.received(record.topic)
         return True
 
     def _rewind(self, records: list[StoredRecord]) -> None:
@@ -309,6 +331,7 @@ class Delivery:
         """
         for partition in partitions:
             self._done.pop(partition, None)
+            self.positions.pop(partition, None)
         if not self._done:
             self._since_commit = 0
 
@@ -342,10 +365,11 @@ class Delivery:
                 return
             log.info("replay_took_head", group=self.group, case_id=case, source=record.ref)
         else:
-            await self._park(
+            if not await self._park(
                 case, record, state=ParkedState.WAITING, attempt=0,
                 due_at=0.0, reason="waits behind an earlier record of its case",
-            )  # fmt: skip
+            ):  # fmt: skip
+                self.metrics.decided(record.topic, Outcome.QUARANTINED)
             log.info("parked_behind", group=self.group, case_id=case, source=record.ref)
         self._wake.set()
 
@@ -363,6 +387,7 @@ class Delivery:
                 with in_task(task):
                     await self._handler(event)
             self._store.mark_processed(event.envelope.id, task)
+            self.metrics.decided(record.topic, Outcome.HANDLED)
         except Exception as exc:  # noqa: BLE001 - its one outcome: the quarantine again
             # A foreign exception's text may quote its input: only the hub's own are kept.
             why = str(exc) if isinstance(exc, HubError) else f"unexpected {type(exc).__name__}"
@@ -370,6 +395,7 @@ class Delivery:
             await self._quarantine.put(
                 record, error=type(exc).__name__, reason=reason, group=self.group
             )
+            self.metrics.decided(record.topic, Outcome.QUARANTINED)
             log.warning("replay_failed", group=self.group, case_id=case, source=record.ref,
                         error=type(exc).__name__)  # fmt: skip
             return
@@ -381,6 +407,10 @@ class Delivery:
 
     async def run_retrier(self) -> None:
         """Handle parked heads as they fall due, until cancelled."""
+        with calling(self.metrics.metrics, self.metrics.component, self._tracing):
+            await self._retry_forever()
+
+    async def _retry_forever(self) -> None:
         while True:
             if self._open():
                 await asyncio.sleep(max(0.05, self.breaker.seconds_until_trial))
@@ -430,6 +460,24 @@ class Delivery:
         seq: str | None,
         first: tuple[Event[Contract] | Exception, set[str]] | None = None,
     ) -> bool:
+        """One try, in the record's trace (its consume span); see ``_try``."""
+        with self._tracing.consuming(
+            record.headers,
+            topic=record.topic,
+            partition=record.partition,
+            component=self.metrics.component,
+        ):
+            return await self._try(record, case, attempt=attempt, seq=seq, first=first)
+
+    async def _try(
+        self,
+        record: StoredRecord,
+        case: str,
+        *,
+        attempt: int,
+        seq: str | None,
+        first: tuple[Event[Contract] | Exception, set[str]] | None = None,
+    ) -> bool:
         """One try; True once the record has its outcome, False when an outage stopped it.
 
         ``first``: the record's first try, on the subscriber's path, with the batch's
@@ -452,7 +500,7 @@ class Delivery:
                 seen = event_id in first[1] or event_id in self._marked
             task = _task(record)
             if not repeat and not seen and self._accepts(event):
-                with in_task(task):
+                with in_task(task), self._tracing.span(f"handle {self.metrics.component}"):
                     await self._handler(event)
             if repeat:
                 pass  # marked with its first copy, or handled again if that one comes again
@@ -466,6 +514,7 @@ class Delivery:
             return await self._failed(exc, record, case, attempt=attempt, seq=seq)
         else:
             self.breaker.success()
+            self.metrics.decided(record.topic, Outcome.HANDLED)
             if seq is not None:
                 self._store.remove(seq)
                 self._wake.set()
@@ -509,8 +558,9 @@ class Delivery:
     ) -> None:
         due = self._clock() + self._backoff.delay(attempt)
         reason = f"attempt {attempt} failed: {exc}"
+        parked = True
         if seq is None:
-            await self._park(
+            parked = await self._park(
                 case,
                 record,
                 state=ParkedState.RETRY,
@@ -520,6 +570,7 @@ class Delivery:
             )
         else:
             self._store.reschedule(seq, attempt=attempt, due_at=due, reason=reason)
+        self.metrics.decided(record.topic, Outcome.RETRIED if parked else Outcome.QUARANTINED)
         log.warning(
             "retry_scheduled",
             group=self.group,
@@ -542,6 +593,7 @@ class Delivery:
         await self._quarantine.put(
             record, error=type(exc).__name__, reason=reason, group=self.group
         )
+        self.metrics.decided(record.topic, Outcome.QUARANTINED)
         if seq is None and not hold_case:
             return
         if seq is None:
@@ -565,11 +617,12 @@ class Delivery:
         attempt: int,
         due_at: float,
         reason: str,
-    ) -> None:
+    ) -> bool:
         """Park a record of the subscriber's path; its lane is parked from now on.
 
         A record too large to keep in a row goes to the quarantine instead (a bounded copy
-        when it is larger than the quarantine's limit), and its case waits for the replay.
+        when it is larger than the quarantine's limit), and its case waits for the replay:
+        then False.
         """
         try:
             self._store.park(
@@ -582,7 +635,10 @@ class Delivery:
             )
             self._store.park(case, record, state=ParkedState.QUARANTINED, attempt=0,
                              due_at=0.0, reason=str(exc))  # fmt: skip
+            self._lanes.add((case, record.topic))
+            return False
         self._lanes.add((case, record.topic))
+        return True
 
     def _outage(self, exc: Exception) -> None:
         """The external system cannot answer: stop consuming until the breaker's trial."""
