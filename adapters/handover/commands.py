@@ -5,8 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+from hub.runtime.kafka_cli import kafka_options
+
+if TYPE_CHECKING:
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["handover"]
 
@@ -19,21 +25,15 @@ def handover() -> None:
 @handover.command()
 @click.argument("case_id")
 @click.option("--municipality", required=True, help="The municipality's kommunekode.")
-@click.option(
-    "--bootstrap",
-    envvar="CASEHUB_BOOTSTRAP_SERVERS",
-    default="127.0.0.1:9092",
-    show_default=True,
-    help="Kafka bootstrap servers.",
-)
-def status(case_id: str, municipality: str, bootstrap: str) -> None:
+@kafka_options
+def status(case_id: str, municipality: str, kafka: KafkaConnection) -> None:
     """Print, as JSON, the case's handover events: started, delivered, answered, received."""
     # Imported here: aiokafka and the contracts are not needed by `casehub --help`.
     from adapters.handover.status import case_handovers  # noqa: PLC0415
     from hub.runtime.errors import HubError  # noqa: PLC0415
 
     try:
-        lines = asyncio.run(case_handovers(bootstrap, municipality, case_id))
+        lines = asyncio.run(case_handovers(kafka, municipality, case_id))
     except HubError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 
 from contracts.binding import InvalidRecordError, from_kafka
 from hub.runtime.errors import TransientError
+from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
 __all__ = ["case_handovers"]
@@ -23,7 +24,9 @@ _FETCH_MS = 500
 _KEPT = ("handover_id", "to_municipality", "from_municipality", "accepted", "new_case_id")
 
 
-async def case_handovers(bootstrap: str, municipality: str, case_id: str) -> list[dict[str, Any]]:
+async def case_handovers(
+    kafka: KafkaConnection, municipality: str, case_id: str
+) -> list[dict[str, Any]]:
     """The handover events of ``case_id`` in ``municipality``'s topic, oldest first.
 
     Raises:
@@ -31,7 +34,7 @@ async def case_handovers(bootstrap: str, municipality: str, case_id: str) -> lis
 
     """
     name = topic("handover", municipality)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     found: list[dict[str, Any]] = []
     try:
         await consumer.start()

@@ -8,6 +8,8 @@ import sys
 import click
 
 from hub.conformance.run import TopicMissingError, run_conformance
+from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["conformance"]
 
@@ -18,17 +20,16 @@ def conformance() -> None:
 
 
 @conformance.command()
-@click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
-              show_default=True, help="Kafka bootstrap servers.")  # fmt: skip
+@kafka_options
 @click.option("--municipality", required=True, help="The kommunekode the case system serves.")
 @click.option("--cases", type=click.IntRange(1, 100), default=3, show_default=True)
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=30.0,
               show_default=True, help="Seconds to wait for the answers, at most.")  # fmt: skip
-def run(bootstrap: str, municipality: str, cases: int, timeout_s: float) -> None:
+def run(kafka: KafkaConnection, municipality: str, cases: int, timeout_s: float) -> None:
     """Send notifications (one twice), check the case events the vendor writes back."""
     try:
         sent, result = asyncio.run(
-            run_conformance(bootstrap, municipality, cases=cases, timeout_s=timeout_s)
+            run_conformance(kafka, municipality, cases=cases, timeout_s=timeout_s)
         )
     except TopicMissingError as exc:
         raise click.ClickException(str(exc)) from None

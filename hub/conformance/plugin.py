@@ -9,6 +9,9 @@ fixture                     gives
 ``casehub_bootstrap``       the broker to test on: ``--casehub-bootstrap`` or
                             ``CASEHUB_BOOTSTRAP_SERVERS`` (the README says how to
                             start the local one)
+``casehub_kafka``           a ``KafkaConnection``: ``casehub_bootstrap`` and how to
+                            authenticate there (``CASEHUB_KAFKA_SECURITY``, JSON,
+                            docs/broker-security.md; default PLAINTEXT)
 ``casehub_golden_event``    ``(type, version=None) -> Event``: a fixed valid event
 ``casehub_events``          ``(type, version=None) -> strategy``: hypothesis events
                             drawn from the committed JSON Schema
@@ -39,12 +42,14 @@ if TYPE_CHECKING:
     from contracts.envelope import Event
     from hub.cli.standins import RunningStandins
     from hub.conformance.checks import CheckResult
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = [
     "casehub_bootstrap",
     "casehub_conformance",
     "casehub_events",
     "casehub_golden_event",
+    "casehub_kafka",
     "casehub_standins",
     "casehub_validate",
     "pytest_addoption",
@@ -76,6 +81,16 @@ def casehub_bootstrap(request: pytest.FixtureRequest) -> str:
     if not value:
         pytest.fail("no broker: pass --casehub-bootstrap or set CASEHUB_BOOTSTRAP_SERVERS")
     return str(value)
+
+
+@pytest.fixture(scope="session")
+def casehub_kafka(casehub_bootstrap: str) -> KafkaConnection:
+    """The broker and the credentials of the case system's principal there."""
+    from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity  # noqa: PLC0415
+
+    given = os.environ.get("CASEHUB_KAFKA_SECURITY")
+    security = KafkaSecurity() if not given else KafkaSecurity.model_validate_json(given)
+    return KafkaConnection(casehub_bootstrap, security)
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +132,7 @@ def casehub_validate() -> Callable[[Sequence[tuple[str, bytes]], bytes | None], 
 
 
 @pytest.fixture
-def casehub_conformance(casehub_bootstrap: str) -> Callable[..., CheckResult]:
+def casehub_conformance(casehub_kafka: KafkaConnection) -> Callable[..., CheckResult]:
     """Run the hub's side against the case system serving a municipality; return the checks."""
     import asyncio  # noqa: PLC0415 - loaded when used
 
@@ -125,7 +140,7 @@ def casehub_conformance(casehub_bootstrap: str) -> Callable[..., CheckResult]:
 
     def run(municipality: str, cases: int = 3, **options: Any) -> CheckResult:  # noqa: ANN401
         _, result = asyncio.run(
-            run_conformance(casehub_bootstrap, municipality, cases=cases, **options)
+            run_conformance(casehub_kafka, municipality, cases=cases, **options)
         )
         return result
 

@@ -23,6 +23,7 @@ from contracts.envelope import Event, new_event
 from contracts.intake import NotificationReceived
 from hub.cli.demo import synthetic_cpr
 from hub.conformance.checks import Answer, CheckResult, check_answers
+from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
 __all__ = ["SOURCE", "TopicMissingError", "hub_side_events", "run_conformance"]
@@ -62,7 +63,7 @@ def hub_side_events(municipality: str, cases: int) -> list[Event[Contract]]:
 
 
 async def run_conformance(
-    bootstrap: str,
+    kafka: KafkaConnection,
     municipality: str,
     *,
     cases: int = 3,
@@ -78,8 +79,8 @@ async def run_conformance(
     events = hub_side_events(municipality, cases)
     sent = [*events, events[0]]  # the first again, same id: a redelivery
     answers_topic = topic("case", municipality)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await consumer.start()
     await producer.start()
     answers: list[Answer] = []

@@ -47,8 +47,10 @@ def test_the_stand_ins_answer_on_loopback(casehub_standins):
     assert answer.status_code >= 100  # an HTTP answer: with nothing listening, get() raises
 
 
-def test_the_broker_is_the_one_given(casehub_bootstrap):
+def test_the_broker_is_the_one_given(casehub_bootstrap, casehub_kafka):
     assert casehub_bootstrap == "127.0.0.1:1"
+    assert casehub_kafka.bootstrap_servers == "127.0.0.1:1"
+    assert casehub_kafka.security.protocol == "PLAINTEXT"  # CASEHUB_KAFKA_SECURITY unset
 """
 
 

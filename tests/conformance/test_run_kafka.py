@@ -9,17 +9,20 @@ import pytest
 from hub.conformance.run import run_conformance
 from hub.runtime.provision import ensure_topics, hub_topics
 from tests.conformance import vendor
+from tests.kafka import cli_options
 
 pytestmark = pytest.mark.kafka
 
 CASEHUB = str(Path(sys.executable).with_name("casehub"))
 
 
-async def conformance_run(bootstrap, municipality, faults):
-    await ensure_topics(bootstrap, hub_topics([municipality]), partitions=1, replication=1)
-    async with vendor.running(bootstrap, municipality, faults):
+async def conformance_run(broker, municipality, faults):
+    # The hub's side runs as the hub's principal, the sample vendor as its municipality's.
+    hub = broker.hub
+    await ensure_topics(hub, hub_topics([municipality]), partitions=1, replication=1)
+    async with vendor.running(broker.case_system(municipality), municipality, faults):
         process = await asyncio.create_subprocess_exec(
-            CASEHUB, "conformance", "run", "--bootstrap", bootstrap,
+            CASEHUB, "conformance", "run", *cli_options(hub),
             "--municipality", municipality, "--cases", "3", "--timeout", "40",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
@@ -27,21 +30,20 @@ async def conformance_run(bootstrap, municipality, faults):
     return process.returncode, out.decode().splitlines(), err.decode()
 
 
-async def test_a_conforming_case_system_passes_every_check(kafka_bootstrap, fresh_municipality):
-    code, lines, err = await conformance_run(kafka_bootstrap, fresh_municipality(), frozenset())
+async def test_a_conforming_case_system_passes_every_check(test_broker, fresh_municipality):
+    code, lines, err = await conformance_run(test_broker, fresh_municipality(), frozenset())
     assert lines[1:] == ["PASS contract", "PASS answered", "PASS idempotent", "PASS ordering"]
     assert (code, err.strip().splitlines()[-1]) == (0, "conformant")
 
 
-async def test_a_broken_case_system_fails_with_a_line_per_problem(
-    kafka_bootstrap, fresh_municipality
-):
+async def test_a_broken_case_system_fails_with_a_line_per_problem(test_broker, fresh_municipality):
     # In process (the command's own test is above): the same run, without a second start-up.
     municipality = fresh_municipality()
     faults = frozenset({"wrong_order", "duplicate", "invalid"})
-    await ensure_topics(kafka_bootstrap, hub_topics([municipality]), partitions=1, replication=1)
-    async with vendor.running(kafka_bootstrap, municipality, faults):
-        _, result = await run_conformance(kafka_bootstrap, municipality, cases=3, timeout_s=40)
+    hub = test_broker.hub
+    await ensure_topics(hub, hub_topics([municipality]), partitions=1, replication=1)
+    async with vendor.running(test_broker.case_system(municipality), municipality, faults):
+        _, result = await run_conformance(hub, municipality, cases=3, timeout_s=40)
     assert not result.passed
     lines = result.lines()
     failed = [line for line in lines if line.startswith("FAIL")]

@@ -35,11 +35,11 @@ def answers(cause, faults):
     return list(reversed(made)) if "wrong_order" in faults else made
 
 
-async def serve(bootstrap, municipality, faults=frozenset()):
+async def serve(kafka, municipality, faults=frozenset()):
     """Run the case system until cancelled."""
     # Assigned, not in a group: no rebalance to wait for; it reads the topic from the start.
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await consumer.start()
     name = topic("intake", municipality)
     cluster = await consumer._client.fetch_all_metadata()
@@ -68,8 +68,8 @@ async def serve(bootstrap, municipality, faults=frozenset()):
 
 
 @contextlib.asynccontextmanager
-async def running(bootstrap, municipality, faults=frozenset()):
-    task = asyncio.create_task(serve(bootstrap, municipality, faults))
+async def running(kafka, municipality, faults=frozenset()):
+    task = asyncio.create_task(serve(kafka, municipality, faults))
     try:
         yield task
     finally:

@@ -58,7 +58,7 @@ async def test_unsigned_forged_expired_and_foreign_requests_publish_nothing(
             accepted = await http.post("/notifications", json=body)
         assert accepted.status_code == 202
         event_id = accepted.json()["event_id"]
-        bootstrap = settings.bootstrap_servers
+        bootstrap = settings.kafka
         intake = topic("intake", municipality)
         await wait_for_records(bootstrap, intake, lambda r: header(r, "ce_id") == event_id)
 

@@ -50,8 +50,8 @@ class Gated:
         )
 
 
-async def produce_all(bootstrap, name, records):
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def produce_all(kafka, name, records):
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await producer.start()
     try:
         for key, value, headers in records:
@@ -98,7 +98,7 @@ async def test_metrics_count_what_was_produced_and_the_lag_behind_a_held_record(
     flow = {"component": "gated", "municipality": municipality, "topic": intake}
     async with serving(create_app(settings, extra=[gated.component()])) as url:
         await produce_all(
-            settings.bootstrap_servers,
+            settings.kafka,
             intake,
             [(r.key, r.value, r.headers) for r in good]
             + [(r.key, b"{not json", r.headers) for r in poison],
@@ -130,7 +130,7 @@ async def test_metrics_count_what_was_produced_and_the_lag_behind_a_held_record(
         held = to_kafka(notification_event(municipality, summary=HOLD))
         behind = [to_kafka(notification_event(municipality)) for _ in range(3)]
         await produce_all(
-            settings.bootstrap_servers,
+            settings.kafka,
             intake,
             [(held.key, r.value, r.headers) for r in (held, *behind)],
         )

@@ -33,7 +33,7 @@ def trace_id_of(record):
 
 async def test_a_notification_is_one_trace_from_the_intake_to_the_resolved_person(hub_settings):
     municipality = hub_settings.municipalities[0]
-    bootstrap = hub_settings.bootstrap_servers
+    bootstrap = hub_settings.kafka
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))

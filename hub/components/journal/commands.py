@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from hub.runtime.errors import HubError
+from hub.runtime.kafka_cli import kafka_options
+
+if TYPE_CHECKING:
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["journal"]
 
@@ -16,13 +21,7 @@ __all__ = ["journal"]
 @click.command()
 @click.argument("case_id", metavar="CASE")
 @click.option("--municipality", required=True, help="The case's kommunekode.")
-@click.option(
-    "--bootstrap",
-    envvar="CASEHUB_BOOTSTRAP_SERVERS",
-    default="127.0.0.1:9092",
-    show_default=True,
-    help="Kafka bootstrap servers.",
-)
+@kafka_options
 @click.option(
     "--group-prefix",
     envvar="CASEHUB_GROUP_PREFIX",
@@ -32,7 +31,7 @@ __all__ = ["journal"]
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of lines.")
 def journal(
-    case_id: str, municipality: str, bootstrap: str, group_prefix: str, *, as_json: bool
+    case_id: str, municipality: str, kafka: KafkaConnection, group_prefix: str, *, as_json: bool
 ) -> None:
     """Print the journal of CASE: each event's time, sub-process, type and non-personal fields.
 
@@ -45,7 +44,7 @@ def journal(
     group = f"{group_prefix}.journal"  # as the composition root names it
     try:
         steps = asyncio.run(
-            read_journal(bootstrap, group=group, municipality=municipality, case_id=case_id)
+            read_journal(kafka, group=group, municipality=municipality, case_id=case_id)
         )
     except HubError as exc:
         click.echo(f"error: {exc}", err=True)

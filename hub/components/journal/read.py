@@ -12,6 +12,7 @@ from typing import Any
 
 from hub.components.deadlines.status import changelog_partitions
 from hub.components.journal.steps import in_sub_processes
+from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.state import KafkaChangelog, Task
 
 __all__ = ["read_journal"]
@@ -21,7 +22,7 @@ _STORE_PREFIX = "journal/step/"  # the store's name, then its step keys (compone
 
 
 async def read_journal(
-    bootstrap_servers: str, *, group: str, municipality: str, case_id: str
+    kafka: KafkaConnection, *, group: str, municipality: str, case_id: str
 ) -> list[dict[str, Any]]:
     """The case's steps in order (event time, then event id), each in its sub-process.
 
@@ -29,11 +30,11 @@ async def read_journal(
         TransientError: Kafka could not be read.
 
     """
-    partitions = await changelog_partitions(bootstrap_servers, group, [municipality])
+    partitions = await changelog_partitions(kafka, group, [municipality])
     if not partitions.get(municipality):
         return []
     changelog = KafkaChangelog(
-        bootstrap_servers,
+        kafka,
         group,
         partitions,
         partitions=partitions[municipality],  # for creating topics, which a restore never does

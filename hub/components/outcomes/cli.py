@@ -11,6 +11,8 @@ import click
 from hub.components.outcomes.aggregates import Period
 from hub.components.outcomes.extract import ExtractRequest, run_extract
 from hub.components.outcomes.table import DEFAULT_THRESHOLD
+from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.kafka_cli import kafka_options
 
 __all__ = ["outcomes", "parse_period"]
 
@@ -41,8 +43,7 @@ def outcomes() -> None:
 
 
 @outcomes.command()
-@click.option("--bootstrap", envvar="CASEHUB_BOOTSTRAP_SERVERS", default="127.0.0.1:9092",
-              show_default=True, help="Kafka bootstrap servers.")  # fmt: skip
+@kafka_options
 @click.option("--municipality", "municipalities", multiple=True, required=True,
               help="A kommunekode to include (repeat); national is all of them.")  # fmt: skip
 @click.option("--period", required=True, help="FROM..TO (ISO dates, inclusive) or a year.")
@@ -55,7 +56,7 @@ def outcomes() -> None:
 @click.option("--operator", envvar="USER", required=True, help="Who builds it (login name).")
 @click.option("--why", "reason", required=True, help="Why, for the audit record.")
 def extract(  # noqa: PLR0913, PLR0917 - one argument per option
-    bootstrap: str,
+    kafka: KafkaConnection,
     municipalities: tuple[str, ...],
     period: str,
     out: Path,
@@ -72,7 +73,7 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
             key=key_file.read_bytes(), out=out, operator=operator, reason=reason,
             threshold=threshold,
         )  # fmt: skip
-        report = asyncio.run(run_extract(bootstrap, request))
+        report = asyncio.run(run_extract(kafka, request))
     except ValueError as exc:  # a validation error never quotes its input
         raise click.ClickException(str(exc).splitlines()[0]) from None
     for (scope, table), count in sorted(report.rows.items()):

@@ -27,6 +27,7 @@ from hub.components.outcomes.model import OutcomeModel
 from hub.components.outcomes.pseudonym import pseudonymiser
 from hub.components.outcomes.table import DEFAULT_THRESHOLD, Table, suppress
 from hub.runtime.audit import operator_principal
+from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import AUDIT_DOMAIN, topic
 
 __all__ = ["NATIONAL", "SOURCE", "ExtractReport", "ExtractRequest", "run_extract"]
@@ -61,7 +62,7 @@ class ExtractReport:
     """Records on the topics that were not valid events (not counted)."""
 
 
-async def run_extract(bootstrap: str, request: ExtractRequest) -> ExtractReport:
+async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> ExtractReport:
     """Audit, read, fold, build and write one extract.
 
     Raises:
@@ -72,7 +73,7 @@ async def run_extract(bootstrap: str, request: ExtractRequest) -> ExtractReport:
     pseudonym = pseudonymiser(request.key)
     extract_id = str(uuid.uuid4())
     audits = [_audit(request, municipality, extract_id) for municipality in request.municipalities]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for municipality, record in zip(request.municipalities, audits, strict=True):
@@ -80,7 +81,7 @@ async def run_extract(bootstrap: str, request: ExtractRequest) -> ExtractReport:
                                          key=record.key, headers=list(record.headers))  # fmt: skip
     finally:
         await producer.stop()
-    history = await read_history(bootstrap, request.municipalities)
+    history = await read_history(kafka, request.municipalities)
     model = OutcomeModel()
     for event in sorted(history.events, key=lambda e: e.envelope.time):
         model.apply(event)

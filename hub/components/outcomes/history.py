@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from contracts.base import Contract
 from contracts.binding import InvalidRecordError, from_kafka
 from contracts.envelope import Event
+from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
 __all__ = ["DOMAINS_READ", "History", "read_history"]
@@ -31,10 +32,10 @@ class History:
     skipped: int = 0
 
 
-async def read_history(bootstrap: str, municipalities: Iterable[str]) -> History:
+async def read_history(kafka: KafkaConnection, municipalities: Iterable[str]) -> History:
     """Every event on the outcome-relevant topics of ``municipalities``."""
     names = [topic(d, m) for m in municipalities for d in DOMAINS_READ]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     history = History()
     try:

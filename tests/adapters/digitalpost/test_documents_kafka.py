@@ -61,7 +61,7 @@ def letter(municipality, case_id, main, *attachments):
 async def send(settings, event):
     record = to_kafka(event)
     await produce(
-        settings.bootstrap_servers,
+        settings.kafka,
         topic("letter", event.envelope.municipality),
         record.value,
         key=record.key,
@@ -109,18 +109,18 @@ async def test_two_custody_holders_a_partial_send_and_bad_documents(hub_settings
             await send(settings, altered)
             await send(settings, missing)
             quarantined = await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 quarantine_topic(topic("letter", municipality)),
                 lambda _: True,
                 count=2,
             )
             await wait_until_consumed(
-                settings.bootstrap_servers,
+                settings.kafka,
                 group_of(settings, COMPONENT.name),
                 [topic("letter", municipality)],
             )
             reports = await wait_for_records(
-                settings.bootstrap_servers,
+                settings.kafka,
                 topic("letter", municipality),
                 lambda r: header(r, "ce_type") == LetterDelivered.event_type,
                 count=2,

@@ -46,7 +46,7 @@ async def test_a_year_of_runs_pays_each_month_once_across_a_kill_9(hub_settings)
         )
         env = {
             **os.environ,
-            "CASEHUB_BOOTSTRAP_SERVERS": hub_settings.bootstrap_servers,
+            **hub_settings.kafka.environment(),
             "CASEHUB_GROUP_PREFIX": hub_settings.group_prefix,
             "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
             "CASEHUB_FINANCE": finance.model_dump_json(),
@@ -69,7 +69,7 @@ async def test_a_year_of_runs_pays_each_month_once_across_a_kill_9(hub_settings)
 async def _store_measures(settings, municipality):
     """1,000 running measures in the finance component's changelog, spread over partitions."""
     changelog = KafkaChangelog(
-        settings.bootstrap_servers,
+        settings.kafka,
         group_of(settings, NAME),
         [municipality],
         partitions=settings.topic_partitions,

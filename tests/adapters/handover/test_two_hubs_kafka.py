@@ -135,9 +135,10 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     to_sender = EndpointSettings(base_url=f"http://127.0.0.1:{sender_port}", timeout_s=5.0)
     receiving_hub = hub_settings.model_copy(
         update={
-            "bootstrap_servers": receiving_broker,
+            "bootstrap_servers": receiving_broker.hub.bootstrap_servers,
+            "kafka_security": receiving_broker.hub.security,
             "municipalities": (receiver,),
-            "group_prefix": f"recv-{uuid.uuid4().hex[:8]}",
+            "group_prefix": f"casehub.r{uuid.uuid4().hex[:8]}",  # the hub joins casehub.* only
             "state_dir": tmp_path / "receiver-state",
             "routes": routes,
             "handover": HandoverSettings(
@@ -178,9 +179,9 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
         async with serving(create_app(sending_hub), port=sender_port):
             seen = case_events(sender, case_id)
             for event in seen:
-                await send(sending_hub.bootstrap_servers, event)
+                await send(sending_hub.kafka, event)
             await wait_until_consumed(
-                sending_hub.bootstrap_servers,
+                sending_hub.kafka,
                 group_of(sending_hub, "handover"),
                 [topic_for(event) for event in seen],
                 within=60,
@@ -190,18 +191,18 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
                 started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves.",
             )  # fmt: skip
             await send(
-                sending_hub.bootstrap_servers,
+                sending_hub.kafka,
                 new_event(started, source="urn:test:case-system", municipality=sender,
                           case_id=case_id),
             )  # fmt: skip
             (delivered,) = await wait_for_records(
-                sending_hub.bootstrap_servers,
+                sending_hub.kafka,
                 topic("handover", sender),
                 of(HandoverDelivered, handover_id),
                 within=60,
             )
             (received,) = await wait_for_records(
-                receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
+                receiving_broker.hub, topic("handover", receiver), of(HandoverReceived, handover_id),
                 within=60,
             )  # fmt: skip
             # A replay of the handover (sealed again, so other bytes) gets the first receipt,
@@ -210,21 +211,21 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
             # The receiving municipality's case system opens its case and accepts: its
             # statistics are told (they name the child from the case's CaseOpened).
             opened_there, _ = case_events(receiver, f"N-{case_id}")
-            await send(receiving_broker, opened_there)
+            await send(receiving_broker.hub, opened_there)
             accepted = HandoverAccepted(
                 handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
             )
             await send(
-                receiving_broker,
+                receiving_broker.hub,
                 new_event(accepted, source="urn:test:case-system", municipality=receiver,
                           case_id=f"N-{case_id}"),
             )  # fmt: skip
             (transfer,) = await wait_for_records(
-                receiving_broker, topic("reporting", receiver), of(TransferReported, handover_id),
+                receiving_broker.hub, topic("reporting", receiver), of(TransferReported, handover_id),
                 within=60,
             )  # fmt: skip
             (answered,) = await wait_for_records(
-                sending_hub.bootstrap_servers, topic("handover", sender),
+                sending_hub.kafka, topic("handover", sender),
                 of(HandoverAnswered, handover_id), within=60,
             )  # fmt: skip
     delivered_data = from_kafka(delivered.headers, delivered.value).data
@@ -241,7 +242,7 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert receipt.received_at == delivered_data.received_at  # the first receipt
     assert receipt.package_sha256 == delivered_data.package_sha256
     replays = await wait_for_records(
-        receiving_broker, topic("handover", receiver), of(HandoverReceived, handover_id),
+        receiving_broker.hub, topic("handover", receiver), of(HandoverReceived, handover_id),
         within=5,
     )  # fmt: skip
     assert len(replays) == 1  # received once
@@ -253,8 +254,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert answer.data.new_case_id == "N-1"
     assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
     # `casehub handover status CASE` on both sides.
-    sent = await case_handovers(hub_settings.bootstrap_servers, sender, case_id)
+    sent = await case_handovers(hub_settings.kafka, sender, case_id)
     assert [line["type"] for line in sent] == ["started", "delivered", "answered"]
     assert all(line["handover_id"] == handover_id for line in sent)
-    there = await case_handovers(receiving_broker, receiver, case_id)
+    there = await case_handovers(receiving_broker.hub, receiver, case_id)
     assert [line["type"] for line in there] == ["received"]

@@ -19,7 +19,7 @@ from hub.compose.app import create_app
 from hub.runtime.serve import serving
 from routing.topics import topic, topic_for
 from tests.factories import notification, short_id
-from tests.kafka import produce, wait_until_consumed
+from tests.kafka import cli_options, produce, wait_until_consumed
 from tests.people import CHILD
 
 pytestmark = pytest.mark.kafka
@@ -56,9 +56,9 @@ async def test_a_case_s_journal_is_its_events_in_order_masked(hub_settings):
         # The case topic's events first, the intake's last: the journal orders by time.
         for event in [*events[1:], *other, events[0]]:
             record = to_kafka(event)
-            await produce(settings.bootstrap_servers, topic_for(event), record.value,
+            await produce(settings.kafka, topic_for(event), record.value,
                           key=record.key, headers=record.headers)  # fmt: skip
-        bootstrap = settings.bootstrap_servers
+        bootstrap = settings.kafka
         # Triage asks for the child's person data: that request is a step of the case too.
         await wait_until_consumed(
             bootstrap, f"{settings.group_prefix}.triage", [topic("intake", municipality)]
@@ -69,7 +69,7 @@ async def test_a_case_s_journal_is_its_events_in_order_masked(hub_settings):
             [topic(d, municipality) for d in ("intake", "case", "person")],
         )
     steps = await read_journal(
-        settings.bootstrap_servers,
+        settings.kafka,
         group=f"{settings.group_prefix}.journal",
         municipality=municipality,
         case_id=case_id,
@@ -92,8 +92,8 @@ async def test_a_case_s_journal_is_its_events_in_order_masked(hub_settings):
     assert steps[0]["fields"]["summary"] == MASK
 
     runner = CliRunner()
-    args = ["journal", case_id, "--municipality", municipality, "--bootstrap",
-            settings.bootstrap_servers, "--group-prefix", settings.group_prefix]  # fmt: skip
+    args = ["journal", case_id, "--municipality", municipality, *cli_options(settings.kafka),
+            "--group-prefix", settings.group_prefix]  # fmt: skip
     lines = await asyncio.to_thread(runner.invoke, main, args)
     assert lines.exit_code == 0, lines.output
     assert lines.output.splitlines()[0].startswith(

@@ -27,14 +27,15 @@ from tests.components.outcomes.history import (
     case_history,
     child_cprs,
 )
+from tests.kafka import cli_options
 
 pytestmark = pytest.mark.kafka
 
 TABLES = ("measures", "conditions", "progression", "goal_attainment", "child_measures")
 
 
-async def publish(bootstrap, events):
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def publish(kafka, events):
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await producer.start()
     try:
         for event in events:
@@ -46,7 +47,7 @@ async def publish(bootstrap, events):
 
 
 @pytest.fixture(scope="module")
-def extracts(kafka_bootstrap, tmp_path_factory, module_municipality):
+def extracts(hub_kafka, tmp_path_factory, module_municipality):
     """Two recipients' extracts of one history: six children in one municipality, two in
     the other; returns (municipalities, CPR numbers, {recipient: out dir}, CLI outputs)."""
     big, small = module_municipality(), module_municipality()
@@ -61,9 +62,9 @@ def extracts(kafka_bootstrap, tmp_path_factory, module_municipality):
                                CONTACT_PERSON, before=4, after=6, ended=False)  # fmt: skip
 
     async def arrange():
-        await ensure_topics(kafka_bootstrap, hub_topics([big, small]), partitions=2,
+        await ensure_topics(hub_kafka, hub_topics([big, small]), partitions=2,
                             replication=1)  # fmt: skip
-        await publish(kafka_bootstrap, events)
+        await publish(hub_kafka, events)
 
     asyncio.run(arrange())
     root = tmp_path_factory.mktemp("extracts")
@@ -73,7 +74,7 @@ def extracts(kafka_bootstrap, tmp_path_factory, module_municipality):
         key_file.write_bytes(key)
         outs[recipient] = root / recipient
         result = CliRunner().invoke(main, [
-            "outcomes", "extract", "--bootstrap", kafka_bootstrap, "--municipality", big,
+            "outcomes", "extract", *cli_options(hub_kafka), "--municipality", big,
             "--municipality", small, "--period", "2026", "--out", str(outs[recipient]),
             "--recipient", recipient, "--key-file", str(key_file), "--operator", "analyst1",
             "--why", "national out-data set 2026",
@@ -195,13 +196,13 @@ def test_the_dictionary_names_every_column_of_every_file(extracts):
     assert {"conditions", "severity", "time_points"} <= {r["code_list"] for r in labels}
 
 
-def test_each_extract_is_audited_in_every_municipality(extracts, kafka_bootstrap):
+def test_each_extract_is_audited_in_every_municipality(extracts, hub_kafka):
     municipalities, _, _, outputs = extracts
     found = [re.search(r"extract (\S+):", out) for out in outputs.values()]
     extract_ids = {match.group(1) for match in found if match is not None}
     assert len(extract_ids) == 2
     for municipality in municipalities:
-        lines = asyncio.run(read_audit(kafka_bootstrap, municipality))
+        lines = asyncio.run(read_audit(hub_kafka, municipality))
         actions = [line.record.action.value for line in lines]
         assert actions == [AuditActionV2.OUTCOMES_EXTRACT.value] * 2
         assert {line.record.principal for line in lines} == {"operator:analyst1"}
