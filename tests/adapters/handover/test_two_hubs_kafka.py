@@ -202,8 +202,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
                 within=60,
             )
             (received,) = await wait_for_records(
-                receiving_broker.hub, topic("handover", receiver), of(HandoverReceived, handover_id),
-                within=60,
+                receiving_broker.hub, topic("handover", receiver),
+                of(HandoverReceived, handover_id), within=60,
             )  # fmt: skip
             # A replay of the handover (sealed again, so other bytes) gets the first receipt,
             # which the receiving hub keeps in its broker, not in memory.
@@ -221,8 +221,8 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
                           case_id=f"N-{case_id}"),
             )  # fmt: skip
             (transfer,) = await wait_for_records(
-                receiving_broker.hub, topic("reporting", receiver), of(TransferReported, handover_id),
-                within=60,
+                receiving_broker.hub, topic("reporting", receiver),
+                of(TransferReported, handover_id), within=60,
             )  # fmt: skip
             (answered,) = await wait_for_records(
                 sending_hub.kafka, topic("handover", sender),
