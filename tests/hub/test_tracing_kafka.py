@@ -13,6 +13,7 @@ from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
 from routing.topics import AUDIT_DOMAIN, topic
+from tests.callers import signing
 from tests.factories import submission
 from tests.kafka import read_topic, wait_for_records
 
@@ -41,7 +42,7 @@ async def test_a_notification_is_one_trace_from_the_intake_to_the_resolved_perso
         settings = hub_settings.model_copy(update={"cpr": standins["cpr"].settings})
         child = standins["cpr"].service.population.child.reveal()
         app = create_app(settings, tracer=provider)
-        async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+        async with serving(app) as url, httpx.AsyncClient(base_url=url, auth=signing()) as http:
             answer = await http.post(
                 "/notifications", json=submission(municipality, child_cpr=child)
             )
