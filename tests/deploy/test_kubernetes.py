@@ -316,6 +316,12 @@ class TestWorkload:
         assert container["ports"][0]["containerPort"] == settings.http_port
         mounts = {m["mountPath"] for m in container["volumeMounts"]}
         assert str(settings.state_dir) in mounts
+        # Each case system may post for its own municipality only, its secret from the
+        # mounted Secret (one file per caller).
+        assert {name: c.municipalities for name, c in settings.callers.items()} == {
+            f"casesystem-{code}": (code,) for code in SAMPLE.municipalities
+        }
+        assert {str(c.secret_file.parent) for c in settings.callers.values()} <= mounts
 
     def test_a_plan_refuses_what_would_not_work(self):
         with pytest.raises(ValueError, match="not kommunekoder"):

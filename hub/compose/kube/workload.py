@@ -16,12 +16,15 @@ from typing import Any, Final
 from hub.compose.kube.access import HUB_USER
 from hub.compose.kube.plan import PART_OF, Plan
 
-__all__ = ["HTTP_PORT", "NAME", "workload"]
+__all__ = ["CALLERS_SECRET", "HTTP_PORT", "NAME", "workload"]
 
 NAME: Final = "casehub-hub"
 HTTP_PORT: Final = 8080
 _STATE_DIR: Final = "/var/lib/casehub"
 _KAFKA_DIR: Final = "/etc/casehub/kafka"
+_CALLERS_DIR: Final = "/etc/casehub/callers"
+CALLERS_SECRET: Final = "casehub-callers"  # noqa: S105 - the Secret's name, not a secret
+"""The Secret the operator creates: one key per caller, ``casesystem-<kode>``, its shared secret."""
 _UID: Final = 65534  # nobody, as in deploy/Dockerfile
 _SELECTOR: Final = {"app.kubernetes.io/name": "casehub", "app.kubernetes.io/component": "hub"}
 
@@ -85,6 +88,23 @@ def environment(plan: Plan) -> dict[str, str]:
         "CASEHUB_TOPIC_PARTITIONS": str(plan.partitions),
         "CASEHUB_TOPIC_REPLICATION": str(plan.topic_replicas),
         "CASEHUB_LOG_FORMAT": "json",
+        "CASEHUB_CALLERS": json.dumps(_callers(plan)),
+    }
+
+
+def _callers(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Each municipality's case system as an HTTP caller, bound to that municipality only.
+
+    The secrets are not generated here: the operator puts them in ``CALLERS_SECRET``. A hub
+    whose secret file is missing stops at start with one line naming it, rather than running
+    and answering every post 401.
+    """
+    return {
+        f"casesystem-{code}": {
+            "secret_file": f"{_CALLERS_DIR}/casesystem-{code}",
+            "municipalities": [code],
+        }
+        for code in plan.municipalities
     }
 
 
@@ -120,6 +140,8 @@ def _deployment(plan: Plan, labels: dict[str, str]) -> dict[str, Any]:
             # and the cluster CA that signs the brokers' certificates.
             {"name": "kafka-user", "mountPath": f"{_KAFKA_DIR}/user", "readOnly": True},
             {"name": "kafka-ca", "mountPath": f"{_KAFKA_DIR}/ca", "readOnly": True},
+            # The HTTP callers' shared secrets (hub.runtime.callers), one file per caller.
+            {"name": "callers", "mountPath": _CALLERS_DIR, "readOnly": True},
         ],
     }
     return {
@@ -165,6 +187,7 @@ def _deployment(plan: Plan, labels: dict[str, str]) -> dict[str, Any]:
                             "name": "kafka-ca",
                             "secret": {"secretName": f"{plan.cluster}-cluster-ca-cert"},
                         },
+                        {"name": "callers", "secret": {"secretName": CALLERS_SECRET}},
                     ],
                 },
             },
