@@ -74,6 +74,10 @@ def test_the_replicas_share_settings_the_hub_accepts(hub, monkeypatch):
     assert settings.bootstrap_servers == "kafka:9092"
     assert settings.municipalities == ("101",)
     assert settings.group_prefix == "casehub"
+    # Its case system may post for 101 alone, its secret a Docker secret of the service.
+    (caller,) = settings.callers.values()
+    assert caller.municipalities == ("101",)
+    assert caller.secret_file.name in hub["secrets"]
     # Each replica gets partitions only if there are at least as many as replicas.
     assert settings.topic_partitions >= hub["deploy"]["replicas"]
 
