@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -182,4 +183,67 @@ async def _year_end(municipality: str, year: int, rates: Mapping[MeasureKind, Ra
         "kind_unknown": plan.kind_unknown,
     }
     click.echo(json.dumps(body))
+    return 0
+
+
+@finance.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--municipality", required=True, help="The case's kommunekode.")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to see the case as of (default: today).",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON (amounts in øre) instead of lines.")
+def overview(case_id: str, municipality: str, on: dt.datetime | None, *, as_json: bool) -> None:
+    """The case's money: each measure's rate, committed, due so far and expected (DKK).
+
+    Read from the finance component's changelog; ids and amounts only, never a person.
+    """
+    today = (on or dt.datetime.now(dt.UTC)).date()
+    sys.exit(asyncio.run(_overview(municipality, case_id, today, as_json=as_json)))
+
+
+async def _overview(municipality: str, case_id: str, today: dt.date, *, as_json: bool) -> int:
+    from adapters.finance.model import dkk  # noqa: PLC0415
+    from adapters.finance.overview import case_overview  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.errors import TransientError  # noqa: PLC0415
+
+    try:
+        async with _measures(Settings(), municipality) as (table, tasks):
+            found = case_overview(table, tasks, case_id, today)
+    except TransientError as exc:
+        click.echo(f"overview: {exc}", err=True)
+        return 1
+    if found is None:
+        click.echo(f"finance has no measure of case {case_id} in {municipality}", err=True)
+        return 1
+    if as_json:
+        body = {
+            "case_id": found.case_id,
+            "on": found.today.isoformat(),
+            "measures": [
+                {**asdict(m), "start": m.start.isoformat(), "end": m.end.isoformat()}
+                for m in found.measures
+            ],
+            "committed_ore": found.committed_ore,
+            "due_to_date_ore": found.due_to_date_ore,
+            "expected_ore": found.expected_ore,
+        }
+        click.echo(json.dumps(body))
+        return 0
+    click.echo(f"case {found.case_id} on {found.today}  (DKK)")
+    for m in found.measures:
+        click.echo(
+            f"  {m.measure_id}  {m.kind}  {dkk(m.rate_ore)} per {m.per}  {m.start}..{m.end}  "
+            f"committed {dkk(m.committed_ore)}  due {dkk(m.due_to_date_ore)}  "
+            f"expected {dkk(m.expected_ore)}"
+        )
+    click.echo(
+        f"  total  committed {dkk(found.committed_ore)}  due {dkk(found.due_to_date_ore)}  "
+        f"expected {dkk(found.expected_ore)}"
+    )
     return 0

@@ -63,6 +63,7 @@ from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Store
 
 __all__ = [
+    "CASES",
     "MEASURES",
     "NAME",
     "STORES",
@@ -75,8 +76,8 @@ __all__ = [
 
 NAME: Final = "finance"
 MEASURES: Final = "measures"  # measure id → its money (segments, billing, account, estimate)
-_CASES: Final = "cases"  # case id → its measures and its last estimate
-STORES: Final = (MEASURES, _CASES)
+CASES: Final = "cases"  # case id → its measures and its last estimate
+STORES: Final = (MEASURES, CASES)
 
 log = structlog.get_logger(__name__)
 

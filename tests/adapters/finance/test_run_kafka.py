@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from adapters.finance import FinanceSettings, FinanceStandin, Rate
-from adapters.finance.commands import _measures, _run, _year_end
+from adapters.finance.commands import _measures, _overview, _run, _year_end
 from adapters.finance.model import Per
 from adapters.finance.port import PostingKind
 from adapters.finance.yearend import plan_year_end
@@ -98,6 +98,18 @@ async def test_the_month_run_and_the_year_end_update_each_act_once_across_two_ru
             again = json.loads(capsys.readouterr().out)
             assert (again["published"], again["already_updated"]) == (0, 1)
             await asyncio.sleep(1)  # nothing was published: nothing can arrive late
+
+            # The case worker's overview, read from the changelog as the command reads it.
+            assert await _overview(municipality, events[1].envelope.caseid, dt.date(2028, 2, 1),
+                                   as_json=True) == 0  # fmt: skip
+            seen = json.loads(capsys.readouterr().out)
+            (measure,) = seen["measures"]
+            assert (measure["measure_id"], measure["rate_ore"], measure["per"]) == (
+                "m-2", 3_300_000, "month",
+            )  # fmt: skip
+            # 2027 at 3,000,000 a month, 2028 at 3,300,000; due by 1 February: 14 months
+            assert seen["committed_ore"] == 12 * 3_000_000 + 12 * 3_300_000
+            assert seen["due_to_date_ore"] == 12 * 3_000_000 + 2 * 3_300_000
     rerated = standin.postings[before:]
     # m-2 in 2028: 12 months at 3,300,000 instead of 3,000,000
     assert [(p.reference, p.kind, p.amount_ore) for p in rerated] == [
