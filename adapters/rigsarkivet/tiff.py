@@ -1,0 +1,107 @@
+"""A PDF's pages as archival TIFF files (``1.tif``, ``2.tif``, ...), one page at a time.
+
+PDFium (pypdfium2) renders each page; Pillow writes it: a page that is black and white is
+saved bilevel with CCITT Group 4, any other page as greyscale or colour with LZW (both
+lossless, as BKG 128 allows for TIFF). Only one page is in memory at a time.
+
+Errors: ``UnrenderableDocumentError`` (``PermanentError``): PDFium cannot open or render it.
+The message names the reason, never the document's content or name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+import pypdfium2
+from PIL import Image, ImageChops
+
+from hub.runtime.errors import PermanentError
+
+__all__ = ["DPI", "UnrenderableDocumentError", "pdf_to_tiffs"]
+
+DPI: Final = 200
+"""Resolution of the rendered pages; 200 dpi keeps small print readable."""
+
+_BILEVEL_SHARE: Final = 0.05
+"""A page is bilevel when fewer than this share of its pixels are neither near black nor white.
+
+Anti-aliased text leaves about 2 % grey edge pixels; a photograph or a scan has far more.
+"""
+_NEAR: Final = 48
+_COLOUR: Final = 24
+"""A page is colour when a channel differs from another by more than this somewhere."""
+
+
+class UnrenderableDocumentError(PermanentError):
+    """PDFium could not open or render the document."""
+
+
+def pdf_to_tiffs(content: bytes, folder: Path, *, dpi: int = DPI) -> int:
+    """Render every page of the PDF ``content`` into ``folder/<n>.tif``; return the page count.
+
+    Raises:
+        UnrenderableDocumentError: not a PDF PDFium can read, a password, no pages.
+
+    """
+    try:
+        document = pypdfium2.PdfDocument(content)
+    except pypdfium2.PdfiumError as exc:
+        msg = f"PDF cannot be opened: {_reason(exc)}"
+        raise UnrenderableDocumentError(msg) from None
+    try:
+        pages = len(document)
+        if pages == 0:
+            msg = "PDF has no pages"
+            raise UnrenderableDocumentError(msg)
+        for number in range(pages):
+            _save(_render(document, number, dpi), folder / f"{number + 1}.tif", dpi)
+    finally:
+        document.close()
+    return pages
+
+
+def _reason(exc: Exception) -> str:
+    # PDFium's messages name the failure class ("Data format error"), not content.
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _render(document: Any, number: int, dpi: int) -> Image.Image:
+    try:
+        page = document[number]
+        try:
+            bitmap = page.render(scale=dpi / 72)
+            image: Image.Image = bitmap.to_pil()
+        finally:
+            page.close()
+    except pypdfium2.PdfiumError as exc:
+        msg = f"PDF page {number + 1} cannot be rendered: {_reason(exc)}"
+        raise UnrenderableDocumentError(msg) from None
+    return image.convert("RGB")
+
+
+def _save(image: Image.Image, path: Path, dpi: int) -> None:
+    grey = image.convert("L")
+    if _is_bilevel(grey):
+        # Threshold, not dither: text stays crisp and G4 compresses it best.
+        page = grey.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=None)  # noqa: PLR2004
+        page.save(path, format="TIFF", compression="group4", dpi=(dpi, dpi))
+    elif _is_colour(image):
+        image.save(path, format="TIFF", compression="tiff_lzw", dpi=(dpi, dpi))
+    else:
+        grey.save(path, format="TIFF", compression="tiff_lzw", dpi=(dpi, dpi))
+
+
+def _is_bilevel(grey: Image.Image) -> bool:
+    histogram = grey.histogram()
+    between = sum(histogram[_NEAR : 256 - _NEAR])
+    return between <= _BILEVEL_SHARE * grey.width * grey.height
+
+
+def _is_colour(image: Image.Image) -> bool:
+    red, green, blue = image.split()
+    for one, other in ((red, green), (green, blue)):
+        low, high = ImageChops.difference(one, other).getextrema()
+        if max(low, high) > _COLOUR:
+            return True
+    return False
