@@ -79,7 +79,7 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
                 else:
                     await projector.add(item)
             if projector.bad:
-                raise _Failed
+                raise _Failed  # noqa: TRY301 - inside the block, so the version is removed
     except _Failed:
         raise BuildFailedError(projector.bad if projector else ()) from None
     return Built(result[0], projector.cases, version.documents, version.pages)

@@ -57,11 +57,15 @@ def context_documents(
             f"Arkivskaber: {about.creator}. Periode: {about.period_start} til {about.period_end}.",
             f"Formål: {about.purpose}",
             f"Indhold: {about.content}",
-            "Versionen er dannet af hubbens hændelser (CloudEvents) for kommunens emner: hver "
-            "hændelse er en række i tabellen journal; afgørelser, dokumenter, frister og "
-            "lukninger har hver deres tabel med fremmednøgle til journal og cases.",
-            "Dokumenter er konverteret fra PDF til TIFF (sort-hvid CCITT G4, ellers LZW), én "
-            "fil pr. side. Koder står i egne kodetabeller (code_*).",
+            (
+                "Versionen er dannet af hubbens hændelser (CloudEvents) for kommunens emner: "
+                "hver hændelse er en række i tabellen journal; afgørelser, dokumenter, frister "
+                "og lukninger har hver deres tabel med fremmednøgle til journal og cases."
+            ),
+            (
+                "Dokumenter er konverteret fra PDF til TIFF (sort-hvid CCITT G4, ellers LZW), "
+                "én fil pr. side. Koder står i egne kodetabeller (code_*)."
+            ),
         ],
     )
     yield (

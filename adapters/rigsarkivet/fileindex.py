@@ -1,7 +1,7 @@
-"""``fileIndex.xml``, written last: every file of the version with the MD5 of its bytes on disk.
+r"""``fileIndex.xml``, written last: every file of the version with the MD5 of its bytes on disk.
 
 The file lists every file but itself (BKG 128 4.C.2). Paths are Windows-style, from the
-AVID folder (``AVID.SA.18005.1\\Documents\\docCollection1\\2``), as ``fileIndex.xsd`` wants.
+AVID folder (``AVID.SA.18005.1\Documents\docCollection1\2``), as ``fileIndex.xsd`` wants.
 """
 
 from __future__ import annotations

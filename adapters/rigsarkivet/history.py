@@ -17,7 +17,6 @@ from adapters.rigsarkivet.tables import DeadlineFact
 from adapters.rigsarkivet.writer import ArchiveVersion
 from contracts.base import Contract
 from contracts.case import CaseClosed, CaseOpened
-from contracts.decision import MeasureDecided
 from contracts.deadlines import (
     DeadlineApproaching,
     DeadlineApproachingV2,
@@ -29,6 +28,7 @@ from contracts.deadlines import (
     DeadlineSetV2,
     DeadlineWithdrawn,
 )
+from contracts.decision import MeasureDecided
 from contracts.documents import DocumentFiled
 from contracts.envelope import Event
 from contracts.legal import ActBasis, LegalBasis

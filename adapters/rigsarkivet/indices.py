@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from lxml import etree
 
 from adapters.rigsarkivet.schema import Table
-from adapters.rigsarkivet.xmlstream import DIARK, leaf, streamed
+from adapters.rigsarkivet.xmlstream import DIARK, XmlWriter, leaf, streamed
 
 __all__ = [
     "ArchiveDescription",
@@ -32,7 +32,7 @@ __all__ = [
 _SCHEMA: Final = "../Schemas/standard/{}.xsd"
 
 
-def _write(xf: Any, element: etree._Element) -> None:
+def _write(xf: XmlWriter, element: etree._Element) -> None:
     xf.write(element, pretty_print=True)
 
 
@@ -83,9 +83,9 @@ def _table(
             leaf(entry, DIARK, "name", f"fk_{table.name}_{'_'.join(foreign.columns)}")
             leaf(entry, DIARK, "referencedTable", foreign.table)
             referenced = keys[foreign.table]
-            for column, target in zip(foreign.columns, referenced, strict=True):
+            for own, target in zip(foreign.columns, referenced, strict=True):
                 reference = etree.SubElement(entry, f"{{{DIARK}}}reference")
-                leaf(reference, DIARK, "column", column)
+                leaf(reference, DIARK, "column", own)
                 leaf(reference, DIARK, "referenced", target)
     leaf(element, DIARK, "rows", str(rows))
     return element
@@ -128,8 +128,11 @@ def write_archive_index(path: Path, about: ArchiveDescription, *, has_documents:
         ("archiveInformationPacketType", "false"),  # false: an archival version, not a test
         (
             "archiveCreatorList",
-            [("creatorName", about.creator), ("creationPeriodStart", start),
-             ("creationPeriodEnd", end)],
+            [
+                ("creatorName", about.creator),
+                ("creationPeriodStart", start),
+                ("creationPeriodEnd", end),
+            ],
         ),
         ("archiveType", "true"),  # true: a periodised version (the period above)
         ("systemName", about.system_name),
@@ -205,7 +208,7 @@ def write_context_index(path: Path, documents: Iterable[ContextDocument], author
 class DocIndex:
     """The open ``docIndex.xml``: ``add`` one ``doc`` per archived document."""
 
-    _writer: Any
+    _writer: XmlWriter
     media: int
     entries: int = 0
 

@@ -49,8 +49,22 @@ def synthetic_cpr(rng: random.Random, year: int) -> str:
 def synthetic_pdf(title: str, pages: int, seed: int) -> bytes:
     """A PDF of ``pages`` pages of synthetic case text (no person's data)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic text, not security
-    words = ("barnet", "skolen", "samtale", "trivsel", "indsats", "opfølgning", "familien",
-             "netværk", "udvikling", "støtte", "møde", "aftale", "plan", "vurdering")
+    words = (
+        "barnet",
+        "skolen",
+        "samtale",
+        "trivsel",
+        "indsats",
+        "opfølgning",
+        "familien",
+        "netværk",
+        "udvikling",
+        "støtte",
+        "møde",
+        "aftale",
+        "plan",
+        "vurdering",
+    )
     pdf = FPDF(format="A4")
     pdf.set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # same bytes for one seed
     for page in range(1, pages + 1):
@@ -117,8 +131,10 @@ class _Case:
     def _document(
         self, documents: SampleDocuments, kind: DocumentKind, at: dt.datetime, pages: int
     ) -> Event[Contract]:
-        title = {DocumentKind.INVESTIGATION: "Børnefaglig undersøgelse",
-                 DocumentKind.DECISION: "Afgørelse om indsats"}.get(kind, "Notat")
+        title = {
+            DocumentKind.INVESTIGATION: "Børnefaglig undersøgelse",
+            DocumentKind.DECISION: "Afgørelse om indsats",
+        }.get(kind, "Notat")
         document_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         content = synthetic_pdf(title, pages, self.rng.getrandbits(32))
         documents.pending[document_id] = Fetched(content, f"{kind.value}-{document_id[:8]}.pdf")
@@ -148,14 +164,14 @@ class _Case:
             at,
         )
         basis = ActBasis(law=Act.BL, paragraph="20", stk=3)
-        deadline_fields = {
-            "deadline_id": deadline,
-            "rule_id": "bl-20-investigation",
-            "due_at": at + 120 * day,
-            "escalate_at": at + 100 * day,
-            "legal_basis": basis,
-            "trigger_event_id": opened.envelope.id,
-        }
+        deadline_set = DeadlineSetV2(
+            deadline_id=deadline,
+            rule_id="bl-20-investigation",
+            due_at=at + 120 * day,
+            escalate_at=at + 100 * day,
+            legal_basis=basis,
+            trigger_event_id=opened.envelope.id,
+        )
         decided = at + 40 * day
         return [
             opened,
@@ -163,11 +179,11 @@ class _Case:
                 CaseWorkerAssigned(assigned_at=at, caseworker_id=f"cw-{self.rng.randrange(40)}"),
                 at,
             ),
-            self._event(DeadlineSetV2(**deadline_fields), at),
+            self._event(deadline_set, at),
             self._document(documents, DocumentKind.INVESTIGATION, at + 30 * day, pages),
             self._event(
                 DeadlineMetV2(
-                    **deadline_fields, met_at=at + 30 * day, met_by_event_id=opened.envelope.id
+                    **dict(deadline_set), met_at=at + 30 * day, met_by_event_id=opened.envelope.id
                 ),
                 at + 30 * day,
             ),

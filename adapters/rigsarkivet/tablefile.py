@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from lxml import etree
 
 from adapters.rigsarkivet.schema import Table, Value, text_of, xsd_type
-from adapters.rigsarkivet.xmlstream import XSI, streamed
+from adapters.rigsarkivet.xmlstream import XSI, XmlWriter, streamed
 
 __all__ = ["TableFile", "namespace_of", "table_file", "write_table_schema"]
 
@@ -26,7 +26,7 @@ def namespace_of(folder: str) -> str:
 def write_table_schema(path: Path, table: Table, folder: str) -> None:
     """Write the table's own XSD: a ``table`` of ``row``s holding ``c1..cK`` in column order."""
     namespace = namespace_of(folder)
-    nsmap = {None: namespace, "xs": _XS}
+    nsmap = {"xs": _XS, "t": namespace}  # the row type is referred to as t:rowType
     schema = etree.Element(
         f"{{{_XS}}}schema",
         {
@@ -39,7 +39,12 @@ def write_table_schema(path: Path, table: Table, folder: str) -> None:
     root = etree.SubElement(schema, f"{{{_XS}}}element", name="table")
     rows = etree.SubElement(etree.SubElement(root, f"{{{_XS}}}complexType"), f"{{{_XS}}}sequence")
     etree.SubElement(
-        rows, f"{{{_XS}}}element", minOccurs="0", maxOccurs="unbounded", name="row", type="rowType"
+        rows,
+        f"{{{_XS}}}element",
+        minOccurs="0",
+        maxOccurs="unbounded",
+        name="row",
+        type="t:rowType",
     )
     row_type = etree.SubElement(schema, f"{{{_XS}}}complexType", name="rowType")
     cells = etree.SubElement(row_type, f"{{{_XS}}}sequence")
@@ -58,7 +63,7 @@ class TableFile:
     """An open table file: ``write(row)`` appends one row; ``rows`` counts them."""
 
     table: Table
-    _writer: Any
+    _writer: XmlWriter
     _namespace: str
     rows: int = field(default=0)
 

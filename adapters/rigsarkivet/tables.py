@@ -141,9 +141,7 @@ _DATA: Final = (
             Column("sub_process", "VARCHAR(64)", "The sub-process (code_sub_process)."),
             Column("kle", "VARCHAR(16)", "The case's KLE number, e.g. 27.24.00."),
             Column("opened_at", "TIMESTAMP", "When the case was opened."),
-            Column(
-                "cause_id", "VARCHAR(64)", "The notification that led to it.", nullable=True
-            ),
+            Column("cause_id", "VARCHAR(64)", "The notification that led to it.", nullable=True),
         ),
         ("case_id",),
         (
@@ -199,9 +197,7 @@ _DATA: Final = (
             Column("measure_kind", "VARCHAR(64)", "The measure (code_measure_kind)."),
             Column("law", "VARCHAR(16)", "The act the basis cites (code_law)."),
             Column("legal_basis", "VARCHAR(64)", "The basis, e.g. BL §32 stk. 1 nr. 3."),
-            Column(
-                "sel_basis", "VARCHAR(64)", "The Serviceloven equivalent.", nullable=True
-            ),
+            Column("sel_basis", "VARCHAR(64)", "The Serviceloven equivalent.", nullable=True),
             Column("period_start", "DATE", "First day of the measure."),
             Column("period_end", "DATE", "Last day; NULL when open-ended.", nullable=True),
             Column("consent", "BOOLEAN", "The custody holders (and a child of 15+) consented."),

@@ -11,7 +11,7 @@ The message names the reason, never the document's content or name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, cast
 
 import pypdfium2
 from PIL import Image, ImageChops
@@ -66,7 +66,7 @@ def _reason(exc: Exception) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
-def _render(document: Any, number: int, dpi: int) -> Image.Image:
+def _render(document: pypdfium2.PdfDocument, number: int, dpi: int) -> Image.Image:
     try:
         page = document[number]
         try:
@@ -101,7 +101,8 @@ def _is_bilevel(grey: Image.Image) -> bool:
 def _is_colour(image: Image.Image) -> bool:
     red, green, blue = image.split()
     for one, other in ((red, green), (green, blue)):
-        low, high = ImageChops.difference(one, other).getextrema()
-        if max(low, high) > _COLOUR:
+        # A single-band image's extrema are (low, high).
+        _, high = cast("tuple[int, int]", ImageChops.difference(one, other).getextrema())
+        if high > _COLOUR:
             return True
     return False

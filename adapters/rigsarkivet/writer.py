@@ -181,7 +181,7 @@ def _media(about: ArchiveDescription) -> int:
     return int(about.avid.rsplit(".", 1)[1])
 
 
-def _finish(  # noqa: PLR0913 - the parts of one finished version
+def _finish(  # noqa: PLR0913, PLR0917 - the parts of one finished version
     root: Path,
     final: Path,
     about: ArchiveDescription,
@@ -198,9 +198,7 @@ def _finish(  # noqa: PLR0913 - the parts of one finished version
         ((file.table, f"table{n}", file.rows) for n, file in enumerate(files.values(), 1)),
         db_name=about.system_name,
     )
-    write_archive_index(
-        indices / "archiveIndex.xml", about, has_documents=version.documents > 0
-    )
+    write_archive_index(indices / "archiveIndex.xml", about, has_documents=version.documents > 0)
     context = write_context_documentation(
         root / "ContextDocumentation", about, [f.table for f in files.values()], today
     )
