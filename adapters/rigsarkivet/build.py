@@ -15,7 +15,7 @@ from pathlib import Path
 
 from adapters.rigsarkivet.history import BadItem, DocumentSource, Progress, Projector
 from adapters.rigsarkivet.indices import ArchiveDescription
-from adapters.rigsarkivet.writer import Finished, open_version
+from adapters.rigsarkivet.writer import COLLECTION_SIZE, Finished, open_version
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub.runtime.errors import PermanentError
@@ -59,6 +59,7 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
     *,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    collection_size: int = COLLECTION_SIZE,
 ) -> Built:
     """Write the version ``about.avid`` into ``out``; return it with what it holds.
 
@@ -71,7 +72,9 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
     day = today or dt.datetime.now(dt.UTC).date()
     projector: Projector | None = None
     try:
-        with open_version(out, about, standard_schemas, today=day) as (version, result):
+        with open_version(
+            out, about, standard_schemas, today=day, collection_size=collection_size
+        ) as (version, result):
             projector = Projector(version, documents, progress)
             async for item in history:
                 if isinstance(item, BadItem):

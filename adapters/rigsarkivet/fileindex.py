@@ -61,11 +61,11 @@ def write_file_index(root: Path, avid: str) -> FileIndexSummary:
             if path == target:
                 continue
             relative = path.parent.relative_to(root)
-            entry = etree.Element(f"{{{DIARK}}}f")
-            leaf(entry, DIARK, "foN", "\\".join((avid, *relative.parts)))
-            leaf(entry, DIARK, "fiN", path.name)
-            leaf(entry, DIARK, "md5", _md5(path))
-            xf.write(entry, pretty_print=True)
+            entry = etree.Element("f")
+            leaf(entry, "foN", "\\".join((avid, *relative.parts)))
+            leaf(entry, "fiN", path.name)
+            leaf(entry, "md5", _md5(path))
+            xf.write(entry)
             summary.files += 1
             summary.size_bytes += path.stat().st_size
     return summary

@@ -32,24 +32,21 @@ __all__ = [
 _SCHEMA: Final = "../Schemas/standard/{}.xsd"
 
 
-def _write(xf: XmlWriter, element: etree._Element) -> None:
-    xf.write(element, pretty_print=True)
-
-
 def write_table_index(path: Path, tables: Iterable[tuple[Table, str, int]], db_name: str) -> None:
     """``tableIndex.xml``: every table with its folder, columns, keys and row count."""
     entries = list(tables)  # a few dozen tables; their rows are in the table files
     keys = {table.name: table.primary_key for table, _, _ in entries}
     with streamed(path, "siardDiark", DIARK, _SCHEMA.format("tableIndex")) as xf:
         for name, text in (("version", "1.0"), ("dbName", db_name), ("databaseProduct", "casehub")):
-            _write(xf, _element(name, text))
-        with xf.element(f"{{{DIARK}}}tables"):
-            for table, folder, rows in entries:
-                _write(xf, _table(table, folder, rows, keys))
+            xf.write(_element(name, text))
+        tables_element = etree.Element("tables")
+        for table, folder, rows in entries:
+            tables_element.append(_table(table, folder, rows, keys))
+        xf.write(tables_element)
 
 
 def _element(name: str, text: str) -> etree._Element:
-    element = etree.Element(f"{{{DIARK}}}{name}")
+    element = etree.Element(f"{name}")
     element.text = text
     return element
 
@@ -57,37 +54,36 @@ def _element(name: str, text: str) -> etree._Element:
 def _table(
     table: Table, folder: str, rows: int, keys: Mapping[str, tuple[str, ...]]
 ) -> etree._Element:
-    element = _element("table", "")
-    element.text = None
-    leaf(element, DIARK, "name", table.name)
-    leaf(element, DIARK, "folder", folder)
-    leaf(element, DIARK, "description", table.description)
-    columns = etree.SubElement(element, f"{{{DIARK}}}columns")
+    element = etree.Element("table")
+    leaf(element, "name", table.name)
+    leaf(element, "folder", folder)
+    leaf(element, "description", table.description)
+    columns = etree.SubElement(element, "columns")
     for number, column in enumerate(table.columns, start=1):
-        entry = etree.SubElement(columns, f"{{{DIARK}}}column")
-        leaf(entry, DIARK, "name", column.name)
-        leaf(entry, DIARK, "columnID", f"c{number}")
-        leaf(entry, DIARK, "type", column.sql_type)
-        leaf(entry, DIARK, "nullable", "true" if column.nullable else "false")
-        leaf(entry, DIARK, "description", column.description)
+        entry = etree.SubElement(columns, "column")
+        leaf(entry, "name", column.name)
+        leaf(entry, "columnID", f"c{number}")
+        leaf(entry, "type", column.sql_type)
+        leaf(entry, "nullable", "true" if column.nullable else "false")
+        leaf(entry, "description", column.description)
         for functional in column.functional:
-            leaf(entry, DIARK, "functionalDescription", functional)
-    key = etree.SubElement(element, f"{{{DIARK}}}primaryKey")
-    leaf(key, DIARK, "name", f"pk_{table.name}")
+            leaf(entry, "functionalDescription", functional)
+    key = etree.SubElement(element, "primaryKey")
+    leaf(key, "name", f"pk_{table.name}")
     for name in table.primary_key:
-        leaf(key, DIARK, "column", name)
+        leaf(key, "column", name)
     if table.foreign_keys:
-        foreign_keys = etree.SubElement(element, f"{{{DIARK}}}foreignKeys")
+        foreign_keys = etree.SubElement(element, "foreignKeys")
         for foreign in table.foreign_keys:
-            entry = etree.SubElement(foreign_keys, f"{{{DIARK}}}foreignKey")
-            leaf(entry, DIARK, "name", f"fk_{table.name}_{'_'.join(foreign.columns)}")
-            leaf(entry, DIARK, "referencedTable", foreign.table)
+            entry = etree.SubElement(foreign_keys, "foreignKey")
+            leaf(entry, "name", f"fk_{table.name}_{'_'.join(foreign.columns)}")
+            leaf(entry, "referencedTable", foreign.table)
             referenced = keys[foreign.table]
             for own, target in zip(foreign.columns, referenced, strict=True):
-                reference = etree.SubElement(entry, f"{{{DIARK}}}reference")
-                leaf(reference, DIARK, "column", own)
-                leaf(reference, DIARK, "referenced", target)
-    leaf(element, DIARK, "rows", str(rows))
+                reference = etree.SubElement(entry, "reference")
+                leaf(reference, "column", own)
+                leaf(reference, "referenced", target)
+    leaf(element, "rows", str(rows))
     return element
 
 
@@ -159,14 +155,13 @@ def write_archive_index(path: Path, about: ArchiveDescription, *, has_documents:
     ]
     with streamed(path, "archiveIndex", DIARK, _SCHEMA.format("archiveIndex")) as xf:
         for name, value in fields:
-            element = _element(name, "")
+            element = etree.Element(name)
             if isinstance(value, str):
                 element.text = value
             else:
-                element.text = None
                 for child, text in value:
-                    leaf(element, DIARK, child, text)
-            _write(xf, element)
+                    leaf(element, child, text)
+            xf.write(element)
 
 
 @dataclass(frozen=True)
@@ -189,19 +184,18 @@ def write_context_index(path: Path, documents: Iterable[ContextDocument], author
         path, "contextDocumentationIndex", DIARK, _SCHEMA.format("contextDocumentationIndex")
     ) as xf:
         for document in documents:
-            element = _element("document", "")
-            element.text = None
-            leaf(element, DIARK, "documentID", str(document.document_id))
-            leaf(element, DIARK, "documentTitle", document.title)
-            leaf(element, DIARK, "documentDescription", document.description)
-            leaf(element, DIARK, "documentDate", document.date.isoformat())
-            who = etree.SubElement(element, f"{{{DIARK}}}documentAuthor")
-            leaf(who, DIARK, "authorInstitution", author)
-            category = etree.SubElement(element, f"{{{DIARK}}}documentCategory")
-            group = etree.SubElement(category, f"{{{DIARK}}}{document.category}")
+            element = etree.Element("document")
+            leaf(element, "documentID", str(document.document_id))
+            leaf(element, "documentTitle", document.title)
+            leaf(element, "documentDescription", document.description)
+            leaf(element, "documentDate", document.date.isoformat())
+            who = etree.SubElement(element, "documentAuthor")
+            leaf(who, "authorInstitution", author)
+            category = etree.SubElement(element, "documentCategory")
+            group = etree.SubElement(category, f"{document.category}")
             for flag, value in document.flags.items():
-                leaf(group, DIARK, flag, "true" if value else "false")
-            _write(xf, element)
+                leaf(group, flag, "true" if value else "false")
+            xf.write(element)
 
 
 @dataclass
@@ -214,14 +208,13 @@ class DocIndex:
 
     def add(self, document_no: int, collection: str, original_name: str) -> None:
         """One document, converted to TIFF, in ``Documents/<collection>/<document_no>/``."""
-        element = _element("doc", "")
-        element.text = None
-        leaf(element, DIARK, "dID", str(document_no))
-        leaf(element, DIARK, "mID", str(self.media))
-        leaf(element, DIARK, "dCf", collection)
-        leaf(element, DIARK, "oFn", original_name)
-        leaf(element, DIARK, "aFt", "tif")
-        _write(self._writer, element)
+        element = etree.Element("doc")
+        leaf(element, "dID", str(document_no))
+        leaf(element, "mID", str(self.media))
+        leaf(element, "dCf", collection)
+        leaf(element, "oFn", original_name)
+        leaf(element, "aFt", "tif")
+        self._writer.write(element)
         self.entries += 1
 
 

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from adapters.rigsarkivet.schema import Table, Value, text_of, xsd_type
-from adapters.rigsarkivet.xmlstream import XSI, XmlWriter, streamed
+from adapters.rigsarkivet.xmlstream import XmlWriter, streamed
 
 __all__ = ["TableFile", "namespace_of", "table_file", "write_table_schema"]
 
@@ -58,13 +59,16 @@ def write_table_schema(path: Path, table: Table, folder: str) -> None:
     )
 
 
+_ESCAPES: Final = {"\r": "&#13;"}
+"""Besides ``&``, ``<`` and ``>``: a carriage return, which a parser would otherwise drop."""
+
+
 @dataclass
 class TableFile:
     """An open table file: ``write(row)`` appends one row; ``rows`` counts them."""
 
     table: Table
     _writer: XmlWriter
-    _namespace: str
     rows: int = field(default=0)
 
     def write(self, row: tuple[Value, ...]) -> None:
@@ -78,18 +82,18 @@ class TableFile:
         if len(row) != len(self.table.columns):
             msg = f"table {self.table.name}: {len(row)} values for {len(self.table.columns)}"
             raise ValueError(msg)
-        element = etree.Element(f"{{{self._namespace}}}row")
+        # Rows are the bulk of a version: written as text, escaped by the standard library,
+        # rather than as one lxml tree per row.
+        cells = []
         for number, (column, value) in enumerate(zip(self.table.columns, row, strict=True), 1):
-            cell = etree.SubElement(element, f"{{{self._namespace}}}c{number}")
             if value is None:
                 if not column.nullable:
                     msg = f"table {self.table.name}: NULL in column {column.name}"
                     raise ValueError(msg)
-                cell.set(f"{{{XSI}}}nil", "true")
+                cells.append(f'<c{number} xsi:nil="true"/>')
             else:
-                cell.text = text_of(value)
-        self._writer.write(element)
-        self._writer.write("\n")
+                cells.append(f"<c{number}>{escape(text_of(value), _ESCAPES)}</c{number}>")
+        self._writer.write_bytes(f"<row>{''.join(cells)}</row>\n".encode())
         self.rows += 1
 
 
@@ -101,4 +105,4 @@ def table_file(directory: Path, table: Table, folder: str) -> Iterator[TableFile
     write_table_schema(path / f"{folder}.xsd", table, folder)
     namespace = namespace_of(folder)
     with streamed(path / f"{folder}.xml", "table", namespace, f"{folder}.xsd") as writer:
-        yield TableFile(table, writer, namespace)
+        yield TableFile(table, writer)

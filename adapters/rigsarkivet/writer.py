@@ -83,8 +83,15 @@ class Finished:
 class ArchiveVersion:
     """An open version: rows go to ``table(name).write``, documents to ``add_document``."""
 
-    def __init__(self, root: Path, tables: dict[str, TableFile], docs: DocIndex) -> None:
+    def __init__(
+        self,
+        root: Path,
+        tables: dict[str, TableFile],
+        docs: DocIndex,
+        collection_size: int = COLLECTION_SIZE,
+    ) -> None:
         self.root = root
+        self._collection_size = collection_size
         self._tables = tables
         self._docs = docs
         self.documents = 0
@@ -102,7 +109,7 @@ class ArchiveVersion:
 
         """
         number = self.documents + 1
-        collection = f"docCollection{(number - 1) // COLLECTION_SIZE + 1}"
+        collection = f"docCollection{(number - 1) // self._collection_size + 1}"
         folder = self.root / "Documents" / collection / str(number)
         folder.mkdir(parents=True)
         try:
@@ -134,9 +141,16 @@ def _check_name(avid: str) -> None:
 
 @contextmanager
 def open_version(
-    out: Path, about: ArchiveDescription, standard_schemas: Path, *, today: dt.date
+    out: Path,
+    about: ArchiveDescription,
+    standard_schemas: Path,
+    *,
+    today: dt.date,
+    collection_size: int = COLLECTION_SIZE,
 ) -> Iterator[tuple[ArchiveVersion, list[Finished]]]:
     """Write a version into ``out/<avid>``; the list yielded holds the result after the block.
+
+    ``collection_size`` is the rule's 10,000 (smaller only to test the split).
 
     Raises:
         ValueError: ``about.avid`` is not an AVID folder name.
@@ -169,7 +183,7 @@ def open_version(
             for name in CODE_LISTS:
                 for row in code_rows(name):
                     files[name].write(row)
-            version = ArchiveVersion(root, files, docs)
+            version = ArchiveVersion(root, files, docs, collection_size)
             yield version, result
         result.append(_finish(root, final, about, files, version, today))
     except BaseException:

@@ -1,11 +1,17 @@
-"""Streaming XML files: written element by element with lxml's ``xmlfile``, never held whole."""
+"""Streaming XML files: the root's tags written once, each entry serialised and appended.
+
+Entries are built as small lxml elements without a namespace and appended to a root that
+declares the namespace as its default, so every entry is in it without repeating the
+declaration (an ``xmlfile`` writer would redeclare it on each entry). Nothing but the
+current entry is held in memory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Final, Protocol
+from typing import BinaryIO, Final
 
 from lxml import etree
 
@@ -16,34 +22,40 @@ DIARK: Final = "http://www.sa.dk/xmlns/diark/1.0"
 XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-class XmlWriter(Protocol):
-    """What this package uses of lxml's incremental writer (``etree.xmlfile``)."""
+class XmlWriter:
+    """Appends entries (elements, or already serialised bytes) inside the open root."""
 
-    def write(self, *content: etree._Element | str, pretty_print: bool = False) -> None:
-        """Write elements or text at the current place."""
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
 
-    def element(
-        self, tag: str, attrib: Mapping[str, str] | None = None
-    ) -> AbstractContextManager[None]:
-        """Open an element; its end tag is written when the block ends."""
+    def write(self, element: etree._Element) -> None:
+        """Append one entry; its tags take the root's default namespace."""
+        self._handle.write(etree.tostring(element, encoding="utf-8"))
+        self._handle.write(b"\n")
+
+    def write_bytes(self, serialised: bytes) -> None:
+        """Append an entry already serialised (a table row)."""
+        self._handle.write(serialised)
 
 
 @contextmanager
 def streamed(path: Path, root: str, namespace: str, schema: str) -> Iterator[XmlWriter]:
-    """Open ``path`` with its root element in ``namespace``; yield the writer (``.write``).
+    """Open ``path`` with its root element in ``namespace``; yield the writer.
 
     The root carries ``xsi:schemaLocation="<namespace> <schema>"``.
     """
-    with etree.xmlfile(str(path), encoding="utf-8") as xf:
-        xf.write_declaration()
-        attrib = {f"{{{XSI}}}schemaLocation": f"{namespace} {schema}"}
-        with xf.element(f"{{{namespace}}}{root}", attrib, nsmap={None: namespace, "xsi": XSI}):
-            xf.write("\n")
-            yield xf
+    with path.open("wb") as handle:
+        handle.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+        handle.write(
+            f'<{root} xmlns="{namespace}" xmlns:xsi="{XSI}" '
+            f'xsi:schemaLocation="{namespace} {schema}">\n'.encode()
+        )
+        yield XmlWriter(handle)
+        handle.write(f"</{root}>\n".encode())
 
 
-def leaf(parent: etree._Element, namespace: str, name: str, text: str) -> etree._Element:
+def leaf(parent: etree._Element, name: str, text: str) -> etree._Element:
     """Append ``<name>text</name>`` to ``parent`` and return it."""
-    element = etree.SubElement(parent, f"{{{namespace}}}{name}")
+    element = etree.SubElement(parent, name)
     element.text = text
     return element

@@ -106,7 +106,7 @@ def check_version(root: Path, schemas: Path) -> list[str]:  # noqa: C901, PLR091
             findings.append(f"table {name} in folder {folder}")
         data = root / "Tables" / folder
         tree = _validate(data / f"{folder}.xml", data / f"{folder}.xsd", findings)
-        columns[name] = [_text(c, "name") for c in table.iter(_q("column"))]
+        columns[name] = [_text(c, "name") for c in table.find(_q("columns")).iter(_q("column"))]
         rows = [
             [
                 None if cell.get("{http://www.w3.org/2001/XMLSchema-instance}nil") else cell.text
@@ -160,7 +160,11 @@ def check_version(root: Path, schemas: Path) -> list[str]:  # noqa: C901, PLR091
             findings.append(f"dID {did}")
         if int(did) > int(collection.removeprefix("docCollection")) * 10_000:
             findings.append(f"dID {did} in {collection}")
-        pages = sorted((root / "Documents" / collection / did).iterdir())
+        folder = root / "Documents" / collection / did
+        if not folder.is_dir():
+            findings.append(f"document {did} has no folder")
+            continue
+        pages = sorted(folder.iterdir())
         if not pages:
             findings.append(f"document {did} has no files")
         names = sorted(p.name for p in pages)

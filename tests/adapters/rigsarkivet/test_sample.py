@@ -36,7 +36,12 @@ async def built(tmp_path_factory, schemas):
     out = tmp_path_factory.mktemp("out")
     documents = SampleDocuments()
     result = await build_version(
-        sample_history(documents, cases=3, pages=2), documents, ABOUT, out, schemas
+        sample_history(documents, cases=3, pages=2),
+        documents,
+        ABOUT,
+        out,
+        schemas,
+        collection_size=4,  # the rule's 10,000, made small to see the split
     )
     return out, result
 
@@ -46,21 +51,56 @@ async def test_sample_version_is_valid_against_the_xsds_and_the_rules(built, sch
     assert [p.name for p in out.iterdir()] == ["AVID.SA.18010.1"]
     assert check_version(result.version.path, schemas) == []
     assert (result.cases, result.documents, result.pages) == (3, 6, 12)
+    collections = result.version.path / "Documents"
+    assert {c.name: sorted(int(d.name) for d in c.iterdir()) for c in collections.iterdir()} == {
+        "docCollection1": [1, 2, 3, 4],
+        "docCollection2": [5, 6],
+    }
     index = result.version.path / "Indices" / "fileIndex.xml"
     assert result.version.file_index_md5 == hashlib.md5(index.read_bytes()).hexdigest()  # noqa: S324
     files = [p for p in result.version.path.rglob("*") if p.is_file()]
     assert result.version.files == len(files)
 
 
-async def test_the_checker_finds_a_changed_file(built, schemas, tmp_path):
+def _replace(relative: str, old: bytes, new: bytes):
+    def edit(root):
+        path = root / relative
+        content = path.read_bytes()
+        assert old in content
+        path.write_bytes(content.replace(old, new, 1))
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "finding"),
+    [
+        (_replace("Documents/docCollection1/1/1.tif", b"II*", b"II*"), None),
+        (
+            _replace("Documents/docCollection1/1/1.tif", b"II*\x00", b"PK\x03\x04"),
+            "Documents/docCollection1/1/1.tif is not a TIFF",
+        ),
+        (
+            _replace("Tables/table4/table4.xml", b"<c3>case-1</c3>", b"<c3>case-9</c3>"),
+            "journal: ('case-9',) does not resolve in cases",
+        ),
+        (_replace("Indices/docIndex.xml", b"<dID>1<", b"<dID>01<"), "docIndex.xml: Element"),
+    ],
+    ids=["md5", "tiff-signature", "foreign-key", "leading-zero"],
+)
+async def test_the_checker_finds_what_is_broken(built, schemas, tmp_path, edit, finding):
     import shutil
 
     _, result = built
     copy = tmp_path / result.version.avid
     shutil.copytree(result.version.path, copy)
     page = copy / "Documents" / "docCollection1" / "1" / "1.tif"
-    page.write_bytes(page.read_bytes() + b"\0")
-    assert check_version(copy, schemas) == ["MD5 of Documents/docCollection1/1/1.tif"]
+    page.write_bytes(page.read_bytes() + b"\0")  # every case changes a file: its MD5 differs
+    edit(copy)
+    findings = check_version(copy, schemas)
+    assert "MD5 of Documents/docCollection1/1/1.tif" in findings
+    if finding is not None:
+        assert any(f.startswith(finding) for f in findings), findings
 
 
 async def test_a_version_is_never_overwritten(built, schemas):
