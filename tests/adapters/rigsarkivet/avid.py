@@ -160,11 +160,11 @@ def check_version(root: Path, schemas: Path) -> list[str]:  # noqa: C901, PLR091
             findings.append(f"dID {did}")
         if int(did) > int(collection.removeprefix("docCollection")) * 10_000:
             findings.append(f"dID {did} in {collection}")
-        folder = root / "Documents" / collection / did
-        if not folder.is_dir():
-            findings.append(f"document {did} has no folder")
+        doc_folder = root / "Documents" / collection / did
+        if not doc_folder.is_dir():
+            findings.append(f"document {did} has no doc_folder")
             continue
-        pages = sorted(folder.iterdir())
+        pages = sorted(doc_folder.iterdir())
         if not pages:
             findings.append(f"document {did} has no files")
         names = sorted(p.name for p in pages)
