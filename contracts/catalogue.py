@@ -53,6 +53,7 @@ _ALL: tuple[type[Contract], ...] = (
     measures.FollowUpCompleted,
     measures.MeasureEnded,
     documents.DocumentFiled,
+    documents.DocumentFiledV2,
     documents.JournalNoteAdded,
     documents.DocumentArchived,
     letters.LetterRequested,

@@ -162,7 +162,7 @@ def check_version(root: Path, schemas: Path) -> list[str]:  # noqa: C901, PLR091
             findings.append(f"dID {did} in {collection}")
         doc_folder = root / "Documents" / collection / did
         if not doc_folder.is_dir():
-            findings.append(f"document {did} has no doc_folder")
+            findings.append(f"document {did} has no folder")
             continue
         pages = sorted(doc_folder.iterdir())
         if not pages:
