@@ -17,6 +17,7 @@ from adapters.digitalpost import COMPONENT as DIGITALPOST
 from adapters.documents import COMPONENT as DOCUMENTS
 from adapters.eform import COMPONENT as EFORM
 from adapters.finance import COMPONENT as FINANCE
+from adapters.rigsarkivet import COMPONENT as RIGSARKIVET
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
 from hub.components.triage import COMPONENT as TRIAGE
@@ -35,4 +36,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     APPEALS,
     DEADLINES,
     FINANCE,
+    RIGSARKIVET,
 )

@@ -1,6 +1,7 @@
 """Rigsarkivet: the case history's archival version (arkiveringsversion, BKG 1007 / BKG 128)."""
 
 from adapters.rigsarkivet.build import BuildFailedError, Built, build_version
+from adapters.rigsarkivet.component import COMPONENT, NAME
 from adapters.rigsarkivet.history import BadItem, DocumentSource, Fetched
 from adapters.rigsarkivet.indices import ArchiveDescription
 from adapters.rigsarkivet.sample import SampleDocuments, sample_history
@@ -12,6 +13,8 @@ from adapters.rigsarkivet.writer import (
 )
 
 __all__ = [
+    "COMPONENT",
+    "NAME",
     "ArchiveDescription",
     "BadItem",
     "BuildFailedError",

@@ -105,3 +105,69 @@ def _summary(built: Built) -> None:
         f"{version.path}  cases={built.cases} documents={built.documents} pages={built.pages} "
         f"files={version.files} bytes={version.size_bytes} fileIndex.md5={version.file_index_md5}"
     )
+
+
+@archive.command()
+@click.option("--municipality", required=True, help="The kommunekode whose cases to archive.")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First day: cases opened on or after it.")  # fmt: skip
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day: cases opened on or before it.")  # fmt: skip
+@click.option("--creator", required=True, help="The archive creator (arkivskaber), e.g. the "
+              "municipality's name.")  # fmt: skip
+@_OUT
+@_SCHEMAS
+@_AVID
+def build(  # noqa: PLR0913, PLR0917 - one option each
+    municipality: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    creator: str,
+    out: Path,
+    schemas: Path,
+    avid: str,
+) -> None:
+    """Build a version from the hub's topics (CASEHUB_* settings) and its document store."""
+    sys.exit(
+        asyncio.run(_build(municipality, start.date(), end.date(), creator, out, schemas, avid))
+    )
+
+
+async def _build(  # noqa: PLR0913, PLR0917 - the command's options
+    municipality: str,
+    start: dt.date,
+    end: dt.date,
+    creator: str,
+    out: Path,
+    schemas: Path,
+    avid: str,
+) -> int:
+    # The hub's settings, imported here: they are derived from the registry, which imports
+    # this package.
+    from adapters.documents.factory import open_document_store  # noqa: PLC0415
+    from adapters.documents.settings import DocumentStoreSettings  # noqa: PLC0415
+    from adapters.rigsarkivet.build import BuildFailedError  # noqa: PLC0415
+    from adapters.rigsarkivet.indices import ArchiveDescription  # noqa: PLC0415
+    from adapters.rigsarkivet.run import build_from_topics  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.errors import HubError  # noqa: PLC0415
+
+    settings = Settings()
+    documents = getattr(settings, "documents", None) or DocumentStoreSettings()
+    about = ArchiveDescription(avid, creator, start, end)
+    try:
+        async with open_document_store(
+            documents, state_dir=settings.state_dir, municipalities=settings.municipalities
+        ) as store:
+            built = await build_from_topics(
+                settings.bootstrap_servers, municipality, about, store, out, schemas,
+                progress=_Bar(),
+            )  # fmt: skip
+    except BuildFailedError as exc:
+        _report(exc)
+        return 1
+    except (HubError, ValueError, OSError) as exc:
+        click.echo(f"archival version not built: {exc}", err=True)
+        return 1
+    _summary(built)
+    return 0

@@ -29,7 +29,7 @@ from contracts.deadlines import (
     DeadlineWithdrawn,
 )
 from contracts.decision import MeasureDecided
-from contracts.documents import DocumentFiled
+from contracts.documents import DocumentFiled, MediaType
 from contracts.envelope import Event
 from contracts.legal import ActBasis, LegalBasis
 from hub.runtime.errors import PermanentError
@@ -75,10 +75,11 @@ class BadItem:
 
 @dataclass(frozen=True)
 class Fetched:
-    """A document's bytes and the file name it had."""
+    """A document's bytes, the file name it had and its media type."""
 
     content: bytes
     file_name: str
+    media_type: MediaType = MediaType.PDF
 
 
 class DocumentSource(Protocol):
@@ -232,7 +233,7 @@ class Projector:
                 self.bad.append(BadItem(item, "its bytes do not match the filed SHA-256"))
                 return
             document_no, pages = await asyncio.to_thread(
-                self.version.add_document, fetched.content, fetched.file_name
+                self.version.add_document, fetched.content, fetched.media_type, fetched.file_name
             )
         except PermanentError as exc:
             self.bad.append(BadItem(item, str(exc)))

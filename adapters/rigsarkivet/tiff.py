@@ -1,6 +1,7 @@
-"""A PDF's pages as archival TIFF files (``1.tif``, ``2.tif``, ...), one page at a time.
+"""A document's pages as archival TIFF files (``1.tif``, ``2.tif``, ...), one page at a time.
 
-PDFium (pypdfium2) renders each page; Pillow writes it: a page that is black and white is
+PDFium (pypdfium2) renders each page of a PDF; Pillow reads images (TIFF, JPEG, PNG, JPEG
+2000, each frame a page) and writes every page: a page that is black and white is
 saved bilevel with CCITT Group 4, any other page as greyscale or colour with LZW (both
 lossless, as BKG 128 allows for TIFF). Only one page is in memory at a time.
 
@@ -10,15 +11,17 @@ The message names the reason, never the document's content or name.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Final, cast
 
 import pypdfium2
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageSequence
 
+from contracts.documents import MediaType
 from hub.runtime.errors import PermanentError
 
-__all__ = ["DPI", "UnrenderableDocumentError", "pdf_to_tiffs"]
+__all__ = ["DPI", "UnrenderableDocumentError", "pdf_to_tiffs", "to_tiffs"]
 
 DPI: Final = 200
 """Resolution of the rendered pages; 200 dpi keeps small print readable."""
@@ -35,6 +38,37 @@ _COLOUR: Final = 24
 
 class UnrenderableDocumentError(PermanentError):
     """PDFium could not open or render the document."""
+
+
+_IMAGES: Final = frozenset({MediaType.TIFF, MediaType.JPEG, MediaType.PNG, MediaType.JP2})
+
+
+def to_tiffs(content: bytes, media_type: MediaType, folder: Path, *, dpi: int = DPI) -> int:
+    """The document's pages into ``folder/<n>.tif``; return the page count.
+
+    Raises:
+        UnrenderableDocumentError: it cannot be read, or its type has no pages (text, XML).
+
+    """
+    if media_type is MediaType.PDF:
+        return pdf_to_tiffs(content, folder, dpi=dpi)
+    if media_type in _IMAGES:
+        return _image_to_tiffs(content, folder, dpi)
+    msg = f"{media_type.value} is not converted to TIFF (PDF and images are)"
+    raise UnrenderableDocumentError(msg)
+
+
+def _image_to_tiffs(content: bytes, folder: Path, dpi: int) -> int:
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            pages = 0
+            for frame in ImageSequence.Iterator(image):
+                pages += 1
+                _save(frame.convert("RGB"), folder / f"{pages}.tif", dpi)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        msg = f"image cannot be read: {type(exc).__name__}"
+        raise UnrenderableDocumentError(msg) from None
+    return pages
 
 
 def pdf_to_tiffs(content: bytes, folder: Path, *, dpi: int = DPI) -> int:

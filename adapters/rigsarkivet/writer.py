@@ -33,8 +33,9 @@ from adapters.rigsarkivet.indices import (
 from adapters.rigsarkivet.schema import Value
 from adapters.rigsarkivet.tablefile import TableFile, table_file
 from adapters.rigsarkivet.tables import CODE_LISTS, TABLES, code_rows
-from adapters.rigsarkivet.tiff import pdf_to_tiffs
+from adapters.rigsarkivet.tiff import to_tiffs
 from contracts.archive import AVID_PATTERN
+from contracts.documents import MediaType
 from hub.runtime.errors import PermanentError
 
 __all__ = [
@@ -101,11 +102,13 @@ class ArchiveVersion:
         """Append one row to a table."""
         self._tables[table].write(row)
 
-    def add_document(self, pdf: bytes, original_name: str) -> tuple[int, int]:
-        """Convert a PDF to TIFF pages under its new ``dID``; return ``(dID, pages)``.
+    def add_document(
+        self, content: bytes, media_type: MediaType, original_name: str
+    ) -> tuple[int, int]:
+        """Convert a document to TIFF pages under its new ``dID``; return ``(dID, pages)``.
 
         Raises:
-            UnrenderableDocumentError: PDFium cannot render it; nothing of it is kept.
+            UnrenderableDocumentError: it cannot be rendered; nothing of it is kept.
 
         """
         number = self.documents + 1
@@ -113,7 +116,7 @@ class ArchiveVersion:
         folder = self.root / "Documents" / collection / str(number)
         folder.mkdir(parents=True)
         try:
-            pages = pdf_to_tiffs(pdf, folder)
+            pages = to_tiffs(content, media_type, folder)
         except Exception:
             shutil.rmtree(folder)
             raise
