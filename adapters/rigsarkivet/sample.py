@@ -98,11 +98,12 @@ async def sample_history(  # noqa: PLR0913 - the sample's dials
     end: dt.date = dt.date(2025, 12, 31),
     pages: int = 2,
     seed: int = 1,
+    first: int = 1,
 ) -> AsyncIterator[Event[Contract]]:
-    """``cases`` cases of about 10 events and 2 documents of ``pages`` pages each, in order."""
+    """``cases`` cases (``case-<first>``, ...) of 8 events and 2 documents of ``pages`` pages."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     span = max((end - start).days - 60, 1)
-    for number in range(1, cases + 1):
+    for number in range(first, first + cases):
         opened = dt.datetime.combine(
             start + dt.timedelta(days=rng.randrange(span)), dt.time(9), tzinfo=dt.UTC
         )
