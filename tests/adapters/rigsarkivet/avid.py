@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from adapters.rigsarkivet.settings import RigsarkivetSettings
 from tests.reference import require_reference
 
 NS = "http://www.sa.dk/xmlns/diark/1.0"
@@ -38,6 +39,16 @@ def standard_schemas(into: Path) -> Path:
     for name, folder in _SCHEMAS.items():
         shutil.copyfile(require_reference(*folder.split("/"), name), into / name)
     return into
+
+
+def rigsarkivet_settings(folder: Path) -> RigsarkivetSettings:
+    """The component's settings for a test: versions and schemas under ``folder``."""
+    return RigsarkivetSettings(
+        out=folder / "versions",
+        standard_schemas=standard_schemas(folder / "standard"),
+        package_id="AVID.SA.18099",
+        creator="Testkommune",
+    )
 
 
 def _q(name: str) -> str:
