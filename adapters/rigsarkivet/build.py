@@ -15,6 +15,7 @@ from pathlib import Path
 
 from adapters.rigsarkivet.history import BadItem, DocumentSource, Progress, Projector
 from adapters.rigsarkivet.indices import ArchiveDescription
+from adapters.rigsarkivet.tiff import DPI
 from adapters.rigsarkivet.writer import COLLECTION_SIZE, Finished, open_version
 from contracts.base import Contract
 from contracts.envelope import Event
@@ -60,6 +61,7 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
     progress: Progress | None = None,
     today: dt.date | None = None,
     collection_size: int = COLLECTION_SIZE,
+    dpi: int = DPI,
 ) -> Built:
     """Write the version ``about.avid`` into ``out``; return it with what it holds.
 
@@ -73,7 +75,7 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
     projector: Projector | None = None
     try:
         with open_version(
-            out, about, standard_schemas, today=day, collection_size=collection_size
+            out, about, standard_schemas, today=day, collection_size=collection_size, dpi=dpi
         ) as (version, result):
             projector = Projector(version, documents, progress)
             async for item in history:

@@ -33,7 +33,7 @@ from adapters.rigsarkivet.indices import (
 from adapters.rigsarkivet.schema import Value
 from adapters.rigsarkivet.tablefile import TableFile, table_file
 from adapters.rigsarkivet.tables import CODE_LISTS, TABLES, code_rows
-from adapters.rigsarkivet.tiff import to_tiffs
+from adapters.rigsarkivet.tiff import DPI, to_tiffs
 from contracts.archive import AVID_PATTERN
 from contracts.documents import MediaType
 from hub.runtime.errors import PermanentError
@@ -90,9 +90,11 @@ class ArchiveVersion:
         tables: dict[str, TableFile],
         docs: DocIndex,
         collection_size: int = COLLECTION_SIZE,
+        dpi: int = DPI,
     ) -> None:
         self.root = root
         self._collection_size = collection_size
+        self._dpi = dpi
         self._tables = tables
         self._docs = docs
         self.documents = 0
@@ -116,7 +118,7 @@ class ArchiveVersion:
         folder = self.root / "Documents" / collection / str(number)
         folder.mkdir(parents=True)
         try:
-            pages = to_tiffs(content, media_type, folder)
+            pages = to_tiffs(content, media_type, folder, dpi=self._dpi)
         except Exception:
             shutil.rmtree(folder)
             raise
@@ -143,17 +145,19 @@ def _check_name(avid: str) -> None:
 
 
 @contextmanager
-def open_version(
+def open_version(  # noqa: PLR0913 - the version, and two dials
     out: Path,
     about: ArchiveDescription,
     standard_schemas: Path,
     *,
     today: dt.date,
     collection_size: int = COLLECTION_SIZE,
+    dpi: int = DPI,
 ) -> Iterator[tuple[ArchiveVersion, list[Finished]]]:
     """Write a version into ``out/<avid>``; the list yielded holds the result after the block.
 
-    ``collection_size`` is the rule's 10,000 (smaller only to test the split).
+    ``collection_size`` is the rule's 10,000 (smaller only to test the split); ``dpi`` the
+    documents' resolution.
 
     Raises:
         ValueError: ``about.avid`` is not an AVID folder name.
@@ -186,7 +190,7 @@ def open_version(
             for name in CODE_LISTS:
                 for row in code_rows(name):
                     files[name].write(row)
-            version = ArchiveVersion(root, files, docs, collection_size)
+            version = ArchiveVersion(root, files, docs, collection_size, dpi)
             yield version, result
         result.append(_finish(root, final, about, files, version, today))
     except BaseException:
