@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import hashlib
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from adapters.documents.local import LocalDocumentStore
 from adapters.rigsarkivet import (
+    COMPONENT,
+    NAME,
     ArchiveDescription,
     BuildFailedError,
     SampleDocuments,
@@ -16,13 +21,15 @@ from adapters.rigsarkivet import (
 )
 from adapters.rigsarkivet.reader import HISTORY_DOMAINS
 from adapters.rigsarkivet.run import build_from_topics
+from contracts.archive import ArchivePackageBuiltV2, ArchiveRequested
 from contracts.binding import to_kafka
 from contracts.case import CaseOpened
 from contracts.documents import DocumentFiled, DocumentFiledV2, MediaType
-from contracts.envelope import Event
+from contracts.envelope import Event, new_event
+from hub.compose.app import build_context
 from hub.runtime.provision import ensure_topics
 from routing.topics import topic, topic_for
-from tests.adapters.rigsarkivet.avid import check_version, standard_schemas
+from tests.adapters.rigsarkivet.avid import check_version, rigsarkivet_settings, standard_schemas
 
 pytestmark = pytest.mark.kafka
 
@@ -138,3 +145,50 @@ async def test_bad_records_and_documents_fail_the_build_with_the_list(hub_settin
     assert reasons[1].startswith(f"record {meta_topic}/")
     assert "data.closure" in reasons[1]
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+async def test_the_component_answers_a_request_with_the_package_it_built(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    settings = rigsarkivet_settings(tmp_path / "archive")
+    # The component opens the hub's document store as the documents component does.
+    store = LocalDocumentStore(hub_settings.state_dir / "documents", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    await _publish(
+        hub_settings.bootstrap_servers, list(_records(await _history(municipality, store, cases=2)))
+    )
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return event.envelope.id
+
+    component = COMPONENT.build(settings, build_context(hub_settings, publish, NAME))
+    assert component.background is not None
+    assert component.handler is not None
+    background = asyncio.create_task(component.background())
+    try:
+        await asyncio.sleep(0)  # the background task opens the local store without waiting
+        request = ArchiveRequested(
+            archive_id="archive-1",
+            period_start=PERIOD[0],
+            period_end=PERIOD[1],
+            requested_by="archivist-1",
+        )
+        event = new_event(
+            request, source="urn:test", municipality=municipality, case_id="archive-1"
+        )
+        await component.handler(event)
+    finally:
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+
+    [built] = published
+    assert isinstance(built.data, ArchivePackageBuiltV2)
+    assert built.envelope.causationid == event.envelope.id
+    folder = settings.out / built.data.avid
+    assert built.data.avid == "AVID.SA.18099.1"
+    index = (folder / "Indices" / "fileIndex.xml").read_bytes()
+    assert built.data.md5_of_indices == hashlib.md5(index).hexdigest()  # noqa: S324 - the rule's
+    assert built.data.files == sum(1 for p in folder.rglob("*") if p.is_file())
+    assert check_version(folder, settings.standard_schemas) == []
