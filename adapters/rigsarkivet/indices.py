@@ -96,7 +96,6 @@ class ArchiveDescription:
     creator: str
     period_start: dt.date
     period_end: dt.date
-    approval: str = "SA"
     system_name: str = "casehub"
     purpose: str = (
         "Integrationshub for kommunens børnesager (Barnets Lov): sagsforløb, afgørelser, "
@@ -107,6 +106,11 @@ class ArchiveDescription:
         "handler om. Centrale variabler: sagsidentifikation, CPR-nummer, afgørelser med "
         "lovgrundlag (Barnets Lov og Serviceloven), frister og dokumenter."
     )
+
+    @property
+    def approval(self) -> str:
+        """``archiveApproval``: the archive that takes the version (the AVID's ``<ARK>``)."""
+        return self.avid.split(".")[1]
 
     @property
     def package_id(self) -> str:

@@ -26,10 +26,10 @@ __all__ = ["DPI", "UnrenderableDocumentError", "pdf_to_tiffs", "to_tiffs"]
 DPI: Final = 200
 """Resolution of the rendered pages; 200 dpi keeps small print readable."""
 
-_BILEVEL_SHARE: Final = 0.05
+_BILEVEL_SHARE: Final = 0.01
 """A page is bilevel when fewer than this share of its pixels are neither near black nor white.
 
-Anti-aliased text leaves about 2 % grey edge pixels; a photograph or a scan has far more.
+Text rendered without anti-aliasing leaves none; a photograph or a scan has far more.
 """
 _NEAR: Final = 48
 _COLOUR: Final = 24
@@ -104,7 +104,9 @@ def _render(document: pypdfium2.PdfDocument, number: int, dpi: int) -> Image.Ima
     try:
         page = document[number]
         try:
-            bitmap = page.render(scale=dpi / 72)
+            # Text and lines without anti-aliasing: a text page is then truly black and
+            # white (G4), at any resolution; pictures keep their smoothing and their greys.
+            bitmap = page.render(scale=dpi / 72, no_smoothtext=True, no_smoothpath=True)
             image: Image.Image = bitmap.to_pil()
         finally:
             page.close()
