@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .casehub/demo-kafka
 
-.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch bench clean
+.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch bench bench-rigsarkivet clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test: lint typecheck pytest
 # Not part of `make test`: figures, not pass/fail. Starts its own broker.
 bench: $(STAMP) broker-fetch
 	$(BIN)/python -m benchmarks.pipeline --records $(or $(RECORDS),5000) --rounds $(or $(ROUNDS),3)
+
+# The archival version: 1,000 and 10,000 synthetic cases, pages/s and peak RSS. Needs the
+# official XSDs: make bench-rigsarkivet SCHEMAS=DIR (no broker).
+bench-rigsarkivet: $(STAMP)
+	$(BIN)/python -m adapters.rigsarkivet.benchmark --schemas $(SCHEMAS) --cases $(or $(CASES),1000 10000) --pages $(or $(PAGES),2)
 
 clean:
 	rm -rf $(VENV) .casehub .mypy_cache .ruff_cache .pytest_cache

@@ -18,6 +18,7 @@ from adapters.documents import COMPONENT as DOCUMENTS
 from adapters.eform import COMPONENT as EFORM
 from adapters.finance import COMPONENT as FINANCE
 from adapters.handover import COMPONENT as HANDOVER
+from adapters.rigsarkivet import COMPONENT as RIGSARKIVET
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
 from hub.components.journal import COMPONENT as JOURNAL
@@ -39,4 +40,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     FINANCE,
     HANDOVER,
     JOURNAL,
+    RIGSARKIVET,
 )

@@ -29,6 +29,7 @@ from contracts.decision import (
 from contracts.documents import (
     DocumentArchived,
     DocumentFiled,
+    DocumentFiledV2,
     DocumentReference,
     JournalNoteAdded,
     MediaType,
@@ -136,6 +137,7 @@ __all__ = [
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",
+    "DocumentFiledV2",
     "DocumentReference",
     "Envelope",
     "Event",

@@ -60,6 +60,7 @@ _ALL: tuple[type[Contract], ...] = (
     outcomes.OrsScored,
     outcomes.SrsScored,
     documents.DocumentFiled,
+    documents.DocumentFiledV2,
     documents.JournalNoteAdded,
     documents.DocumentArchived,
     letters.LetterRequested,

@@ -22,6 +22,7 @@ __all__ = [
     "ArchivedEntry",
     "DocumentArchived",
     "DocumentFiled",
+    "DocumentFiledV2",
     "DocumentKind",
     "DocumentReference",
     "JournalNoteAdded",
@@ -213,4 +214,21 @@ class DocumentReference(Record):
     )
     file_name: FileName = classified(
         "The file name the case system gave it; may name a person.", C.PERSONAL
+    )
+
+
+class DocumentFiledV2(DocumentFiled):
+    """A document has been filed in the ESDH case under its KLE number (SF1470 index).
+
+    v2: carries the document's reference in the document port (the claim check), so a
+    later reader (the archival version for Rigsarkivet) can fetch the very bytes filed.
+    Optional, so a v1 event reads as v2 without one.
+    """
+
+    event_version: ClassVar[int] = 2
+
+    content: DocumentReference | None = classified(
+        "The document in the document store (id, SHA-256, media type, size, file name).",
+        C.INTERNAL,
+        default=None,
     )

@@ -40,13 +40,16 @@ from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.quarantine import Quarantine
 from hub.runtime.state import MemoryChangelog, StateTable, Task, in_task
 from routing.routes import Routes, default_routes
+from tests.adapters.rigsarkivet.avid import rigsarkivet_settings
 from tests.contracts.strategies import contract_instances
 from tests.factories import notification, notification_event
 from tests.offline_delivery import RecordingBroker, fetched_batch
 from tests.people import CHILD
 from tests.state import all_tasks, delivery_store
 
-NEEDS_BROKER: set[str] = set()  # state is a table on a changelog, here one in memory
+NEEDS_BROKER: set[str] = {"rigsarkivet"}  # others: state is a table on a changelog in memory
+# Components with neither a stand-in nor default settings: the settings the suite gives them.
+CONFIGURED = {"rigsarkivet": rigsarkivet_settings}
 
 
 def _param(spec: ComponentSpec[Any]) -> Any:
@@ -110,6 +113,8 @@ async def running(spec, publish, *, municipality, bootstrap, state_dir: Path):
             )
             stack.standin = standin  # type: ignore[attr-defined]
             config = standin.settings
+        elif spec.name in CONFIGURED:
+            config = CONFIGURED[spec.name](state_dir)
         elif spec.settings is not None:
             config = Settings().component(spec.name)
         hub = Settings(

@@ -1,0 +1,194 @@
+"""``casehub archive build`` on the real broker: the history from the topics, documents by port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from adapters.documents.local import LocalDocumentStore
+from adapters.rigsarkivet import (
+    COMPONENT,
+    NAME,
+    ArchiveDescription,
+    BuildFailedError,
+    SampleDocuments,
+    sample_history,
+)
+from adapters.rigsarkivet.reader import HISTORY_DOMAINS
+from adapters.rigsarkivet.run import build_from_topics
+from contracts.archive import ArchivePackageBuiltV2, ArchiveRequested
+from contracts.binding import to_kafka
+from contracts.case import CaseOpened
+from contracts.documents import DocumentFiled, DocumentFiledV2, MediaType
+from contracts.envelope import Event, new_event
+from hub.compose.app import build_context
+from hub.runtime.provision import ensure_topics
+from routing.topics import topic, topic_for
+from tests.adapters.rigsarkivet.avid import check_version, rigsarkivet_settings, standard_schemas
+
+pytestmark = pytest.mark.kafka
+
+PERIOD = (dt.date(2024, 1, 1), dt.date(2025, 12, 31))
+
+
+async def _history(municipality, store, *, cases, start=PERIOD[0], first=1):
+    """The sample's events, each filed document put in the store and referenced (v2)."""
+    documents = SampleDocuments()
+    events = []
+    async for event in sample_history(
+        documents, cases=cases, pages=1, municipality=municipality, start=start,
+        end=start + dt.timedelta(days=90), first=first,
+    ):  # fmt: skip
+        if not isinstance(event.data, DocumentFiled):
+            events.append(event)
+            continue
+        fetched = await documents.fetch(event)  # type: ignore[arg-type]  # narrowed above
+        reference = await store.put(
+            fetched.content,
+            media_type=MediaType.PDF,
+            file_name=fetched.file_name,
+            municipality=municipality,
+        )
+        events.append(_as_v2(event, DocumentFiledV2(**dict(event.data), content=reference)))
+    return events
+
+
+def _as_v2(event, data):
+    envelope = event.envelope.model_copy(
+        update={"contractversion": 2, "classification": data.classification()}
+    )
+    return Event[DocumentFiledV2](envelope=envelope, data=data)
+
+
+async def _publish(bootstrap, records):
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for name, key, value, headers in records:
+            await producer.send_and_wait(name, value, key=key, headers=list(headers))
+    finally:
+        await producer.stop()
+
+
+def _records(events):
+    for event in events:
+        record = to_kafka(event)
+        yield topic_for(event), record.key, record.value, record.headers
+
+
+async def _topics(settings, municipality):
+    names = [topic(domain, municipality) for domain in HISTORY_DOMAINS]
+    await ensure_topics(settings.bootstrap_servers, names, partitions=2, replication=1)
+
+
+async def test_a_version_is_built_from_the_topics_and_is_valid(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    store = LocalDocumentStore(tmp_path / "store", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    inside = await _history(municipality, store, cases=3)
+    before = await _history(municipality, store, cases=1, start=dt.date(2023, 3, 1), first=9)
+    await _publish(hub_settings.bootstrap_servers, [*_records(before), *_records(inside)])
+    schemas = standard_schemas(tmp_path / "standard")
+    about = ArchiveDescription("AVID.SA.18011.1", "Kommune", *PERIOD)
+
+    built = await build_from_topics(
+        hub_settings.bootstrap_servers, municipality, about, store, tmp_path / "out", schemas
+    )
+
+    assert check_version(built.version.path, schemas) == []
+    assert (built.cases, built.documents, built.pages) == (3, 6, 6)
+    cases_xml = (built.version.path / "Tables" / "table1" / "table1.xml").read_text()
+    assert cases_xml.count("<row>") == 3
+    assert "case-9" not in cases_xml  # opened before the period
+    opened = sum(isinstance(e.data, CaseOpened) for e in inside)
+    journal = (built.version.path / "Tables" / "table4" / "table4.xml").read_text()
+    assert journal.count("<row>") == len(inside)
+    assert opened == 3
+
+
+async def test_bad_records_and_documents_fail_the_build_with_the_list(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    store = LocalDocumentStore(tmp_path / "store", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    events = await _history(municipality, store, cases=1)
+    spoiled: list[str] = []
+    for event in events:
+        sent = event
+        if isinstance(event.data, DocumentFiledV2) and not spoiled:
+            assert event.data.content is not None
+            wrong = event.data.content.model_copy(update={"sha256": "0" * 64})
+            sent = _as_v2(event, event.data.model_copy(update={"content": wrong}))
+            spoiled.append(event.envelope.id)
+        await _publish(hub_settings.bootstrap_servers, list(_records([sent])))
+    _, key, value, headers = next(_records(events[-1:]))
+    broken = value.replace(b'"closure":"measures_ended"', b'"closure":"went_away"')
+    meta_topic = topic("case", municipality)
+    await _publish(hub_settings.bootstrap_servers, [(meta_topic, key, broken, headers)])
+    schemas = standard_schemas(tmp_path / "standard")
+    about = ArchiveDescription("AVID.SA.18012.1", "Kommune", *PERIOD)
+
+    with pytest.raises(BuildFailedError) as failed:
+        await build_from_topics(
+            hub_settings.bootstrap_servers, municipality, about, store, tmp_path / "out", schemas
+        )
+
+    reasons = sorted(str(bad) for bad in failed.value.bad)
+    assert len(reasons) == 2, reasons
+    assert reasons[0].startswith("document ")
+    assert spoiled[0] in reasons[0]
+    assert reasons[0].endswith("sha256 differs from its reference")
+    assert reasons[1].startswith(f"record {meta_topic}/")
+    assert "data.closure" in reasons[1]
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+async def test_the_component_answers_a_request_with_the_package_it_built(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    settings = rigsarkivet_settings(tmp_path / "archive")
+    # The component opens the hub's document store as the documents component does.
+    store = LocalDocumentStore(hub_settings.state_dir / "documents", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    await _publish(
+        hub_settings.bootstrap_servers, list(_records(await _history(municipality, store, cases=2)))
+    )
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return event.envelope.id
+
+    component = COMPONENT.build(settings, build_context(hub_settings, publish, NAME))
+    assert component.background is not None
+    assert component.handler is not None
+    background = asyncio.create_task(component.background())
+    try:
+        await asyncio.sleep(0)  # the background task opens the local store without waiting
+        request = ArchiveRequested(
+            archive_id="archive-1",
+            period_start=PERIOD[0],
+            period_end=PERIOD[1],
+            requested_by="archivist-1",
+        )
+        event = new_event(
+            request, source="urn:test", municipality=municipality, case_id="archive-1"
+        )
+        await component.handler(event)
+    finally:
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+
+    [built] = published
+    assert isinstance(built.data, ArchivePackageBuiltV2)
+    assert built.envelope.causationid == event.envelope.id
+    folder = settings.out / built.data.avid
+    assert built.data.avid == "AVID.SA.18099.1"
+    index = (folder / "Indices" / "fileIndex.xml").read_bytes()
+    assert built.data.md5_of_indices == hashlib.md5(index).hexdigest()  # noqa: S324 - the rule's
+    assert built.data.files == sum(1 for p in folder.rglob("*") if p.is_file())
+    assert check_version(folder, settings.standard_schemas) == []
