@@ -160,7 +160,7 @@ async def _build(  # noqa: PLR0913, PLR0917 - the command's options
             documents, state_dir=settings.state_dir, municipalities=settings.municipalities
         ) as store:
             built = await build_from_topics(
-                settings.bootstrap_servers, municipality, about, store, out, schemas,
+                settings.kafka, municipality, about, store, out, schemas,
                 progress=_Bar(),
             )  # fmt: skip
     except BuildFailedError as exc:

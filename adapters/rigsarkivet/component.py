@@ -43,7 +43,7 @@ def _build(settings: RigsarkivetSettings, context: BuildContext) -> Component:
             request.period_end,
         )
         built = await build_from_topics(
-            context.bootstrap_servers,
+            context.kafka,
             event.envelope.municipality,
             about,
             opened,

@@ -21,6 +21,7 @@ from contracts.base import Contract
 from contracts.binding import InvalidRecordError, from_kafka
 from contracts.case import CaseOpened
 from contracts.envelope import Event
+from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
 __all__ = ["HISTORY_DOMAINS", "read_history"]
@@ -40,7 +41,7 @@ _POLL_MS: Final = 500
 
 
 async def read_history(  # noqa: PLR0913 - broker, whose, when, and two dials
-    bootstrap: str,
+    kafka: KafkaConnection,
     municipality: str,
     start: dt.date,
     end: dt.date,
@@ -50,7 +51,7 @@ async def read_history(  # noqa: PLR0913 - broker, whose, when, and two dials
 ) -> AsyncIterator[Event[Contract] | BadItem]:
     """Every event of the cases opened from ``start`` to ``end`` (inclusive), domain by domain."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, client_id=client_id
+        **kafka.client_options(), enable_auto_commit=False, client_id=client_id
     )
     await consumer.start()
     cases: set[str] = set()

@@ -11,12 +11,13 @@ from adapters.rigsarkivet.history import Progress
 from adapters.rigsarkivet.indices import ArchiveDescription
 from adapters.rigsarkivet.reader import read_history
 from adapters.rigsarkivet.stored import StoredDocuments
+from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["build_from_topics"]
 
 
 async def build_from_topics(  # noqa: PLR0913, PLR0917 - the build's separate inputs
-    bootstrap: str,
+    kafka: KafkaConnection,
     municipality: str,
     about: ArchiveDescription,
     store: DocumentStore,
@@ -33,7 +34,7 @@ async def build_from_topics(  # noqa: PLR0913, PLR0917 - the build's separate in
         DocumentStoreUnavailableError: the store did not answer; nothing is left, run again.
 
     """
-    history = read_history(bootstrap, municipality, about.period_start, about.period_end)
+    history = read_history(kafka, municipality, about.period_start, about.period_end)
     documents = StoredDocuments(store, municipality)
     return await build_version(
         history, documents, about, out, standard_schemas, progress=progress, today=today

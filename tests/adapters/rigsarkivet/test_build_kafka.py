@@ -65,8 +65,8 @@ def _as_v2(event, data):
     return Event[DocumentFiledV2](envelope=envelope, data=data)
 
 
-async def _publish(bootstrap, records):
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def _publish(kafka, records):
+    producer = AIOKafkaProducer(**kafka.client_options(), acks="all")
     await producer.start()
     try:
         for name, key, value, headers in records:
@@ -83,7 +83,7 @@ def _records(events):
 
 async def _topics(settings, municipality):
     names = [topic(domain, municipality) for domain in HISTORY_DOMAINS]
-    await ensure_topics(settings.bootstrap_servers, names, partitions=2, replication=1)
+    await ensure_topics(settings.kafka, names, partitions=2, replication=1)
 
 
 async def test_a_version_is_built_from_the_topics_and_is_valid(hub_settings, tmp_path):
@@ -92,12 +92,12 @@ async def test_a_version_is_built_from_the_topics_and_is_valid(hub_settings, tmp
     await _topics(hub_settings, municipality)
     inside = await _history(municipality, store, cases=3)
     before = await _history(municipality, store, cases=1, start=dt.date(2023, 3, 1), first=9)
-    await _publish(hub_settings.bootstrap_servers, [*_records(before), *_records(inside)])
+    await _publish(hub_settings.kafka, [*_records(before), *_records(inside)])
     schemas = standard_schemas(tmp_path / "standard")
     about = ArchiveDescription("AVID.SA.18011.1", "Kommune", *PERIOD)
 
     built = await build_from_topics(
-        hub_settings.bootstrap_servers, municipality, about, store, tmp_path / "out", schemas
+        hub_settings.kafka, municipality, about, store, tmp_path / "out", schemas
     )
 
     assert check_version(built.version.path, schemas) == []
@@ -124,17 +124,17 @@ async def test_bad_records_and_documents_fail_the_build_with_the_list(hub_settin
             wrong = event.data.content.model_copy(update={"sha256": "0" * 64})
             sent = _as_v2(event, event.data.model_copy(update={"content": wrong}))
             spoiled.append(event.envelope.id)
-        await _publish(hub_settings.bootstrap_servers, list(_records([sent])))
+        await _publish(hub_settings.kafka, list(_records([sent])))
     _, key, value, headers = next(_records(events[-1:]))
     broken = value.replace(b'"closure":"measures_ended"', b'"closure":"went_away"')
     meta_topic = topic("case", municipality)
-    await _publish(hub_settings.bootstrap_servers, [(meta_topic, key, broken, headers)])
+    await _publish(hub_settings.kafka, [(meta_topic, key, broken, headers)])
     schemas = standard_schemas(tmp_path / "standard")
     about = ArchiveDescription("AVID.SA.18012.1", "Kommune", *PERIOD)
 
     with pytest.raises(BuildFailedError) as failed:
         await build_from_topics(
-            hub_settings.bootstrap_servers, municipality, about, store, tmp_path / "out", schemas
+            hub_settings.kafka, municipality, about, store, tmp_path / "out", schemas
         )
 
     reasons = sorted(str(bad) for bad in failed.value.bad)
@@ -153,9 +153,7 @@ async def test_the_component_answers_a_request_with_the_package_it_built(hub_set
     # The component opens the hub's document store as the documents component does.
     store = LocalDocumentStore(hub_settings.state_dir / "documents", municipalities=[municipality])
     await _topics(hub_settings, municipality)
-    await _publish(
-        hub_settings.bootstrap_servers, list(_records(await _history(municipality, store, cases=2)))
-    )
+    await _publish(hub_settings.kafka, list(_records(await _history(municipality, store, cases=2))))
     published = []
 
     async def publish(event):
