@@ -60,6 +60,7 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         source=context.source,
         clock=_now,
         received=receipts,
+        auditor=context.auditor(NAME),
     )
     desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now)
     routes: list[BaseRoute] = [answers_route(desk)]

@@ -32,7 +32,7 @@ from cryptography import x509
 from adapters.cpr.port import PersonRegister
 from adapters.handover.answer import Answer, sign_answer
 from adapters.handover.keys import Keyring
-from adapters.handover.manifest import HandoverManifest
+from adapters.handover.manifest import HandoverManifest, Party
 from adapters.handover.memory import CaseMemory
 from adapters.handover.parties import parties_of
 from adapters.handover.port import Delivery, DeliveryRefusedError, HandoverTransport, NoRouteError
@@ -40,6 +40,7 @@ from adapters.handover.receipt import Receipt, verify_receipt
 from adapters.handover.reception import Receipts, origin_key
 from adapters.handover.sealing import seal
 from contracts.base import Contract
+from contracts.cpr import Cpr
 from contracts.envelope import Event, follow_up
 from contracts.handover import (
     HandoverAccepted,
@@ -49,6 +50,8 @@ from contracts.handover import (
     HandoverRejected,
     HandoverStarted,
 )
+from contracts.operations import AuditAction
+from hub.runtime.audit import Auditor
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import Store
@@ -85,12 +88,24 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
     source: str,
     clock: Callable[[], dt.datetime],
     received: Receipts | None = None,
+    auditor: Auditor | None = None,
 ) -> Handler:
     """The handler; ``publish`` returns once the broker has the follow-up.
 
     ``received`` is the reception's store (``Reception``): where the receiving side finds
-    the sender of a handover its case system answers.
+    the sender of a handover its case system answers. ``auditor`` records the CPR lookups of
+    the package's parties before the register is asked (needed with a ``register``).
     """
+    if register is not None and auditor is None:
+        msg = "a handover that asks the CPR register needs an auditor: every lookup is audited"
+        raise ValueError(msg)
+
+    async def _parties(event: Event[Contract], child: Cpr, municipality: str) -> tuple[Party, ...]:
+        if register is not None and auditor is not None:
+            # Before the register is asked (the child, then each custody holder); a refused
+            # audit write is transient, so no lookup is ever made unaudited.
+            await auditor.record(event, AuditAction.CPR_LOOKUP)
+        return await parties_of(register, child, municipality=municipality)
 
     async def deliver(event: Event[Contract], data: HandoverStarted) -> None:
         municipality = event.envelope.municipality
@@ -110,7 +125,7 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
             to_municipality=data.to_municipality,
             created_at=data.started_at,
             summary=data.summary,
-            parties=await parties_of(register, seen.child, municipality=municipality),
+            parties=await _parties(event, seen.child, municipality),
             measures=seen.measures,
             journal=seen.journal,
             deadlines=seen.deadlines,

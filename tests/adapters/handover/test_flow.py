@@ -299,3 +299,49 @@ async def test_an_answer_signed_by_someone_else_is_refused():
         await desk.take(signed)
     assert caught.value.reason.value == "unknown_sender"
     assert bus.events == []
+
+
+async def test_the_parties_lookup_is_audited_before_the_register_is_asked():
+    from adapters.cpr.port import PersonNotFoundError
+    from contracts.operations import AuditRecorded
+    from hub.runtime.audit import Auditor
+
+    order: list[str] = []
+    bus = Bus()
+
+    async def publish(event):
+        order.append(type(event.data).__name__)
+        return await bus(event)
+
+    class Register:
+        async def lookup(self, cpr, *, municipality):  # noqa: ARG002 - the port's shape
+            order.append("lookup")
+            raise PersonNotFoundError("cpr: person not found")
+
+    table = await owned_table(tasks=[Task(SENDER, 0)])
+    keys = Keyring(
+        own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate}, roots=(CA.certificate,)
+    )
+    with pytest.raises(ValueError, match="auditor"):
+        build_handover(
+            keys, DirectTransport(None), publish,
+            memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+            register=Register(), source="urn:s", clock=lambda: NOW,
+        )  # fmt: skip
+    handler = build_handover(
+        keys, DirectTransport(None), publish,
+        memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+        register=Register(), source="urn:s", clock=lambda: NOW,
+        auditor=Auditor(publish, principal="component:handover:test", source="urn:s"),
+    )  # fmt: skip
+    opened = CaseOpened.model_validate_json(
+        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
+        ' "sub_process": "clarification", "kle": "27.24.00"}'
+    )
+    with in_task(Task(SENDER, 0)):
+        await handler(new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE))
+        with pytest.raises(PersonNotFoundError):
+            await handler(started())
+    assert order == ["AuditRecorded", "lookup"]
+    (audit,) = bus.of(AuditRecorded)
+    assert CHILD not in audit.model_dump_json()
