@@ -8,7 +8,7 @@ down. The same pieces run on two real brokers in ``test_two_hubs_kafka.py``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -322,14 +322,15 @@ async def test_the_parties_lookup_is_audited_before_the_register_is_asked():
     keys = Keyring(
         own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate}, roots=(CA.certificate,)
     )
+    unreached = DirectTransport(cast("Reception", None))  # the lookup fails before delivery
     with pytest.raises(ValueError, match="auditor"):
         build_handover(
-            keys, DirectTransport(None), publish,
+            keys, unreached, publish,
             memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
             register=Register(), source="urn:s", clock=lambda: NOW,
         )  # fmt: skip
     handler = build_handover(
-        keys, DirectTransport(None), publish,
+        keys, unreached, publish,
         memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
         register=Register(), source="urn:s", clock=lambda: NOW,
         auditor=Auditor(publish, principal="component:handover:test", source="urn:s"),
