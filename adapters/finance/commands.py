@@ -181,6 +181,7 @@ async def _year_end(municipality: str, year: int, rates: Mapping[MeasureKind, Ra
         "already_updated": plan.already_updated,
         "no_new_rate": plan.no_new_rate,
         "kind_unknown": plan.kind_unknown,
+        "provider_rate": plan.provider_rate,
     }
     click.echo(json.dumps(body))
     return 0

@@ -112,6 +112,10 @@ class MeasureMoney:
     """The measure's kind (``MeasureKind``), for the year-end rate table."""
     priced_years: tuple[int, ...] = ()
     """The years whose price update is applied: each is applied once."""
+    provider_rate: bool = False
+    """Priced from a provider's own rate: the year-end update (a rate per kind) leaves it."""
+    open_ended: bool = False
+    """Decided without an end: estimated to ``open_end``, lengthened by each year-end update."""
 
     def dump(self) -> bytes:
         """The stored form: compact JSON, ids and amounts only."""
@@ -137,6 +141,8 @@ class MeasureMoney:
             "estimate_before_ore": self.estimate_before_ore,
             "kind": self.kind,
             "priced_years": list(self.priced_years),
+            "provider_rate": self.provider_rate,
+            "open_ended": self.open_ended,
         }
         return json.dumps(body, separators=(",", ":")).encode()
 
@@ -163,6 +169,8 @@ class MeasureMoney:
             body.get("estimate_before_ore"),
             body.get("kind", ""),
             tuple(body.get("priced_years", ())),
+            body.get("provider_rate", False),
+            body.get("open_ended", False),
         )
 
 
@@ -314,6 +322,8 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             rate.cost_centre,
             0,
             kind=data.kind.value,
+            provider_rate=provider is not None and provider in settings.provider_rates,
+            open_ended=data.period.end is None,
         )
         amount = commitment(segments)
         await post(event, data.measure_id, money, amount, data.period.start)
@@ -330,9 +340,11 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
     async def changed(event: Event[Contract], data: MeasureChanged | MeasureEnded) -> None:
         money = known(data.measure_id)
         before = commitment(money.segments)
+        open_ended, provider_rate = money.open_ended, money.provider_rate
         if isinstance(data, MeasureEnded):
             on = data.ended_on
             segments = end_on(money.segments, data.ended_on)
+            open_ended = False  # its end is known now
         else:
             on = data.changed_on
             provider = None if data.provider is None else data.provider.provider_id
@@ -341,6 +353,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
                 log.info("finance_change_costs_nothing", event_id=event.envelope.id)
                 return
             segments = change_rate(money.segments, data.changed_on, rate.price())
+            provider_rate = True
         first_day = min(segment.start for segment in money.segments)
         if on < first_day:
             # An end before the start would leave no period (a later change would then fail on
@@ -348,7 +361,9 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             kind = type(data).__name__
             msg = f"measure {data.measure_id}: {kind} on {on} is before its first day {first_day}"
             raise OutsideMeasureError(msg)
-        after = replace(money, segments=segments)
+        after = replace(
+            money, segments=segments, open_ended=open_ended, provider_rate=provider_rate
+        )
         await post(event, data.measure_id, after, commitment(segments) - before, on)
         await estimate(event, data.measure_id, after)
 
@@ -361,7 +376,11 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
                 log.info("finance_rate_already_updated", event_id=event.envelope.id, year=data.year)
             return
         on = max(data.effective_from, min(segment.start for segment in money.segments))
-        if on > max(segment.end for segment in money.segments):
+        current = money.segments
+        if money.open_ended:
+            # Still running, with no end known: estimated to the end of the new year now.
+            current = end_on(current, max(*(s.end for s in current), dt.date(data.year, 12, 31)))
+        if on > max(segment.end for segment in current):
             log.info("finance_rate_update_after_the_end", event_id=event.envelope.id)
             return
         price = Price(
@@ -370,7 +389,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             money.segments[-1].price.unit,
             data.hours_per_month,
         )
-        segments = change_rate(money.segments, on, price)
+        segments = change_rate(current, on, price)
         after = replace(money, segments=segments, priced_years=(*money.priced_years, data.year))
         await post(
             event, data.measure_id, after, commitment(segments) - commitment(money.segments), on

@@ -6,7 +6,9 @@ as the month-end run does) and makes one ``RateUpdated`` per measure that runs i
 and whose kind has a new rate, effective from 1 January (or the measure's first day, if
 later). The event's id derives from the municipality, the measure and the year, and the
 component records the years it has applied, so the update changes each measure once however
-often it is run: a second run finds them updated and publishes nothing for them. The
+often it is run: a second run finds them updated and publishes nothing for them. A measure
+priced from its provider's own rate is left (counted); an open-ended one is included every
+year, and the component lengthens its estimate to the end of the new year. The
 component, not this plan, changes the measure: it owns the measure's state on its partition,
 posts the difference and publishes the new estimates.
 """
@@ -41,6 +43,8 @@ class YearEndPlan:
     already_updated: int = 0
     no_new_rate: dict[str, int] = field(default_factory=dict)
     kind_unknown: int = 0
+    provider_rate: int = 0
+    """Measures priced from a provider's own rate: left as they are."""
 
 
 def update_id(year: int) -> str:
@@ -62,11 +66,14 @@ def plan_year_end(
         for measure_id, raw in store.items(task=task):
             plan.measures += 1
             money = MeasureMoney.load(raw)
-            if max(segment.end for segment in money.segments) < first_day:
-                continue  # ended before the year: nothing to re-rate
+            if not money.open_ended and max(s.end for s in money.segments) < first_day:
+                continue  # ended before the year: nothing to re-rate (an open end runs on)
             plan.running += 1
             if year in money.priced_years:
                 plan.already_updated += 1
+                continue
+            if money.provider_rate:
+                plan.provider_rate += 1  # the provider's agreed price, not the kind's table
                 continue
             if not money.kind:
                 plan.kind_unknown += 1  # stored before the kind was kept: decided again to fix

@@ -113,3 +113,26 @@ def test_an_hourly_rate_without_its_hours_is_refused_by_the_contract():
         RateUpdated.model_validate_json(json.dumps(fields))
     hourly = RateUpdated.model_validate_json(json.dumps({**fields, "hours_per_month": 8}))
     assert hourly.hours_per_month == 8
+
+
+async def test_a_measure_at_its_providers_own_rate_is_left_and_counted(rig):
+    provider = {"provider_id": "tp-2", "name": "Another Institution"}
+    await rig.handle(wrap(decided("m-4", start="2028-01-01", end="2028-12-31", provider=provider)))
+    found = plan(rig)
+    assert sorted(e.data.measure_id for e in found.updates) == ["m-1", "m-3"]
+    assert found.provider_rate == 1
+
+
+async def test_an_open_ended_measure_runs_on_into_each_new_year(rig):
+    # m-1 is open-ended from 2027: estimated to 2028-12-31, so 2029 is not committed yet.
+    found = plan_year_end(rig.table, [t for t in all_tasks() if t.municipality == "101"], 2029,
+                          RAISED)  # fmt: skip
+    assert [e.data.measure_id for e in found.updates] == ["m-1"]
+    await rig.handle(found.updates[0])
+    # lengthened to the end of 2029, which is committed at the new rate: 12 * 3,300,000
+    (posting,) = rate_postings(rig)
+    assert (posting.reference, posting.kind, posting.amount_ore) == (
+        "m-1",
+        PostingKind.COMMITMENT,
+        12 * 3_300_000,
+    )
