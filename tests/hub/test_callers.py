@@ -135,6 +135,35 @@ async def test_a_request_not_signed_as_sent_is_401_at_the_signature(tamper):
     assert surface.reached == []
 
 
+@pytest.mark.parametrize(
+    ("header", "signed", "sent"),
+    [
+        ("x-casehub-municipality", "101", "147"),  # the upload's municipality
+        ("x-casehub-municipality", None, "147"),  # added on the way
+        ("x-casehub-file-name", "brev.pdf", "other.pdf"),
+        ("content-type", "application/pdf", "image/png"),
+    ],
+)
+async def test_a_header_a_surface_acts_on_is_signed_too(header, signed, sent):
+    surface = Surface()
+    body = b"%PDF-1.7"
+    request = httpx.Request(
+        "POST",
+        "http://hub/notifications",
+        content=body,
+        headers={} if signed is None else {header: signed},
+    )
+    headers = dict(next(SignedRequests(CALLER, SECRET).auth_flow(request)).headers)
+    async with client(guarded(surface)) as http:
+        kept = await http.post("/notifications", content=body, headers=headers)
+        headers[header] = sent
+        changed = await http.post("/notifications", content=body, headers=headers)
+    assert kept.status_code == 202
+    assert changed.status_code == 401
+    assert refused(changed) == (SIGNATURE_HEADER, "not valid for this caller, body and time")
+    assert len(surface.reached) == 1
+
+
 @pytest.mark.parametrize("skew_s", [-WINDOW_S - 1, WINDOW_S + 1])
 async def test_a_timestamp_outside_the_window_is_401_so_an_old_request_cannot_be_replayed(skew_s):
     surface = Surface()

@@ -7,7 +7,9 @@ secret it shares with the hub, in three headers:
 - ``X-Casehub-Timestamp``: the time of signing, in Unix seconds (ASCII digits);
 - ``X-Casehub-Signature``: ``v1=`` and the lower-case hex HMAC-SHA256 of ``canonical(...)``:
   ``v1``, the method, the path as sent (percent-encoded), the query string as sent, the
-  timestamp and the hex SHA-256 of the body, one per line.
+  timestamp, the hex SHA-256 of the body, and the values of ``Content-Type``,
+  ``X-Casehub-Municipality`` and ``X-Casehub-File-Name`` (empty when absent), one per line:
+  what a surface acts on is signed, headers included.
 
 ``SignedCallers`` wraps every HTTP surface of the hub (the composition root applies it once,
 around every component's routes); ``SignedRequests`` is the ``httpx.Auth`` that signs.

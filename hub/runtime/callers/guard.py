@@ -93,7 +93,9 @@ class SignedCallers:
             await _refuse(body, send)
             return
         path = scope.get("raw_path") or scope["path"].encode()
-        message = canonical(scope["method"], path, scope["query_string"], timestamp, body)
+        message = canonical(
+            scope["method"], path, scope["query_string"], timestamp, body, _headers(scope)
+        )
         # Every secret is compared, in constant time, whichever matches.
         matches = [hmac.compare_digest(sign(s, message), signature) for s in caller.secrets]
         if not any(matches):

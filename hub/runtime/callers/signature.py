@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Final
 
 import httpx
@@ -13,6 +13,7 @@ import httpx
 __all__ = [
     "CALLER_HEADER",
     "SIGNATURE_HEADER",
+    "SIGNED_HEADERS",
     "TIMESTAMP_HEADER",
     "SignedRequests",
     "canonical",
@@ -22,13 +23,27 @@ __all__ = [
 CALLER_HEADER: Final = "x-casehub-caller"
 TIMESTAMP_HEADER: Final = "x-casehub-timestamp"
 SIGNATURE_HEADER: Final = "x-casehub-signature"
+SIGNED_HEADERS: Final = ("content-type", "x-casehub-municipality", "x-casehub-file-name")
+"""Headers a surface acts on (the upload's municipality, file name and type): signed too, each
+as its value or an empty line when absent, so none can be changed or added on the way."""
 
 
-def canonical(method: str, path: bytes, query: bytes, timestamp: str, body: bytes) -> bytes:
-    """What is signed: one line per part, the body by its SHA-256."""
+def canonical(  # noqa: PLR0913, PLR0917 - each is one part of the request, in its order
+    method: str,
+    path: bytes,
+    query: bytes,
+    timestamp: str,
+    body: bytes,
+    headers: Mapping[str, str],
+) -> bytes:
+    """What is signed: one line per part, the body by its SHA-256, then ``SIGNED_HEADERS``.
+
+    ``headers`` are looked up by lower-case name.
+    """
     digest = hashlib.sha256(body).hexdigest()
+    signed = [headers.get(name, "").encode("latin-1") for name in SIGNED_HEADERS]
     return b"\n".join(
-        [b"v1", method.upper().encode(), path, query, timestamp.encode(), digest.encode()]
+        [b"v1", method.upper().encode(), path, query, timestamp.encode(), digest.encode(), *signed]
     )
 
 
@@ -56,7 +71,8 @@ class SignedRequests(httpx.Auth):
         """Add the caller, the timestamp and the signature."""
         path, _, query = request.url.raw_path.partition(b"?")
         timestamp = str(int(self._clock()))
-        message = canonical(request.method, path, query, timestamp, request.content)
+        headers = {name: request.headers.get(name, "") for name in SIGNED_HEADERS}
+        message = canonical(request.method, path, query, timestamp, request.content, headers)
         request.headers[CALLER_HEADER] = self._caller
         request.headers[TIMESTAMP_HEADER] = timestamp
         request.headers[SIGNATURE_HEADER] = f"v1={sign(self._secret, message)}"
