@@ -30,13 +30,11 @@ def reception_route(reception: Reception, *, max_bytes: int = _MAX_PACKAGE) -> R
     """The route that takes packages for ``reception``."""
 
     async def receive(request: Request) -> Response:
-        body = bytearray()
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > max_bytes:
-                return JSONResponse({"refusal": "too_large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = await _body(request, max_bytes)
+        if body is None:
+            return _too_large()
         try:
-            receipt = await reception.receive(bytes(body))
+            receipt = await reception.receive(body)
         except PackageRefusedError as exc:
             log.warning("handover_refused", refusal=exc.reason.value)
             return JSONResponse({"refusal": exc.reason.value}, HTTPStatus.UNPROCESSABLE_ENTITY)
@@ -56,9 +54,9 @@ def answers_route(desk: AnswerDesk, *, max_bytes: int = 64 * 1024) -> Route:
     """The route that takes receivers' answers for ``desk`` (200, 422 refused, 503 retry)."""
 
     async def take(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > max_bytes:
-            return JSONResponse({"refusal": "too_large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = await _body(request, max_bytes)
+        if body is None:
+            return _too_large()
         try:
             await desk.take(body)
         except PackageRefusedError as exc:
@@ -70,3 +68,24 @@ def answers_route(desk: AnswerDesk, *, max_bytes: int = 64 * 1024) -> Route:
         return Response(b"", HTTPStatus.OK)
 
     return Route(ANSWERS_PATH, take, methods=["POST"])
+
+
+def _too_large() -> Response:
+    return JSONResponse({"refusal": "too_large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+
+async def _body(request: Request, max_bytes: int) -> bytes | None:
+    """The body, read as it streams in; None as soon as it is over ``max_bytes``.
+
+    These routes take peers' requests beside the caller check: a body is never read whole
+    before its size is known to be within the limit.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            return None
+    return bytes(body)

@@ -346,3 +346,32 @@ async def test_the_parties_lookup_is_audited_before_the_register_is_asked():
     assert order == ["AuditRecorded", "lookup"]
     (audit,) = bus.of(AuditRecorded)
     assert CHILD not in audit.model_dump_json()
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_an_answer_over_the_limit_is_413_before_it_is_read_whole(declared):
+    import httpx
+    from starlette.applications import Starlette
+
+    from adapters.handover.route import answers_route
+
+    class Desk:
+        def __init__(self):
+            self.taken: list[bytes] = []
+
+        async def take(self, body):
+            self.taken.append(body)
+
+    desk = Desk()
+    app = Starlette(routes=[answers_route(cast("AnswerDesk", desk), max_bytes=10)])
+
+    async def chunks():
+        for _ in range(5):
+            yield b"x" * 4
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://peer") as http:
+        body = b"x" * 20 if declared else chunks()
+        answer = await http.post("/handover/answers", content=body)
+    assert answer.status_code == 413
+    assert desk.taken == []
