@@ -1,10 +1,13 @@
 """What the sending hub has seen of a case: the material a handover package is made from.
 
 One entry per hub case in the store ``cases`` (the group's state table, in Kafka, in the
-case's task): the child (``CaseOpened``), the measures decided (``MeasureDecided``), the
-journal (``JournalNoteAdded``) and the legal clock's open deadlines (``DeadlineSetV2``,
-dropped on ``DeadlineMetV2`` or ``DeadlineWithdrawn``). Its values hold CPR numbers and case
-content (never its keys): the changelog is personal data at rest.
+case's task): the child (``CaseOpened``), the measures decided (``MeasureDecided``) and the
+legal clock's open deadlines (``DeadlineSetV2``, dropped on ``DeadlineMetV2`` or
+``DeadlineWithdrawn``); and one entry per journal note (``JournalNoteAdded``), under
+``<case>/note/<note id>``, so a case's row never grows with its journal past what one
+changelog record can hold (a note is up to 50,000 characters; ids hold no ``/``). Its
+values hold CPR numbers and case content (never its keys): the changelog is personal data at
+rest.
 """
 
 from __future__ import annotations
@@ -56,13 +59,28 @@ class CaseMemory:
         self._store = store
 
     def case(self, case_id: str) -> SeenCase:
-        """What has been seen of ``case_id`` (nothing yet: an empty case)."""
+        """What has been seen of ``case_id`` (nothing yet: an empty case), its journal in order."""
         value = self._store.get(case_id)
-        return SeenCase() if value is None else SeenCase.model_validate_json(value)
+        seen = SeenCase() if value is None else SeenCase.model_validate_json(value)
+        notes = [
+            JournalEntry.model_validate_json(raw)
+            for _key, raw in self._store.items(prefix=_note_key(case_id, ""))
+        ]
+        if not notes:
+            return seen
+        known = {note.note_id for note in seen.journal}  # a row written before notes moved out
+        journal = (*seen.journal, *(note for note in notes if note.note_id not in known))
+        ordered = tuple(sorted(journal, key=lambda note: (note.written_at, note.note_id)))
+        return seen.model_copy(update={"journal": ordered})
 
     def remember(self, case_id: str, data: Contract) -> None:
         """Keep what ``data`` says about the case (an event it does not know changes nothing)."""
-        seen = self.case(case_id)
+        if isinstance(data, JournalNoteAdded):  # its own entry: the same key when redelivered
+            note = JournalEntry(note_id=data.note_id, written_at=data.written_at, text=data.text)
+            self._store.put(_note_key(case_id, data.note_id), note.model_dump_json().encode())
+            return
+        value = self._store.get(case_id)
+        seen = SeenCase() if value is None else SeenCase.model_validate_json(value)
         changed = _changed(seen, data)
         if changed is not seen:
             self._store.put(case_id, changed.model_dump_json().encode())
@@ -71,7 +89,11 @@ class CaseMemory:
         return f"CaseMemory({self._store!r})"
 
 
-def _changed(seen: SeenCase, data: Contract) -> SeenCase:  # noqa: PLR0911 - one per event
+def _note_key(case_id: str, note_id: str) -> str:
+    return f"{case_id}/note/{note_id}"
+
+
+def _changed(seen: SeenCase, data: Contract) -> SeenCase:
     match data:
         case CaseOpened():
             return seen.model_copy(update={"child": data.child_cpr})
@@ -86,11 +108,6 @@ def _changed(seen: SeenCase, data: Contract) -> SeenCase:  # noqa: PLR0911 - one
             )
             others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
             return seen.model_copy(update={"measures": (*others, measure)})
-        case JournalNoteAdded():
-            if any(note.note_id == data.note_id for note in seen.journal):
-                return seen
-            note = JournalEntry(note_id=data.note_id, written_at=data.written_at, text=data.text)
-            return seen.model_copy(update={"journal": (*seen.journal, note)})
         case DeadlineSetV2():
             deadline = OpenDeadline(
                 deadline_id=data.deadline_id,

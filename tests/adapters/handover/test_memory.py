@@ -1,0 +1,44 @@
+"""The sending hub's memory of a case: journal notes kept one per entry, read back in order."""
+
+import datetime as dt
+import json
+
+from adapters.handover.memory import CaseMemory
+from contracts.documents import JournalNoteAdded
+from hub.runtime.state import Store, Task, in_task
+from tests.state import owned_table
+
+TASK = Task("101", 0)
+LONG = "Synthetic note. " * 3_000  # 48,000 characters, near a note's limit
+
+
+def note(n: int, *, hour: int) -> JournalNoteAdded:
+    return JournalNoteAdded.model_validate_json(
+        json.dumps(
+            {
+                "note_id": f"n-{n}",
+                "written_at": f"2026-05-01T{hour:02d}:00:00+00:00",
+                "author_id": "cw-1",
+                "text": LONG,
+            }
+        )
+    )
+
+
+async def test_each_note_is_its_own_entry_so_no_row_grows_with_the_journal():
+    table = await owned_table(tasks=[TASK])
+    store = Store(table, "cases")
+    memory = CaseMemory(store)
+    with in_task(TASK):
+        for n, hour in enumerate([12, 9, 10, 11, 8, 13, 14, 15, 16, 17]):
+            memory.remember("C-1", note(n, hour=hour))
+        memory.remember("C-1", note(3, hour=11))  # redelivered: the same entry
+        rows = dict(store.items())
+        seen = memory.case("C-1")
+    # ten notes of ~48,000 characters: one row would be ~480 kB, each entry stays one note
+    assert max(len(raw) for raw in rows.values()) < 60_000
+    assert len(rows) == 10
+    assert [n.note_id for n in seen.journal] == [
+        "n-4", "n-1", "n-2", "n-3", "n-0", "n-5", "n-6", "n-7", "n-8", "n-9"
+    ]  # fmt: skip
+    assert seen.journal[0].written_at == dt.datetime(2026, 5, 1, 8, tzinfo=dt.UTC)
