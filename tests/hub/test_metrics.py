@@ -112,3 +112,32 @@ async def test_lag_and_breaker_are_read_when_scraped_and_committed_offsets_asked
         for s in families["casehub_breaker_state"].samples
     }
     assert states == {"closed": 0, "half_open": 0, "open": 1}
+
+
+async def test_a_committed_offset_the_broker_cannot_give_leaves_the_partition_out_not_a_500():
+    from aiokafka.errors import KafkaConnectionError
+
+    asked, failing = (TopicPartition("casehub.101.person.v1", p) for p in range(2))
+
+    class Failing(_Consumer):
+        async def committed(self, partition):
+            if partition == failing:
+                raise KafkaConnectionError
+            return await super().committed(partition)
+
+    consumer = Failing({asked: 7, failing: 9}, {asked: 5})
+    positions: dict = {}
+    app = Starlette(
+        routes=[
+            metrics_route(
+                HubMetrics(), [("cpr", _Observed(consumer, positions, BreakerState.CLOSED))]
+            )
+        ]
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://hub") as http:
+        answer = await http.get("/metrics")
+    assert answer.status_code == 200
+    families = {f.name: f for f in text_string_to_metric_families(answer.text)}
+    lag = {s.labels["partition"]: s.value for s in families["casehub_consumer_lag"].samples}
+    assert lag == {"0": 2}
+    assert failing not in positions  # asked again at the next scrape

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -60,7 +61,12 @@ async def consumer_lag(delivery: Observed) -> dict[TopicPartition, int]:
             continue  # not fetched yet: nothing known
         decided = delivery.positions.get(partition)
         if decided is None:
-            committed = await consumer.committed(partition) or 0
+            try:
+                committed = await consumer.committed(partition) or 0
+            except KafkaError:
+                continue  # a rebalance or an outage: this scrape leaves the partition out
+            if partition not in consumer.assignment():
+                continue  # revoked while asked: its position is no longer this instance's
             # Kept: a record decided meanwhile set its own (later) position.
             decided = delivery.positions.setdefault(partition, committed)
         lag[partition] = max(0, highwater - decided)
