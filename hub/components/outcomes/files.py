@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from contracts.codelists import CODE_LISTS
 from hub.components.outcomes.table import Cell, Column, Table
+from hub.runtime.statefile import private_file
 
 __all__ = ["CODELISTS_FILE", "DICTIONARY_FILE", "write_dictionary", "write_table"]
 
@@ -36,10 +37,14 @@ def _csv_cell(cell: Cell) -> str:
 
 
 def write_table(folder: Path, table: Table) -> list[Path]:
-    """Write one table as CSV and Parquet in ``folder``; return both paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write one table as CSV and Parquet in ``folder``; return both paths.
+
+    Only the owner may read them (0600 in a 0700 folder): a table holds pseudonymised
+    microdata, and a pseudonym is still personal data.
+    """
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     csv_path, parquet_path = folder / f"{table.name}.csv", folder / f"{table.name}.parquet"
-    with csv_path.open("w", encoding="utf-8", newline="") as out:
+    with private_file(csv_path).open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(table.column_names())
         writer.writerows([_csv_cell(c) for c in row] for row in table.rows)
@@ -47,7 +52,7 @@ def write_table(folder: Path, table: Table) -> list[Path]:
     by_column = list(zip(*table.rows, strict=True)) if table.rows else [()] * len(table.columns)
     arrays = [pa.array(list(v), type=_ARROW[c.kind]) for c, v in zip(table.columns, by_column,
                                                                      strict=True)]  # fmt: skip
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), parquet_path)
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), private_file(parquet_path))
     return [csv_path, parquet_path]
 
 
