@@ -126,7 +126,7 @@ async def test_a_committed_offset_the_broker_cannot_give_leaves_the_partition_ou
             return await super().committed(partition)
 
     consumer = Failing({asked: 7, failing: 9}, {asked: 5})
-    positions: dict = {}
+    positions: dict[TopicPartition, int] = {}
     app = Starlette(
         routes=[
             metrics_route(

@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
@@ -127,7 +128,7 @@ async def test_an_open_ended_measure_runs_on_into_each_new_year(rig):
     # m-1 is open-ended from 2027: estimated to 2028-12-31, so 2029 is not committed yet.
     found = plan_year_end(rig.table, [t for t in all_tasks() if t.municipality == "101"], 2029,
                           RAISED)  # fmt: skip
-    assert [e.data.measure_id for e in found.updates] == ["m-1"]
+    assert [cast("RateUpdated", e.data).measure_id for e in found.updates] == ["m-1"]
     await rig.handle(found.updates[0])
     # lengthened to the end of 2029, which is committed at the new rate: 12 * 3,300,000
     (posting,) = rate_postings(rig)
