@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
@@ -43,6 +44,8 @@ from hub.runtime.quarantine import QUARANTINE_HEADERS, original_headers
 from routing.topics import AUDIT_DOMAIN, PREFIX, QUARANTINE_SUFFIX, topic
 
 __all__ = ["Entry", "Filters", "ReplayRefusedError", "read_entries", "replay"]
+
+log = structlog.get_logger(__name__)
 
 _CASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _AUDIT = uuid.UUID("a3f1c9d2-5b7e-4c08-9e61-2d4f8b0a7c35")
@@ -117,9 +120,26 @@ class Entry:
 
     @property
     def time(self) -> datetime | None:
-        """When it was quarantined."""
+        """When it was quarantined (None without a readable time)."""
         text = self.headers.get("quarantine_time")
-        return datetime.fromisoformat(text) if text else None
+        try:
+            return datetime.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    @property
+    def written_by_the_hub(self) -> bool:
+        """It carries the address the hub writes: its own source topic, a partition, an offset.
+
+        A record anyone else wrote to a quarantine (a principal with Write on it) is passed
+        over: it could not be shown, and its replay could name another topic than its source.
+        """
+        h = self.headers
+        return (
+            h.get("quarantine_topic") == self.topic.removesuffix(QUARANTINE_SUFFIX)
+            and _digits(h.get("quarantine_partition", ""))
+            and _digits(h.get("quarantine_offset", ""))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +200,14 @@ async def read_entries(kafka: KafkaConnection, filters: Filters) -> list[Entry]:
                 entries.extend(_entry(r) for r in records)
     finally:
         await consumer.stop()
-    return [e for e in entries if filters(e)]
+    sound = [e for e in entries if e.written_by_the_hub]
+    if len(sound) < len(entries):
+        log.warning("quarantine_records_passed_over", count=len(entries) - len(sound))
+    return [e for e in sound if filters(e)]
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _entry(record: object) -> Entry:
