@@ -10,11 +10,11 @@ nobody, and be refused.
 The password is read from ``password_file`` when a client's options are made and is held as
 ``SecretStr``: it never appears in a repr or a log. A running hub makes its publisher's and its
 consumers' options once, at start (a producer renewed after an error reuses them), so a
-rotated password takes effect at the next start: rotate with a rolling restart, the broker
-accepting both passwords meanwhile (SCRAM credentials can be changed while connections stay
-up); the command line's clients read it each time they run. A file that cannot be used, or credentials the broker refuses, end in
-``KafkaSecurityError``: one line naming the setting, which ``casehub run`` prints instead of a
-traceback. See docs/broker-security.md.
+rotated password takes effect at the next start: change the SCRAM credential (connections
+already made stay authenticated), update the file, then restart the instances one at a time;
+the command line's clients read it each time they run. A file that cannot be used, or
+credentials the broker refuses, end in ``KafkaSecurityError``: one line naming the setting,
+which ``casehub run`` prints instead of a traceback. See docs/broker-security.md.
 """
 
 from __future__ import annotations
