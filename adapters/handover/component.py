@@ -25,6 +25,9 @@ __all__ = ["COMPONENT", "RECEIPTS"]
 
 RECEIPTS: Final = "receipts"
 """The global store of the first receipt of every handover received (any instance answers)."""
+SENT: Final = "sent"
+"""The global store of every handover delivered: to whom, for which case (any instance takes
+the answer, and checks it against this)."""
 
 
 def _now() -> dt.datetime:
@@ -50,6 +53,7 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         else CprClient.connect(register_http, settings.cpr)
     )
     receipts = context.global_table(RECEIPTS)
+    sent = context.global_table(SENT)
     handler = build_handover(
         keyring,
         transport,
@@ -61,8 +65,9 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         clock=_now,
         received=receipts,
         auditor=context.auditor(NAME),
+        sent=sent,
     )
-    desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now)
+    desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now, sent=sent)
     routes: list[BaseRoute] = [answers_route(desk)]
     if receipts is not None:  # the reception keeps its receipts in Kafka, or is not served
         reception = Reception(keyring, context.publish, receipts, source=context.source, clock=_now)
@@ -90,5 +95,5 @@ COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
     commands=(handover,),
     # What the hub has seen of each case and each handover's outcome, in Kafka.
     stores=(STORE, HANDOVERS),
-    global_stores=(RECEIPTS,),
+    global_stores=(RECEIPTS, SENT),
 )

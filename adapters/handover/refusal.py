@@ -24,6 +24,7 @@ class Refusal(StrEnum):
     CERTIFICATE_EXPIRED = "certificate_expired"  # a certificate of the chain is past its end
     CERTIFICATE_NOT_YET_VALID = "certificate_not_yet_valid"
     UNKNOWN_SENDER = "unknown_sender"  # a valid certificate, but not the sending municipality's
+    NOT_SENT = "not_sent"  # an answer to a handover we did not send its signer, for that case
 
 
 class PackageRefusedError(PermanentError):

@@ -31,6 +31,7 @@ from cryptography import x509
 
 from adapters.cpr.port import PersonRegister
 from adapters.handover.answer import Answer, sign_answer
+from adapters.handover.answers import sent_record
 from adapters.handover.keys import Keyring
 from adapters.handover.manifest import HandoverManifest, Party
 from adapters.handover.memory import CaseMemory
@@ -77,6 +78,19 @@ class CaseNotSeenError(TransientError):
     """
 
 
+async def _keep_sent(
+    sent: Receipts | None, municipality: str, data: HandoverStarted, case_id: str
+) -> None:
+    """Keep the delivery's receiver and case, durably, before delivering.
+
+    Its answer may come to any instance, and soon (``AnswerDesk`` checks it against this).
+    """
+    if sent is not None:
+        record = sent_record(data.to_municipality, case_id)
+        sent.put(municipality, data.handover_id, json.dumps(record).encode())
+        await sent.flush()
+
+
 def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side share their seams
     keyring: Keyring,
     transport: HandoverTransport,
@@ -89,12 +103,15 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
     clock: Callable[[], dt.datetime],
     received: Receipts | None = None,
     auditor: Auditor | None = None,
+    sent: Receipts | None = None,
 ) -> Handler:
     """The handler; ``publish`` returns once the broker has the follow-up.
 
     ``received`` is the reception's store (``Reception``): where the receiving side finds
-    the sender of a handover its case system answers. ``auditor`` records the CPR lookups of
-    the package's parties before the register is asked (needed with a ``register``).
+    the sender of a handover its case system answers. ``sent`` (a global store) is where each
+    delivery's receiver and case are kept for the answer desk (``AnswerDesk``). ``auditor``
+    records the CPR lookups of the package's parties before the register is asked (needed
+    with a ``register``).
     """
     if register is not None and auditor is None:
         msg = "a handover that asks the CPR register needs an auditor: every lookup is audited"
@@ -132,6 +149,7 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
         )
         package = seal(manifest, keyring.own[municipality], recipient)
         delivery = Delivery(data.handover_id, municipality, data.to_municipality, package)
+        await _keep_sent(sent, municipality, data, event.envelope.caseid)
         try:
             signed = await transport.deliver(delivery)
         except DeliveryRefusedError as exc:

@@ -375,3 +375,52 @@ async def test_an_answer_over_the_limit_is_413_before_it_is_read_whole(declared)
         answer = await http.post("/handover/answers", content=body)
     assert answer.status_code == 413
     assert desk.taken == []
+
+
+async def test_an_answer_must_answer_a_handover_sent_to_its_signer_for_its_case():
+    from adapters.handover.answer import Answer, sign_answer
+
+    table = await owned_table(tasks=[Task(SENDER, 0)])
+    sent = MemoryReceipts()
+    receiver_keys = Keyring(
+        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
+    )
+    reception = Reception(receiver_keys, Bus(), MemoryReceipts(), source="urn:r", clock=lambda: NOW)
+    sender_keys = Keyring(
+        own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate}, roots=(CA.certificate,)
+    )
+    handler = build_handover(
+        sender_keys, DirectTransport(reception), Bus(),
+        memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+        register=None, source="urn:s", clock=lambda: NOW, sent=sent,
+    )  # fmt: skip
+    opened = CaseOpened.model_validate_json(
+        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
+        ' "sub_process": "clarification", "kle": "27.24.00"}'
+    )
+    with in_task(Task(SENDER, 0)):
+        await handler(new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE))
+        await handler(started())  # delivered to RECEIVER for CASE: kept in ``sent`` first
+    bus = Bus()
+    desk = AnswerDesk(sender_keys, bus, source="urn:s", clock=lambda: NOW, sent=sent)
+
+    def signed(handover_id, case_id):
+        answer = Answer(
+            handover_id=handover_id,
+            from_municipality=RECEIVER,
+            to_municipality=SENDER,
+            case_id=case_id,
+            answered_at=NOW,
+            accepted=True,
+        )
+        return sign_answer(answer, RECEIVING)  # fmt: skip
+
+    with pytest.raises(PackageRefusedError) as caught:
+        await desk.take(signed("ho-flow-1", "C-another"))  # our handover, another of our cases
+    assert caught.value.reason.value == "not_sent"
+    with pytest.raises(TransientError):
+        await desk.take(signed("ho-never", CASE))  # not (yet) read as sent: send it again
+    assert bus.events == []
+    await desk.take(signed("ho-flow-1", CASE))
+    (answered,) = bus.of(HandoverAnswered)
+    assert (answered.envelope.municipality, answered.envelope.caseid) == (SENDER, CASE)
