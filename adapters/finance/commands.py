@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from adapters.finance.settings import Rate
     from contracts.decision import MeasureKind
     from hub.compose.settings import Settings
-    from hub.runtime.state import StateTable, Task
+    from hub.runtime.state import KafkaChangelog, StateTable, Task
 
     _Measures: TypeAlias = tuple[StateTable, list[Task]]
 
@@ -50,25 +50,32 @@ def run(municipality: str, month: str) -> None:
     sys.exit(asyncio.run(_run(municipality, first)))
 
 
-@asynccontextmanager
-async def _measures(settings: Settings, municipality: str) -> AsyncIterator[_Measures]:
-    """The finance component's stored measures of a municipality, read from its changelog."""
+def changelog_of(settings: Settings, municipality: str, *, client_id: str) -> KafkaChangelog:
+    """The finance component's changelog of a municipality, as the hub names and sizes it."""
     # The composition root's names, imported here: the hub's settings are derived from the
     # registry, which imports this package.
     from adapters.finance.wiring import NAME  # noqa: PLC0415
     from hub.compose.app import group_of  # noqa: PLC0415
     from hub.runtime.quarantine import quarantine_limit  # noqa: PLC0415
-    from hub.runtime.state import KafkaChangelog, StateTable, Task  # noqa: PLC0415
+    from hub.runtime.state import KafkaChangelog  # noqa: PLC0415
 
-    changelog = KafkaChangelog(
+    return KafkaChangelog(
         settings.kafka,
         group_of(settings, NAME),
         [municipality],
         partitions=settings.topic_partitions,
         replication=settings.topic_replication,
         max_record_bytes=quarantine_limit(settings.max_record_bytes),
-        client_id=f"{settings.client_id}-finance-run",
+        client_id=client_id,
     )
+
+
+@asynccontextmanager
+async def _measures(settings: Settings, municipality: str) -> AsyncIterator[_Measures]:
+    """The finance component's stored measures of a municipality, read from its changelog."""
+    from hub.runtime.state import StateTable, Task  # noqa: PLC0415
+
+    changelog = changelog_of(settings, municipality, client_id=f"{settings.client_id}-finance-run")
     try:
         partitions = await changelog.partitions_of(municipality)
         tasks = [Task(municipality, p) for p in range(partitions)]

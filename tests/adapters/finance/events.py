@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -63,3 +64,13 @@ def changed(provider_id, on="2027-02-15", measure_id="m-1") -> MeasureChanged:
 
 def of(events: list[Event[Contract]], contract):
     return [e.data for e in events if isinstance(e.data, contract)]
+
+
+def hub_environment(settings, finance):
+    """The ``CASEHUB_*`` variables that point a ``casehub finance`` command at this hub."""
+    return {
+        **settings.kafka.environment(),
+        "CASEHUB_GROUP_PREFIX": settings.group_prefix,
+        "CASEHUB_MUNICIPALITIES": json.dumps(list(settings.municipalities)),
+        "CASEHUB_FINANCE": finance.model_dump_json(),
+    }

@@ -29,7 +29,7 @@ from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.routes import default_routes
 from routing.topics import topic
-from tests.adapters.finance.events import decided, wrap
+from tests.adapters.finance.events import decided, hub_environment, wrap
 from tests.adapters.finance.test_e2e_kafka import send
 from tests.kafka import wait_for_records
 
@@ -61,12 +61,7 @@ async def test_the_month_run_and_the_year_end_update_each_act_once_across_two_ru
                 case_id=f"C-{uuid.uuid4().hex[:8]}",
             ),
         ]
-        for name, value in {
-            **settings.kafka.environment(),
-            "CASEHUB_GROUP_PREFIX": settings.group_prefix,
-            "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
-            "CASEHUB_FINANCE": finance.model_dump_json(),
-        }.items():
+        for name, value in hub_environment(settings, finance).items():
             monkeypatch.setenv(name, value)
         async with serving(create_app(settings)):
             for event in events:

@@ -17,14 +17,14 @@ from collections import Counter
 import pytest
 
 from adapters.finance import FinanceSettings, FinanceStandin, Rate
+from adapters.finance.commands import changelog_of
 from adapters.finance.model import Billing, Per, Price, Segment
 from adapters.finance.port import PostingKind
-from adapters.finance.wiring import MEASURES, NAME, MeasureMoney
-from hub.compose.app import group_of
+from adapters.finance.wiring import MEASURES, MeasureMoney
 from hub.runtime.endpoint import EndpointSettings
-from hub.runtime.quarantine import quarantine_limit
 from hub.runtime.serve import serving
-from hub.runtime.state import KafkaChangelog, StateTable, Store, Task
+from hub.runtime.state import StateTable, Store, Task
+from tests.adapters.finance.events import hub_environment
 
 pytestmark = pytest.mark.kafka
 
@@ -44,13 +44,7 @@ async def test_a_year_of_runs_pays_each_month_once_across_a_kill_9(hub_settings)
             rates={"placement_with_consent": RATE},
             system=EndpointSettings(base_url=url, timeout_s=5.0),
         )
-        env = {
-            **os.environ,
-            **hub_settings.kafka.environment(),
-            "CASEHUB_GROUP_PREFIX": hub_settings.group_prefix,
-            "CASEHUB_MUNICIPALITIES": f'["{municipality}"]',
-            "CASEHUB_FINANCE": finance.model_dump_json(),
-        }
+        env = {**os.environ, **hub_environment(hub_settings, finance)}
         killed_after = 0
         for month in range(1, 13):
             if month == KILLED_MONTH:
@@ -68,15 +62,7 @@ async def test_a_year_of_runs_pays_each_month_once_across_a_kill_9(hub_settings)
 
 async def _store_measures(settings, municipality):
     """1,000 running measures in the finance component's changelog, spread over partitions."""
-    changelog = KafkaChangelog(
-        settings.kafka,
-        group_of(settings, NAME),
-        [municipality],
-        partitions=settings.topic_partitions,
-        replication=settings.topic_replication,
-        max_record_bytes=quarantine_limit(settings.max_record_bytes),
-        client_id="test-finance-year",
-    )
+    changelog = changelog_of(settings, municipality, client_id="test-finance-year")
     tasks = [Task(municipality, p) for p in range(settings.topic_partitions)]
     table = StateTable("test-finance-year", changelog)
     try:

@@ -1,4 +1,7 @@
-"""A test PKI made by the tests: a CA, certificates per municipality, and their PEM files."""
+"""A test PKI made by the tests: a CA, certificates per municipality, and their PEM files.
+
+An identity's files are written as the demo writes them (``demopki.write_identity``).
+"""
 
 from __future__ import annotations
 
@@ -84,24 +87,6 @@ def authority(name: str, *, slot: int) -> Authority:
         .sign(key, hashes.SHA256())
     )
     return Authority(certificate, key)
-
-
-def write_identity(identity: Identity, folder: Path) -> tuple[Path, Path]:
-    """The identity's chain and key as PEM files in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    certificate_file = folder / f"{identity.municipality}.crt"
-    key_file = folder / f"{identity.municipality}.key"
-    certificate_file.write_bytes(
-        b"".join(c.public_bytes(serialization.Encoding.PEM) for c in identity.chain)
-    )
-    key_file.write_bytes(
-        identity.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return certificate_file, key_file
 
 
 def write_certificate(certificate: x509.Certificate, path: Path) -> Path:

@@ -82,6 +82,15 @@ class Bus:
         return [e for e in self.events if isinstance(e.data, contract)]
 
 
+def case_opened():
+    """The sending case's CaseOpened: what names the child in the package."""
+    opened = CaseOpened.model_validate_json(
+        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
+        ' "sub_process": "clarification", "kle": "27.24.00"}'
+    )
+    return new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE)
+
+
 def started(to: str = RECEIVER, handover_id: str = "ho-flow-1"):
     data = HandoverStarted(
         handover_id=handover_id, from_municipality=SENDER, to_municipality=to,
@@ -127,16 +136,12 @@ async def hubs():
         with in_task(Task(SENDER, 0)):
             await handler(event)
 
-    opened = CaseOpened.model_validate_json(
-        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
-        ' "sub_process": "clarification", "kle": "27.24.00"}'
-    )
     return (
         handle,
         transport,
         sender_bus,
         receiver_bus,
-        new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE),
+        case_opened(),
     )
 
 
@@ -335,12 +340,8 @@ async def test_the_parties_lookup_is_audited_before_the_register_is_asked():
         register=Register(), source="urn:s", clock=lambda: NOW,
         auditor=Auditor(publish, principal="component:handover:test", source="urn:s"),
     )  # fmt: skip
-    opened = CaseOpened.model_validate_json(
-        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
-        ' "sub_process": "clarification", "kle": "27.24.00"}'
-    )
     with in_task(Task(SENDER, 0)):
-        await handler(new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE))
+        await handler(case_opened())
         with pytest.raises(PersonNotFoundError):
             await handler(started())
     assert order == ["AuditRecorded", "lookup"]
@@ -394,12 +395,8 @@ async def test_an_answer_must_answer_a_handover_sent_to_its_signer_for_its_case(
         memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
         register=None, source="urn:s", clock=lambda: NOW, sent=sent,
     )  # fmt: skip
-    opened = CaseOpened.model_validate_json(
-        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
-        ' "sub_process": "clarification", "kle": "27.24.00"}'
-    )
     with in_task(Task(SENDER, 0)):
-        await handler(new_event(opened, source="urn:test", municipality=SENDER, case_id=CASE))
+        await handler(case_opened())
         await handler(started())  # delivered to RECEIVER for CASE: kept in ``sent`` first
     bus = Bus()
     desk = AnswerDesk(sender_keys, bus, source="urn:s", clock=lambda: NOW, sent=sent)

@@ -185,8 +185,9 @@ class TestDocuments:
 
 class TestSettings:
     def test_the_keyring_is_read_from_files(self, tmp_path):
+        from adapters.handover.demopki import write_identity
         from adapters.handover.settings import HandoverSettings
-        from tests.adapters.handover.pki import write_certificate, write_identity
+        from tests.adapters.handover.pki import write_certificate
 
         certificate_file, key_file = write_identity(RECEIVING, tmp_path)
         settings = HandoverSettings.model_validate(
@@ -204,8 +205,8 @@ class TestSettings:
         assert opened.manifest.from_municipality == SENDER
 
     def test_a_key_that_is_not_the_certificates_is_refused_naming_the_file(self, tmp_path):
+        from adapters.handover.demopki import write_identity
         from adapters.handover.keys import KeyFileError, load_identity
-        from tests.adapters.handover.pki import write_identity
 
         certificate_file, _ = write_identity(RECEIVING, tmp_path / "a")
         _, other_key = write_identity(SENDING, tmp_path / "b")
@@ -216,10 +217,11 @@ class TestSettings:
 class TestBuild:
     def test_a_hub_refuses_to_hand_over_for_a_municipality_it_does_not_serve(self, tmp_path):
         from adapters.handover import COMPONENT, HandoverSettings
+        from adapters.handover.demopki import write_identity
         from hub.compose.app import build_context
         from hub.compose.settings import Settings
         from hub.runtime.state import MemoryChangelog, StateTable
-        from tests.adapters.handover.pki import write_certificate, write_identity
+        from tests.adapters.handover.pki import write_certificate
 
         certificate_file, key_file = write_identity(RECEIVING, tmp_path)
         settings = HandoverSettings.model_validate(
