@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, cast
 
+from adapters.rigsarkivet.rows import rows_of
 from adapters.rigsarkivet.tables import DeadlineFact
 from adapters.rigsarkivet.writer import ArchiveVersion
 from contracts.base import Contract
@@ -153,6 +154,9 @@ class Projector:
             await self._document(number, cast("Event[DocumentFiled]", event), data)
         elif type(data) in _FACTS:
             self._deadline(number, case_id, data)
+        else:
+            for table, row in rows_of(number, case_id, data, children=self._children):
+                self.version.write(table, row)
         if self.progress is not None:
             self.progress(len(self._cases), self.version.documents, self.version.pages)
 

@@ -28,6 +28,7 @@ __all__ = ["HISTORY_DOMAINS", "read_history"]
 
 HISTORY_DOMAINS: Final = (
     "case",
+    "person",
     "investigation",
     "decision",
     "measure",

@@ -22,10 +22,13 @@ from contracts.base import Contract
 from contracts.case import CaseClosed, CaseClosure, CaseOpened, CaseWorkerAssigned, SubProcess
 from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineMetV2, DeadlineSetV2
-from contracts.decision import MeasureDecided, MeasureKind, Period
+from contracts.decision import MeasureDecided, MeasureKind, Period, PlanCreated, PlanKind
 from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import Event, new_event
+from contracts.investigation import ChildHeard, HearingForm, InvestigationStarted
 from contracts.legal import Act, ActBasis, Law, LegalBasis
+from contracts.letters import DeliveryChannel, LetterDelivered, LetterPurpose, LetterRequestedV2
+from contracts.person import Address, PersonResolved, RelatedPerson, Relation
 
 __all__ = ["SampleDocuments", "sample_history", "synthetic_cpr", "synthetic_pdf"]
 
@@ -100,7 +103,10 @@ async def sample_history(  # noqa: PLR0913 - the sample's dials
     seed: int = 1,
     first: int = 1,
 ) -> AsyncIterator[Event[Contract]]:
-    """``cases`` cases (``case-<first>``, ...) of 8 events and 2 documents of ``pages`` pages."""
+    """``cases`` cases (``case-<first>``, ...) of 14 events and 2 documents of ``pages`` pages.
+
+    Every third child has address protection: its CPR answer carries no address.
+    """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     span = max((end - start).days - 60, 1)
     for number in range(first, first + cases):
@@ -150,6 +156,46 @@ class _Case:
         )
         return self._event(filed, at)
 
+    def _resolved(self, request_id: str, child: Cpr, mother: Cpr, father: Cpr) -> PersonResolved:
+        protected = self.rng.randrange(3) == 0
+        return PersonResolved(
+            request_id=request_id,
+            cpr=child,
+            full_name=f"Syntetisk Barn {self.case_id.removeprefix('case-')}",
+            birth_date=dt.date(2015, 1, 1),
+            address_protected=protected,
+            address=None
+            if protected
+            else Address(
+                street="Prøvevej 1",
+                postal_code="9999",
+                city="Prøveby",
+                municipality=self.municipality,
+            ),
+            related=(
+                RelatedPerson(cpr=mother, relation=Relation.MOTHER, has_custody=True),
+                RelatedPerson(cpr=father, relation=Relation.FATHER, has_custody=False),
+            ),
+        )
+
+    def _letter(self, recipient: Cpr, at: dt.datetime) -> list[Event[Contract]]:
+        letter_id = f"{self.case_id}-letter-1"
+        requested = LetterRequestedV2(
+            letter_id=letter_id,
+            purpose=LetterPurpose.DECISION,
+            decision_id=f"{self.case_id}-decision-1",
+            recipient_cpr=recipient,
+            title="Afgørelse om indsats",
+            body="Syntetisk brev: kommunen har truffet afgørelse om en indsats.",
+        )
+        delivered = LetterDelivered(
+            letter_id=letter_id,
+            delivered_at=at + dt.timedelta(hours=1),
+            channel=DeliveryChannel.DIGITAL_POST,
+            message_uuid=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+        )
+        return [self._event(requested, at), self._event(delivered, at + dt.timedelta(hours=1))]
+
     def events(self, documents: SampleDocuments, pages: int) -> list[Event[Contract]]:
         at = self.opened
         day = dt.timedelta(days=1)
@@ -174,13 +220,37 @@ class _Case:
             trigger_event_id=opened.envelope.id,
         )
         decided = at + 40 * day
+        child = opened.data
+        assert isinstance(child, CaseOpened)  # noqa: S101 - made just above
+        mother, father = (Cpr(synthetic_cpr(self.rng, 1980 + self.rng.randrange(15))) for _ in "mf")
+        investigation = f"{self.case_id}-investigation"
         return [
             opened,
             self._event(
                 CaseWorkerAssigned(assigned_at=at, caseworker_id=f"cw-{self.rng.randrange(40)}"),
                 at,
             ),
+            self._event(self._resolved(opened.envelope.id, child.child_cpr, mother, father), at),
             self._event(deadline_set, at),
+            self._event(
+                InvestigationStarted(
+                    investigation_id=investigation,
+                    started_at=at,
+                    aware_since=at.date(),
+                    legal_basis=LegalBasis(law=Law.BL, paragraph="20"),
+                    reason="Syntetisk begrundelse: underretning om bekymring for trivsel.",
+                ),
+                at,
+            ),
+            self._event(
+                ChildHeard(
+                    heard_at=at + 20 * day,
+                    form=HearingForm.CONVERSATION,
+                    support_person_present=False,
+                    summary="Syntetisk resumé af børnesamtalen.",
+                ),
+                at + 20 * day,
+            ),
             self._document(documents, DocumentKind.INVESTIGATION, at + 30 * day, pages),
             self._event(
                 DeadlineMetV2(
@@ -203,6 +273,18 @@ class _Case:
                 decided,
             ),
             self._document(documents, DocumentKind.DECISION, decided, pages),
+            *self._letter(mother, decided),
+            self._event(
+                PlanCreated(
+                    plan_id=f"{self.case_id}-plan-1",
+                    kind=PlanKind.CHILD_PLAN,
+                    created_at=decided + 10 * day,
+                    legal_basis=LegalBasis(law=Law.BL, paragraph="91"),
+                    goals=("Barnet trives i skolen.", "Familien har et netværk."),
+                    measure_ids=(f"{self.case_id}-measure-1",),
+                ),
+                decided + 10 * day,
+            ),
             self._event(
                 CaseClosed(closed_at=decided + 55 * day, closure=CaseClosure.MEASURES_ENDED),
                 decided + 55 * day,

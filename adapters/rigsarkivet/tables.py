@@ -15,6 +15,16 @@ table                    one row per
 ``decisions``            measure decided, its legal basis in both numberings (BL and SEL)
 ``documents``            filed document; ``document_no`` is its ``dID`` in ``docIndex.xml``
 ``deadlines``            deadline fact: set, approaching, met, missed or withdrawn
+``parties``              person of a CPR answer for a case: the child, a parent, a custody
+                         holder; the address only when it is not protected
+``investigations``       investigation fact: started, child heard, provisional assessment,
+                         completed (BL § 20)
+``plans``                child's plan or youth plan made or revised (BL §§ 91, 108)
+``plan_goals``           goal of a plan as made or revised
+``letters``              letter requested (Digital Post, text or document form)
+``letter_recipients``    recipient of a letter
+``letter_receipts``      Digital Post's answer to a letter: delivered (MeMo message UUID) or
+                         failed
 ``code_*``               code of one code list and what it means
 =======================  ===================================================================
 """
@@ -28,11 +38,24 @@ from typing import Final
 from adapters.rigsarkivet.schema import Column, ForeignKey, Table
 from contracts.case import CaseClosure, SubProcess
 from contracts.catalogue import CATALOGUE
-from contracts.decision import MeasureKind
+from contracts.decision import MeasureKind, PlanKind
 from contracts.documents import DocumentKind
+from contracts.investigation import HearingForm, InvestigationConclusion
 from contracts.legal import Act
+from contracts.letters import DeliveryChannel, LetterFailure, LetterKind, LetterPurpose
+from contracts.person import Relation
 
-__all__ = ["CODE_LISTS", "TABLES", "DeadlineFact", "code_rows", "event_types"]
+__all__ = [
+    "CODE_LISTS",
+    "TABLES",
+    "DeadlineFact",
+    "InvestigationFact",
+    "PartyRole",
+    "PlanFact",
+    "ReceiptOutcome",
+    "code_rows",
+    "event_types",
+]
 
 
 class DeadlineFact(StrEnum):
@@ -45,6 +68,48 @@ class DeadlineFact(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class PartyRole(StrEnum):
+    """The part a person plays in a child's case (BL: the child, its parents, custody holders)."""
+
+    CHILD = "child"
+    PARENT = "parent"
+    CUSTODY_HOLDER = "custody_holder"
+    OTHER = "other"  # looked up for the case (a letter's recipient), no relation in the answer
+
+
+class InvestigationFact(StrEnum):
+    """What happened in a child-welfare investigation (the contract's type, as a code)."""
+
+    STARTED = "started"
+    CHILD_HEARD = "child_heard"
+    PROVISIONAL_ASSESSMENT = "provisional_assessment"
+    COMPLETED = "completed"
+
+
+class PlanFact(StrEnum):
+    """What happened to a plan."""
+
+    CREATED = "created"
+    REVISED = "revised"
+
+
+class ReceiptOutcome(StrEnum):
+    """Digital Post's answer to a letter."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+_ROLE: Final = {
+    PartyRole.CHILD: "Barnet sagen handler om",
+    PartyRole.PARENT: "Forælder (mor, far eller medmor)",
+    PartyRole.CUSTODY_HOLDER: "Indehaver af forældremyndighed, der ikke er forælder",
+    PartyRole.OTHER: "Anden person slået op til sagen (fx en modtager af et brev)",
+}
+_PLAN_KIND: Final = {
+    PlanKind.CHILD_PLAN: "Barnets plan (BL § 91, SEL § 140)",
+    PlanKind.YOUTH_PLAN: "Ungeplan (BL § 108)",
+}
 _SUB_PROCESS: Final = {
     SubProcess.CLARIFICATION: "Afklaring",
     SubProcess.INVESTIGATION: "Børnefaglig undersøgelse (BL § 20)",
@@ -96,6 +161,54 @@ CODE_LISTS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     "code_deadline_fact": (
         "Code list: what happened to a deadline.",
         {code.value: code.value for code in DeadlineFact},
+    ),
+    "code_party_role": (
+        "Code list: the part a person plays in the case.",
+        {code.value: _ROLE[code] for code in PartyRole},
+    ),
+    "code_relation": (
+        "Code list: how a related person relates to the child (the CPR register's answer).",
+        {code.value: code.value.replace("_", " ") for code in Relation},
+    ),
+    "code_investigation_fact": (
+        "Code list: what happened in an investigation.",
+        {code.value: code.value.replace("_", " ") for code in InvestigationFact},
+    ),
+    "code_hearing_form": (
+        "Code list: how the child's view was obtained (BL § 5).",
+        {code.value: code.value for code in HearingForm},
+    ),
+    "code_conclusion": (
+        "Code list: what an investigation concluded about the need for support.",
+        {code.value: code.value.replace("_", " ") for code in InvestigationConclusion},
+    ),
+    "code_plan_fact": (
+        "Code list: what happened to a plan.",
+        {code.value: code.value for code in PlanFact},
+    ),
+    "code_plan_kind": (
+        "Code list: the kind of plan.",
+        {code.value: _PLAN_KIND[code] for code in PlanKind},
+    ),
+    "code_letter_purpose": (
+        "Code list: why a letter was sent.",
+        {code.value: code.value for code in LetterPurpose},
+    ),
+    "code_letter_kind": (
+        "Code list: the kind of Digital Post message (MeMo 1.2).",
+        {code.value: code.value.replace("_", " ") for code in LetterKind},
+    ),
+    "code_receipt_outcome": (
+        "Code list: Digital Post's answer to a letter.",
+        {code.value: code.value for code in ReceiptOutcome},
+    ),
+    "code_delivery_channel": (
+        "Code list: where a letter was delivered.",
+        {code.value: code.value.replace("_", " ") for code in DeliveryChannel},
+    ),
+    "code_letter_failure": (
+        "Code list: why a letter could not be delivered.",
+        {code.value: code.value.replace("_", " ") for code in LetterFailure},
     ),
     "code_law": (
         "Code list: the act or order a legal basis cites.",
@@ -253,6 +366,226 @@ _DATA: Final = (
             _TO_CASE,
             ForeignKey(("fact",), "code_deadline_fact"),
             ForeignKey(("law",), "code_law"),
+        ),
+    ),
+    Table(
+        "parties",
+        "One row per person in a CPR answer for a case: the person looked up (the child, or "
+        "e.g. a letter's recipient) and the child's parents and custody holders. The address "
+        "is the one registered then, and only when the person has no address protection.",
+        (
+            _event_no(),
+            Column(
+                "party_no",
+                "INTEGER",
+                "The person's place in the answer: 1 the person looked up, then the related.",
+            ),
+            _case(),
+            Column("role", "VARCHAR(16)", "The part the person plays (code_party_role)."),
+            Column(
+                "relation",
+                "VARCHAR(16)",
+                "How they relate to the child (code_relation); NULL for the person looked up.",
+                nullable=True,
+            ),
+            Column(
+                "has_custody",
+                "BOOLEAN",
+                "They hold custody; NULL for the person looked up (not in the answer).",
+                nullable=True,
+            ),
+            Column("cpr", "CHAR(10)", "The person's CPR number."),
+            Column(
+                "full_name",
+                "VARCHAR(300)",
+                "Name as registered; NULL for a related person (not in the answer).",
+                nullable=True,
+            ),
+            Column(
+                "address_protected",
+                "BOOLEAN",
+                "The person has address protection; NULL for a related person.",
+                nullable=True,
+            ),
+            Column("street", "VARCHAR(200)", "Street and number; NULL if none.", nullable=True),
+            Column("postal_code", "CHAR(4)", "Postal code; NULL if none.", nullable=True),
+            Column("city", "VARCHAR(100)", "Postal district; NULL if none.", nullable=True),
+            Column(
+                "residence_municipality",
+                "CHAR(3)",
+                "Kommunekode of residence; NULL if no address.",
+                nullable=True,
+            ),
+        ),
+        ("event_no", "party_no"),
+        (
+            _TO_JOURNAL,
+            _TO_CASE,
+            ForeignKey(("role",), "code_party_role"),
+            ForeignKey(("relation",), "code_relation"),
+        ),
+    ),
+    Table(
+        "investigations",
+        "One row per investigation fact (BL § 20): started, child heard, provisional "
+        "assessment, completed.",
+        (
+            _event_no(),
+            Column(
+                "investigation_id",
+                "VARCHAR(64)",
+                "The investigation's id; NULL for a hearing (its event names none).",
+                nullable=True,
+            ),
+            _case(),
+            Column("fact", "VARCHAR(32)", "What happened (code_investigation_fact)."),
+            Column("at", "TIMESTAMP", "When."),
+            Column("law", "VARCHAR(16)", "Started: the act (code_law).", nullable=True),
+            Column("legal_basis", "VARCHAR(64)", "Started: BL § 20 or SEL § 50.", nullable=True),
+            Column("aware_since", "DATE", "Started: when the authority knew.", nullable=True),
+            Column(
+                "hearing_form",
+                "VARCHAR(16)",
+                "Child heard: how (code_hearing_form).",
+                nullable=True,
+            ),
+            Column(
+                "support_person_present",
+                "BOOLEAN",
+                "Child heard: a support person was present.",
+                nullable=True,
+            ),
+            Column(
+                "expected_completion",
+                "DATE",
+                "Provisional assessment: expected end.",
+                nullable=True,
+            ),
+            Column(
+                "conclusion",
+                "VARCHAR(32)",
+                "Completed: the conclusion (code_conclusion).",
+                nullable=True,
+            ),
+            Column(
+                "text",
+                "VARCHAR(20000)",
+                "The reason (started), summary (heard, completed) or assessment.",
+                nullable=True,
+            ),
+        ),
+        ("event_no",),
+        (
+            _TO_JOURNAL,
+            _TO_CASE,
+            ForeignKey(("fact",), "code_investigation_fact"),
+            ForeignKey(("law",), "code_law"),
+            ForeignKey(("hearing_form",), "code_hearing_form"),
+            ForeignKey(("conclusion",), "code_conclusion"),
+        ),
+    ),
+    Table(
+        "plans",
+        "One row per plan made or revised: the child's plan (BL § 91) or youth plan (§ 108).",
+        (
+            _event_no(),
+            Column("plan_id", "VARCHAR(64)", "The plan's id."),
+            _case(),
+            Column("fact", "VARCHAR(16)", "Made or revised (code_plan_fact)."),
+            Column("kind", "VARCHAR(16)", "The kind of plan (code_plan_kind)."),
+            Column("at", "TIMESTAMP", "When it was made or revised."),
+            Column("law", "VARCHAR(16)", "Made: the act (code_law).", nullable=True),
+            Column("legal_basis", "VARCHAR(64)", "Made: e.g. BL §91.", nullable=True),
+            Column("reason", "VARCHAR(20000)", "Revised: why.", nullable=True),
+        ),
+        ("event_no",),
+        (
+            _TO_JOURNAL,
+            _TO_CASE,
+            ForeignKey(("fact",), "code_plan_fact"),
+            ForeignKey(("kind",), "code_plan_kind"),
+            ForeignKey(("law",), "code_law"),
+        ),
+    ),
+    Table(
+        "plan_goals",
+        "One row per goal of a plan as made or revised (plans.event_no).",
+        (
+            _event_no(),
+            Column("goal_no", "INTEGER", "The goal's place in the plan, from 1."),
+            Column("goal", "VARCHAR(2000)", "The goal in words."),
+        ),
+        ("event_no", "goal_no"),
+        (ForeignKey(("event_no",), "plans"),),
+    ),
+    Table(
+        "letters",
+        "One row per letter requested (Digital Post); its receipts share its letter_id.",
+        (
+            _event_no(),
+            Column("letter_id", "VARCHAR(64)", "The letter's id."),
+            _case(),
+            Column("purpose", "VARCHAR(16)", "Why it was sent (code_letter_purpose)."),
+            Column("kind", "VARCHAR(32)", "The kind of message (code_letter_kind)."),
+            Column("decision_id", "VARCHAR(64)", "The decision it carries.", nullable=True),
+            Column(
+                "subject", "VARCHAR(200)", "Its subject or title.", functional=("Dokumenttitel",)
+            ),
+            Column("body", "VARCHAR(100000)", "Text form: its text.", nullable=True),
+            Column(
+                "main_document_sha256",
+                "CHAR(64)",
+                "Document form: SHA-256 of the letter's document (also in documents when filed).",
+                nullable=True,
+            ),
+            Column("attachments", "INTEGER", "Document form: how many attachments."),
+            Column("print_fallback", "BOOLEAN", "Printed and posted without a digital mailbox."),
+        ),
+        ("event_no",),
+        (
+            _TO_JOURNAL,
+            _TO_CASE,
+            ForeignKey(("purpose",), "code_letter_purpose"),
+            ForeignKey(("kind",), "code_letter_kind"),
+        ),
+    ),
+    Table(
+        "letter_recipients",
+        "One row per recipient of a letter (letters.event_no).",
+        (
+            _event_no(),
+            Column("recipient_no", "INTEGER", "The recipient's place, from 1."),
+            Column(
+                "cpr", "CHAR(10)", "The recipient's CPR number.", functional=("Afsender_modtager",)
+            ),
+        ),
+        ("event_no", "recipient_no"),
+        (ForeignKey(("event_no",), "letters"),),
+    ),
+    Table(
+        "letter_receipts",
+        "One row per answer of Digital Post to a letter (letters.letter_id): delivered, "
+        "with its MeMo message UUID, or failed, with why.",
+        (
+            _event_no(),
+            Column("letter_id", "VARCHAR(64)", "The letter (letters.letter_id)."),
+            _case(),
+            Column("outcome", "VARCHAR(16)", "Delivered or failed (code_receipt_outcome)."),
+            Column("at", "TIMESTAMP", "When delivery was confirmed or given up."),
+            Column(
+                "channel", "VARCHAR(16)", "Delivered: where (code_delivery_channel).", nullable=True
+            ),
+            Column("message_uuid", "CHAR(36)", "Delivered: the MeMo message UUID.", nullable=True),
+            Column("failure", "VARCHAR(32)", "Failed: why (code_letter_failure).", nullable=True),
+            Column("error_code", "VARCHAR(64)", "Failed: Digital Post's code.", nullable=True),
+        ),
+        ("event_no",),
+        (
+            _TO_JOURNAL,
+            _TO_CASE,
+            ForeignKey(("outcome",), "code_receipt_outcome"),
+            ForeignKey(("channel",), "code_delivery_channel"),
+            ForeignKey(("failure",), "code_letter_failure"),
         ),
     ),
 )

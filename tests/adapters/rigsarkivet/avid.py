@@ -195,3 +195,17 @@ def check_version(root: Path, schemas: Path) -> list[str]:  # noqa: C901, PLR091
         findings.append(f"context documentation folders {folders} differ from the index {ids}")
     findings.extend(f"context document {i}" for i in ids if not _ID.fullmatch(i))
     return findings
+
+
+def table_rows(root: Path, name: str) -> list[dict[str, str | None]]:
+    """The rows of the table ``name`` of a version, each as column name to text (None: NULL)."""
+    index: Any = etree.parse(str(root / "Indices" / "tableIndex.xml")).getroot()
+    table = next(t for t in index.iter(_q("table")) if _text(t, "name") == name)
+    folder = _text(table, "folder")
+    names = [_text(c, "name") for c in table.find(_q("columns")).iter(_q("column"))]
+    tree: Any = etree.parse(str(root / "Tables" / folder / f"{folder}.xml"))
+    nil = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+    return [
+        dict(zip(names, (None if cell.get(nil) else cell.text for cell in row), strict=True))
+        for row in tree.getroot()
+    ]

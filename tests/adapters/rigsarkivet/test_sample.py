@@ -19,7 +19,7 @@ from adapters.rigsarkivet import (
 )
 from contracts.documents import DocumentFiled, DocumentKind
 from contracts.envelope import new_event
-from tests.adapters.rigsarkivet.avid import check_version, standard_schemas
+from tests.adapters.rigsarkivet.avid import check_version, standard_schemas, table_rows
 
 ABOUT = ArchiveDescription(
     "AVID.SA.18010.1", "Kommune 101", dt.date(2024, 1, 1), dt.date(2025, 12, 31)
@@ -60,6 +60,48 @@ async def test_sample_version_is_valid_against_the_xsds_and_the_rules(built, sch
     assert result.version.file_index_md5 == hashlib.md5(index.read_bytes()).hexdigest()  # noqa: S324
     files = [p for p in result.version.path.rglob("*") if p.is_file()]
     assert result.version.files == len(files)
+
+
+async def test_parties_are_the_child_and_its_parents_with_addresses_only_when_not_protected(built):
+    _, result = built
+    parties = table_rows(result.version.path, "parties")
+    assert [(p["case_id"], p["party_no"], p["role"], p["relation"]) for p in parties[:3]] == [
+        ("case-1", "1", "child", None),
+        ("case-1", "2", "parent", "mother"),
+        ("case-1", "3", "parent", "father"),
+    ]
+    children = [p for p in parties if p["role"] == "child"]
+    assert len(children) == 3
+    assert {p["address_protected"] for p in children} == {"true", "false"}  # the sample has both
+    for child in children:
+        protected = child["address_protected"] == "true"
+        assert (child["street"] is None) is protected
+        assert (child["residence_municipality"] is None) is protected
+    cprs = {row["cpr"] for row in table_rows(result.version.path, "children")}
+    assert {p["cpr"] for p in children} == cprs
+    assert all(
+        p["street"] is None for p in parties if p["role"] != "child"
+    )  # never in CPR's answer
+
+
+async def test_investigations_plans_letters_and_receipts_have_their_rows(built):
+    _, result = built
+    root = result.version.path
+    facts = [(row["case_id"], row["fact"]) for row in table_rows(root, "investigations")]
+    assert facts[:2] == [("case-1", "started"), ("case-1", "child_heard")]
+    [plan, *_] = table_rows(root, "plans")
+    assert (plan["fact"], plan["kind"], plan["legal_basis"]) == ("created", "child_plan", "BL §91")
+    goals = [
+        row["goal"] for row in table_rows(root, "plan_goals") if row["event_no"] == plan["event_no"]
+    ]
+    assert goals == ["Barnet trives i skolen.", "Familien har et netværk."]
+    [letter, *_] = table_rows(root, "letters")
+    [recipient, *_] = table_rows(root, "letter_recipients")
+    mother = next(p for p in table_rows(root, "parties") if p["relation"] == "mother")
+    assert (recipient["event_no"], recipient["cpr"]) == (letter["event_no"], mother["cpr"])
+    [receipt, *_] = table_rows(root, "letter_receipts")
+    assert (receipt["letter_id"], receipt["outcome"]) == (letter["letter_id"], "delivered")
+    assert receipt["message_uuid"] is not None
 
 
 def _replace(relative: str, old: bytes, new: bytes):
