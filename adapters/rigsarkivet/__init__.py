@@ -7,6 +7,7 @@ from adapters.rigsarkivet.indices import ArchiveDescription
 from adapters.rigsarkivet.sample import SampleDocuments, sample_history
 from adapters.rigsarkivet.tiff import UnrenderableDocumentError
 from adapters.rigsarkivet.writer import (
+    BuildUnderWayError,
     Finished,
     MissingStandardSchemaError,
     VersionExistsError,
@@ -18,6 +19,7 @@ __all__ = [
     "ArchiveDescription",
     "BadItem",
     "BuildFailedError",
+    "BuildUnderWayError",
     "Built",
     "DocumentSource",
     "Fetched",

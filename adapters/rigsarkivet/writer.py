@@ -5,17 +5,26 @@ table file and ``docIndex.xml`` for streaming, and on a clean finish writes
 ``tableIndex.xml``, ``archiveIndex.xml``, the context documentation and its index, and
 ``fileIndex.xml`` last. Only then is the folder renamed to its AVID name, so a reader never
 sees a half-written version; on any error the hidden folder is removed.
+
+A build that is killed (SIGKILL, power) cannot remove its hidden folder. Each build holds
+an exclusive ``flock`` on a lock file beside it, which the kernel drops when the process
+dies; the next build of the same AVID removes every hidden folder whose lock nobody holds
+and starts again from the beginning (a restart, not a resume: nothing of a killed build is
+trusted). A hidden folder whose lock is held is a build under way, and a second build of
+that AVID is refused rather than raced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
+import os
 import re
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -42,6 +51,7 @@ __all__ = [
     "COLLECTION_SIZE",
     "STANDARD_SCHEMAS",
     "ArchiveVersion",
+    "BuildUnderWayError",
     "Finished",
     "MissingStandardSchemaError",
     "VersionExistsError",
@@ -68,6 +78,10 @@ class MissingStandardSchemaError(PermanentError):
 
 class VersionExistsError(PermanentError):
     """A version of that name is already in the output folder; it is never overwritten."""
+
+
+class BuildUnderWayError(PermanentError):
+    """Another build of the same AVID is writing into the output folder now."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,7 @@ def open_version(  # noqa: PLR0913 - the version, and two dials
     Raises:
         ValueError: ``about.avid`` is not an AVID folder name.
         VersionExistsError: ``out/<avid>`` exists already.
+        BuildUnderWayError: another build of ``about.avid`` is writing into ``out``.
         MissingStandardSchemaError: ``standard_schemas`` lacks one of ``STANDARD_SCHEMAS``.
 
     """
@@ -171,8 +186,66 @@ def open_version(  # noqa: PLR0913 - the version, and two dials
         msg = f"{about.avid} exists in the output folder; it is never overwritten"
         raise VersionExistsError(msg)
     out.mkdir(parents=True, exist_ok=True)
-    root = out / f".{about.avid}.partial-{uuid.uuid4().hex[:8]}"
-    root.mkdir()
+    with _claimed(out, about.avid) as root:
+        yield from _written(root, final, about, standard_schemas, today, collection_size, dpi)
+
+
+def _try_lock(path: Path) -> int | None:
+    """An open descriptor holding ``path``'s exclusive lock, or None if another holds it."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _sweep(out: Path, avid: str) -> None:
+    """Remove what killed builds of ``avid`` left; refuse if one is running now."""
+    for lock in out.glob(f".{avid}.partial-*.lock"):
+        descriptor = _try_lock(lock)
+        if descriptor is None:
+            msg = f"a build of {avid} is under way in the output folder"
+            raise BuildUnderWayError(msg)
+        try:
+            shutil.rmtree(lock.with_suffix(""), ignore_errors=True)
+            lock.unlink()
+        finally:
+            os.close(descriptor)
+    for orphan in out.glob(f".{avid}.partial-*"):  # killed before its lock was taken
+        if orphan.is_dir() and not orphan.with_name(f"{orphan.name}.lock").exists():
+            shutil.rmtree(orphan, ignore_errors=True)
+
+
+@contextmanager
+def _claimed(out: Path, avid: str) -> Iterator[Path]:
+    """A fresh hidden folder for ``avid``, locked for as long as the build runs."""
+    _sweep(out, avid)
+    root = out / f".{avid}.partial-{uuid.uuid4().hex[:8]}"
+    lock = root.with_name(f"{root.name}.lock")
+    descriptor = _try_lock(lock)  # before the folder: a folder with no lock is an orphan
+    if descriptor is None:  # another build took this very name: cannot happen but once
+        msg = f"a build of {avid} is under way in the output folder"
+        raise BuildUnderWayError(msg)
+    try:
+        root.mkdir()
+        yield root
+    finally:
+        with suppress(FileNotFoundError):
+            lock.unlink()  # the folder is renamed or removed by now
+        os.close(descriptor)
+
+
+def _written(  # noqa: PLR0913, PLR0917 - open_version's arguments, passed on
+    root: Path,
+    final: Path,
+    about: ArchiveDescription,
+    standard_schemas: Path,
+    today: dt.date,
+    collection_size: int,
+    dpi: int,
+) -> Iterator[tuple[ArchiveVersion, list[Finished]]]:
     result: list[Finished] = []
     try:
         _copy_schemas(standard_schemas, root / "Schemas" / "standard")
