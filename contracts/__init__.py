@@ -1,7 +1,13 @@
 """The canonical case events: what travels on the bus, and what vendors code against."""
 
 from contracts.aftercare import AftercareDecided, AftercareForm
-from contracts.archive import ArchivePackageBuilt, ArchivePackageBuiltV2, ArchiveRequested
+from contracts.archive import (
+    ArchivePackageBuilt,
+    ArchivePackageBuiltV2,
+    ArchivePackageBuiltV3,
+    ArchiveRequested,
+    CaseArchived,
+)
 from contracts.base import Contract, Record
 from contracts.binding import InvalidRecordError, KafkaRecord, from_kafka, to_kafka
 from contracts.case import CaseClosed, CaseOpened, CaseWorkerAssigned
@@ -108,11 +114,13 @@ __all__ = [
     "AppealOutOfTime",
     "ArchivePackageBuilt",
     "ArchivePackageBuiltV2",
+    "ArchivePackageBuiltV3",
     "ArchiveRequested",
     "AuditAction",
     "AuditActionV2",
     "AuditRecorded",
     "AuditRecordedV2",
+    "CaseArchived",
     "CaseClosed",
     "CaseOpened",
     "CaseWorkerAssigned",

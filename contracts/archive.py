@@ -8,6 +8,12 @@ When data leaves administrative use it is delivered before deletion as a folder
 them, then a serial and a media number ``[1-9][0-9]*``, no leading zero and no length
 limit). v1 took ``AVID.SA.0.0`` and refused 7-digit serials; it stays as published, for
 replay. The compatibility gate exempts exactly that pattern (``compat.PATTERN_FIXES``).
+
+``ArchivePackageBuilt`` v3 adds where the version is, its media count and what it holds
+(cases, documents, pages); each is optional, so every v2 record reads as v3.
+``CaseArchived``, one per case (the envelope's case id), records the version a case is in
+and the MD5 of that version's ``fileIndex.xml``: what the erasure step reads to release
+the archived cases. Nothing is deleted by it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from contracts.classification import classified
 from contracts.guards import Timestamp
 from contracts.types import RecordId
 
-__all__ = ["AVID_PATTERN", "ArchivePackageBuilt", "ArchivePackageBuiltV2", "ArchiveRequested"]
+__all__ = [
+    "AVID_PATTERN",
+    "ArchivePackageBuilt",
+    "ArchivePackageBuiltV2",
+    "ArchivePackageBuiltV3",
+    "ArchiveRequested",
+    "CaseArchived",
+]
 
 AVID_PATTERN = r"^AVID\.[A-ZÆØÅ]{2,4}\.[1-9][0-9]*\.[1-9][0-9]*$"
 """An archival version's folder name, as Rigsarkivet's ``fileIndex.xsd`` writes it."""
@@ -74,3 +87,57 @@ class ArchivePackageBuiltV2(ArchivePackageBuilt):
         C.INTERNAL,
         pattern=AVID_PATTERN,
     )
+
+
+class ArchivePackageBuiltV3(ArchivePackageBuiltV2):
+    """An archival version's folder has been built and checked; it holds no payload here.
+
+    v3: where it is, its media count and its counts; absent in a v2 record.
+    """
+
+    event_version: ClassVar[int] = 3
+
+    location: str | None = classified(
+        "Where the version's folder was written (a path on the builder's disk or share).",
+        C.INTERNAL,
+        default=None,
+        min_length=1,
+        max_length=1000,
+    )
+    media_count: int | None = classified(
+        "How many media (AVID.<ARK>.<n>.1 ... .<m>) the version has.",
+        C.INTERNAL,
+        default=None,
+        ge=1,
+    )
+    cases: int | None = classified("Cases in the version.", C.INTERNAL, default=None, ge=0)
+    documents: int | None = classified(
+        "Documents in the version (docIndex entries).", C.INTERNAL, default=None, ge=0
+    )
+    pages: int | None = classified("TIFF pages of its documents.", C.INTERNAL, default=None, ge=0)
+
+
+class CaseArchived(Contract):
+    """The case (the envelope's case id) is in a built archival version.
+
+    Recorded so the erasure step can release the case once the version is delivered: the
+    version's id and the MD5 of its ``fileIndex.xml`` name exactly what was archived.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.archive.case-archived"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "archive"
+
+    archive_id: RecordId = classified("The archive job (ArchiveRequested).", C.INTERNAL)
+    avid: str = classified(
+        "The version's folder name, AVID.<ARK>.<n>.<m>.", C.INTERNAL, pattern=AVID_PATTERN
+    )
+    package_id: str = classified(
+        "The version's id (archiveInformationPackageID: the folder name without the media).",
+        C.INTERNAL,
+        pattern=r"^AVID\.[A-ZÆØÅ]{2,4}\.[1-9][0-9]*$",
+    )
+    md5_of_indices: str = classified(
+        "MD5 of the version's fileIndex.xml, hex.", C.INTERNAL, pattern=r"^[0-9a-f]{32}$"
+    )
+    archived_at: Timestamp = classified("When the version was built.", C.INTERNAL)

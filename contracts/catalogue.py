@@ -81,6 +81,8 @@ _ALL: tuple[type[Contract], ...] = (
     archive.ArchiveRequested,
     archive.ArchivePackageBuilt,
     archive.ArchivePackageBuiltV2,
+    archive.ArchivePackageBuiltV3,
+    archive.CaseArchived,
     handover.HandoverStarted,
     handover.HandoverReceived,
     handover.HandoverAccepted,

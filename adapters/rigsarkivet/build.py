@@ -49,6 +49,8 @@ class Built:
     cases: int
     documents: int
     pages: int
+    case_ids: frozenset[str] = frozenset()
+    """The cases in the version (already held while building: one id each)."""
 
 
 async def build_version(  # noqa: PLR0913 - each is a separate input of the build
@@ -87,4 +89,4 @@ async def build_version(  # noqa: PLR0913 - each is a separate input of the buil
                 raise _Failed  # noqa: TRY301 - inside the block, so the version is removed
     except _Failed:
         raise BuildFailedError(projector.bad if projector else ()) from None
-    return Built(result[0], projector.cases, version.documents, version.pages)
+    return Built(result[0], projector.cases, version.documents, version.pages, projector.case_ids)

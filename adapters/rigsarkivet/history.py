@@ -120,6 +120,11 @@ class Projector:
         """How many cases are in the version so far."""
         return len(self._cases)
 
+    @property
+    def case_ids(self) -> frozenset[str]:
+        """The cases in the version so far."""
+        return frozenset(self._cases)
+
     def reject(self, item: BadItem) -> None:
         """Record an item that could not even be read as an event."""
         self.bad.append(item)

@@ -19,9 +19,9 @@ from adapters.rigsarkivet import (
     SampleDocuments,
     sample_history,
 )
-from adapters.rigsarkivet.reader import HISTORY_DOMAINS
+from adapters.rigsarkivet.reader import HISTORY_DOMAINS, decode_plain
 from adapters.rigsarkivet.run import build_from_topics
-from contracts.archive import ArchivePackageBuiltV2, ArchiveRequested
+from contracts.archive import ArchivePackageBuiltV3, ArchiveRequested, CaseArchived
 from contracts.binding import to_kafka
 from contracts.case import CaseOpened
 from contracts.documents import DocumentFiled, DocumentFiledV2, MediaType
@@ -96,11 +96,19 @@ async def test_a_version_is_built_from_the_topics_and_is_valid(hub_settings, tmp
     schemas = standard_schemas(tmp_path / "standard")
     about = ArchiveDescription("AVID.SA.18011.1", "Kommune", *PERIOD)
 
+    decoded = []
+
+    async def decode(headers, value):  # the seam a decrypting decoder plugs into
+        event = await decode_plain(headers, value)
+        decoded.append(event.envelope.id)
+        return event
+
     built = await build_from_topics(
-        hub_settings.kafka, municipality, about, store, tmp_path / "out", schemas
+        hub_settings.kafka, municipality, about, store, tmp_path / "out", schemas, decode=decode
     )
 
     assert check_version(built.version.path, schemas) == []
+    assert sorted(decoded) == sorted(e.envelope.id for e in [*before, *inside])
     assert (built.cases, built.documents, built.pages) == (3, 6, 6)
     cases_xml = (built.version.path / "Tables" / "table1" / "table1.xml").read_text()
     assert cases_xml.count("<row>") == 3
@@ -181,11 +189,21 @@ async def test_the_component_answers_a_request_with_the_package_it_built(hub_set
         with contextlib.suppress(asyncio.CancelledError):
             await background
 
-    [built] = published
-    assert isinstance(built.data, ArchivePackageBuiltV2)
+    *archived, built = published
+    assert isinstance(built.data, ArchivePackageBuiltV3)
     assert built.envelope.causationid == event.envelope.id
     folder = settings.out / built.data.avid
     assert built.data.avid == "AVID.SA.18099.1"
+    assert built.data.location == str(folder)
+    assert (built.data.media_count, built.data.cases, built.data.documents) == (1, 2, 4)
+    assert built.data.pages == 4
+    # One record per case of where it is archived, keyed by the case: what erasure reads.
+    assert sorted(e.envelope.caseid for e in archived) == ["case-1", "case-2"]
+    for record in archived:
+        assert isinstance(record.data, CaseArchived)
+        assert record.envelope.causationid == event.envelope.id
+        assert (record.data.package_id, record.data.avid) == ("AVID.SA.18099", "AVID.SA.18099.1")
+        assert record.data.md5_of_indices == built.data.md5_of_indices
     index = (folder / "Indices" / "fileIndex.xml").read_bytes()
     assert built.data.md5_of_indices == hashlib.md5(index).hexdigest()  # noqa: S324 - the rule's
     assert built.data.files == sum(1 for p in folder.rglob("*") if p.is_file())
