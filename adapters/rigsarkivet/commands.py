@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hub.runtime.kafka_cli import kafka_options
+
 if TYPE_CHECKING:  # the build's libraries load only when a command runs
     from adapters.rigsarkivet.build import Built
+    from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["archive"]
 
@@ -118,7 +121,9 @@ def _summary(built: Built) -> None:
 @_OUT
 @_SCHEMAS
 @_AVID
+@kafka_options
 def build(  # noqa: PLR0913, PLR0917 - one option each
+    kafka: KafkaConnection,
     municipality: str,
     start: dt.datetime,
     end: dt.datetime,
@@ -127,13 +132,16 @@ def build(  # noqa: PLR0913, PLR0917 - one option each
     schemas: Path,
     avid: str,
 ) -> None:
-    """Build a version from the hub's topics (CASEHUB_* settings) and its document store."""
+    """Build a version from the hub's topics and its document store (CASEHUB_* settings)."""
     sys.exit(
-        asyncio.run(_build(municipality, start.date(), end.date(), creator, out, schemas, avid))
+        asyncio.run(
+            _build(kafka, municipality, start.date(), end.date(), creator, out, schemas, avid)
+        )
     )
 
 
 async def _build(  # noqa: PLR0913, PLR0917 - the command's options
+    kafka: KafkaConnection,
     municipality: str,
     start: dt.date,
     end: dt.date,
@@ -160,7 +168,7 @@ async def _build(  # noqa: PLR0913, PLR0917 - the command's options
             documents, state_dir=settings.state_dir, municipalities=settings.municipalities
         ) as store:
             built = await build_from_topics(
-                settings.kafka, municipality, about, store, out, schemas,
+                kafka, municipality, about, store, out, schemas,
                 progress=_Bar(),
             )  # fmt: skip
     except BuildFailedError as exc:

@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import json
+import os
+import sys
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -30,6 +33,7 @@ from hub.compose.app import build_context
 from hub.runtime.provision import ensure_topics
 from routing.topics import topic, topic_for
 from tests.adapters.rigsarkivet.avid import check_version, rigsarkivet_settings, standard_schemas
+from tests.kafka import cli_options
 
 pytestmark = pytest.mark.kafka
 
@@ -208,3 +212,92 @@ async def test_the_component_answers_a_request_with_the_package_it_built(hub_set
     assert built.data.md5_of_indices == hashlib.md5(index).hexdigest()  # noqa: S324 - the rule's
     assert built.data.files == sum(1 for p in folder.rglob("*") if p.is_file())
     assert check_version(folder, settings.standard_schemas) == []
+
+
+async def _archive_build(municipality, state_dir, out, schemas, kafka):
+    """``casehub archive build`` as an archivist runs it: its exit code, stdout and stderr."""
+    environment = {
+        **os.environ,
+        "CASEHUB_STATE_DIR": str(state_dir),
+        "CASEHUB_MUNICIPALITIES": json.dumps([municipality]),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hub.cli.main", "archive", "build", *cli_options(kafka),
+        "--municipality", municipality, "--from", "2024-01-01", "--to", "2025-12-31",
+        "--creator", "Kommune", "--out", str(out), "--standard-schemas", str(schemas),
+        "--avid", "AVID.SA.18030.1",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=environment,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_the_build_command_writes_a_valid_version_from_the_broker(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    state = tmp_path / "state"
+    store = LocalDocumentStore(state / "documents", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    await _publish(hub_settings.kafka, list(_records(await _history(municipality, store, cases=2))))
+    schemas = standard_schemas(tmp_path / "standard")
+    out = tmp_path / "out"
+
+    code, stdout, stderr = await _archive_build(
+        municipality, state, out, schemas, hub_settings.kafka
+    )
+
+    assert code == 0, stderr
+    assert "cases=2 documents=4 pages=4" in stdout
+    version = out / "AVID.SA.18030.1"
+    index = (version / "Indices" / "fileIndex.xml").read_bytes()
+    assert f"fileIndex.md5={hashlib.md5(index).hexdigest()}" in stdout  # noqa: S324 - the rule's
+    assert check_version(version, schemas) == []
+    assert "cases 2  documents 4  pages 4" in stderr  # the progress line
+
+
+async def test_the_build_command_lists_every_bad_item_and_leaves_nothing(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    state = tmp_path / "state"
+    store = LocalDocumentStore(state / "documents", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    events = await _history(municipality, store, cases=1)
+    documents = [e for e in events if isinstance(e.data, DocumentFiledV2)]
+    first, second = documents[0].data, documents[1].data
+    assert first.content is not None
+    assert second.content is not None
+    wrong = first.content.model_copy(update={"sha256": "0" * 64})
+    broken = b"%PDF-1.7\n1 0 obj <<>> this is no PDF"
+    unrenderable = await store.put(
+        broken, media_type=MediaType.PDF, file_name="broken.pdf", municipality=municipality
+    )
+    spoiled = {
+        documents[0].envelope.id: first.model_copy(update={"content": wrong}),
+        documents[1].envelope.id: second.model_copy(
+            update={"content": unrenderable, "sha256": unrenderable.sha256}
+        ),
+    }
+    sent = [_as_v2(e, spoiled[e.envelope.id]) if e.envelope.id in spoiled else e for e in events]
+    _, key, value, headers = next(_records(events[-1:]))
+    not_valid = value.replace(b'"closure":"measures_ended"', b'"closure":"went_away"')
+    await _publish(
+        hub_settings.kafka,
+        [*_records(sent), (topic("case", municipality), key, not_valid, headers)],
+    )
+    schemas = standard_schemas(tmp_path / "standard")
+    out = tmp_path / "out"
+
+    code, stdout, stderr = await _archive_build(
+        municipality, state, out, schemas, hub_settings.kafka
+    )
+
+    assert code == 1
+    assert stdout == ""
+    bad = sorted(line for line in stderr.splitlines() if line.startswith("bad: "))
+    assert len(bad) == 3, stderr
+    assert bad[0].startswith(f"bad: document {first.document_id} ")
+    assert bad[0].endswith("sha256 differs from its reference")
+    assert bad[1].startswith(f"bad: document {second.document_id} ")
+    assert "PDF cannot be opened" in bad[1]
+    assert bad[2].startswith(f"bad: record {topic('case', municipality)}/")
+    assert "data.closure" in bad[2]
+    assert "archival version not built: 3 bad item(s)" in stderr
+    assert not out.exists() or list(out.iterdir()) == []
