@@ -3,7 +3,7 @@
 ``python -m adapters.rigsarkivet.benchmark --schemas DIR [--cases 1000 10000] [--pages 2]``
 
 Each size is built in a fresh process (so its peak RSS is its own, read from ``wait4``),
-with about 8 events and 2 documents of ``--pages`` pages per case. Memory should not grow
+with 14 events and 2 documents of ``--pages`` pages per case. Memory should not grow
 with the history: the large build's peak RSS is printed as a ratio of the small one's
 (the target is at most 1.10). Not part of ``make test``; it writes into a temporary folder.
 """
