@@ -1,0 +1,31 @@
+"""URL-encoded HTML forms, read without python-multipart: the hub's forms are small and flat.
+
+Only ``application/x-www-form-urlencoded`` is read (what an HTML form without files sends);
+anything else, or a body over the limit, is no form (an empty mapping / ``None``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+__all__ = ["FORM_LIMIT_BYTES", "is_form", "parse_form"]
+
+FORM_LIMIT_BYTES = 64 * 1024
+"""The largest form body read: a sign-in, a replay reason, a filter."""
+
+
+def is_form(content_type: str) -> bool:
+    """Whether ``content_type`` is an URL-encoded form."""
+    return content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    """The fields of an URL-encoded body (the first value of a repeated field); bad: none."""
+    try:
+        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
