@@ -32,7 +32,16 @@ __all__ = ["CODE_LIFETIME_S", "TOKEN_LIFETIME_S", "IdentityProvider"]
 
 CODE_LIFETIME_S = 60
 TOKEN_LIFETIME_S = 300
-_AUTHORIZATION_FIELDS = ("client_id", "redirect_uri", "state", "nonce", "code_challenge", "scope")
+_AUTHORIZATION_FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -140,7 +149,7 @@ class IdentityProvider:
         client = self.directory.client(values.get("client_id", ""))
         if client is None or values.get("redirect_uri") not in client.redirect_uris:
             return "unknown client or redirect_uri"
-        if values.get("response_type", "code") != "code":
+        if values.get("response_type") != "code":
             return "only response_type=code"
         if values.get("code_challenge_method") != "S256" or not values.get("code_challenge"):
             return "PKCE with code_challenge_method=S256 is required"
