@@ -7,6 +7,7 @@ with; the real browser on real ports is in test_login_browser.py.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -17,10 +18,13 @@ import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+from pydantic import SecretStr, ValidationError
 
-from hub.web.idp import IdentityProvider, IdpUser
+from hub.compose.settings import Settings
+from hub.web.idp import IdentityProvider, IdpUser, load_directory
 from hub.web.login import (
     IdTokenRefusedError,
+    LoginSettings,
     SessionAction,
     validate_id_token,
     viewer_from_claims,
@@ -332,3 +336,51 @@ class TestCsrf:
             SessionAction.SIGN_IN,
             SessionAction.SIGN_OUT,
         ]
+
+
+class TestKeysAndSettings:
+    async def test_a_rotated_provider_key_is_fetched_again(self, world):
+        await sign_in(world, identity.OPERATOR_101)
+        world.provider.key = RSAKey.generate_key(
+            2048, parameters={"kid": "rotated", "use": "sig", "alg": "RS256"}, private=True
+        )
+        world.browser.cookies.clear()
+        back = await sign_in(world, identity.OPERATOR_147)
+        assert (back.status_code, back.headers["location"]) == (303, "/page")
+        page = await world.browser.get("/page")
+        assert '<span id="municipalities">147</span>' in page.text
+
+    def test_the_hub_reads_its_login_from_casehub_login(self, tmp_path, monkeypatch):
+        settings = {
+            "issuer": "https://idp.example/realms/k101",
+            "client_id": "casehub",
+            "client_secret_file": str(tmp_path / "secret"),
+            "session_key_file": str(tmp_path / "key"),
+            "redirect_base_url": "https://hub.example",
+        }
+        monkeypatch.setenv("CASEHUB_LOGIN", json.dumps(settings))
+        login = Settings().login
+        assert login is not None
+        assert login.secure
+        assert login.session_max_age_s == 8 * 3600
+
+    def test_a_short_session_key_is_refused(self, tmp_path):
+        (tmp_path / "key").write_bytes(b"short")
+        settings = LoginSettings(
+            issuer=ISSUER,
+            client_id="casehub",
+            client_secret_file=tmp_path / "secret",
+            session_key_file=tmp_path / "key",
+            redirect_base_url=HUB,
+        )
+        with pytest.raises(ValueError, match="at least 32 bytes"):
+            settings.session_key()
+
+    def test_a_cpr_shaped_subject_is_refused_in_the_directory(self):
+        with pytest.raises(ValidationError) as refused:
+            IdpUser(username="u1", password=SecretStr("p"), subject="6105151234")
+        assert "6105151234" not in str(refused.value)
+
+    def test_the_example_directory_loads(self, repo_root):
+        example = load_directory(repo_root / "deploy" / "local" / "idp-directory.json")
+        assert {user.username for user in example.users} == {"op101", "audit101", "op147"}
