@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from hub.web.forms import parse_form
 from hub.web.idp import IdpClient, IdpDirectory, IdpUser
 from hub.web.login import LoginSettings, OidcLogin, SessionEvent, login_from_settings
-from hub.web.viewer import csrf_of, viewer_of
+from hub.web.viewer import Login, csrf_of, viewer_of
 
 CLIENT_ID = "casehub-test"
 CLIENT_SECRET = "client-secret-for-tests-only"  # noqa: S105 - a stand-in's test client
@@ -129,7 +129,7 @@ async def _act(request: Request) -> Response:
 """)
 
 
-def site(login_: OidcLogin) -> Starlette:
-    """The login's routes and the test page behind its guard."""
+def site(login_: Login) -> Starlette:
+    """The login's routes and the test page behind its guard (any ``Login``: mypy checks it)."""
     pages = Starlette(routes=[Route("/page", _page), Route("/page/act", _act, methods=["POST"])])
     return Starlette(routes=[*login_.routes, Mount("/", app=login_.guard(pages))])

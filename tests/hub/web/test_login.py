@@ -384,3 +384,13 @@ class TestKeysAndSettings:
     def test_the_example_directory_loads(self, repo_root):
         example = load_directory(repo_root / "deploy" / "local" / "idp-directory.json")
         assert {user.username for user in example.users} == {"op101", "audit101", "op147"}
+
+    async def test_a_discovery_document_of_another_issuer_stops_the_sign_in(self, tmp_path):
+        provider = IdentityProvider(identity.directory(HUB), issuer="http://impostor.test")
+        idp = httpx.AsyncClient(transport=httpx.ASGITransport(provider.app()), base_url=ISSUER)
+        login = identity.login(ISSUER, HUB, tmp_path, audit=identity.AuditLog(), http=idp)
+        site = httpx.ASGITransport(identity.site(login))
+        async with idp, httpx.AsyncClient(transport=site, base_url=HUB) as hub:
+            answer = await hub.get("/login")
+        assert answer.status_code == 503
+        assert "set-cookie" not in answer.headers
