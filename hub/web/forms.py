@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-__all__ = ["FORM_LIMIT_BYTES", "is_form", "parse_form"]
+from starlette.requests import Request
+
+__all__ = ["FORM_LIMIT_BYTES", "is_form", "parse_form", "read_limited"]
 
 FORM_LIMIT_BYTES = 64 * 1024
 """The largest form body read: a sign-in, a replay reason, a filter."""
@@ -29,3 +31,15 @@ def parse_form(body: bytes) -> dict[str, str]:
     for name, value in pairs:
         fields.setdefault(name, value)
     return fields
+
+
+async def read_limited(request: Request, limit: int = FORM_LIMIT_BYTES) -> bytes | None:
+    """The request's body, or ``None`` as soon as it passes ``limit`` bytes (never all read)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.web.forms import FORM_LIMIT_BYTES, is_form, parse_form
+from hub.web.forms import is_form, parse_form, read_limited
 from hub.web.idp.form import sign_in_page
 from hub.web.idp.users import IdpClient, IdpDirectory, IdpUser
 from hub.web.pkce import verifier_matches
@@ -47,8 +47,8 @@ _AUTHORIZATION_FIELDS = (
 async def _form(request: Request) -> dict[str, str]:
     if not is_form(request.headers.get("content-type", "")):
         return {}
-    body = await request.body()
-    return parse_form(body) if len(body) <= FORM_LIMIT_BYTES else {}
+    body = await read_limited(request)
+    return {} if body is None else parse_form(body)
 
 
 @dataclass(frozen=True)

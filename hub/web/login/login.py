@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from hub.web.forms import FORM_LIMIT_BYTES
+from hub.web.forms import read_limited
 from hub.web.login.audit import SessionAction, SessionAudit, SessionEvent, log_sessions
 from hub.web.login.cookies import Cookies, Pending, Session
 from hub.web.login.csrf import csrf_matches
@@ -148,8 +148,8 @@ class OidcLogin:
             return self._sign_out_page(session)
         if session is None:
             return RedirectResponse(SIGN_OUT_PATH, 303)
-        body = await request.body()
-        if len(body) > FORM_LIMIT_BYTES or not csrf_matches(session.csrf, request.headers, body):
+        body = await read_limited(request)
+        if body is None or not csrf_matches(session.csrf, request.headers, body):
             return page("Not signed out", "<p>The form was not this session's.</p>", 403)
         await self._audit(_event(SessionAction.SIGN_OUT, session))
         response = RedirectResponse(SIGN_OUT_PATH, 303)

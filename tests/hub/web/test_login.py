@@ -21,6 +21,7 @@ from joserfc.jwk import KeySet, RSAKey
 from pydantic import SecretStr, ValidationError
 
 from hub.compose.settings import Settings
+from hub.web.forms import FORM_LIMIT_BYTES
 from hub.web.idp import IdentityProvider, IdpUser, load_directory
 from hub.web.login import (
     IdTokenRefusedError,
@@ -394,3 +395,10 @@ class TestKeysAndSettings:
             answer = await hub.get("/login")
         assert answer.status_code == 503
         assert "set-cookie" not in answer.headers
+
+    async def test_an_oversized_form_is_refused_unread(self, world):
+        await sign_in(world, identity.OPERATOR_101)
+        huge = {"reason": "x" * (FORM_LIMIT_BYTES + 1), "csrf": "x"}
+        assert (await world.browser.post("/page/act", data=huge)).status_code == 413
+        assert (await world.browser.post("/logout", data=huge)).status_code == 403
+        assert (await world.browser.get("/page")).status_code == 200  # still signed in
