@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .casehub/demo-kafka
 
-.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch bench bench-rigsarkivet clean
+.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch browser bench bench-rigsarkivet clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ broker-fetch:
 # The S3-compatible server the document store's tests run against (deploy/local/s3proxy.py).
 s3proxy-fetch:
 	$(PYTHON) deploy/local/s3proxy.py fetch >/dev/null
+
+# Headless Chromium from Debian's packages for the browser tests (tests/browser.py): playwright
+# drives this one (CASEHUB_CHROMIUM, default /usr/bin/chromium), never a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 # Starts a throw-away local broker, runs the demo against it, always stops it. The broker is
 # the secured one (docs/broker-security.md): the hub and the demo's case system each
@@ -47,8 +54,10 @@ typecheck: $(STAMP)
 # whole files go to one worker (--dist loadfile), so a file's module fixtures start once.
 # Most real-broker tests wait on the broker, not the CPU, so two workers pay on two cores.
 TEST_WORKERS ?= 2
-pytest: $(STAMP) broker-fetch s3proxy-fetch
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+# Each browser test leaves a screenshot of every page it saw in test-artifacts/ (kept, gitignored).
+pytest: $(STAMP) broker-fetch s3proxy-fetch browser
+	@echo "browser screenshots: $(CURDIR)/test-artifacts/"
+	CASEHUB_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

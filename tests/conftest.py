@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from contracts.municipalities import MUNICIPALITIES
 from hub.cli.demo import MUNICIPALITY as DEMO_MUNICIPALITY
 from hub.compose.settings import Settings
 from hub.runtime.kafka_access import KafkaConnection
-from tests import log_scan
+from tests import browser, log_scan
 from tests.broker import TestBroker, kafka_broker
 from tests.callers import caller_settings
 from tests.s3 import S3Server, s3_server
@@ -115,3 +118,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"\nlog scan: no CPR number and no damaged UUID in "
             f"{log_scan.line_count(_LOG_COPY)} log lines\n"
         )
+
+
+@pytest.fixture(scope="session")
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's headless Chromium for the session (tests/browser.py); launched once."""
+    path = browser.chromium_path()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=path,
+            # The tests run as root (CI), where Chromium's sandbox cannot start.
+            args=["--no-sandbox"],
+        )
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
+    """A fresh browser context (no cookies) and page; its last state saved as a screenshot."""
+    context = await chromium.new_context()
+    opened = await context.new_page()
+    opened.set_default_timeout(10_000)  # a stuck page fails the test in bounded time
+    try:
+        yield opened
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await opened.screenshot(path=browser.artifact_path(request.node.nodeid, "last"))
+        await context.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> browser.Shots:
+    """The test's screenshots of each page it looks at (test-artifacts/)."""
+    return browser.Shots(request.node.nodeid)

@@ -15,6 +15,7 @@ from contracts.types import Kommunekode
 from hub.runtime.callers import CallerSettings, is_caller_id
 from hub.runtime.component import ComponentSpec
 from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity
+from hub.web.login.settings import LoginSettings
 from routing.routes import Route, default_routes
 
 __all__ = ["CoreSettings", "Settings", "settings_model"]
@@ -109,6 +110,11 @@ class CoreSettings(BaseSettings):
     )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics.")
     topic_replication: int = Field(default=1, ge=1, description="Replicas of created topics.")
+    login: LoginSettings | None = Field(
+        default=None,
+        description="Sign-in to the hub's pages (JSON): issuer, client_id, client_secret_file, "
+        "session_key_file, redirect_base_url (docs/operations.md, Login). None: no pages.",
+    )
     otlp_endpoint: str | None = Field(
         default=None,
         description="OTLP/HTTP endpoint for traces (http://collector:4318/v1/traces; needs "
