@@ -1,0 +1,106 @@
+"""The SF2900 stand-in between a sending side and a receiving side, on loopback, for the tests.
+
+The receiving side is the handover stand-in's real ``Reception`` (``HandoverStandin``); the
+sending side serves the real ``FordelingskvitteringModtag`` route behind the caller check,
+its receipts in memory. Between them ``Serviceplatformen`` with a real SFTP server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+from starlette.applications import Starlette
+
+from adapters.handover.demopki import DemoCa
+from adapters.handover.keys import Identity, Keyring
+from adapters.handover.sf2900.kvittering import kvittering_route
+from adapters.handover.sf2900.settings import Sf2900Agreement, Sf2900Settings, SftpSettings
+from adapters.handover.sf2900.standin import DISTRIBUTION_PATH, Hub, Serviceplatformen, SftpUser
+from adapters.handover.sf2900.transport import Sf2900Transport
+from adapters.handover.standin import HandoverStandin, MemoryReceipts
+from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.serve import serving
+from tests.adapters.handover.cases import RECEIVER, SENDER
+from tests.callers import signed_app, signing
+
+__all__ = ["Loop", "cvr_of", "sf2900_loop", "sftp_user"]
+
+
+def cvr_of(municipality: str) -> str:
+    """A synthetic CVR number per municipality (eight digits; no real authority's)."""
+    return f"99{municipality}000"
+
+
+def sftp_user(folder: Path, municipality: str) -> tuple[SftpUser, Path]:
+    """A municipality's SFTP user, its private key written to ``folder``."""
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"sftp-{municipality}"
+    key.write_private_key(path)
+    return SftpUser(f"kommune{municipality}", key.convert_to_public()), path
+
+
+@dataclass
+class Loop:
+    """The running loop: the sender's transport and receipts, the stand-ins, the identities."""
+
+    transport: Sf2900Transport
+    receipts: MemoryReceipts
+    platform: Serviceplatformen
+    receiver: HandoverStandin
+    sending: Identity
+    receiving: Identity
+    keyring: Keyring
+    """The sending side's keyring (verifies the receiver's receipt)."""
+
+
+@asynccontextmanager
+async def sf2900_loop(folder: Path, *, receipt_wait_s: float = 5.0) -> AsyncIterator[Loop]:
+    """Sender ``SENDER`` hands to ``RECEIVER`` over the SF2900 stand-in."""
+    ca = DemoCa(dt.datetime.now(dt.UTC))
+    sending, receiving = ca.identity(SENDER), ca.identity(RECEIVER)
+    receiver = HandoverStandin(
+        Keyring(own={RECEIVER: receiving}, peers={SENDER: sending.certificate},
+                roots=(ca.certificate,))
+    )  # fmt: skip
+    keyring = Keyring(
+        own={SENDER: sending}, peers={RECEIVER: receiving.certificate}, roots=(ca.certificate,)
+    )
+    authorities = {SENDER: cvr_of(SENDER), RECEIVER: cvr_of(RECEIVER)}
+    user, key_file = sftp_user(folder / "keys", SENDER)
+    platform = Serviceplatformen(folder / "sftp", authorities, {SENDER: user})
+    receipts = MemoryReceipts()
+    sender_app = Starlette(routes=[kvittering_route(receipts, {SENDER: cvr_of(SENDER)})])
+    port = await platform.start_sftp()
+    host_key_file = folder / "host_key.pub"
+    platform.host_key.write_public_key(host_key_file)
+    try:
+        async with (
+            serving(receiver.asgi()) as receiver_url,
+            serving(signed_app(sender_app, [SENDER])) as sender_url,
+            serving(platform.asgi()) as platform_url,
+        ):
+            platform.hubs.update(
+                {RECEIVER: Hub(receiver_url), SENDER: Hub(sender_url, auth=signing())}
+            )
+            settings = Sf2900Settings(
+                endpoint=EndpointSettings(base_url=platform_url, timeout_s=5.0),
+                path=DISTRIBUTION_PATH,
+                sftp=SftpSettings(host="127.0.0.1", port=port, host_key_file=host_key_file,
+                                  timeout_s=5.0),
+                agreements={SENDER: Sf2900Agreement(sftp_user=user.name, sftp_key_file=key_file)},
+                authorities=authorities,
+                receipt_wait_s=receipt_wait_s,
+            )  # fmt: skip
+            transport = Sf2900Transport(settings, settings.endpoint.http_client(), receipts)
+            try:
+                yield Loop(transport, receipts, platform, receiver, sending, receiving, keyring)
+            finally:
+                await transport.aclose()
+    finally:
+        await platform.stop()
