@@ -28,7 +28,7 @@ from hub.runtime.serve import serving
 from tests.adapters.handover.cases import RECEIVER, SENDER
 from tests.callers import signed_app, signing
 
-__all__ = ["Loop", "cvr_of", "sf2900_loop", "sftp_user"]
+__all__ = ["Loop", "Platform", "cvr_of", "serviceplatformen", "sf2900_loop", "sftp_user"]
 
 
 def cvr_of(municipality: str) -> str:
@@ -43,6 +43,47 @@ def sftp_user(folder: Path, municipality: str) -> tuple[SftpUser, Path]:
     path = folder / f"sftp-{municipality}"
     key.write_private_key(path)
     return SftpUser(f"kommune{municipality}", key.convert_to_public()), path
+
+
+@dataclass
+class Platform:
+    """The running Serviceplatformen stand-in, and each municipality's hub's SF2900 settings."""
+
+    standin: Serviceplatformen
+    settings: dict[str, Sf2900Settings]
+
+
+@asynccontextmanager
+async def serviceplatformen(
+    folder: Path, municipalities: tuple[str, ...], *, receipt_wait_s: float = 5.0
+) -> AsyncIterator[Platform]:
+    """The stand-in for ``municipalities`` (each its SFTP user); ``standin.hubs`` left to fill."""
+    authorities = {code: cvr_of(code) for code in municipalities}
+    users = {code: sftp_user(folder / "keys", code) for code in municipalities}
+    standin = Serviceplatformen(
+        folder / "sftp", authorities, {code: user for code, (user, _) in users.items()}
+    )
+    port = await standin.start_sftp()
+    host_key_file = folder / "host_key.pub"
+    standin.host_key.write_public_key(host_key_file)
+    try:
+        async with serving(standin.asgi()) as url:
+            settings = {
+                code: Sf2900Settings(
+                    endpoint=EndpointSettings(base_url=url, timeout_s=5.0),
+                    path=DISTRIBUTION_PATH,
+                    sftp=SftpSettings(
+                        host="127.0.0.1", port=port, host_key_file=host_key_file, timeout_s=5.0
+                    ),
+                    agreements={code: Sf2900Agreement(sftp_user=user.name, sftp_key_file=key)},
+                    authorities=authorities,
+                    receipt_wait_s=receipt_wait_s,
+                )
+                for code, (user, key) in users.items()
+            }
+            yield Platform(standin, settings)
+    finally:
+        await standin.stop()
 
 
 @dataclass
@@ -71,36 +112,19 @@ async def sf2900_loop(folder: Path, *, receipt_wait_s: float = 5.0) -> AsyncIter
     keyring = Keyring(
         own={SENDER: sending}, peers={RECEIVER: receiving.certificate}, roots=(ca.certificate,)
     )
-    authorities = {SENDER: cvr_of(SENDER), RECEIVER: cvr_of(RECEIVER)}
-    user, key_file = sftp_user(folder / "keys", SENDER)
-    platform = Serviceplatformen(folder / "sftp", authorities, {SENDER: user})
     receipts = MemoryReceipts()
     sender_app = Starlette(routes=[kvittering_route(receipts, {SENDER: cvr_of(SENDER)})])
-    port = await platform.start_sftp()
-    host_key_file = folder / "host_key.pub"
-    platform.host_key.write_public_key(host_key_file)
-    try:
-        async with (
-            serving(receiver.asgi()) as receiver_url,
-            serving(signed_app(sender_app, [SENDER])) as sender_url,
-            serving(platform.asgi()) as platform_url,
-        ):
-            platform.hubs.update(
-                {RECEIVER: Hub(receiver_url), SENDER: Hub(sender_url, auth=signing())}
-            )
-            settings = Sf2900Settings(
-                endpoint=EndpointSettings(base_url=platform_url, timeout_s=5.0),
-                path=DISTRIBUTION_PATH,
-                sftp=SftpSettings(host="127.0.0.1", port=port, host_key_file=host_key_file,
-                                  timeout_s=5.0),
-                agreements={SENDER: Sf2900Agreement(sftp_user=user.name, sftp_key_file=key_file)},
-                authorities=authorities,
-                receipt_wait_s=receipt_wait_s,
-            )  # fmt: skip
-            transport = Sf2900Transport(settings, settings.endpoint.http_client(), receipts)
-            try:
-                yield Loop(transport, receipts, platform, receiver, sending, receiving, keyring)
-            finally:
-                await transport.aclose()
-    finally:
-        await platform.stop()
+    async with (
+        serviceplatformen(folder, (SENDER, RECEIVER), receipt_wait_s=receipt_wait_s) as platform,
+        serving(receiver.asgi()) as receiver_url,
+        serving(signed_app(sender_app, [SENDER])) as sender_url,
+    ):
+        platform.standin.hubs.update(
+            {RECEIVER: Hub(receiver_url), SENDER: Hub(sender_url, auth=signing())}
+        )
+        settings = platform.settings[SENDER]
+        transport = Sf2900Transport(settings, settings.endpoint.http_client(), receipts)
+        try:
+            yield Loop(transport, receipts, platform.standin, receiver, sending, receiving, keyring)
+        finally:
+            await transport.aclose()
