@@ -12,6 +12,8 @@ import datetime as dt
 import httpx
 import pytest
 
+from adapters.handover.keys import Keyring
+from adapters.handover.memory import CaseMemory
 from adapters.handover.port import Delivery, DeliveryRefusedError, ReceiverUnavailableError
 from adapters.handover.receipt import verify_receipt
 from adapters.handover.sealing import seal
@@ -24,10 +26,35 @@ from adapters.handover.sf2900.messages import (
     Validering,
     kvittering_request,
 )
-from contracts.handover import HandoverReceived
+from adapters.handover.wiring import build_handover
+from contracts.case import CaseOpened
+from contracts.envelope import new_event
+from contracts.handover import (
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverRefusal,
+    HandoverRefused,
+    HandoverStarted,
+)
+from hub.runtime.errors import TransientError
+from hub.runtime.state import Store, Task, in_task
 from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER, manifest
 from tests.adapters.handover.sf2900 import cvr_of, sf2900_loop
 from tests.callers import signing
+from tests.people import CHILD
+from tests.state import owned_table
+
+
+class Bus:
+    def __init__(self):
+        self.events = []
+
+    async def __call__(self, event):
+        self.events.append(event)
+        return "topic"
+
+    def of(self, contract):
+        return [e for e in self.events if isinstance(e.data, contract)]
 
 
 def delivery(loop, handover_id="ho-sf-1", recipient=None):
@@ -144,3 +171,63 @@ async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_munici
     assert other.status_code == httpx.codes.FORBIDDEN  # not a municipality the caller acts for
     assert bound.status_code == httpx.codes.OK
     assert list(loop.receipts.kept) == [(SENDER, transaction)]
+
+
+def sending_handler(loop, bus, table, *, to_certificate=None):
+    """The sending component's handler over SF2900 (``to_certificate``: whom it encrypts to)."""
+    keyring = Keyring(
+        own={SENDER: loop.sending},
+        peers={RECEIVER: to_certificate or loop.receiving.certificate},
+        roots=loop.keyring.roots,
+    )
+    handler = build_handover(
+        keyring, loop.transport, bus,
+        memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+        register=None, source="urn:s", clock=lambda: dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+
+    async def handle(event):
+        with in_task(Task(SENDER, 0)):
+            await handler(event)
+
+    return handle
+
+
+def case_events(handover_id):
+    opened = CaseOpened.model_validate_json(
+        f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
+        ' "sub_process": "clarification", "kle": "27.24.00"}'
+    )
+    started = HandoverStarted(
+        handover_id=handover_id, from_municipality=SENDER, to_municipality=RECEIVER,
+        started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves.",
+    )  # fmt: skip
+    return [
+        new_event(data, source="urn:test", municipality=SENDER, case_id="C-sf-1")
+        for data in (opened, started)
+    ]
+
+
+async def test_at_the_component_afvist_is_handover_refused_and_an_outage_is_transient(tmp_path):
+    table = await owned_table(tasks=[Task(SENDER, 0)])
+    bus = Bus()
+    async with sf2900_loop(tmp_path) as loop:
+        # Encrypted to the sender's own certificate: the receiver refuses it (AFVIST).
+        refusing = sending_handler(loop, bus, table, to_certificate=loop.sending.certificate)
+        opened, started = case_events("ho-sf-refused")
+        await refusing(opened)
+        await refusing(started)
+        # Another handover while SFTP is down: transient, so the delivery policy retries it
+        # (and parks it in quarantine when its retries run out); nothing is published.
+        handle = sending_handler(loop, bus, table)
+        _, started = case_events("ho-sf-down")  # the same case, seen already
+        loop.platform.sftp_down = True
+        with pytest.raises(TransientError):
+            await handle(started)
+        loop.platform.sftp_down = False
+        await handle(started)  # the retry
+    (refused,) = bus.of(HandoverRefused)
+    assert refused.data.refusal is HandoverRefusal.WRONG_RECIPIENT
+    (delivered,) = bus.of(HandoverDelivered)
+    assert delivered.data.handover_id == "ho-sf-down"
+    assert len(received(loop)) == 1
