@@ -13,36 +13,22 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncssh
 from starlette.applications import Starlette
 
 from adapters.handover.demopki import DemoCa
 from adapters.handover.keys import Identity, Keyring
 from adapters.handover.sf2900.kvittering import kvittering_route
-from adapters.handover.sf2900.settings import Sf2900Agreement, Sf2900Settings, SftpSettings
-from adapters.handover.sf2900.standin import DISTRIBUTION_PATH, Hub, Serviceplatformen, SftpUser
+from adapters.handover.sf2900.local import demo_cvr as cvr_of
+from adapters.handover.sf2900.local import local_serviceplatformen
+from adapters.handover.sf2900.settings import Sf2900Settings
+from adapters.handover.sf2900.standin import Hub, Serviceplatformen
 from adapters.handover.sf2900.transport import Sf2900Transport
 from adapters.handover.standin import HandoverStandin, MemoryReceipts
-from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from tests.adapters.handover.cases import RECEIVER, SENDER
 from tests.callers import signed_app, signing
 
-__all__ = ["Loop", "Platform", "cvr_of", "serviceplatformen", "sf2900_loop", "sftp_user"]
-
-
-def cvr_of(municipality: str) -> str:
-    """A synthetic CVR number per municipality (eight digits; no real authority's)."""
-    return f"99{municipality}000"
-
-
-def sftp_user(folder: Path, municipality: str) -> tuple[SftpUser, Path]:
-    """A municipality's SFTP user, its private key written to ``folder``."""
-    key = asyncssh.generate_private_key("ssh-ed25519")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"sftp-{municipality}"
-    key.write_private_key(path)
-    return SftpUser(f"kommune{municipality}", key.convert_to_public()), path
+__all__ = ["Loop", "Platform", "cvr_of", "serviceplatformen", "sf2900_loop"]
 
 
 @dataclass
@@ -58,32 +44,17 @@ async def serviceplatformen(
     folder: Path, municipalities: tuple[str, ...], *, receipt_wait_s: float = 5.0
 ) -> AsyncIterator[Platform]:
     """The stand-in for ``municipalities`` (each its SFTP user); ``standin.hubs`` left to fill."""
-    authorities = {code: cvr_of(code) for code in municipalities}
-    users = {code: sftp_user(folder / "keys", code) for code in municipalities}
-    standin = Serviceplatformen(
-        folder / "sftp", authorities, {code: user for code, (user, _) in users.items()}
-    )
-    port = await standin.start_sftp()
-    host_key_file = folder / "host_key.pub"
-    standin.host_key.write_public_key(host_key_file)
-    try:
-        async with serving(standin.asgi()) as url:
-            settings = {
-                code: Sf2900Settings(
-                    endpoint=EndpointSettings(base_url=url, timeout_s=5.0),
-                    path=DISTRIBUTION_PATH,
-                    sftp=SftpSettings(
-                        host="127.0.0.1", port=port, host_key_file=host_key_file, timeout_s=5.0
-                    ),
-                    agreements={code: Sf2900Agreement(sftp_user=user.name, sftp_key_file=key)},
-                    authorities=authorities,
-                    receipt_wait_s=receipt_wait_s,
-                )
-                for code, (user, key) in users.items()
-            }
-            yield Platform(standin, settings)
-    finally:
-        await standin.stop()
+    async with local_serviceplatformen(
+        folder, municipalities, {}, hub_url="http://127.0.0.1:9", receipt_wait_s=receipt_wait_s
+    ) as local:
+        local.standin.hubs.clear()  # each test says where every municipality's hub is
+        settings = {
+            code: local.settings.model_copy(
+                update={"agreements": {code: local.settings.agreements[code]}}
+            )
+            for code in municipalities
+        }
+        yield Platform(local.standin, settings)
 
 
 @dataclass

@@ -11,14 +11,15 @@ import datetime as dt
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
-from adapters.handover.keys import Keyring
+from adapters.handover.keys import Keyring, load_certificates, load_identity
 from adapters.handover.memory import CaseMemory
 from adapters.handover.port import Delivery, DeliveryRefusedError, ReceiverUnavailableError
 from adapters.handover.receipt import verify_receipt
 from adapters.handover.sealing import seal
 from adapters.handover.sf2900.ids import Material, transaction_id
-from adapters.handover.sf2900.kvittering import KVITTERING_PATH
+from adapters.handover.sf2900.kvittering import KVITTERING_PATH, kvittering_route
 from adapters.handover.sf2900.messages import (
     Context,
     Kvittering,
@@ -26,6 +27,9 @@ from adapters.handover.sf2900.messages import (
     Validering,
     kvittering_request,
 )
+from adapters.handover.sf2900.standin import Hub
+from adapters.handover.sf2900.transport import Sf2900Transport
+from adapters.handover.standin import MemoryReceipts, handover_standin
 from adapters.handover.wiring import build_handover
 from contracts.case import CaseOpened
 from contracts.envelope import new_event
@@ -36,11 +40,13 @@ from contracts.handover import (
     HandoverRefused,
     HandoverStarted,
 )
+from hub.runtime.component import StandinContext
 from hub.runtime.errors import TransientError
+from hub.runtime.serve import serving
 from hub.runtime.state import Store, Task, in_task
 from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER, manifest
 from tests.adapters.handover.sf2900 import cvr_of, sf2900_loop
-from tests.callers import signing
+from tests.callers import signed_app, signing
 from tests.people import CHILD
 from tests.state import owned_table
 
@@ -231,3 +237,27 @@ async def test_at_the_component_afvist_is_handover_refused_and_an_outage_is_tran
     (delivered,) = bus.of(HandoverDelivered)
     assert delivered.data.handover_id == "ho-sf-down"
     assert len(received(loop)) == 1
+
+
+async def test_casehub_standins_serves_sf2900_in_front_of_the_other_municipalities_reception():
+    async with handover_standin(StandinContext(municipalities=(SENDER,))) as running:
+        reception, settings = running.service, running.settings
+        platform = reception.sf2900
+        own = settings.own[SENDER]
+        sending = load_identity(SENDER, own.certificate_file, own.key_file)
+        receiving = load_certificates(settings.peers[RECEIVER].certificate_file)[0]
+        receipts = MemoryReceipts()
+        sender_app = Starlette(routes=[kvittering_route(receipts, {SENDER: cvr_of(SENDER)})])
+        async with serving(signed_app(sender_app, [SENDER])) as sender_url:
+            platform.standin.hubs[SENDER] = Hub(sender_url, auth=signing())  # not :8080
+            transport = Sf2900Transport(
+                platform.settings, platform.settings.endpoint.http_client(), receipts
+            )
+            try:
+                package = seal(manifest(handover_id="ho-standins"), sending, receiving)
+                await transport.deliver(Delivery("ho-standins", SENDER, RECEIVER, package))
+            finally:
+                await transport.aclose()
+    assert "SF2900" in running.label
+    assert platform.caller_secret_file.name == "serviceplatformen.secret"
+    assert [e.data.handover_id for e in reception.events] == ["ho-standins"]
