@@ -18,6 +18,7 @@ from adapters.handover.memory import CaseMemory
 from adapters.handover.port import Delivery, DeliveryRefusedError, ReceiverUnavailableError
 from adapters.handover.receipt import verify_receipt
 from adapters.handover.sealing import seal
+from adapters.handover.settings import HandoverSettings
 from adapters.handover.sf2900.ids import Material, transaction_id
 from adapters.handover.sf2900.kvittering import KVITTERING_PATH, kvittering_route
 from adapters.handover.sf2900.messages import (
@@ -242,6 +243,7 @@ async def test_at_the_component_afvist_is_handover_refused_and_an_outage_is_tran
 async def test_casehub_standins_serves_sf2900_in_front_of_the_other_municipalities_reception():
     async with handover_standin(StandinContext(municipalities=(SENDER,))) as running:
         reception, settings = running.service, running.settings
+        assert isinstance(settings, HandoverSettings)
         platform = reception.sf2900
         own = settings.own[SENDER]
         sending = load_identity(SENDER, own.certificate_file, own.key_file)
