@@ -174,9 +174,12 @@ async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_munici
         async with httpx.AsyncClient(base_url=url, auth=signing()) as caller:
             other = await caller.post(KVITTERING_PATH, content=body(OTHER), headers=headers)
             bound = await caller.post(KVITTERING_PATH, content=body(SENDER), headers=headers)
+            with_dtd = b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x "y">]>' + body(SENDER)[38:]
+            unsafe = await caller.post(KVITTERING_PATH, content=with_dtd, headers=headers)
     assert unsigned.status_code == httpx.codes.UNAUTHORIZED
     assert other.status_code == httpx.codes.FORBIDDEN  # not a municipality the caller acts for
     assert bound.status_code == httpx.codes.OK
+    assert unsafe.status_code == httpx.codes.BAD_REQUEST  # the hardened parser refuses a DTD
     assert list(loop.receipts.kept) == [(SENDER, transaction)]
 
 
