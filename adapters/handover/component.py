@@ -16,6 +16,9 @@ from adapters.handover.memory import REMEMBERED, STORE, CaseMemory
 from adapters.handover.reception import Reception
 from adapters.handover.route import answers_route, reception_route
 from adapters.handover.settings import HandoverSettings
+from adapters.handover.sf2900.transport import Sf2900Transport
+from adapters.handover.sf2900.wiring import SF2900_RECEIPTS as SF2900
+from adapters.handover.sf2900.wiring import sf2900_transport
 from adapters.handover.standin import handover_standin
 from adapters.handover.wiring import HANDOVERS, NAME, build_handover
 from contracts.handover import HandoverAccepted, HandoverRejected, HandoverStarted
@@ -45,7 +48,10 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         for code, peer in settings.peers.items()
         if peer.endpoint is not None
     }
-    transport = HttpTransport(clients)
+    transport: HttpTransport | Sf2900Transport = HttpTransport(clients)
+    receipt_routes: tuple[BaseRoute, ...] = ()  # SF2900's business receipts, signed callers
+    if settings.sf2900 is not None:
+        transport, receipt_routes = sf2900_transport(settings.sf2900, context.global_table(SF2900))
     register_http = None if settings.cpr is None else settings.cpr.http_client()
     register = (
         None
@@ -79,7 +85,7 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
             await register_http.aclose()
 
     # A peer hub signs every package and answer itself: they are verified, not its caller.
-    return Component(NAME, handler, close=close, peer_routes=tuple(routes))
+    return Component(NAME, handler, close=close, routes=receipt_routes, peer_routes=tuple(routes))
 
 
 COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
@@ -95,5 +101,5 @@ COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(
     commands=(handover,),
     # What the hub has seen of each case and each handover's outcome, in Kafka.
     stores=(STORE, HANDOVERS),
-    global_stores=(RECEIPTS, SENT),
+    global_stores=(RECEIPTS, SENT, SF2900),
 )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.cpr.settings import CprSettings
 from adapters.handover.keys import Keyring, load_certificates, load_identity
+from adapters.handover.sf2900.settings import Sf2900Settings
 from contracts.types import Kommunekode
 from hub.runtime.endpoint import EndpointSettings
 
@@ -59,6 +60,11 @@ class HandoverSettings(BaseModel):
         default=None,
         description="The CPR register (SF1520) to read the parties from; absent: the child's "
         "CPR number alone.",
+    )
+    sf2900: Sf2900Settings | None = Field(
+        default=None,
+        description="Deliver over SF2900 (Serviceplatformen's Fordelingskomponent) instead of "
+        "hub to hub; absent: each peer's endpoint.",
     )
 
     def keyring(self) -> Keyring:

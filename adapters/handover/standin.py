@@ -4,6 +4,11 @@ It plays all the municipalities the hub does not serve, with one certificate fro
 (``adapters.handover.demopki``), and answers ``POST /handover/packages`` with the real
 ``Reception``: packages are opened and checked, receipts signed, replays answered with the
 first receipt. What it publishes is kept in ``events``; ``set_down(True)`` answers 503.
+
+In front of it runs the SF2900 stand-in (``adapters.handover.sf2900.local``, ``sf2900``):
+Serviceplatformen with its SFTP server, forwarding to this reception. The settings given to
+the hub are the hub-to-hub ones; a hub delivers over SF2900 with ``sf2900.settings``
+(docs/handover.md says how).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -24,6 +29,7 @@ from adapters.handover.keys import Keyring
 from adapters.handover.reception import Reception
 from adapters.handover.route import reception_route
 from adapters.handover.settings import HandoverSettings, IdentityFiles, PeerSettings
+from adapters.handover.sf2900.local import LocalPlatform, local_serviceplatformen
 from contracts.base import Contract
 from contracts.envelope import Event
 from contracts.municipalities import MUNICIPALITIES
@@ -32,6 +38,8 @@ from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 
 __all__ = ["HandoverStandin", "MemoryReceipts", "handover_standin"]
+
+_HUB_URL = "http://127.0.0.1:8080"  # where `casehub run` listens by default (CASEHUB_HTTP_PORT)
 
 
 class MemoryReceipts:
@@ -59,6 +67,7 @@ class HandoverStandin:
         self.events: list[Event[Contract]] = []
         self.receipts = MemoryReceipts()
         self.down = False
+        self.sf2900: LocalPlatform | None = None
         self.reception = Reception(
             keyring, self._publish, self.receipts, source="urn:casehub:standin:handover",
             clock=lambda: dt.datetime.now(dt.UTC),
@@ -93,7 +102,8 @@ async def handover_standin(context: StandinContext) -> AsyncIterator[Standin]:
     ca = DemoCa(now)
     others = sorted(code for code in MUNICIPALITIES if code not in context.municipalities)
     them = ca.identity(others[0])
-    with tempfile.TemporaryDirectory(prefix="casehub-handover-") as folder:
+    async with AsyncExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="casehub-handover-"))
         root = Path(folder)
         ca_file = ca.write(root)
         their_certificate, _ = write_identity(them, root / "them")
@@ -111,6 +121,12 @@ async def handover_standin(context: StandinContext) -> AsyncIterator[Standin]:
         )
         standin = HandoverStandin(keyring)
         async with serving(standin.asgi()) as url:
+            standin.sf2900 = await stack.enter_async_context(
+                local_serviceplatformen(
+                    root / "sf2900", context.municipalities, dict.fromkeys(others, url),
+                    hub_url=_HUB_URL,
+                )
+            )  # fmt: skip
             endpoint = EndpointSettings(base_url=url, timeout_s=5.0)
             settings = HandoverSettings(
                 own=own,
@@ -120,7 +136,13 @@ async def handover_standin(context: StandinContext) -> AsyncIterator[Standin]:
                 },
                 trusted_cas=(ca_file,),
             )
+
+            def down(on: bool) -> None:  # noqa: FBT001 - a switch
+                standin.set_down(on)
+                if standin.sf2900 is not None:
+                    standin.sf2900.standin.set_down(on)
+
             yield Standin(
-                "Other municipalities' hubs (handover reception)", url, standin, settings,
-                standin.set_down,
+                f"Other municipalities' hubs (handover reception; SF2900 {standin.sf2900.url})",
+                url, standin, settings, down,
             )  # fmt: skip

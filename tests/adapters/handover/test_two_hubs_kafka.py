@@ -3,8 +3,9 @@
 The sending hub runs on the session's broker, the receiving hub on a second broker started
 for this module (``tests/broker.py``; with ``CASEHUB_TEST_BOOTSTRAP`` set both share the one
 given). Each hub is the real composition root with the handover component; the package goes
-over the hub-to-hub HTTP transport on loopback, signed and encrypted with a test CA's
-certificates.
+over the hub-to-hub HTTP transport on loopback, or over SF2900 (the Serviceplatformen
+stand-in: SFTP, DistributionService, the business receipts posted back to each hub), signed
+and encrypted with a test CA's certificates.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 import socket
 import uuid
+from contextlib import AsyncExitStack
 
 import pytest
 
@@ -29,6 +31,8 @@ from adapters.handover.manifest import HandoverManifest, Party, PartyRole
 from adapters.handover.port import Delivery
 from adapters.handover.receipt import Receipt
 from adapters.handover.reception import received_event_id
+from adapters.handover.sf2900.ids import Material
+from adapters.handover.sf2900.standin import Hub
 from adapters.handover.status import case_handovers
 from adapters.registry import COMPONENTS
 from adapters.statistics.standin import StatisticsStandin
@@ -50,7 +54,9 @@ from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.routes import default_routes
 from routing.topics import topic, topic_for
+from tests.adapters.handover.sf2900 import serviceplatformen
 from tests.broker import kafka_broker
+from tests.callers import caller_settings, signing
 from tests.kafka import produce, wait_for_records, wait_until_consumed
 from tests.people import CHILD
 
@@ -121,8 +127,9 @@ async def replayed_twice(started, case_id, sending, receiving, endpoint):
     return first, again
 
 
+@pytest.mark.parametrize("transport", ["direct", "sf2900"])
 async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noqa: PLR0915 - one flow, in order
-    hub_settings, fresh_municipality, receiving_broker, tmp_path
+    hub_settings, fresh_municipality, receiving_broker, tmp_path, transport
 ):
     sender, receiver = hub_settings.municipalities[0], fresh_municipality()
     ca = DemoCa(dt.datetime.now(dt.UTC))
@@ -133,6 +140,12 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     routes = default_routes(COMPONENTS)
     sender_port = free_port()  # the receiving hub answers to the sending one, started later
     to_sender = EndpointSettings(base_url=f"http://127.0.0.1:{sender_port}", timeout_s=5.0)
+    stack = AsyncExitStack()
+    platform = None
+    if transport == "sf2900":  # Serviceplatformen between the two, each hub its SFTP user
+        platform = await stack.enter_async_context(
+            serviceplatformen(tmp_path / "sf2900", (sender, receiver))
+        )
     receiving_hub = hub_settings.model_copy(
         update={
             "bootstrap_servers": receiving_broker.hub.bootstrap_servers,
@@ -141,12 +154,15 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
             "group_prefix": f"casehub.r{uuid.uuid4().hex[:8]}",  # the hub joins casehub.* only
             "state_dir": tmp_path / "receiver-state",
             "routes": routes,
+            # Serviceplatformen posts this hub's receipts as a caller bound to its municipality.
+            "callers": caller_settings(tmp_path / "receiver-callers", [receiver]),
             "handover": HandoverSettings(
                 own={receiver: IdentityFiles(certificate_file=receiver_files[0],
                                              key_file=receiver_files[1])},
                 peers={sender: PeerSettings(certificate_file=sender_files[0],
                                             endpoint=to_sender)},
                 trusted_cas=(ca_file,),
+                sf2900=None if platform is None else platform.settings[receiver],
             ),
         }
     )  # fmt: skip
@@ -154,6 +170,7 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     handover_id = f"ho-{uuid.uuid4().hex[:8]}"
     statistics = StatisticsStandin()
     async with (
+        stack,
         serving(statistics.asgi()) as statistics_url,
         serving(
             create_app(
@@ -173,9 +190,15 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
                     peers={receiver: PeerSettings(certificate_file=receiver_files[0],
                                                   endpoint=to_receiver)},
                     trusted_cas=(ca_file,),
+                    sf2900=None if platform is None else platform.settings[sender],
                 ),
             }
         )  # fmt: skip
+        if platform is not None:
+            platform.standin.hubs.update({
+                receiver: Hub(receiver_url, auth=signing()),
+                sender: Hub(to_sender.base_url, auth=signing()),
+            })  # fmt: skip
         async with serving(create_app(sending_hub), port=sender_port):
             seen = case_events(sender, case_id)
             for event in seen:
@@ -259,3 +282,6 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert all(line["handover_id"] == handover_id for line in sent)
     there = await case_handovers(receiving_broker.hub, receiver, case_id)
     assert [line["type"] for line in there] == ["received"]
+    if platform is not None:  # both ways over SF2900, each distributed once
+        materials = [material for _, material in platform.standin.forwarded]
+        assert materials == [Material.PACKAGE, Material.ANSWER]
