@@ -18,6 +18,7 @@ import pytest
 from hub.cli.quarantine_ops import Filters, read_entries
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
+from hub.web.dashboard.holders import partition_holders
 from hub.web.viewer import Role
 from routing.topics import AUDIT_DOMAIN, topic
 from tests.effects import EffectStandIn, recorder
@@ -87,6 +88,12 @@ async def test_an_operator_replays_its_municipalitys_record_and_no_other_sees_it
         assert [cells[0], *cells[2:5]] == ["2", "1", "0", "1"]
         lag = (await http.get("/lag")).text
         assert f"{settings.client_id} (this instance)" in lag
+        # Who holds what, as the broker says: every partition of the recorder's topic, held.
+        group = f"{settings.group_prefix}.recorder"
+        holders = await partition_holders(settings.kafka, [group])
+        held = sorted(tp.partition for (g, tp) in holders if tp.topic == topic("person", ours))
+        assert held == list(range(settings.topic_partitions))
+        assert all(" @ " in holder for holder in holders.values())
     audits = [
         json.loads(r.value) for r in await read_topic(settings.kafka, topic(AUDIT_DOMAIN, ours))
     ]
