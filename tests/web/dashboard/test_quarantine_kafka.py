@@ -91,6 +91,7 @@ async def test_an_operator_replays_its_municipalitys_record_and_no_other_sees_it
         # Who holds what, as the broker says: every partition of the recorder's topic, held.
         group = f"{settings.group_prefix}.recorder"
         holders = await partition_holders(settings.kafka, [group])
+        assert holders is not None
         held = sorted(tp.partition for (g, tp) in holders if tp.topic == topic("person", ours))
         assert held == list(range(settings.topic_partitions))
         assert all(" @ " in holder for holder in holders.values())
