@@ -31,14 +31,15 @@ browser:
 
 # Starts a throw-away local broker, runs the demo against it, always stops it. The broker is
 # the secured one (docs/broker-security.md): the hub and the demo's case system each
-# authenticate as their own principal, with the ACLs of `casehub deploy acls`.
+# authenticate as their own principal, with the ACLs of `casehub deploy acls`. `make demo KEEP=1`
+# leaves everything up until Ctrl-C (the trap lets the recipe stop the broker afterwards).
 demo: $(STAMP) broker-fetch
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	@$(BIN)/casehub deploy acls --municipality 101 > $(DEMO_DIR)/acls.json
 	@$(BIN)/python deploy/local/kafka.py start --data $(DEMO_DIR) --secure --acls $(DEMO_DIR)/acls.json \
 	  --bootstrap-file $(DEMO_DIR)/bootstrap >/dev/null
-	@status=0; $(BIN)/casehub demo --bootstrap "$$(cat $(DEMO_DIR)/bootstrap)" \
-	  --local-broker $(DEMO_DIR) || status=$$?; \
+	@trap 'true' INT; status=0; $(BIN)/casehub demo --bootstrap "$$(cat $(DEMO_DIR)/bootstrap)" \
+	  --local-broker $(DEMO_DIR) $(if $(KEEP),--keep) || status=$$?; \
 	  $(BIN)/python deploy/local/kafka.py stop --data $(DEMO_DIR); exit $$status
 
 lint: $(STAMP)

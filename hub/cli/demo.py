@@ -2,7 +2,8 @@
 
 It starts the hub (HTTP intake + components) against the given broker, watches the
 topics with a consumer of its own, posts a synthetic notification as an e-form system
-would, prints each hop the notification takes, shows a rejected submission, and stops.
+would, prints each hop the notification takes, shows a rejected submission, and stops;
+with ``keep`` it leaves the hub, its dashboard and the stand-ins up until interrupted.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from contracts.intake import AssessmentOutcome, NotificationAssessed
 from contracts.legal import ActBasis
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
+from hub.cli.demo_login import demo_login
 from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
@@ -88,12 +90,14 @@ def demo_submission(submission_id: str) -> dict[str, Any]:
     }
 
 
-async def run_demo(hub: KafkaConnection, case_system: KafkaConnection | None = None) -> bool:
+async def run_demo(
+    hub: KafkaConnection, case_system: KafkaConnection | None = None, *, keep: bool = False
+) -> bool:
     """Run the flow once; True when every expected hop was seen.
 
     ``hub``: how the hub reaches the broker; ``case_system``: how the demo's case system
     (which writes the case events and watches its municipality's topics) does, by default
-    the same.
+    the same. ``keep``: then stay up (hub, dashboard, stand-ins) until interrupted (Ctrl-C).
     """
     state_dir = Path(tempfile.mkdtemp(prefix="casehub-demo-"))
     # A fresh secret for this run, shared by the hub and the form system through a file.
@@ -115,23 +119,49 @@ async def run_demo(hub: KafkaConnection, case_system: KafkaConnection | None = N
             **standins.settings(),
         )
         click.echo("stand-ins: " + ", ".join(f"{s.label} {s.url}" for s in standins.values()))
-        return await _flow(case_system or hub, settings, SignedRequests(FORM_SYSTEM, secret))
+        signed = SignedRequests(FORM_SYSTEM, secret)
+        return await _flow(case_system or hub, settings, signed, keep=keep)
 
 
-async def _flow(case_system: KafkaConnection, settings: Settings, signed: SignedRequests) -> bool:
+async def _flow(
+    case_system: KafkaConnection, settings: Settings, signed: SignedRequests, *, keep: bool
+) -> bool:
     watch = Watch()
     watched = [
         topic(d, MUNICIPALITY)
         for d in ("intake", "person", "letter", "case", "document", "reporting", "deadline")
     ]
     # The hub first: it creates the topics the watcher then reads from their end.
+    login = demo_login(MUNICIPALITY)
     async with (
-        serving(create_app(settings), port=0) as url,
+        serving(create_app(settings, login=login), port=0) as url,
         _watching(case_system, watched, watch),
         _producer(case_system) as producer,
     ):
         click.echo(f"hub up: intake at {url}/notifications, broker {settings.bootstrap_servers}")
-        return await _steps(url, watch, producer, signed)
+        if login is None:
+            click.echo(
+                "dashboard: not served, it needs a login (CASEHUB_LOGIN; the demo's "
+                "stand-in identity provider plugs in at hub.cli.demo_login)"
+            )
+        else:
+            click.echo(f"dashboard: {url}/ops/ (operator of {MUNICIPALITY})")
+        ok = await _steps(url, watch, producer, signed)
+        if keep:
+            await _until_interrupted(url)
+        return ok
+
+
+async def _until_interrupted(url: str) -> None:
+    """Stay up until Ctrl-C, then return, so the hub and the stand-ins stop in order.
+
+    asyncio.run cancels the main task on the first Ctrl-C; the cancellation ends here, the
+    demo's contexts close, and the run ends with the flow's result.
+    """
+    click.echo(f"everything stays up at {url} until interrupted (Ctrl-C)")
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.Event().wait()
+    click.echo("interrupted: stopping the hub and the stand-ins")
 
 
 @asynccontextmanager

@@ -96,8 +96,17 @@ def standins(municipalities: tuple[str, ...]) -> None:
     help="The data directory of a `deploy/local/kafka.py start --secure` broker: the hub and "
     "the case system authenticate with the credentials and the CA there (`make demo`).",
 )
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Leave the hub, its dashboard and the stand-ins up until interrupted (Ctrl-C).",
+)
 def demo(
-    kafka: KafkaConnection, case_system_security: str | None, local_broker: Path | None
+    kafka: KafkaConnection,
+    case_system_security: str | None,
+    local_broker: Path | None,
+    *,
+    keep: bool,
 ) -> None:
     """Push one demo notification through the hub and print the path it took."""
     from hub.cli.demo import MUNICIPALITY, run_demo  # noqa: PLC0415
@@ -113,7 +122,7 @@ def demo(
         principal = case_system_user(MUNICIPALITY)
         case_system = local_broker_connection(address, local_broker, principal)
     try:
-        sys.exit(0 if asyncio.run(run_demo(kafka, case_system)) else 1)
+        sys.exit(0 if asyncio.run(run_demo(kafka, case_system, keep=keep)) else 1)
     except KafkaSecurityError as exc:  # one line, no traceback
         raise click.ClickException(str(exc)) from None
 

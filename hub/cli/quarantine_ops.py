@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -170,8 +170,13 @@ class Filters:
         return all(checks)
 
 
-async def read_entries(kafka: KafkaConnection, filters: Filters) -> list[Entry]:
-    """Every quarantined record that passes ``filters``, oldest first per topic."""
+async def read_entries(
+    kafka: KafkaConnection, filters: Filters, *, municipalities: Collection[str] | None = None
+) -> list[Entry]:
+    """Every quarantined record that passes ``filters``, oldest first per topic.
+
+    ``municipalities``: read only their quarantines (the dashboard's viewer's); None: all.
+    """
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
@@ -181,7 +186,9 @@ async def read_entries(kafka: KafkaConnection, filters: Filters) -> list[Entry]:
         names = sorted(
             t
             for t in cluster.topics()
-            if t.startswith(PREFIX + ".") and t.endswith(QUARANTINE_SUFFIX)
+            if t.startswith(PREFIX + ".")
+            and t.endswith(QUARANTINE_SUFFIX)
+            and (municipalities is None or t.split(".")[1] in municipalities)
         )
         partitions = [
             TopicPartition(t, p)

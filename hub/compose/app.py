@@ -48,6 +48,8 @@ from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
 from hub.runtime.tracing import Tracing, tracing_for
+from hub.web.dashboard import HubView, dashboard_app
+from hub.web.viewer import Login
 from routing.routes import Routes, check_routes
 
 __all__ = ["Component", "build_broker", "build_context", "built_components", "create_app"]
@@ -97,6 +99,7 @@ def create_app(
     extra: Sequence[Component] = (),
     components: Sequence[ComponentSpec[Any]] = COMPONENTS,
     tracer: TracerProvider | None = None,
+    login: Login | None = None,
 ) -> Starlette:
     """Build the hub from its settings: broker, components, HTTP intake.
 
@@ -104,6 +107,8 @@ def create_app(
     ``extra`` adds running components beside them (tests and embedders use it); one named
     like a registered component takes that component's routes and consumes. ``tracer``
     records the spans (a test's in-memory exporter); else ``otlp_endpoint`` says.
+    ``login`` guards the operations dashboard, served under ``/ops`` with the login's own
+    routes; without one the dashboard is not served at all (no page without a viewer).
     """
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -180,6 +185,7 @@ def create_app(
         routes=[
             *health_routes(ready),
             metrics_route(metrics, [(d.metrics.component, d) for d in deliveries]),
+            *_dashboard(settings, login, metrics, deliveries),
             *_http_surfaces(settings, running, callers),
         ],
         lifespan=lifespan,
@@ -200,6 +206,23 @@ def _observability(
     """A metrics registry of the app's own (several apps may share a process), its tracing."""
     tracing = tracing_for(settings.otlp_endpoint, instance=settings.client_id, given=tracer)
     return HubMetrics(), tracing
+
+
+def _dashboard(
+    settings: CoreSettings, login: Login | None, metrics: HubMetrics, deliveries: list[Delivery]
+) -> list[BaseRoute]:
+    """The login's routes and the dashboard behind its guard; nothing without a login."""
+    if login is None:
+        return []
+    hub = HubView(
+        kafka=settings.kafka,
+        municipalities=tuple(settings.municipalities),
+        group_prefix=settings.group_prefix,
+        instance=settings.client_id,
+        metrics=metrics,
+        deliveries=tuple(deliveries),
+    )
+    return [*login.routes, Mount("/ops", app=login.guard(dashboard_app(hub)))]
 
 
 async def _finish(

@@ -35,8 +35,8 @@ def journal(
 ) -> None:
     """Print the journal of CASE: each event's time, sub-process, type and non-personal fields.
 
-    Names, CPR numbers, addresses and free text are always masked (•••): there are no roles
-    yet that may see them.
+    Names, CPR numbers, addresses and free text are always masked (•••), for every
+    role: the journal's store never holds them.
     """
     # Imported here: aiokafka is not needed by `casehub --help`.
     from hub.components.journal.read import read_journal  # noqa: PLC0415

@@ -4,7 +4,7 @@ A step keeps the envelope's type, version, time and ids, and of the data only th
 the contract classifies public or internal whose value is a single plain value: a number,
 a flag, a time, a code or an id. Everything else is named and masked: personal and
 sensitive fields, free text (it can quote anyone), and nested values (a nested value can
-hold a person). There are no roles yet, so every reader gets the masked journal.
+hold a person). Every reader, of every role, gets the masked journal (docs/operations.md).
 """
 
 from __future__ import annotations

@@ -40,6 +40,10 @@ class CircuitBreaker:
         self._failing_since: float | None = None
         self._opened_at: float | None = None
         self._cooldown = cooldown_s
+        # For the dashboard: when (epoch seconds) it last opened or closed, and why it
+        # last failed (an error class, never an exception's text: that can quote a record).
+        self.changed_at: float | None = None
+        self.last_error: str | None = None
 
     @property
     def state(self) -> BreakerState:
@@ -59,20 +63,25 @@ class CircuitBreaker:
 
     def success(self) -> None:
         """A call succeeded: close and forget the failure streak."""
+        if self._opened_at is not None:
+            self.changed_at = time.time()
         self._failing_since = None
         self._opened_at = None
         self._cooldown = self._base_cooldown
 
-    def failure(self, *, authorisation: bool = False) -> bool:
-        """A call failed; return True when the breaker is (now) open."""
+    def failure(self, *, authorisation: bool = False, error: str | None = None) -> bool:
+        """A call failed (``error``: its class); return True when the breaker is (now) open."""
         now = self._clock()
+        self.last_error = error or self.last_error
         if self._opened_at is not None:  # a failed trial: wait longer next time
             self._cooldown = min(self._max_cooldown, self._cooldown * 2)
             self._opened_at = now
+            self.changed_at = time.time()
             return True
         if self._failing_since is None:
             self._failing_since = now
         if authorisation or now - self._failing_since >= self._open_after:
             self._opened_at = now
+            self.changed_at = time.time()
             return True
         return False

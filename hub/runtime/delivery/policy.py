@@ -525,10 +525,10 @@ class Delivery:
     ) -> bool:
         """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
         if isinstance(exc, AuthorisationError) or (
-            isinstance(exc, TransientError) and self.breaker.failure()
+            isinstance(exc, TransientError) and self.breaker.failure(error=type(exc).__name__)
         ):
             if isinstance(exc, AuthorisationError):
-                self.breaker.failure(authorisation=True)
+                self.breaker.failure(authorisation=True, error=type(exc).__name__)
             self._outage(exc)
             return False
         if isinstance(exc, TransientError):

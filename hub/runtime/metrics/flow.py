@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +32,9 @@ class FlowMetrics:
         self.component = component
         self._received: dict[str, Any] = {}
         self._outcomes: dict[tuple[str, Outcome], Any] = {}
+        # Per topic, when (epoch seconds) this instance last took a record of it: the
+        # dashboard's "last record seen" (a time is no label, so not a metric).
+        self.last_seen: dict[str, float] = {}
 
     def received(self, topic: str) -> None:
         """A record of ``topic`` had its outcome on the subscriber's path (or waits)."""
@@ -38,6 +42,7 @@ class FlowMetrics:
         if child is None:
             child = self._received[topic] = self.metrics.received.labels(*self._flow(topic))
         child.inc()
+        self.last_seen[topic] = time.time()
 
     def decided(self, topic: str, outcome: Outcome) -> None:
         """A record of ``topic`` (or an attempt of it, for a retry) has this outcome."""

@@ -17,10 +17,13 @@ from hub.cli.main import main
 from hub.components.journal import MASK, read_journal
 from hub.compose.app import create_app
 from hub.runtime.serve import serving
+from hub.web.viewer import Role
 from routing.topics import topic, topic_for
 from tests.factories import notification, short_id
 from tests.kafka import cli_options, produce, wait_until_consumed
 from tests.people import CHILD
+from tests.web.dashboard.fixed_login import viewer
+from tests.web.dashboard.pages import read_page
 
 pytestmark = pytest.mark.kafka
 
@@ -101,7 +104,15 @@ async def test_a_case_s_journal_is_its_events_in_order_masked(hub_settings):
     )
     as_json = await asyncio.to_thread(runner.invoke, main, [*args, "--json"])
     assert json.loads(as_json.output) == steps
-    for output in (lines.output, as_json.output):
+    hub = (settings.kafka, (municipality,), settings.group_prefix)
+    asked_for = {"municipality": municipality, "case": case_id}
+    page = (
+        await read_page(*hub, viewer(Role.OPERATOR, municipality), "/journal", params=asked_for)
+    ).text
+    rows = page.split("<tbody>")[1].split("</tr>")[:-1]
+    assert [r.split("<td>")[4].split(" v")[0] for r in rows] == [s["type"] for s in steps]
+    assert "<td>clarification</td>" in rows[1]
+    for output in (lines.output, as_json.output, page):
         assert CHILD not in output
         assert "Anna" not in output
         assert "Hansen" not in output

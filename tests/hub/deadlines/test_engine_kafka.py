@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from hub.cli.main import main
 from hub.components.deadlines.engine import STORE
+from hub.web.viewer import Role
 from routing.topics import topic
 from tests.hub.deadlines.casework import CaseFile
 from tests.hub.deadlines.onbroker import (
@@ -27,6 +28,8 @@ from tests.hub.deadlines.onbroker import (
     send,
 )
 from tests.kafka import cli_options, read_topic, wait_for_records
+from tests.web.dashboard.fixed_login import viewer
+from tests.web.dashboard.pages import read_page
 
 pytestmark = pytest.mark.kafka
 
@@ -101,6 +104,21 @@ async def test_a_restart_between_set_and_due_still_misses_exactly_once(settings,
     assert [r for r in state if r.key.startswith(f"{STORE}/".encode())], (
         "the deadlines are kept in the engine's changelog"
     )
+    await _on_the_board(settings, case)
+
+
+async def _on_the_board(settings, case):
+    """The dashboard's legal-clock board shows the miss to the municipality's viewers only."""
+    code, other = municipality(settings), "999"
+    hub = (settings.kafka, (code, other), settings.group_prefix)
+    board = (await read_page(*hub, viewer(Role.VIEWER, code), "/deadlines")).text
+    (table,) = board.split("<caption>")[1:]  # the receipt deadline is only set: not shown
+    assert table.startswith(f"{code} · ")
+    row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert 'class="deadline-missed">missed<' in row
+    assert f"<td>{case.case_id}</td>" in row
+    elsewhere = (await read_page(*hub, viewer(Role.OPERATOR, other), "/deadlines")).text
+    assert "No deadline approaching or missed." in elsewhere
 
 
 async def test_an_assessment_a_minute_before_due_is_met_and_never_missed(settings, ticks):

@@ -107,6 +107,23 @@ class TestBreaker:
         assert not breaker.failure()
         assert state(breaker) is BreakerState.CLOSED
 
+    def test_it_keeps_when_it_last_opened_or_closed_and_the_last_error_class(self):
+        clock = Clock()
+        breaker = self.make(clock)
+        assert (breaker.changed_at, breaker.last_error) == (None, None)
+        breaker.failure(error="UnavailableError")
+        assert (breaker.changed_at, breaker.last_error) == (None, "UnavailableError")
+        breaker.failure(authorisation=True, error="AuthorisationError")
+        opened = breaker.changed_at
+        assert opened is not None
+        assert breaker.last_error == "AuthorisationError"
+        breaker.success()
+        assert breaker.changed_at is not None
+        assert breaker.changed_at >= opened
+        closed = breaker.changed_at
+        breaker.success()  # already closed: no change
+        assert breaker.changed_at == closed
+
 
 INTAKE = "casehub.101.intake.v1"
 CASE_TOPIC = "casehub.101.case.v1"
