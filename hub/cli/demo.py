@@ -37,13 +37,13 @@ from contracts.intake import AssessmentOutcome, NotificationAssessed
 from contracts.legal import ActBasis
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
-from hub.cli.demo_login import demo_login
+from hub.cli.demo_login import DemoLogin, demo_login
 from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
 from hub.runtime.callers import CallerSettings, SignedRequests
 from hub.runtime.kafka_access import KafkaConnection
-from hub.runtime.serve import serving
+from hub.runtime.serve import free_port, serving
 from routing.topics import topic, topic_for
 
 __all__ = ["run_demo", "synthetic_cpr"]
@@ -106,7 +106,11 @@ async def run_demo(
     secret_file.write_bytes(secret)
     secret_file.chmod(0o600)
     callers = {FORM_SYSTEM: CallerSettings(secret_file=secret_file, municipalities=(MUNICIPALITY,))}
-    async with running_standins((MUNICIPALITY,)) as standins:
+    port = free_port()  # known before the hub starts: the identity provider redirects to it
+    async with (
+        running_standins((MUNICIPALITY,)) as standins,
+        demo_login(state_dir, f"http://127.0.0.1:{port}", MUNICIPALITY) as login,
+    ):
         settings = Settings(
             bootstrap_servers=hub.bootstrap_servers,
             kafka_security=hub.security,
@@ -116,15 +120,23 @@ async def run_demo(
             http_port=0,
             log_level="WARNING",
             transient_pause_s=0.2,
+            login=login.settings,
             **standins.settings(),
         )
         click.echo("stand-ins: " + ", ".join(f"{s.label} {s.url}" for s in standins.values()))
+        click.echo(f"identity provider (stand-in): {login.settings.issuer}")
         signed = SignedRequests(FORM_SYSTEM, secret)
-        return await _flow(case_system or hub, settings, signed, keep=keep)
+        return await _flow(case_system or hub, settings, signed, port, login, keep=keep)
 
 
-async def _flow(
-    case_system: KafkaConnection, settings: Settings, signed: SignedRequests, *, keep: bool
+async def _flow(  # noqa: PLR0913 - the demo's parts, each built by run_demo
+    case_system: KafkaConnection,
+    settings: Settings,
+    signed: SignedRequests,
+    port: int,
+    login: DemoLogin,
+    *,
+    keep: bool,
 ) -> bool:
     watch = Watch()
     watched = [
@@ -132,20 +144,17 @@ async def _flow(
         for d in ("intake", "person", "letter", "case", "document", "reporting", "deadline")
     ]
     # The hub first: it creates the topics the watcher then reads from their end.
-    login = demo_login(MUNICIPALITY)
     async with (
-        serving(create_app(settings, login=login), port=0) as url,
+        serving(create_app(settings), port=port) as url,
         _watching(case_system, watched, watch),
         _producer(case_system) as producer,
     ):
         click.echo(f"hub up: intake at {url}/notifications, broker {settings.bootstrap_servers}")
-        if login is None:
-            click.echo(
-                "dashboard: not served, it needs a login (CASEHUB_LOGIN; the demo's "
-                "stand-in identity provider plugs in at hub.cli.demo_login)"
-            )
-        else:
-            click.echo(f"dashboard: {url}/ops/ (operator of {MUNICIPALITY})")
+        click.echo(f"dashboard: {url}/ops/ (sign in at the stand-in identity provider)")
+        for user in login.users:
+            roles, places = ", ".join(user.roles), ", ".join(user.municipalities)
+            password = user.password.get_secret_value()
+            click.echo(f"   {user.username} / {password}  ({roles} of {places})")
         ok = await _steps(url, watch, producer, signed)
         if keep:
             await _until_interrupted(url)

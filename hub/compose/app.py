@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+import httpx
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.middlewares import AckPolicy
 from opentelemetry.trace import TracerProvider
@@ -49,6 +50,7 @@ from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
 from hub.runtime.tracing import Tracing, tracing_for
 from hub.web.dashboard import HubView, dashboard_app
+from hub.web.login import login_from_settings
 from hub.web.viewer import Login
 from routing.routes import Routes, check_routes
 
@@ -108,9 +110,11 @@ def create_app(
     like a registered component takes that component's routes and consumes. ``tracer``
     records the spans (a test's in-memory exporter); else ``otlp_endpoint`` says.
     ``login`` guards the operations dashboard, served under ``/ops`` with the login's own
-    routes; without one the dashboard is not served at all (no page without a viewer).
+    routes; else ``settings.login`` (OIDC) does; without either the dashboard is not served
+    at all (no page without a viewer).
     """
     settings = settings or Settings()
+    login, login_http = _login(settings, login)  # a bad secret file stops the hub here
     configure_logging(settings.log_level, settings.log_format)
     callers = load_callers(settings.callers)  # a bad secret file stops the hub here
     broker = build_broker(settings)
@@ -141,6 +145,8 @@ def create_app(
         # Stopped in reverse order, also when a start fails half-way.
         async with contextlib.AsyncExitStack() as stack:
             stack.callback(tracing.shutdown)  # last: exports the spans still batched
+            if login_http is not None:
+                stack.push_async_callback(login_http.aclose)
             for table in used:
                 stack.push_async_callback(table.close)
             for component in running:
@@ -190,13 +196,18 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    app.state.broker = broker
-    app.state.components = tuple(running)
-    app.state.events = events
-    app.state.settings = settings
-    app.state.store = stores
-    app.state.tables = tuple(used)
-    app.state.global_tables = shared
+    # What tests, the CLI and embedders reach through the app.
+    reachable = {
+        "broker": broker,
+        "components": tuple(running),
+        "events": events,
+        "settings": settings,
+        "store": stores,
+        "tables": tuple(used),
+        "global_tables": shared,
+    }
+    for name, value in reachable.items():
+        setattr(app.state, name, value)
     return app
 
 
@@ -206,6 +217,16 @@ def _observability(
     """A metrics registry of the app's own (several apps may share a process), its tracing."""
     tracing = tracing_for(settings.otlp_endpoint, instance=settings.client_id, given=tracer)
     return HubMetrics(), tracing
+
+
+def _login(
+    settings: CoreSettings, given: Login | None
+) -> tuple[Login | None, httpx.AsyncClient | None]:
+    """The given login, else the OIDC login the settings name with its client to the provider."""
+    if given is not None or settings.login is None:
+        return given, None
+    http = httpx.AsyncClient(timeout=10.0)
+    return login_from_settings(settings.login, http=http, home="/ops/"), http
 
 
 def _dashboard(

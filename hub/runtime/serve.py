@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["StartupFailedError", "listening_socket", "serving"]
+__all__ = ["StartupFailedError", "free_port", "listening_socket", "serving"]
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -28,6 +28,19 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     return sock
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port free on ``host`` now, for a server whose address others must know before it starts.
+
+    (An identity provider's redirect URI, a peer hub's answers.) Another process could take it
+    in between; on loopback in a test or the demo that is a risk worth its simplicity.
+    """
+    sock = listening_socket(host, 0)
+    try:
+        return int(sock.getsockname()[1])
+    finally:
+        sock.close()
 
 
 class StartupFailedError(RuntimeError):

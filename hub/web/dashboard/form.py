@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hmac
 from http import HTTPStatus
-from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from hub.web.forms import parse_form, read_limited
 from hub.web.viewer import csrf_of
 
 __all__ = ["MAX_FORM_BYTES", "acting_form"]
@@ -23,15 +23,10 @@ async def acting_form(request: Request) -> dict[str, str]:
     The login refuses a POST with another token before the page runs; the page checks
     again, so a page behind a login that forgot to still acts on no forged request.
     """
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            raise HTTPException(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    fields = {
-        name: values[0]
-        for name, values in parse_qs(body.decode(errors="replace"), keep_blank_values=True).items()
-    }
+    body = await read_limited(request, MAX_FORM_BYTES)
+    if body is None:
+        raise HTTPException(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    fields = parse_form(body)
     token = csrf_of(request)
     if not token or not hmac.compare_digest(fields.get("csrf", ""), token):
         raise HTTPException(HTTPStatus.FORBIDDEN)

@@ -34,7 +34,11 @@ async def partition_holders(
     admin = AIOKafkaAdminClient(**kafka.client_options(), client_id="casehub-dashboard")
     try:
         await admin.start()
-        answers = await admin.describe_consumer_groups(list(groups))
+        # Only the groups the broker knows: aiokafka cannot decode the broker's answer for a
+        # group that does not exist (a component not running anywhere).
+        known = {listed[0] for listed in await admin.list_consumer_groups()}
+        asked = [group for group in groups if group in known]
+        answers = await admin.describe_consumer_groups(asked) if asked else []
     except KafkaError as exc:
         log.warning("partition_holders_unknown", error=type(exc).__name__)
         return None

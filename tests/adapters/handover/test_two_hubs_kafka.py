@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import uuid
 from contextlib import AsyncExitStack
 
@@ -51,7 +50,7 @@ from contracts.handover import (
 from contracts.reporting import TransferReported
 from hub.compose.app import create_app, group_of
 from hub.runtime.endpoint import EndpointSettings
-from hub.runtime.serve import serving
+from hub.runtime.serve import free_port, serving
 from routing.routes import default_routes
 from routing.topics import topic, topic_for
 from tests.adapters.handover.sf2900 import serviceplatformen
@@ -67,12 +66,6 @@ pytestmark = pytest.mark.kafka
 def receiving_broker(tmp_path_factory):
     with kafka_broker(tmp_path_factory.mktemp("kafka-receiving")) as bootstrap:
         yield bootstrap
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def send(bootstrap, event):

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from hub.runtime.serve import listening_socket, serving
+from hub.runtime.serve import free_port, serving
 from hub.web.idp import IdentityProvider, IdpUser, running_idp
 from hub.web.login import SessionAction
 from tests import identity
@@ -28,14 +28,6 @@ class Servers:
     hub: str
     provider: IdentityProvider
     audit: identity.AuditLog
-
-
-def free_port() -> int:
-    sock = listening_socket("127.0.0.1", 0)
-    try:
-        return int(sock.getsockname()[1])
-    finally:
-        sock.close()
 
 
 @pytest.fixture(scope="module")

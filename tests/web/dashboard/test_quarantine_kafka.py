@@ -21,21 +21,13 @@ from hub.runtime.serve import serving
 from hub.web.dashboard.holders import partition_holders
 from hub.web.viewer import Role
 from routing.topics import AUDIT_DOMAIN, topic
-from tests.effects import EffectStandIn, recorder
+from tests.effects import recorder
 from tests.factories import submission
 from tests.hub.test_delivery_kafka import ROUTES, effect_of, post_all, until
 from tests.kafka import read_topic
 from tests.web.dashboard.fixed_login import CSRF, FixedLogin, viewer
 
 pytestmark = pytest.mark.kafka
-
-
-@pytest.fixture
-async def standin():
-    effects = EffectStandIn()
-    async with serving(effects.app) as url:
-        effects.url = url
-        yield effects
 
 
 async def test_an_operator_replays_its_municipalitys_record_and_no_other_sees_it(
