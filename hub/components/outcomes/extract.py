@@ -3,8 +3,10 @@
 Each extract writes one ``AuditRecordedV2`` (action ``outcomes-extract``) to every included
 municipality's audit topic *before* it reads a case, and waits for the broker: no extract
 without its audit record. The record names the operator, the recipient, the period and the
-extract's id, never a child. Then the history is folded into the read model, each scope's
-tables are built (every municipality, and ``national`` for all of them together), small
+extract's id, never a child. Then the cases' summaries are read: from the ``outcomes``
+component's changelog (``state``; the default), or, as the fallback where the component
+does not run, by folding the topics' whole history (``history``). Each scope's tables are
+built (every municipality, and ``national`` for all of them together), small
 cells are suppressed, and CSV, Parquet and the data dictionary are written.
 """
 
@@ -23,8 +25,9 @@ from contracts.operations import AuditActionV2, AuditRecordedV2
 from hub.components.outcomes.aggregates import Period, tables
 from hub.components.outcomes.files import write_dictionary, write_table
 from hub.components.outcomes.history import read_history
-from hub.components.outcomes.model import OutcomeModel
+from hub.components.outcomes.model import CaseKey, CaseOutcomes, OutcomeModel
 from hub.components.outcomes.pseudonym import pseudonymiser
+from hub.components.outcomes.state import missing_state, read_summaries
 from hub.components.outcomes.table import DEFAULT_THRESHOLD, Table, suppress
 from hub.runtime.audit import operator_principal
 from hub.runtime.kafka_access import KafkaConnection
@@ -48,6 +51,9 @@ class ExtractRequest:
     operator: str
     reason: str
     threshold: int = DEFAULT_THRESHOLD
+    state_group: str | None = None
+    """The ``outcomes`` component's consumer group: read its summaries; None: fold the
+    history (the fallback)."""
 
 
 @dataclass(frozen=True)
@@ -59,20 +65,28 @@ class ExtractReport:
     rows: dict[tuple[str, str], int]
     """(scope, table) → rows."""
     skipped: int
-    """Records on the topics that were not valid events (not counted)."""
+    """Records on the topics that were not valid events, or summaries in the state this
+    version cannot read (not counted)."""
 
 
 async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> ExtractReport:
     """Audit, read, fold, build and write one extract.
 
     Raises:
-        ValueError: the operator, recipient or reason cannot go into an audit record, or the
-            key is too short (before anything is read).
+        ValueError: the operator, recipient or reason cannot go into an audit record, the
+            key is too short, or the component's state is missing for a municipality
+            (before anything is read).
 
     """
     pseudonym = pseudonymiser(request.key)
     extract_id = str(uuid.uuid4())
     audits = [_audit(request, municipality, extract_id) for municipality in request.municipalities]
+    if request.state_group is not None and (
+        missing := await missing_state(kafka, request.state_group, request.municipalities)
+    ):
+        msg = (f"no outcomes state for {', '.join(missing)} in {request.state_group}: run the "
+               "outcomes component (CASEHUB_OUTCOMES=true), or read the history")  # fmt: skip
+        raise ValueError(msg)
     producer = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
@@ -81,13 +95,10 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
                                          key=record.key, headers=list(record.headers))  # fmt: skip
     finally:
         await producer.stop()
-    history = await read_history(kafka, request.municipalities)
-    model = OutcomeModel()
-    for event in sorted(history.events, key=lambda e: e.envelope.time):
-        model.apply(event)
-    scopes = {m: {k: c for k, c in model.cases.items() if k[0] == m}
+    cases, skipped = await _cases(kafka, request)
+    scopes = {m: {k: c for k, c in cases.items() if k[0] == m}
               for m in request.municipalities}  # fmt: skip
-    scopes[NATIONAL] = dict(model.cases)
+    scopes[NATIONAL] = dict(cases)
     files: list[Path] = []
     rows: dict[tuple[str, str], int] = {}
     written: list[Table] = []
@@ -98,7 +109,21 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
             rows[scope, final.name] = len(final.rows)
             written.append(final)
     files += write_dictionary(request.out, written)
-    return ExtractReport(extract_id, files, rows, history.skipped)
+    return ExtractReport(extract_id, files, rows, skipped)
+
+
+async def _cases(
+    kafka: KafkaConnection, request: ExtractRequest
+) -> tuple[dict[CaseKey, CaseOutcomes], int]:
+    """The cases' summaries, and how many records or summaries could not be read."""
+    if request.state_group is not None:
+        summaries = await read_summaries(kafka, request.state_group, request.municipalities)
+        return summaries.cases, summaries.skipped
+    history = await read_history(kafka, request.municipalities)
+    model = OutcomeModel()
+    for event in sorted(history.events, key=lambda e: e.envelope.time):
+        model.apply(event)
+    return model.cases, history.skipped
 
 
 def _audit(request: ExtractRequest, municipality: str, extract_id: str) -> KafkaRecord:
