@@ -7,12 +7,14 @@ extract's id, never a child. Then the cases' summaries are read: from the ``outc
 component's changelog (``state``; the default), or, as the fallback where the component
 does not run, by folding the topics' whole history (``history``). Each scope's tables are
 built (every municipality, and ``national`` for all of them together), small
-cells are suppressed, and CSV, Parquet and the data dictionary are written.
+cells are suppressed, with the cells that would give them back by subtraction from the
+national row (``complementary``), and CSV, Parquet and the data dictionary are written.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from contracts.binding import KafkaRecord, to_kafka
 from contracts.envelope import new_event
 from contracts.operations import AuditActionV2, AuditRecordedV2
 from hub.components.outcomes.aggregates import Period, tables
+from hub.components.outcomes.complementary import complementary
 from hub.components.outcomes.files import write_dictionary, write_table
 from hub.components.outcomes.history import read_history
 from hub.components.outcomes.model import CaseKey, CaseOutcomes, OutcomeModel
@@ -99,17 +102,28 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
     scopes = {m: {k: c for k, c in cases.items() if k[0] == m}
               for m in request.municipalities}  # fmt: skip
     scopes[NATIONAL] = dict(cases)
+    built = {scope: tables(cases, request.period, pseudonym) for scope, cases in scopes.items()}
     files: list[Path] = []
     rows: dict[tuple[str, str], int] = {}
     written: list[Table] = []
-    for scope, cases in scopes.items():
-        for table in tables(cases, request.period, pseudonym):
-            final = suppress(table, request.threshold)
-            files += write_table(request.out / scope, final)
-            rows[scope, final.name] = len(final.rows)
-            written.append(final)
+    for scope, final in _suppressed(built, request.threshold):
+        files += write_table(request.out / scope, final)
+        rows[scope, final.name] = len(final.rows)
+        written.append(final)
     files += write_dictionary(request.out, written)
     return ExtractReport(extract_id, files, rows, skipped)
+
+
+def _suppressed(built: dict[str, list[Table]], threshold: int) -> Iterator[tuple[str, Table]]:
+    """Every scope's tables, small rows blanked, and the rows that would give them back."""
+    municipal = {scope: found for scope, found in built.items() if scope != NATIONAL}
+    for at, national in enumerate(built[NATIONAL]):
+        blank, blank_national = complementary(
+            {scope: found[at] for scope, found in municipal.items()}, national, threshold
+        )
+        for scope, found in municipal.items():
+            yield scope, suppress(found[at], threshold, also=blank[scope])
+        yield NATIONAL, suppress(national, threshold, also=blank_national)
 
 
 async def _cases(

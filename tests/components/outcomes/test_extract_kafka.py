@@ -151,9 +151,15 @@ def test_a_row_of_fewer_than_five_children_is_suppressed(extracts):
     assert national["contact_person"]["suppressed"] == "true"
     sdq = [r for r in read_csv(out / big / "progression.csv") if r["instrument"] == "sdq"]
     assert sdq == []  # one SDQ before, none after: no pair
-    [health] = read_csv(out / big / "conditions.csv")
+    # Health was assessed in both: the small municipality's two children are blanked, and
+    # so is the big one's row, else the national 8 minus its 6 would give them back.
+    [small_health] = read_csv(out / small / "conditions.csv")
+    [big_health] = read_csv(out / big / "conditions.csv")
+    [health] = read_csv(out / "national" / "conditions.csv")
+    assert (small_health["children"], small_health["suppressed"]) == ("", "true")
+    assert (big_health["children"], big_health["suppressed"]) == ("", "true")
     assert (health["children"], health["mean_severity_before"], health["improved"]) == (
-        "6", "3.0", "6")  # fmt: skip
+        "8", "3.0", "8")  # fmt: skip
 
 
 def test_progression_and_goals_are_counted_between_time_points(extracts):
