@@ -15,7 +15,7 @@ def table(**children):
 
 
 def national(scopes):
-    totals = {}
+    totals: dict[str, int] = {}
     for found in scopes.values():
         for kind, n, _ in found.rows:
             totals[kind] = totals.get(kind, 0) + n
