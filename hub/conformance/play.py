@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from contracts.base import Contract
 from contracts.deadlines import DeadlineSetV2
@@ -75,13 +76,16 @@ def notifications(municipality: str, cases: int) -> list[Event[Contract]]:
     return events
 
 
-def _in_case(cause: Event[Contract], data: Contract, case_id: str) -> Event[Contract]:
+D = TypeVar("D", bound=Contract)
+
+
+def _in_case(cause: Event[Contract], data: D, case_id: str) -> Event[D]:
     made = follow_up(cause, data, source=SOURCE)
     envelope = made.envelope.model_copy(update={"caseid": case_id})
     return made.model_copy(update={"envelope": envelope})
 
 
-def person_resolved(notification: Event[Contract], case_id: str, n: int) -> Event[Contract]:
+def person_resolved(notification: Event[Contract], case_id: str, n: int) -> Event[PersonResolved]:
     """The CPR answer about the ``n``-th notification's child, with a custody-holding mother."""
     birth, child = _child(n)
     mother = synthetic_cpr(dt.date(1988, 1 + n % 12, 1 + n % 28), 400 + n)
@@ -99,7 +103,7 @@ def person_resolved(notification: Event[Contract], case_id: str, n: int) -> Even
     return _in_case(notification, data, case_id)
 
 
-def deadline_set(notification: Event[Contract], case_id: str) -> Event[Contract]:
+def deadline_set(notification: Event[Contract], case_id: str) -> Event[DeadlineSetV2]:
     """The legal clock's 24-hour assessment deadline of a notification."""
     now = datetime.now(UTC)
     data = DeadlineSetV2.model_validate(
@@ -116,7 +120,7 @@ def deadline_set(notification: Event[Contract], case_id: str) -> Event[Contract]
     return _in_case(notification, data, case_id)
 
 
-def letter_delivered(request: Event[Contract]) -> Event[Contract]:
+def letter_delivered(request: Event[Contract]) -> Event[LetterDelivered]:
     """Digital Post's receipt for a letter the vendor requested."""
     letter_id = getattr(request.data, "letter_id", "unknown")
     data = LetterDelivered.model_validate(

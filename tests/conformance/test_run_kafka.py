@@ -31,7 +31,7 @@ async def conformance_run(broker, municipality, faults, seen):
 
 
 async def test_a_conforming_case_system_passes_every_check(test_broker, fresh_municipality):
-    seen = []
+    seen: list[str] = []
     code, lines, err = await conformance_run(test_broker, fresh_municipality(), frozenset(), seen)
     # 3 notifications + 1 redelivered, 3 people + 1, 3 deadlines + 1, 3 letter receipts + 1.
     assert lines[0].startswith("sent 16 deliveries to municipality ")

@@ -76,7 +76,7 @@ async def serve(kafka, municipality, faults=frozenset(), seen=None):
     await consumer.seek_to_beginning(*partitions)
     await producer.start()
     invalid_sent = False
-    lettered = set()  # the people it wrote letters for (with no_letters: the first only)
+    lettered: set[str] = set()  # the people it wrote letters for (with no_letters: the first only)
     try:
         async for record in consumer:
             event = from_kafka(list(record.headers), record.value)
