@@ -105,8 +105,8 @@ def _measures(cases: dict[CaseKey, CaseOutcomes], period: Period) -> Table:
         Column("committed", "integer", "Of the costed, those whose cost is finance's committed "
                "amount (the sum of its CommitmentCreated); the others', the expected cost."),
         Column("mean_cost_dkk", "number", "Mean cost in DKK over the measure's period: "
-               "finance's commitments when there are any, else the latest expected cost "
-               "(MeasureDecided, MeasureChanged, CostEstimateUpdated)."),
+               "finance's commitment when there is one, else the expected cost as decided or "
+               "last changed (MeasureDecided, MeasureChanged)."),
     )  # fmt: skip
     return Table("measures", "Measures by kind and legal basis.", columns, rows, "children")
 

@@ -25,7 +25,7 @@ from contracts.case import CaseOpened
 from contracts.codelists import GoalAttainment, Instrument, TimePoint
 from contracts.decision import MeasureDecided
 from contracts.envelope import Event
-from contracts.finance import CommitmentCreated, CostEstimateUpdated, CostEstimateUpdatedV2
+from contracts.finance import CommitmentCreated
 from contracts.ics import IcsDimension
 from contracts.measures import MeasureChanged, MeasureEnded, MeasureStarted
 from contracts.outcomes import (
@@ -68,9 +68,10 @@ class MeasureSeen:
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     expected_cost: Decimal | None = None
-    """DKK over the period: the latest of the decision, its changes and finance's estimates."""
+    """DKK over the period, as the case system expects: decided, or last changed."""
     commitments: dict[str, Decimal] = field(default_factory=dict)
-    """Finance's commitments for it (``CommitmentCreated``), by commitment id: DKK."""
+    """Finance's commitments for it (``CommitmentCreated``), by commitment id: DKK. Finance's
+    cost estimates are not used: each is the cost remaining from its day, not the measure's."""
     stamps: dict[str, dt.datetime] = field(default_factory=dict)
     """The event time of each value above (by field): an older event does not replace it."""
 
@@ -167,15 +168,7 @@ class CaseOutcomes:
 Measured = WellbeingRated | SdqScored | OrsScored | SrsScored
 """The progression measurements."""
 
-_MEASURE_FACTS = (
-    MeasureDecided
-    | MeasureStarted
-    | MeasureEnded
-    | MeasureChanged
-    | CommitmentCreated
-    | CostEstimateUpdated
-    | CostEstimateUpdatedV2
-)
+_MEASURE_FACTS = MeasureDecided | MeasureStarted | MeasureEnded | MeasureChanged | CommitmentCreated
 FOLDED: tuple[type[Contract], ...] = (
     CaseOpened,
     MeasureDecided,
@@ -183,8 +176,6 @@ FOLDED: tuple[type[Contract], ...] = (
     MeasureEnded,
     MeasureChanged,
     CommitmentCreated,
-    CostEstimateUpdated,
-    CostEstimateUpdatedV2,
     ConditionsAssessed,
     GoalAttainmentAssessed,
     WellbeingRated,
@@ -244,13 +235,17 @@ def _keep(held: dict[str, _Held], key: str, new: _Held) -> None:
         held[key] = new
 
 
+def _decided(measure: MeasureSeen, data: MeasureDecided, at: dt.datetime) -> None:
+    if measure.newer("decision", at):
+        measure.kind, measure.legal_basis = data.kind.value, str(data.legal_basis)
+        measure.decided_start = data.period.start
+    if data.expected_cost is not None and measure.newer("cost", at):
+        measure.expected_cost = data.expected_cost
+
+
 def _measure_fact(measure: MeasureSeen, data: _MEASURE_FACTS, at: dt.datetime) -> None:
     if isinstance(data, MeasureDecided):
-        if measure.newer("decision", at):
-            measure.kind, measure.legal_basis = data.kind.value, str(data.legal_basis)
-            measure.decided_start = data.period.start
-        if data.expected_cost is not None and measure.newer("cost", at):
-            measure.expected_cost = data.expected_cost
+        _decided(measure, data, at)
     elif isinstance(data, MeasureStarted):
         if measure.newer("started", at):
             measure.started_on = data.started_on
@@ -258,7 +253,8 @@ def _measure_fact(measure: MeasureSeen, data: _MEASURE_FACTS, at: dt.datetime) -
         if measure.newer("ended", at):
             measure.ended_on = data.ended_on
     elif isinstance(data, CommitmentCreated):
-        measure.commitments[data.commitment_id] = data.amount
+        if measure.newer(f"commitment {data.commitment_id}", at):
+            measure.commitments[data.commitment_id] = data.amount
     elif data.expected_cost is not None and measure.newer("cost", at):
         measure.expected_cost = data.expected_cost
 

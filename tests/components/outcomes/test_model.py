@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from contracts.decision import MeasureKind
 from contracts.decision import Period as DecidedPeriod
 from contracts.envelope import new_event
-from contracts.finance import CommitmentCreated, CostEstimateUpdated
+from contracts.finance import CommitmentCreated
+from contracts.measures import MeasureChange, MeasureChanged
 from hub.cli.main import main
 from hub.components.outcomes.aggregates import Period, tables
 from hub.components.outcomes.cli import parse_period
@@ -116,12 +117,12 @@ class TestOrder:
         [cpr] = child_cprs(1, 8)
         events = case_history("101", "c-1", cpr, MeasureKind.FAMILY_TREATMENT, FAMILY_TREATMENT,
                               before=2, after=8, ended=True, sdq=True)  # fmt: skip
-        # A second rating of the same measurement (a correction) and a later cost estimate.
+        # A second rating of the same measurement (a correction) and a later expected cost.
         corrected = later(events, events[5].data.model_copy(update={"score": 9}), 30)
-        estimate = later(events, CostEstimateUpdated(
-            estimated_at=events[0].envelope.time, measure_id="c-1-m1",
-            expected_cost=Decimal("90000.00"), year=2026), 31)  # fmt: skip
-        return [*events, corrected, estimate]
+        changed = later(events, MeasureChanged(
+            measure_id="c-1-m1", changed_on=dt.date(2026, 4, 1), change=MeasureChange.EXTENT,
+            expected_cost=Decimal("90000.00"), reason="Færre timer"), 31)  # fmt: skip
+        return [*events, corrected, changed]
 
     @pytest.mark.parametrize("order", ["reversed", "odd-then-even", "twice"])
     def test_any_order_folds_to_the_time_order_s_summary(self, order):
