@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from hub.conformance.hub import RunningHub
     from hub.runtime.kafka_access import KafkaConnection
 
-T = TypeVar("T")
+_Served = TypeVar("_Served")
 
 __all__ = [
     "casehub_bootstrap",
@@ -158,7 +158,7 @@ def casehub_conformance(casehub_kafka: KafkaConnection) -> Callable[..., CheckRe
     return run
 
 
-def _on_own_loop(serving: AbstractAsyncContextManager[T]) -> Iterator[T]:
+def _on_own_loop(serving: AbstractAsyncContextManager[_Served]) -> Iterator[_Served]:
     """Enter ``serving`` on an event loop a thread runs, and leave it there at the end.
 
     A synchronous suite can use what it serves as well as an asyncio one, whose loops come
