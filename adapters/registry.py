@@ -22,6 +22,7 @@ from adapters.rigsarkivet import COMPONENT as RIGSARKIVET
 from adapters.statistics import COMPONENT as STATISTICS
 from hub.components.deadlines.component import COMPONENT as DEADLINES
 from hub.components.journal import COMPONENT as JOURNAL
+from hub.components.outcomes import COMPONENT as OUTCOMES
 from hub.components.triage import COMPONENT as TRIAGE
 from hub.runtime.component import ComponentSpec
 
@@ -41,4 +42,5 @@ COMPONENTS: tuple[ComponentSpec[Any], ...] = (
     HANDOVER,
     JOURNAL,
     RIGSARKIVET,
+    OUTCOMES,
 )

@@ -26,14 +26,18 @@ def conformance() -> None:
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=30.0,
               show_default=True, help="Seconds to wait for the answers, at most.")  # fmt: skip
 def run(kafka: KafkaConnection, municipality: str, cases: int, timeout_s: float) -> None:
-    """Send notifications (one twice), check the case events the vendor writes back."""
+    """Play the hub's side against a case system and check what it writes back.
+
+    The hub's side: notifications, persons, deadlines and letter receipts, the first of each
+    twice; what comes back: the case and letter events the vendor writes.
+    """
     try:
         sent, result = asyncio.run(
             run_conformance(kafka, municipality, cases=cases, timeout_s=timeout_s)
         )
     except TopicMissingError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"sent {len(sent)} notification deliveries to municipality {municipality}")
+    click.echo(f"sent {len(sent)} deliveries to municipality {municipality}")
     for line in result.lines():
         click.echo(line)
     click.echo("conformant" if result.passed else "not conformant", err=True)

@@ -22,6 +22,12 @@ fixture                     gives
 ``casehub_standins``        the national services' stand-ins on loopback ports for
                             the session (``--casehub-municipality``, default 101):
                             each one's ``url``, and ``environment()`` to point at them
+``casehub_hub``             a running hub for the session, in process, on
+                            ``casehub_bootstrap`` as the hub's principal
+                            (``CASEHUB_HUB_KAFKA_SECURITY``, JSON; default
+                            PLAINTEXT), its components at ``casehub_standins``:
+                            its ``url`` and ``settings``; other settings from the
+                            ``CASEHUB_*`` environment, as ``casehub run``
 ==========================  ====================================================
 
 Nothing heavy is imported until a fixture is used: pytest loads this in every session.
@@ -31,7 +37,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -42,13 +49,17 @@ if TYPE_CHECKING:
     from contracts.envelope import Event
     from hub.cli.standins import RunningStandins
     from hub.conformance.checks import CheckResult
+    from hub.conformance.hub import RunningHub
     from hub.runtime.kafka_access import KafkaConnection
+
+_Served = TypeVar("_Served")
 
 __all__ = [
     "casehub_bootstrap",
     "casehub_conformance",
     "casehub_events",
     "casehub_golden_event",
+    "casehub_hub",
     "casehub_kafka",
     "casehub_standins",
     "casehub_validate",
@@ -147,27 +158,50 @@ def casehub_conformance(casehub_kafka: KafkaConnection) -> Callable[..., CheckRe
     return run
 
 
-@pytest.fixture(scope="session")
-def casehub_standins(request: pytest.FixtureRequest) -> Iterator[RunningStandins]:
-    """The stand-ins (``casehub standins``) for the session, on an event loop of their own.
+def _on_own_loop(serving: AbstractAsyncContextManager[_Served]) -> Iterator[_Served]:
+    """Enter ``serving`` on an event loop a thread runs, and leave it there at the end.
 
-    A thread runs the loop, so a synchronous suite can use them as well as an asyncio one.
+    A synchronous suite can use what it serves as well as an asyncio one, whose loops come
+    and go with its tests.
     """
     import asyncio  # noqa: PLC0415 - loaded when used
     import threading  # noqa: PLC0415
 
-    from hub.cli.standins import running_standins  # noqa: PLC0415
-
-    municipalities = tuple(request.config.getoption("--casehub-municipality") or ["101"])
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="casehub-standins", daemon=True)
+    thread = threading.Thread(target=loop.run_forever, name="casehub-fixture", daemon=True)
     thread.start()
-    serving = running_standins(municipalities)
     try:
-        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result(timeout=60)
-    finally:
+        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result(timeout=120)
         stopped = asyncio.run_coroutine_threadsafe(serving.__aexit__(None, None, None), loop)
         stopped.result(timeout=60)
+    finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
+
+
+def _municipalities(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    return tuple(request.config.getoption("--casehub-municipality") or ["101"])
+
+
+@pytest.fixture(scope="session")
+def casehub_standins(request: pytest.FixtureRequest) -> Iterator[RunningStandins]:
+    """The stand-ins (``casehub standins``) for the session, on an event loop of their own."""
+    from hub.cli.standins import running_standins  # noqa: PLC0415 - loaded when used
+
+    yield from _on_own_loop(running_standins(_municipalities(request)))
+
+
+@pytest.fixture(scope="session")
+def casehub_hub(
+    request: pytest.FixtureRequest, casehub_bootstrap: str, casehub_standins: RunningStandins
+) -> Iterator[RunningHub]:
+    """A hub serving for the session: on the broker, its components at the stand-ins."""
+    from hub.conformance.hub import running_hub  # noqa: PLC0415 - loaded when used
+    from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity  # noqa: PLC0415
+
+    given = os.environ.get("CASEHUB_HUB_KAFKA_SECURITY")
+    security = KafkaSecurity() if not given else KafkaSecurity.model_validate_json(given)
+    kafka = KafkaConnection(casehub_bootstrap, security)
+    standins = casehub_standins.settings()
+    yield from _on_own_loop(running_hub(kafka, _municipalities(request), standins))

@@ -1,3 +1,5 @@
 """Outcomes: the read model of conditions, goals and progression, and the national extract."""
 
-__all__: list[str] = []
+from hub.components.outcomes.component import COMPONENT, NAME, STORE
+
+__all__ = ["COMPONENT", "NAME", "STORE"]

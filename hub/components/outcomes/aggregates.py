@@ -4,7 +4,7 @@
 table             one row per
 ================  ============================================================
 measures          measure kind and legal basis: how many, for how many children, how long,
-                  at what expected cost
+                  at what cost (finance's commitments, else the expected cost)
 conditions        condition (ICS dimension): severity before and after the same measure
 progression       instrument, measure kind and pair of time points: mean scores and change
 goal_attainment   measure kind and attainment: the latest assessment of each goal
@@ -86,10 +86,11 @@ def _measures(cases: dict[CaseKey, CaseOutcomes], period: Period) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for (kind, basis), found in sorted(groups.items()):
         days = [d for _, m in found if (d := m.duration_days()) is not None]
-        costs = [float(m.expected_cost) for _, m in found if m.expected_cost is not None]
+        costs = [c for _, m in found if (c := m.cost()) is not None]
         rows.append((kind, basis, len(found), len({c for c, _ in found}), len(days), _mean(days),
                      float(statistics.median(days)) if days else None, len(costs),
-                     _mean(costs)))  # fmt: skip
+                     sum(committed for _, committed in costs),
+                     _mean([float(cost) for cost, _ in costs])))  # fmt: skip
     columns = (
         Column("measure_kind", "string", "The measure (MeasureKind: BL §32 nr. 1-8, §46, §47, "
                "§49).", key=True),
@@ -100,9 +101,12 @@ def _measures(cases: dict[CaseKey, CaseOutcomes], period: Period) -> Table:
         Column("ended", "integer", "Of those, measures that have ended (their duration known)."),
         Column("mean_duration_days", "number", "Mean days from first to last day, ended only."),
         Column("median_duration_days", "number", "Median days, ended measures only."),
-        Column("costed", "integer", "Of those, measures with an expected cost."),
-        Column("mean_expected_cost_dkk", "number", "Mean expected cost in DKK over the "
-               "measure's period, as decided or last changed (MeasureChanged)."),
+        Column("costed", "integer", "Of those, measures with a cost (committed or expected)."),
+        Column("committed", "integer", "Of the costed, those whose cost is finance's committed "
+               "amount (the sum of its CommitmentCreated); the others', the expected cost."),
+        Column("mean_cost_dkk", "number", "Mean cost in DKK over the measure's period: "
+               "finance's commitment when there is one, else the expected cost as decided or "
+               "last changed (MeasureDecided, MeasureChanged)."),
     )  # fmt: skip
     return Table("measures", "Measures by kind and legal basis.", columns, rows, "children")
 

@@ -53,6 +53,13 @@ def outcomes() -> None:
               required=True, help="The recipient's pseudonym key (32 bytes or more).")  # fmt: skip
 @click.option("--threshold", type=click.IntRange(min=1), default=DEFAULT_THRESHOLD,
               show_default=True, help="Rows counting fewer children are suppressed.")  # fmt: skip
+@click.option("--source", type=click.Choice(["state", "history"]), default="state",
+              show_default=True, help="state: the outcomes component's summaries (its "
+              "changelog); history: fold every event on the topics (where it does not "
+              "run).")  # fmt: skip
+@click.option("--group-prefix", envvar="CASEHUB_GROUP_PREFIX", default="casehub",
+              show_default=True, help="The hub's consumer-group prefix: the state is in the "
+              "changelog of <prefix>.outcomes.")  # fmt: skip
 @click.option("--operator", envvar="USER", required=True, help="Who builds it (login name).")
 @click.option("--why", "reason", required=True, help="Why, for the audit record.")
 def extract(  # noqa: PLR0913, PLR0917 - one argument per option
@@ -63,6 +70,8 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
     recipient: str,
     key_file: Path,
     threshold: int,
+    source: str,
+    group_prefix: str,
     operator: str,
     reason: str,
 ) -> None:
@@ -72,6 +81,7 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
             municipalities=municipalities, period=parse_period(period), recipient=recipient,
             key=key_file.read_bytes(), out=out, operator=operator, reason=reason,
             threshold=threshold,
+            state_group=f"{group_prefix}.outcomes" if source == "state" else None,
         )  # fmt: skip
         report = asyncio.run(run_extract(kafka, request))
     except ValueError as exc:  # a validation error never quotes its input

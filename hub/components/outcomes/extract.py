@@ -3,14 +3,18 @@
 Each extract writes one ``AuditRecordedV2`` (action ``outcomes-extract``) to every included
 municipality's audit topic *before* it reads a case, and waits for the broker: no extract
 without its audit record. The record names the operator, the recipient, the period and the
-extract's id, never a child. Then the history is folded into the read model, each scope's
-tables are built (every municipality, and ``national`` for all of them together), small
-cells are suppressed, and CSV, Parquet and the data dictionary are written.
+extract's id, never a child. Then the cases' summaries are read: from the ``outcomes``
+component's changelog (``state``; the default), or, as the fallback where the component
+does not run, by folding the topics' whole history (``history``). Each scope's tables are
+built (every municipality, and ``national`` for all of them together), small
+cells are suppressed, with the cells that would give them back by subtraction from the
+national row (``complementary``), and CSV, Parquet and the data dictionary are written.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +25,12 @@ from contracts.binding import KafkaRecord, to_kafka
 from contracts.envelope import new_event
 from contracts.operations import AuditActionV2, AuditRecordedV2
 from hub.components.outcomes.aggregates import Period, tables
+from hub.components.outcomes.complementary import complementary
 from hub.components.outcomes.files import write_dictionary, write_table
 from hub.components.outcomes.history import read_history
-from hub.components.outcomes.model import OutcomeModel
+from hub.components.outcomes.model import CaseKey, CaseOutcomes, OutcomeModel
 from hub.components.outcomes.pseudonym import pseudonymiser
+from hub.components.outcomes.state import missing_state, read_summaries
 from hub.components.outcomes.table import DEFAULT_THRESHOLD, Table, suppress
 from hub.runtime.audit import operator_principal
 from hub.runtime.kafka_access import KafkaConnection
@@ -48,6 +54,9 @@ class ExtractRequest:
     operator: str
     reason: str
     threshold: int = DEFAULT_THRESHOLD
+    state_group: str | None = None
+    """The ``outcomes`` component's consumer group: read its summaries; None: fold the
+    history (the fallback)."""
 
 
 @dataclass(frozen=True)
@@ -59,20 +68,28 @@ class ExtractReport:
     rows: dict[tuple[str, str], int]
     """(scope, table) → rows."""
     skipped: int
-    """Records on the topics that were not valid events (not counted)."""
+    """Records on the topics that were not valid events, or summaries in the state this
+    version cannot read (not counted)."""
 
 
 async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> ExtractReport:
     """Audit, read, fold, build and write one extract.
 
     Raises:
-        ValueError: the operator, recipient or reason cannot go into an audit record, or the
-            key is too short (before anything is read).
+        ValueError: the operator, recipient or reason cannot go into an audit record, the
+            key is too short, or the component's state is missing for a municipality
+            (before anything is read).
 
     """
     pseudonym = pseudonymiser(request.key)
     extract_id = str(uuid.uuid4())
     audits = [_audit(request, municipality, extract_id) for municipality in request.municipalities]
+    if request.state_group is not None and (
+        missing := await missing_state(kafka, request.state_group, request.municipalities)
+    ):
+        msg = (f"no outcomes state for {', '.join(missing)} in {request.state_group}: run the "
+               "outcomes component (CASEHUB_OUTCOMES=true), or read the history")  # fmt: skip
+        raise ValueError(msg)
     producer = AIOKafkaProducer(**kafka.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
@@ -81,24 +98,46 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
                                          key=record.key, headers=list(record.headers))  # fmt: skip
     finally:
         await producer.stop()
+    cases, skipped = await _cases(kafka, request)
+    scopes = {m: {k: c for k, c in cases.items() if k[0] == m}
+              for m in request.municipalities}  # fmt: skip
+    scopes[NATIONAL] = dict(cases)
+    built = {scope: tables(cases, request.period, pseudonym) for scope, cases in scopes.items()}
+    files: list[Path] = []
+    rows: dict[tuple[str, str], int] = {}
+    written: list[Table] = []
+    for scope, final in _suppressed(built, request.threshold):
+        files += write_table(request.out / scope, final)
+        rows[scope, final.name] = len(final.rows)
+        written.append(final)
+    files += write_dictionary(request.out, written)
+    return ExtractReport(extract_id, files, rows, skipped)
+
+
+def _suppressed(built: dict[str, list[Table]], threshold: int) -> Iterator[tuple[str, Table]]:
+    """Every scope's tables, small rows blanked, and the rows that would give them back."""
+    municipal = {scope: found for scope, found in built.items() if scope != NATIONAL}
+    for at, national in enumerate(built[NATIONAL]):
+        blank, blank_national = complementary(
+            {scope: found[at] for scope, found in municipal.items()}, national, threshold
+        )
+        for scope, found in municipal.items():
+            yield scope, suppress(found[at], threshold, also=blank[scope])
+        yield NATIONAL, suppress(national, threshold, also=blank_national)
+
+
+async def _cases(
+    kafka: KafkaConnection, request: ExtractRequest
+) -> tuple[dict[CaseKey, CaseOutcomes], int]:
+    """The cases' summaries, and how many records or summaries could not be read."""
+    if request.state_group is not None:
+        summaries = await read_summaries(kafka, request.state_group, request.municipalities)
+        return summaries.cases, summaries.skipped
     history = await read_history(kafka, request.municipalities)
     model = OutcomeModel()
     for event in sorted(history.events, key=lambda e: e.envelope.time):
         model.apply(event)
-    scopes = {m: {k: c for k, c in model.cases.items() if k[0] == m}
-              for m in request.municipalities}  # fmt: skip
-    scopes[NATIONAL] = dict(model.cases)
-    files: list[Path] = []
-    rows: dict[tuple[str, str], int] = {}
-    written: list[Table] = []
-    for scope, cases in scopes.items():
-        for table in tables(cases, request.period, pseudonym):
-            final = suppress(table, request.threshold)
-            files += write_table(request.out / scope, final)
-            rows[scope, final.name] = len(final.rows)
-            written.append(final)
-    files += write_dictionary(request.out, written)
-    return ExtractReport(extract_id, files, rows, history.skipped)
+    return model.cases, history.skipped
 
 
 def _audit(request: ExtractRequest, municipality: str, extract_id: str) -> KafkaRecord:

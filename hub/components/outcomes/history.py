@@ -1,6 +1,6 @@
 """Reading the history the extract folds: every event now on the outcome-relevant topics.
 
-It reads each municipality's case, decision, measure and outcome topics from the beginning
+It reads each municipality's case, decision, measure, finance and outcome topics from the beginning
 to their end offsets at the start of the read, without a consumer group (nothing is
 committed; a running hub is not disturbed). A record that is not a valid event is skipped
 and counted: it was quarantined by the component that met it, and is no outcome.
@@ -21,7 +21,7 @@ from routing.topics import topic
 
 __all__ = ["DOMAINS_READ", "History", "read_history"]
 
-DOMAINS_READ = ("case", "decision", "measure", "outcome")
+DOMAINS_READ = ("case", "decision", "measure", "finance", "outcome")
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The outcome extract on the real broker: read from the topics, pseudonymised, suppressed.
 
 Two municipalities publish a small history (tests/components/outcomes/history.py); the
-extract is built twice through ``casehub outcomes extract``, for two recipients.
+extract is built twice through ``casehub outcomes extract``, for two recipients, from the
+history (no hub runs here; test_state_kafka.py shows the component's state gives the same).
 """
 
 import asyncio
@@ -77,7 +78,7 @@ def extracts(hub_kafka, tmp_path_factory, module_municipality):
             "outcomes", "extract", *cli_options(hub_kafka), "--municipality", big,
             "--municipality", small, "--period", "2026", "--out", str(outs[recipient]),
             "--recipient", recipient, "--key-file", str(key_file), "--operator", "analyst1",
-            "--why", "national out-data set 2026",
+            "--why", "national out-data set 2026", "--source", "history",
         ])  # fmt: skip
         assert result.exit_code == 0, result.output
         outputs[recipient] = result.output
@@ -141,7 +142,7 @@ def test_a_row_of_fewer_than_five_children_is_suppressed(extracts):
     assert (shown["measures"], shown["children"], shown["ended"], shown["suppressed"]) == (
         "6", "6", "4", "false")  # fmt: skip
     assert shown["mean_duration_days"] == "150.0"  # 1 February to 30 June, both counted
-    assert (shown["costed"], shown["mean_expected_cost_dkk"]) == ("6", "120000.0")
+    assert (shown["costed"], shown["committed"], shown["mean_cost_dkk"]) == ("6", "0", "120000.0")
     [hidden] = read_csv(out / small / "measures.csv")
     assert hidden["measure_kind"] == "contact_person"  # the key stays
     assert (hidden["measures"], hidden["children"], hidden["suppressed"]) == ("", "", "true")
@@ -150,9 +151,15 @@ def test_a_row_of_fewer_than_five_children_is_suppressed(extracts):
     assert national["contact_person"]["suppressed"] == "true"
     sdq = [r for r in read_csv(out / big / "progression.csv") if r["instrument"] == "sdq"]
     assert sdq == []  # one SDQ before, none after: no pair
-    [health] = read_csv(out / big / "conditions.csv")
+    # Health was assessed in both: the small municipality's two children are blanked, and
+    # so is the big one's row, else the national 8 minus its 6 would give them back.
+    [small_health] = read_csv(out / small / "conditions.csv")
+    [big_health] = read_csv(out / big / "conditions.csv")
+    [health] = read_csv(out / "national" / "conditions.csv")
+    assert (small_health["children"], small_health["suppressed"]) == ("", "true")
+    assert (big_health["children"], big_health["suppressed"]) == ("", "true")
     assert (health["children"], health["mean_severity_before"], health["improved"]) == (
-        "6", "3.0", "6")  # fmt: skip
+        "8", "3.0", "8")  # fmt: skip
 
 
 def test_progression_and_goals_are_counted_between_time_points(extracts):

@@ -1,16 +1,22 @@
 """The read model, the suppression rule, the pseudonyms and the period, without a broker."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
 
 from contracts.decision import MeasureKind
+from contracts.decision import Period as DecidedPeriod
+from contracts.envelope import new_event
+from contracts.finance import CommitmentCreated
+from contracts.measures import MeasureChange, MeasureChanged
 from hub.cli.main import main
 from hub.components.outcomes.aggregates import Period, tables
 from hub.components.outcomes.cli import parse_period
 from hub.components.outcomes.model import OutcomeModel
 from hub.components.outcomes.pseudonym import pseudonymiser
+from hub.components.outcomes.summary import decode, encode
 from hub.components.outcomes.table import Column, Table, suppress
 from tests.components.outcomes.history import FAMILY_TREATMENT, case_history, child_cprs
 
@@ -81,6 +87,89 @@ class TestModel:
         later = Period(dt.date(2026, 7, 1), dt.date(2026, 12, 31))
         measures = next(t for t in tables(model.cases, later, str) if t.name == "measures")
         assert measures.rows == []
+
+
+def folded(events):
+    model = OutcomeModel()
+    for event in events:
+        model.apply(event)
+    return model
+
+
+def later(case_events, data, minutes):
+    first = case_events[0]
+    return new_event(data, source="urn:vendor:test", municipality=first.envelope.municipality,
+                     case_id=first.envelope.caseid,
+                     time=first.envelope.time + dt.timedelta(minutes=minutes))  # fmt: skip
+
+
+def commitment(n, amount):
+    return CommitmentCreated(commitment_id=f"k{n}", measure_id="c-1-m1", account="5.28.21",
+                             amount=Decimal(amount),
+                             period=DecidedPeriod(start=dt.date(2026, 2, 1)))  # fmt: skip
+
+
+class TestOrder:
+    """The component folds in the order its partitions deliver, the extract's fallback in
+    time order: both must give the same summaries."""
+
+    def events(self):
+        [cpr] = child_cprs(1, 8)
+        events = case_history("101", "c-1", cpr, MeasureKind.FAMILY_TREATMENT, FAMILY_TREATMENT,
+                              before=2, after=8, ended=True, sdq=True)  # fmt: skip
+        # A second rating of the same measurement (a correction) and a later expected cost.
+        corrected = later(events, events[5].data.model_copy(update={"score": 9}), 30)
+        changed = later(events, MeasureChanged(
+            measure_id="c-1-m1", changed_on=dt.date(2026, 4, 1), change=MeasureChange.EXTENT,
+            expected_cost=Decimal("90000.00"), reason="Færre timer"), 31)  # fmt: skip
+        return [*events, corrected, changed]
+
+    @pytest.mark.parametrize("order", ["reversed", "odd-then-even", "twice"])
+    def test_any_order_folds_to_the_time_order_s_summary(self, order):
+        events = self.events()
+        arranged = {
+            "reversed": events[::-1],
+            "odd-then-even": events[1::2] + events[::2],
+            "twice": events[::-1] + events,
+        }[order]
+        assert folded(arranged).cases == folded(events).cases
+        [case] = folded(arranged).cases.values()
+        assert case.measurements["c-1-w2"].score == 9  # the later rating won
+        assert case.measures["c-1-m1"].expected_cost == Decimal("90000.00")
+
+    def test_a_summary_reads_back_as_it_was_stored(self):
+        [case] = folded(self.events()).cases.values()
+        assert decode(encode(case)) == case
+
+    def test_an_undecided_measure_is_not_counted(self):
+        events = self.events()
+        model = folded(
+            [e for e in events if e.envelope.type != "dk.casehub.decision.measure-decided"]
+        )
+        [case] = model.cases.values()
+        assert case.measures == {}
+        measures = next(t for t in tables(model.cases, YEAR, str) if t.name == "measures")
+        assert measures.rows == []
+
+
+class TestCost:
+    def test_finance_s_commitments_replace_the_expected_cost(self):
+        [cpr] = child_cprs(1, 9)
+        events = case_history("101", "c-1", cpr, MeasureKind.FAMILY_TREATMENT, FAMILY_TREATMENT,
+                              before=2, after=8, ended=True)  # fmt: skip
+        with_finance = [*events, later(events, commitment(1, "50000.00"), 40),
+                        later(events, commitment(2, "25000.50"), 41),
+                        later(events, commitment(2, "25000.50"), 42)]  # fmt: skip
+        rows = {}
+        for name, history in (("expected", events), ("committed", with_finance)):
+            measures = next(t for t in tables(folded(history).cases, YEAR, str)
+                            if t.name == "measures")  # fmt: skip
+            [row] = measures.rows
+            rows[name] = dict(zip(measures.column_names(), row, strict=True))
+        assert (rows["expected"]["committed"], rows["expected"]["mean_cost_dkk"]) == (0, 120000.0)
+        # Commitment 2 redelivered counts once: 50 000 + 25 000.50.
+        assert (rows["committed"]["committed"], rows["committed"]["mean_cost_dkk"]) == (
+            1, 75000.5)  # fmt: skip
 
 
 class TestPeriod:
