@@ -14,6 +14,9 @@ async def test_the_demo_walks_every_hop(test_broker, capsys):
     assert await run_demo(test_broker.hub, test_broker.case_system(MUNICIPALITY))
     out = capsys.readouterr().out
     steps = [int(n) for n in re.findall(r"^(\d+)\. ", out, flags=re.MULTILINE)]
-    assert steps == list(range(1, 14))
+    assert steps == list(range(1, 15))
     assert "-> met" in out  # the 24-hour assessment, recorded in the demo, met its deadline
+    # the forged letter: quarantined with its reason, and the sign-in to find it printed
+    assert "quarantined, nothing sent: tenant_mismatch" in out
+    assert re.search(r"^   op101 / \S+  \(operator of 101\)$", out, flags=re.MULTILINE)
     assert out.rstrip().splitlines()[-1].startswith("demo complete")

@@ -38,6 +38,7 @@ from contracts.legal import ActBasis
 from contracts.letters import LetterPurpose, LetterRequested
 from contracts.person import PersonResolved
 from hub.cli.demo_login import DemoLogin, demo_login
+from hub.cli.quarantine_ops import Filters, read_entries
 from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
@@ -155,7 +156,7 @@ async def _flow(  # noqa: PLR0913 - the demo's parts, each built by run_demo
             roles, places = ", ".join(user.roles), ", ".join(user.municipalities)
             password = user.password.get_secret_value()
             click.echo(f"   {user.username} / {password}  ({roles} of {places})")
-        ok = await _steps(url, watch, producer, signed)
+        ok = await _steps(url, watch, producer, signed, settings.kafka)
         if keep:
             await _until_interrupted(url)
         return ok
@@ -216,7 +217,11 @@ async def _producer(kafka: KafkaConnection) -> AsyncIterator[AIOKafkaProducer]:
 
 
 async def _steps(
-    url: str, watch: Watch, producer: AIOKafkaProducer, signed: SignedRequests
+    url: str,
+    watch: Watch,
+    producer: AIOKafkaProducer,
+    signed: SignedRequests,
+    operations: KafkaConnection,
 ) -> bool:
     async with httpx.AsyncClient(base_url=url, auth=signed) as http:
         submission = demo_submission(f"demo-{uuid.uuid4()}")
@@ -282,6 +287,8 @@ async def _steps(
         refused = unsigned.json()["problems"]
         click.echo(f"{step}. an unsigned submission -> {unsigned.status_code} {refused}")
         ok = ok and unsigned.status_code == 401  # noqa: PLR2004
+        step += 1
+        ok = await _forged_letter(step, producer, operations, resolved, custody) and ok
     click.echo(
         "demo complete: e-form -> intake -> triage -> CPR (SF1520) -> case system -> "
         "Digital Post (SF1601/MeMo) -> receipts; ESDH archive (SF1470); Danmarks Statistik"
@@ -289,10 +296,53 @@ async def _steps(
     return ok
 
 
+async def _forged_letter(
+    step: int,
+    producer: AIOKafkaProducer,
+    operations: KafkaConnection,
+    resolved: Event[Contract],
+    custody: list[Any],
+) -> bool:
+    """A letter on our topic claiming another municipality, and its quarantine copy.
+
+    Read as operations reads it: a case system cannot read a quarantine.
+    """
+    click.echo(
+        f"{step}. case system: a LetterRequested on {MUNICIPALITY}'s topic claiming "
+        "municipality 147"
+    )
+    if not custody:
+        return _missing(step, "a custody holder to write to")
+    event_id = await _request_letter(producer, resolved, custody[0].cpr, 99, claim="147")
+    case = Filters(case=resolved.envelope.caseid)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                entries = await read_entries(operations, case, municipalities=(MUNICIPALITY,))
+                found = [e for e in entries if e.headers.get("ce_id") == event_id]
+                if found:
+                    break
+                await asyncio.sleep(0.5)
+            reason = found[0].headers.get("quarantine_reason", "-")
+            click.echo(f"   quarantined, nothing sent: {reason}")
+            click.echo(f"   {found[0].ref}: on the dashboard's Quarantine page")
+            return reason.startswith("tenant_mismatch")
+    return _missing(step, "quarantine copy")
+
+
 async def _request_letter(
-    producer: AIOKafkaProducer, resolved: Event[Contract], cpr: Cpr, number: int
-) -> None:
-    """What a case system does: publish a LetterRequested for the case, keyed by its case id."""
+    producer: AIOKafkaProducer,
+    resolved: Event[Contract],
+    cpr: Cpr,
+    number: int,
+    *,
+    claim: str | None = None,
+) -> str:
+    """What a case system does: publish a LetterRequested for the case, keyed by its case id.
+
+    ``claim``: the municipality the envelope claims (a forgery; the record still goes to our
+    topic). Returns the event's id.
+    """
     letter = LetterRequested(
         letter_id=f"L-{resolved.envelope.id[:8]}-{number}",
         recipient_cpr=cpr,
@@ -303,16 +353,16 @@ async def _request_letter(
     event = new_event(
         letter,
         source="urn:demo:case-system",
-        municipality=resolved.envelope.municipality,
+        municipality=claim or resolved.envelope.municipality,
         case_id=resolved.envelope.caseid,
         event_id=follow_up_id(resolved.envelope.id, f"{letter.event_type}/{number}"),
         correlation_id=resolved.envelope.correlationid,
         causation_id=resolved.envelope.id,
     )
     record = to_kafka(event)
-    await producer.send_and_wait(
-        topic_for(event), record.value, key=record.key, headers=list(record.headers)
-    )
+    where = topic("letter", resolved.envelope.municipality)
+    await producer.send_and_wait(where, record.value, key=record.key, headers=list(record.headers))
+    return event.envelope.id
 
 
 async def _open_and_file(
