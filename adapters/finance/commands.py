@@ -90,8 +90,10 @@ async def _run(municipality: str, month: dt.date) -> int:
     from adapters.finance.client import FinanceClient  # noqa: PLC0415
     from adapters.finance.run import due_in, run_month  # noqa: PLC0415
     from adapters.finance.wiring import NAME  # noqa: PLC0415
+    from hub.compose.app import producer_options  # noqa: PLC0415
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.errors import TransientError  # noqa: PLC0415
+    from hub.runtime.publisher import EventPublisher  # noqa: PLC0415
 
     settings = Settings()
     config = getattr(settings, NAME, None)
@@ -99,21 +101,26 @@ async def _run(municipality: str, month: dt.date) -> int:
         click.echo("CASEHUB_FINANCE with a finance system (system) is needed", err=True)
         return 2
     http = config.system.http_client()
+    publisher = EventPublisher(producer_options(settings))
     try:
         async with _measures(settings, municipality) as (table, tasks):
             due = due_in(table, tasks, month)
-            with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
-                summary = await run_month(
-                    FinanceClient(http),
-                    due,
-                    month,
-                    today=dt.datetime.now(dt.UTC).date(),
-                    progress=bar.update,
-                )
+        await publisher.start()
+        with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
+            summary = await run_month(
+                FinanceClient(http),
+                due,
+                month,
+                today=dt.datetime.now(dt.UTC).date(),
+                progress=bar.update,
+                publish=publisher.publish,
+                source=f"{settings.source}:{NAME}",
+            )
     except TransientError as exc:
         click.echo(f"run stopped; run again to finish: {exc}", err=True)
         return 1
     finally:
+        await publisher.stop()
         await http.aclose()
     body = {
         "municipality": municipality,

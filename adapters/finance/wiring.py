@@ -231,6 +231,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             amount_ore=amount,
             reference=measure_id,
             posting_date=local_date(cause.envelope.time),
+            case_reference=money.case,
         )
         receipt = await system.post(posting)
         log.info(
