@@ -12,7 +12,7 @@ from adapters.finance.settings import FinanceSettings, Rate
 from adapters.finance.standin import FinanceStandin
 from adapters.finance.wiring import NAME, STORES, build_finance
 from contracts.decision import MeasureDecided, MeasureKind
-from contracts.finance import RateUpdated
+from contracts.finance import PaymentScheduledV2, PostingBooked, RateUpdated
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.runtime.component import (
     BuildContext,
@@ -27,7 +27,7 @@ from hub.runtime.serve import serving
 
 __all__ = ["COMPONENT", "DEMO_RATES"]
 
-_measures, _cases = STORES
+_measures, _cases, _ledger, _held = STORES
 
 DEMO_RATES: dict[MeasureKind, Rate] = {
     kind: Rate(rate_ore=3_000_000, per=Per.MONTH, account="5.28.21")
@@ -49,6 +49,8 @@ def _build(settings: FinanceSettings, context: BuildContext) -> Component:
         source=context.source,
         measures=context.store(_measures),
         cases=context.store(_cases),
+        ledger=context.store(_ledger),
+        held=context.store(_held),
         system=None if http is None else FinanceClient(http),
     )
     return Component(NAME, handler, close=None if http is None else http.aclose)
@@ -67,7 +69,14 @@ async def _standin(context: StandinContext) -> AsyncIterator[Standin]:
 
 COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
     name=NAME,
-    consumes=(MeasureDecided, MeasureChanged, MeasureEnded, RateUpdated),
+    consumes=(
+        MeasureDecided,
+        MeasureChanged,
+        MeasureEnded,
+        RateUpdated,
+        PaymentScheduledV2,
+        PostingBooked,
+    ),
     build=_build,
     settings=SettingsField(
         FinanceSettings | None,
