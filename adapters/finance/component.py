@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from adapters.finance.client import FinanceClient
 from adapters.finance.commands import finance
 from adapters.finance.model import Per
+from adapters.finance.schedule import SCHEDULE, Scheduler, run_schedule
 from adapters.finance.settings import FinanceSettings, Rate
 from adapters.finance.standin import FinanceStandin
 from adapters.finance.wiring import NAME, STORES, build_finance
@@ -43,6 +44,7 @@ DEMO_RATES: dict[MeasureKind, Rate] = {
 
 def _build(settings: FinanceSettings, context: BuildContext) -> Component:
     http = None if settings.system is None else settings.system.http_client()
+    client = None if http is None else FinanceClient(http)
     handler = build_finance(
         settings,
         context.publish,
@@ -51,9 +53,25 @@ def _build(settings: FinanceSettings, context: BuildContext) -> Component:
         cases=context.store(_cases),
         ledger=context.store(_ledger),
         held=context.store(_held),
-        system=None if http is None else FinanceClient(http),
+        system=client,
     )
-    return Component(NAME, handler, close=None if http is None else http.aclose)
+    background = None
+    if client is not None and settings.schedule is not None:
+        scheduler = Scheduler(
+            system=client,
+            table=context.table,
+            publish=context.publish,
+            source=context.source,
+            run_day=settings.schedule.run_day,
+        )
+        tick_s = settings.schedule.tick_s
+
+        async def background() -> None:
+            await run_schedule(scheduler, interval_s=tick_s)
+
+    return Component(
+        NAME, handler, close=None if http is None else http.aclose, background=background
+    )
 
 
 @asynccontextmanager
@@ -86,5 +104,5 @@ COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
     standin=_standin,
     commands=(finance,),
     # Each measure's money and each case's measures and last estimate, in Kafka.
-    stores=STORES,
+    stores=(*STORES, SCHEDULE),
 )
