@@ -14,8 +14,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from adapters.finance.model import commitment, cost_by_year, payments
 from adapters.finance.ledger import Ledger
+from adapters.finance.model import commitment, cost_by_year, payments
 from adapters.finance.wiring import CASES, LEDGER, MEASURES, MeasureMoney
 from hub.runtime.state import StateTable, Store, Task
 
