@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -63,6 +64,7 @@ def _build(settings: FinanceSettings, context: BuildContext) -> Component:
             publish=context.publish,
             source=context.source,
             run_day=settings.schedule.run_day,
+            sweep=dt.timedelta(seconds=settings.schedule.sweep_s),
         )
         tick_s = settings.schedule.tick_s
 

@@ -11,6 +11,7 @@ amounts only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from contracts.finance import PaymentScheduledV2, PostingBooked, PostingBookedKind
 from hub.runtime.state import Store, Task
 
-__all__ = ["Ledger", "book", "ledger_of", "schedule"]
+__all__ = ["Ledger", "book", "ledger_of", "posted", "schedule"]
 
 
 @dataclass(slots=True)
@@ -60,13 +61,20 @@ def ledger_of(store: Store, measure_id: str, task: Task | None = None) -> Ledger
     return Ledger.load(store.get(measure_id, task))
 
 
+def posted(
+    store: Store, measure_id: str, month: dt.date, amount_ore: int, task: Task | None = None
+) -> None:
+    """Record a measure's payment for ``month`` as posted."""
+    ledger = ledger_of(store, measure_id, task)
+    ledger.posted[f"{month:%Y-%m}"] = amount_ore
+    store.put(measure_id, ledger.dump(), task)
+
+
 def schedule(store: Store, data: PaymentScheduledV2) -> bool:
     """Record a posted payment; False when it names no measure or month (a version 1 record)."""
     if data.measure_id is None or data.month is None:
         return False
-    ledger = ledger_of(store, data.measure_id)
-    ledger.posted[f"{data.month:%Y-%m}"] = int(data.amount.scaleb(2))
-    store.put(data.measure_id, ledger.dump())
+    posted(store, data.measure_id, data.month, int(data.amount.scaleb(2)))
     return True
 
 

@@ -104,7 +104,7 @@ def scheduled_event(
     )
 
 
-async def run_month(  # noqa: PLR0913 - the system, the work, and where its events go
+async def run_month(  # noqa: PLR0913 - the system, the work, and where its results go
     system: FinanceSystem,
     due: list[Due],
     month: dt.date,
@@ -113,11 +113,13 @@ async def run_month(  # noqa: PLR0913 - the system, the work, and where its even
     progress: Callable[[int], None] = lambda _n: None,
     publish: Publish | None = None,
     source: str = "urn:casehub:finance",
+    booked: Callable[[Due], None] = lambda _due: None,
 ) -> RunSummary:
     """Post every payment in ``due`` (from ``due_in``); ``progress`` is told of each one.
 
     With ``publish``, each payment the system has is published as ``PaymentScheduled``; the
-    run returns once the broker has acknowledged them all.
+    run returns once the broker has acknowledged them all. ``booked`` is told of each payment
+    the system has (booked now or before), before it is published.
 
     Raises:
         FinanceUnavailableError: the finance system stopped answering; run again to finish
@@ -151,6 +153,7 @@ async def run_month(  # noqa: PLR0913 - the system, the work, and where its even
             else:
                 summary.paid += 1
                 summary.total_ore += item.amount_ore
+            booked(item)
             if publish is not None:
                 with confirm_later(pending):
                     await publish(scheduled_event(item, month, receipt, source=source))

@@ -3,35 +3,37 @@
 Every tick, for each task (a municipality's partition) this instance owns now:
 
 - **the month-end run**: from the configured day of a month on, the month's payments of
-  the task's measures are posted (``run.run_month``, each published as ``PaymentScheduled``)
-  unless the task's ``schedule`` store says the month is done (``run/<YYYY-MM>``, written
-  and flushed after the run). The state is in Kafka and follows the partition: whoever owns
-  it runs it, and a second instance, a restart or a partition moved mid-run reruns at most
-  what was not marked, whose postings the finance system answers as duplicates (the keys
-  derive from measure and month), never books again.
+  the task's measures that its ledger has not as posted are posted (``run.run_month``),
+  each recorded in the ledger and published as ``PaymentScheduled``; then the sweep's time
+  is kept (``run/<YYYY-MM>`` in the ``schedule`` store) and the month swept again only
+  after ``sweep`` (so a measure decided later that month is paid too, and a refused one is
+  tried again). The state is in Kafka and follows the partition: whoever owns it runs it,
+  and a second instance, a restart or a partition moved mid-run posts again at most what
+  was not recorded yet, which the finance system answers as a duplicate (the keys derive
+  from measure and month), never books twice.
 - **the postings back**: the owner of a municipality's partition 0 reads the finance
   system's bookings after its cursor (``feed`` in that task's ``schedule`` store), publishes
   each as ``PostingBooked`` (its id from the posting id: a booking read twice is one record),
   then moves the cursor on, flushed. The component consumes them into each measure's ledger.
 
-A failure (the finance system or the broker away) is logged by its class and tried at the
-next tick; a task moved away meanwhile is left to its new owner.
+A task's failure (the finance system or the broker away) is logged by its class and tried at
+the next tick, the other tasks go on; a task moved away meanwhile is left to its new owner.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, Final, Protocol
 
 import structlog
 
+from adapters.finance.ledger import ledger_of, posted
 from adapters.finance.model import dkk
 from adapters.finance.port import BookedPosting, FinanceSystem, PostingsBack
-from adapters.finance.run import due_in, run_month
+from adapters.finance.run import Due, due_in, run_month
+from adapters.finance.wiring import LEDGER
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up_id, new_event
 from contracts.finance import PostingBooked, PostingBookedKind
@@ -41,18 +43,18 @@ from hub.runtime.publisher import confirm_later
 from hub.runtime.seams import Publish
 from hub.runtime.state import StateTable, Store, Task, TaskMovedError
 
-__all__ = ["SCHEDULE", "FinancePort", "Scheduler", "run_schedule", "today_here"]
+__all__ = ["SCHEDULE", "FinancePort", "Scheduler", "run_schedule", "utc_now"]
 
-SCHEDULE: Final = "schedule"  # run/<YYYY-MM> → the run's summary; feed → the bookings read
+SCHEDULE: Final = "schedule"  # run/<YYYY-MM> → the month's last sweep; feed → bookings read
 _FEED: Final = "feed"
 _PAGES_A_TICK: Final = 20  # feed pages read in one tick: a long backlog does not starve runs
 
 log = structlog.get_logger(__name__)
 
 
-def today_here() -> dt.date:
-    """Today in Denmark."""
-    return local_date(dt.datetime.now(dt.UTC))
+def utc_now() -> dt.datetime:
+    """Now."""
+    return dt.datetime.now(dt.UTC)
 
 
 class FinancePort(FinanceSystem, PostingsBack, Protocol):
@@ -70,51 +72,76 @@ class Scheduler:
         publish: Publish,
         source: str,
         run_day: int,
-        clock: Callable[[], dt.date] = today_here,
+        sweep: dt.timedelta = dt.timedelta(hours=1),
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self._system = system
         self._table = table
         self._store = Store(table, SCHEDULE)
+        self._ledger = Store(table, LEDGER)
+        self._sweep = sweep
         self._publish = publish
         self._source = source
         self._run_day = run_day
         self._clock = clock
 
-    async def tick(self) -> None:
-        """One round over the tasks owned now.
+    async def tick(self) -> int:
+        """One round over the tasks owned now; how many tasks failed (tried next tick).
 
-        Raises:
-            TransientError: the finance system or the broker failed; tried next tick.
-
+        A task's failure (the finance system or the broker away) is logged by its class and
+        does not stop the others.
         """
-        today = self._clock()
+        now = self._clock()
+        today = local_date(now)
+        failed = 0
         for task in sorted(self._table.tasks):
             try:
                 if today.day >= self._run_day:
-                    await self._run(task, today.replace(day=1), today)
+                    await self._run(task, today.replace(day=1), now)
                 if task.partition == 0:
                     await self._read_back(task)
             except TaskMovedError:
                 continue  # its new owner carries on
+            except TransientError as exc:
+                failed += 1
+                log.warning("finance_schedule_retry", task=str(task), error=type(exc).__name__)
+        return failed
 
-    async def _run(self, task: Task, month: dt.date, today: dt.date) -> None:
+    async def _run(self, task: Task, month: dt.date, now: dt.datetime) -> None:
         done = f"run/{month:%Y-%m}"
-        if self._store.get(done, task=task) is not None:
+        last = self._store.get(done, task=task)
+        if last is not None and now - dt.datetime.fromisoformat(last.decode()) < self._sweep:
             return
-        due = due_in(self._table, [task], month)
+        period = f"{month:%Y-%m}"
+        due = [
+            d
+            for d in due_in(self._table, [task], month)
+            if period not in ledger_of(self._ledger, d.measure_id, task).posted
+        ]
+
+        def booked(item: Due) -> None:
+            posted(self._ledger, item.measure_id, month, item.amount_ore, task)
+
         summary = await run_month(
-            self._system, due, month, today=today, publish=self._publish, source=self._source
+            self._system,
+            due,
+            month,
+            today=local_date(now),
+            publish=self._publish,
+            source=self._source,
+            booked=booked,
         )
-        self._store.put(done, json.dumps(asdict(summary)).encode(), task=task)
+        self._store.put(done, now.isoformat().encode(), task=task)
         await self._store.flush()
-        log.info(
-            "finance_scheduled_run",
-            task=str(task),
-            month=f"{month:%Y-%m}",
-            paid=summary.paid,
-            duplicates=summary.duplicates,
-            rejected=sum(summary.rejected.values()),
-        )
+        if summary.measures:
+            log.info(
+                "finance_scheduled_run",
+                task=str(task),
+                month=period,
+                paid=summary.paid,
+                duplicates=summary.duplicates,
+                rejected=sum(summary.rejected.values()),
+            )
 
     async def _read_back(self, task: Task) -> None:
         raw = self._store.get(_FEED, task=task)
@@ -161,8 +188,5 @@ class Scheduler:
 async def run_schedule(scheduler: Scheduler, *, interval_s: float) -> None:
     """Tick every ``interval_s`` until cancelled; a failed tick is tried at the next."""
     while True:
-        try:
-            await scheduler.tick()
-        except TransientError as exc:
-            log.warning("finance_schedule_retry", error=type(exc).__name__)
+        await scheduler.tick()
         await asyncio.sleep(interval_s)

@@ -50,6 +50,12 @@ class FinanceSchedule(BaseModel):
     tick_s: float = Field(
         default=60.0, gt=0, le=86_400, description="Seconds between the schedule's rounds."
     )
+    sweep_s: float = Field(
+        default=3600.0,
+        gt=0,
+        le=31 * 86_400,
+        description="Seconds before a month is swept again for payments not posted yet.",
+    )
 
 
 class FinanceSettings(BaseModel):
