@@ -27,14 +27,15 @@ TASKS = [Task("101", p) for p in range(3)]
 @pytest.fixture
 async def rig():
     changelog = MemoryChangelog()
-    rig = Rig(await owned_table(changelog=changelog), _standin())
-    rig.changelog = changelog
+    rig = Rig(await owned_table(changelog=changelog), _standin(), changelog=changelog)
     await rig.handle(wrap(decided("m-1"), case_id="C-1"))  # January: 1,451,613 øre
     await rig.handle(wrap(decided("m-2", start="2027-01-01", end="2027-12-31"), case_id="C-2"))
     await rig.handle(wrap(decided("m-3", start="2027-01-01", end="2027-12-31"), case_id="C-3"))
     # m-3's account has left the chart since its commitment was booked: its payment is refused.
     measures = Store(rig.table, "measures")
-    money = MeasureMoney.load(measures.get("m-3", task=TASKS[0]))
+    stored = measures.get("m-3", task=TASKS[0])
+    assert stored is not None
+    money = MeasureMoney.load(stored)
     measures.put("m-3", dataclasses.replace(money, account="5.28.99").dump(), task=TASKS[0])
     rig.standin.hold_back.add("m-2")  # taken, not booked yet
     rig.published.clear()

@@ -24,8 +24,9 @@ SETTINGS = FinanceSettings(
 
 
 class Rig:
-    def __init__(self, table, standin):
+    def __init__(self, table, standin, changelog=None):
         self.table = table
+        self.changelog = changelog
         self.published: list[Event[Contract]] = []
         self.standin = standin
         self.http = httpx.AsyncClient(
