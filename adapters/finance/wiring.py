@@ -368,7 +368,18 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             # handled: a failure part-way retries the decision (its posting a duplicate, its
             # estimates the same records) and handles what is still held.
             for waiting in holding.held(held, data.measure_id):
-                await handle(waiting)
+                try:
+                    await handle(waiting)
+                except PermanentError as exc:
+                    # Not the decision's fault (an end before the measure's first day, a
+                    # posting refused): the decision stands and the event stays held, logged
+                    # by its class, for an operator (docs/finance.md).
+                    log.warning(
+                        "finance_held_refused",
+                        event_id=waiting.envelope.id,
+                        error=type(exc).__name__,
+                    )
+                    continue
                 holding.release(held, data.measure_id, waiting)
                 log.info("finance_released", event_id=waiting.envelope.id)
 

@@ -67,3 +67,10 @@ async def test_without_the_held_store_an_end_before_its_decision_is_permanent(ri
     )
     with in_task(Task("101", 0)), pytest.raises(UnknownMeasureError):
         await handler(wrap(ended()))
+
+
+async def test_a_held_end_refused_after_the_decision_stays_held_and_the_decision_stands(rig):
+    await rig.handle(wrap(ended("2027-01-10")))  # before the measure's first day (17 Jan)
+    await rig.handle(wrap(decided()))
+    assert [p.kind for p in rig.standin.postings] == [PostingKind.COMMITMENT]
+    assert len(list(Store(rig.table, "held").items(task=Task("101", 0)))) == 1
