@@ -11,7 +11,7 @@ from typing import ClassVar, Self
 
 from pydantic import model_validator
 
-from contracts.base import Contract
+from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.decision import Period
@@ -25,8 +25,13 @@ __all__ = [
     "CostEstimateUpdatedV2",
     "Payee",
     "PaymentScheduled",
+    "PaymentScheduledV2",
+    "PostingBooked",
+    "PostingBookedKind",
     "RatePer",
     "RateUpdated",
+    "ReconciledCase",
+    "ReconciliationReported",
 ]
 
 
@@ -71,6 +76,102 @@ class PaymentScheduled(Contract):
     )
     amount: Money = classified("The amount in DKK.", C.INTERNAL)
     due_on: dt.date = classified("When it is paid.", C.INTERNAL)
+
+
+class PaymentScheduledV2(Contract):
+    """A measure's payment for a month has been posted to the finance system.
+
+    Version 2 names the measure, the month paid for and the finance system's posting id, and
+    makes the payee optional: the case system's measure events name no payee (the finance
+    system knows whom a measure's account pays). Every version 1 record is a valid version 2
+    record. ``payment_id`` is the month-end run's posting key, so a rerun publishes the same.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.finance.payment-scheduled"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "finance"
+
+    payment_id: RecordId = classified("The payment's id (its posting key).", C.INTERNAL)
+    commitment_id: RecordId = classified("The commitment it draws on.", C.INTERNAL)
+    payee: Payee | None = classified("Who is paid, when known.", C.PERSONAL, default=None)
+    payee_reference: RecordId | None = classified(
+        "The payee's id in the finance system (never a CPR number).", C.PERSONAL, default=None
+    )
+    amount: Money = classified("The amount in DKK.", C.INTERNAL)
+    due_on: dt.date = classified("When it is paid.", C.INTERNAL)
+    measure_id: RecordId | None = classified("The measure it pays for.", C.INTERNAL, default=None)
+    month: dt.date | None = classified(
+        "The first day of the month it pays for.", C.INTERNAL, default=None
+    )
+    posting_id: RecordId | None = classified(
+        "The finance system's id of the posting.", C.INTERNAL, default=None
+    )
+
+
+class PostingBookedKind(StrEnum):
+    """What a booked posting was."""
+
+    COMMITMENT = "commitment"
+    REDUCTION = "reduction"
+    PAYMENT = "payment"
+
+
+class PostingBooked(Contract):
+    """The finance system has booked a posting: its postings back to the case system.
+
+    Its id derives from the finance system's posting id, so reading the same posting back
+    twice publishes the same event. A booked payment is what the case has been paid.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.finance.posting-booked"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    posting_id: RecordId = classified("The finance system's id of the posting.", C.INTERNAL)
+    posting_key: RecordId = classified("The key the hub posted it with.", C.INTERNAL)
+    measure_id: RecordId = classified("The measure it is for.", C.INTERNAL)
+    kind: PostingBookedKind = classified("What it booked.", C.INTERNAL)
+    account: str = classified(
+        "The account it was booked on.", C.INTERNAL, pattern=r"^[0-9][0-9.\-]{0,31}$"
+    )
+    month: dt.date = classified("The first day of its accounting period.", C.INTERNAL)
+    amount: Money = classified("The amount booked in DKK (a reduction negative).", C.INTERNAL)
+    booked_on: dt.date = classified("The day the finance system booked it.", C.INTERNAL)
+
+
+class ReconciledCase(Record):
+    """One case's month: committed (due), posted and paid, in DKK."""
+
+    case_id: RecordId = classified("The case.", C.INTERNAL)
+    committed: Money = classified("What its measures' commitments make due.", C.INTERNAL)
+    posted: Money = classified("What the payment run posted.", C.INTERNAL)
+    paid: Money = classified("What the finance system booked as paid.", C.INTERNAL)
+
+
+class ReconciliationReported(Contract):
+    """A municipality's month reconciled: committed vs posted vs paid, in total and per case.
+
+    ``cases`` holds the cases whose three amounts differ (all of them are in the totals), so
+    the record stays small for a large municipality. Ids and amounts only.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.finance.reconciliation-reported"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "finance"
+
+    month: dt.date = classified("The first day of the month reconciled.", C.INTERNAL)
+    reported_at: Timestamp = classified("When it was reconciled.", C.INTERNAL)
+    measures: int = classified("The measures with a payment due in the month.", C.INTERNAL, ge=0)
+    cases: int = classified("The cases of those measures.", C.INTERNAL, ge=0)
+    committed: Money = classified("What the commitments make due in the month.", C.INTERNAL)
+    posted: Money = classified("What was posted as payments for the month.", C.INTERNAL)
+    paid: Money = classified("What the finance system booked as paid.", C.INTERNAL)
+    differing: tuple[ReconciledCase, ...] = classified(
+        "The cases whose committed, posted and paid differ (at most 1,000).",
+        C.INTERNAL,
+        default=(),
+        max_length=1000,
+    )
 
 
 class CostEstimateUpdated(Contract):

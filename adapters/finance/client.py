@@ -20,25 +20,44 @@ from typing import Final
 import httpx
 
 from adapters.finance.port import (
+    BookedPosting,
     FinanceUnavailableError,
     Posting,
     PostingReceipt,
     PostingRejectedError,
 )
-from adapters.finance.wire import OPERATION, PATH, WireError, parse_fault, parse_receipt
+from adapters.finance.wire import (
+    FEED_OPERATION,
+    FEED_PATH,
+    OPERATION,
+    PATH,
+    WireError,
+    feed_request_xml,
+    parse_bookings,
+    parse_fault,
+    parse_receipt,
+)
 from adapters.finance.wire import posting_xml as _posting_xml
 
 __all__ = ["FinanceClient"]
 
 _OPERATION: Final = "FK-ØKO AfsendOekonomipostering"
+_FEED: Final = "FK-ØKO HentBogfoerteOekonomiposteringer"
 _HEADERS: Final = {
     "Content-Type": "text/xml; charset=utf-8",
     "SOAPAction": f'"{OPERATION}"',
 }
+_FEED_HEADERS: Final = {
+    "Content-Type": "text/xml; charset=utf-8",
+    "SOAPAction": f'"{FEED_OPERATION}"',
+}
 
 
 class FinanceClient:
-    """The port over SOAP 1.1 (``adapters.finance.wire`` writes and reads the messages)."""
+    """The ports over SOAP 1.1 (``adapters.finance.wire`` writes and reads the messages).
+
+    ``FinanceSystem`` (a posting out) and ``PostingsBack`` (the bookings back).
+    """
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self._http = http
@@ -69,6 +88,24 @@ class FinanceClient:
                 raise PostingRejectedError(_OPERATION, code, reason)
         msg = f"{_OPERATION}: HTTP {answer.status_code}"
         raise FinanceUnavailableError(msg)
+
+    async def booked_after(self, municipality: str, sequence: int) -> list[BookedPosting]:
+        """The bookings after ``sequence``; any failure is ``FinanceUnavailableError``."""
+        try:
+            answer = await self._http.post(
+                FEED_PATH, content=feed_request_xml(municipality, sequence), headers=_FEED_HEADERS
+            )
+        except httpx.HTTPError as exc:
+            msg = f"{_FEED}: {type(exc).__name__}"
+            raise FinanceUnavailableError(msg) from None
+        if answer.status_code != httpx.codes.OK:
+            msg = f"{_FEED}: HTTP {answer.status_code}"
+            raise FinanceUnavailableError(msg)
+        try:
+            return parse_bookings(answer.content)
+        except WireError:
+            msg = f"{_FEED}: unreadable answer"
+            raise FinanceUnavailableError(msg) from None
 
     async def aclose(self) -> None:
         """Close the HTTP client."""

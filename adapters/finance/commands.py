@@ -1,4 +1,4 @@
-"""``casehub finance run`` (the month-end payment run) and ``casehub finance year-end``."""
+"""``casehub finance``: ``run`` (the month-end run), ``year-end``, ``reconcile``, ``overview``."""
 
 from __future__ import annotations
 
@@ -90,8 +90,10 @@ async def _run(municipality: str, month: dt.date) -> int:
     from adapters.finance.client import FinanceClient  # noqa: PLC0415
     from adapters.finance.run import due_in, run_month  # noqa: PLC0415
     from adapters.finance.wiring import NAME  # noqa: PLC0415
+    from hub.compose.app import producer_options  # noqa: PLC0415
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.errors import TransientError  # noqa: PLC0415
+    from hub.runtime.publisher import EventPublisher  # noqa: PLC0415
 
     settings = Settings()
     config = getattr(settings, NAME, None)
@@ -99,21 +101,26 @@ async def _run(municipality: str, month: dt.date) -> int:
         click.echo("CASEHUB_FINANCE with a finance system (system) is needed", err=True)
         return 2
     http = config.system.http_client()
+    publisher = EventPublisher(producer_options(settings))
     try:
         async with _measures(settings, municipality) as (table, tasks):
             due = due_in(table, tasks, month)
-            with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
-                summary = await run_month(
-                    FinanceClient(http),
-                    due,
-                    month,
-                    today=dt.datetime.now(dt.UTC).date(),
-                    progress=bar.update,
-                )
+        await publisher.start()
+        with click.progressbar(length=len(due), label="paying", file=sys.stderr) as bar:
+            summary = await run_month(
+                FinanceClient(http),
+                due,
+                month,
+                today=dt.datetime.now(dt.UTC).date(),
+                progress=bar.update,
+                publish=publisher.publish,
+                source=f"{settings.source}:{NAME}",
+            )
     except TransientError as exc:
         click.echo(f"run stopped; run again to finish: {exc}", err=True)
         return 1
     finally:
+        await publisher.stop()
         await http.aclose()
     body = {
         "municipality": municipality,
@@ -195,6 +202,75 @@ async def _year_end(municipality: str, year: int, rates: Mapping[MeasureKind, Ra
 
 
 @finance.command()
+@click.option("--municipality", required=True, help="The municipality's kommunekode.")
+@click.option("--month", required=True, help="The month reconciled, YYYY-MM.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (amounts in øre) instead of lines.")
+def reconcile(municipality: str, month: str, *, as_json: bool) -> None:
+    """Committed vs posted vs paid for the month, per case and in total; published as an event.
+
+    Read from the finance component's changelog (the postings back are its ``PostingBooked``);
+    publishes ``ReconciliationReported``. Ids and amounts only, never a person.
+    """
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.UTC).date()
+    except ValueError:
+        click.echo("--month: expected YYYY-MM", err=True)
+        sys.exit(2)
+    sys.exit(asyncio.run(_reconcile(municipality, first, as_json=as_json)))
+
+
+async def _reconcile(municipality: str, month: dt.date, *, as_json: bool) -> int:
+    from adapters.finance.model import dkk  # noqa: PLC0415
+    from adapters.finance.reconcile import reconcile, reported  # noqa: PLC0415
+    from adapters.finance.wiring import NAME  # noqa: PLC0415
+    from hub.compose.app import producer_options  # noqa: PLC0415
+    from hub.compose.settings import Settings  # noqa: PLC0415
+    from hub.runtime.errors import TransientError  # noqa: PLC0415
+    from hub.runtime.publisher import EventPublisher  # noqa: PLC0415
+
+    settings = Settings()
+    publisher = EventPublisher(producer_options(settings))
+    try:
+        async with _measures(settings, municipality) as (table, tasks):
+            found = reconcile(table, tasks, month)
+        await publisher.start()
+        event = reported(
+            found, municipality, source=f"{settings.source}:{NAME}", at=dt.datetime.now(dt.UTC)
+        )
+        await publisher.publish(event)
+    except TransientError as exc:
+        click.echo(f"reconcile: {exc}", err=True)
+        return 1
+    finally:
+        await publisher.stop()
+    if as_json:
+        body = {
+            "municipality": municipality,
+            "month": f"{month:%Y-%m}",
+            "report_id": event.envelope.id,
+            "measures": found.measures,
+            "committed_ore": found.committed_ore,
+            "posted_ore": found.posted_ore,
+            "paid_ore": found.paid_ore,
+            "cases": [asdict(c) for c in found.cases],
+            "differing": [c.case_id for c in found.differing],
+        }
+        click.echo(json.dumps(body))
+        return 0
+    click.echo(f"{municipality} {month:%Y-%m}  (DKK)  committed / posted / paid")
+    for c in found.cases:
+        mark = "  differs" if c.differs else ""
+        click.echo(
+            f"  {c.case_id}  {dkk(c.committed_ore)} / {dkk(c.posted_ore)} / {dkk(c.paid_ore)}{mark}"
+        )
+    click.echo(
+        f"  total ({found.measures} measures, {len(found.cases)} cases)  "
+        f"{dkk(found.committed_ore)} / {dkk(found.posted_ore)} / {dkk(found.paid_ore)}"
+    )
+    return 0
+
+
+@finance.command()
 @click.argument("case_id", metavar="CASE")
 @click.option("--municipality", required=True, help="The case's kommunekode.")
 @click.option(
@@ -239,6 +315,7 @@ async def _overview(municipality: str, case_id: str, today: dt.date, *, as_json:
             ],
             "committed_ore": found.committed_ore,
             "due_to_date_ore": found.due_to_date_ore,
+            "paid_ore": found.paid_ore,
             "expected_ore": found.expected_ore,
         }
         click.echo(json.dumps(body))
@@ -248,10 +325,10 @@ async def _overview(municipality: str, case_id: str, today: dt.date, *, as_json:
         click.echo(
             f"  {m.measure_id}  {m.kind}  {dkk(m.rate_ore)} per {m.per}  {m.start}..{m.end}  "
             f"committed {dkk(m.committed_ore)}  due {dkk(m.due_to_date_ore)}  "
-            f"expected {dkk(m.expected_ore)}"
+            f"paid {dkk(m.paid_ore)}  expected {dkk(m.expected_ore)}"
         )
     click.echo(
         f"  total  committed {dkk(found.committed_ore)}  due {dkk(found.due_to_date_ore)}  "
-        f"expected {dkk(found.expected_ore)}"
+        f"paid {dkk(found.paid_ore)}  expected {dkk(found.expected_ore)}"
     )
     return 0

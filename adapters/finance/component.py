@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from adapters.finance.client import FinanceClient
 from adapters.finance.commands import finance
 from adapters.finance.model import Per
+from adapters.finance.schedule import SCHEDULE, Scheduler, run_schedule
 from adapters.finance.settings import FinanceSettings, Rate
 from adapters.finance.standin import FinanceStandin
 from adapters.finance.wiring import NAME, STORES, build_finance
 from contracts.decision import MeasureDecided, MeasureKind
-from contracts.finance import RateUpdated
+from contracts.finance import PaymentScheduledV2, PostingBooked, RateUpdated
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.runtime.component import (
     BuildContext,
@@ -27,7 +29,7 @@ from hub.runtime.serve import serving
 
 __all__ = ["COMPONENT", "DEMO_RATES"]
 
-_measures, _cases = STORES
+_measures, _cases, _ledger, _held = STORES
 
 DEMO_RATES: dict[MeasureKind, Rate] = {
     kind: Rate(rate_ore=3_000_000, per=Per.MONTH, account="5.28.21")
@@ -43,15 +45,35 @@ DEMO_RATES: dict[MeasureKind, Rate] = {
 
 def _build(settings: FinanceSettings, context: BuildContext) -> Component:
     http = None if settings.system is None else settings.system.http_client()
+    client = None if http is None else FinanceClient(http)
     handler = build_finance(
         settings,
         context.publish,
         source=context.source,
         measures=context.store(_measures),
         cases=context.store(_cases),
-        system=None if http is None else FinanceClient(http),
+        ledger=context.store(_ledger),
+        held=context.store(_held),
+        system=client,
     )
-    return Component(NAME, handler, close=None if http is None else http.aclose)
+    background = None
+    if client is not None and settings.schedule is not None:
+        scheduler = Scheduler(
+            system=client,
+            table=context.table,
+            publish=context.publish,
+            source=context.source,
+            run_day=settings.schedule.run_day,
+            sweep=dt.timedelta(seconds=settings.schedule.sweep_s),
+        )
+        tick_s = settings.schedule.tick_s
+
+        async def background() -> None:
+            await run_schedule(scheduler, interval_s=tick_s)
+
+    return Component(
+        NAME, handler, close=None if http is None else http.aclose, background=background
+    )
 
 
 @asynccontextmanager
@@ -67,7 +89,14 @@ async def _standin(context: StandinContext) -> AsyncIterator[Standin]:
 
 COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
     name=NAME,
-    consumes=(MeasureDecided, MeasureChanged, MeasureEnded, RateUpdated),
+    consumes=(
+        MeasureDecided,
+        MeasureChanged,
+        MeasureEnded,
+        RateUpdated,
+        PaymentScheduledV2,
+        PostingBooked,
+    ),
     build=_build,
     settings=SettingsField(
         FinanceSettings | None,
@@ -77,5 +106,5 @@ COMPONENT: ComponentSpec[FinanceSettings] = ComponentSpec(
     standin=_standin,
     commands=(finance,),
     # Each measure's money and each case's measures and last estimate, in Kafka.
-    stores=STORES,
+    stores=(*STORES, SCHEDULE),
 )

@@ -2,8 +2,8 @@
 
 Read from the finance component's stores (``cases``: a case's measures; ``measures``: each
 measure's money), in whichever partition holds the case. ``due_to_date`` is the sum of the
-payments due on or before the day asked about, as the month-end run posts them; what the
-finance system has actually paid would come from its postings back, which are not built yet.
+payments due on or before the day asked about, as the month-end run posts them; ``paid`` what
+the finance system has booked as paid (its postings back, in the ``ledger`` store).
 Amounts are øre; the view holds ids and amounts only, never a person.
 """
 
@@ -14,8 +14,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from adapters.finance.ledger import Ledger
 from adapters.finance.model import commitment, cost_by_year, payments
-from adapters.finance.wiring import CASES, MEASURES, MeasureMoney
+from adapters.finance.wiring import CASES, LEDGER, MEASURES, MeasureMoney
 from hub.runtime.state import StateTable, Store, Task
 
 __all__ = ["CaseOverview", "MeasureOverview", "case_overview"]
@@ -35,6 +36,8 @@ class MeasureOverview:
     due_to_date_ore: int
     expected_ore: int
     """What is still to come from the day's month on (this year and the next)."""
+    paid_ore: int = 0
+    """What the finance system has booked as paid (its postings back)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,11 @@ class CaseOverview:
         return sum(m.due_to_date_ore for m in self.measures)
 
     @property
+    def paid_ore(self) -> int:
+        """What the finance system has booked as paid."""
+        return sum(m.paid_ore for m in self.measures)
+
+    @property
     def expected_ore(self) -> int:
         """What is still expected."""
         return sum(m.expected_ore for m in self.measures)
@@ -65,7 +73,7 @@ def case_overview(
     table: StateTable, tasks: Iterable[Task], case_id: str, today: dt.date
 ) -> CaseOverview | None:
     """The case's overview, or None when finance has seen no measure of it."""
-    cases, measures = Store(table, CASES), Store(table, MEASURES)
+    cases, measures, ledgers = Store(table, CASES), Store(table, MEASURES), Store(table, LEDGER)
     for task in tasks:
         raw = cases.get(case_id, task=task)
         if raw is None:
@@ -74,12 +82,13 @@ def case_overview(
         for measure_id in json.loads(raw)["measures"]:
             stored = measures.get(measure_id, task=task)
             if stored is not None:
-                found.append(_measure(measure_id, MeasureMoney.load(stored), today))
+                paid = Ledger.load(ledgers.get(measure_id, task=task)).paid_ore
+                found.append(_measure(measure_id, MeasureMoney.load(stored), today, paid))
         return CaseOverview(case_id, today, tuple(found))
     return None
 
 
-def _measure(measure_id: str, money: MeasureMoney, today: dt.date) -> MeasureOverview:
+def _measure(measure_id: str, money: MeasureMoney, today: dt.date, paid: int) -> MeasureOverview:
     segments = money.segments
     price = max(segments, key=lambda s: s.start).price  # the rate now in force, or last
     for segment in segments:
@@ -96,4 +105,5 @@ def _measure(measure_id: str, money: MeasureMoney, today: dt.date) -> MeasureOve
         committed_ore=commitment(segments),
         due_to_date_ore=due,
         expected_ore=cost_by_year(segments, today).remaining,
+        paid_ore=paid,
     )

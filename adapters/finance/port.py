@@ -18,12 +18,14 @@ from typing import Protocol
 from hub.runtime.errors import PermanentError, UnavailableError
 
 __all__ = [
+    "BookedPosting",
     "FinanceSystem",
     "FinanceUnavailableError",
     "Posting",
     "PostingKind",
     "PostingReceipt",
     "PostingRejectedError",
+    "PostingsBack",
 ]
 
 
@@ -51,6 +53,8 @@ class Posting:
     reference: str
     """The measure the posting is for."""
     posting_date: dt.date
+    case_reference: str = ""
+    """The case the measure belongs to: the finance system's postings back name it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,23 @@ class PostingReceipt:
     key: str
     posting_id: str
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BookedPosting:
+    """A posting the finance system has booked, as it sends it back (ids and amounts)."""
+
+    sequence: int
+    """Its place in the system's feed of bookings: read on from the last one seen."""
+    posting_id: str
+    key: str
+    kind: PostingKind
+    account: str
+    period: str
+    amount_ore: int
+    reference: str
+    case_reference: str
+    booked_on: dt.date
 
 
 class PostingRejectedError(PermanentError):
@@ -83,6 +104,21 @@ class FinanceSystem(Protocol):
 
         Raises:
             PostingRejectedError: the posting was refused (code, reason).
+            FinanceUnavailableError: no usable answer; try again.
+
+        """
+        ...
+
+
+class PostingsBack(Protocol):
+    """The finance system's postings back to the case system: its bookings, in order."""
+
+    async def booked_after(self, municipality: str, sequence: int) -> list[BookedPosting]:
+        """The municipality's bookings after ``sequence`` (0: from the first), oldest first.
+
+        Returns at most one page; ask again after the last one's sequence for more.
+
+        Raises:
             FinanceUnavailableError: no usable answer; try again.
 
         """

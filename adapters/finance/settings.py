@@ -14,7 +14,7 @@ from adapters.finance.model import Billing, Per, Price
 from contracts.decision import MeasureKind
 from hub.runtime.endpoint import EndpointSettings
 
-__all__ = ["FinanceSettings", "Rate"]
+__all__ = ["FinanceSchedule", "FinanceSettings", "Rate"]
 
 
 class Rate(BaseModel):
@@ -39,6 +39,25 @@ class Rate(BaseModel):
         return Price(self.rate_ore, self.per, self.unit, self.hours_per_month)
 
 
+class FinanceSchedule(BaseModel):
+    """The month-end run inside the hub, and how often the finance system is read back."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    run_day: int = Field(
+        ge=1, le=28, description="From this day of a month on, the month's payments are run."
+    )
+    tick_s: float = Field(
+        default=60.0, gt=0, le=86_400, description="Seconds between the schedule's rounds."
+    )
+    sweep_s: float = Field(
+        default=3600.0,
+        gt=0,
+        le=31 * 86_400,
+        description="Seconds before a month is swept again for payments not posted yet.",
+    )
+
+
 class FinanceSettings(BaseModel):
     """The finance component's settings (``CASEHUB_FINANCE`` as JSON)."""
 
@@ -51,4 +70,9 @@ class FinanceSettings(BaseModel):
     system: EndpointSettings | None = Field(
         default=None,
         description="The finance system's FK-ØKO posting endpoint; absent: nothing is posted.",
+    )
+    schedule: FinanceSchedule | None = Field(
+        default=None,
+        description="The scheduled month-end run and postings back (with a system); absent: "
+        "neither runs in the hub (the command still does).",
     )

@@ -12,18 +12,24 @@ from typing import Final
 
 from lxml import etree
 
-from adapters.finance.port import Posting, PostingKind
+from adapters.finance.port import BookedPosting, Posting, PostingKind
 from hub.runtime.errors import PermanentError
 from hub.runtime.xmlsafe import parse_xml
 
 __all__ = [
+    "FEED_OPERATION",
+    "FEED_PATH",
     "NS",
     "OPERATION",
     "PATH",
     "SOAP_NS",
     "WireError",
+    "bookings_xml",
     "fault",
+    "feed_request_xml",
+    "parse_bookings",
     "parse_fault",
+    "parse_feed_request",
     "parse_posting",
     "parse_receipt",
     "posting_xml",
@@ -34,6 +40,20 @@ SOAP_NS: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 NS: Final = "urn:casehub:fk-oeko:sf1590:1"  # a guess: the real namespace is in KOMBIT's WSDL
 OPERATION: Final = "AfsendOekonomipostering"
 PATH: Final = "/service/FKOEKO/AfsendOekonomipostering/1"
+FEED_OPERATION: Final = "HentBogfoerteOekonomiposteringer"  # a guess, as the rest
+FEED_PATH: Final = "/service/FKOEKO/HentBogfoerteOekonomiposteringer/1"
+_BOOKING_FIELDS: Final = (
+    "Loebenummer",
+    "PosteringId",
+    "PosteringNoegle",
+    "Art",
+    "Konto",
+    "Periode",
+    "BeloebOere",
+    "Reference",
+    "Sagsreference",
+    "Bogfoeringsdato",
+)
 _FIELDS: Final = (
     "PosteringNoegle",
     "Kommunekode",
@@ -44,6 +64,7 @@ _FIELDS: Final = (
     "BeloebOere",
     "Reference",
     "Posteringsdato",
+    "Sagsreference",
 )
 
 
@@ -79,6 +100,7 @@ def posting_xml(posting: Posting) -> bytes:
         str(posting.amount_ore),
         posting.reference,
         posting.posting_date.isoformat(),
+        posting.case_reference,
     )
     for name, value in zip(_FIELDS, values, strict=True):
         etree.SubElement(request, f"{{{NS}}}{name}").text = value
@@ -111,6 +133,7 @@ def parse_posting(data: bytes) -> Posting:
             amount_ore=int(found["BeloebOere"]),
             reference=found["Reference"],
             posting_date=dt.date.fromisoformat(found["Posteringsdato"]),
+            case_reference=found["Sagsreference"],
         )
     except ValueError:
         msg = "a posting field has the wrong form"
@@ -168,3 +191,87 @@ def parse_fault(data: bytes) -> tuple[str, str]:
         msg = "not a posting rejection fault"
         raise WireError(msg)
     return code, reason
+
+
+def feed_request_xml(municipality: str, after: int) -> bytes:
+    """The request for a municipality's bookings after a sequence number."""
+    request = etree.Element(f"{{{NS}}}{FEED_OPERATION}")
+    etree.SubElement(request, f"{{{NS}}}Kommunekode").text = municipality
+    etree.SubElement(request, f"{{{NS}}}FraLoebenummer").text = str(after)
+    return _envelope(request)
+
+
+def parse_feed_request(data: bytes) -> tuple[str, int]:
+    """(municipality, after) of a feed request.
+
+    Raises:
+        WireError: the request is not one.
+
+    """
+    request = _body(data)
+    municipality = request.findtext(f"{{{NS}}}Kommunekode")
+    after = request.findtext(f"{{{NS}}}FraLoebenummer") or ""
+    if request.tag != f"{{{NS}}}{FEED_OPERATION}" or not municipality or not after.isdigit():
+        msg = "not a HentBogfoerteOekonomiposteringer request"
+        raise WireError(msg)
+    return municipality, int(after)
+
+
+def bookings_xml(bookings: list[BookedPosting]) -> bytes:
+    """The answer: the bookings, oldest first."""
+    answer = etree.Element(f"{{{NS}}}{FEED_OPERATION}Svar")
+    for booking in bookings:
+        element = etree.SubElement(answer, f"{{{NS}}}BogfoertPostering")
+        values = (
+            str(booking.sequence),
+            booking.posting_id,
+            booking.key,
+            booking.kind.value,
+            booking.account,
+            booking.period,
+            str(booking.amount_ore),
+            booking.reference,
+            booking.case_reference,
+            booking.booked_on.isoformat(),
+        )
+        for name, value in zip(_BOOKING_FIELDS, values, strict=True):
+            etree.SubElement(element, f"{{{NS}}}{name}").text = value
+    return _envelope(answer)
+
+
+def parse_bookings(data: bytes) -> list[BookedPosting]:
+    """The bookings in an answer.
+
+    Raises:
+        WireError: the answer is not a list of bookings.
+
+    """
+    answer = _body(data)
+    if answer.tag != f"{{{NS}}}{FEED_OPERATION}Svar":
+        msg = "not a HentBogfoerteOekonomiposteringerSvar"
+        raise WireError(msg)
+    found = []
+    for element in answer:
+        fields = {child.tag.split("}")[-1]: child.text or "" for child in element}
+        if set(fields) != set(_BOOKING_FIELDS):
+            msg = "a booking's fields are not the expected ones"
+            raise WireError(msg)
+        try:
+            found.append(
+                BookedPosting(
+                    sequence=int(fields["Loebenummer"]),
+                    posting_id=fields["PosteringId"],
+                    key=fields["PosteringNoegle"],
+                    kind=PostingKind(fields["Art"]),
+                    account=fields["Konto"],
+                    period=fields["Periode"],
+                    amount_ore=int(fields["BeloebOere"]),
+                    reference=fields["Reference"],
+                    case_reference=fields["Sagsreference"],
+                    booked_on=dt.date.fromisoformat(fields["Bogfoeringsdato"]),
+                )
+            )
+        except ValueError:
+            msg = "a booking field has the wrong form"
+            raise WireError(msg) from None
+    return found

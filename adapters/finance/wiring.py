@@ -13,7 +13,15 @@ RateUpdated        the year-end price update's new rate from its day (once per y
 MeasureEnded       the measure cut at its last day; the reduction posted (negative); an
                    open-ended measure that ran past its estimated end lengthened to it, the
                    months after the estimate posted
+PaymentScheduled   (v2, the month-end run's) the month's payment recorded as posted in the
+                   measure's ledger (``adapters.finance.ledger``)
+PostingBooked      (the finance system's postings back) a booked payment recorded as paid,
+                   once by its posting id
 =================  ==========================================================================
+
+A change, an end or a rate update for a measure whose decision has not come yet is held in
+the ``held`` store (``adapters.finance.held``) and handled right after the decision, in the
+order it came: never lost, never posted before the decision.
 
 After each change it publishes two ``CostEstimateUpdated`` (version 2): the measure's and the
 case's (``measure_id`` absent), each the remaining cost from the event's day split into this
@@ -25,8 +33,8 @@ answers a duplicate), and the state is written only after the posting, so a retr
 failed posting recomputes the same posting. A refused posting raises
 ``PostingRejectedError``: the record is quarantined
 with the finance system's code and reason, and the delivery policy holds the case's later
-records behind it, so nothing after it for the case is posted out of order. A change or an end
-before its decision, or a kind without a rate, is permanent too. Logs carry ids only.
+records behind it, so nothing after it for the case is posted out of order. A kind without a
+rate is permanent too. Logs carry ids only.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ from typing import Any, Final
 
 import structlog
 
+from adapters.finance import held as holding
+from adapters.finance import ledger as ledgers
 from adapters.finance.model import (
     Billing,
     Per,
@@ -55,7 +65,13 @@ from adapters.finance.settings import FinanceSettings, Rate
 from contracts.base import Contract
 from contracts.decision import MeasureDecided, Period
 from contracts.envelope import Event, follow_up_id, new_event
-from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2, RateUpdated
+from contracts.finance import (
+    CommitmentCreated,
+    CostEstimateUpdatedV2,
+    PaymentScheduledV2,
+    PostingBooked,
+    RateUpdated,
+)
 from contracts.measures import MeasureChanged, MeasureEnded
 from hub.clock.localtime import local_date
 from hub.runtime.errors import PermanentError
@@ -64,6 +80,8 @@ from hub.runtime.state import Store
 
 __all__ = [
     "CASES",
+    "HELD",
+    "LEDGER",
     "MEASURES",
     "NAME",
     "STORES",
@@ -77,7 +95,9 @@ __all__ = [
 NAME: Final = "finance"
 MEASURES: Final = "measures"  # measure id → its money (segments, billing, account, estimate)
 CASES: Final = "cases"  # case id → its measures and its last estimate
-STORES: Final = (MEASURES, CASES)
+LEDGER: Final = "ledger"  # measure id → its payments posted and booked (adapters.finance.ledger)
+HELD: Final = "held"  # measure id / event id → a change waiting for its decision
+STORES: Final = (MEASURES, CASES, LEDGER, HELD)
 
 log = structlog.get_logger(__name__)
 
@@ -209,8 +229,14 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
     measures: Store,
     cases: Store,
     system: FinanceSystem | None = None,
+    ledger: Store | None = None,
+    held: Store | None = None,
 ) -> Handler:
-    """The handler; ``system`` absent: nothing is posted, everything else is the same."""
+    """The handler; ``system`` absent: nothing is posted, everything else is the same.
+
+    ``ledger`` absent: payments posted and booked are not recorded; ``held`` absent: a
+    change before its decision is quarantined (``UnknownMeasureError``) instead of held.
+    """
 
     def follow(cause: Event[Contract], data: Contract, part: str) -> Event[Contract]:
         return _derived(cause, data, part, source)
@@ -231,6 +257,7 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
             amount_ore=amount,
             reference=measure_id,
             posting_date=local_date(cause.envelope.time),
+            case_reference=money.case,
         )
         receipt = await system.post(posting)
         log.info(
@@ -336,6 +363,25 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         )
         await publish(follow(event, created, "commitment"))
         await estimate(event, data.measure_id, money)
+        if held is not None:
+            # Each held change after the decision, in the order it came, each forgotten once
+            # handled: a failure part-way retries the decision (its posting a duplicate, its
+            # estimates the same records) and handles what is still held.
+            for waiting in holding.held(held, data.measure_id):
+                try:
+                    await handle(waiting)
+                except PermanentError as exc:
+                    # Not the decision's fault (an end before the measure's first day, a
+                    # posting refused): the decision stands and the event stays held, logged
+                    # by its class, for an operator (docs/finance.md).
+                    log.warning(
+                        "finance_held_refused",
+                        event_id=waiting.envelope.id,
+                        error=type(exc).__name__,
+                    )
+                    continue
+                holding.release(held, data.measure_id, waiting)
+                log.info("finance_released", event_id=waiting.envelope.id)
 
     async def changed(event: Event[Contract], data: MeasureChanged | MeasureEnded) -> None:
         money = known(data.measure_id)
@@ -400,9 +446,17 @@ def build_finance(  # noqa: C901, PLR0913, PLR0915 - one handler, read top to bo
         data = event.data
         if isinstance(data, MeasureDecided):
             await decided(event, data)
-        elif isinstance(data, MeasureChanged | MeasureEnded):
-            await changed(event, data)
-        elif isinstance(data, RateUpdated):
-            await rerated(event, data)
+        elif isinstance(data, MeasureChanged | MeasureEnded | RateUpdated):
+            if held is not None and measures.get(data.measure_id) is None:
+                holding.hold(held, data.measure_id, event)
+                log.info("finance_held", event_id=event.envelope.id, waits_for="decision")
+            elif isinstance(data, RateUpdated):
+                await rerated(event, data)
+            else:
+                await changed(event, data)
+        elif isinstance(data, PaymentScheduledV2) and ledger is not None:
+            ledgers.schedule(ledger, data)
+        elif isinstance(data, PostingBooked) and ledger is not None:
+            ledgers.book(ledger, data)
 
     return handle

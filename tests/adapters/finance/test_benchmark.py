@@ -8,4 +8,6 @@ async def test_a_tiny_month_run_posts_every_payment_and_prints_the_figures():
     figures = await measure(60, out=lines.append)
     assert figures["payments"] == 60  # every measure runs in January 2027
     assert figures["total_s"] > 0
-    assert lines[0].startswith("finance month run: 60 measures, 60 payments posted")
+    assert lines[0].startswith(
+        "finance month run: 60 measures, 60 payments posted, 60 PaymentScheduled built"
+    )

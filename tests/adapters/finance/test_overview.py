@@ -18,7 +18,6 @@ async def rig():
     table = await owned_table()
     standin = FinanceStandin(municipalities=frozenset({"101"}), accounts=frozenset({"5.28.21"}))
     rig = Rig(table, standin)
-    rig.table = table  # type: ignore[attr-defined]
     yield rig
     await rig.http.aclose()
 

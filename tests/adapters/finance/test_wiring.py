@@ -8,7 +8,7 @@ import pytest
 from adapters.finance import FinanceClient, FinanceSettings, FinanceStandin, Rate, build_finance
 from adapters.finance.model import Per
 from adapters.finance.port import FinanceUnavailableError, PostingKind, PostingRejectedError
-from adapters.finance.wiring import MissingRateError, OutsideMeasureError, UnknownMeasureError
+from adapters.finance.wiring import MissingRateError, OutsideMeasureError
 from contracts.base import Contract
 from contracts.envelope import Event
 from contracts.finance import CommitmentCreated, CostEstimateUpdatedV2
@@ -24,7 +24,9 @@ SETTINGS = FinanceSettings(
 
 
 class Rig:
-    def __init__(self, table, standin):
+    def __init__(self, table, standin, changelog=None):
+        self.table = table
+        self.changelog = changelog
         self.published: list[Event[Contract]] = []
         self.standin = standin
         self.http = httpx.AsyncClient(
@@ -35,12 +37,16 @@ class Rig:
             self.published.append(event)
             return "topic"
 
+        self.publish = publish
+
         self.handler = build_finance(
             SETTINGS,
             publish,
             source="urn:casehub:finance",
             measures=Store(table, "measures"),
             cases=Store(table, "cases"),
+            ledger=Store(table, "ledger"),
+            held=Store(table, "held"),
             system=FinanceClient(self.http),
         )
 
@@ -179,11 +185,6 @@ async def test_a_rejected_posting_raises_with_the_systems_code_and_reason(rig):
 async def test_a_kind_without_a_rate_is_permanent(rig):
     with pytest.raises(MissingRateError):
         await rig.handle(wrap(decided(kind="consultancy", provider=None)))
-
-
-async def test_an_end_before_its_decision_is_permanent(rig):
-    with pytest.raises(UnknownMeasureError):
-        await rig.handle(wrap(ended()))
 
 
 async def test_an_end_before_the_measures_first_day_is_permanent_and_posts_nothing(rig):

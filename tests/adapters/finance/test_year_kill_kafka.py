@@ -22,8 +22,10 @@ from adapters.finance.model import Billing, Per, Price, Segment
 from adapters.finance.port import PostingKind
 from adapters.finance.wiring import MEASURES, MeasureMoney
 from hub.runtime.endpoint import EndpointSettings
+from hub.runtime.provision import ensure_topics
 from hub.runtime.serve import serving
 from hub.runtime.state import StateTable, Store, Task
+from routing.topics import topic
 from tests.adapters.finance.events import hub_environment
 
 pytestmark = pytest.mark.kafka
@@ -67,6 +69,13 @@ async def _store_measures(settings, municipality):
     table = StateTable("test-finance-year", changelog)
     try:
         await changelog.start()  # creates the changelog topic, as the component's start does
+        # and the finance topic the runs publish PaymentScheduled to, as the hub's start does
+        await ensure_topics(
+            settings.kafka,
+            [topic("finance", municipality)],
+            partitions=settings.topic_partitions,
+            replication=settings.topic_replication,
+        )
         await table.assign(tasks)
         store = Store(table, MEASURES)
         price = Price(RATE.rate_ore, RATE.per)
