@@ -40,6 +40,7 @@ def run() -> None:
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.callers import SecretFileError  # noqa: PLC0415
+    from hub.runtime.crypto import KeyFileError  # noqa: PLC0415
     from hub.runtime.kafka_access import verify_access  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.runtime.tls import TlsFileError  # noqa: PLC0415
@@ -59,6 +60,7 @@ def run() -> None:
         StartupFailedError,
         TlsFileError,
         SecretFileError,
+        KeyFileError,
         KafkaSecurityError,
     ) as exc:  # one line
         raise click.ClickException(str(exc)) from None
