@@ -74,8 +74,10 @@ from contracts.money import Money
 from contracts.operations import (
     AuditAction,
     AuditActionV2,
+    AuditActionV3,
     AuditRecorded,
     AuditRecordedV2,
+    AuditRecordedV3,
     MessageQuarantined,
     MessageReplayed,
 )
@@ -111,8 +113,10 @@ __all__ = [
     "ArchiveRequested",
     "AuditAction",
     "AuditActionV2",
+    "AuditActionV3",
     "AuditRecorded",
     "AuditRecordedV2",
+    "AuditRecordedV3",
     "CaseClosed",
     "CaseOpened",
     "CaseWorkerAssigned",

@@ -14,6 +14,7 @@ from adapters.registry import COMPONENTS
 from hub.cli.audit import audit
 from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
+from hub.cli.keys import keys
 from hub.cli.quarantine import quarantine
 from hub.components.outcomes.cli import outcomes
 from hub.conformance.cli import conformance
@@ -131,6 +132,7 @@ main.add_command(audit)
 main.add_command(conformance)
 main.add_command(contracts)
 main.add_command(deploy)
+main.add_command(keys)
 main.add_command(outcomes)
 main.add_command(quarantine)
 add_commands(main, COMPONENTS)
