@@ -36,7 +36,7 @@ def keys() -> None:
 @_MUNICIPALITY
 @_GROUP_PREFIX
 @click.option("--rewrap", is_flag=True, help="Wrap every data key under the new version too.")
-def rotate_command(  # noqa: PLR0917 - click passes the options
+def rotate_command(
     kafka: KafkaConnection, key_dir: Path, municipality: str, group_prefix: str, *, rewrap: bool
 ) -> None:
     """Make a new KEK version: new data keys are wrapped under it, old records stay readable."""
