@@ -200,6 +200,7 @@ def create_app(  # noqa: PLR0915 - the composition root: everything is wired her
     app.state.store = stores
     app.state.tables = tuple(used)
     app.state.global_tables = shared
+    app.state.crypto = crypto  # None when field encryption is off
     return app
 
 

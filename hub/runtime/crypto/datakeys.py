@@ -147,7 +147,12 @@ class DataKeys:
         """
         kek = self._provider.current(municipality)
         key = self._current.get((municipality, subject))
-        if key is not None and key.kek_version == kek.version:
+        # Still in the table: a key shredded meanwhile (by the CLI) is never used again.
+        if (
+            key is not None
+            and key.kek_version == kek.version
+            and self._table.get(municipality, _row(subject, key.id)) is not None
+        ):
             self._current.move_to_end((municipality, subject))
             return key
         dek, key_id = secrets.token_bytes(KEY_BYTES), secrets.token_hex(8)
