@@ -115,12 +115,13 @@ def main() -> None:
     out.write(
         f"{options.count} records, {options.subjects} subjects, personal={options.personal}\n"
     )
-    out.write(
-        f"publish  plain {plain_s * per:7.1f} us  sealed {sealed_s * per:7.1f} us  ratio {sealed_s / plain_s:.2f}\n"
-    )
-    out.write(
-        f"consume  plain {decode_s * per:7.1f} us  opened {open_s * per:7.1f} us  ratio {open_s / decode_s:.2f}\n"
-    )
+    for seam, off, on, word in (
+        ("publish", plain_s, sealed_s, "sealed"),
+        ("consume", decode_s, open_s, "opened"),
+    ):
+        out.write(
+            f"{seam}  plain {off * per:7.1f} us  {word} {on * per:7.1f} us  ratio {on / off:.2f}\n"
+        )
     both = (sealed_s + open_s) / (plain_s + decode_s)
     out.write(f"publish+consume ratio {both:.2f}\n")
 
