@@ -17,3 +17,5 @@ async def test_the_demo_walks_every_hop(test_broker, capsys):
     assert steps == list(range(1, 14))
     assert "-> met" in out  # the 24-hour assessment, recorded in the demo, met its deadline
     assert out.rstrip().splitlines()[-1].startswith("demo complete")
+    # Field encryption is on in the demo: the notification's sensitive fields travel sealed.
+    assert "   sealed reasons, acute, summary under data key " in out
