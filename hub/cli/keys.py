@@ -110,3 +110,35 @@ def shred_command(  # noqa: PLR0913, PLR0917 - the options
         f"{done.rewrapped} data key(s) rewrapped, versions {list(done.destroyed)} destroyed",
         err=True,
     )
+
+
+@keys.command("decrypt")
+@kafka_options
+@_KEY_DIR
+@_MUNICIPALITY
+@_GROUP_PREFIX
+@click.argument("ref")
+@click.option("--why", "why", required=True, help="Why (goes into the audit record).")
+@click.option("--operator", envvar="USER", default="operator", help="Who reads (audit).")
+def decrypt_command(  # noqa: PLR0913, PLR0917 - the options
+    kafka: KafkaConnection,
+    key_dir: Path,
+    municipality: str,
+    group_prefix: str,
+    ref: str,
+    why: str,
+    operator: str,
+) -> None:
+    """Print the value of the record at REF (topic:partition:offset) with its fields opened.
+
+    Audited first (``decryption``): an operator reading a person's sealed fields.
+    """
+    from hub.cli.keys_ops import KeyPlace, ShredRefusedError, decrypt  # noqa: PLC0415
+    from hub.runtime.errors import HubError  # noqa: PLC0415
+
+    place = KeyPlace(kafka, key_dir, group_prefix)
+    try:
+        value = asyncio.run(decrypt(place, municipality, ref, reason=why, operator=operator))
+    except (ShredRefusedError, HubError) as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.stdout.buffer.write(value + b"\n")

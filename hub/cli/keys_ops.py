@@ -25,23 +25,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contracts.envelope import new_event
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from contracts.base import Contract
+from contracts.envelope import Event, new_event
 from contracts.guards import has_cpr_shape
-from contracts.operations import AuditActionV3, AuditRecordedV3
-from hub.runtime.audit import operator_principal
-from hub.runtime.crypto import KEY_TABLE, DataKeys, KeyDirectory
+from contracts.operations import AuditAction, AuditActionV3, AuditRecordedV3
+from hub.runtime.audit import audit_event, operator_principal
+from hub.runtime.crypto import KEY_TABLE, DataKeys, FieldCrypto, KeyDirectory
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.state import GlobalTable
 
-__all__ = ["KeyPlace", "Rotated", "ShredRefusedError", "Shredded", "rotate", "shred"]
+__all__ = [
+    "KeyPlace",
+    "Rotated",
+    "ShredRefusedError",
+    "Shredded",
+    "decrypt",
+    "rotate",
+    "shred",
+]
 
 _REASON_MAX = 2_000
 _RECORD_BYTES = 1_048_588
+_READ_TIMEOUT_S = 10.0
 
 
 class ShredRefusedError(ValueError):
-    """The shred was not begun: no reason, a CPR number in it, or a bad operator name."""
+    """Nothing was done: no reason, a CPR number in it, a bad operator name, no such record."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,80 @@ async def shred(  # noqa: PLR0913 - where, whose, who and why
     return Shredded(len(pseudonyms), count, kek.version, rewrapped, old)
 
 
+async def decrypt(
+    place: KeyPlace,
+    municipality: str,
+    ref: str,
+    *,
+    reason: str,
+    operator: str,
+) -> bytes:
+    """The value of the record at ``ref`` (``topic:partition:offset``) with its fields opened.
+
+    An operator's decryption for a person: its ``AuditRecorded`` (``decryption``, the record
+    by reference) is acknowledged on the audit topic before anything is opened.
+
+    Raises:
+        ShredRefusedError: no reason, a bad operator, a malformed ``ref`` or no such record.
+        KeyShreddedError: the record's data key was destroyed.
+        KeyUnavailableError: its data key or KEK is not there.
+
+    """
+    principal = _principal(operator, reason)
+    record = await _read_one(place.kafka, ref)
+    table = _table(place, municipality)
+    await table.start()
+    try:
+        crypto = FieldCrypto(DataKeys(table, KeyDirectory(place.key_dir, rescan_s=0.0)))
+        headers = list(record.headers or ())
+        event_id = next((v.decode() for n, v in headers if n == "ce_id" and v), "")
+        case = (record.key or b"").decode(errors="replace")
+        audit = audit_event(
+            AuditAction.DECRYPTION,
+            principal=principal,
+            municipality=municipality,
+            case_id=case,
+            subject_ref=f"event:{event_id}" if event_id else f"record:{ref}",
+            reason=reason,
+            trigger=f"{ref}|{principal}|{reason}",
+            source="urn:casehub:keys-decrypt",
+        )
+        await _publish(place.kafka, [audit])
+        _, value = crypto.open(headers, record.value)
+    finally:
+        await table.close()
+    return value or b""
+
+
+async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, bytes]:
+    try:
+        name, partition, offset = ref.rsplit(":", 2)
+        wanted, at = TopicPartition(name, int(partition)), int(offset)
+    except ValueError:
+        msg = "a record is named topic:partition:offset"
+        raise ShredRefusedError(msg) from None
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([wanted])
+        end = (await consumer.end_offsets([wanted]))[wanted]
+        if not 0 <= at < end:
+            msg = f"no record {ref}"
+            raise ShredRefusedError(msg)
+        consumer.seek(wanted, at)
+        async with asyncio.timeout(_READ_TIMEOUT_S):
+            while True:
+                batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
+                for records in batch.values():
+                    for record in records:
+                        if record.offset == at:
+                            return record
+                        msg = f"no record {ref} (removed by retention)"
+                        raise ShredRefusedError(msg)
+    finally:
+        await consumer.stop()
+
+
 def _principal(operator: str, reason: str) -> str:
     if not reason.strip():
         msg = "a shred needs a reason (--why): it goes into the audit record"
@@ -167,25 +253,33 @@ async def _audit(
     reason: str,
 ) -> None:
     """One audit record per subject, each acknowledged before any key is touched."""
-    publisher = EventPublisher(
-        {**kafka.client_options(), "acks": "all", "enable_idempotence": True}
-    )
-    await publisher.start()
-    try:
-        for pseudonym in pseudonyms:
-            data = AuditRecordedV3(
-                action=AuditActionV3.KEY_SHRED,
-                principal=principal,
-                subject_ref=f"subject:{pseudonym}",
-                reason=reason,
-                recorded_at=datetime.now(UTC),
-            )
-            event = new_event(
+    events: list[Event[Contract]] = []
+    for pseudonym in pseudonyms:
+        data = AuditRecordedV3(
+            action=AuditActionV3.KEY_SHRED,
+            principal=principal,
+            subject_ref=f"subject:{pseudonym}",
+            reason=reason,
+            recorded_at=datetime.now(UTC),
+        )
+        events.append(
+            new_event(
                 data,
                 source="urn:casehub:keys-shred",
                 municipality=municipality,
                 case_id=f"subject.{pseudonym}",
             )
+        )
+    await _publish(kafka, events)
+
+
+async def _publish(kafka: KafkaConnection, events: Sequence[Event[Contract]]) -> None:
+    """Publish each event and wait for the broker's acknowledgement of each."""
+    options = {**kafka.client_options(), "acks": "all", "enable_idempotence": True}
+    publisher = EventPublisher(options)
+    await publisher.start()
+    try:
+        for event in events:
             await publisher.publish(event)
     finally:
         await publisher.stop()

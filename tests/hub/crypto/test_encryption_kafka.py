@@ -20,7 +20,7 @@ from adapters.registry import COMPONENTS
 from contracts.binding import to_kafka
 from contracts.intake import NotificationReceived
 from contracts.operations import AuditActionV3
-from hub.cli.keys_ops import KeyPlace, shred
+from hub.cli.keys_ops import KeyPlace, decrypt, shred
 from hub.compose.app import create_app, global_table
 from hub.runtime.component import Component
 from hub.runtime.crypto import (
@@ -139,6 +139,13 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
         finally:
             await table.close()
 
+        # An operator's decryption: audited first, then the fields opened.
+        place = KeyPlace(settings.kafka, settings.encryption.key_dir, settings.group_prefix)
+        first = by_id[mine_1.envelope.id]
+        ref = f"{first.topic}:{first.partition}:{first.offset}"
+        opened = await decrypt(place, code, ref, reason="appeal A-9", operator="tester")
+        assert json.loads(opened)["summary"] == summary_of(CHILD, 1)
+
         # Tamper: a sealed value under another event id is refused, never handled.
         theirs_raw = by_id[theirs_1.envelope.id]
         moved = str(uuid.uuid4())  # an event id no record has
@@ -148,7 +155,6 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
         # A record of the child sealed now, delivered after the shred (as one in flight).
         late = await crypto.seal(mine_3, to_kafka(mine_3))
         subject = crypto.keys.subject(code, child_subject(CHILD))
-        place = KeyPlace(settings.kafka, settings.encryption.key_dir, settings.group_prefix)
         done = await shred(
             place, code, [child_subject(CHILD)], reason="erasure request E-17", operator="tester",
             settle_s=0.5,
@@ -215,10 +221,18 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
                 with pytest.raises(InvalidTag):
                     AESGCM(kek.key).decrypt(wrapped[:12], wrapped[12:], aad)
 
-    # The shred was audited first, naming the child by pseudonym only.
-    audit = await read_topic(test_broker.admin, topic(AUDIT_DOMAIN, code))
-    shreds = [json.loads(r.value) for r in audit if json.loads(r.value)["action"] == "key-shred"]
+    with pytest.raises(KeyShreddedError):
+        await decrypt(place, code, ref, reason="appeal A-9", operator="tester")
+
+    # The shred and each decryption were audited first, naming the child by reference only.
+    audit = [
+        json.loads(r.value) for r in await read_topic(test_broker.admin, topic(AUDIT_DOMAIN, code))
+    ]
+    shreds = [a for a in audit if a["action"] == AuditActionV3.KEY_SHRED.value]
     assert [(a["subject_ref"], a["reason"]) for a in shreds] == [
         (f"subject:{subject}", "erasure request E-17")
     ]
-    assert AuditActionV3.KEY_SHRED.value == "key-shred"
+    reads = [a for a in audit if a["action"] == AuditActionV3.DECRYPTION.value]
+    assert [(a["subject_ref"], a["reason"]) for a in reads] == [
+        (f"event:{mine_1.envelope.id}", "appeal A-9")
+    ] * 2
