@@ -197,12 +197,12 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
             with pytest.raises(KeyShreddedError):
                 opens(reader, record)
         theirs = [r for r in topic_records if keyid(r) and f".{subject}." not in keyid(r)]
-        opened = {
+        readable = {
             opens(reader, r).envelope.id
             for r in theirs
             if moved.encode() not in dict(r.headers).values()
         }
-        assert {theirs_1.envelope.id, theirs_2.envelope.id} <= opened
+        assert {theirs_1.envelope.id, theirs_2.envelope.id} <= readable
     finally:
         await table.close()
     prefix = f"dek/{subject}/"
