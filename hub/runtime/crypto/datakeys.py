@@ -25,6 +25,7 @@ while it runs (a restart makes another): a subject has a few keys, all shredded 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import secrets
@@ -125,6 +126,7 @@ class DataKeys:
         self._pseudonyms: dict[str, Callable[[str], str]] = {}
         self._current: OrderedDict[tuple[str, str], DataKey] = OrderedDict()
         self._unwrapped: OrderedDict[tuple[str, str, str, bytes], DataKey] = OrderedDict()
+        self._making: dict[tuple[str, str], asyncio.Future[DataKey]] = {}
 
     def __repr__(self) -> str:
         return "DataKeys(...)"
@@ -155,13 +157,30 @@ class DataKeys:
         ):
             self._current.move_to_end((municipality, subject))
             return key
-        dek, key_id = secrets.token_bytes(KEY_BYTES), secrets.token_hex(8)
-        row = _wrap(kek, subject, key_id, dek)
-        self._table.put(municipality, _row(subject, key_id), row)
-        await self._table.flush()  # before any record under it is published
-        key = DataKey(municipality, subject, key_id, kek.version, AESGCM(dek))
+        # Concurrent publishes for one new subject wait for one key, not make one each.
+        making = self._making.get((municipality, subject))
+        if making is not None:
+            return await asyncio.shield(making)
+        making = asyncio.get_running_loop().create_future()
+        self._making[municipality, subject] = making
+        try:
+            key = await self._make(kek, subject)
+        except BaseException as exc:
+            making.set_exception(exc)
+            making.exception()  # retrieved: a waiter-less failure is not "never retrieved"
+            raise
+        finally:
+            del self._making[municipality, subject]
+        making.set_result(key)
         _remember(self._current, (municipality, subject), key, self._cache)
         return key
+
+    async def _make(self, kek: Kek, subject: str) -> DataKey:
+        dek, key_id = secrets.token_bytes(KEY_BYTES), secrets.token_hex(8)
+        row = _wrap(kek, subject, key_id, dek)
+        self._table.put(kek.municipality, _row(subject, key_id), row)
+        await self._table.flush()  # before any record under it is published
+        return DataKey(kek.municipality, subject, key_id, kek.version, AESGCM(dek))
 
     def find(self, municipality: str, subject: str, key_id: str) -> DataKey:
         """The data key a record names, unwrapped.

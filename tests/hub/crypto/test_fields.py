@@ -1,5 +1,6 @@
 """Field encryption offline: sealed where published, opened before validation, bound by AAD."""
 
+import asyncio
 import datetime as dt
 import json
 
@@ -213,3 +214,10 @@ def test_the_crypto_and_its_keys_show_no_key_in_repr(tmp_path):
     assert repr(kek.key) not in repr(kek)
     assert str(tmp_path) not in repr(crypto.keys._provider)
     assert Cpr(CHILD).reveal() not in repr(crypto)
+
+
+async def test_concurrent_records_of_a_new_subject_share_one_new_data_key(tmp_path):
+    crypto, _, table = crypto_on(tmp_path, "101")
+    records = await asyncio.gather(*(sealed(crypto, event_of()) for _ in range(20)))
+    assert len({headers_of(r)[KEY_HEADER] for r in records}) == 1
+    assert len([k for k, _ in table.items("101") if k.startswith("dek/")]) == 1
