@@ -14,6 +14,8 @@ its topic's                            never handled; its case is not held
 sealed fields whose data key was       quarantined (``key_shredded``), never handled;
 destroyed                              its case is not held (hub.runtime.crypto)
 sealed fields that do not open         quarantined (``field_tampered``)
+sealed fields whose data key is not    retried as a transient error, quarantined after the
+here (yet)                             last attempt; never opens the circuit breaker
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
 a record to park (retry, follower)     quarantined (``RowTooLargeError``), its case
@@ -59,7 +61,7 @@ from aiokafka.errors import IllegalStateError, KafkaError
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub.runtime.codec import decode_record
-from hub.runtime.crypto.datakeys import KeyShreddedError
+from hub.runtime.crypto.datakeys import KeyShreddedError, KeyUnavailableError
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
@@ -539,7 +541,11 @@ class Delivery:
     ) -> bool:
         """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
         if isinstance(exc, AuthorisationError) or (
-            isinstance(exc, TransientError) and self.breaker.failure()
+            # A data key not here yet is this record's, not a system's outage: a forged key
+            # id must not be able to pause the group (it is retried, then quarantined).
+            isinstance(exc, TransientError)
+            and not isinstance(exc, KeyUnavailableError)
+            and self.breaker.failure()
         ):
             if isinstance(exc, AuthorisationError):
                 self.breaker.failure(authorisation=True)
