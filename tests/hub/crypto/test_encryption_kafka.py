@@ -35,7 +35,7 @@ from hub.runtime.crypto import (
 )
 from hub.runtime.serve import serving
 from routing.routes import Route, default_routes
-from routing.topics import AUDIT_DOMAIN, global_topic, quarantine_topic, topic
+from routing.topics import AUDIT_DOMAIN, changelog_topic, global_topic, quarantine_topic, topic
 from tests.factories import notification_event
 from tests.kafka import produce, read_topic, wait_for_records
 from tests.people import CHILD, cpr_for
@@ -183,7 +183,12 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
     key_records = await read_topic(
         test_broker.admin, global_topic(f"{settings.group_prefix}.{KEY_TABLE}", code)
     )
-    everything = [*topic_records, *quarantine_records, *key_records]
+    # The sink's changelog: its delivery store (processed ids, parked records as their bytes).
+    changelog = await read_topic(
+        test_broker.admin, changelog_topic(f"{settings.group_prefix}.{SINK}", code)
+    )
+    assert changelog  # it was written (the processed ids at least)
+    everything = [*topic_records, *quarantine_records, *key_records, *changelog]
     for n in (1, 2, 3):
         text = summary_of(CHILD, n).encode()
         assert not any(text in (r.value or b"") for r in everything)
