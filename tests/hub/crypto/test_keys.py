@@ -71,3 +71,19 @@ def test_a_municipality_without_a_key_is_named(tmp_path):
         KeyFileError, match="CASEHUB_ENCRYPTION: no key-encryption key for municipality 147"
     ):
         KeyDirectory(tmp_path).check(("147",))
+
+
+def test_the_key_table_is_readable_by_the_hub_only():
+    from hub.compose.grants import HUB_USER, plan_principals
+    from hub.runtime.crypto import KEY_TABLE
+    from routing.topics import global_topic
+
+    name = global_topic(f"casehub.{KEY_TABLE}", "101")
+
+    def covers(grant):
+        if grant.resource != "topic" or "Read" not in grant.operations:
+            return False
+        return name == grant.name if grant.pattern == "literal" else name.startswith(grant.name)
+
+    allowed = {p.name for p in plan_principals(["101", "147"]) if any(map(covers, p.grants))}
+    assert allowed == {HUB_USER}  # provisioning creates it but reads no record
