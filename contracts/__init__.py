@@ -85,8 +85,10 @@ from contracts.money import Money
 from contracts.operations import (
     AuditAction,
     AuditActionV2,
+    AuditActionV3,
     AuditRecorded,
     AuditRecordedV2,
+    AuditRecordedV3,
     MessageQuarantined,
     MessageReplayed,
 )
@@ -123,8 +125,10 @@ __all__ = [
     "ArchiveRequested",
     "AuditAction",
     "AuditActionV2",
+    "AuditActionV3",
     "AuditRecorded",
     "AuditRecordedV2",
+    "AuditRecordedV3",
     "CaseArchived",
     "CaseClosed",
     "CaseOpened",

@@ -106,6 +106,7 @@ _ALL: tuple[type[Contract], ...] = (
     operations.MessageReplayed,
     operations.AuditRecorded,
     operations.AuditRecordedV2,
+    operations.AuditRecordedV3,
 )
 
 CATALOGUE = MappingProxyType({(c.event_type, c.event_version): c for c in _ALL})

@@ -136,3 +136,22 @@ class AuditRecordedV2(AuditRecorded):
     event_version: ClassVar[int] = 2
 
     action: AuditActionV2 = classified("What was done.", C.INTERNAL)  # type: ignore[assignment]
+
+
+class AuditActionV3(StrEnum):
+    """``AuditActionV2`` and the actions added since: version 3 of the audit record."""
+
+    CPR_LOOKUP = "cpr-lookup"
+    QUARANTINE_REPLAY = "quarantine-replay"
+    DECRYPTION = "decryption"
+    OUTCOMES_EXTRACT = "outcomes-extract"
+    KEY_SHRED = "key-shred"
+    """A person's (or a case's) data keys were destroyed: their encrypted fields are gone."""
+
+
+class AuditRecordedV3(AuditRecordedV2):
+    """Version 3 of the audit record: one more action (a key shredded), nothing else."""
+
+    event_version: ClassVar[int] = 3
+
+    action: AuditActionV3 = classified("What was done.", C.INTERNAL)  # type: ignore[assignment]

@@ -20,3 +20,5 @@ async def test_the_demo_walks_every_hop(test_broker, capsys):
     assert "quarantined, nothing sent: tenant_mismatch" in out
     assert re.search(r"^   op101 / \S+  \(operator of 101\)$", out, flags=re.MULTILINE)
     assert out.rstrip().splitlines()[-1].startswith("demo complete")
+    # Field encryption is on in the demo: the notification's sensitive fields travel sealed.
+    assert "   sealed reasons, acute, summary under data key " in out

@@ -43,6 +43,7 @@ from hub.cli.standins import running_standins
 from hub.compose.app import create_app
 from hub.compose.settings import Settings
 from hub.runtime.callers import CallerSettings, SignedRequests
+from hub.runtime.crypto import KEY_HEADER, SEALED_PREFIX, EncryptionSettings, KeyDirectory
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.serve import free_port, serving
 from routing.topics import topic, topic_for
@@ -107,12 +108,16 @@ async def run_demo(
     secret_file.write_bytes(secret)
     secret_file.chmod(0o600)
     callers = {FORM_SYSTEM: CallerSettings(secret_file=secret_file, municipalities=(MUNICIPALITY,))}
+    # Field encryption on, as a real deployment would run: a fresh KEK for this run.
+    key_dir = state_dir / "keys"
+    KeyDirectory(key_dir).rotate(MUNICIPALITY)
     port = free_port()  # known before the hub starts: the identity provider redirects to it
     async with (
         running_standins((MUNICIPALITY,)) as standins,
         demo_login(state_dir, f"http://127.0.0.1:{port}", MUNICIPALITY) as login,
     ):
         settings = Settings(
+            encryption=EncryptionSettings(key_dir=key_dir),
             bootstrap_servers=hub.bootstrap_servers,
             kafka_security=hub.security,
             state_dir=state_dir,
@@ -420,6 +425,13 @@ def _show(step: int, hop: Hop, extra: str = "") -> None:
         f"   id {h['ce_id']} causation {h.get('ce_causationid', '-')}"
         f" classification {h['ce_classification']} {extra}".rstrip()
     )
+    if KEY_HEADER in h:  # the sensitive fields travel sealed (docs/encryption.md)
+        sealed = [name for name, v in json.loads(hop.value).items() if _sealed(v)]
+        click.echo(f"   sealed {', '.join(sealed)} under data key {h[KEY_HEADER]}")
+
+
+def _sealed(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(SEALED_PREFIX)
 
 
 def _missing(step: int, what: str) -> bool:

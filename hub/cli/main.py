@@ -14,6 +14,7 @@ from adapters.registry import COMPONENTS
 from hub.cli.audit import audit
 from hub.cli.contracts import contracts
 from hub.cli.deploy import deploy
+from hub.cli.keys import keys
 from hub.cli.quarantine import quarantine
 from hub.components.outcomes.cli import outcomes
 from hub.conformance.cli import conformance
@@ -40,6 +41,7 @@ def run() -> None:
     from hub.compose.app import create_app  # noqa: PLC0415 - keep `casehub --help` fast
     from hub.compose.settings import Settings  # noqa: PLC0415
     from hub.runtime.callers import SecretFileError  # noqa: PLC0415
+    from hub.runtime.crypto import KeyFileError  # noqa: PLC0415
     from hub.runtime.kafka_access import verify_access  # noqa: PLC0415
     from hub.runtime.serve import StartupFailedError, serving  # noqa: PLC0415
     from hub.runtime.tls import TlsFileError  # noqa: PLC0415
@@ -59,6 +61,7 @@ def run() -> None:
         StartupFailedError,
         TlsFileError,
         SecretFileError,
+        KeyFileError,
         KafkaSecurityError,
     ) as exc:  # one line
         raise click.ClickException(str(exc)) from None
@@ -138,6 +141,7 @@ main.add_command(audit)
 main.add_command(conformance)
 main.add_command(contracts)
 main.add_command(deploy)
+main.add_command(keys)
 main.add_command(outcomes)
 main.add_command(quarantine)
 add_commands(main, COMPONENTS)

@@ -29,8 +29,9 @@ from contracts.documents import MAX_DOCUMENT_BYTES
 from contracts.envelope import Event
 from hub.compose.settings import CoreSettings, Settings
 from hub.runtime.callers import Caller, SignedCallers, load_callers
-from hub.runtime.codec import raw_body, tolerant_parser
+from hub.runtime.codec import decode_record, raw_body, tolerant_parser
 from hub.runtime.component import BuildContext, Component, ComponentSpec
+from hub.runtime.crypto import KEY_TABLE, DataKeys, FieldCrypto, KeyDirectory
 from hub.runtime.delivery import (
     Backoff,
     CircuitBreaker,
@@ -40,6 +41,7 @@ from hub.runtime.delivery import (
     StateRebalance,
     subscribe,
 )
+from hub.runtime.delivery.policy import Decode
 from hub.runtime.health import health_routes
 from hub.runtime.logs import configure_logging
 from hub.runtime.metrics import FlowMetrics, HubMetrics, metrics_route
@@ -121,9 +123,15 @@ def create_app(
     quarantine = Quarantine()
     quarantine.bind(broker)
     metrics, tracing = _observability(settings, tracer)
-    events = EventPublisher(producer_options(settings), metrics=metrics, tracing=tracing)
-    tables = {spec.name: state_table(settings, spec.name) for spec in components}
     shared: dict[str, GlobalTable] = {}  # the global tables the built components opened
+    crypto = field_crypto(settings, shared)  # a bad key file stops the hub here
+    events = EventPublisher(
+        producer_options(settings),
+        metrics=metrics,
+        tracing=tracing,
+        seal=None if crypto is None else crypto.seal,
+    )
+    tables = {spec.name: state_table(settings, spec.name) for spec in components}
     running = [*built_components(settings, events.publish, components, tables, shared), *extra]
     _require_unique_names(running)
     # What each consumes: a running component's own, or (an extra one that says nothing)
@@ -134,8 +142,9 @@ def create_app(
     check_routes(settings.routes, [_Consumer(name, kinds) for name, kinds in consumes.items()])
     routes = Routes(settings.routes, settings.municipalities)
     router = KafkaRouter()
+    decode = decode_record if crypto is None else crypto.decode  # opens sealed fields first
     deliveries, stores, used, listeners = _subscribed(
-        router, settings, running, tables, consumes, (quarantine, routes, metrics, tracing)
+        router, settings, running, tables, consumes, (quarantine, routes, metrics, tracing, decode)
     )
     broker.include_router(router)
     started = asyncio.Event()
@@ -205,6 +214,7 @@ def create_app(
         "store": stores,
         "tables": tuple(used),
         "global_tables": shared,
+        "crypto": crypto,  # None when field encryption is off
     }
     for name, value in reachable.items():
         setattr(app.state, name, value)
@@ -341,6 +351,23 @@ def state_table(settings: CoreSettings, name: str) -> StateTable:
     return StateTable(group, changelog)
 
 
+def field_crypto(settings: CoreSettings, shared: dict[str, GlobalTable]) -> FieldCrypto | None:
+    """Field encryption when ``CASEHUB_ENCRYPTION`` is set: its key table joins ``shared``.
+
+    Raises:
+        KeyFileError: a served municipality's key file is missing or unusable (one line).
+
+    """
+    config = settings.encryption
+    if config is None:
+        return None
+    provider = KeyDirectory(config.key_dir, rescan_s=config.rescan_s)
+    provider.check(tuple(settings.municipalities))
+    if KEY_TABLE not in shared:
+        shared[KEY_TABLE] = global_table(settings, KEY_TABLE)
+    return FieldCrypto(DataKeys(shared[KEY_TABLE], provider), personal=config.personal)
+
+
 def global_table(settings: CoreSettings, name: str) -> GlobalTable:
     """The global table of the component named ``name`` (nothing is connected yet)."""
     return GlobalTable(
@@ -427,14 +454,14 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
     running: Sequence[Component],
     tables: dict[str, StateTable],
     consumes: dict[str, tuple[type[Contract], ...]],
-    shared: tuple[Quarantine, Routes, HubMetrics, Tracing],
+    shared: tuple[Quarantine, Routes, HubMetrics, Tracing, Decode],
 ) -> tuple[list[Delivery], DeliveryStores, list[StateTable], list[StateRebalance]]:
     """Each consuming component's delivery, on its own table, subscribed on ``router``.
 
     Its table follows the group's partitions (``StateRebalance``): restored on assignment,
     flushed and dropped on revocation.
     """
-    quarantine, routes, metrics, tracing = shared
+    quarantine, routes, metrics, tracing, decode = shared
     deliveries = []
     stores = DeliveryStores()
     used: list[StateTable] = []
@@ -451,7 +478,7 @@ def _subscribed(  # noqa: PLR0913, PLR0917 - the components and what they share
         )
         delivery = _delivery(
             settings, component.name, component.handler, consumes[component.name], store,
-            quarantine, routes, FlowMetrics(metrics, component.name), tracing,
+            quarantine, routes, FlowMetrics(metrics, component.name), tracing, decode,
         )  # fmt: skip
         listener = StateRebalance(delivery, table, topics=topics)
         subscribe(router, delivery, topics, pause_s=settings.transient_pause_s,
@@ -473,6 +500,7 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
     routes: Routes,
     metrics: FlowMetrics | None = None,
     tracing: Tracing | None = None,
+    decode: Decode = decode_record,
 ) -> Delivery:
     def accepts(event: Event[Contract]) -> bool:
         # The route names the type; the contract class pins its version too, so a handler
@@ -500,4 +528,5 @@ def _delivery(  # noqa: PLR0913, PLR0917 - the group and what it shares with the
         accepts=accepts,
         metrics=metrics,
         tracing=tracing,
+        decode=decode,
     )

@@ -14,6 +14,7 @@ from adapters.registry import COMPONENTS
 from contracts.types import Kommunekode
 from hub.runtime.callers import CallerSettings, is_caller_id
 from hub.runtime.component import ComponentSpec
+from hub.runtime.crypto import EncryptionSettings
 from hub.runtime.kafka_access import KafkaConnection, KafkaSecurity
 from hub.web.login.settings import LoginSettings
 from routing.routes import Route, default_routes
@@ -64,6 +65,11 @@ class CoreSettings(BaseSettings):
         default_factory=dict,
         description="Who may call the HTTP endpoints (JSON): caller id -> {secret_file, "
         "next_secret_file, municipalities}; empty: nobody (see hub/runtime/callers/).",
+    )
+    encryption: EncryptionSettings | None = Field(
+        default=None,
+        description="Field encryption on the bus (JSON): {key_dir, personal, rescan_s}; "
+        "absent: off (docs/encryption.md).",
     )
     signature_window_s: float = Field(
         default=300.0,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -43,16 +43,19 @@ from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from opentelemetry.trace import SpanKind
 
 from contracts.base import Contract
-from contracts.binding import to_kafka
+from contracts.binding import KafkaRecord, to_kafka
 from contracts.envelope import Event
 from hub.runtime.errors import TransientError
 from hub.runtime.metrics.registry import HubMetrics
 from hub.runtime.tracing import Tracing, injected
 from routing.topics import topic_for
 
-__all__ = ["EventPublisher", "confirm_later", "confirm_now"]
+__all__ = ["EventPublisher", "Seal", "confirm_later", "confirm_now"]
 
 log = structlog.get_logger(__name__)
+
+Seal = Callable[[Event[Contract], KafkaRecord], Awaitable[KafkaRecord]]
+"""What turns an event's plain record into the one sent (``FieldCrypto.seal``)."""
 
 _pending: ContextVar[list[asyncio.Future[Any]] | None] = ContextVar("pending", default=None)
 
@@ -102,8 +105,11 @@ class EventPublisher:
         new_producer: Callable[..., Any] = AIOKafkaProducer,
         metrics: HubMetrics | None = None,
         tracing: Tracing | None = None,
+        seal: Seal | None = None,
     ) -> None:
         self._options = dict(producer_options)
+        # Field encryption (hub.runtime.crypto): classified fields sealed before the send.
+        self._seal = seal
         self._metrics = metrics or HubMetrics()
         self._tracing = tracing or Tracing()
         # How a producer is made (at start and at each renewal); tests hand in their own.
@@ -157,6 +163,8 @@ class EventPublisher:
 
     async def _publish(self, event: Event[Contract], destination: str) -> str:
         record = to_kafka(event)
+        if self._seal is not None:
+            record = await self._seal(event, record)
         trace = injected()  # the publish span's context, or the one the record passes on
         if trace:
             record = dataclasses.replace(record, headers=record.headers + trace)

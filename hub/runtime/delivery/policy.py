@@ -11,6 +11,11 @@ error                                  and headers; its case is parked behind it
                                        one (no value; where to read the original)
 another municipality or domain than    quarantined (``tenant_mismatch``, ``wrong_topic``),
 its topic's                            never handled; its case is not held
+sealed fields whose data key was       quarantined (``key_shredded``), never handled;
+destroyed                              its case is not held (hub.runtime.crypto)
+sealed fields that do not open         quarantined (``field_tampered``)
+sealed fields whose data key is not    retried as a transient error, quarantined after the
+here (yet)                             last attempt; never opens the circuit breaker
 transient error                        parked for a retry after an exponential, jittered
                                        backoff; quarantined after the last attempt
 a record to park (retry, follower)     quarantined (``RowTooLargeError``), its case
@@ -46,7 +51,7 @@ import contextlib
 import operator
 import time
 import traceback
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any
 
 import structlog
@@ -56,6 +61,7 @@ from aiokafka.errors import IllegalStateError, KafkaError
 from contracts.base import Contract
 from contracts.envelope import Event
 from hub.runtime.codec import decode_record
+from hub.runtime.crypto.datakeys import KeyShreddedError, KeyUnavailableError
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
@@ -84,6 +90,8 @@ REPLAY_HEADER = "quarantine_replay_of"
 """Set by ``casehub quarantine replay``: the ``topic:partition:offset`` of the original."""
 
 Accepts = Callable[[Event[Contract]], bool]
+Decode = Callable[[Sequence[tuple[str, bytes | None]], bytes | None], Event[Contract]]
+"""A record's headers and value to its validated event (``decode_record``)."""
 _value = operator.itemgetter(1)
 
 
@@ -130,8 +138,11 @@ class Delivery:
         forget_every_s: float = 60.0,
         metrics: FlowMetrics | None = None,
         tracing: Tracing | None = None,
+        decode: Decode = decode_record,
     ) -> None:
         self.group = group
+        # Opens sealed fields, then validates, when field encryption is on (hub.runtime.crypto).
+        self._decode = decode
         # Without the hub's, its counts go to a registry of its own that nothing serves.
         self.metrics = metrics or FlowMetrics(HubMetrics(), group)
         self._tracing = tracing or Tracing()
@@ -213,7 +224,7 @@ class Delivery:
         # A partition given to another instance since the fetch: its new owner handles
         # these records (they were not committed here).
         records = [record for record in fetched if self._owned(record)]
-        events = [_decoded(record) for record in records]
+        events = [self._decoded(record) for record in records]
         self._marked.clear()  # before the question: what is marked from now on is kept
         processed = self._store.processed_among(
             [e.envelope.id for e in events if isinstance(e, Event)]
@@ -254,6 +265,13 @@ class Delivery:
         self._since_commit += 1
         self.metrics.received(record.topic)
         return True
+
+    def _decoded(self, record: StoredRecord) -> Event[Contract] | Exception:
+        """The record's event, or the error its decoding raised (its outcome in turn)."""
+        try:
+            return self._decode(record.headers, record.value)
+        except Exception as exc:  # noqa: BLE001 - raised again when the record's turn comes
+            return exc
 
     def _rewind(self, records: list[StoredRecord]) -> None:
         """Make the consumer fetch ``records`` again: each partition from its earliest."""
@@ -381,7 +399,7 @@ class Delivery:
         """
         task = _task(record)
         try:
-            event = decode_record(record.headers, record.value)
+            event = self._decode(record.headers, record.value)
             check_boundary(record.topic, event)
             if not self._store.was_processed(event.envelope.id) and self._accepts(event):
                 with in_task(task):
@@ -487,9 +505,7 @@ class Delivery:
         """
         try:
             event = (
-                decode_record(record.headers, record.value)
-                if first is None
-                else _or_raise(first[0])
+                self._decode(record.headers, record.value) if first is None else _or_raise(first[0])
             )
             check_boundary(record.topic, event)
             event_id = event.envelope.id
@@ -525,7 +541,11 @@ class Delivery:
     ) -> bool:
         """The failure taxonomy: which outcome a failed attempt gets (see the module doc)."""
         if isinstance(exc, AuthorisationError) or (
-            isinstance(exc, TransientError) and self.breaker.failure(error=type(exc).__name__)
+            # A data key not here yet is this record's, not a system's outage: a forged key
+            # id must not be able to pause the group (it is retried, then quarantined).
+            isinstance(exc, TransientError)
+            and not isinstance(exc, KeyUnavailableError)
+            and self.breaker.failure(error=type(exc).__name__)
         ):
             if isinstance(exc, AuthorisationError):
                 self.breaker.failure(authorisation=True, error=type(exc).__name__)
@@ -537,9 +557,10 @@ class Delivery:
                 await self._to_quarantine(record, case, seq, exc, reason)
             else:
                 await self._retry_later(record, case, seq, attempt, exc)
-        elif isinstance(exc, BoundaryError):
+        elif isinstance(exc, BoundaryError | KeyShreddedError):
             # Quarantined without holding its case: the record is foreign, and a producer
-            # must not be able to block another municipality's case by naming its key.
+            # must not be able to block another municipality's case by naming its key; or
+            # its key is destroyed, so no replay could ever free the case behind it.
             await self._to_quarantine(record, case, seq, exc, str(exc), hold_case=False)
         elif isinstance(exc, ContractError | PermanentError):
             await self._to_quarantine(record, case, seq, exc, str(exc))
@@ -668,14 +689,6 @@ class Delivery:
             consumer.resume(*consumer.paused())
             log.info("circuit_trial", group=self.group)
         self._wake.set()
-
-
-def _decoded(record: StoredRecord) -> Event[Contract] | Exception:
-    """The record's event, or the error its decoding raised (to be its outcome in turn)."""
-    try:
-        return decode_record(record.headers, record.value)
-    except Exception as exc:  # noqa: BLE001 - raised again when the record's turn comes
-        return exc
 
 
 def _or_raise(decoded: Event[Contract] | Exception) -> Event[Contract]:

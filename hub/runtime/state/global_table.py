@@ -160,6 +160,21 @@ class GlobalTable:
             return own.value
         return self._read.get(municipality, {}).get(key)
 
+    def items(self, municipality: str) -> list[tuple[str, bytes]]:
+        """Every key and value of one municipality as this instance sees it (own changes over).
+
+        A scan of the whole table: for a command's rare sweep (rewrapping keys), not per record.
+        """
+        seen = dict(self._read.get(municipality, {}))
+        for (code, key), own in self._own.items():
+            if code != municipality:
+                continue
+            if own.value is None:
+                seen.pop(key, None)
+            else:
+                seen[key] = own.value
+        return sorted(seen.items())
+
     def put(self, municipality: str, key: str, value: bytes) -> None:
         """Set ``key`` here at once; durable after the next ``flush``."""
         self._change(municipality, key, value)

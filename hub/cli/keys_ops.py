@@ -1,0 +1,285 @@
+"""What ``casehub keys`` does: rotate a municipality's KEK, shred subjects' data keys.
+
+Shredding a subject (a child by CPR number, or a case) is, in this order:
+
+1. its ``AuditRecorded`` v3 (``key-shred``, the subject by pseudonym only) on the
+   municipality's audit topic, acknowledged first: no shred without its audit record;
+2. its data keys' rows tombstoned in the key table and their ids kept as shredded, so a
+   record under them is quarantined ``key_shredded`` (not retried as ``key_unavailable``);
+3. the KEK retired: a new version is made, every other subject's data key rewrapped under
+   it, and every older version destroyed. The tombstoned rows stay in the compacted topic
+   until the log cleaner runs, and copies in backups or mirrors longer; wrapped under a
+   destroyed KEK, none of them can be unwrapped again, by the hub or by anyone who reads
+   the topic. The pause between 3's steps (``settle_s``) lets running hubs see the new
+   version before the old one goes (see ``KeyDirectory``'s rescan), and the table is
+   swept again after it for keys they made meanwhile.
+
+A shred run again (after a failure half-way) finishes what the first began.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from contracts.base import Contract
+from contracts.envelope import Event, new_event
+from contracts.guards import has_cpr_shape
+from contracts.operations import AuditAction, AuditActionV3, AuditRecordedV3
+from hub.runtime.audit import audit_event, operator_principal
+from hub.runtime.crypto import KEY_TABLE, DataKeys, FieldCrypto, KeyDirectory
+from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.publisher import EventPublisher
+from hub.runtime.state import GlobalTable
+
+__all__ = [
+    "KeyPlace",
+    "Rotated",
+    "ShredRefusedError",
+    "Shredded",
+    "decrypt",
+    "rotate",
+    "shred",
+]
+
+_REASON_MAX = 2_000
+_RECORD_BYTES = 1_048_588
+_READ_TIMEOUT_S = 10.0
+
+
+class ShredRefusedError(ValueError):
+    """Nothing was done: no reason, a CPR number in it, a bad operator name, no such record."""
+
+
+@dataclass(frozen=True)
+class Rotated:
+    """What a rotation did."""
+
+    version: int
+    rewrapped: int
+    lost: int
+
+
+@dataclass(frozen=True)
+class Shredded:
+    """What a shred did."""
+
+    subjects: int
+    data_keys: int
+    version: int
+    rewrapped: int
+    destroyed: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class KeyPlace:
+    """Where the keys are: the key directory and the hub's key table."""
+
+    kafka: KafkaConnection
+    key_dir: Path
+    group_prefix: str = "casehub"
+    replication: int = 1
+
+
+def _table(place: KeyPlace, municipality: str) -> GlobalTable:
+    return GlobalTable(
+        place.kafka,
+        f"{place.group_prefix}.{KEY_TABLE}",
+        (municipality,),
+        replication=place.replication,
+        max_record_bytes=_RECORD_BYTES,
+        client_id="casehub-keys",
+    )
+
+
+async def rotate(place: KeyPlace, municipality: str, *, rewrap: bool) -> Rotated:
+    """Make a new KEK version (new data keys are wrapped under it); optionally rewrap the old.
+
+    Without ``rewrap`` the old versions stay and unwrap the data keys they wrapped, so every
+    record stays readable; with it, every data key is wrapped under the new version too.
+    """
+    provider = KeyDirectory(place.key_dir)
+    kek = provider.rotate(municipality)
+    if not rewrap:
+        return Rotated(kek.version, 0, 0)
+    table = _table(place, municipality)
+    await table.start()
+    try:
+        rewrapped, lost = await DataKeys(table, provider).rewrap(municipality)
+    finally:
+        await table.close()
+    return Rotated(kek.version, rewrapped, lost)
+
+
+async def shred(  # noqa: PLR0913 - where, whose, who and why
+    place: KeyPlace,
+    municipality: str,
+    subjects: Sequence[str],
+    *,
+    reason: str,
+    operator: str,
+    settle_s: float = 20.0,
+) -> Shredded:
+    """Destroy the data keys of ``subjects`` (``child_subject``/``case_subject`` names).
+
+    Raises:
+        ShredRefusedError: before anything is done (see the class).
+        TransientError: the broker did not take a change; run it again.
+
+    """
+    principal = _principal(operator, reason)
+    provider = KeyDirectory(place.key_dir, rescan_s=0.0)
+    table = _table(place, municipality)
+    await table.start()
+    try:
+        keys = DataKeys(table, provider)
+        pseudonyms = [keys.subject(municipality, name) for name in subjects]
+        await _audit(place.kafka, municipality, pseudonyms, principal=principal, reason=reason)
+        count = 0
+        for pseudonym in pseudonyms:
+            count += await keys.shred(municipality, pseudonym)
+        kek = provider.rotate(municipality)
+        await asyncio.sleep(settle_s)  # running hubs rescan; the tail reads their new keys
+        rewrapped, _lost = await keys.rewrap(municipality)
+        old = tuple(v for v in provider.versions(municipality) if v < kek.version)
+        for version in old:
+            provider.destroy(municipality, version)
+    finally:
+        await table.close()
+    return Shredded(len(pseudonyms), count, kek.version, rewrapped, old)
+
+
+async def decrypt(
+    place: KeyPlace,
+    municipality: str,
+    ref: str,
+    *,
+    reason: str,
+    operator: str,
+) -> bytes:
+    """The value of the record at ``ref`` (``topic:partition:offset``) with its fields opened.
+
+    An operator's decryption for a person: its ``AuditRecorded`` (``decryption``, the record
+    by reference) is acknowledged on the audit topic before anything is opened.
+
+    Raises:
+        ShredRefusedError: no reason, a bad operator, a malformed ``ref`` or no such record.
+        KeyShreddedError: the record's data key was destroyed.
+        KeyUnavailableError: its data key or KEK is not there.
+
+    """
+    principal = _principal(operator, reason)
+    record = await _read_one(place.kafka, ref)
+    table = _table(place, municipality)
+    await table.start()
+    try:
+        crypto = FieldCrypto(DataKeys(table, KeyDirectory(place.key_dir, rescan_s=0.0)))
+        headers = list(record.headers or ())
+        event_id = next((v.decode() for n, v in headers if n == "ce_id" and v), "")
+        case = (record.key or b"").decode(errors="replace")
+        audit = audit_event(
+            AuditAction.DECRYPTION,
+            principal=principal,
+            municipality=municipality,
+            case_id=case,
+            subject_ref=f"event:{event_id}" if event_id else f"record:{ref}",
+            reason=reason,
+            trigger=f"{ref}|{principal}|{reason}",
+            source="urn:casehub:keys-decrypt",
+        )
+        await _publish(place.kafka, [audit])
+        _, value = crypto.open(headers, record.value)
+    finally:
+        await table.close()
+    return value or b""
+
+
+async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, bytes]:
+    try:
+        name, partition, offset = ref.rsplit(":", 2)
+        wanted, at = TopicPartition(name, int(partition)), int(offset)
+    except ValueError:
+        msg = "a record is named topic:partition:offset"
+        raise ShredRefusedError(msg) from None
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([wanted])
+        end = (await consumer.end_offsets([wanted]))[wanted]
+        if not 0 <= at < end:
+            msg = f"no record {ref}"
+            raise ShredRefusedError(msg)
+        consumer.seek(wanted, at)
+        async with asyncio.timeout(_READ_TIMEOUT_S):
+            while True:
+                batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
+                for records in batch.values():
+                    for record in records:
+                        if record.offset == at:
+                            return record
+                        msg = f"no record {ref} (removed by retention)"
+                        raise ShredRefusedError(msg)
+    finally:
+        await consumer.stop()
+
+
+def _principal(operator: str, reason: str) -> str:
+    if not reason.strip():
+        msg = "a shred needs a reason (--why): it goes into the audit record"
+        raise ShredRefusedError(msg)
+    if has_cpr_shape(reason):
+        msg = "the reason must not hold a CPR number: refer to the case or the request"
+        raise ShredRefusedError(msg)
+    if len(reason) > _REASON_MAX:
+        msg = f"the reason is longer than {_REASON_MAX} characters"
+        raise ShredRefusedError(msg)
+    try:
+        return operator_principal(operator)
+    except ValueError as exc:
+        raise ShredRefusedError(str(exc)) from None
+
+
+async def _audit(
+    kafka: KafkaConnection,
+    municipality: str,
+    pseudonyms: Sequence[str],
+    *,
+    principal: str,
+    reason: str,
+) -> None:
+    """One audit record per subject, each acknowledged before any key is touched."""
+    events: list[Event[Contract]] = []
+    for pseudonym in pseudonyms:
+        data = AuditRecordedV3(
+            action=AuditActionV3.KEY_SHRED,
+            principal=principal,
+            subject_ref=f"subject:{pseudonym}",
+            reason=reason,
+            recorded_at=datetime.now(UTC),
+        )
+        events.append(
+            new_event(
+                data,
+                source="urn:casehub:keys-shred",
+                municipality=municipality,
+                case_id=f"subject.{pseudonym}",
+            )
+        )
+    await _publish(kafka, events)
+
+
+async def _publish(kafka: KafkaConnection, events: Sequence[Event[Contract]]) -> None:
+    """Publish each event and wait for the broker's acknowledgement of each."""
+    options = {**kafka.client_options(), "acks": "all", "enable_idempotence": True}
+    publisher = EventPublisher(options)
+    await publisher.start()
+    try:
+        for event in events:
+            await publisher.publish(event)
+    finally:
+        await publisher.stop()
