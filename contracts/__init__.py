@@ -18,6 +18,7 @@ from contracts.deadlines import (
     DeadlineSet,
     DeadlineSetV2,
     DeadlineWithdrawn,
+    DeadlineWithdrawnV2,
 )
 from contracts.decision import (
     CommitteeDecision,
@@ -44,6 +45,7 @@ from contracts.finance import (
     RateUpdated,
 )
 from contracts.handover import (
+    DeadlinesTakenOver,
     HandoverAccepted,
     HandoverAnswered,
     HandoverDelivered,
@@ -134,6 +136,8 @@ __all__ = [
     "DeadlineSet",
     "DeadlineSetV2",
     "DeadlineWithdrawn",
+    "DeadlineWithdrawnV2",
+    "DeadlinesTakenOver",
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",
