@@ -46,6 +46,9 @@ REMEMBERED: Final[tuple[type[Contract], ...]] = (
 )
 """The events the memory keeps something of."""
 
+HANDOVER_RULES: Final = "handover-"
+"""The rules of a handover's own receipt and answer: the sender's watch, never handed over."""
+
 
 class SeenCase(BaseModel):
     """One case as the hub has seen it."""
@@ -114,7 +117,7 @@ def _changed(seen: SeenCase, data: Contract) -> SeenCase:
             )
             others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
             return seen.model_copy(update={"measures": (*others, measure)})
-        case DeadlineSetV2():
+        case DeadlineSetV2() if not data.rule_id.startswith(HANDOVER_RULES):
             deadline = OpenDeadline(
                 deadline_id=data.deadline_id,
                 rule_id=data.rule_id,

@@ -232,7 +232,7 @@ class DeadlineEngine:
             touched: list[str] = []  # the deadlines whose steps this event publishes
             for tracked in owned.case_open(envelope.caseid):
                 steps = steps_for(tracked, envelope.id, envelope.type, data, envelope.time)
-                if envelope.type == ANSWERED:
+                if not steps and envelope.type == ANSWERED:
                     steps = handed_over(tracked, envelope.id, data)
                 if steps:
                     self._record(task, owned, tracked, *steps)

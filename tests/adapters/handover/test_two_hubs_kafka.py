@@ -300,7 +300,14 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
     # `casehub handover status CASE` on both sides.
     sent = await case_handovers(hub_settings.kafka, sender, case_id)
-    assert [line["type"] for line in sent] == ["started", "delivered", "answered"]
-    assert all(line["handover_id"] == handover_id for line in sent)
+    steps = [line["type"] for line in sent if not line["type"].startswith("deadline-")]
+    assert steps == ["started", "delivered", "answered"]
+    # The handover's own clock: its receipt and its answer, set and met.
+    watch = sorted((line["type"], line["rule_id"]) for line in sent if "rule_id" in line)
+    assert watch == [
+        ("deadline-met", "handover-answer"), ("deadline-met", "handover-receipt"),
+        ("deadline-set", "handover-answer"), ("deadline-set", "handover-receipt"),
+    ]  # fmt: skip
+    assert all(line["handover_id"] == handover_id for line in sent if "rule_id" not in line)
     there = await case_handovers(receiving_broker.hub, receiver, case_id)
     assert [line["type"] for line in there] == ["received"]

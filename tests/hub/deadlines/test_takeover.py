@@ -22,7 +22,9 @@ from contracts.deadlines import (
 from contracts.handover import (
     DeadlinesTakenOver,
     HandoverAnswered,
+    HandoverDelivered,
     HandoverRejection,
+    HandoverStarted,
     TakenDeadline,
 )
 from contracts.legal import Act, ActBasis
@@ -132,3 +134,50 @@ async def test_the_receivers_assessment_meets_a_taken_deadline(engine, published
     await engine.handle(case.assessed("n-at-the-sender", ANSWERED + dt.timedelta(hours=2)))
     (met,) = published.of(DeadlineMetV2)  # matched by case: the sender's ids are not ours
     assert met.data.rule_id == "notification-acute-assessment"
+
+
+def started(case):
+    data = HandoverStarted(
+        handover_id="ho-1",
+        from_municipality=case.municipality,
+        to_municipality="461",
+        started_at=RECEIVED,
+        documents=0,
+        summary="The family moves.",
+    )
+    return case.event(data, RECEIVED)
+
+
+def delivered(case, at):
+    data = HandoverDelivered(
+        handover_id="ho-1",
+        to_municipality="461",
+        received_at=at,
+        documents=0,
+        package_sha256="0" * 64,
+    )
+    return case.event(data, at)
+
+
+async def test_a_handover_sets_its_own_receipt_and_answer_deadlines(engine, published):
+    case = CaseFile()
+    await engine.handle(started(case))
+    assert sorted(published.rules(DeadlineSetV2)) == ["handover-answer", "handover-receipt"]
+    await engine.handle(delivered(case, RECEIVED + dt.timedelta(minutes=1)))
+    await engine.handle(answered(case, accepted=True))
+    # Met, not withdrawn: the answer is what the clock waited for.
+    assert sorted(published.rules(DeadlineMetV2)) == ["handover-answer", "handover-receipt"]
+    assert published.of(DeadlineWithdrawnV2) == []
+
+
+async def test_a_receipt_that_never_comes_is_escalated_then_missed(engine, published, clock):
+    case = CaseFile()
+    await engine.handle(started(case))
+    clock.now = RECEIVED + dt.timedelta(hours=20)
+    await engine.tick()
+    assert published.rules(DeadlineApproachingV2) == ["handover-receipt"]
+    clock.now = RECEIVED + dt.timedelta(hours=25)
+    await engine.tick()
+    (missed,) = published.of(DeadlineMissedV2)
+    assert missed.data.rule_id == "handover-receipt"
+    assert missed.data.due_at == RECEIVED + dt.timedelta(hours=24)
