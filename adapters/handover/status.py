@@ -8,6 +8,7 @@ side: received, then the case system's accepted or rejected.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -52,7 +53,8 @@ async def case_handovers(
         for line in await _lines(kafka, topic("deadline", municipality), case_id)
         if str(line.get("rule_id", "")).startswith(HANDOVER_RULES)
     ]
-    return sorted(found, key=lambda line: line["time"])
+    # By instant: the clock's events carry Copenhagen offsets, the handover's UTC.
+    return sorted(found, key=lambda line: dt.datetime.fromisoformat(line["time"]))
 
 
 async def _lines(kafka: KafkaConnection, name: str, case_id: str) -> list[dict[str, Any]]:
