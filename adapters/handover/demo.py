@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from adapters.handover.demopki import DemoCa, write_identity
 from adapters.handover.settings import HandoverSettings, IdentityFiles, PeerSettings
@@ -151,7 +152,9 @@ async def _steps(
     if set_there is None:
         return _missing("the sender's deadlines")
     _deadlines(set_there)
-    await asyncio.sleep(2.0)  # the handover component reads the deadlines beside the clock
+    # The handover component keeps the open deadlines for the package: it has read them.
+    if not await _consumed(hub, f"casehub.demo-{SENDER}-{run}.handover", topic("deadline", SENDER)):
+        return _missing("the sender's handover component reading its deadlines")
     started = HandoverStarted(
         handover_id=handover_id, from_municipality=SENDER, to_municipality=RECEIVER,
         started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves to Aarhus.",
@@ -245,6 +248,29 @@ async def _wait(
     finally:
         await consumer.stop()
     return found[:count]
+
+
+async def _consumed(kafka: KafkaConnection, group: str, name: str) -> bool:
+    """True once ``group`` has committed every record of ``name`` there is now."""
+    consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
+    await consumer.start()
+    await admin.start()
+    try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - topics just made
+        parts = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
+        ends = {tp: end for tp, end in (await consumer.end_offsets(parts)).items() if end > 0}
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                committed = await admin.list_consumer_group_offsets(group)
+                if all(tp in committed and committed[tp].offset >= end for tp, end in ends.items()):
+                    return True
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        return False
+    finally:
+        await admin.close()
+        await consumer.stop()
 
 
 def _of(contract: type[Contract], handover_id: str) -> Match:
