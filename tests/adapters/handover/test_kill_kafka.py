@@ -186,8 +186,8 @@ async def test_kill_9_of_the_sender_between_publish_and_receipt_delivers_once(
     delivered = [r for r in records if delivered_of(handover_id)(r)]
     assert len(delivered) == 1  # the sender ends with exactly one HandoverDelivered
     assert gate.posts == 2  # delivered again after the restart: a replay
-    received = [e for e in standin.events if isinstance(e.data, HandoverReceived)]
+    received = [e.data for e in standin.events if isinstance(e.data, HandoverReceived)]
     assert len(received) == 1  # received once: the replay got the first receipt
-    data = from_kafka(delivered[0].headers, delivered[0].value).data
-    assert isinstance(data, HandoverDelivered)
-    assert data.received_at == received[0].data.received_at  # the first receipt's time
+    outcome = from_kafka(delivered[0].headers, delivered[0].value).data
+    assert isinstance(outcome, HandoverDelivered)
+    assert outcome.received_at == received[0].received_at  # the first receipt's time
