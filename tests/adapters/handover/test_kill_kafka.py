@@ -1,4 +1,4 @@
-"""kill -9 of the sending hub mid-handover: nothing lost, the package delivered once.
+"""kill -9 of either hub mid-handover: nothing lost, the package delivered once.
 
 The sending hub runs as its own process (``casehub run``, settings from ``CASEHUB_*``) on the
 session's broker; the receiving municipality is the handover stand-in (its real reception,
@@ -7,6 +7,10 @@ while it holds, the hub is killed with SIGKILL (between the publish of ``Handove
 the receipt reaching the sender). Restarted, the hub reads ``HandoverStarted`` again (its
 offset was never committed) and delivers again; the reception recognises the replay and
 answers with the first receipt: one ``HandoverReceived`` there, one ``HandoverDelivered`` here.
+
+The receiving hub the same way: killed while its answer to an acceptance is on its way to the
+sender (held there), restarted, it handles the acceptance again: the same takeover (one event
+id, each deadline set once) and the same answer (one ``HandoverAnswered`` id at the sender).
 """
 
 from __future__ import annotations
@@ -22,19 +26,36 @@ import threading
 import uuid
 
 import pytest
+from starlette.applications import Starlette
 
 from adapters.handover import HandoverSettings, IdentityFiles, PeerSettings
+from adapters.handover.answers import AnswerDesk
 from adapters.handover.demopki import DemoCa, write_identity
+from adapters.handover.direct import HttpTransport
 from adapters.handover.keys import Keyring
+from adapters.handover.manifest import OpenDeadline
+from adapters.handover.port import Delivery
+from adapters.handover.route import answers_route
+from adapters.handover.sealing import seal
 from adapters.handover.standin import HandoverStandin
+from contracts.base import Contract
 from contracts.binding import from_kafka, to_kafka
 from contracts.case import CaseOpened
-from contracts.envelope import new_event
-from contracts.handover import HandoverDelivered, HandoverReceived, HandoverStarted
+from contracts.deadlines import DeadlineSetV2
+from contracts.envelope import Event, new_event
+from contracts.handover import (
+    DeadlinesTakenOver,
+    HandoverAccepted,
+    HandoverDelivered,
+    HandoverReceived,
+    HandoverStarted,
+)
+from contracts.legal import Act, ActBasis
 from hub.compose.app import group_of
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 from routing.topics import topic, topic_for
+from tests.adapters.handover.cases import manifest
 from tests.kafka import produce, read_topic, wait_for_records, wait_until_consumed
 from tests.people import CHILD
 
@@ -68,6 +89,33 @@ class HeldAnswers:
         await self.app(scope, receive, held)
 
 
+def hub_env(settings, tmp_path, handover):
+    """The ``CASEHUB_*`` variables of a hub for ``settings``' municipality, handing over."""
+    return {
+        **os.environ,
+        **settings.kafka.environment(),
+        "CASEHUB_MUNICIPALITIES": json.dumps(list(settings.municipalities)),
+        "CASEHUB_GROUP_PREFIX": settings.group_prefix,
+        "CASEHUB_STATE_DIR": str(tmp_path / "state"),
+        "CASEHUB_HTTP_PORT": "0",
+        "CASEHUB_RETRY_BASE_S": "0.2",
+        "CASEHUB_RETRY_MAX_S": "1",
+        "CASEHUB_HANDOVER": handover.model_dump_json(),
+    }
+
+
+def taken_of(case_id):
+    def match(record) -> bool:
+        event = from_kafka(record.headers, record.value)
+        return (
+            isinstance(event.data, DeadlineSetV2)
+            and event.envelope.caseid == case_id
+            and event.data.rule_id == "notification-acute-assessment"
+        )
+
+    return match
+
+
 def hub_process(env, log):
     """``casehub run`` as its own process, and the thread copying its log; once it serves."""
     process = subprocess.Popen(
@@ -80,7 +128,7 @@ def hub_process(env, log):
             # Keep draining it, so a full pipe never blocks the hub.
             drain = threading.Thread(target=_copy, args=(process.stderr, log), daemon=True)
             drain.start()
-            return process, drain
+            return process, drain, line.decode().split("casehub intake on ")[1].strip()
     msg = "the hub process did not start"
     raise AssertionError(msg)
 
@@ -91,7 +139,7 @@ def _copy(source, log) -> None:
 
 
 def stop(running) -> None:
-    process, drain = running
+    process, drain, _url = running
     process.kill()
     process.wait(timeout=10)
     drain.join(timeout=10)  # the pipe's end: the process is gone
@@ -144,18 +192,8 @@ async def test_kill_9_of_the_sender_between_publish_and_receipt_delivers_once(
             )},
             trusted_cas=(ca_file,),
         )  # fmt: skip
-        env = {
-            **os.environ,
-            **hub_settings.kafka.environment(),
-            "CASEHUB_MUNICIPALITIES": json.dumps([sender]),
-            "CASEHUB_GROUP_PREFIX": hub_settings.group_prefix,
-            "CASEHUB_STATE_DIR": str(tmp_path / "state"),
-            "CASEHUB_HTTP_PORT": "0",
-            "CASEHUB_RETRY_BASE_S": "0.2",
-            "CASEHUB_RETRY_MAX_S": "1",
-            "CASEHUB_DEADLINES": "false",  # the clock is not what this test is about
-            "CASEHUB_HANDOVER": handover.model_dump_json(),
-        }
+        # The clock is not what this test is about.
+        env = {**hub_env(hub_settings, tmp_path, handover), "CASEHUB_DEADLINES": "false"}
         with (tmp_path / "hub.log").open("wb") as log:
             first = await asyncio.to_thread(hub_process, env, log)
             try:
@@ -191,3 +229,98 @@ async def test_kill_9_of_the_sender_between_publish_and_receipt_delivers_once(
     outcome = from_kafka(delivered[0].headers, delivered[0].value).data
     assert isinstance(outcome, HandoverDelivered)
     assert outcome.received_at == received[0].received_at  # the first receipt's time
+
+
+def _manifest(sender, receiver, handover_id, due):
+    taken = OpenDeadline(
+        deadline_id="d-sender-1", rule_id="notification-acute-assessment",
+        due_at=due, escalate_at=due - dt.timedelta(hours=6),
+        legal_basis=ActBasis(law=Act.BL, paragraph="136"),
+    )  # fmt: skip
+    return manifest(handover_id=handover_id).model_copy(
+        update={"from_municipality": sender, "to_municipality": receiver, "deadlines": (taken,)}
+    )
+
+
+async def test_kill_9_of_the_receiver_between_acceptance_and_answer_answers_once(  # noqa: PLR0915 - one flow, in order
+    hub_settings, fresh_municipality, tmp_path
+):
+    receiver, sender = hub_settings.municipalities[0], fresh_municipality()
+    now = dt.datetime.now(dt.UTC)
+    ca = DemoCa(now)
+    sending, receiving = ca.identity(sender), ca.identity(receiver)
+    ca_file = ca.write(tmp_path)
+    receiver_files = write_identity(receiving, tmp_path / "receiver")
+    sender_certificate, _ = write_identity(sending, tmp_path / "sender")
+    answered: list[Event[Contract]] = []
+
+    async def sender_bus(event) -> str:
+        answered.append(event)
+        return "sender"
+
+    desk = AnswerDesk(
+        Keyring(own={sender: sending}, peers={receiver: receiving.certificate},
+                roots=(ca.certificate,)),
+        sender_bus, source="urn:test:sender", clock=lambda: dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    gate = HeldAnswers(Starlette(routes=[answers_route(desk)]))
+    handover_id, new_case = f"ho-{uuid.uuid4().hex[:8]}", f"N-{uuid.uuid4().hex[:8]}"
+    async with serving(gate) as sender_url:
+        handover = HandoverSettings(
+            own={receiver: IdentityFiles(certificate_file=receiver_files[0],
+                                         key_file=receiver_files[1])},
+            peers={sender: PeerSettings(
+                certificate_file=sender_certificate,
+                endpoint=EndpointSettings(base_url=sender_url, timeout_s=30.0),
+            )},
+            trusted_cas=(ca_file,),
+        )  # fmt: skip
+        env = {**hub_env(hub_settings, tmp_path, handover), "CASEHUB_DEADLINES": "true"}
+        with (tmp_path / "hub.log").open("wb") as log:
+            first = await asyncio.to_thread(hub_process, env, log)
+            try:
+                package = seal(
+                    _manifest(sender, receiver, handover_id, now + dt.timedelta(days=1)),
+                    sending, receiving.certificate,
+                )  # fmt: skip
+                endpoint = EndpointSettings(base_url=first[2], timeout_s=30.0)
+                transport = HttpTransport({receiver: endpoint.http_client()})
+                try:
+                    await transport.deliver(Delivery(handover_id, sender, receiver, package))
+                finally:
+                    await transport.aclose()
+                accepted = HandoverAccepted(handover_id=handover_id, accepted_at=now,
+                                            new_case_id=new_case)  # fmt: skip
+                case_system = "urn:test:case-system"
+                event = new_event(accepted, source=case_system, municipality=receiver,
+                                  case_id=new_case)  # fmt: skip
+                await send(hub_settings.kafka, event)
+                await asyncio.wait_for(gate.arrived.wait(), timeout=90)
+                first[0].send_signal(signal.SIGKILL)  # the answer there, held; not committed here
+                await asyncio.to_thread(first[0].wait, 10)
+            finally:
+                stop(first)
+            gate.release.set()
+            restarted = await asyncio.to_thread(hub_process, env, log)
+            try:
+                async with asyncio.timeout(90):
+                    while gate.posts < 2:  # the answer comes again over HTTP
+                        await asyncio.sleep(0.2)
+                await wait_until_consumed(
+                    hub_settings.kafka, group_of(hub_settings, "handover"),
+                    [topic("handover", receiver)], within=60,
+                )  # fmt: skip
+                set_there = await wait_for_records(
+                    hub_settings.kafka, topic("deadline", receiver),
+                    taken_of(new_case), within=60,
+                )  # fmt: skip
+            finally:
+                stop(restarted)
+    records = await read_topic(hub_settings.kafka, topic("handover", receiver))
+    takeovers = [from_kafka(r.headers, r.value) for r in records]
+    takeovers = [e for e in takeovers if isinstance(e.data, DeadlinesTakenOver)]
+    assert len({e.envelope.id for e in takeovers}) == 1  # the same takeover, whatever was sent
+    assert len({from_kafka(r.headers, r.value).envelope.subject for r in set_there}) == 1
+    assert gate.posts == 2  # answered again after the restart
+    assert len({e.envelope.id for e in answered}) == 1  # one HandoverAnswered id at the sender
+    assert {getattr(e.data, "accepted", None) for e in answered} == {True}
