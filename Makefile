@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .casehub/demo-kafka
 
-.PHONY: demo test lint typecheck pytest broker-fetch s3proxy-fetch browser bench bench-rigsarkivet clean
+.PHONY: demo demo-handover test lint typecheck pytest broker-fetch s3proxy-fetch browser bench bench-rigsarkivet clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ demo: $(STAMP) broker-fetch
 	  --bootstrap-file $(DEMO_DIR)/bootstrap >/dev/null
 	@trap 'true' INT; status=0; $(BIN)/casehub demo --bootstrap "$$(cat $(DEMO_DIR)/bootstrap)" \
 	  --local-broker $(DEMO_DIR) $(if $(KEEP),--keep) || status=$$?; \
+	  $(BIN)/python deploy/local/kafka.py stop --data $(DEMO_DIR); exit $$status
+
+# Two municipalities' hubs (101 hands a case over to 751) on one throw-away secured broker.
+demo-handover: $(STAMP) broker-fetch
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@$(BIN)/casehub deploy acls --municipality 101 --municipality 751 > $(DEMO_DIR)/acls.json
+	@$(BIN)/python deploy/local/kafka.py start --data $(DEMO_DIR) --secure --acls $(DEMO_DIR)/acls.json \
+	  --bootstrap-file $(DEMO_DIR)/bootstrap >/dev/null
+	@status=0; $(BIN)/casehub handover demo --bootstrap "$$(cat $(DEMO_DIR)/bootstrap)" \
+	  --local-broker $(DEMO_DIR) || status=$$?; \
 	  $(BIN)/python deploy/local/kafka.py stop --data $(DEMO_DIR); exit $$status
 
 lint: $(STAMP)

@@ -24,6 +24,7 @@ from contracts.deadlines import (
     DeadlineSet,
     DeadlineSetV2,
     DeadlineWithdrawn,
+    DeadlineWithdrawnV2,
 )
 from contracts.decision import (
     CommitteeDecision,
@@ -55,6 +56,7 @@ from contracts.finance import (
     ReconciliationReported,
 )
 from contracts.handover import (
+    DeadlinesTakenOver,
     HandoverAccepted,
     HandoverAnswered,
     HandoverDelivered,
@@ -151,6 +153,8 @@ __all__ = [
     "DeadlineSet",
     "DeadlineSetV2",
     "DeadlineWithdrawn",
+    "DeadlineWithdrawnV2",
+    "DeadlinesTakenOver",
     "DecisionUpheld",
     "DocumentArchived",
     "DocumentFiled",

@@ -10,7 +10,9 @@ classes stay exactly as published: records of them may be replayed. Both version
 on the same ``deadline`` topic; ``ce_contractversion`` says which one a record is.
 
 ``DeadlineWithdrawn`` (v1, with the v2 basis) ends a deadline without a miss when its
-reason went away: the measure it concerns ended, or the case was closed.
+reason went away: the measure it concerns ended, or the case was closed. Version 2 adds the
+reason ``handed_over``: the case moved to another municipality, whose clock took the duty
+(``contracts.handover.DeadlinesTakenOver``, BL §132).
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ __all__ = [
     "DeadlineSet",
     "DeadlineSetV2",
     "DeadlineWithdrawn",
+    "DeadlineWithdrawnV2",
     "WithdrawalReason",
+    "WithdrawalReasonV2",
 ]
 
 
@@ -227,6 +231,41 @@ class DeadlineWithdrawn(_DeadlineV2):
     reason: WithdrawalReason = classified("Why it was withdrawn.", C.INTERNAL)
     withdrawn_by_event_id: str = classified(
         "The id of the event that withdrew it (the MeasureEnded or CaseClosed).",
+        C.INTERNAL,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+class WithdrawalReasonV2(StrEnum):
+    """Why a deadline was withdrawn (``DeadlineWithdrawnV2``): version 1's reasons and more."""
+
+    MEASURE_ENDED = "measure_ended"  # the measure it concerns ended (MeasureEnded)
+    CASE_CLOSED = "case_closed"  # the case was closed (CaseClosed)
+    HANDED_OVER = "handed_over"  # another municipality took the case over (HandoverAnswered)
+
+
+class DeadlineWithdrawnV2(_DeadlineV2):
+    """A deadline ended without being met or missed: the reason for the duty went away.
+
+    Version 2: also ``handed_over``, when the receiving municipality accepted the case and
+    its clock took the deadline over (same due time); the engine publishes version 1 for
+    the reasons version 1 knows, so a consumer on version 1 reads those still.
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.deadline.withdrawn"
+    event_version: ClassVar[int] = 2
+    domain: ClassVar[str] = "deadline"
+
+    withdrawn_at: Timestamp = classified(
+        "When the reason went away (the measure's last day, the case's closing, the "
+        "receiving municipality's acceptance).",
+        C.INTERNAL,
+    )
+    reason: WithdrawalReasonV2 = classified("Why it was withdrawn.", C.INTERNAL)
+    withdrawn_by_event_id: str = classified(
+        "The id of the event that withdrew it (MeasureEnded, CaseClosed, HandoverAnswered).",
         C.INTERNAL,
         min_length=1,
         max_length=256,

@@ -9,13 +9,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from contracts.base import Contract
+from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
 from contracts.guards import Timestamp
+from contracts.legal import ActBasis
 from contracts.types import Kommunekode, RecordId
 
 __all__ = [
+    "DeadlinesTakenOver",
     "HandoverAccepted",
     "HandoverAnswered",
     "HandoverDelivered",
@@ -25,6 +27,7 @@ __all__ = [
     "HandoverRejected",
     "HandoverRejection",
     "HandoverStarted",
+    "TakenDeadline",
 ]
 
 
@@ -159,4 +162,43 @@ class HandoverAnswered(Contract):
     )
     rejection: HandoverRejection | None = classified(
         "Why not, when rejected.", C.INTERNAL, default=None
+    )
+
+
+class TakenDeadline(Record):
+    """One open deadline of the sending municipality, as its handover package named it."""
+
+    deadline_id: RecordId = classified("The deadline's id at the sending municipality.", C.INTERNAL)
+    rule_id: str = classified(
+        "The rule that set it, as the package names it (the deadline contracts' rule id"
+        " from a casehub sender); a rule the receiver does not know is not timed.",
+        C.INTERNAL,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+    due_at: Timestamp = classified("When it is due: the same at the receiver.", C.INTERNAL)
+    escalate_at: Timestamp = classified("When it is escalated if still open.", C.INTERNAL)
+    legal_basis: ActBasis = classified("The act or order, and its paragraph.", C.INTERNAL)
+
+
+class DeadlinesTakenOver(Contract):
+    """The receiving municipality accepted a handover: its legal clock takes the open deadlines.
+
+    Published on the receiving municipality's bus by its hub, for the receiver's case (the
+    envelope's case is ``HandoverAccepted.new_case_id``); its deadline engine sets each one
+    again, same due and escalation times, with the receiver's case as owner. The sending
+    municipality's engine withdraws its own (``DeadlineWithdrawnV2``, ``handed_over``) when
+    the acceptance reaches it (``HandoverAnswered``).
+    """
+
+    event_type: ClassVar[str] = "dk.casehub.handover.deadlines-taken-over"
+    event_version: ClassVar[int] = 1
+    domain: ClassVar[str] = "handover"
+
+    handover_id: RecordId = classified("The handover.", C.INTERNAL)
+    from_municipality: Kommunekode = classified("The municipality handing over.", C.INTERNAL)
+    accepted_at: Timestamp = classified("When the receiver accepted the case.", C.INTERNAL)
+    deadlines: tuple[TakenDeadline, ...] = classified(
+        "The package's open deadlines.", C.INTERNAL, max_length=1_000
     )

@@ -2,9 +2,9 @@
 
 One entry per hub case in the store ``cases`` (the group's state table, in Kafka, in the
 case's task): the child (``CaseOpened``), the measures decided (``MeasureDecided``) and the
-legal clock's open deadlines (``DeadlineSetV2``, dropped on ``DeadlineMetV2`` or
-``DeadlineWithdrawn``); and one entry per journal note (``JournalNoteAdded``), under
-``<case>/note/<note id>``, so a case's row never grows with its journal past what one
+legal clock's open deadlines (``DeadlineSetV2``, dropped on ``DeadlineMetV2`` or either
+version of ``DeadlineWithdrawn``); and one entry per journal note (``JournalNoteAdded``),
+under ``<case>/note/<note id>``, so a case's row never grows with its journal past what one
 changelog record can hold (a note is up to 50,000 characters; ids hold no ``/``). Its
 values hold CPR numbers and case content (never its keys): the changelog is personal data at
 rest.
@@ -20,7 +20,12 @@ from adapters.handover.manifest import JournalEntry, Measure, OpenDeadline
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.cpr import Cpr
-from contracts.deadlines import DeadlineMetV2, DeadlineSetV2, DeadlineWithdrawn
+from contracts.deadlines import (
+    DeadlineMetV2,
+    DeadlineSetV2,
+    DeadlineWithdrawn,
+    DeadlineWithdrawnV2,
+)
 from contracts.decision import MeasureDecided
 from contracts.documents import JournalNoteAdded
 from contracts.legal import ActBasis
@@ -37,8 +42,12 @@ REMEMBERED: Final[tuple[type[Contract], ...]] = (
     DeadlineSetV2,
     DeadlineMetV2,
     DeadlineWithdrawn,
+    DeadlineWithdrawnV2,
 )
 """The events the memory keeps something of."""
+
+HANDOVER_RULES: Final = "handover-"
+"""The rules of a handover's own receipt and answer: the sender's watch, never handed over."""
 
 
 class SeenCase(BaseModel):
@@ -108,7 +117,7 @@ def _changed(seen: SeenCase, data: Contract) -> SeenCase:
             )
             others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
             return seen.model_copy(update={"measures": (*others, measure)})
-        case DeadlineSetV2():
+        case DeadlineSetV2() if not data.rule_id.startswith(HANDOVER_RULES):
             deadline = OpenDeadline(
                 deadline_id=data.deadline_id,
                 rule_id=data.rule_id,
@@ -118,7 +127,7 @@ def _changed(seen: SeenCase, data: Contract) -> SeenCase:
             )
             rest = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
             return seen.model_copy(update={"deadlines": (*rest, deadline)})
-        case DeadlineMetV2() | DeadlineWithdrawn():
+        case DeadlineMetV2() | DeadlineWithdrawn() | DeadlineWithdrawnV2():
             kept = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
             return seen.model_copy(update={"deadlines": kept})
         case _:

@@ -3,10 +3,11 @@
 =====================================  ===============================================
 package                                outcome
 =====================================  ===============================================
-passes every check, first time         ``HandoverReceived`` published, receipt signed,
-                                       remembered (the global store), returned
+passes every check, first time         origin kept (``origins``), ``HandoverReceived``
+                                       published, receipt signed, kept, returned
 a handover already received (replay)   the first receipt, byte for byte; nothing published
 fails a check                          ``PackageRefusedError`` with its reason; nothing kept
+another sender's handover has its id   ``PackageRefusedError`` (``handover_id_taken``)
 the broker does not take the event     ``TransientError``: the sender tries again later
 =====================================  ===============================================
 
@@ -18,7 +19,6 @@ is derived from the handover, so a second instance racing the first publishes th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Protocol
 
@@ -26,12 +26,13 @@ import structlog
 
 from adapters.handover.keys import Keyring
 from adapters.handover.opening import open_package
+from adapters.handover.origins import keep_origin
 from adapters.handover.receipt import Receipt, sign_receipt
 from contracts.envelope import follow_up_id, new_event
 from contracts.handover import HandoverReceived
 from hub.runtime.seams import Publish
 
-__all__ = ["Receipts", "Reception", "origin_key", "received_event_id"]
+__all__ = ["Receipts", "Reception", "received_event_id"]
 
 log = structlog.get_logger(__name__)
 
@@ -47,11 +48,6 @@ class Receipts(Protocol):
 
     async def flush(self) -> None:
         """Wait until what was put is durable."""
-
-
-def origin_key(handover_id: str) -> str:
-    """The key of a received handover's origin (its sender and the sender's case id)."""
-    return f"origin:{handover_id}"
 
 
 def received_event_id(from_municipality: str, handover_id: str) -> str:
@@ -93,8 +89,13 @@ class Reception:
         if first is not None:
             log.info("handover_replayed", handover_id=manifest.handover_id)
             return first
+        # The origin first, durable: a case system answering at once finds it, and a retry
+        # after a failed publish publishes the same event (same time) again.
+        origin = await keep_origin(self._receipts, manifest, now)
         received = HandoverReceived(
-            handover_id=manifest.handover_id, received_at=now, documents=len(manifest.documents)
+            handover_id=manifest.handover_id,
+            received_at=origin.received_at,
+            documents=len(manifest.documents),
         )
         event_id = received_event_id(manifest.from_municipality, manifest.handover_id)
         await self._publish(
@@ -106,23 +107,21 @@ class Reception:
                 event_id=event_id,
                 correlation_id=manifest.handover_id,
                 subject=f"handover/{manifest.handover_id}",
-                time=now,
+                time=origin.received_at,
             )
         )
+        # The receipt last: once kept, a replay is answered with it and nothing is
+        # published again, so it must not be kept before the event is on the bus.
         receipt = Receipt(
             handover_id=manifest.handover_id,
             from_municipality=manifest.from_municipality,
             to_municipality=manifest.to_municipality,
             package_sha256=opened.digest,
-            received_at=now,
+            received_at=origin.received_at,
             documents=len(manifest.documents),
         )
         signed = sign_receipt(receipt, self._keyring.own[manifest.to_municipality])
         self._receipts.put(manifest.to_municipality, key, signed)
-        origin = json.dumps({"from": manifest.from_municipality, "case_id": manifest.case_id})
-        self._receipts.put(
-            manifest.to_municipality, origin_key(manifest.handover_id), origin.encode()
-        )
         await self._receipts.flush()
         log.info(
             "handover_received",

@@ -25,6 +25,7 @@ class Refusal(StrEnum):
     CERTIFICATE_NOT_YET_VALID = "certificate_not_yet_valid"
     UNKNOWN_SENDER = "unknown_sender"  # a valid certificate, but not the sending municipality's
     NOT_SENT = "not_sent"  # an answer to a handover we did not send its signer, for that case
+    HANDOVER_ID_TAKEN = "handover_id_taken"  # another sender's handover has this id here
 
 
 class PackageRefusedError(PermanentError):

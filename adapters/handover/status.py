@@ -8,11 +8,13 @@ side: received, then the case system's accepted or rejected.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from adapters.handover.memory import HANDOVER_RULES
 from contracts.binding import InvalidRecordError, from_kafka
 from hub.runtime.errors import TransientError
 from hub.runtime.kafka_access import KafkaConnection
@@ -21,7 +23,15 @@ from routing.topics import topic
 __all__ = ["case_handovers"]
 
 _FETCH_MS = 500
-_KEPT = ("handover_id", "to_municipality", "from_municipality", "accepted", "new_case_id")
+_KEPT = (
+    "handover_id",
+    "to_municipality",
+    "from_municipality",
+    "accepted",
+    "new_case_id",
+    "rule_id",
+    "due_at",
+)
 
 
 async def case_handovers(
@@ -29,11 +39,25 @@ async def case_handovers(
 ) -> list[dict[str, Any]]:
     """The handover events of ``case_id`` in ``municipality``'s topic, oldest first.
 
+    With them, the legal clock's steps of the handover's own deadlines (its receipt and its
+    answer: rules ``handover-*``, from the deadline topic), so a silence shows as
+    ``deadline-approaching`` / ``deadline-missed`` with its rule and due time.
+
     Raises:
         TransientError: the broker could not be read.
 
     """
-    name = topic("handover", municipality)
+    found = await _lines(kafka, topic("handover", municipality), case_id)
+    found += [
+        line
+        for line in await _lines(kafka, topic("deadline", municipality), case_id)
+        if str(line.get("rule_id", "")).startswith(HANDOVER_RULES)
+    ]
+    # By instant: the clock's events carry Copenhagen offsets, the handover's UTC.
+    return sorted(found, key=lambda line: dt.datetime.fromisoformat(line["time"]))
+
+
+async def _lines(kafka: KafkaConnection, name: str, case_id: str) -> list[dict[str, Any]]:
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     found: list[dict[str, Any]] = []
     try:
@@ -62,7 +86,7 @@ async def case_handovers(
         raise TransientError(msg) from None
     finally:
         await consumer.stop()
-    return sorted((line for line in found if line), key=lambda line: line["time"])
+    return [line for line in found if line]
 
 
 def _line(headers: Any, value: bytes | None, case_id: str) -> dict[str, Any]:  # noqa: ANN401 - aiokafka's
@@ -74,12 +98,21 @@ def _line(headers: Any, value: bytes | None, case_id: str) -> dict[str, Any]:  #
         return {}
     data = event.data.model_dump(mode="json")
     line: dict[str, Any] = {
-        "type": event.envelope.type.removeprefix("dk.casehub.handover."),
+        "type": _short(event.envelope.type),
         "time": event.envelope.time.isoformat(),
         "event_id": event.envelope.id,
     }
     line |= {name: data[name] for name in _KEPT if name in data}
+    if isinstance(data.get("deadlines"), list):  # a takeover: how many the clock took
+        line["deadlines"] = len(data["deadlines"])
     for reason in ("refusal", "rejection"):
         if data.get(reason) is not None:
             line["reason"] = data[reason]
     return line
+
+
+def _short(event_type: str) -> str:
+    """``started``, ``delivered`` …; a deadline step as ``deadline-missed``."""
+    if event_type.startswith("dk.casehub.deadline."):
+        return "deadline-" + event_type.removeprefix("dk.casehub.deadline.")
+    return event_type.removeprefix("dk.casehub.handover.")

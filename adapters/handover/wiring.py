@@ -11,8 +11,11 @@ not ours, to itself, no peer            ``PermanentError``: quarantined with its
 receiver down, register down, no child   ``TransientError``: the delivery policy retries,
                                          then parks it in quarantine (visible, replayable)
 a receipt that does not verify           ``PackageRefusedError``: quarantined
-``HandoverAccepted``/``Rejected`` of a   the signed answer delivered to the sender's hub
-handover this hub received               (``HandoverAnswered`` there); not one: handled
+``HandoverAccepted``/``Rejected`` of a   accepted: ``DeadlinesTakenOver`` for the new case
+handover this hub received               (its clock takes the deadlines); the signed
+                                         answer delivered to the sender's hub
+                                         (``HandoverAnswered`` there)
+an answer whose origin is not read yet   ``OriginNotReadError`` (transient): retried, parked
 =======================================  ============================================
 
 The manifest's time is the ``HandoverStarted``'s ``started_at`` and every id is derived from
@@ -35,21 +38,24 @@ from adapters.handover.answers import sent_record
 from adapters.handover.keys import Keyring
 from adapters.handover.manifest import HandoverManifest, Party
 from adapters.handover.memory import CaseMemory
+from adapters.handover.origins import Origin, origin_of
 from adapters.handover.parties import parties_of
 from adapters.handover.port import Delivery, DeliveryRefusedError, HandoverTransport, NoRouteError
 from adapters.handover.receipt import Receipt, verify_receipt
-from adapters.handover.reception import Receipts, origin_key
+from adapters.handover.reception import Receipts
 from adapters.handover.sealing import seal
 from contracts.base import Contract
 from contracts.cpr import Cpr
-from contracts.envelope import Event, follow_up
+from contracts.envelope import Event, follow_up, follow_up_id, new_event
 from contracts.handover import (
+    DeadlinesTakenOver,
     HandoverAccepted,
     HandoverDelivered,
     HandoverRefusal,
     HandoverRefused,
     HandoverRejected,
     HandoverStarted,
+    TakenDeadline,
 )
 from contracts.operations import AuditAction
 from hub.runtime.audit import Auditor
@@ -174,16 +180,17 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
 
     async def answer(event: Event[Contract], data: HandoverAccepted | HandoverRejected) -> None:
         municipality = event.envelope.municipality
-        origin = (
-            None if received is None else received.get(municipality, origin_key(data.handover_id))
-        )
         identity = keyring.own.get(municipality)
-        if origin is None or identity is None:
+        if received is None or identity is None:
             log.info("handover_answer_not_ours", handover_id=data.handover_id)
-            return  # not a handover this hub received: its case system answers elsewhere
-        sender = json.loads(origin)
-        signed = sign_answer(_answer_of(municipality, data, sender), identity)
-        await transport.answer(sender["from"], signed)
+            return  # this hub receives no handovers for it: its case system answers elsewhere
+        origin = origin_of(received, municipality, data.handover_id)  # not read yet: retried
+        if isinstance(data, HandoverAccepted):
+            # The receiver's clock takes the open deadlines before the sender hears of it,
+            # so the duty is never nobody's; the same id on a retry.
+            await publish(_taken_over(event, data, origin, source=source))
+        signed = sign_answer(_answer_of(municipality, data, origin), identity)
+        await transport.answer(origin.from_municipality, signed)
         log.info("handover_answer_sent", handover_id=data.handover_id)
 
     async def handle(event: Event[Contract]) -> None:
@@ -213,18 +220,44 @@ def _recipient(keyring: Keyring, municipality: str, data: HandoverStarted) -> x5
 
 
 def _answer_of(
-    municipality: str, data: HandoverAccepted | HandoverRejected, sender: dict[str, str]
+    municipality: str, data: HandoverAccepted | HandoverRejected, origin: Origin
 ) -> Answer:
     accepted = isinstance(data, HandoverAccepted)
     return Answer(
         handover_id=data.handover_id,
         from_municipality=municipality,
-        to_municipality=sender["from"],
-        case_id=sender["case_id"],
+        to_municipality=origin.from_municipality,
+        case_id=origin.case_id,
         answered_at=data.accepted_at if isinstance(data, HandoverAccepted) else data.rejected_at,
         accepted=accepted,
         new_case_id=data.new_case_id if isinstance(data, HandoverAccepted) else None,
         rejection=data.rejection if isinstance(data, HandoverRejected) else None,
+    )
+
+
+def _taken_over(
+    event: Event[Contract], data: HandoverAccepted, origin: Origin, *, source: str
+) -> Event[Contract]:
+    """The package's open deadlines, for the receiver's case (``new_case_id``) and its clock."""
+    taken = DeadlinesTakenOver(
+        handover_id=data.handover_id,
+        from_municipality=origin.from_municipality,
+        accepted_at=data.accepted_at,
+        deadlines=tuple(
+            TakenDeadline.model_validate(deadline.model_dump()) for deadline in origin.deadlines
+        ),
+    )
+    cause = f"handover:{origin.from_municipality}:{data.handover_id}"
+    return new_event(
+        taken,
+        source=source,
+        municipality=event.envelope.municipality,
+        case_id=data.new_case_id,
+        event_id=follow_up_id(cause, DeadlinesTakenOver.event_type),
+        correlation_id=data.handover_id,
+        causation_id=event.envelope.id,
+        subject=f"handover/{data.handover_id}",
+        time=data.accepted_at,
     )
 
 

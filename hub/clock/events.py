@@ -25,6 +25,10 @@ Every type here is a contract in ``contracts.catalogue`` (a test keeps it so):
 ``dk.casehub.reporting.statistics-reported``                       StatisticsReported
 ``dk.casehub.reporting.transfer-reported``                         TransferReported
 ``dk.casehub.handover.accepted``                                   HandoverAccepted
+``dk.casehub.handover.started``                                    HandoverStarted
+``dk.casehub.handover.delivered``                                  HandoverDelivered
+``dk.casehub.handover.refused``                                    HandoverRefused
+``dk.casehub.handover.answered``                                   HandoverAnswered
 ``dk.casehub.reporting.appeal-forwarded``                          AppealForwarded
 ``dk.casehub.letter.requested``                                    LetterRequested (remembered)
 ``dk.casehub.letter.delivered``                                    LetterDelivered (receipt)
@@ -83,6 +87,10 @@ __all__ = [
     "DECISION_UPHELD",
     "FOLLOW_UP_COMPLETED",
     "HANDOVER_ACCEPTED",
+    "HANDOVER_ANSWERED",
+    "HANDOVER_DELIVERED",
+    "HANDOVER_REFUSED",
+    "HANDOVER_STARTED",
     "INVESTIGATION_COMPLETED",
     "INVESTIGATION_STARTED",
     "LETTER_DELIVERED",
@@ -126,6 +134,10 @@ MEASURE_ENDED = _P + "measure.ended"
 STATISTICS_REPORTED = _P + "reporting.statistics-reported"
 TRANSFER_REPORTED = _P + "reporting.transfer-reported"
 HANDOVER_ACCEPTED = _P + "handover.accepted"
+HANDOVER_STARTED = _P + "handover.started"
+HANDOVER_DELIVERED = _P + "handover.delivered"
+HANDOVER_REFUSED = _P + "handover.refused"
+HANDOVER_ANSWERED = _P + "handover.answered"
 APPEAL_FORWARDED = _P + "reporting.appeal-forwarded"
 LETTER_REQUESTED = _P + "letter.requested"
 LETTER_DELIVERED = _P + "letter.delivered"
@@ -144,6 +156,10 @@ MET_AT = MappingProxyType(
         FOLLOW_UP_COMPLETED: "completed_at",
         STATISTICS_REPORTED: "reported_at",
         TRANSFER_REPORTED: "reported_at",
+        # A handover's receipt when the receiver took the package, its answer when given.
+        HANDOVER_DELIVERED: "received_at",
+        HANDOVER_REFUSED: "refused_at",
+        HANDOVER_ANSWERED: "answered_at",
         # An appeal counts when the municipality received it, not when it was forwarded.
         APPEAL_FORWARDED: "received_on",
         DECISION_UPHELD: "appeal_received_at",

@@ -372,6 +372,40 @@ RULES: tuple[Rule, ...] = (
         "handover event DST counts is a guess (docs/statistics-format.md).",
     ),
     Rule(
+        id="handover.receipt",
+        trigger=ev.HANDOVER_STARTED,
+        fulfilled_by=(ev.HANDOVER_DELIVERED, ev.HANDOVER_REFUSED),
+        due="The receiving municipality's signed receipt of the handover package",
+        unit=Unit.HOURS,
+        amount=24,
+        escalation=Span(4, Unit.HOURS),
+        basis=LegalBasis(sel="SEL §152", bl="BL §132"),
+        concerns=Role.CASE_WORKER,
+        starts="started_at",
+        link=("handover_id", "handover_id"),
+        prior=Prior.COUNTS_IF_NAMED,
+        note="Not a time limit of the act: the hub's watch on its own delivery (retried, "
+        "then parked in quarantine), so a package that never arrived is escalated and the "
+        "duty to inform the new municipality is not left to chance. A refusal meets it.",
+    ),
+    Rule(
+        id="handover.answer",
+        trigger=ev.HANDOVER_STARTED,
+        fulfilled_by=(ev.HANDOVER_ANSWERED, ev.HANDOVER_REFUSED),
+        due="The receiving municipality's answer: accepted or rejected",
+        unit=Unit.WORKING_DAYS,
+        amount=10,
+        escalation=Span(3, Unit.WORKING_DAYS),
+        basis=LegalBasis(sel="SEL §152", bl="BL §132"),
+        concerns=Role.TEAM_LEADER,
+        starts="started_at",
+        link=("handover_id", "handover_id"),
+        prior=Prior.COUNTS_IF_NAMED,
+        note="Not a time limit of the act (a guess at a fair one): until the answer the "
+        "sending municipality keeps the duty to act, so a silence is escalated. A refused "
+        "package gets no answer: the refusal meets it.",
+    ),
+    Rule(
         id="appeal.period",
         trigger=ev.LETTER_DELIVERED,
         fulfilled_by=(ev.APPEAL_FORWARDED, ev.DECISION_UPHELD),

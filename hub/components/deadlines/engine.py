@@ -12,6 +12,9 @@ A hub component (``NAME``, routed ``EVENT_TYPES``) and a ticker:
 - fulfilments and endings are kept (``hub.components.deadlines.early``): a deadline set after
   one was read is met or withdrawn at once (``DeadlineSet``, then ``DeadlineMet`` with the
   fulfilment's own time), since topics have no order between them;
+- a handover's deadlines (``hub.components.deadlines.takeover``): ``DeadlinesTakenOver`` sets
+  the package's open deadlines in the receiver's case (same due times), an accepted
+  ``HandoverAnswered`` withdraws the sender's (``handed_over``);
 - ``run_ticker`` marks deadlines ``DeadlineApproaching`` at their escalation time and
   ``DeadlineMissed`` once their due time (plus ``grace``) has passed.
 
@@ -69,6 +72,7 @@ from hub.clock.triggers import deadlines_for
 from hub.clock.workdays import DEFAULT_POLICY, CalendarPolicy
 from hub.components.deadlines.early import Early, EarlyEvents, early_of
 from hub.components.deadlines.reports import report_for
+from hub.components.deadlines.takeover import ANSWERED, TAKEN_OVER, handed_over, taken_over
 from hub.runtime.errors import HubError, TransientError
 from hub.runtime.publisher import confirm_later
 from hub.runtime.seams import Publish
@@ -94,9 +98,10 @@ EVENT_TYPES = frozenset(
     | {rule.before for rule in RULES if rule.before}
     | {w.event_type for rule in RULES for w in rule.withdrawn_by}
     | set(REMEMBERED)
+    | {ANSWERED, TAKEN_OVER}
 )
 """Every type the engine consumes: triggers, fulfilments, decisions that cut deadlines off,
-endings that withdraw them, and the events it remembers."""
+endings that withdraw them, the events it remembers, and a handover's takeover and answer."""
 
 REMEMBER_FOR = dt.timedelta(days=366)
 """How long a fulfilment or ending is kept for deadlines set after it was read: a year,
@@ -227,6 +232,8 @@ class DeadlineEngine:
             touched: list[str] = []  # the deadlines whose steps this event publishes
             for tracked in owned.case_open(envelope.caseid):
                 steps = steps_for(tracked, envelope.id, envelope.type, data, envelope.time)
+                if not steps and envelope.type == ANSWERED:
+                    steps = handed_over(tracked, envelope.id, data)
                 if steps:
                     self._record(task, owned, tracked, *steps)
                     touched.append(tracked.deadline_id)
@@ -251,6 +258,12 @@ class DeadlineEngine:
                     early = self._answered_early(owned, tracked.with_step(step))
                     self._record(task, owned, tracked, step, *early)
                 touched.append(tracked.deadline_id)
+            if envelope.type == TAKEN_OVER:
+                for tracked in taken_over(envelope, data):
+                    if tracked.deadline_id not in owned.deadlines:
+                        step = Step(Status.SET, tracked.starts_at, envelope.id)
+                        self._record(task, owned, tracked, step)
+                    touched.append(tracked.deadline_id)
             if self._shared is not None:
                 # Before the steps are published and the record committed (also when an
                 # earlier attempt wrote the facts and only their flush failed).

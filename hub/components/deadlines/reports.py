@@ -3,7 +3,8 @@
 Everything in an event is derived from the stored step (its id from the deadline id and
 the status, its time from the step), so publishing a step twice publishes the same event.
 The events are version 2 of the deadline contracts, whose basis names any act or order, and
-version 1 of ``DeadlineWithdrawn`` (which has that basis from the start).
+version 1 of ``DeadlineWithdrawn`` (which has that basis from the start), version 2 for a
+reason version 1 does not know (``handed_over``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from contracts.deadlines import (
     DeadlineMissedV2,
     DeadlineSetV2,
     DeadlineWithdrawn,
+    DeadlineWithdrawnV2,
     WithdrawalReason,
+    WithdrawalReasonV2,
 )
 from contracts.envelope import Event, new_event
 from hub.clock.rules import RULES_BY_ID
@@ -52,12 +55,14 @@ def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract]:
             met = {"met_at": step.at, "met_by_event_id": step.cause_id}
             data = DeadlineMetV2.model_validate(common | met)
         case Status.WITHDRAWN:
-            withdrawn = {
-                "withdrawn_at": step.at,
-                "reason": _reason(step),
-                "withdrawn_by_event_id": step.cause_id,
-            }
-            data = DeadlineWithdrawn.model_validate(common | withdrawn)
+            reason = _reason(step)
+            withdrawn = {"withdrawn_at": step.at, "withdrawn_by_event_id": step.cause_id}
+            if reason.value in {old.value for old in WithdrawalReason}:
+                # Version 1 for the reasons it knows, so its consumers read them still.
+                old_reason = WithdrawalReason(reason.value)
+                data = DeadlineWithdrawn.model_validate(common | withdrawn | {"reason": old_reason})
+            else:
+                data = DeadlineWithdrawnV2.model_validate(common | withdrawn | {"reason": reason})
     return new_event(
         data,
         source=source,
@@ -71,8 +76,8 @@ def report_for(tracked: Tracked, step: Step, *, source: str) -> Event[Contract]:
     )
 
 
-def _reason(step: Step) -> WithdrawalReason:
+def _reason(step: Step) -> WithdrawalReasonV2:
     if step.reason is None:  # pragma: no cover - the engine records one with every withdrawal
         msg = "a withdrawn deadline without its reason"
         raise ValueError(msg)
-    return WithdrawalReason(step.reason)
+    return WithdrawalReasonV2(step.reason)

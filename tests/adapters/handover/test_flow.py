@@ -15,9 +15,11 @@ import pytest
 from adapters.handover.answers import AnswerDesk
 from adapters.handover.keys import Keyring
 from adapters.handover.memory import CaseMemory
+from adapters.handover.origins import origin_of
 from adapters.handover.port import Delivery, DeliveryRefusedError, ReceiverUnavailableError
 from adapters.handover.reception import Reception
 from adapters.handover.refusal import PackageRefusedError
+from adapters.handover.sealing import seal
 from adapters.handover.standin import MemoryReceipts
 from adapters.handover.wiring import build_handover
 from contracts.case import CaseOpened
@@ -25,16 +27,19 @@ from contracts.cpr import Cpr
 from contracts.deadlines import DeadlineMetV2, DeadlineSetV2
 from contracts.envelope import new_event
 from contracts.handover import (
+    DeadlinesTakenOver,
     HandoverAccepted,
     HandoverAnswered,
     HandoverDelivered,
     HandoverReceived,
     HandoverRefused,
+    HandoverRejected,
+    HandoverRejection,
     HandoverStarted,
 )
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.state import Store, Task, in_task
-from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER
+from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER, manifest
 from tests.adapters.handover.pki import NOW, authority
 from tests.people import CHILD
 from tests.state import owned_table
@@ -253,36 +258,123 @@ def _opened(package):
     return open_package(package, keys, NOW)
 
 
+def receiving_hub(transport, receiver_bus):
+    receiver_keys = Keyring(
+        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
+    )
+
+    async def receiving(event):
+        table = await owned_table(tasks=[Task(RECEIVER, 0)])
+        handler = build_handover(
+            receiver_keys, transport, receiver_bus,
+            memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
+            register=None, source="urn:r", clock=lambda: NOW,
+            received=transport.reception._receipts,
+        )  # fmt: skip
+        with in_task(Task(RECEIVER, 0)):
+            await handler(event)
+
+    return receiving
+
+
 async def test_the_receivers_acceptance_reaches_the_sender_signed(hubs):
     handle, transport, sender_bus, receiver_bus, opened = hubs
     await handle(opened)
+    await handle(deadline(DeadlineSetV2))
     await handle(started())
     sender_keys = Keyring(
         own={SENDER: SENDING}, peers={RECEIVER: RECEIVING.certificate}, roots=(CA.certificate,)
     )
     transport.desk = AnswerDesk(sender_keys, sender_bus, source="urn:s", clock=lambda: NOW)
-    receiver_keys = Keyring(
-        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
-    )
-    table = await owned_table(tasks=[Task(RECEIVER, 0)])
-    receiving = build_handover(
-        receiver_keys, transport, receiver_bus,
-        memory=CaseMemory(Store(table, "cases")), handovers=Store(table, "handovers"),
-        register=None, source="urn:r", clock=lambda: NOW, received=transport.reception._receipts,
-    )  # fmt: skip
+    receiving = receiving_hub(transport, receiver_bus)
     accepted = HandoverAccepted(handover_id="ho-flow-1", accepted_at=NOW, new_case_id="N-9")
-    with in_task(Task(RECEIVER, 0)):
-        await receiving(new_event(accepted, source="urn:cs", municipality=RECEIVER,
-                                  case_id="N-case"))  # fmt: skip
-        # An answer for a handover this hub never received is not sent anywhere.
-        other = HandoverAccepted(handover_id="ho-unknown", accepted_at=NOW, new_case_id="N-8")
-        await receiving(new_event(other, source="urn:cs", municipality=RECEIVER,
-                                  case_id="N-other"))  # fmt: skip
+    await receiving(new_event(accepted, source="urn:cs", municipality=RECEIVER, case_id="N-9"))
     (answered,) = sender_bus.of(HandoverAnswered)
     assert answered.data.accepted
     assert answered.data.new_case_id == "N-9"
     assert (answered.envelope.municipality, answered.envelope.caseid) == (SENDER, CASE)
     assert [to for to, _ in transport.answers] == [SENDER]
+    # The receiver's clock is told the package's open deadline, for its own case.
+    (taken,) = receiver_bus.of(DeadlinesTakenOver)
+    assert (taken.envelope.municipality, taken.envelope.caseid) == (RECEIVER, "N-9")
+    assert taken.data.from_municipality == SENDER
+    assert [(d.deadline_id, d.due_at) for d in taken.data.deadlines] == [
+        ("d-1", dt.datetime(2026, 9, 1, 10, 0, tzinfo=dt.UTC))
+    ]
+
+
+async def test_a_rejection_takes_no_deadline_over(hubs):
+    handle, transport, _sender_bus, receiver_bus, opened = hubs
+    await handle(opened)
+    await handle(deadline(DeadlineSetV2))
+    await handle(started())
+    rejected = HandoverRejected(
+        handover_id="ho-flow-1", rejected_at=NOW, rejection=HandoverRejection.NOT_RESIDENT
+    )
+    await receiving_hub(transport, receiver_bus)(
+        new_event(rejected, source="urn:cs", municipality=RECEIVER, case_id="N-9")
+    )
+    assert receiver_bus.of(DeadlinesTakenOver) == []
+    assert [to for to, _ in transport.answers] == [SENDER]
+
+
+async def test_an_answer_whose_origin_is_not_read_is_retried_not_dropped(hubs):
+    _handle, transport, _sender_bus, receiver_bus, _opened = hubs
+    other = HandoverAccepted(handover_id="ho-unknown", accepted_at=NOW, new_case_id="N-8")
+    with pytest.raises(TransientError):
+        await receiving_hub(transport, receiver_bus)(
+            new_event(other, source="urn:cs", municipality=RECEIVER, case_id="N-8")
+        )
+    assert transport.answers == []
+    assert receiver_bus.events == []
+
+
+async def test_another_senders_handover_with_a_taken_id_is_refused():
+    receipts = MemoryReceipts()
+    bus = Bus()
+    third = CA.identity(OTHER, slot=5)
+    keys = Keyring(
+        own={RECEIVER: RECEIVING},
+        peers={SENDER: SENDING.certificate, OTHER: third.certificate},
+        roots=(CA.certificate,),
+    )
+    reception = Reception(keys, bus, receipts, source="urn:r", clock=lambda: NOW)
+    await reception.receive(seal(manifest(handover_id="ho-same"), SENDING, RECEIVING.certificate))
+    clash = manifest(handover_id="ho-same").model_copy(update={"from_municipality": OTHER})
+    with pytest.raises(PackageRefusedError) as caught:
+        await reception.receive(seal(clash, third, RECEIVING.certificate))
+    assert caught.value.reason.value == "handover_id_taken"
+    assert len(bus.of(HandoverReceived)) == 1
+    assert origin_of(receipts, RECEIVER, "ho-same").from_municipality == SENDER
+
+
+async def test_the_origin_is_kept_before_the_event_and_the_receipt_after_it():
+    receipts = MemoryReceipts()
+    keys = Keyring(
+        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
+    )
+    times = iter([NOW, NOW + dt.timedelta(minutes=5)])
+    published: list[Any] = []
+
+    async def broker_down_once(event) -> str:
+        if not published:
+            published.append(None)  # the first attempt: the broker does not take it
+            # The origin is already there for a case system answering at once.
+            assert origin_of(receipts, RECEIVER, "ho-1").case_id == "case-42"
+            raise TransientError("broker down")
+        published.append(event)
+        return "topic"
+
+    reception = Reception(
+        keys, broker_down_once, receipts, source="urn:r", clock=lambda: next(times)
+    )
+    package = seal(manifest(), SENDING, RECEIVING.certificate)
+    with pytest.raises(TransientError):
+        await reception.receive(package)
+    assert receipts.get(RECEIVER, f"{SENDER}:ho-1") is None  # no receipt: a retry publishes
+    await reception.receive(package)
+    (event,) = published[1:]
+    assert event.data.received_at == NOW  # the first attempt's time, from the origin
 
 
 async def test_an_answer_signed_by_someone_else_is_refused():

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 from adapters.handover.memory import CaseMemory
+from contracts.deadlines import DeadlineSetV2, DeadlineWithdrawnV2
 from contracts.documents import JournalNoteAdded
 from hub.runtime.state import Store, Task, in_task
 from tests.state import owned_table
@@ -42,3 +43,36 @@ async def test_each_note_is_its_own_entry_so_no_row_grows_with_the_journal():
         "n-4", "n-1", "n-2", "n-3", "n-0", "n-5", "n-6", "n-7", "n-8", "n-9"
     ]  # fmt: skip
     assert seen.journal[0].written_at == dt.datetime(2026, 5, 1, 8, tzinfo=dt.UTC)
+
+
+def deadline(contract, deadline_id: str, rule_id: str, **more: str):
+    return contract.model_validate_json(
+        json.dumps(
+            {
+                "deadline_id": deadline_id,
+                "rule_id": rule_id,
+                "trigger_event_id": "e-1",
+                "due_at": "2026-09-01T10:00:00+00:00",
+                "escalate_at": "2026-08-25T10:00:00+00:00",
+                "legal_basis": {"law": "BL", "paragraph": "132"},
+                **more,
+            }
+        )
+    )
+
+
+async def test_the_handovers_own_deadlines_and_withdrawn_ones_are_not_packed():
+    table = await owned_table(tasks=[TASK])
+    memory = CaseMemory(Store(table, "cases"))
+    with in_task(TASK):
+        memory.remember("C-1", deadline(DeadlineSetV2, "d-1", "notification-receipt"))
+        memory.remember("C-1", deadline(DeadlineSetV2, "d-2", "handover-receipt"))
+        memory.remember("C-1", deadline(DeadlineSetV2, "d-3", "follow-up-first"))
+        gone = {
+            "withdrawn_at": "2026-08-01T10:00:00+00:00",
+            "reason": "handed_over",
+            "withdrawn_by_event_id": "e-2",
+        }
+        memory.remember("C-1", deadline(DeadlineWithdrawnV2, "d-3", "follow-up-first", **gone))
+        seen = memory.case("C-1")
+    assert [d.deadline_id for d in seen.deadlines] == ["d-1"]

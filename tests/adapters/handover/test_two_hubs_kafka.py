@@ -38,7 +38,7 @@ from adapters.statistics.standin import StatisticsStandin
 from contracts.binding import from_kafka, to_kafka
 from contracts.case import CaseOpened
 from contracts.cpr import Cpr
-from contracts.deadlines import DeadlineSetV2
+from contracts.deadlines import DeadlineSetV2, DeadlineWithdrawnV2, WithdrawalReasonV2
 from contracts.envelope import new_event
 from contracts.handover import (
     HandoverAccepted,
@@ -56,6 +56,7 @@ from routing.topics import topic, topic_for
 from tests.adapters.handover.sf2900 import serviceplatformen
 from tests.broker import kafka_broker
 from tests.callers import caller_settings, signing
+from tests.factories import notification
 from tests.kafka import produce, wait_for_records, wait_until_consumed
 from tests.people import CHILD
 
@@ -74,6 +75,10 @@ async def send(bootstrap, event):
                   headers=record.headers)  # fmt: skip
 
 
+def decoded(record):
+    return from_kafka(record.headers, record.value)
+
+
 def of(contract, handover_id):
     def match(record):
         event = from_kafka(record.headers, record.value)
@@ -82,20 +87,31 @@ def of(contract, handover_id):
     return match
 
 
-def case_events(municipality, case_id):
+def case_opened(municipality, case_id):
     opened = CaseOpened.model_validate_json(
         f'{{"opened_at": "2026-05-01T10:00:00+00:00", "child_cpr": "{CHILD}",'
         ' "sub_process": "measures_and_follow_up", "kle": "27.24.00"}'
     )
-    deadline = DeadlineSetV2.model_validate_json(
-        '{"deadline_id": "d-2hubs", "rule_id": "measure-follow-up", "trigger_event_id": "e-1",'
-        ' "due_at": "2027-01-15T10:00:00+00:00", "escalate_at": "2027-01-08T10:00:00+00:00",'
-        ' "legal_basis": {"law": "BL", "paragraph": "95"}}'
-    )
+    return new_event(opened, source="urn:test:case-system", municipality=municipality,
+                     case_id=case_id)  # fmt: skip
+
+
+def case_events(municipality, case_id):
+    """The case opened, and a notification whose clock (24 hours, a receipt) the engine sets."""
+    received = notification(received_at=dt.datetime.now(dt.UTC).isoformat())
     return [
-        new_event(data, source="urn:test:case-system", municipality=municipality, case_id=case_id)
-        for data in (opened, deadline)
-    ]
+        case_opened(municipality, case_id),
+        new_event(received, source="urn:test:case-system", municipality=municipality,
+                  case_id=case_id),
+    ]  # fmt: skip
+
+
+def deadline_of(contract, case_id):
+    def match(record):
+        event = from_kafka(record.headers, record.value)
+        return isinstance(event.data, contract) and event.envelope.caseid == case_id
+
+    return match
 
 
 async def replayed_twice(started, case_id, sending, receiving, endpoint):
@@ -196,10 +212,16 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
             seen = case_events(sender, case_id)
             for event in seen:
                 await send(sending_hub.kafka, event)
+            # The sender's clock sets the notification's deadlines, and its handover
+            # component keeps them open for the package.
+            sender_set = await wait_for_records(
+                sending_hub.kafka, topic("deadline", sender), deadline_of(DeadlineSetV2, case_id),
+                count=2, within=60,
+            )  # fmt: skip
             await wait_until_consumed(
                 sending_hub.kafka,
                 group_of(sending_hub, "handover"),
-                [topic_for(event) for event in seen],
+                [topic_for(seen[0]), topic("deadline", sender)],  # what the component reads
                 within=60,
             )
             started = HandoverStarted(
@@ -226,15 +248,25 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
             first, again = await replayed_twice(started, case_id, sending, receiving, to_receiver)
             # The receiving municipality's case system opens its case and accepts: its
             # statistics are told (they name the child from the case's CaseOpened).
-            opened_there, _ = case_events(receiver, f"N-{case_id}")
-            await send(receiving_broker.hub, opened_there)
+            new_case = f"N-{case_id}"
+            await send(receiving_broker.hub, case_opened(receiver, new_case))
             accepted = HandoverAccepted(
-                handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id="N-1"
+                handover_id=handover_id, accepted_at=dt.datetime.now(dt.UTC), new_case_id=new_case
             )
             await send(
                 receiving_broker.hub,
                 new_event(accepted, source="urn:test:case-system", municipality=receiver,
-                          case_id=f"N-{case_id}"),
+                          case_id=new_case),
+            )  # fmt: skip
+            # The receiver's clock takes the two deadlines (and sets its own statistics one);
+            # the sender's withdraws its two.
+            receiver_set = await wait_for_records(
+                receiving_broker.hub, topic("deadline", receiver),
+                deadline_of(DeadlineSetV2, new_case), count=3, within=60,
+            )  # fmt: skip
+            withdrawn = await wait_for_records(
+                sending_hub.kafka, topic("deadline", sender),
+                deadline_of(DeadlineWithdrawnV2, case_id), count=2, within=60,
             )  # fmt: skip
             (transfer,) = await wait_for_records(
                 receiving_broker.hub, topic("reporting", receiver),
@@ -267,12 +299,32 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     answer = from_kafka(answered.headers, answered.value)
     assert isinstance(answer.data, HandoverAnswered)
     assert answer.data.accepted
-    assert answer.data.new_case_id == "N-1"
+    assert answer.data.new_case_id == new_case
+    # Deadlines owned by the receiver, same due times; withdrawn at the sender, handed over.
+    due = sorted((d.data.rule_id, d.data.due_at) for d in map(decoded, sender_set))
+    taken = [decoded(r) for r in receiver_set]
+    assert sorted(
+        (t.data.rule_id, t.data.due_at) for t in taken
+        if t.data.rule_id != "statistics-responsibility-transfer"
+    ) == due  # fmt: skip
+    assert {t.envelope.municipality for t in taken} == {receiver}
+    gone = [decoded(r) for r in withdrawn]
+    assert sorted(w.data.deadline_id for w in gone) == sorted(
+        decoded(r).data.deadline_id for r in sender_set
+    )
+    assert {w.data.reason for w in gone} == {WithdrawalReasonV2.HANDED_OVER}
     assert (answer.envelope.municipality, answer.envelope.caseid) == (sender, case_id)
     # `casehub handover status CASE` on both sides.
     sent = await case_handovers(hub_settings.kafka, sender, case_id)
-    assert [line["type"] for line in sent] == ["started", "delivered", "answered"]
-    assert all(line["handover_id"] == handover_id for line in sent)
+    steps = [line["type"] for line in sent if not line["type"].startswith("deadline-")]
+    assert steps == ["started", "delivered", "answered"]
+    # The handover's own clock: its receipt and its answer, set and met.
+    watch = sorted((line["type"], line["rule_id"]) for line in sent if "rule_id" in line)
+    assert watch == [
+        ("deadline-met", "handover-answer"), ("deadline-met", "handover-receipt"),
+        ("deadline-set", "handover-answer"), ("deadline-set", "handover-receipt"),
+    ]  # fmt: skip
+    assert all(line["handover_id"] == handover_id for line in sent if "rule_id" not in line)
     there = await case_handovers(receiving_broker.hub, receiver, case_id)
     assert [line["type"] for line in there] == ["received"]
     if platform is not None:  # both ways over SF2900, each distributed once

@@ -139,6 +139,8 @@ def test_which_endings_withdraw_each_rule(rule_id, endings):
                 "plan.placement",
                 "plan.youth",
                 "appeal.period",
+                "handover.receipt",
+                "handover.answer",
             },
         ),
         (
@@ -212,6 +214,9 @@ def test_every_row_of_the_domain_is_a_running_rule():
         "statistics.responsibility-transfer",
         "aftercare.decision",
         "appeal.period",
+        # The hub's watch on a handover's receipt and answer (not a row of the domain).
+        "handover.receipt",
+        "handover.answer",
     } == {rule.id for rule in RULES}
 
 
