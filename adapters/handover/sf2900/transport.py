@@ -48,12 +48,11 @@ from adapters.handover.port import (
 from adapters.handover.reception import Receipts
 from adapters.handover.refusal import Refusal
 from adapters.handover.sf2900.ids import Material, file_name, transaction_id
-from adapters.handover.sf2900.kvittering import keep_kvittering, kept_kvittering
+from adapters.handover.sf2900.kvittering import kept_kvittering, kept_outcome, mark_pending
 from adapters.handover.sf2900.messages import (
     AFSEND_ACTION,
     Context,
     Kvittering,
-    Kvitteringstype,
     MalformedMessageError,
     Validering,
     afsend_request,
@@ -70,7 +69,6 @@ __all__ = ["NoReceiptError", "Sf2900Transport"]
 _MAX_ANSWER: Final = 64 * 1024
 _REFUSED: Final = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
 _POLL_S: Final = 0.1
-_PENDING: Final = Kvittering(Validering.MODTAGET, Kvitteringstype.TEKNISK)
 
 
 class NoReceiptError(PermanentError):
@@ -131,13 +129,14 @@ class Sf2900Transport:
             msg = "handover delivery: no SF2900 agreement or CVR number for a party"
             raise NoRouteError(msg)
         transaction = transaction_id(material, sender, handover_id)
-        kept = kept_kvittering(self._receipts, sender, transaction)
-        if kept is not None and kept.code in {Validering.ACCEPTERET, Validering.AFVIST}:
+        kept = kept_outcome(self._receipts, sender, transaction)
+        if kept is not None:
             return _outcome(kept)  # distributed before a crash or a lost commit
         name = file_name(material, transaction)
         await self._sftp.put(agreement, name, content)
-        # A receipt kept from a failed try (FEJLET) is not this try's: mark it pending first.
-        await keep_kvittering(self._receipts, sender, transaction, _PENDING)
+        # A receipt kept from a failed try (FEJLET) is not this try's: mark it pending first,
+        # in the try's own row (the outcome's row is the receipt route's alone: write-once).
+        await mark_pending(self._receipts, sender, transaction)
         technical = await self._afsend(Context(transaction, sender_cvr, receiver_cvr, name))
         if technical.code.final:
             return _outcome(technical)

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from adapters.handover.demopki import DemoCa
 from adapters.handover.keys import Identity, Keyring
+from adapters.handover.reception import Receipts
 from adapters.handover.sf2900.kvittering import kvittering_route
 from adapters.handover.sf2900.local import demo_cvr as cvr_of
 from adapters.handover.sf2900.local import local_serviceplatformen
@@ -28,7 +29,56 @@ from hub.runtime.serve import serving
 from tests.adapters.handover.cases import RECEIVER, SENDER
 from tests.callers import signed_app, signing
 
-__all__ = ["Loop", "Platform", "cvr_of", "serviceplatformen", "sf2900_loop"]
+__all__ = ["Loop", "Platform", "SharedLog", "cvr_of", "serviceplatformen", "sf2900_loop"]
+
+
+class SharedLog:
+    """A global table's compacted topic as several instances see it (the last record wins).
+
+    Each ``view`` is one instance: its own writes lie over what it has read, and it reads the
+    log only while it ``follows`` (a lagging instance: ``follows=False``, as read up to ``to``).
+    """
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, bytes]] = []
+
+    def view(self, *, follows: bool = True) -> View:
+        """One instance's view of the log."""
+        return View(self, follows=follows)
+
+    def last(self, municipality: str, key: str) -> bytes | None:
+        """The key's value once the topic is compacted (what a new instance reads)."""
+        values = [v for m, k, v in self.records if (m, k) == (municipality, key)]
+        return values[-1] if values else None
+
+
+class View:
+    """One instance's ``Receipts`` over a ``SharedLog`` (as ``GlobalStore`` over the table)."""
+
+    def __init__(self, log: SharedLog, *, follows: bool) -> None:
+        self.log = log
+        self.follows = follows
+        self._read: dict[tuple[str, str], bytes] = {}
+        self._read_to = 0
+        self._own: dict[tuple[str, str], bytes] = {}
+
+    def get(self, municipality: str, key: str) -> bytes | None:
+        """This instance's own change, else what it has read."""
+        if self.follows:
+            for m, k, v in self.log.records[self._read_to :]:
+                self._read[m, k] = v
+                self._own.pop((m, k), None)  # read back: the log has it
+            self._read_to = len(self.log.records)
+        own = self._own.get((municipality, key))
+        return own if own is not None else self._read.get((municipality, key))
+
+    def put(self, municipality: str, key: str, value: bytes) -> None:
+        """Set it here at once; in the log at once too (as if flushed)."""
+        self._own[municipality, key] = value
+        self.log.records.append((municipality, key, value))
+
+    async def flush(self) -> None:
+        """Written already."""
 
 
 @dataclass
@@ -62,18 +112,30 @@ class Loop:
     """The running loop: the sender's transport and receipts, the stand-ins, the identities."""
 
     transport: Sf2900Transport
-    receipts: MemoryReceipts
+    receipts: Receipts
     platform: Serviceplatformen
     receiver: HandoverStandin
     sending: Identity
     receiving: Identity
     keyring: Keyring
     """The sending side's keyring (verifies the receiver's receipt)."""
+    settings: Sf2900Settings
+    """The sending hub's (another instance's transport is built from them)."""
 
 
 @asynccontextmanager
-async def sf2900_loop(folder: Path, *, receipt_wait_s: float = 5.0) -> AsyncIterator[Loop]:
-    """Sender ``SENDER`` hands to ``RECEIVER`` over the SF2900 stand-in."""
+async def sf2900_loop(
+    folder: Path,
+    *,
+    receipt_wait_s: float = 5.0,
+    receipts: Receipts | None = None,
+    route_receipts: Receipts | None = None,
+) -> AsyncIterator[Loop]:
+    """Sender ``SENDER`` hands to ``RECEIVER`` over the SF2900 stand-in.
+
+    ``receipts`` is the transport's instance's view of the sender's store, ``route_receipts``
+    the receipt route's (two instances); by default one ``MemoryReceipts`` for both.
+    """
     ca = DemoCa(dt.datetime.now(dt.UTC))
     sending, receiving = ca.identity(SENDER), ca.identity(RECEIVER)
     receiver = HandoverStandin(
@@ -83,8 +145,9 @@ async def sf2900_loop(folder: Path, *, receipt_wait_s: float = 5.0) -> AsyncIter
     keyring = Keyring(
         own={SENDER: sending}, peers={RECEIVER: receiving.certificate}, roots=(ca.certificate,)
     )
-    receipts = MemoryReceipts()
-    sender_app = Starlette(routes=[kvittering_route(receipts, {SENDER: cvr_of(SENDER)})])
+    receipts = receipts or MemoryReceipts()
+    route = kvittering_route(route_receipts or receipts, {SENDER: cvr_of(SENDER)})
+    sender_app = Starlette(routes=[route])
     async with (
         serviceplatformen(folder, (SENDER, RECEIVER), receipt_wait_s=receipt_wait_s) as platform,
         serving(receiver.asgi()) as receiver_url,
@@ -96,6 +159,9 @@ async def sf2900_loop(folder: Path, *, receipt_wait_s: float = 5.0) -> AsyncIter
         settings = platform.settings[SENDER]
         transport = Sf2900Transport(settings, settings.endpoint.http_client(), receipts)
         try:
-            yield Loop(transport, receipts, platform.standin, receiver, sending, receiving, keyring)
+            yield Loop(
+                transport, receipts, platform.standin, receiver, sending, receiving, keyring,
+                settings,
+            )  # fmt: skip
         finally:
             await transport.aclose()

@@ -8,6 +8,7 @@ caller check.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import httpx
 import pytest
@@ -20,7 +21,14 @@ from adapters.handover.receipt import verify_receipt
 from adapters.handover.sealing import seal
 from adapters.handover.settings import HandoverSettings
 from adapters.handover.sf2900.ids import Material, transaction_id
-from adapters.handover.sf2900.kvittering import KVITTERING_PATH, kvittering_route
+from adapters.handover.sf2900.kvittering import (
+    KVITTERING_PATH,
+    keep_kvittering,
+    kept_kvittering,
+    kept_outcome,
+    kvittering_route,
+    mark_pending,
+)
 from adapters.handover.sf2900.messages import (
     Context,
     Kvittering,
@@ -46,7 +54,7 @@ from hub.runtime.errors import TransientError
 from hub.runtime.serve import serving
 from hub.runtime.state import Store, Task, in_task
 from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER, manifest
-from tests.adapters.handover.sf2900 import cvr_of, sf2900_loop
+from tests.adapters.handover.sf2900 import SharedLog, cvr_of, sf2900_loop
 from tests.callers import signed_app, signing
 from tests.people import CHILD
 from tests.state import owned_table
@@ -97,6 +105,7 @@ async def test_a_replayed_distribution_is_answered_with_the_first_receipt_not_se
 ):
     async with sf2900_loop(tmp_path) as loop:
         first = await loop.transport.deliver(delivery(loop))
+        assert isinstance(loop.receipts, MemoryReceipts)
         loop.receipts.kept.clear()  # another instance, or a retry before the receipt was kept
         resealed = delivery(loop)  # sealed again: other bytes, the same handover
         again = await loop.transport.deliver(resealed)
@@ -180,7 +189,77 @@ async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_munici
     assert other.status_code == httpx.codes.FORBIDDEN  # not a municipality the caller acts for
     assert bound.status_code == httpx.codes.OK
     assert unsafe.status_code == httpx.codes.BAD_REQUEST  # the hardened parser refuses a DTD
+    assert isinstance(loop.receipts, MemoryReceipts)
     assert list(loop.receipts.kept) == [(SENDER, transaction)]
+
+
+async def test_the_receipt_route_stops_reading_a_body_past_its_cap():
+    app = Starlette(routes=[kvittering_route(MemoryReceipts(), {SENDER: cvr_of(SENDER)})])
+    chunk, offered = b"x" * 64 * 1024, 4 * 1024 * 1024
+    served = 0
+    sent = []
+
+    async def receive():
+        nonlocal served
+        served += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": served < offered}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": KVITTERING_PATH, "raw_path": KVITTERING_PATH.encode(),
+        "root_path": "", "query_string": b"", "headers": [(b"content-type", b"text/xml")],
+        "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
+    }  # fmt: skip
+    await app(scope, receive, send)
+    assert sent[0]["status"] == httpx.codes.REQUEST_ENTITY_TOO_LARGE
+    assert served <= 256 * 1024 + len(chunk)  # stopped at the cap, not read to the end
+
+
+async def test_a_retry_on_a_lagging_instance_never_overwrites_the_outcome_another_stored(
+    tmp_path,
+):
+    # Two instances share the global table: A delivers, B takes Serviceplatformen's receipts.
+    shared = SharedLog()
+    route = shared.view()
+    async with sf2900_loop(tmp_path, receipts=shared.view(), route_receipts=route) as loop:
+        sent = delivery(loop)
+        first = await loop.transport.deliver(sent)  # on A; B kept ACCEPTERET
+        route.follows = False  # B reads no further: a receipt posted again finds its outcome
+        # C, whose tail has not read B's outcome yet, tries the same delivery again
+        # (a lost commit): it marks its try pending and waits, in vain.
+        settings = loop.settings.model_copy(update={"receipt_wait_s": 0.3})
+        lagging = Sf2900Transport(
+            settings, settings.endpoint.http_client(), shared.view(follows=False)
+        )
+        try:
+            with pytest.raises(ReceiverUnavailableError, match="no business receipt"):
+                await lagging.deliver(sent)
+        finally:
+            await lagging.aclose()
+        again = await loop.transport.deliver(sent)  # A, after C's marker: the kept outcome
+    transaction = transaction_id(Material.PACKAGE, SENDER, sent.handover_id)
+    outcome = json.loads(shared.last(SENDER, transaction) or b"null")
+    assert outcome["code"] == Validering.ACCEPTERET.value  # what a new instance reads
+    assert outcome["reason"].encode() == first
+    assert again == first
+    assert loop.platform.forwarded == [(transaction, Material.PACKAGE)]  # distributed once
+
+
+async def test_a_second_final_receipt_never_replaces_the_first():
+    receipts = MemoryReceipts()
+    accepted = Kvittering(Validering.ACCEPTERET, Kvitteringstype.FORRETNING, "signed receipt")
+    await keep_kvittering(receipts, SENDER, "t-1", accepted)
+    for later in (
+        Kvittering(Validering.AFVIST, Kvitteringstype.FORRETNING, "tampered"),
+        Kvittering(Validering.FEJLET, Kvitteringstype.FORRETNING, None),
+    ):
+        await keep_kvittering(receipts, SENDER, "t-1", later)
+    await mark_pending(receipts, SENDER, "t-1")  # a retry's marker
+    assert kept_outcome(receipts, SENDER, "t-1") == accepted
+    assert kept_kvittering(receipts, SENDER, "t-1") == accepted
 
 
 def sending_handler(loop, bus, table, *, to_certificate=None):
