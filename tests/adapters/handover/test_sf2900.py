@@ -165,9 +165,7 @@ async def test_no_business_receipt_in_time_is_transient(tmp_path):
             await loop.transport.deliver(delivery(loop))
 
 
-async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_municipality(
-    tmp_path,
-):
+async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_municipality():
     transaction = transaction_id(Material.PACKAGE, SENDER, "ho-forged")
     forged = Kvittering(Validering.AFVIST, Kvitteringstype.FORRETNING, "tampered")
 
@@ -175,9 +173,15 @@ async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_munici
         context = Context(transaction, cvr_of(sender), cvr_of(RECEIVER), "x.package.jwe")
         return kvittering_request(forged, context)
 
-    async with sf2900_loop(tmp_path) as loop:
-        url = loop.platform.hubs[SENDER].base_url
-        headers = {"content-type": "text/xml; charset=utf-8"}
+    # The route serves both municipalities, so only the caller's binding tells them apart.
+    receipts = MemoryReceipts()
+    served = {code: cvr_of(code) for code in (SENDER, OTHER)}
+    app = Starlette(routes=[kvittering_route(receipts, served)])
+    headers = {"content-type": "text/xml; charset=utf-8"}
+    async with (
+        serving(signed_app(app, [SENDER])) as url,
+        serving(signed_app(app, [SENDER, OTHER])) as url_of_both,
+    ):
         async with httpx.AsyncClient(base_url=url) as anyone:
             unsigned = await anyone.post(KVITTERING_PATH, content=body(SENDER), headers=headers)
         async with httpx.AsyncClient(base_url=url, auth=signing()) as caller:
@@ -185,12 +189,17 @@ async def test_the_receipt_route_takes_only_a_caller_bound_to_the_senders_munici
             bound = await caller.post(KVITTERING_PATH, content=body(SENDER), headers=headers)
             with_dtd = b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x "y">]>' + body(SENDER)[38:]
             unsafe = await caller.post(KVITTERING_PATH, content=with_dtd, headers=headers)
+        assert list(receipts.kept) == [(SENDER, transaction)]  # OTHER's not kept
+        async with httpx.AsyncClient(base_url=url_of_both, auth=signing()) as bound_to_both:
+            for_other = await bound_to_both.post(
+                KVITTERING_PATH, content=body(OTHER), headers=headers
+            )
     assert unsigned.status_code == httpx.codes.UNAUTHORIZED
-    assert other.status_code == httpx.codes.FORBIDDEN  # not a municipality the caller acts for
+    assert other.status_code == httpx.codes.FORBIDDEN  # served, but not the caller's
     assert bound.status_code == httpx.codes.OK
     assert unsafe.status_code == httpx.codes.BAD_REQUEST  # the hardened parser refuses a DTD
-    assert isinstance(loop.receipts, MemoryReceipts)
-    assert list(loop.receipts.kept) == [(SENDER, transaction)]
+    assert for_other.status_code == httpx.codes.OK  # the same body from a caller bound to OTHER
+    assert sorted(receipts.kept) == sorted([(SENDER, transaction), (OTHER, transaction)])
 
 
 async def test_the_receipt_route_stops_reading_a_body_past_its_cap():
