@@ -382,6 +382,21 @@ class TestSignIn:
             assert local_path(outside, "/home") == "/home"
 
 
+class TestNotStored:
+    async def test_every_answer_behind_the_guard_is_no_store(self, world):
+        answers = [await world.browser.get("/page")]  # no session: sent to sign in
+        await sign_in(world, identity.OPERATOR_101)
+        answers += [
+            await world.browser.get("/page"),
+            await world.browser.post("/page/act", data={"reason": "r", "csrf": "forged"}),
+            await world.browser.post("/page/act", data={"reason": "x" * (FORM_LIMIT_BYTES + 1)}),
+        ]
+        assert [answer.status_code for answer in answers] == [303, 200, 403, 413]
+        assert [answer.headers.get_list("cache-control") for answer in answers] == [
+            ["no-store"]
+        ] * len(answers)
+
+
 class TestCsrf:
     async def test_an_unsafe_method_needs_the_sessions_token(self, world):
         await sign_in(world, identity.OPERATOR_101)

@@ -108,7 +108,9 @@ async def look_round(page: Page, served: Served, shots: Shots) -> None:
 
 async def replay(page: Page, served: Served, standin: EffectStandIn, shots: Shots) -> None:
     """Find the record in the quarantine, replay it with a reason; it is handled."""
-    await page.goto(f"{served.hub}/ops/quarantine")
+    listing = await page.goto(f"{served.hub}/ops/quarantine")
+    assert listing is not None
+    assert listing.headers["cache-control"] == "no-store"  # no cache keeps what it shows
     await shots.take(page, "quarantine")
     await assert_accessible(page)
     await page.get_by_role("link", name=served.entry.source_ref).click()
