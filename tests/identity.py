@@ -19,11 +19,18 @@ from starlette.routing import Mount, Route
 
 from hub.web.forms import parse_form
 from hub.web.idp import IdpClient, IdpDirectory, IdpUser
-from hub.web.login import LoginSettings, OidcLogin, SessionEvent, login_from_settings
+from hub.web.login import (
+    LoginSettings,
+    OidcLogin,
+    SessionEvent,
+    SubjectPseudonyms,
+    login_from_settings,
+)
 from hub.web.viewer import Login, csrf_of, viewer_of
 
 CLIENT_ID = "casehub-test"
 CLIENT_SECRET = "client-secret-for-tests-only"  # noqa: S105 - a stand-in's test client
+SESSION_KEY = b"k" * 48
 
 OPERATOR_101 = IdpUser(
     username="op101",
@@ -83,7 +90,7 @@ def login(
     secret_file = folder / "client-secret"
     secret_file.write_text(CLIENT_SECRET + "\n")
     key_file = folder / "session-key"
-    key_file.write_bytes(b"k" * 48)
+    key_file.write_bytes(SESSION_KEY)
     settings = LoginSettings(
         issuer=issuer,
         client_id=CLIENT_ID,
@@ -92,6 +99,11 @@ def login(
         redirect_base_url=redirect_base_url,
     )
     return login_from_settings(settings, http=http, audit=audit, home="/page")
+
+
+def pseudonym(issuer: str, subject: str) -> str:
+    """The session subject the login gives ``subject`` of ``issuer`` (under ``SESSION_KEY``)."""
+    return SubjectPseudonyms(SESSION_KEY)(issuer, subject)
 
 
 async def _page(request: Request) -> Response:

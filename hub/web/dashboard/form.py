@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import hmac
 from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from hub.web.forms import parse_form, read_limited
+from hub.web.forms import FORM_LIMIT_BYTES, parse_form, read_limited
+from hub.web.login.csrf import csrf_matches
 from hub.web.viewer import csrf_of
 
-__all__ = ["MAX_FORM_BYTES", "acting_form"]
-
-MAX_FORM_BYTES = 16_384
-"""A replay's form is a reason of at most 2,000 characters and a token: far below this."""
+__all__ = ["acting_form"]
 
 
 async def acting_form(request: Request) -> dict[str, str]:
-    """The form of a POST that acts, once its ``csrf`` field is the session's token.
+    """The form of a POST that acts, once it carries the session's CSRF token.
 
     The login refuses a POST with another token before the page runs; the page checks
-    again, so a page behind a login that forgot to still acts on no forged request.
+    again, with the login's own check and form limit, so a page behind a login that forgot
+    to still acts on no forged request.
     """
-    body = await read_limited(request, MAX_FORM_BYTES)
+    body = await read_limited(request, FORM_LIMIT_BYTES)
     if body is None:
         raise HTTPException(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    fields = parse_form(body)
-    token = csrf_of(request)
-    if not token or not hmac.compare_digest(fields.get("csrf", ""), token):
+    if not csrf_matches(csrf_of(request), request.headers, body):
         raise HTTPException(HTTPStatus.FORBIDDEN)
-    return fields
+    return parse_form(body)

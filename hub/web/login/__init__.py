@@ -11,6 +11,7 @@ from hub.web.login.login import (
 )
 from hub.web.login.provider import Provider, ProviderError, ProviderMetadata
 from hub.web.login.settings import LoginSettings
+from hub.web.login.subjects import SubjectPseudonyms
 from hub.web.login.tokens import IdTokenRefusedError, validate_id_token, viewer_from_claims
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "SessionAction",
     "SessionAudit",
     "SessionEvent",
+    "SubjectPseudonyms",
     "log_sessions",
     "login_from_settings",
     "validate_id_token",

@@ -3,7 +3,8 @@
 The hub's audit topic (``hub.runtime.audit``) records what was done *for a person*, per
 municipality and case: a sign-in is neither, so until the audit record has a version with
 sign-in actions the login writes its own line per event through this port, naming the person
-by the provider's pseudonymous subject only.
+by the session's subject only: the hub's pseudonym of the provider's ``sub``
+(``hub.web.login.subjects``), never the ``sub`` itself.
 """
 
 from __future__ import annotations

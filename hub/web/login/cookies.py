@@ -33,7 +33,7 @@ _HEADER = {"alg": "dir", "enc": "A256GCM"}
 
 @dataclass(frozen=True)
 class Session:
-    """A signed-in person, as the session cookie carries them."""
+    """A signed-in person, as the session cookie carries them (``subject``: a pseudonym)."""
 
     subject: str
     roles: tuple[str, ...]

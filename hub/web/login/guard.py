@@ -1,10 +1,14 @@
-"""The guard around the pages: a session, else sign in; a CSRF token on every unsafe method."""
+"""The guard around the pages: a session, else sign in; a CSRF token on every unsafe method.
+
+Every answer it lets out is ``Cache-Control: no-store``: a page may show a quarantined record's
+payload or a case's journal, which no browser cache or proxy may keep after the session ends.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,6 +69,17 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+def _not_stored(send: Send) -> Send:
+    """A ``send`` that marks every response ``no-store`` (a page's, and the guard's own)."""
+
+    async def send_not_stored(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message)["Cache-Control"] = "no-store"
+        await send(message)
+
+    return send_not_stored
+
+
 class Guard:
     """ASGI middleware: puts the viewer and the CSRF token into the scope, or refuses."""
 
@@ -81,6 +96,7 @@ class Guard:
         if scope["type"] != "http":
             await send({"type": "websocket.close", "code": 1008})  # no page speaks websocket
             return
+        send = _not_stored(send)
         connection = HTTPConnection(scope)
         session = self._cookies.session(connection)
         if session is None:

@@ -29,6 +29,7 @@ from hub.web.login.guard import Guard, local_path
 from hub.web.login.pages import page
 from hub.web.login.provider import Provider, ProviderError
 from hub.web.login.settings import LoginSettings
+from hub.web.login.subjects import SubjectPseudonyms
 from hub.web.login.tokens import IdTokenRefusedError, validate_id_token, viewer_from_claims
 from hub.web.pkce import new_verifier, s256_challenge
 
@@ -44,17 +45,19 @@ _log = structlog.get_logger("casehub.login")
 class OidcLogin:
     """The hub's ``Login`` against one OpenID Connect provider."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - each is one part the login is made of
         self,
         provider: Provider,
         cookies: Cookies,
         *,
+        pseudonyms: SubjectPseudonyms,
         redirect_base_url: str,
         audit: SessionAudit = log_sessions,
         home: str = "/",
     ) -> None:
         self._provider = provider
         self._cookies = cookies
+        self._pseudonyms = pseudonyms
         self._redirect_uri = f"{redirect_base_url.rstrip('/')}{CALLBACK_PATH}"
         self._audit = audit
         self._home = home
@@ -118,7 +121,9 @@ class OidcLogin:
         except (ProviderError, IdTokenRefusedError) as error:
             await _log.awarning("login.refused", reason=str(error))
             return self._refused("token", "The sign-in could not be completed.")
-        viewer = viewer_from_claims(claims)
+        viewer = viewer_from_claims(
+            claims, subject=self._pseudonyms(self._provider.issuer, claims["sub"])
+        )
         session = Session(
             subject=viewer.subject,
             roles=tuple(sorted(viewer.roles)),
@@ -202,11 +207,15 @@ def login_from_settings(
         client_secret=settings.client_secret(),
         http=http or httpx.AsyncClient(timeout=10.0),
     )
+    session_key = settings.session_key()
     cookies = Cookies(
-        settings.session_key(),
-        secure=settings.secure,
-        session_max_age_s=settings.session_max_age_s,
+        session_key, secure=settings.secure, session_max_age_s=settings.session_max_age_s
     )
     return OidcLogin(
-        provider, cookies, redirect_base_url=settings.redirect_base_url, audit=audit, home=home
+        provider,
+        cookies,
+        pseudonyms=SubjectPseudonyms(session_key),
+        redirect_base_url=settings.redirect_base_url,
+        audit=audit,
+        home=home,
     )

@@ -2,9 +2,10 @@
 
 The token must be signed RS256 by a key of the provider's JWKS, be issued by the configured
 issuer for this client (``aud``, and ``azp`` when present), not be expired, and carry the
-nonce of this sign-in. Roles and municipalities come from its claims only: an unknown role
-is ignored, a municipality that is not a kommunekode is ignored, and a viewer with none
-sees nothing.
+nonce of this sign-in, and name a subject (``sub``) that is printable and holds no CPR
+number. Roles and municipalities come from its claims only: an unknown role is ignored, a
+municipality that is not a kommunekode is ignored, and a viewer with none sees nothing. The
+viewer's subject is the hub's pseudonym of ``sub`` (``hub.web.login.subjects``), never ``sub``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from contracts.guards import has_cpr_shape
 from hub.web.viewer import Role, Viewer
 
 __all__ = ["LEEWAY_S", "IdTokenRefusedError", "validate_id_token", "viewer_from_claims"]
@@ -46,7 +48,7 @@ def validate_id_token(  # noqa: PLR0913 - each is one thing the token must match
 
     Raises:
         IdTokenRefusedError: bad signature or algorithm, wrong issuer, audience or nonce,
-            expired, or no subject.
+            expired, or no subject, a malformed one or one holding a CPR number.
 
     """
     try:
@@ -75,6 +77,9 @@ def validate_id_token(  # noqa: PLR0913 - each is one thing the token must match
     if not isinstance(claims["sub"], str) or not _SUBJECT.fullmatch(claims["sub"]):
         msg = "ID token refused: malformed subject"
         raise IdTokenRefusedError(msg)
+    if has_cpr_shape(claims["sub"]):  # a person's CPR number is no subject to show or log
+        msg = "ID token refused: CPR-shaped subject"
+        raise IdTokenRefusedError(msg)
     return claims
 
 
@@ -86,11 +91,14 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def viewer_from_claims(claims: Mapping[str, Any]) -> Viewer:
-    """The viewer the validated ``claims`` name: known roles and kommunekoder only."""
+def viewer_from_claims(claims: Mapping[str, Any], *, subject: str) -> Viewer:
+    """The viewer the validated ``claims`` name, as ``subject``: known roles and kommunekoder only.
+
+    ``subject`` is the session's name for the person: the pseudonym of the claims' ``sub``.
+    """
     known = {role.value for role in Role}
     return Viewer(
-        subject=str(claims["sub"]),
+        subject=subject,
         roles=frozenset(Role(role) for role in _strings(claims.get("roles")) if role in known),
         municipalities=frozenset(
             code for code in _strings(claims.get("municipalities")) if _KOMMUNEKODE.fullmatch(code)

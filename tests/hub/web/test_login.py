@@ -19,14 +19,17 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from pydantic import SecretStr, ValidationError
+from structlog.testing import capture_logs
 
 from hub.compose.settings import Settings
+from hub.runtime.audit import operator_principal
 from hub.web.forms import FORM_LIMIT_BYTES
 from hub.web.idp import IdentityProvider, IdpUser, load_directory
 from hub.web.login import (
     IdTokenRefusedError,
     LoginSettings,
     SessionAction,
+    SubjectPseudonyms,
     validate_id_token,
     viewer_from_claims,
 )
@@ -102,6 +105,26 @@ def signed(claims: dict[str, Any], key: RSAKey) -> str:
     return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
 
+def issuing_subject(provider: IdentityProvider, subject: str) -> Any:
+    """The provider's ``id_token``, but naming ``subject`` (its directory allows no such sub)."""
+    issue = provider.id_token
+
+    def id_token(user: IdpUser, *, audience: str, nonce: str) -> str:
+        claims = jwt.decode(issue(user, audience=audience, nonce=nonce), provider.key).claims
+        return signed(claims | {"sub": subject}, provider.key)
+
+    return id_token
+
+
+# Subjects providers really send: NemLog-in's person URN (longer than an operator name may be)
+# and an e-mail address (a UPN); neither may reach a page, a log line or an audit record.
+FOREIGN_SUBJECTS = [
+    "https://data.gov.dk/model/core/eid/person/uuid/1f3a5c7e-9b2d-4e6f-8a0c-2d4e6f8a0c1e",
+    "op.101@kommune.example",
+]
+CPR_SUBJECTS = ["6105151234", "610515-1234", "urn:person:6105151234"]
+
+
 class TestIdToken:
     def keys(self, provider: IdentityProvider) -> KeySet:
         return KeySet.import_key_set({"keys": [provider.key.as_dict(private=False)]})
@@ -137,6 +160,14 @@ class TestIdToken:
         with pytest.raises(IdTokenRefusedError, match=refused):
             self.check(provider, token)
 
+    @pytest.mark.parametrize("subject", CPR_SUBJECTS, ids=["plain", "hyphen", "inside-urn"])
+    def test_a_cpr_shaped_subject_is_refused_without_naming_it(self, subject):
+        provider = IdentityProvider(identity.directory(HUB), issuer=ISSUER)
+        token = signed(token_claims(provider, sub=subject), provider.key)
+        with pytest.raises(IdTokenRefusedError, match="CPR-shaped subject") as refused:
+            self.check(provider, token)
+        assert "6105151" not in str(refused.value)
+
     def test_a_tampered_token_is_refused(self):
         provider = IdentityProvider(identity.directory(HUB), issuer=ISSUER)
         header, payload, signature = signed(token_claims(provider), provider.key).split(".")
@@ -164,16 +195,36 @@ class TestIdToken:
 class TestViewerFromClaims:
     def test_unknown_roles_and_malformed_municipalities_are_ignored(self):
         viewer = viewer_from_claims(
-            {"sub": "u-1", "roles": ["operator", "root", 7], "municipalities": ["101", "x1", 147]}
+            {"sub": "u-1", "roles": ["operator", "root", 7], "municipalities": ["101", "x1", 147]},
+            subject="pseudonym",
         )
+        assert viewer.subject == "pseudonym"
         assert viewer.roles == {Role.OPERATOR}
         assert viewer.municipalities == {"101"}
 
     def test_no_municipality_claim_sees_nothing(self):
-        viewer = viewer_from_claims({"sub": "u-1", "roles": "auditor"})
+        viewer = viewer_from_claims({"sub": "u-1", "roles": "auditor"}, subject="pseudonym")
         assert viewer.roles == {Role.AUDITOR}
         assert viewer.municipalities == frozenset()
         assert not viewer.sees("101")
+
+
+class TestSubjectPseudonyms:
+    @pytest.mark.parametrize("subject", FOREIGN_SUBJECTS, ids=["nemlog-in-urn", "e-mail"])
+    def test_a_pseudonym_is_letters_and_an_operator_name(self, subject):
+        pseudonym = SubjectPseudonyms(identity.SESSION_KEY)(ISSUER, subject)
+        assert pseudonym.isascii()
+        assert pseudonym.isalpha()
+        assert pseudonym.islower()
+        assert operator_principal(pseudonym) == f"operator:{pseudonym}"
+
+    def test_the_same_key_gives_the_same_pseudonym_another_key_or_issuer_another(self):
+        one, same = SubjectPseudonyms(b"a" * 32), SubjectPseudonyms(b"a" * 32)
+        other = SubjectPseudonyms(b"b" * 32)
+        assert one(ISSUER, "u-op101") == same(ISSUER, "u-op101")  # every instance agrees
+        assert one(ISSUER, "u-op101") != other(ISSUER, "u-op101")
+        assert one(ISSUER, "u-op101") != one("http://another-idp.test", "u-op101")
+        assert one(ISSUER, "u-op101") != one(ISSUER, "u-op147")
 
 
 class TestProvider:
@@ -250,9 +301,38 @@ class TestSignIn:
         assert page.status_code == 200
         assert '<span id="municipalities">101</span>' in page.text
         assert '<span id="roles">operator</span>' in page.text  # "superuser" is not a role
+        pseudonym = identity.pseudonym(ISSUER, "u-op101")
+        assert f'<span id="subject">{pseudonym}</span>' in page.text
+        assert "u-op101" not in page.text
         assert [(e.action, e.subject, e.municipalities) for e in world.audit.events] == [
-            (SessionAction.SIGN_IN, "u-op101", ("101",))
+            (SessionAction.SIGN_IN, pseudonym, ("101",))
         ]
+
+    @pytest.mark.parametrize("subject", FOREIGN_SUBJECTS, ids=["nemlog-in-urn", "e-mail"])
+    async def test_a_foreign_subject_signs_in_as_its_pseudonym(self, world, monkeypatch, subject):
+        monkeypatch.setattr(world.provider, "id_token", issuing_subject(world.provider, subject))
+        back = await sign_in(world, identity.OPERATOR_101)
+        assert (back.status_code, back.headers["location"]) == (303, "/page")
+        page = await world.browser.get("/page")
+        pseudonym = identity.pseudonym(ISSUER, subject)
+        assert f'<span id="subject">{pseudonym}</span>' in page.text
+        assert subject not in page.text
+        [event] = world.audit.events
+        assert event.subject == pseudonym
+        assert operator_principal(event.subject) == f"operator:{pseudonym}"  # it can replay
+
+    @pytest.mark.parametrize("subject", CPR_SUBJECTS, ids=["plain", "hyphen", "inside-urn"])
+    async def test_a_cpr_shaped_subject_gets_no_session(self, world, monkeypatch, subject):
+        monkeypatch.setattr(world.provider, "id_token", issuing_subject(world.provider, subject))
+        with capture_logs() as logs:
+            back = await sign_in(world, identity.OPERATOR_101)
+        assert back.status_code == 403
+        assert back.headers["x-casehub-refused"] == "token"
+        assert "6105151" not in back.text
+        assert [log["event"] for log in logs] == ["login.refused"]
+        assert "6105151" not in repr(logs)
+        assert world.audit.events == []
+        assert (await world.browser.get("/page")).status_code == 303  # still no session
 
     async def test_the_session_cookie_is_http_only_and_same_site(self, world):
         back = await sign_in(world, identity.OPERATOR_101)
@@ -300,6 +380,21 @@ class TestSignIn:
         assert local_path("/page?x=1", "/home") == "/page?x=1"
         for outside in ("//evil.test/x", "/\\evil.test", "https://evil.test", "", None):
             assert local_path(outside, "/home") == "/home"
+
+
+class TestNotStored:
+    async def test_every_answer_behind_the_guard_is_no_store(self, world):
+        answers = [await world.browser.get("/page")]  # no session: sent to sign in
+        await sign_in(world, identity.OPERATOR_101)
+        answers += [
+            await world.browser.get("/page"),
+            await world.browser.post("/page/act", data={"reason": "r", "csrf": "forged"}),
+            await world.browser.post("/page/act", data={"reason": "x" * (FORM_LIMIT_BYTES + 1)}),
+        ]
+        assert [answer.status_code for answer in answers] == [303, 200, 403, 413]
+        assert [answer.headers.get_list("cache-control") for answer in answers] == [
+            ["no-store"]
+        ] * len(answers)
 
 
 class TestCsrf:

@@ -63,6 +63,8 @@ async def sign_in(page: Page, servers: Servers, user: IdpUser, shots: Shots) -> 
 
 async def test_an_operator_of_101_signs_in_acts_and_signs_out(page, servers, shots):
     await sign_in(page, servers, identity.OPERATOR_101, shots)
+    pseudonym = identity.pseudonym(servers.provider.issuer, identity.OPERATOR_101.subject)
+    await expect(page.locator("#subject")).to_have_text(pseudonym)  # never the provider's sub
     await expect(page.locator("#municipalities")).to_have_text("101")
     await expect(page.locator("#roles")).to_have_text("operator")
     await shots.take(page, "guarded-page")
@@ -92,8 +94,8 @@ async def test_an_operator_of_101_signs_in_acts_and_signs_out(page, servers, sho
 
     await page.goto(f"{servers.hub}/page")  # no session any more: sign in first
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
-    signed = [(e.action, e.subject) for e in servers.audit.events if e.subject == "u-op101"]
-    assert signed == [(SessionAction.SIGN_IN, "u-op101"), (SessionAction.SIGN_OUT, "u-op101")]
+    signed = [(e.action, e.subject) for e in servers.audit.events if e.subject == pseudonym]
+    assert signed == [(SessionAction.SIGN_IN, pseudonym), (SessionAction.SIGN_OUT, pseudonym)]
     assert len(shots.taken) == 4
     assert all(path.stat().st_size > 0 for path in shots.taken)
 

@@ -4,7 +4,7 @@ Debian's headless Chromium (tests/browser.py) signs in at the stand-in identity 
 demo uses (hub/cli/demo_login.py) to a hub on the real broker, whose login comes from its
 settings (``CASEHUB_LOGIN``) as in production. The operator of the first municipality sees its
 flow, finds the record quarantined when the effect service refused it, replays it with a
-reason from the keyboard, and sees it handled and audited under its own subject; the operator
+reason from the keyboard, and sees it handled and audited under its pseudonym; the operator
 of another municipality sees none of it. Every page is checked with axe-core and saved as a
 screenshot in test-artifacts/.
 """
@@ -25,6 +25,7 @@ from hub.compose.app import create_app
 from hub.runtime.serve import free_port, serving
 from hub.web.dashboard.render import NAVIGATION
 from hub.web.idp import IdpUser
+from hub.web.login import SubjectPseudonyms
 from routing.topics import AUDIT_DOMAIN, topic
 from tests.browser import Shots, assert_accessible, tab_to
 from tests.effects import EffectStandIn, recorder
@@ -46,6 +47,11 @@ class Served:
     theirs: str
     rejected: dict[str, Any]
     entry: Entry
+
+    def pseudonym(self, user: IdpUser) -> str:
+        """The subject the hub's login shows and audits for ``user`` (never its ``sub``)."""
+        pseudonyms = SubjectPseudonyms(self.login.settings.session_key())
+        return pseudonyms(self.login.settings.issuer, user.subject)
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ async def sign_in(page: Page, served: Served, user: IdpUser) -> None:
     await page.get_by_label("Password").fill(user.password.get_secret_value())
     await page.get_by_role("button", name="Sign in").click()
     await expect(page).to_have_url(f"{served.hub}/ops/")
-    await expect(page.locator(".subject")).to_have_text(user.subject)
+    await expect(page.locator(".subject")).to_have_text(served.pseudonym(user))
 
 
 async def look_round(page: Page, served: Served, shots: Shots) -> None:
@@ -102,7 +108,9 @@ async def look_round(page: Page, served: Served, shots: Shots) -> None:
 
 async def replay(page: Page, served: Served, standin: EffectStandIn, shots: Shots) -> None:
     """Find the record in the quarantine, replay it with a reason; it is handled."""
-    await page.goto(f"{served.hub}/ops/quarantine")
+    listing = await page.goto(f"{served.hub}/ops/quarantine")
+    assert listing is not None
+    assert listing.headers["cache-control"] == "no-store"  # no cache keeps what it shows
     await shots.take(page, "quarantine")
     await assert_accessible(page)
     await page.get_by_role("link", name=served.entry.source_ref).click()
@@ -150,6 +158,7 @@ async def test_an_operator_replays_from_the_dashboard_and_another_municipality_s
     audits = await read_topic(served.settings.kafka, topic(AUDIT_DOMAIN, served.ours))
     replays = [r.value for r in audits if b"quarantine-replay" in r.value]
     assert len(replays) == 1
-    assert f"operator:{operator.subject}".encode() in replays[0]
+    assert f"operator:{served.pseudonym(operator)}".encode() in replays[0]
+    assert operator.subject.encode() not in replays[0]
     assert b"agreement renewed" in replays[0]
     assert await read_topic(served.settings.kafka, topic(AUDIT_DOMAIN, served.theirs)) == []
