@@ -25,6 +25,7 @@ from adapters.finance.port import (
     Posting,
     PostingReceipt,
     PostingRejectedError,
+    UnreadableBooking,
 )
 from adapters.finance.wire import (
     FEED_OPERATION,
@@ -89,7 +90,9 @@ class FinanceClient:
         msg = f"{_OPERATION}: HTTP {answer.status_code}"
         raise FinanceUnavailableError(msg)
 
-    async def booked_after(self, municipality: str, sequence: int) -> list[BookedPosting]:
+    async def booked_after(
+        self, municipality: str, sequence: int
+    ) -> list[BookedPosting | UnreadableBooking]:
         """The bookings after ``sequence``; any failure is ``FinanceUnavailableError``."""
         try:
             answer = await self._http.post(
