@@ -7,6 +7,7 @@ answer                           result
 500 with a ``soap:Client`` fault ``PostingRejectedError`` (code, reason)
 other 5xx, 429, timeout, network ``FinanceUnavailableError``
 an unreadable answer, other 4xx  ``FinanceUnavailableError``
+an answer over 1 MiB             ``FinanceUnavailableError`` (not read past the cap)
 ===============================  ==============================
 
 Every failure is raised ``from None`` and names the operation and a code: httpx's messages
@@ -19,12 +20,14 @@ from typing import Final
 
 import httpx
 
+from adapters.capped import AnswerTooLargeError, post_capped
 from adapters.finance.port import (
     BookedPosting,
     FinanceUnavailableError,
     Posting,
     PostingReceipt,
     PostingRejectedError,
+    UnreadableBooking,
 )
 from adapters.finance.wire import (
     FEED_OPERATION,
@@ -39,7 +42,11 @@ from adapters.finance.wire import (
 )
 from adapters.finance.wire import posting_xml as _posting_xml
 
-__all__ = ["FinanceClient"]
+__all__ = ["MAX_ANSWER_BYTES", "FinanceClient"]
+
+MAX_ANSWER_BYTES: Final = 1024 * 1024
+"""A feed page is at most 500 bookings of under 1 KiB each (the stand-in's page; the real
+one's is a guess), a receipt or a fault far less: an answer over this is not one of them."""
 
 _OPERATION: Final = "FK-ØKO AfsendOekonomipostering"
 _FEED: Final = "FK-ØKO HentBogfoerteOekonomiposteringer"
@@ -64,11 +71,7 @@ class FinanceClient:
 
     async def post(self, posting: Posting) -> PostingReceipt:
         """Send the posting; see the module's table for the errors."""
-        try:
-            answer = await self._http.post(PATH, content=_posting_xml(posting), headers=_HEADERS)
-        except httpx.HTTPError as exc:
-            msg = f"{_OPERATION}: {type(exc).__name__}"
-            raise FinanceUnavailableError(msg) from None
+        answer = await self._call(PATH, _posting_xml(posting), _HEADERS, _OPERATION)
         if answer.status_code == httpx.codes.OK:
             try:
                 key, posting_id, duplicate = parse_receipt(answer.content)
@@ -89,15 +92,12 @@ class FinanceClient:
         msg = f"{_OPERATION}: HTTP {answer.status_code}"
         raise FinanceUnavailableError(msg)
 
-    async def booked_after(self, municipality: str, sequence: int) -> list[BookedPosting]:
+    async def booked_after(
+        self, municipality: str, sequence: int
+    ) -> list[BookedPosting | UnreadableBooking]:
         """The bookings after ``sequence``; any failure is ``FinanceUnavailableError``."""
-        try:
-            answer = await self._http.post(
-                FEED_PATH, content=feed_request_xml(municipality, sequence), headers=_FEED_HEADERS
-            )
-        except httpx.HTTPError as exc:
-            msg = f"{_FEED}: {type(exc).__name__}"
-            raise FinanceUnavailableError(msg) from None
+        request = feed_request_xml(municipality, sequence)
+        answer = await self._call(FEED_PATH, request, _FEED_HEADERS, _FEED)
         if answer.status_code != httpx.codes.OK:
             msg = f"{_FEED}: HTTP {answer.status_code}"
             raise FinanceUnavailableError(msg)
@@ -105,6 +105,22 @@ class FinanceClient:
             return parse_bookings(answer.content)
         except WireError:
             msg = f"{_FEED}: unreadable answer"
+            raise FinanceUnavailableError(msg) from None
+
+    async def _call(
+        self, path: str, content: bytes, headers: dict[str, str], operation: str
+    ) -> httpx.Response:
+        # The answer is read while it streams and refused past the cap: httpx would read an
+        # answer of any size into memory before the XML parser's own limit saw it.
+        try:
+            return await post_capped(
+                self._http, path, content=content, headers=headers, max_bytes=MAX_ANSWER_BYTES
+            )
+        except httpx.HTTPError as exc:
+            msg = f"{operation}: {type(exc).__name__}"
+            raise FinanceUnavailableError(msg) from None
+        except AnswerTooLargeError:
+            msg = f"{operation}: answer over {MAX_ANSWER_BYTES} bytes"
             raise FinanceUnavailableError(msg) from None
 
     async def aclose(self) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "PostingReceipt",
     "PostingRejectedError",
     "PostingsBack",
+    "UnreadableBooking",
 ]
 
 
@@ -83,6 +84,20 @@ class BookedPosting:
     booked_on: dt.date
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableBooking:
+    """A booking in the feed that is not one the hub can read; the feed reads on past it.
+
+    Its place is known (``sequence``), the rest is not usable: ``error`` names what is wrong
+    (a part, never a value) and ``raw`` is the booking as the finance system sent it, as an
+    answer of that one booking, so it can be read again once the cause is fixed.
+    """
+
+    sequence: int
+    error: str
+    raw: bytes
+
+
 class PostingRejectedError(PermanentError):
     """The finance system refused the posting; ``code`` and ``reason`` say why."""
 
@@ -113,10 +128,14 @@ class FinanceSystem(Protocol):
 class PostingsBack(Protocol):
     """The finance system's postings back to the case system: its bookings, in order."""
 
-    async def booked_after(self, municipality: str, sequence: int) -> list[BookedPosting]:
+    async def booked_after(
+        self, municipality: str, sequence: int
+    ) -> list[BookedPosting | UnreadableBooking]:
         """The municipality's bookings after ``sequence`` (0: from the first), oldest first.
 
-        Returns at most one page; ask again after the last one's sequence for more.
+        Returns at most one page; ask again after the last one's sequence for more. A
+        booking whose place is known but whose other fields are not readable comes as an
+        ``UnreadableBooking``: one bad booking never stops the feed.
 
         Raises:
             FinanceUnavailableError: no usable answer; try again.

@@ -16,8 +16,12 @@ Every tick, for each task (a municipality's partition) this instance owns now:
   each as ``PostingBooked`` (its id from the posting id: a booking read twice is one record),
   then moves the cursor on, flushed. The component consumes them into each measure's ledger.
 
-A task's failure (the finance system or the broker away) is logged by its class and tried at
-the next tick, the other tasks go on; a task moved away meanwhile is left to its new owner.
+A booking read back that cannot be published (a field of the wrong form) is logged by what is
+wrong, counted and kept in the store (``refused/<sequence>``, its bytes as sent), and the
+cursor moves past it: one bad booking never stops the feed. A task's failure (the finance
+system or the broker away, or anything else) is logged by its class and tried at the next
+tick, the other tasks go on; a task moved away meanwhile is left to its new owner; nothing a
+tick raises ends the background task.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ import structlog
 
 from adapters.finance.ledger import ledger_of, posted
 from adapters.finance.model import dkk
-from adapters.finance.port import BookedPosting, FinanceSystem, PostingsBack
+from adapters.finance.port import BookedPosting, FinanceSystem, PostingsBack, UnreadableBooking
 from adapters.finance.run import Due, due_in, run_month
+from adapters.finance.wire import bookings_xml
 from adapters.finance.wiring import LEDGER
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up_id, new_event
@@ -45,9 +50,11 @@ from hub.runtime.state import StateTable, Store, Task, TaskMovedError
 
 __all__ = ["SCHEDULE", "FinancePort", "Scheduler", "run_schedule", "utc_now"]
 
-SCHEDULE: Final = "schedule"  # run/<YYYY-MM> → the month's last sweep; feed → bookings read
+SCHEDULE: Final = "schedule"  # run/<YYYY-MM> → last sweep; feed → bookings read; refused/<n>
 _FEED: Final = "feed"
 _PAGES_A_TICK: Final = 20  # feed pages read in one tick: a long backlog does not starve runs
+_REFUSED: Final = "refused/"  # refused/<sequence> → an unreadable booking, as it came
+_KEPT_BYTES: Final = 16 * 1024  # of its bytes: a state record stays far below the broker's limit
 
 log = structlog.get_logger(__name__)
 
@@ -84,12 +91,18 @@ class Scheduler:
         self._source = source
         self._run_day = run_day
         self._clock = clock
+        self.failures = 0
+        """Ticks or tasks that failed other than by a system or broker away."""
+        self.unreadable = 0
+        """Bookings read back that could not be published (kept under ``refused/``)."""
+        self._seen: set[str] = set()
 
     async def tick(self) -> int:
         """One round over the tasks owned now; how many tasks failed (tried next tick).
 
-        A task's failure (the finance system or the broker away) is logged by its class and
-        does not stop the others.
+        A task's failure is logged by its class and does not stop the others: the finance
+        system or the broker away (``TransientError``) at every tick, anything else (a bug)
+        as an error the first time its class is seen, counted in ``failures`` always.
         """
         now = self._clock()
         today = local_date(now)
@@ -105,7 +118,21 @@ class Scheduler:
             except TransientError as exc:
                 failed += 1
                 log.warning("finance_schedule_retry", task=str(task), error=type(exc).__name__)
+            except Exception as exc:  # noqa: BLE001 - one task's bug must not stop the rest
+                failed += 1
+                self.failure(exc, task=str(task))
         return failed
+
+    def failure(self, exc: Exception, **context: str) -> None:
+        """Count an unexpected failure; log its class the first time that class is seen.
+
+        Never its message: that may quote a value.
+        """
+        self.failures += 1
+        kind = type(exc).__name__
+        if kind not in self._seen:
+            self._seen.add(kind)
+            log.error("finance_schedule_failed", error=kind, **context)
 
     async def _run(self, task: Task, month: dt.date, now: dt.datetime) -> None:
         done = f"run/{month:%Y-%m}"
@@ -153,8 +180,9 @@ class Scheduler:
             pending: list[asyncio.Future[Any]] = []
             with confirm_later(pending):
                 for booking in page:
-                    if booking.case_reference:
-                        await self._publish(self._booked(task.municipality, booking))
+                    event = self._readable(task, booking)
+                    if event is not None:
+                        await self._publish(event)
             try:
                 await asyncio.gather(*pending)
             except Exception as exc:  # noqa: BLE001 - the page again next tick, same ids
@@ -164,6 +192,38 @@ class Scheduler:
             self._store.put(_FEED, str(cursor).encode(), task=task)
             await self._store.flush()
             log.info("finance_postings_back", task=str(task), read=len(page), cursor=cursor)
+
+    def _readable(
+        self, task: Task, booking: BookedPosting | UnreadableBooking
+    ) -> Event[Contract] | None:
+        """The booking's event; None for one without a case, or one that cannot be read.
+
+        An unreadable booking is logged (what is wrong, never a value), counted and kept in
+        the ``schedule`` store under ``refused/<sequence>`` as the finance system sent it
+        (an answer of that one booking): the cursor moves past it, as past the others.
+        """
+        if isinstance(booking, BookedPosting):
+            if not booking.case_reference:
+                return None
+            try:
+                return self._booked(task.municipality, booking)
+            except ValueError as exc:  # pydantic's ValidationError is one
+                booking = UnreadableBooking(
+                    booking.sequence,
+                    f"not a valid PostingBooked ({type(exc).__name__})",
+                    bookings_xml([booking]),
+                )
+        self.unreadable += 1
+        self._store.put(f"{_REFUSED}{booking.sequence}", booking.raw[:_KEPT_BYTES], task=task)
+        log.error(
+            "finance_booking_unreadable",
+            task=str(task),
+            sequence=booking.sequence,
+            error=booking.error,
+            kept_bytes=min(len(booking.raw), _KEPT_BYTES),
+            raw_bytes=len(booking.raw),
+        )
+        return None
 
     def _booked(self, municipality: str, booking: BookedPosting) -> Event[Contract]:
         data = PostingBooked(
@@ -186,7 +246,14 @@ class Scheduler:
 
 
 async def run_schedule(scheduler: Scheduler, *, interval_s: float) -> None:
-    """Tick every ``interval_s`` until cancelled; a failed tick is tried at the next."""
+    """Tick every ``interval_s`` until cancelled; a failed tick is tried at the next.
+
+    Nothing a tick raises ends the loop (the hub would run on without its schedule): it is
+    counted and logged by its class (``Scheduler.failure``); only a cancellation stops it.
+    """
     while True:
-        await scheduler.tick()
+        try:
+            await scheduler.tick()
+        except Exception as exc:  # noqa: BLE001 - the background task must outlive any tick
+            scheduler.failure(exc)
         await asyncio.sleep(interval_s)

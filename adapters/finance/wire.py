@@ -7,12 +7,14 @@ Parsing goes through ``hub.runtime.xmlsafe``, so no DTD or entity is ever resolv
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from typing import Final
 
 from lxml import etree
 
-from adapters.finance.port import BookedPosting, Posting, PostingKind
+from adapters.finance.port import BookedPosting, Posting, PostingKind, UnreadableBooking
 from hub.runtime.errors import PermanentError
 from hub.runtime.xmlsafe import parse_xml
 
@@ -54,6 +56,7 @@ _BOOKING_FIELDS: Final = (
     "Sagsreference",
     "Bogfoeringsdato",
 )
+_PERIOD: Final = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _FIELDS: Final = (
     "PosteringNoegle",
     "Kommunekode",
@@ -239,39 +242,63 @@ def bookings_xml(bookings: list[BookedPosting]) -> bytes:
     return _envelope(answer)
 
 
-def parse_bookings(data: bytes) -> list[BookedPosting]:
-    """The bookings in an answer.
+def parse_bookings(data: bytes) -> list[BookedPosting | UnreadableBooking]:
+    """The bookings in an answer; one whose place is known but not the rest is unreadable.
+
+    A booking is unreadable when a field is missing, extra or of the wrong form (a period
+    that is not ``YYYY-MM``, an amount that is not a number, ...); it keeps its place in the
+    feed and its own bytes, so the feed reads on past it.
 
     Raises:
-        WireError: the answer is not a list of bookings.
+        WireError: the answer is not a list of bookings, or a booking has no sequence
+            number (nothing after it could be placed).
 
     """
     answer = _body(data)
     if answer.tag != f"{{{NS}}}{FEED_OPERATION}Svar":
         msg = "not a HentBogfoerteOekonomiposteringerSvar"
         raise WireError(msg)
-    found = []
+    found: list[BookedPosting | UnreadableBooking] = []
     for element in answer:
         fields = {child.tag.split("}")[-1]: child.text or "" for child in element}
-        if set(fields) != set(_BOOKING_FIELDS):
-            msg = "a booking's fields are not the expected ones"
+        sequence = fields.get("Loebenummer", "")
+        if not sequence.isdigit():
+            msg = "a booking has no sequence number"
             raise WireError(msg)
         try:
-            found.append(
-                BookedPosting(
-                    sequence=int(fields["Loebenummer"]),
-                    posting_id=fields["PosteringId"],
-                    key=fields["PosteringNoegle"],
-                    kind=PostingKind(fields["Art"]),
-                    account=fields["Konto"],
-                    period=fields["Periode"],
-                    amount_ore=int(fields["BeloebOere"]),
-                    reference=fields["Reference"],
-                    case_reference=fields["Sagsreference"],
-                    booked_on=dt.date.fromisoformat(fields["Bogfoeringsdato"]),
-                )
-            )
-        except ValueError:
-            msg = "a booking field has the wrong form"
-            raise WireError(msg) from None
+            found.append(_booking(fields))
+        except WireError as exc:
+            found.append(UnreadableBooking(int(sequence), str(exc), _alone(answer, element)))
     return found
+
+
+def _booking(fields: dict[str, str]) -> BookedPosting:
+    if set(fields) != set(_BOOKING_FIELDS):
+        msg = "a booking's fields are not the expected ones"
+        raise WireError(msg)
+    if not _PERIOD.fullmatch(fields["Periode"]):
+        msg = "a booking's period is not YYYY-MM"
+        raise WireError(msg)
+    try:
+        return BookedPosting(
+            sequence=int(fields["Loebenummer"]),
+            posting_id=fields["PosteringId"],
+            key=fields["PosteringNoegle"],
+            kind=PostingKind(fields["Art"]),
+            account=fields["Konto"],
+            period=fields["Periode"],
+            amount_ore=int(fields["BeloebOere"]),
+            reference=fields["Reference"],
+            case_reference=fields["Sagsreference"],
+            booked_on=dt.date.fromisoformat(fields["Bogfoeringsdato"]),
+        )
+    except ValueError:
+        msg = "a booking field has the wrong form"
+        raise WireError(msg) from None
+
+
+def _alone(answer: etree._Element, element: etree._Element) -> bytes:
+    """An answer of this one booking, as the finance system sent it."""
+    alone = etree.Element(answer.tag)
+    alone.append(copy.deepcopy(element))
+    return _envelope(alone)

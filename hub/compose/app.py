@@ -50,6 +50,7 @@ from hub.runtime.publisher import EventPublisher
 from hub.runtime.quarantine import Quarantine, quarantine_limit
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalTable, KafkaChangelog, StateTable
+from hub.runtime.tasks import watched
 from hub.runtime.tracing import Tracing, tracing_for
 from hub.web.dashboard import HubView, dashboard_app
 from hub.web.login import login_from_settings
@@ -177,8 +178,8 @@ def create_app(
             await events.start()
             await broker.start()
             stack.push_async_callback(broker.stop)
-            tasks = [asyncio.create_task(d.run_retrier()) for d in deliveries]
-            tasks += [asyncio.create_task(c.background()) for c in running if c.background]
+            tasks = [watched(d.run_retrier(), f"{d.metrics.component}.retrier") for d in deliveries]
+            tasks += [watched(c.background(), c.name) for c in running if c.background]
             stack.push_async_callback(_finish, tasks, deliveries, listeners)
             started.set()
             stack.callback(started.clear)
@@ -272,7 +273,8 @@ async def _finish(
         while not task.done():
             await asyncio.wait({task}, timeout=_RECANCEL_S)
             task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        # One that ended by an exception was logged when it ended (``watched``).
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
     for delivery in deliveries:
         async with delivery.quiet():  # a batch still in flight ends first

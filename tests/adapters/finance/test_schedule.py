@@ -4,15 +4,18 @@ The stand-in over real SOAP (ASGI); the component's own handler takes the events
 and the feed publish, as it does on the bus, so its ledger knows what was posted and paid.
 """
 
+import asyncio
 import dataclasses
 import datetime as dt
 
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.finance import FinanceClient, FinanceStandin
-from adapters.finance.port import PostingKind
+from adapters.finance.port import BookedPosting, PostingKind, UnreadableBooking
 from adapters.finance.reconcile import reconcile, reported
-from adapters.finance.schedule import Scheduler
+from adapters.finance.schedule import SCHEDULE, Scheduler, run_schedule
+from adapters.finance.wire import parse_bookings
 from adapters.finance.wiring import MeasureMoney
 from contracts.finance import PaymentScheduledV2, PostingBooked, ReconciliationReported
 from hub.runtime.state import MemoryChangelog, Store, Task
@@ -47,14 +50,14 @@ def _standin():
     return FinanceStandin(municipalities=frozenset({"101"}), accounts=frozenset({"5.28.21"}))
 
 
-def scheduler(rig, table=None, day=26, hour=9):
+def scheduler(rig, table=None, day=26, hour=9, *, system=None, clock=None):  # noqa: PLR0913
     return Scheduler(
-        system=FinanceClient(rig.http),
+        system=system or FinanceClient(rig.http),
         table=table or rig.table,
         publish=rig.publish,
         source="urn:casehub:finance",
         run_day=25,
-        clock=lambda: dt.datetime(2027, 1, day, hour, tzinfo=dt.UTC),
+        clock=clock or (lambda: dt.datetime(2027, 1, day, hour, tzinfo=dt.UTC)),
     )
 
 
@@ -142,3 +145,88 @@ async def test_the_reconciliation_shows_a_refused_and_an_unbooked_posting(rig):
     after = reconcile(rig.table, TASKS, JANUARY)
     assert [c.case_id for c in after.differing] == ["C-3"]
     assert after.paid_ore == 4_451_613
+
+
+async def test_an_unreadable_booking_is_kept_and_the_feed_reads_on_past_it(rig):
+    # Two bad bookings among the good ones: a period not YYYY-MM (the wire refuses it) and an
+    # account PostingBooked refuses; m-1's payment is booked after them.
+    first = rig.standin.booked[0]
+    rig.standin.booked += [
+        dataclasses.replace(first, sequence=4, period="2027-13"),
+        dataclasses.replace(first, sequence=5, account="konto!"),
+    ]
+    schedule = scheduler(rig)
+    with capture_logs() as logs:
+        await schedule.tick()
+    booked = of(rig.published, PostingBooked)
+    assert sorted((b.measure_id, b.kind.value) for b in booked) == [
+        ("m-1", "commitment"),
+        ("m-1", "payment"),
+        ("m-2", "commitment"),
+        ("m-3", "commitment"),
+    ]
+    assert schedule.unreadable == 2
+    unreadable = [e for e in logs if e["event"] == "finance_booking_unreadable"]
+    assert [(e["sequence"], e["error"]) for e in unreadable] == [
+        (4, "a booking's period is not YYYY-MM"),
+        (5, "not a valid PostingBooked (ValidationError)"),
+    ]
+    assert "2027-13" not in str(logs)
+    assert "konto!" not in str(logs)
+    # Each is kept as it came, an answer of that one booking the feed's reader takes again.
+    kept = Store(rig.table, SCHEDULE)
+    (period,) = parse_bookings(kept.get("refused/4", task=TASKS[0]) or b"")
+    assert isinstance(period, UnreadableBooking)
+    assert period.sequence == 4
+    (account,) = parse_bookings(kept.get("refused/5", task=TASKS[0]) or b"")
+    assert isinstance(account, BookedPosting)
+    assert (account.sequence, account.account) == (5, "konto!")
+    # The cursor moved past them: read again, nothing is published or refused again.
+    await schedule.tick()
+    assert len(of(rig.published, PostingBooked)) == len(booked)
+    assert schedule.unreadable == 2
+
+
+class _Broken:
+    """The finance system whose feed fails as no system or broker outage does (a bug)."""
+
+    def __init__(self, system):
+        self.post = system.post
+
+    async def booked_after(self, municipality, sequence):
+        msg = f"{municipality} {sequence}"
+        raise RuntimeError(msg)
+
+
+async def test_a_task_failing_unexpectedly_does_not_stop_the_others(rig):
+    schedule = scheduler(rig, system=_Broken(FinanceClient(rig.http)))
+    with capture_logs() as logs:
+        assert await schedule.tick() == 3  # each municipality's partition 0 (its feed)
+        assert await schedule.tick() == 3
+    # Every task's run went on: the payments are posted.
+    assert payments(rig.standin) == [("m-1", 1_451_613), ("m-2", 3_000_000)]
+    assert schedule.failures == 6
+    failed = [e for e in logs if e["event"] == "finance_schedule_failed"]
+    assert [(e["error"], e["task"]) for e in failed] == [("RuntimeError", str(TASKS[0]))]
+
+
+async def test_the_background_task_outlives_a_tick_that_raises(rig):
+    def clock():
+        msg = "no time"
+        raise RuntimeError(msg)
+
+    schedule = scheduler(rig, clock=clock)
+    with capture_logs() as logs:
+        running = asyncio.create_task(run_schedule(schedule, interval_s=0))
+        for _ in range(100):  # bounded: each round is one tick
+            await asyncio.sleep(0)
+            if schedule.failures >= 3:
+                break
+        alive = not running.done()
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+    assert alive
+    assert schedule.failures >= 3
+    failed = [e for e in logs if e["event"] == "finance_schedule_failed"]
+    assert [e["error"] for e in failed] == ["RuntimeError"]  # once per kind

@@ -2,7 +2,8 @@
 
 Both instances run the finance component with its schedule in one consumer group; each owns
 some of the municipality's partitions. Six measures run this month: each payment is posted
-once (by the owner of its measure's partition; further sweeps post nothing again), the
+once (by the owner of its measure's partition; further sweeps post nothing again, and the
+finance system is never sent a posting twice, which it would answer as a duplicate), the
 finance system's bookings are read back and recorded in each measure's ledger, and the
 reconciliation command, reading the changelog, finds committed, posted and paid equal.
 """
@@ -15,7 +16,7 @@ import uuid
 
 import pytest
 
-from adapters.finance import FinanceSettings, FinanceStandin, Rate
+from adapters.finance import NAME, FinanceSettings, FinanceStandin, Rate
 from adapters.finance.commands import _measures, _reconcile
 from adapters.finance.model import Per
 from adapters.finance.port import PostingKind
@@ -25,7 +26,7 @@ from adapters.registry import COMPONENTS
 from contracts.binding import from_kafka
 from contracts.finance import PaymentScheduledV2, PostingBooked, ReconciliationReported
 from hub.clock.localtime import local_date
-from hub.compose.app import create_app
+from hub.compose.app import create_app, group_of
 from hub.compose.settings import Settings
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
@@ -62,9 +63,13 @@ async def test_two_instances_pay_each_measure_once_and_read_the_bookings_back(
         )
         for name, value in hub_environment(settings, finance).items():
             monkeypatch.setenv(name, value)
+        apps = [create_app(settings), create_app(settings)]
         async with contextlib.AsyncExitStack() as stack:
-            await stack.enter_async_context(serving(create_app(settings)))
-            await stack.enter_async_context(serving(create_app(settings)))
+            for app in apps:
+                await stack.enter_async_context(serving(app))
+            # Each owns some of the finance group's partitions, none twice: no partition moves
+            # from here on, so no posting has a reason to be sent twice.
+            await _until(lambda: _shared_out(settings, apps))
             for n in range(MEASURES):
                 event = wrap(
                     decided(f"m-{n}", start=month.isoformat(), end=end),
@@ -78,6 +83,11 @@ async def test_two_instances_pay_each_measure_once_and_read_the_bookings_back(
             paid = _paid(standin)
             assert sorted(p.reference for p in paid) == [f"m-{n}" for n in range(MEASURES)]
             assert {p.amount_ore for p in paid} == {3_000_000}
+            # The stand-in answers a key it has as a duplicate and books it once: a posting
+            # sent twice (a sweep not seeing its ledger, two owners of one partition) would
+            # leave the bookings right, and shows only here.
+            assert standin.duplicates == 0
+            assert len(standin.postings) == 2 * MEASURES  # each measure's commitment, payment
 
             capsys.readouterr()
             assert await _reconcile(municipality, month, as_json=True) == 0
@@ -98,6 +108,12 @@ async def test_two_instances_pay_each_measure_once_and_read_the_bookings_back(
     assert {b.posting_id for b in booked} == {b.posting_id for b in standin.booked}
     (reported,) = [e.data for e in events if isinstance(e.data, ReconciliationReported)]
     assert (reported.measures, reported.differing) == (MEASURES, ())
+
+
+def _shared_out(settings, apps):
+    group = group_of(settings, NAME)
+    owned = [next(t for t in app.state.tables if t.group == group).tasks for app in apps]
+    return all(owned) and not owned[0] & owned[1]
 
 
 def _paid(standin):
