@@ -100,7 +100,7 @@ class Reception:
         # The origin first, durable: a case system answering at once finds it, and a retry
         # after a failed publish publishes the same event (same time) again.
         # The documents before the origin, which names them: a retry finds the origin and
-        # names the same ones (a racing instance may leave an unnamed copy, never a gap).
+        # names the same ones (a failed or racing attempt may leave an unnamed copy, never a gap).
         async def store() -> tuple[DocumentReference, ...]:
             return await stored(
                 manifest.documents, self._documents, municipality=manifest.to_municipality
