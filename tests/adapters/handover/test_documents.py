@@ -16,13 +16,14 @@ from adapters.handover.documents import DocumentUnreadableError, NoDocumentStore
 from adapters.handover.keys import Keyring
 from adapters.handover.memory import CaseMemory
 from adapters.handover.reception import Reception
+from adapters.handover.sealing import seal
 from adapters.handover.standin import MemoryReceipts
 from adapters.handover.wiring import build_handover
 from contracts.envelope import new_event
 from contracts.handover import HandoverDelivered, HandoverReceivedV2, HandoverStarted
 from hub.runtime.errors import TransientError
 from hub.runtime.state import Store, Task, in_task
-from tests.adapters.handover.cases import RECEIVER, SENDER
+from tests.adapters.handover.cases import RECEIVER, SENDER, manifest
 from tests.adapters.handover.filed import STATEMENT, STATEMENT_SHA256, file_document, filed
 from tests.adapters.handover.pki import NOW, authority
 from tests.adapters.handover.test_flow import CASE, Bus, DirectTransport, case_opened
@@ -150,3 +151,15 @@ async def test_a_filing_without_a_reference_packs_nothing(tmp_path):
     await hubs.handle(started(documents=0))
     (received,) = hubs.receiver_bus.of(HandoverReceivedV2)
     assert (received.data.documents, received.data.references) == (0, ())
+
+
+async def test_a_receiver_without_a_document_store_answers_retry_later_and_keeps_nothing():
+    receipts, bus = MemoryReceipts(), Bus()
+    keys = Keyring(
+        own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
+    )
+    reception = Reception(keys, bus, receipts, source="urn:r", clock=lambda: NOW)
+    with pytest.raises(TransientError):  # the sender retries, then parks it
+        await reception.receive(seal(manifest(), SENDING, RECEIVING.certificate))
+    assert bus.events == []
+    assert receipts.kept == {}  # no origin: a later attempt stores the documents
