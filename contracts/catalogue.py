@@ -88,6 +88,7 @@ _ALL: tuple[type[Contract], ...] = (
     archive.CaseArchived,
     handover.HandoverStarted,
     handover.HandoverReceived,
+    handover.HandoverReceivedV2,
     handover.HandoverAccepted,
     handover.HandoverRejected,
     handover.HandoverDelivered,

@@ -12,6 +12,7 @@ from typing import ClassVar
 from contracts.base import Contract, Record
 from contracts.classification import Classification as C  # noqa: N817 - reads as a column
 from contracts.classification import classified
+from contracts.documents import DocumentReference
 from contracts.guards import Timestamp
 from contracts.legal import ActBasis
 from contracts.types import Kommunekode, RecordId
@@ -22,6 +23,7 @@ __all__ = [
     "HandoverAnswered",
     "HandoverDelivered",
     "HandoverReceived",
+    "HandoverReceivedV2",
     "HandoverRefusal",
     "HandoverRefused",
     "HandoverRejected",
@@ -58,6 +60,23 @@ class HandoverReceived(Contract):
     handover_id: RecordId = classified("The handover.", C.INTERNAL)
     received_at: Timestamp = classified("When it was received.", C.INTERNAL)
     documents: int = classified("How many documents arrived.", C.INTERNAL, ge=0)
+
+
+class HandoverReceivedV2(HandoverReceived):
+    """The new municipality has received the case material, its documents stored here.
+
+    v2: names each document of the package as the receiving hub stored it in its own
+    document store (the claim check), so its case system fetches them through the port.
+    Optional, so a v1 event reads as v2 without them.
+    """
+
+    event_version: ClassVar[int] = 2
+
+    references: tuple[DocumentReference, ...] = classified(
+        "The package's documents in the receiver's document store, in the package's order.",
+        C.INTERNAL,
+        default=(),
+    )
 
 
 class HandoverAccepted(Contract):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Final
 
@@ -9,6 +10,8 @@ import httpx
 from starlette.routing import BaseRoute
 
 from adapters.cpr.client import CprClient
+from adapters.documents import COMPONENT as DOCUMENTS
+from adapters.documents import DocumentStoreSettings, OpenedStore, open_document_store
 from adapters.handover.answers import AnswerDesk
 from adapters.handover.commands import handover
 from adapters.handover.direct import HttpTransport
@@ -60,6 +63,11 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
     )
     receipts = context.global_table(RECEIPTS)
     sent = context.global_table(SENT)
+    # The document store the hub's documents component serves, opened here too: the sender
+    # reads a case's documents into the package through it, the receiver stores a package's
+    # documents in it (None: the hub has none).
+    store_settings = context.component_settings(DOCUMENTS.name)
+    documents = OpenedStore() if isinstance(store_settings, DocumentStoreSettings) else None
     handler = build_handover(
         keyring,
         transport,
@@ -72,11 +80,15 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         received=receipts,
         auditor=context.auditor(NAME),
         sent=sent,
+        documents=documents,
     )
     desk = AnswerDesk(keyring, context.publish, source=context.source, clock=_now, sent=sent)
     routes: list[BaseRoute] = [answers_route(desk)]
     if receipts is not None:  # the reception keeps its receipts in Kafka, or is not served
-        reception = Reception(keyring, context.publish, receipts, source=context.source, clock=_now)
+        reception = Reception(
+            keyring, context.publish, receipts, source=context.source, clock=_now,
+            documents=documents,
+        )  # fmt: skip
         routes.append(reception_route(reception))
 
     async def close() -> None:
@@ -84,8 +96,27 @@ def _build(settings: HandoverSettings, context: BuildContext) -> Component:
         if register_http is not None:
             await register_http.aclose()
 
+    async def keep_documents_open() -> None:
+        if documents is None or not isinstance(store_settings, DocumentStoreSettings):
+            return
+        async with open_document_store(
+            store_settings, state_dir=context.state_dir, municipalities=context.municipalities
+        ) as store:
+            documents.store = store  # until then a package with documents is retried
+            try:
+                await asyncio.Event().wait()  # until the hub stops and cancels it
+            finally:
+                documents.store = None
+
     # A peer hub signs every package and answer itself: they are verified, not its caller.
-    return Component(NAME, handler, close=close, routes=receipt_routes, peer_routes=tuple(routes))
+    return Component(
+        NAME,
+        handler,
+        close=close,
+        routes=receipt_routes,
+        peer_routes=tuple(routes),
+        background=keep_documents_open,
+    )
 
 
 COMPONENT: ComponentSpec[HandoverSettings] = ComponentSpec(

@@ -5,9 +5,11 @@ case's task): the child (``CaseOpened``), the measures decided (``MeasureDecided
 legal clock's open deadlines (``DeadlineSetV2``, dropped on ``DeadlineMetV2`` or either
 version of ``DeadlineWithdrawn``); and one entry per journal note (``JournalNoteAdded``),
 under ``<case>/note/<note id>``, so a case's row never grows with its journal past what one
-changelog record can hold (a note is up to 50,000 characters; ids hold no ``/``). Its
-values hold CPR numbers and case content (never its keys): the changelog is personal data at
-rest.
+changelog record can hold (a note is up to 50,000 characters; ids hold no ``/``); and one
+entry per filed document with a content reference (``DocumentFiled`` v2), under
+``<case>/document/<document id>``: the claim check the package's bytes are read with when it
+is sealed (a v1 filing names no bytes, so nothing of it is packed). Its values hold CPR
+numbers and case content (never its keys): the changelog is personal data at rest.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from contracts.deadlines import (
     DeadlineWithdrawnV2,
 )
 from contracts.decision import MeasureDecided
-from contracts.documents import JournalNoteAdded
+from contracts.documents import DocumentFiled, DocumentFiledV2, DocumentReference, JournalNoteAdded
 from contracts.legal import ActBasis
 from hub.runtime.state import Store
 
@@ -39,6 +41,7 @@ REMEMBERED: Final[tuple[type[Contract], ...]] = (
     CaseOpened,
     MeasureDecided,
     JournalNoteAdded,
+    DocumentFiled,
     DeadlineSetV2,
     DeadlineMetV2,
     DeadlineWithdrawn,
@@ -59,6 +62,8 @@ class SeenCase(BaseModel):
     measures: tuple[Measure, ...] = ()
     journal: tuple[JournalEntry, ...] = ()
     deadlines: tuple[OpenDeadline, ...] = ()
+    documents: tuple[DocumentReference, ...] = ()
+    """The filed documents' references, in the order of their document ids."""
 
 
 class CaseMemory:
@@ -71,6 +76,12 @@ class CaseMemory:
         """What has been seen of ``case_id`` (nothing yet: an empty case), its journal in order."""
         value = self._store.get(case_id)
         seen = SeenCase() if value is None else SeenCase.model_validate_json(value)
+        documents = tuple(
+            DocumentReference.model_validate_json(raw)
+            for _key, raw in sorted(self._store.items(prefix=_document_key(case_id, "")))
+        )
+        if documents:
+            seen = seen.model_copy(update={"documents": documents})
         notes = [
             JournalEntry.model_validate_json(raw)
             for _key, raw in self._store.items(prefix=_note_key(case_id, ""))
@@ -88,6 +99,11 @@ class CaseMemory:
             note = JournalEntry(note_id=data.note_id, written_at=data.written_at, text=data.text)
             self._store.put(_note_key(case_id, data.note_id), note.model_dump_json().encode())
             return
+        if isinstance(data, DocumentFiled):  # v2 with its bytes' reference; refiled: replaced
+            if isinstance(data, DocumentFiledV2) and data.content is not None:
+                key = _document_key(case_id, data.document_id)
+                self._store.put(key, data.content.model_dump_json().encode())
+            return
         value = self._store.get(case_id)
         seen = SeenCase() if value is None else SeenCase.model_validate_json(value)
         changed = _changed(seen, data)
@@ -100,6 +116,10 @@ class CaseMemory:
 
 def _note_key(case_id: str, note_id: str) -> str:
     return f"{case_id}/note/{note_id}"
+
+
+def _document_key(case_id: str, document_id: str) -> str:
+    return f"{case_id}/document/{document_id}"
 
 
 def _changed(seen: SeenCase, data: Contract) -> SeenCase:

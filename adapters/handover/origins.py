@@ -19,12 +19,14 @@ once finds them. An answer whose origin this instance has not read yet is retrie
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from adapters.handover.manifest import HandoverManifest, OpenDeadline
 from adapters.handover.refusal import PackageRefusedError, Refusal
+from contracts.documents import DocumentReference
 from hub.runtime.errors import TransientError
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ class Origin(BaseModel):
     case_id: str
     received_at: dt.datetime
     deadlines: tuple[OpenDeadline, ...] = ()
+    documents: tuple[DocumentReference, ...] = ()
+    """The package's documents as this hub stored them (its own references)."""
 
 
 def claim_key(handover_id: str) -> str:
@@ -58,8 +62,16 @@ def origin_key(from_municipality: str, handover_id: str) -> str:
     return f"origin:{from_municipality}:{handover_id}"
 
 
-async def keep_origin(receipts: Receipts, manifest: HandoverManifest, now: dt.datetime) -> Origin:
+async def keep_origin(
+    receipts: Receipts,
+    manifest: HandoverManifest,
+    now: dt.datetime,
+    store: Callable[[], Awaitable[tuple[DocumentReference, ...]]] | None = None,
+) -> Origin:
     """The handover's origin, kept durably (the first one, when an attempt kept it before).
+
+    ``store`` stores the package's documents and names them; it runs only when no attempt
+    kept the origin before, so a retry names the documents the first attempt stored.
 
     Raises:
         PackageRefusedError: another sender's handover has this id (``handover_id_taken``).
@@ -78,6 +90,7 @@ async def keep_origin(receipts: Receipts, manifest: HandoverManifest, now: dt.da
         case_id=manifest.case_id,
         received_at=now,
         deadlines=manifest.deadlines,
+        documents=() if store is None else await store(),
     )
     receipts.put(receiver, claim_key(manifest.handover_id), sender.encode())
     receipts.put(

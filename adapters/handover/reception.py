@@ -3,12 +3,14 @@
 =====================================  ===============================================
 package                                outcome
 =====================================  ===============================================
-passes every check, first time         origin kept (``origins``), ``HandoverReceived``
+passes every check, first time         documents stored (``documents``), origin kept
+                                       (``origins``), ``HandoverReceivedV2`` naming them
                                        published, receipt signed, kept, returned
 a handover already received (replay)   the first receipt, byte for byte; nothing published
 fails a check                          ``PackageRefusedError`` with its reason; nothing kept
 another sender's handover has its id   ``PackageRefusedError`` (``handover_id_taken``)
-the broker does not take the event     ``TransientError``: the sender tries again later
+the broker or the document store does  ``TransientError``: the sender tries again later
+not take it
 =====================================  ===============================================
 
 What is remembered is in Kafka (the component's global store, one compacted topic per
@@ -24,12 +26,15 @@ from typing import Protocol
 
 import structlog
 
+from adapters.documents.port import DocumentStore
+from adapters.handover.documents import stored
 from adapters.handover.keys import Keyring
 from adapters.handover.opening import open_package
 from adapters.handover.origins import keep_origin
 from adapters.handover.receipt import Receipt, sign_receipt
+from contracts.documents import DocumentReference
 from contracts.envelope import follow_up_id, new_event
-from contracts.handover import HandoverReceived
+from contracts.handover import HandoverReceived, HandoverReceivedV2
 from hub.runtime.seams import Publish
 
 __all__ = ["Receipts", "Reception", "received_event_id"]
@@ -58,7 +63,7 @@ def received_event_id(from_municipality: str, handover_id: str) -> str:
 class Reception:
     """Takes packages for the municipalities of ``keyring.own``."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - its seams, each keyword-only but the first three
         self,
         keyring: Keyring,
         publish: Publish,
@@ -66,8 +71,10 @@ class Reception:
         *,
         source: str,
         clock: Callable[[], dt.datetime],
+        documents: DocumentStore | None = None,
     ) -> None:
         self._keyring = keyring
+        self._documents = documents
         self._publish = publish
         self._receipts = receipts
         self._source = source
@@ -89,13 +96,22 @@ class Reception:
         if first is not None:
             log.info("handover_replayed", handover_id=manifest.handover_id)
             return first
+
         # The origin first, durable: a case system answering at once finds it, and a retry
         # after a failed publish publishes the same event (same time) again.
-        origin = await keep_origin(self._receipts, manifest, now)
-        received = HandoverReceived(
+        # The documents before the origin, which names them: a retry finds the origin and
+        # names the same ones (a failed or racing attempt may leave an unnamed copy, never a gap).
+        async def store() -> tuple[DocumentReference, ...]:
+            return await stored(
+                manifest.documents, self._documents, municipality=manifest.to_municipality
+            )
+
+        origin = await keep_origin(self._receipts, manifest, now, store)
+        received = HandoverReceivedV2(
             handover_id=manifest.handover_id,
             received_at=origin.received_at,
             documents=len(manifest.documents),
+            references=origin.documents,
         )
         event_id = received_event_id(manifest.from_municipality, manifest.handover_id)
         await self._publish(

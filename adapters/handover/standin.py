@@ -24,6 +24,12 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters.documents.port import (
+    DocumentNotFoundError,
+    document_key,
+    new_reference,
+    verified,
+)
 from adapters.handover.demopki import DemoCa, write_identity
 from adapters.handover.keys import Keyring
 from adapters.handover.reception import Reception
@@ -31,13 +37,14 @@ from adapters.handover.route import reception_route
 from adapters.handover.settings import HandoverSettings, IdentityFiles, PeerSettings
 from adapters.handover.sf2900.local import LocalPlatform, local_serviceplatformen
 from contracts.base import Contract
+from contracts.documents import DocumentReference, MediaType
 from contracts.envelope import Event
 from contracts.municipalities import MUNICIPALITIES
 from hub.runtime.component import Standin, StandinContext
 from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import serving
 
-__all__ = ["HandoverStandin", "MemoryReceipts", "handover_standin"]
+__all__ = ["HandoverStandin", "MemoryDocuments", "MemoryReceipts", "handover_standin"]
 
 _HUB_URL = "http://127.0.0.1:8080"  # where `casehub run` listens by default (CASEHUB_HTTP_PORT)
 
@@ -60,17 +67,41 @@ class MemoryReceipts:
         """Nothing to wait for."""
 
 
+class MemoryDocuments:
+    """A document store in a dict: where the stand-in keeps a package's documents."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    async def put(
+        self, content: bytes, *, media_type: MediaType, file_name: str, municipality: str
+    ) -> DocumentReference:
+        """Keep ``content`` under a new id (see ``DocumentStore.put``)."""
+        reference = new_reference(content, media_type=media_type, file_name=file_name)
+        self.kept[document_key(municipality, reference)] = content
+        return reference
+
+    async def get(self, reference: DocumentReference, *, municipality: str) -> bytes:
+        """The verified bytes (see ``DocumentStore.get``)."""
+        content = self.kept.get(document_key(municipality, reference))
+        if content is None:
+            msg = f"document {reference.document_id}: not in the store"
+            raise DocumentNotFoundError(msg)
+        return verified(content, reference)
+
+
 class HandoverStandin:
-    """The receiving side: ``events`` it published, ``down`` switch."""
+    """The receiving side: ``events`` it published, ``documents`` it stored, ``down`` switch."""
 
     def __init__(self, keyring: Keyring) -> None:
         self.events: list[Event[Contract]] = []
         self.receipts = MemoryReceipts()
+        self.documents = MemoryDocuments()
         self.down = False
         self.sf2900: LocalPlatform | None = None
         self.reception = Reception(
             keyring, self._publish, self.receipts, source="urn:casehub:standin:handover",
-            clock=lambda: dt.datetime.now(dt.UTC),
+            clock=lambda: dt.datetime.now(dt.UTC), documents=self.documents,
         )  # fmt: skip
         self._app = Starlette(routes=[reception_route(self.reception)])
 

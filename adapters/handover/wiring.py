@@ -8,8 +8,10 @@ a case event (``memory.REMEMBERED``)     kept in the case's memory; nothing publ
 a handover already delivered (redelivery)  ``HandoverDelivered`` again, same id; not sent
 the receiver refuses the package         ``HandoverRefused`` with the reason (handled)
 not ours, to itself, no peer            ``PermanentError``: quarantined with its reason
-receiver down, register down, no child   ``TransientError``: the delivery policy retries,
-                                         then parks it in quarantine (visible, replayable)
+receiver down, register down, no child,  ``TransientError``: the delivery policy retries,
+fewer documents seen than started names  then parks it in quarantine (visible, replayable)
+a filed document missing or altered,     ``PermanentError``: quarantined, the reason naming
+documents and no document store          the document id; nothing sent
 a receipt that does not verify           ``PackageRefusedError``: quarantined
 ``HandoverAccepted``/``Rejected`` of a   accepted: ``DeadlinesTakenOver`` for the new case
 handover this hub received               (its clock takes the deadlines); the signed
@@ -33,8 +35,10 @@ import structlog
 from cryptography import x509
 
 from adapters.cpr.port import PersonRegister
+from adapters.documents.port import DocumentStore
 from adapters.handover.answer import Answer, sign_answer
 from adapters.handover.answers import sent_record
+from adapters.handover.documents import packed
 from adapters.handover.keys import Keyring
 from adapters.handover.manifest import HandoverManifest, Party
 from adapters.handover.memory import CaseMemory
@@ -84,6 +88,14 @@ class CaseNotSeenError(TransientError):
     """
 
 
+class DocumentsNotSeenError(TransientError):
+    """``HandoverStarted`` names more documents than the hub has seen filed (v2) for the case.
+
+    Transient, like ``CaseNotSeenError``: a ``DocumentFiled`` not read yet is waited for, so
+    no package goes without a document its case system meant in it.
+    """
+
+
 async def _keep_sent(
     sent: Receipts | None, municipality: str, data: HandoverStarted, case_id: str
 ) -> None:
@@ -97,7 +109,7 @@ async def _keep_sent(
         await sent.flush()
 
 
-def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side share their seams
+def build_handover(  # noqa: PLR0913, PLR0915, C901 - both sides share their seams
     keyring: Keyring,
     transport: HandoverTransport,
     publish: Publish,
@@ -110,6 +122,7 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
     received: Receipts | None = None,
     auditor: Auditor | None = None,
     sent: Receipts | None = None,
+    documents: DocumentStore | None = None,
 ) -> Handler:
     """The handler; ``publish`` returns once the broker has the follow-up.
 
@@ -117,7 +130,9 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
     the sender of a handover its case system answers. ``sent`` (a global store) is where each
     delivery's receiver and case are kept for the answer desk (``AnswerDesk``). ``auditor``
     records the CPR lookups of the package's parties before the register is asked (needed
-    with a ``register``).
+    with a ``register``). ``documents`` is the document port the case's filed documents are
+    read through into the package (``None``: the hub has none; a case with documents is then
+    quarantined).
     """
     if register is not None and auditor is None:
         msg = "a handover that asks the CPR register needs an auditor: every lookup is audited"
@@ -141,6 +156,9 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
         if seen.child is None:
             msg = "handover: the case's CaseOpened has not been seen"
             raise CaseNotSeenError(msg)
+        if data.documents > len(seen.documents):
+            msg = "handover: fewer filed documents seen than the handover names"
+            raise DocumentsNotSeenError(msg)
         manifest = HandoverManifest(
             handover_id=data.handover_id,
             case_id=event.envelope.caseid,
@@ -152,6 +170,7 @@ def build_handover(  # noqa: PLR0913, C901 - the sending and the answering side 
             measures=seen.measures,
             journal=seen.journal,
             deadlines=seen.deadlines,
+            documents=await packed(seen.documents, documents, municipality=municipality),
         )
         package = seal(manifest, keyring.own[municipality], recipient)
         delivery = Delivery(data.handover_id, municipality, data.to_municipality, package)

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import pytest
 
+from adapters.documents import LocalDocumentStore
 from adapters.handover.answers import AnswerDesk
 from adapters.handover.keys import Keyring
 from adapters.handover.memory import CaseMemory
@@ -39,7 +40,7 @@ from contracts.handover import (
 )
 from hub.runtime.errors import PermanentError, TransientError
 from hub.runtime.state import Store, Task, in_task
-from tests.adapters.handover.cases import OTHER, RECEIVER, SENDER, manifest
+from tests.adapters.handover.cases import DOCUMENT, OTHER, RECEIVER, SENDER, manifest
 from tests.adapters.handover.pki import NOW, authority
 from tests.people import CHILD
 from tests.state import owned_table
@@ -329,7 +330,7 @@ async def test_an_answer_whose_origin_is_not_read_is_retried_not_dropped(hubs):
     assert receiver_bus.events == []
 
 
-async def test_another_senders_handover_with_a_taken_id_is_refused():
+async def test_another_senders_handover_with_a_taken_id_is_refused(tmp_path):
     receipts = MemoryReceipts()
     bus = Bus()
     third = CA.identity(OTHER, slot=5)
@@ -338,7 +339,8 @@ async def test_another_senders_handover_with_a_taken_id_is_refused():
         peers={SENDER: SENDING.certificate, OTHER: third.certificate},
         roots=(CA.certificate,),
     )
-    reception = Reception(keys, bus, receipts, source="urn:r", clock=lambda: NOW)
+    store = LocalDocumentStore(tmp_path, municipalities=[RECEIVER])
+    reception = Reception(keys, bus, receipts, source="urn:r", clock=lambda: NOW, documents=store)
     await reception.receive(seal(manifest(handover_id="ho-same"), SENDING, RECEIVING.certificate))
     clash = manifest(handover_id="ho-same").model_copy(update={"from_municipality": OTHER})
     with pytest.raises(PackageRefusedError) as caught:
@@ -348,7 +350,7 @@ async def test_another_senders_handover_with_a_taken_id_is_refused():
     assert origin_of(receipts, RECEIVER, "ho-same").from_municipality == SENDER
 
 
-async def test_the_origin_is_kept_before_the_event_and_the_receipt_after_it():
+async def test_the_origin_is_kept_before_the_event_and_the_receipt_after_it(tmp_path):
     receipts = MemoryReceipts()
     keys = Keyring(
         own={RECEIVER: RECEIVING}, peers={SENDER: SENDING.certificate}, roots=(CA.certificate,)
@@ -365,9 +367,11 @@ async def test_the_origin_is_kept_before_the_event_and_the_receipt_after_it():
         published.append(event)
         return "topic"
 
+    store = LocalDocumentStore(tmp_path, municipalities=[RECEIVER])
     reception = Reception(
-        keys, broker_down_once, receipts, source="urn:r", clock=lambda: next(times)
-    )
+        keys, broker_down_once, receipts, source="urn:r", clock=lambda: next(times),
+        documents=store,
+    )  # fmt: skip
     package = seal(manifest(), SENDING, RECEIVING.certificate)
     with pytest.raises(TransientError):
         await reception.receive(package)
@@ -375,6 +379,10 @@ async def test_the_origin_is_kept_before_the_event_and_the_receipt_after_it():
     await reception.receive(package)
     (event,) = published[1:]
     assert event.data.received_at == NOW  # the first attempt's time, from the origin
+    # The package's document stored once, before the origin: the retry names the same one.
+    (stored,) = event.data.references
+    assert [path.name for path in (tmp_path / RECEIVER).iterdir()] == [stored.document_id]
+    assert await store.get(stored, municipality=RECEIVER) == DOCUMENT
 
 
 async def test_an_answer_signed_by_someone_else_is_refused():

@@ -7,6 +7,8 @@ from adapters.handover.memory import CaseMemory
 from contracts.deadlines import DeadlineSetV2, DeadlineWithdrawnV2
 from contracts.documents import JournalNoteAdded
 from hub.runtime.state import Store, Task, in_task
+from tests.adapters.handover.cases import reference
+from tests.adapters.handover.filed import filed
 from tests.state import owned_table
 
 TASK = Task("101", 0)
@@ -76,3 +78,25 @@ async def test_the_handovers_own_deadlines_and_withdrawn_ones_are_not_packed():
         memory.remember("C-1", deadline(DeadlineWithdrawnV2, "d-3", "follow-up-first", **gone))
         seen = memory.case("C-1")
     assert [d.deadline_id for d in seen.deadlines] == ["d-1"]
+
+
+async def test_filed_documents_are_kept_by_reference_each_its_own_entry():
+    table = await owned_table(tasks=[TASK])
+    store = Store(table, "cases")
+    memory = CaseMemory(store)
+    first, second = (
+        reference(b"first"),
+        reference(b"second").model_copy(
+            update={"document_id": "0b6f3c2a-1d4e-4f5a-8b9c-7d6e5f4a3b2c"}
+        ),
+    )
+    with in_task(TASK):
+        memory.remember("C-1", filed(first, "doc-a"))
+        memory.remember("C-1", filed(second, "doc-b"))
+        memory.remember("C-1", filed(second, "doc-b"))  # redelivered: the same entry
+        memory.remember("C-1", filed(None, "doc-c"))  # no bytes named: nothing to pack
+        memory.remember("C-2", filed(first, "doc-a"))
+        keys = sorted(key for key, _ in store.items(prefix="C-1"))
+        seen = memory.case("C-1")
+    assert seen.documents == (first, second)
+    assert keys == ["C-1/document/doc-a", "C-1/document/doc-b"]  # no file name in a key

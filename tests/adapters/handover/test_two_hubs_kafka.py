@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 
+from adapters.documents import LocalDocumentStore
 from adapters.handover import (
     HandoverSettings,
     HttpTransport,
@@ -45,6 +46,7 @@ from contracts.handover import (
     HandoverAnswered,
     HandoverDelivered,
     HandoverReceived,
+    HandoverReceivedV2,
     HandoverStarted,
 )
 from contracts.reporting import TransferReported
@@ -53,6 +55,7 @@ from hub.runtime.endpoint import EndpointSettings
 from hub.runtime.serve import free_port, serving
 from routing.routes import default_routes
 from routing.topics import topic, topic_for
+from tests.adapters.handover.filed import STATEMENT, STATEMENT_SHA256, file_document, filed
 from tests.adapters.handover.sf2900 import serviceplatformen
 from tests.broker import kafka_broker
 from tests.callers import caller_settings, signing
@@ -209,7 +212,16 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
                 sender: Hub(to_sender.base_url, auth=signing()),
             })  # fmt: skip
         async with serving(create_app(sending_hub), port=sender_port):
-            seen = case_events(sender, case_id)
+            # The case system uploads a statement to the sender's document store and files it.
+            sender_documents = LocalDocumentStore(
+                sending_hub.state_dir / "documents", municipalities=[sender]
+            )
+            statement = await file_document(sender_documents, sender)
+            seen = [
+                *case_events(sender, case_id),
+                new_event(filed(statement), source="urn:test:case-system",
+                          municipality=sender, case_id=case_id),
+            ]  # fmt: skip
             for event in seen:
                 await send(sending_hub.kafka, event)
             # The sender's clock sets the notification's deadlines, and its handover
@@ -221,12 +233,13 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
             await wait_until_consumed(
                 sending_hub.kafka,
                 group_of(sending_hub, "handover"),
-                [topic_for(seen[0]), topic("deadline", sender)],  # what the component reads
+                # what the component reads
+                [topic_for(seen[0]), topic_for(seen[-1]), topic("deadline", sender)],
                 within=60,
             )
             started = HandoverStarted(
                 handover_id=handover_id, from_municipality=sender, to_municipality=receiver,
-                started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves.",
+                started_at=dt.datetime.now(dt.UTC), documents=1, summary="The family moves.",
             )  # fmt: skip
             await send(
                 sending_hub.kafka,
@@ -282,8 +295,18 @@ async def test_started_received_receipted_across_two_hubs_on_two_brokers(  # noq
     assert delivered_data.to_municipality == receiver
     assert received_event.envelope.municipality == receiver
     assert received_event.envelope.id == received_event_id(sender, handover_id)
-    assert isinstance(received_event.data, HandoverReceived)
+    assert isinstance(received_event.data, HandoverReceivedV2)
     assert delivered_data.received_at == received_event.data.received_at
+    # The filed statement crossed: in the receiver's own store, the same bytes and SHA-256.
+    assert delivered_data.documents == received_event.data.documents == 1
+    (arrived,) = received_event.data.references
+    receiver_documents = LocalDocumentStore(
+        tmp_path / "receiver-state" / "documents", municipalities=[receiver]
+    )
+    content = await receiver_documents.get(arrived, municipality=receiver)
+    assert arrived.sha256 == statement.sha256 == STATEMENT_SHA256
+    assert content == STATEMENT
+    assert arrived.document_id != statement.document_id
     assert first == again
 
     receipt = Receipt.model_validate_json(from_b64url(json.loads(first)["payload"]))
