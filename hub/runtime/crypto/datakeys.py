@@ -211,6 +211,11 @@ class DataKeys:
         _remember(self._unwrapped, (municipality, subject, key_id, raw), key, self._cache)
         return key
 
+    @staticmethod
+    def kek_version(raw: bytes) -> int:
+        """The KEK version a ``dek/`` row's value is wrapped under."""
+        return _parse(raw)[0]
+
     def shredded(self, municipality: str, subject: str) -> frozenset[str]:
         """The ids of the subject's destroyed data keys."""
         raw = self._table.get(municipality, f"shredded/{subject}")

@@ -48,3 +48,13 @@ def test_nothing_to_shred_is_said(tmp_path):
     result = keys(tmp_path, "shred", "--why", "erasure")
     assert result.exit_code == 1
     assert "nothing to shred" in result.output
+
+
+def test_a_settle_pause_shorter_than_the_hubs_rescan_is_refused(tmp_path):
+    result = keys(
+        tmp_path, "shred", "--case", "C-1", "--why", "erasure",
+        "--settle-s", "20", "--hub-rescan-s", "10", "--mount-refresh-s", "60",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "--settle-s 20 is shorter than the hubs' rescan_s (10)" in result.output
+    assert not (tmp_path / "101").exists()  # no KEK made, none destroyed
