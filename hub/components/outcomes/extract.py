@@ -29,11 +29,11 @@ from hub.components.outcomes.complementary import complementary
 from hub.components.outcomes.files import write_dictionary, write_table
 from hub.components.outcomes.history import read_history
 from hub.components.outcomes.model import CaseKey, CaseOutcomes, OutcomeModel
-from hub.components.outcomes.pseudonym import pseudonymiser
 from hub.components.outcomes.state import missing_state, read_summaries
 from hub.components.outcomes.table import DEFAULT_THRESHOLD, Table, suppress
 from hub.runtime.audit import operator_principal
 from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.pseudonym import pseudonymiser
 from routing.topics import AUDIT_DOMAIN, topic
 
 __all__ = ["NATIONAL", "SOURCE", "ExtractReport", "ExtractRequest", "run_extract"]
