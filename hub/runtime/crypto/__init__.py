@@ -17,7 +17,14 @@ from hub.runtime.crypto.fields import (
     FieldTamperedError,
     sealed_fields,
 )
-from hub.runtime.crypto.keys import KEY_BYTES, Kek, KeyDirectory, KeyFileError, KeyProvider
+from hub.runtime.crypto.keys import (
+    KEY_BYTES,
+    Kek,
+    KeyDirectory,
+    KeyFileError,
+    KeyProvider,
+    KeyReadError,
+)
 from hub.runtime.crypto.settings import EncryptionSettings
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "KeyDirectory",
     "KeyFileError",
     "KeyProvider",
+    "KeyReadError",
     "KeyShreddedError",
     "KeyTable",
     "KeyUnavailableError",
