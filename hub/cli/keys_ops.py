@@ -26,6 +26,7 @@ A shred run again (after a failure half-way) finishes what the first began.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,7 +46,7 @@ from hub.runtime.errors import TransientError
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.state import GlobalTable
-from routing.topics import global_topic
+from routing.topics import PREFIX, global_topic
 
 __all__ = [
     "HUB_RESCAN_S",
@@ -63,6 +64,7 @@ __all__ = [
 _REASON_MAX = 2_000
 _RECORD_BYTES = 1_048_588
 _READ_TIMEOUT_S = 10.0
+_TOPIC_PARTS = 3
 SETTLE_S = 140.0
 """The default pause: the hubs' default ``rescan_s`` (10 s) and a Secret mount's refresh."""
 HUB_RESCAN_S = 10.0
@@ -241,12 +243,18 @@ async def decrypt(
     by reference) is acknowledged on the audit topic before anything is opened.
 
     Raises:
-        ShredRefusedError: no reason, a bad operator, a malformed ``ref`` or no such record.
+        ShredRefusedError: no reason, a bad operator, a malformed ``ref``, a record of another
+            municipality than ``municipality`` (the audit's), or no such record.
         KeyShreddedError: the record's data key was destroyed.
         KeyUnavailableError: its data key or KEK is not there.
 
     """
     principal = _principal(operator, reason)
+    owner = _owner(ref)
+    if owner != municipality:
+        # The audit names the municipality whose record is read: never another's.
+        msg = f"the record {ref} is of municipality {owner}, not of --municipality {municipality}"
+        raise ShredRefusedError(msg)
     record = await _read_one(place.kafka, ref)
     table = _table(place, municipality)
     await table.start()
@@ -270,6 +278,15 @@ async def decrypt(
     finally:
         await table.close()
     return value or b""
+
+
+def _owner(ref: str) -> str:
+    """The municipality of the topic ``ref`` names (``casehub.<kode>.…``, quarantines too)."""
+    parts = ref.split(".")
+    if len(parts) < _TOPIC_PARTS or parts[0] != PREFIX or not re.fullmatch(r"[0-9]{3}", parts[1]):
+        msg = "a record is named topic:partition:offset, on a municipality's casehub topic"
+        raise ShredRefusedError(msg)
+    return parts[1]
 
 
 async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, bytes]:
