@@ -26,6 +26,7 @@ from hub.runtime.crypto.keys import (
     KeyReadError,
 )
 from hub.runtime.crypto.settings import EncryptionSettings
+from hub.runtime.crypto.values import is_sealed, open_value, seal_value
 
 __all__ = [
     "KEY_BYTES",
@@ -47,5 +48,8 @@ __all__ = [
     "KeyUnavailableError",
     "case_subject",
     "child_subject",
+    "is_sealed",
+    "open_value",
+    "seal_value",
     "sealed_fields",
 ]
