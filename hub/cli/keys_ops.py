@@ -38,9 +38,9 @@ from aiokafka.errors import KafkaError
 
 from contracts.base import Contract
 from contracts.envelope import Event, new_event
-from contracts.guards import has_cpr_shape
 from contracts.operations import AuditAction, AuditActionV3, AuditRecordedV3
-from hub.runtime.audit import audit_event, operator_principal
+from hub.cli.records import record_at
+from hub.runtime.audit import audit_event, audited_principal
 from hub.runtime.crypto import KEY_TABLE, DataKeys, FieldCrypto, KeyDirectory
 from hub.runtime.errors import TransientError
 from hub.runtime.kafka_access import KafkaConnection
@@ -61,7 +61,6 @@ __all__ = [
     "shred",
 ]
 
-_REASON_MAX = 2_000
 _RECORD_BYTES = 1_048_588
 _READ_TIMEOUT_S = 10.0
 _TOPIC_PARTS = 3
@@ -299,37 +298,18 @@ async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, b
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
-        consumer.assign([wanted])
-        end = (await consumer.end_offsets([wanted]))[wanted]
-        if not 0 <= at < end:
-            msg = f"no record {ref}"
-            raise ShredRefusedError(msg)
-        consumer.seek(wanted, at)
-        async with asyncio.timeout(_READ_TIMEOUT_S):
-            while True:
-                batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
-                for records in batch.values():
-                    for record in records:
-                        if record.offset == at:
-                            return record
-                        msg = f"no record {ref} (removed by retention)"
-                        raise ShredRefusedError(msg)
+        record = await record_at(consumer, wanted, at, timeout_s=_READ_TIMEOUT_S)
     finally:
         await consumer.stop()
+    if record is None:
+        msg = f"no record {ref} (never written, or removed by retention or compaction)"
+        raise ShredRefusedError(msg)
+    return record
 
 
 def _principal(operator: str, reason: str) -> str:
-    if not reason.strip():
-        msg = "a shred needs a reason (--why): it goes into the audit record"
-        raise ShredRefusedError(msg)
-    if has_cpr_shape(reason):
-        msg = "the reason must not hold a CPR number: refer to the case or the request"
-        raise ShredRefusedError(msg)
-    if len(reason) > _REASON_MAX:
-        msg = f"the reason is longer than {_REASON_MAX} characters"
-        raise ShredRefusedError(msg)
     try:
-        return operator_principal(operator)
+        return audited_principal(operator, reason, act="a shred")
     except ValueError as exc:
         raise ShredRefusedError(str(exc)) from None
 
