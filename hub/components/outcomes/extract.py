@@ -13,8 +13,9 @@ national row (``complementary``), and CSV, Parquet and the data dictionary are w
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,32 +141,36 @@ async def _cases(
     kafka: KafkaConnection, request: ExtractRequest
 ) -> tuple[dict[CaseKey, CaseOutcomes], int, int]:
     """The cases' summaries, how many could not be read, and how many were shredded."""
-    if request.state_group is not None:
-        if request.key_dir is None:
-            summaries = await read_summaries(kafka, request.state_group, request.municipalities)
-            return summaries.cases, summaries.skipped, summaries.shredded
-        table = GlobalTable(
-            kafka,
-            request.key_group,
-            request.municipalities,
-            replication=1,
-            max_record_bytes=_KEY_RECORD_BYTES,
-            client_id="casehub-outcomes-keys",
-        )  # fmt: skip
-        await table.start()
-        try:
-            keys = DataKeys(table, KeyDirectory(request.key_dir, rescan_s=0.0))
+    async with _data_keys(kafka, request) as keys:
+        if request.state_group is not None:
             summaries = await read_summaries(
                 kafka, request.state_group, request.municipalities, keys=keys
             )
-        finally:
-            await table.close()
-        return summaries.cases, summaries.skipped, summaries.shredded
-    history = await read_history(kafka, request.municipalities)
+            return summaries.cases, summaries.skipped, summaries.shredded
+        history = await read_history(kafka, request.municipalities, keys=keys)
     model = OutcomeModel()
     for event in sorted(history.events, key=lambda e: e.envelope.time):
         model.apply(event)
     return model.cases, history.skipped, 0
+
+
+@contextlib.asynccontextmanager
+async def _data_keys(
+    kafka: KafkaConnection, request: ExtractRequest
+) -> AsyncIterator[DataKeys | None]:
+    """The hub's data keys with ``key_dir`` (its key table read whole); else None."""
+    if request.key_dir is None:
+        yield None
+        return
+    table = GlobalTable(
+        kafka, request.key_group, request.municipalities, replication=1,
+        max_record_bytes=_KEY_RECORD_BYTES, client_id="casehub-outcomes-keys",
+    )  # fmt: skip
+    await table.start()
+    try:
+        yield DataKeys(table, KeyDirectory(request.key_dir, rescan_s=0.0))
+    finally:
+        await table.close()
 
 
 def _audit(request: ExtractRequest, municipality: str, extract_id: str) -> KafkaRecord:

@@ -13,10 +13,12 @@ import pytest
 from contracts.binding import to_kafka
 from contracts.decision import MeasureKind
 from hub.cli.keys_ops import KeyPlace, shred
+from hub.components.outcomes.history import read_history
 from hub.components.outcomes.model import FOLDED
 from hub.components.outcomes.state import read_summaries
 from hub.compose.app import create_app, global_table
 from hub.runtime.crypto import (
+    KEY_HEADER,
     KEY_TABLE,
     SEALED_PREFIX,
     DataKeys,
@@ -48,6 +50,17 @@ async def summaries_now(settings, code):
         await table.close()
 
 
+async def history_now(settings, code):
+    """The extract's ``--source history`` reader with the hub's keys."""
+    table = global_table(settings, KEY_TABLE)
+    await table.start()
+    try:
+        keys = DataKeys(table, KeyDirectory(settings.encryption.key_dir, rescan_s=0.0))
+        return await read_history(settings.kafka, [code], keys=keys)
+    finally:
+        await table.close()
+
+
 async def test_summaries_are_sealed_and_a_shredded_one_is_skipped(
     hub_settings, tmp_path, test_broker
 ):
@@ -57,16 +70,20 @@ async def test_summaries_are_sealed_and_a_shredded_one_is_skipped(
     )
     code = settings.municipalities[0]
     KeyDirectory(encryption.key_dir).rotate(code)
-    events = [
-        *case_history(code, "case-e", CHILD, MeasureKind.FAMILY_TREATMENT, FAMILY_TREATMENT,
-                      before=3, after=7, ended=False),
-        *case_history(code, "case-o", OTHER_CHILD, MeasureKind.FAMILY_TREATMENT,
-                      FAMILY_TREATMENT, before=4, after=6, ended=True),
-    ]  # fmt: skip
+    plain = case_history(code, "case-e", CHILD, MeasureKind.FAMILY_TREATMENT, FAMILY_TREATMENT,
+                         before=3, after=7, ended=False)  # fmt: skip
+    # The other child's history as the hub itself would publish it: sealed.
+    sealed = case_history(code, "case-o", OTHER_CHILD, MeasureKind.FAMILY_TREATMENT,
+                          FAMILY_TREATMENT, before=4, after=6, ended=True)  # fmt: skip
     group = f"{settings.group_prefix}.outcomes"
-    async with serving(create_app(settings)):
-        for event in events:
+    app = create_app(settings)
+    keyed = 0  # the sealed history's records that carry a sealed field (and so a key id)
+    async with serving(app):
+        for event in [*plain, *sealed]:
             record = to_kafka(event)
+            if event in sealed:
+                record = await app.state.crypto.seal(event, record)
+                keyed += KEY_HEADER in dict(record.headers)
             await produce(settings.kafka, topic_for(event), record.value, key=record.key,
                           headers=record.headers)  # fmt: skip
         domains = sorted({c.domain for c in FOLDED})
@@ -79,6 +96,12 @@ async def test_summaries_are_sealed_and_a_shredded_one_is_skipped(
         assert CHILD.encode() not in (record.value or b"")
         assert OTHER_CHILD.encode() not in (record.value or b"")
         assert b"case-e-m1" not in (record.value or b"")  # no measure in clear either
+
+    history = await history_now(settings, code)  # the sealed records opened
+    assert {e.envelope.id for e in sealed} <= {e.envelope.id for e in history.events}
+    assert history.skipped == 0
+    unopened = await read_history(settings.kafka, [code])  # without keys: skipped, counted
+    assert unopened.skipped == keyed > 0
 
     before = await summaries_now(settings, code)
     assert before.cases[code, "case-e"].child == CHILD
