@@ -15,10 +15,12 @@ Shredding a subject (a child by CPR number, or a case) is, in this order:
    key directory takes to reach them (a Kubernetes Secret mount: a minute or two), and a
    shorter one is refused. The table is swept again after it for keys they made meanwhile.
 
-Refused before anything is done: a key topic that does not exist (a wrong group prefix
-would show an empty table: nothing rewrapped, every key lost). Refused before any KEK is
-destroyed: a table, read again from the topic, in which a data key is still wrapped under a
-version about to go (a hub that made one after the sweep); run the shred again.
+Refused before anything is done: a key topic that does not exist, or one that holds no data
+key (a wrong group prefix would show an empty table: nothing rewrapped, every key lost);
+``rotate --rewrap`` and ``decrypt`` refuse a missing key topic too, rather than make it.
+Refused before any KEK is destroyed: a table, read again from the topic, in which a data
+key is still wrapped under a version about to go (a hub made one after the sweep); run the
+shred again.
 
 A shred run again (after a failure half-way) finishes what the first began.
 """
@@ -121,6 +123,8 @@ async def rotate(place: KeyPlace, municipality: str, *, rewrap: bool) -> Rotated
     Without ``rewrap`` the old versions stay and unwrap the data keys they wrapped, so every
     record stays readable; with it, every data key is wrapped under the new version too.
     """
+    if rewrap:
+        await _require_key_topic(place, municipality)  # not made empty under a wrong prefix
     provider = KeyDirectory(place.key_dir)
     kek = provider.rotate(municipality)
     if not rewrap:
@@ -169,6 +173,12 @@ async def shred(  # noqa: PLR0913 - where, whose, who and why
     table = _table(place, municipality)
     await table.start()
     try:
+        if not any(k.startswith(("dek/", "shredded/")) for k, _ in table.items(municipality)):
+            msg = (
+                f"the key table {table.topic(municipality)} holds no data key: is "
+                "--group-prefix the hubs' (CASEHUB_GROUP_PREFIX)? Nothing was done"
+            )
+            raise ShredRefusedError(msg)
         keys = DataKeys(table, provider)
         pseudonyms = [keys.subject(municipality, name) for name in subjects]
         await _audit(place.kafka, municipality, pseudonyms, principal=principal, reason=reason)
@@ -254,6 +264,7 @@ async def decrypt(
         # The audit names the municipality whose record is read: never another's.
         msg = f"the record {ref} is of municipality {owner}, not of --municipality {municipality}"
         raise ShredRefusedError(msg)
+    await _require_key_topic(place, municipality)
     record = await _read_one(place.kafka, ref)
     table = _table(place, municipality)
     await table.start()

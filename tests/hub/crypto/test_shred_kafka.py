@@ -3,10 +3,11 @@
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from hub.cli.keys_ops import KeyPlace, ShredRefusedError, shred
+from hub.cli.keys_ops import KeyPlace, ShredRefusedError, rotate, shred
 from hub.compose.app import global_table
 from hub.runtime.crypto import KEY_TABLE, DataKeys, KeyDirectory, case_subject, child_subject
 from hub.runtime.provision import ensure_topics
+from hub.runtime.state import GlobalTable
 from routing.topics import AUDIT_DOMAIN, global_topic, topic
 from tests.people import CHILD
 
@@ -57,9 +58,22 @@ async def test_a_group_prefix_without_a_key_topic_is_refused_and_nothing_is_made
             place_of(settings, key_dir, wrong), code, [child_subject(CHILD)], reason="erasure E-1",
             operator="tester", **QUICK,
         )  # fmt: skip
+    with pytest.raises(ShredRefusedError, match="no key topic"):
+        await rotate(place_of(settings, key_dir, wrong), code, rewrap=True)
     assert keys.versions(code) == (1,)  # no KEK made, none destroyed
     topics = await topics_of(test_broker.admin)
     assert global_topic(f"{wrong}.{KEY_TABLE}", code) not in topics
+    # A key topic that exists under that prefix but holds no data key: refused as well.
+    empty = GlobalTable(settings.kafka, f"{wrong}.{KEY_TABLE}", (code,), replication=1,
+                        max_record_bytes=1_048_588)  # fmt: skip
+    await empty.start()
+    await empty.close()
+    with pytest.raises(ShredRefusedError, match="holds no data key"):
+        await shred(
+            place_of(settings, key_dir, wrong), code, [child_subject(CHILD)], reason="erasure E-1",
+            operator="tester", **QUICK,
+        )  # fmt: skip
+    assert keys.versions(code) == (1,)
 
 
 async def test_old_keks_stay_while_a_data_key_is_still_wrapped_under_one(
