@@ -8,8 +8,10 @@ progress bar of cases, documents and pages on stderr; a failed build prints each
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,8 @@ from hub.runtime.kafka_cli import kafka_options
 
 if TYPE_CHECKING:  # the build's libraries load only when a command runs
     from adapters.rigsarkivet.build import Built
+    from adapters.rigsarkivet.reader import RecordDecoder
+    from hub.compose.settings import CoreSettings
     from hub.runtime.kafka_access import KafkaConnection
 
 __all__ = ["archive"]
@@ -140,6 +144,26 @@ def build(  # noqa: PLR0913, PLR0917 - one option each
     )
 
 
+@contextlib.asynccontextmanager
+async def _decoder(settings: CoreSettings) -> AsyncIterator[RecordDecoder]:
+    """The hub's decoder: with ``CASEHUB_ENCRYPTION`` set, one that opens sealed fields."""
+    from adapters.rigsarkivet.reader import decode_plain, opening  # noqa: PLC0415
+    from hub.compose.app import global_table  # noqa: PLC0415
+    from hub.runtime.crypto import KEY_TABLE, DataKeys, KeyDirectory  # noqa: PLC0415
+
+    if settings.encryption is None:
+        yield decode_plain
+        return
+    provider = KeyDirectory(settings.encryption.key_dir, rescan_s=settings.encryption.rescan_s)
+    provider.check(tuple(settings.municipalities))  # a bad key file: one line
+    table = global_table(settings, KEY_TABLE)
+    await table.start()
+    try:
+        yield opening(DataKeys(table, provider))
+    finally:
+        await table.close()
+
+
 async def _build(  # noqa: PLR0913, PLR0917 - the command's options
     kafka: KafkaConnection,
     municipality: str,
@@ -164,12 +188,15 @@ async def _build(  # noqa: PLR0913, PLR0917 - the command's options
     documents = getattr(settings, "documents", None) or DocumentStoreSettings()
     about = ArchiveDescription(avid, creator, start, end)
     try:
-        async with open_document_store(
-            documents, state_dir=settings.state_dir, municipalities=settings.municipalities
-        ) as store:
+        async with (
+            _decoder(settings) as decode,
+            open_document_store(
+                documents, state_dir=settings.state_dir, municipalities=settings.municipalities
+            ) as store,
+        ):
             built = await build_from_topics(
                 kafka, municipality, about, store, out, schemas,
-                progress=_Bar(),
+                progress=_Bar(), decode=decode,
             )  # fmt: skip
     except BuildFailedError as exc:
         _report(exc)

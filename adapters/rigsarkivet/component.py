@@ -22,6 +22,7 @@ from adapters.documents.factory import open_document_store
 from adapters.rigsarkivet.build import Built
 from adapters.rigsarkivet.commands import archive
 from adapters.rigsarkivet.indices import ArchiveDescription
+from adapters.rigsarkivet.reader import decode_plain, opening
 from adapters.rigsarkivet.run import build_from_topics
 from adapters.rigsarkivet.settings import RigsarkivetSettings
 from contracts.archive import ArchivePackageBuiltV3, ArchiveRequested, CaseArchived
@@ -37,6 +38,8 @@ log = structlog.get_logger(__name__)
 
 def _build(settings: RigsarkivetSettings, context: BuildContext) -> Component:
     opened = OpenedStore()
+    # With field encryption on, the history's sealed fields are opened at the edge.
+    decode = decode_plain if context.data_keys is None else opening(context.data_keys)
 
     async def answer(event: Event[Contract]) -> None:
         request = cast("ArchiveRequested", event.data)  # the only type it consumes
@@ -53,6 +56,7 @@ def _build(settings: RigsarkivetSettings, context: BuildContext) -> Component:
             opened,
             settings.out,
             settings.standard_schemas,
+            decode=decode,
         )
         at = dt.datetime.now(dt.UTC)
         for archived in _case_archived(event, request, built, at, context.source):

@@ -8,8 +8,9 @@ what is remembered is the set of case ids. A record that is not a valid event is
 ``BadItem`` naming its place (topic, partition, offset) and the contract's complaint.
 
 Every record is decoded by one function, ``decode`` (``decode_plain`` unless another is
-given): where the tenancy issue encrypts fields, its decrypt-at-the-edge decoder goes there
-and nothing else of the build changes.
+given). With field encryption on, ``opening(keys)`` opens the sealed fields first; a record
+whose data key was shredded, or whose sealed value does not fit, is a ``BadItem`` like any
+invalid record; a key not here yet fails the build (transient: it is tried again).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from contracts.base import Contract
 from contracts.binding import InvalidRecordError, from_kafka
 from contracts.case import CaseOpened
 from contracts.envelope import Event
+from hub.runtime.crypto import DataKeys, FieldCrypto, FieldTamperedError, KeyShreddedError
 from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
-__all__ = ["HISTORY_DOMAINS", "RecordDecoder", "decode_plain", "read_history"]
+__all__ = ["HISTORY_DOMAINS", "RecordDecoder", "decode_plain", "opening", "read_history"]
 
 HISTORY_DOMAINS: Final = (
     "case",
@@ -57,6 +59,22 @@ async def decode_plain(
 ) -> Event[Contract]:
     """A record whose fields are not encrypted, as every record is today."""
     return from_kafka(headers, value)
+
+
+def opening(keys: DataKeys) -> RecordDecoder:
+    """The decoder of a hub with field encryption on: sealed fields opened, then validated."""
+    crypto = FieldCrypto(keys)
+
+    async def decode(
+        headers: Sequence[tuple[str, bytes | None]], value: bytes | None
+    ) -> Event[Contract]:
+        try:
+            opened, plain = crypto.open(headers, value)
+        except (KeyShreddedError, FieldTamperedError) as exc:
+            raise InvalidRecordError([("", str(exc))]) from None
+        return from_kafka(opened, plain)
+
+    return decode
 
 
 async def read_history(  # noqa: PLR0913 - broker, whose, when, and three dials

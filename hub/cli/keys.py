@@ -62,7 +62,21 @@ def rotate_command(
 @click.option("--case", "cases", multiple=True, help="A case whose own data key goes (repeat).")
 @click.option("--why", "why", required=True, help="Why (goes into the audit record).")
 @click.option("--operator", envvar="USER", default="operator", help="Who shreds (audit).")
-@click.option("--settle-s", default=20.0, show_default=True, help="Pause before the old KEK goes.")
+@click.option(
+    "--settle-s",
+    default=140.0,
+    show_default=True,
+    help="Pause before the old KEK goes: at least --hub-rescan-s + --mount-refresh-s.",
+)
+@click.option(
+    "--hub-rescan-s", default=10.0, show_default=True, help="The hubs' rescan_s (their setting)."
+)
+@click.option(
+    "--mount-refresh-s",
+    default=120.0,
+    show_default=True,
+    help="How long the key directory takes to reach the hubs (a Secret mount's refresh).",
+)
 def shred_command(  # noqa: PLR0913, PLR0917 - the options
     kafka: KafkaConnection,
     key_dir: Path,
@@ -72,6 +86,8 @@ def shred_command(  # noqa: PLR0913, PLR0917 - the options
     why: str,
     operator: str,
     settle_s: float,
+    hub_rescan_s: float,
+    mount_refresh_s: float,
     *,
     child: bool,
 ) -> None:
@@ -100,7 +116,16 @@ def shred_command(  # noqa: PLR0913, PLR0917 - the options
     place = KeyPlace(kafka, key_dir, group_prefix)
     try:
         done = asyncio.run(
-            shred(place, municipality, subjects, reason=why, operator=operator, settle_s=settle_s)
+            shred(
+                place,
+                municipality,
+                subjects,
+                reason=why,
+                operator=operator,
+                settle_s=settle_s,
+                rescan_s=hub_rescan_s,
+                mount_refresh_s=mount_refresh_s,
+            )
         )
     except ShredRefusedError as exc:
         raise click.ClickException(str(exc)) from None

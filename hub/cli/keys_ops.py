@@ -11,8 +11,16 @@ Shredding a subject (a child by CPR number, or a case) is, in this order:
    until the log cleaner runs, and copies in backups or mirrors longer; wrapped under a
    destroyed KEK, none of them can be unwrapped again, by the hub or by anyone who reads
    the topic. The pause between 3's steps (``settle_s``) lets running hubs see the new
-   version before the old one goes (see ``KeyDirectory``'s rescan), and the table is
-   swept again after it for keys they made meanwhile.
+   version before the old one goes: it must cover the hubs' ``rescan_s`` plus the time the
+   key directory takes to reach them (a Kubernetes Secret mount: a minute or two), and a
+   shorter one is refused. The table is swept again after it for keys they made meanwhile.
+
+Refused before anything is done: a key topic that does not exist, or one that holds no data
+key (a wrong group prefix would show an empty table: nothing rewrapped, every key lost);
+``rotate --rewrap`` and ``decrypt`` refuse a missing key topic too, rather than make it.
+Refused before any KEK is destroyed: a table, read again from the topic, in which a data
+key is still wrapped under a version about to go (a hub made one after the sweep); run the
+shred again.
 
 A shred run again (after a failure half-way) finishes what the first began.
 """
@@ -20,24 +28,32 @@ A shred run again (after a failure half-way) finishes what the first began.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from contracts.base import Contract
 from contracts.envelope import Event, new_event
-from contracts.guards import has_cpr_shape
 from contracts.operations import AuditAction, AuditActionV3, AuditRecordedV3
-from hub.runtime.audit import audit_event, operator_principal
+from hub.cli.records import record_at
+from hub.runtime.audit import audit_event, audited_principal
 from hub.runtime.crypto import KEY_TABLE, DataKeys, FieldCrypto, KeyDirectory
+from hub.runtime.errors import TransientError
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.publisher import EventPublisher
 from hub.runtime.state import GlobalTable
+from routing.topics import PREFIX, global_topic
 
 __all__ = [
+    "HUB_RESCAN_S",
+    "MOUNT_REFRESH_S",
+    "SETTLE_S",
     "KeyPlace",
     "Rotated",
     "ShredRefusedError",
@@ -47,9 +63,13 @@ __all__ = [
     "shred",
 ]
 
-_REASON_MAX = 2_000
 _RECORD_BYTES = 1_048_588
 _READ_TIMEOUT_S = 10.0
+_TOPIC_PARTS = 3
+SETTLE_S = 140.0
+"""The default pause: the hubs' default ``rescan_s`` (10 s) and a Secret mount's refresh."""
+HUB_RESCAN_S = 10.0
+MOUNT_REFRESH_S = 120.0
 
 
 class ShredRefusedError(ValueError):
@@ -103,6 +123,8 @@ async def rotate(place: KeyPlace, municipality: str, *, rewrap: bool) -> Rotated
     Without ``rewrap`` the old versions stay and unwrap the data keys they wrapped, so every
     record stays readable; with it, every data key is wrapped under the new version too.
     """
+    if rewrap:
+        await _require_key_topic(place, municipality)  # not made empty under a wrong prefix
     provider = KeyDirectory(place.key_dir)
     kek = provider.rotate(municipality)
     if not rewrap:
@@ -123,20 +145,40 @@ async def shred(  # noqa: PLR0913 - where, whose, who and why
     *,
     reason: str,
     operator: str,
-    settle_s: float = 20.0,
+    settle_s: float = SETTLE_S,
+    rescan_s: float = HUB_RESCAN_S,
+    mount_refresh_s: float = MOUNT_REFRESH_S,
 ) -> Shredded:
     """Destroy the data keys of ``subjects`` (``child_subject``/``case_subject`` names).
 
+    ``rescan_s`` is the running hubs' (``CASEHUB_ENCRYPTION``), ``mount_refresh_s`` how long
+    the key directory takes to reach them; ``settle_s`` must cover both.
+
     Raises:
-        ShredRefusedError: before anything is done (see the class).
+        ShredRefusedError: before anything is done (see the class), or before any KEK is
+            destroyed (a data key still wrapped under an old version: run it again).
         TransientError: the broker did not take a change; run it again.
 
     """
     principal = _principal(operator, reason)
+    if settle_s < rescan_s + mount_refresh_s:
+        msg = (
+            f"--settle-s {settle_s:g} is shorter than the hubs' rescan_s ({rescan_s:g}) plus "
+            f"the key directory's refresh ({mount_refresh_s:g}): a hub could still wrap new "
+            "data keys under a KEK about to be destroyed"
+        )
+        raise ShredRefusedError(msg)
+    await _require_key_topic(place, municipality)
     provider = KeyDirectory(place.key_dir, rescan_s=0.0)
     table = _table(place, municipality)
     await table.start()
     try:
+        if not any(k.startswith(("dek/", "shredded/")) for k, _ in table.items(municipality)):
+            msg = (
+                f"the key table {table.topic(municipality)} holds no data key: is "
+                "--group-prefix the hubs' (CASEHUB_GROUP_PREFIX)? Nothing was done"
+            )
+            raise ShredRefusedError(msg)
         keys = DataKeys(table, provider)
         pseudonyms = [keys.subject(municipality, name) for name in subjects]
         await _audit(place.kafka, municipality, pseudonyms, principal=principal, reason=reason)
@@ -146,12 +188,54 @@ async def shred(  # noqa: PLR0913 - where, whose, who and why
         kek = provider.rotate(municipality)
         await asyncio.sleep(settle_s)  # running hubs rescan; the tail reads their new keys
         rewrapped, _lost = await keys.rewrap(municipality)
-        old = tuple(v for v in provider.versions(municipality) if v < kek.version)
-        for version in old:
-            provider.destroy(municipality, version)
     finally:
         await table.close()
+    old = tuple(v for v in provider.versions(municipality) if v < kek.version)
+    await _require_rewrapped(place, municipality, old)
+    for version in old:
+        provider.destroy(municipality, version)
     return Shredded(len(pseudonyms), count, kek.version, rewrapped, old)
+
+
+async def _require_key_topic(place: KeyPlace, municipality: str) -> None:
+    """Refuse a key table whose topic does not exist (opening it would create it empty)."""
+    wanted = global_topic(f"{place.group_prefix}.{KEY_TABLE}", municipality)
+    admin = AIOKafkaAdminClient(**place.kafka.client_options(), client_id="casehub-keys")
+    try:
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+        finally:
+            await admin.close()
+    except KafkaError as exc:
+        msg = f"keys: cannot list the topics ({type(exc).__name__})"
+        raise TransientError(msg) from None
+    if wanted not in existing:
+        msg = (
+            f"no key topic {wanted}: is --group-prefix the hubs' (CASEHUB_GROUP_PREFIX)? "
+            "Nothing was done"
+        )
+        raise ShredRefusedError(msg)
+
+
+async def _require_rewrapped(place: KeyPlace, municipality: str, old: Sequence[int]) -> None:
+    """Refuse to destroy ``old`` while a data key, read again from the topic, names one."""
+    table = _table(place, municipality)
+    await table.start()
+    try:
+        behind = sum(
+            1
+            for key, raw in table.items(municipality)
+            if key.startswith("dek/") and DataKeys.kek_version(raw) in old
+        )
+    finally:
+        await table.close()
+    if behind:
+        msg = (
+            f"{behind} data key(s) are still wrapped under a KEK version about to be destroyed "
+            "(made by a hub after the sweep); no version was destroyed: run the shred again"
+        )
+        raise ShredRefusedError(msg)
 
 
 async def decrypt(
@@ -168,12 +252,19 @@ async def decrypt(
     by reference) is acknowledged on the audit topic before anything is opened.
 
     Raises:
-        ShredRefusedError: no reason, a bad operator, a malformed ``ref`` or no such record.
+        ShredRefusedError: no reason, a bad operator, a malformed ``ref``, a record of another
+            municipality than ``municipality`` (the audit's), or no such record.
         KeyShreddedError: the record's data key was destroyed.
         KeyUnavailableError: its data key or KEK is not there.
 
     """
     principal = _principal(operator, reason)
+    owner = _owner(ref)
+    if owner != municipality:
+        # The audit names the municipality whose record is read: never another's.
+        msg = f"the record {ref} is of municipality {owner}, not of --municipality {municipality}"
+        raise ShredRefusedError(msg)
+    await _require_key_topic(place, municipality)
     record = await _read_one(place.kafka, ref)
     table = _table(place, municipality)
     await table.start()
@@ -199,6 +290,15 @@ async def decrypt(
     return value or b""
 
 
+def _owner(ref: str) -> str:
+    """The municipality of the topic ``ref`` names (``casehub.<kode>.…``, quarantines too)."""
+    parts = ref.split(".")
+    if len(parts) < _TOPIC_PARTS or parts[0] != PREFIX or not re.fullmatch(r"[0-9]{3}", parts[1]):
+        msg = "a record is named topic:partition:offset, on a municipality's casehub topic"
+        raise ShredRefusedError(msg)
+    return parts[1]
+
+
 async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, bytes]:
     try:
         name, partition, offset = ref.rsplit(":", 2)
@@ -209,37 +309,18 @@ async def _read_one(kafka: KafkaConnection, ref: str) -> ConsumerRecord[bytes, b
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
-        consumer.assign([wanted])
-        end = (await consumer.end_offsets([wanted]))[wanted]
-        if not 0 <= at < end:
-            msg = f"no record {ref}"
-            raise ShredRefusedError(msg)
-        consumer.seek(wanted, at)
-        async with asyncio.timeout(_READ_TIMEOUT_S):
-            while True:
-                batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
-                for records in batch.values():
-                    for record in records:
-                        if record.offset == at:
-                            return record
-                        msg = f"no record {ref} (removed by retention)"
-                        raise ShredRefusedError(msg)
+        record = await record_at(consumer, wanted, at, timeout_s=_READ_TIMEOUT_S)
     finally:
         await consumer.stop()
+    if record is None:
+        msg = f"no record {ref} (never written, or removed by retention or compaction)"
+        raise ShredRefusedError(msg)
+    return record
 
 
 def _principal(operator: str, reason: str) -> str:
-    if not reason.strip():
-        msg = "a shred needs a reason (--why): it goes into the audit record"
-        raise ShredRefusedError(msg)
-    if has_cpr_shape(reason):
-        msg = "the reason must not hold a CPR number: refer to the case or the request"
-        raise ShredRefusedError(msg)
-    if len(reason) > _REASON_MAX:
-        msg = f"the reason is longer than {_REASON_MAX} characters"
-        raise ShredRefusedError(msg)
     try:
-        return operator_principal(operator)
+        return audited_principal(operator, reason, act="a shred")
     except ValueError as exc:
         raise ShredRefusedError(str(exc)) from None
 

@@ -22,7 +22,6 @@ aiokafka directly.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterable
@@ -30,14 +29,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
 from contracts.binding import to_kafka
 from contracts.envelope import Event, new_event
 from contracts.guards import has_cpr_shape
 from contracts.operations import AuditAction, AuditRecorded, MessageReplayed
-from hub.runtime.audit import audit_event, operator_principal
+from hub.cli.records import record_at
+from hub.runtime.audit import audit_event, audited_principal
 from hub.runtime.delivery.policy import REPLAY_HEADER
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.quarantine import QUARANTINE_HEADERS, original_headers
@@ -52,7 +52,6 @@ _AUDIT = uuid.UUID("a3f1c9d2-5b7e-4c08-9e61-2d4f8b0a7c35")
 # The replay producer lets the broker judge the size: the source topic took the original.
 _REPLAY_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 _READ_TIMEOUT_S = 30.0
-_REASON_MAX = 2_000
 _TOKEN = re.compile(r"[\x21-\x7e]{1,256}")
 
 
@@ -313,18 +312,8 @@ async def _from_source(
         f"cannot replay the bounded copy {entry.ref}: its original {entry.source_ref} is no "
         "longer on its topic (retention removed it); the quarantine holds no value to replay"
     )
-    consumer.assign([wanted])
-    first = (await consumer.beginning_offsets([wanted]))[wanted]
-    end = (await consumer.end_offsets([wanted]))[wanted]
-    if not first <= offset < end:
-        raise ReplayRefusedError(gone)
-    consumer.seek(wanted, offset)
-    record: ConsumerRecord[bytes, bytes] | None = None
-    async with asyncio.timeout(_READ_TIMEOUT_S):
-        while record is None:
-            batch = await consumer.getmany(wanted, timeout_ms=500, max_records=1)
-            record = next((r for records in batch.values() for r in records), None)
-    if record.offset != offset:
+    record = await record_at(consumer, wanted, offset, timeout_s=_READ_TIMEOUT_S)
+    if record is None:
         raise ReplayRefusedError(gone)
     originals = [
         (name, value or b"")
@@ -343,17 +332,8 @@ async def _from_source(
 
 def _audit_principal(operator: str, reason: str) -> str:
     """The operator's principal, once the reason is one an audit record can hold."""
-    if not reason.strip():
-        msg = "a replay needs a reason (--why): it goes into the audit record"
-        raise ReplayRefusedError(msg)
-    if has_cpr_shape(reason):
-        msg = "the reason must not hold a CPR number: refer to the case or the event"
-        raise ReplayRefusedError(msg)
-    if len(reason) > _REASON_MAX:
-        msg = f"the reason is longer than {_REASON_MAX} characters"
-        raise ReplayRefusedError(msg)
     try:
-        return operator_principal(operator)
+        return audited_principal(operator, reason, act="a replay")
     except ValueError as exc:
         raise ReplayRefusedError(str(exc)) from None
 

@@ -133,7 +133,10 @@ def create_app(
         seal=None if crypto is None else crypto.seal,
     )
     tables = {spec.name: state_table(settings, spec.name) for spec in components}
-    running = [*built_components(settings, events.publish, components, tables, shared), *extra]
+    running = [
+        *built_components(settings, events.publish, components, tables, shared, crypto=crypto),
+        *extra,
+    ]
     _require_unique_names(running)
     # What each consumes: a running component's own, or (an extra one that says nothing)
     # the registered one's of its name; routes to registered components not run here are
@@ -391,6 +394,7 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
     *,
     global_of: Callable[[], GlobalTable] | None = None,
     global_stores: tuple[str, ...] = (),
+    data_keys: DataKeys | None = None,
 ) -> BuildContext:
     """What a component named ``name`` is built with, in a hub of these settings."""
     return BuildContext(
@@ -406,20 +410,24 @@ def build_context(  # noqa: PLR0913 - the hub's settings and what the component 
         global_of=global_of,
         global_stores=global_stores,
         component_settings=settings.component,
+        data_keys=data_keys,
     )
 
 
-def built_components(
+def built_components(  # noqa: PLR0913 - what the components are built with
     settings: CoreSettings,
     publish: Publish,
     components: Sequence[ComponentSpec[Any]],
     tables: dict[str, StateTable] | None = None,
     shared: dict[str, GlobalTable] | None = None,
+    *,
+    crypto: FieldCrypto | None = None,
 ) -> list[Component]:
     """Build every component that runs with these settings (importing builds nothing).
 
     With ``shared``, a component may open its group's global table, which is put there
-    (for the hub to start); without it, the components are offered none.
+    (for the hub to start); without it, the components are offered none. With ``crypto``
+    (field encryption on), a component may seal its state values with its data keys.
     """
     running = []
     for spec in components:
@@ -433,6 +441,7 @@ def built_components(
         context = build_context(
             settings, publish, spec.name, table, spec.stores,
             global_of=opener, global_stores=spec.global_stores,
+            data_keys=None if crypto is None else crypto.keys,
         )  # fmt: skip
         component = spec.build(config, context)
         running.append(replace(component, consumes=spec.consumes))

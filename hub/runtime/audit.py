@@ -21,11 +21,20 @@ from datetime import UTC, datetime
 
 from contracts.base import Contract
 from contracts.envelope import Event, follow_up_id, new_event
+from contracts.guards import has_cpr_shape
 from contracts.operations import AuditAction, AuditRecorded
 from hub.runtime.publisher import confirm_now
 from hub.runtime.seams import Publish
 
-__all__ = ["Auditor", "audit_event", "audit_id", "component_principal", "operator_principal"]
+__all__ = [
+    "REASON_MAX",
+    "Auditor",
+    "audit_event",
+    "audit_id",
+    "audited_principal",
+    "component_principal",
+    "operator_principal",
+]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _PRINCIPAL_MAX = 64
@@ -52,6 +61,31 @@ def operator_principal(operator: str) -> str:
         msg = "the operator must be a login name: letters, digits, '.', '_' or '-'"
         raise ValueError(msg)
     return f"operator:{operator}"
+
+
+REASON_MAX = 2_000
+"""The longest reason (``--why``) an operator's audit record takes."""
+
+
+def audited_principal(operator: str, reason: str, *, act: str) -> str:
+    """The operator's principal, once ``reason`` is one an audit record can hold.
+
+    ``act`` names what needs it in the messages (``a replay``, ``a shred``).
+
+    Raises:
+        ValueError: no reason, a CPR number in it, too long, or not a login name.
+
+    """
+    if not reason.strip():
+        msg = f"{act} needs a reason (--why): it goes into the audit record"
+        raise ValueError(msg)
+    if has_cpr_shape(reason):
+        msg = "the reason must not hold a CPR number: refer to the case, the event or the request"
+        raise ValueError(msg)
+    if len(reason) > REASON_MAX:
+        msg = f"the reason is longer than {REASON_MAX} characters"
+        raise ValueError(msg)
+    return operator_principal(operator)
 
 
 def audit_id(trigger: str, action: AuditAction) -> str:

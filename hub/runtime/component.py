@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute
 
 from contracts.base import Contract
 from hub.runtime.audit import Auditor, component_principal
+from hub.runtime.crypto import DataKeys
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import GlobalStore, SharedTable, StateTable, Store
@@ -88,6 +89,10 @@ class BuildContext:
     """The settings of another component of this hub, by name (None: it does not run here),
     for a component that reads through another's port: Digital Post opens the document
     store from the ``documents`` component's settings."""
+    data_keys: DataKeys | None = None
+    """The subjects' data keys when field encryption is on (None: off): a component whose
+    state holds personal or sensitive content seals those values with them
+    (``hub.runtime.crypto.values``), so a shred reaches its changelog too."""
 
     def auditor(self, name: str) -> Auditor:
         """The audit port of the component ``name`` on this instance (``hub.runtime.audit``).

@@ -11,6 +11,7 @@ import click
 from hub.components.outcomes.aggregates import Period
 from hub.components.outcomes.extract import ExtractRequest, run_extract
 from hub.components.outcomes.table import DEFAULT_THRESHOLD
+from hub.runtime.crypto import KEY_TABLE
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.kafka_cli import kafka_options
 
@@ -60,6 +61,9 @@ def outcomes() -> None:
 @click.option("--group-prefix", envvar="CASEHUB_GROUP_PREFIX", default="casehub",
               show_default=True, help="The hub's consumer-group prefix: the state is in the "
               "changelog of <prefix>.outcomes.")  # fmt: skip
+@click.option("--key-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The hub's key directory (CASEHUB_ENCRYPTION's key_dir): opens the "
+              "summaries it sealed.")  # fmt: skip
 @click.option("--operator", envvar="USER", required=True, help="Who builds it (login name).")
 @click.option("--why", "reason", required=True, help="Why, for the audit record.")
 def extract(  # noqa: PLR0913, PLR0917 - one argument per option
@@ -72,6 +76,7 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
     threshold: int,
     source: str,
     group_prefix: str,
+    key_dir: Path | None,
     operator: str,
     reason: str,
 ) -> None:
@@ -82,6 +87,7 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
             key=key_file.read_bytes(), out=out, operator=operator, reason=reason,
             threshold=threshold,
             state_group=f"{group_prefix}.outcomes" if source == "state" else None,
+            key_dir=key_dir, key_group=f"{group_prefix}.{KEY_TABLE}",
         )  # fmt: skip
         report = asyncio.run(run_extract(kafka, request))
     except ValueError as exc:  # a validation error never quotes its input
@@ -91,3 +97,5 @@ def extract(  # noqa: PLR0913, PLR0917 - one argument per option
     click.echo(f"extract {report.extract_id}: {len(report.files)} file(s) in {out}", err=True)
     if report.skipped:
         click.echo(f"{report.skipped} record(s) were not valid events and were skipped", err=True)
+    if report.shredded:
+        click.echo(f"{report.shredded} summary(ies) were shredded and were skipped", err=True)

@@ -13,8 +13,9 @@ national row (``complementary``), and CSV, Parquet and the data dictionary are w
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,14 +30,18 @@ from hub.components.outcomes.complementary import complementary
 from hub.components.outcomes.files import write_dictionary, write_table
 from hub.components.outcomes.history import read_history
 from hub.components.outcomes.model import CaseKey, CaseOutcomes, OutcomeModel
-from hub.components.outcomes.pseudonym import pseudonymiser
 from hub.components.outcomes.state import missing_state, read_summaries
 from hub.components.outcomes.table import DEFAULT_THRESHOLD, Table, suppress
 from hub.runtime.audit import operator_principal
+from hub.runtime.crypto import DataKeys, KeyDirectory
 from hub.runtime.kafka_access import KafkaConnection
+from hub.runtime.pseudonym import pseudonymiser
+from hub.runtime.state import GlobalTable
 from routing.topics import AUDIT_DOMAIN, topic
 
 __all__ = ["NATIONAL", "SOURCE", "ExtractReport", "ExtractRequest", "run_extract"]
+
+_KEY_RECORD_BYTES = 1_048_588
 
 NATIONAL = "national"
 SOURCE = "urn:casehub:outcomes"
@@ -57,6 +62,10 @@ class ExtractRequest:
     state_group: str | None = None
     """The ``outcomes`` component's consumer group: read its summaries; None: fold the
     history (the fallback)."""
+    key_dir: Path | None = None
+    """The hub's key directory (``CASEHUB_ENCRYPTION``): opens sealed summaries."""
+    key_group: str = "casehub.keys"
+    """The hub's key table (``<group prefix>.keys``), with ``key_dir``."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,9 @@ class ExtractReport:
     """(scope, table) → rows."""
     skipped: int
     """Records on the topics that were not valid events, or summaries in the state this
-    version cannot read (not counted)."""
+    version cannot read or open (not counted)."""
+    shredded: int = 0
+    """Sealed summaries whose data key was destroyed (not counted; also in ``skipped``)."""
 
 
 async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> ExtractReport:
@@ -98,7 +109,7 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
                                          key=record.key, headers=list(record.headers))  # fmt: skip
     finally:
         await producer.stop()
-    cases, skipped = await _cases(kafka, request)
+    cases, skipped, shredded = await _cases(kafka, request)
     scopes = {m: {k: c for k, c in cases.items() if k[0] == m}
               for m in request.municipalities}  # fmt: skip
     scopes[NATIONAL] = dict(cases)
@@ -111,7 +122,7 @@ async def run_extract(kafka: KafkaConnection, request: ExtractRequest) -> Extrac
         rows[scope, final.name] = len(final.rows)
         written.append(final)
     files += write_dictionary(request.out, written)
-    return ExtractReport(extract_id, files, rows, skipped)
+    return ExtractReport(extract_id, files, rows, skipped, shredded)
 
 
 def _suppressed(built: dict[str, list[Table]], threshold: int) -> Iterator[tuple[str, Table]]:
@@ -128,16 +139,38 @@ def _suppressed(built: dict[str, list[Table]], threshold: int) -> Iterator[tuple
 
 async def _cases(
     kafka: KafkaConnection, request: ExtractRequest
-) -> tuple[dict[CaseKey, CaseOutcomes], int]:
-    """The cases' summaries, and how many records or summaries could not be read."""
-    if request.state_group is not None:
-        summaries = await read_summaries(kafka, request.state_group, request.municipalities)
-        return summaries.cases, summaries.skipped
-    history = await read_history(kafka, request.municipalities)
+) -> tuple[dict[CaseKey, CaseOutcomes], int, int]:
+    """The cases' summaries, how many could not be read, and how many were shredded."""
+    async with _data_keys(kafka, request) as keys:
+        if request.state_group is not None:
+            summaries = await read_summaries(
+                kafka, request.state_group, request.municipalities, keys=keys
+            )
+            return summaries.cases, summaries.skipped, summaries.shredded
+        history = await read_history(kafka, request.municipalities, keys=keys)
     model = OutcomeModel()
     for event in sorted(history.events, key=lambda e: e.envelope.time):
         model.apply(event)
-    return model.cases, history.skipped
+    return model.cases, history.skipped, 0
+
+
+@contextlib.asynccontextmanager
+async def _data_keys(
+    kafka: KafkaConnection, request: ExtractRequest
+) -> AsyncIterator[DataKeys | None]:
+    """The hub's data keys with ``key_dir`` (its key table read whole); else None."""
+    if request.key_dir is None:
+        yield None
+        return
+    table = GlobalTable(
+        kafka, request.key_group, request.municipalities, replication=1,
+        max_record_bytes=_KEY_RECORD_BYTES, client_id="casehub-outcomes-keys",
+    )  # fmt: skip
+    await table.start()
+    try:
+        yield DataKeys(table, KeyDirectory(request.key_dir, rescan_s=0.0))
+    finally:
+        await table.close()
 
 
 def _audit(request: ExtractRequest, municipality: str, extract_id: str) -> KafkaRecord:

@@ -3,7 +3,9 @@
 It reads each municipality's case, decision, measure, finance and outcome topics from the beginning
 to their end offsets at the start of the read, without a consumer group (nothing is
 committed; a running hub is not disturbed). A record that is not a valid event is skipped
-and counted: it was quarantined by the component that met it, and is no outcome.
+and counted: it was quarantined by the component that met it, and is no outcome. With the
+hub's data keys (field encryption on), sealed records are opened first; one that does not
+open (its key shredded, not here, or the value moved) is skipped and counted too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from contracts.base import Contract
 from contracts.binding import InvalidRecordError, from_kafka
 from contracts.envelope import Event
+from hub.runtime.crypto import DataKeys, FieldCrypto
+from hub.runtime.errors import HubError
 from hub.runtime.kafka_access import KafkaConnection
 from routing.topics import topic
 
@@ -32,8 +36,14 @@ class History:
     skipped: int = 0
 
 
-async def read_history(kafka: KafkaConnection, municipalities: Iterable[str]) -> History:
-    """Every event on the outcome-relevant topics of ``municipalities``."""
+async def read_history(
+    kafka: KafkaConnection, municipalities: Iterable[str], *, keys: DataKeys | None = None
+) -> History:
+    """Every event on the outcome-relevant topics of ``municipalities``.
+
+    ``keys``: the data keys that open sealed records (None: a sealed record is skipped).
+    """
+    crypto = None if keys is None else FieldCrypto(keys)
     names = [topic(d, m) for m in municipalities for d in DOMAINS_READ]
     consumer = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
     await consumer.start()
@@ -59,7 +69,10 @@ async def read_history(kafka: KafkaConnection, municipalities: Iterable[str]) ->
     for records in by_partition.values():
         for headers, value in records:
             try:
-                history.events.append(from_kafka(headers, value))
-            except InvalidRecordError:
+                opened: tuple[list[tuple[str, bytes | None]], bytes | None] = (
+                    (list(headers), value) if crypto is None else crypto.open(headers, value)
+                )
+                history.events.append(from_kafka(*opened))
+            except (InvalidRecordError, HubError):
                 history.skipped += 1
     return history

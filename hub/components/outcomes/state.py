@@ -3,7 +3,9 @@
 The extract reads each municipality's changelog topic ``<group>.state.<kommunekode>`` to its
 end, as a new owner restores it (``KafkaChangelog.restore``), and decodes the summaries of
 the ``outcomes`` store. A municipality the component never ran for has no changelog: the
-extract says so rather than write an empty extract.
+extract says so rather than write an empty extract. A sealed summary (field encryption on)
+is opened with the data keys given; one whose key was shredded, or that cannot be opened
+(no keys given, a key not here, a value that does not fit), is skipped and counted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from hub.components.deadlines.status import changelog_partitions
 from hub.components.outcomes.component import STORE
 from hub.components.outcomes.model import CaseKey, CaseOutcomes
 from hub.components.outcomes.summary import CASE_PREFIX, decode
+from hub.runtime.crypto import DataKeys, KeyShreddedError, is_sealed, open_value
+from hub.runtime.errors import HubError
 from hub.runtime.kafka_access import KafkaConnection
 from hub.runtime.state import KafkaChangelog, Task
 
@@ -34,7 +38,9 @@ class Summaries:
     missing: list[str] = field(default_factory=list)
     """Municipalities without a changelog topic: the component never ran for them."""
     skipped: int = 0
-    """Summaries this version cannot read (not counted)."""
+    """Summaries this version cannot read, or sealed ones that cannot be opened (not counted)."""
+    shredded: int = 0
+    """Sealed summaries whose data key was destroyed (not counted; also in ``skipped``)."""
 
 
 async def missing_state(
@@ -52,9 +58,15 @@ async def missing_state(
 
 
 async def read_summaries(
-    kafka: KafkaConnection, group: str, municipalities: Iterable[str]
+    kafka: KafkaConnection,
+    group: str,
+    municipalities: Iterable[str],
+    *,
+    keys: DataKeys | None = None,
 ) -> Summaries:
     """Every case's summary of ``municipalities`` in the group's changelog.
+
+    ``keys``: the data keys that open sealed summaries (None: a sealed one is skipped).
 
     Raises:
         TransientError: Kafka could not be read.
@@ -80,7 +92,20 @@ async def read_summaries(
             if not key.startswith(_PREFIX):
                 continue
             try:
-                summaries.cases[task.municipality, key.removeprefix(_PREFIX)] = decode(value)
-            except ValidationError:
+                plain = _opened(keys, task.municipality, key, value)
+                summaries.cases[task.municipality, key.removeprefix(_PREFIX)] = decode(plain)
+            except KeyShreddedError:
+                summaries.shredded += 1
+                summaries.skipped += 1
+            except (ValidationError, HubError):
                 summaries.skipped += 1
     return summaries
+
+
+def _opened(keys: DataKeys | None, municipality: str, key: str, value: bytes) -> bytes:
+    if not is_sealed(value):
+        return value
+    if keys is None:
+        msg = "key_unavailable: a sealed summary and no key directory to open it"
+        raise HubError(msg)
+    return open_value(keys, municipality, key, value)

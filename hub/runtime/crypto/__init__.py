@@ -17,8 +17,16 @@ from hub.runtime.crypto.fields import (
     FieldTamperedError,
     sealed_fields,
 )
-from hub.runtime.crypto.keys import KEY_BYTES, Kek, KeyDirectory, KeyFileError, KeyProvider
+from hub.runtime.crypto.keys import (
+    KEY_BYTES,
+    Kek,
+    KeyDirectory,
+    KeyFileError,
+    KeyProvider,
+    KeyReadError,
+)
 from hub.runtime.crypto.settings import EncryptionSettings
+from hub.runtime.crypto.values import is_sealed, open_value, seal_value
 
 __all__ = [
     "KEY_BYTES",
@@ -34,10 +42,14 @@ __all__ = [
     "KeyDirectory",
     "KeyFileError",
     "KeyProvider",
+    "KeyReadError",
     "KeyShreddedError",
     "KeyTable",
     "KeyUnavailableError",
     "case_subject",
     "child_subject",
+    "is_sealed",
+    "open_value",
+    "seal_value",
     "sealed_fields",
 ]

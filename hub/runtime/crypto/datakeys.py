@@ -1,6 +1,6 @@
 """Data keys: one AES-256 key per subject (a child, or a case without one), wrapped by the KEK.
 
-A subject is named by its pseudonym (``hub.components.outcomes.pseudonym``: HMAC-SHA256
+A subject is named by its pseudonym (``hub.runtime.pseudonym``: HMAC-SHA256
 under the municipality's subject key, letters only), so neither the key table nor a header
 ever holds a CPR number, and nobody without the subject key can test a guessed one.
 
@@ -38,9 +38,9 @@ import structlog
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hub.components.outcomes.pseudonym import pseudonymiser
 from hub.runtime.crypto.keys import KEY_BYTES, Kek, KeyProvider
 from hub.runtime.errors import PermanentError, TransientError
+from hub.runtime.pseudonym import pseudonymiser
 
 __all__ = [
     "KEY_TABLE",
@@ -210,6 +210,11 @@ class DataKeys:
         key = DataKey(municipality, subject, key_id, version, AESGCM(dek))
         _remember(self._unwrapped, (municipality, subject, key_id, raw), key, self._cache)
         return key
+
+    @staticmethod
+    def kek_version(raw: bytes) -> int:
+        """The KEK version a ``dek/`` row's value is wrapped under."""
+        return _parse(raw)[0]
 
     def shredded(self, municipality: str, subject: str) -> frozenset[str]:
         """The ids of the subject's destroyed data keys."""

@@ -9,7 +9,9 @@ the pseudonym its data keys are filed under; it never rotates, so a pseudonym is
 The file-based default (``KeyDirectory``) keeps ``<dir>/<kode>/kek-<version>.key`` and
 ``<dir>/<kode>/subject.key``: 32 random bytes, base64, readable by the owner only (0600),
 as the callers' secret files. A file that cannot be used ends the hub in one line naming
-``CASEHUB_ENCRYPTION``, never a byte of the key.
+``CASEHUB_ENCRYPTION``, never a byte of the key. Once running, a read that fails with an
+I/O error (a remounted secret, an NFS hiccup) is a ``KeyReadError``: transient, so the
+record is retried rather than quarantined.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Protocol
 
-__all__ = ["KEY_BYTES", "Kek", "KeyDirectory", "KeyFileError", "KeyProvider"]
+from hub.runtime.errors import TransientError
+
+__all__ = ["KEY_BYTES", "Kek", "KeyDirectory", "KeyFileError", "KeyProvider", "KeyReadError"]
 
 KEY_BYTES: Final = 32
 """AES-256 keys and HMAC-SHA256 keys alike."""
@@ -36,6 +40,10 @@ _SUBJECT_FILE: Final = "subject.key"
 
 class KeyFileError(ValueError):
     """A key file cannot be used (missing, unreadable, open to others, not a 32-byte key)."""
+
+
+class KeyReadError(TransientError):
+    """A key file or directory could not be read now (an I/O error): try again later."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,11 @@ class KeyDirectory:
 
         """
         for code in municipalities:
-            self.current(code)
-            self.subject_key(code)
+            try:
+                self.current(code)
+                self.subject_key(code)
+            except KeyReadError as exc:  # at start, not worth a retry: one clear line
+                raise KeyFileError(str(exc)) from None
 
     def _versions(self, municipality: str, *, fresh_after: float) -> dict[int, bytes]:
         now = time.monotonic()
@@ -157,7 +168,7 @@ class KeyDirectory:
         except OSError as exc:
             error = type(exc).__name__
             msg = f"{_SETTING}: cannot list the key directory of {municipality} ({error})"
-            raise KeyFileError(msg) from None
+            raise KeyReadError(msg) from None
         found = {}
         for name in names:
             match = _KEK_FILE.fullmatch(name)
@@ -217,9 +228,12 @@ def _read_key(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         text = path.read_bytes().strip()
+    except FileNotFoundError:
+        msg = f"{_SETTING}: the key file {path.name} is missing"
+        raise KeyFileError(msg) from None
     except OSError as exc:
         msg = f"{_SETTING}: cannot read the key file {path.name} ({type(exc).__name__})"
-        raise KeyFileError(msg) from None
+        raise KeyReadError(msg) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         msg = f"{_SETTING}: the key file {path.name} is open to others (chmod 600 it)"
         raise KeyFileError(msg)

@@ -65,7 +65,7 @@ from hub.runtime.crypto.datakeys import KeyShreddedError, KeyUnavailableError
 from hub.runtime.delivery.backoff import Backoff
 from hub.runtime.delivery.breaker import BreakerState, CircuitBreaker
 from hub.runtime.delivery.store import DeliveryStore, ParkedState, RowTooLargeError, StoredRecord
-from hub.runtime.delivery.tenancy import BoundaryError, check_boundary
+from hub.runtime.delivery.tenancy import BoundaryError, check_boundary, check_claim
 from hub.runtime.errors import (
     AuthorisationError,
     ContractError,
@@ -269,9 +269,18 @@ class Delivery:
     def _decoded(self, record: StoredRecord) -> Event[Contract] | Exception:
         """The record's event, or the error its decoding raised (its outcome in turn)."""
         try:
-            return self._decode(record.headers, record.value)
+            return self._opened(record)
         except Exception as exc:  # noqa: BLE001 - raised again when the record's turn comes
             return exc
+
+    def _opened(self, record: StoredRecord) -> Event[Contract]:
+        """The record decoded (its sealed fields opened), once its claim fits its topic.
+
+        A claimed municipality is checked first: a record on 101's topic naming 147 never
+        has 147's data key looked up or used (``check_claim``).
+        """
+        check_claim(record.topic, record.headers)
+        return self._decode(record.headers, record.value)
 
     def _rewind(self, records: list[StoredRecord]) -> None:
         """Make the consumer fetch ``records`` again: each partition from its earliest."""
@@ -399,7 +408,7 @@ class Delivery:
         """
         task = _task(record)
         try:
-            event = self._decode(record.headers, record.value)
+            event = self._opened(record)
             check_boundary(record.topic, event)
             if not self._store.was_processed(event.envelope.id) and self._accepts(event):
                 with in_task(task):
@@ -504,9 +513,7 @@ class Delivery:
         at the batch's commit, not here.
         """
         try:
-            event = (
-                self._decode(record.headers, record.value) if first is None else _or_raise(first[0])
-            )
+            event = self._opened(record) if first is None else _or_raise(first[0])
             check_boundary(record.topic, event)
             event_id = event.envelope.id
             repeat = event_id in self._unconfirmed

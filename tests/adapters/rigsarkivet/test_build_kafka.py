@@ -33,6 +33,7 @@ from hub.compose.app import build_context
 from hub.runtime.provision import ensure_topics
 from routing.topics import topic, topic_for
 from tests.adapters.rigsarkivet.avid import check_version, rigsarkivet_settings, standard_schemas
+from tests.hub.crypto.memory import crypto_on
 from tests.kafka import cli_options
 
 pytestmark = pytest.mark.kafka
@@ -301,3 +302,46 @@ async def test_the_build_command_lists_every_bad_item_and_leaves_nothing(hub_set
     assert "data.closure" in bad[2]
     assert "archival version not built: 3 bad item(s)" in stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+async def test_with_field_encryption_the_component_opens_the_sealed_history(hub_settings, tmp_path):
+    municipality = hub_settings.municipalities[0]
+    settings = rigsarkivet_settings(tmp_path / "archive")
+    store = LocalDocumentStore(hub_settings.state_dir / "documents", municipalities=[municipality])
+    await _topics(hub_settings, municipality)
+    crypto, _, _ = crypto_on(tmp_path / "keys", municipality, personal=True)
+    events = await _history(municipality, store, cases=2)
+    sealed = []
+    for event in events:
+        record = await crypto.seal(event, to_kafka(event))
+        sealed.append((topic_for(event), record.key, record.value, record.headers))
+    assert any(dict(h).get("ce_keyid") for *_, h in sealed)  # the history travels sealed
+    await _publish(hub_settings.kafka, sealed)
+    published = []
+
+    async def publish(event):
+        published.append(event)
+        return event.envelope.id
+
+    context = build_context(hub_settings, publish, NAME, data_keys=crypto.keys)
+    component = COMPONENT.build(settings, context)
+    assert component.background is not None
+    assert component.handler is not None
+    background = asyncio.create_task(component.background())
+    try:
+        await asyncio.sleep(0)
+        request = ArchiveRequested(
+            archive_id="archive-2", period_start=PERIOD[0], period_end=PERIOD[1],
+            requested_by="archivist-1",
+        )  # fmt: skip
+        event = new_event(
+            request, source="urn:test", municipality=municipality, case_id="archive-2"
+        )
+        await component.handler(event)
+    finally:
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+    built = published[-1]
+    assert isinstance(built.data, ArchivePackageBuiltV3)
+    assert built.data.cases == 2  # every sealed record opened: no bad item failed the build

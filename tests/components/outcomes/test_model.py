@@ -15,9 +15,9 @@ from hub.cli.main import main
 from hub.components.outcomes.aggregates import Period, tables
 from hub.components.outcomes.cli import parse_period
 from hub.components.outcomes.model import OutcomeModel
-from hub.components.outcomes.pseudonym import pseudonymiser
 from hub.components.outcomes.summary import decode, encode
 from hub.components.outcomes.table import Column, Table, suppress
+from hub.runtime.pseudonym import pseudonymiser
 from tests.components.outcomes.history import FAMILY_TREATMENT, case_history, child_cprs
 
 YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))

@@ -48,3 +48,19 @@ def test_nothing_to_shred_is_said(tmp_path):
     result = keys(tmp_path, "shred", "--why", "erasure")
     assert result.exit_code == 1
     assert "nothing to shred" in result.output
+
+
+def test_a_settle_pause_shorter_than_the_hubs_rescan_is_refused(tmp_path):
+    result = keys(
+        tmp_path, "shred", "--case", "C-1", "--why", "erasure",
+        "--settle-s", "20", "--hub-rescan-s", "10", "--mount-refresh-s", "60",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "--settle-s 20 is shorter than the hubs' rescan_s (10)" in result.output
+    assert not (tmp_path / "101").exists()  # no KEK made, none destroyed
+
+
+def test_a_decryption_of_another_municipalitys_record_is_refused_before_it_is_read(tmp_path):
+    result = keys(tmp_path, "decrypt", "casehub.147.intake.v1:0:3", "--why", "appeal A-9")
+    assert result.exit_code == 1
+    assert "is of municipality 147, not of --municipality 101" in result.output

@@ -86,3 +86,25 @@ async def test_a_missing_data_key_is_retried_and_never_opens_the_breaker(tmp_pat
     assert broker.published == []  # parked for a retry, not quarantined yet
     assert delivery._store.parked_count() == 1
     assert delivery.breaker.state is BreakerState.CLOSED
+
+
+async def test_a_record_claiming_another_municipality_never_has_its_key_looked_up(tmp_path):
+    crypto, _, _ = crypto_on(tmp_path, "101", "147")
+    theirs = notification_event("147", child_cpr=CHILD)
+    sealed = await crypto.seal(theirs, to_kafka(theirs))  # 147's record, 147's data key
+    looked_up = []
+    find = crypto.keys.find
+
+    def spying(municipality, subject, key_id):
+        looked_up.append(municipality)
+        return find(municipality, subject, key_id)
+
+    crypto.keys.find = spying
+    handled: list[str] = []
+    delivery, broker = await delivery_for(crypto, handled)
+    ours = topic_for(notification_event("101", child_cpr=CHILD))
+    await delivery.on_batch(batch(raw(sealed, ours, 0)))
+    assert handled == []
+    [(_, _, _, headers)] = broker.published
+    assert headers["quarantine_reason"] == "tenant_mismatch: ce_municipality 147 on a topic of 101"
+    assert looked_up == []  # refused before any of 147's keys was used

@@ -157,7 +157,7 @@ async def test_fields_are_sealed_rotated_and_shredded_on_the_bus(settings, test_
         subject = crypto.keys.subject(code, child_subject(CHILD))
         done = await shred(
             place, code, [child_subject(CHILD)], reason="erasure request E-17", operator="tester",
-            settle_s=0.5,
+            settle_s=0.5, rescan_s=0.2, mount_refresh_s=0.0,
         )  # fmt: skip
         assert done.data_keys == 2
         assert keys.versions(code) == (done.version,)

@@ -14,6 +14,9 @@ from hub.runtime.crypto import (
     DataKeys,
     FieldCrypto,
     FieldTamperedError,
+    KeyDirectory,
+    KeyFileError,
+    KeyReadError,
     KeyShreddedError,
     KeyUnavailableError,
     child_subject,
@@ -221,3 +224,20 @@ async def test_concurrent_records_of_a_new_subject_share_one_new_data_key(tmp_pa
     records = await asyncio.gather(*(sealed(crypto, event_of()) for _ in range(20)))
     assert len({headers_of(r)[KEY_HEADER] for r in records}) == 1
     assert len([k for k, _ in table.items("101") if k.startswith("dek/")]) == 1
+
+
+async def test_a_key_file_that_cannot_be_read_at_open_time_is_retried_not_quarantined(tmp_path):
+    crypto, _, table = crypto_on(tmp_path, "101")
+    record = await sealed(crypto, event_of())
+    kek = tmp_path / "101" / "kek-1.key"
+    kek.unlink()
+    kek.mkdir(mode=0o700)  # reading it is an I/O error (IsADirectoryError), as a bad mount
+    fresh = FieldCrypto(DataKeys(table, KeyDirectory(tmp_path, rescan_s=0.0)))
+    with pytest.raises(KeyReadError) as caught:
+        fresh.decode(record.headers, record.value)
+    assert isinstance(caught.value, TransientError)
+    with pytest.raises(KeyFileError) as started:  # at start: one line, the hub stops
+        KeyDirectory(tmp_path).check(("101",))
+    assert str(started.value) == (
+        "CASEHUB_ENCRYPTION: cannot read the key file kek-1.key (IsADirectoryError)"
+    )
