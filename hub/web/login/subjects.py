@@ -13,29 +13,23 @@ A new session key file gives every person a new pseudonym.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from string import ascii_lowercase
-from typing import Final
-
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["PSEUDONYM_LENGTH", "SubjectPseudonyms"]
+from hub.runtime.pseudonym import pseudonymiser
 
-PSEUDONYM_LENGTH: Final = 24
-"""Letters in a pseudonym: 26**24 is about 2**112, so no two people share one."""
+__all__ = ["SubjectPseudonyms"]
 
 
 class SubjectPseudonyms:
     """The pseudonym of each provider subject, under one session key."""
 
     def __init__(self, session_key: bytes) -> None:
-        self._key = HKDF(
+        key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"casehub login subject v1"
         ).derive(session_key)
+        self._pseudonym = pseudonymiser(key)
 
     def __call__(self, issuer: str, subject: str) -> str:
         """The pseudonym of ``subject`` as ``issuer`` names it."""
-        digest = hmac.new(self._key, f"{issuer}|{subject}".encode(), hashlib.sha256).digest()
-        return "".join(ascii_lowercase[byte % 26] for byte in digest[:PSEUDONYM_LENGTH])
+        return self._pseudonym(f"{issuer}|{subject}")
