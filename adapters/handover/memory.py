@@ -18,7 +18,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.handover.manifest import JournalEntry, Measure, OpenDeadline
+from adapters.handover.manifest import IcsAssessment, JournalEntry, Measure, OpenDeadline, Plan
 from contracts.base import Contract
 from contracts.case import CaseOpened
 from contracts.cpr import Cpr
@@ -28,8 +28,9 @@ from contracts.deadlines import (
     DeadlineWithdrawn,
     DeadlineWithdrawnV2,
 )
-from contracts.decision import MeasureDecided
+from contracts.decision import MeasureDecided, PlanCreated, PlanRevised
 from contracts.documents import DocumentFiled, DocumentFiledV2, DocumentReference, JournalNoteAdded
+from contracts.investigation import InvestigationCompleted
 from contracts.legal import ActBasis
 from hub.runtime.state import Store
 
@@ -40,6 +41,9 @@ STORE: Final = "cases"
 REMEMBERED: Final[tuple[type[Contract], ...]] = (
     CaseOpened,
     MeasureDecided,
+    PlanCreated,
+    PlanRevised,
+    InvestigationCompleted,
     JournalNoteAdded,
     DocumentFiled,
     DeadlineSetV2,
@@ -60,6 +64,10 @@ class SeenCase(BaseModel):
 
     child: Cpr | None = Field(default=None, repr=False)
     measures: tuple[Measure, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    """Each plan as last made or revised."""
+    ics: IcsAssessment | None = None
+    """The latest completed investigation's assessment."""
     journal: tuple[JournalEntry, ...] = ()
     deadlines: tuple[OpenDeadline, ...] = ()
     documents: tuple[DocumentReference, ...] = ()
@@ -122,33 +130,79 @@ def _document_key(case_id: str, document_id: str) -> str:
     return f"{case_id}/document/{document_id}"
 
 
+_CONCLUSION_CHARACTERS: Final = 10_000
+
+
+def _conclusion(data: InvestigationCompleted) -> str:
+    """The assessment's conclusion and summary, within what the package's field holds.
+
+    The full assessment (the triangle's ten dimensions) belongs in the case's documents.
+    """
+    text = f"{data.conclusion.value}: {data.summary}"
+    if len(text) <= _CONCLUSION_CHARACTERS:
+        return text
+    return text[: _CONCLUSION_CHARACTERS - 1] + "…"
+
+
+def _with_plan(seen: SeenCase, data: PlanCreated | PlanRevised) -> SeenCase:
+    """The plan as last made or revised; an older version read late changes nothing."""
+    made = data.created_at if isinstance(data, PlanCreated) else data.revised_at
+    known = next((plan for plan in seen.plans if plan.plan_id == data.plan_id), None)
+    if known is not None and known.made_at > made:
+        return seen  # topics have no order between them
+    plan = Plan(plan_id=data.plan_id, kind=data.kind, made_at=made)
+    rest = tuple(other for other in seen.plans if other.plan_id != data.plan_id)
+    return seen.model_copy(update={"plans": (*rest, plan)})
+
+
+def _with_ics(seen: SeenCase, data: InvestigationCompleted) -> SeenCase:
+    """The latest completed assessment; an earlier one read late changes nothing."""
+    if seen.ics is not None and seen.ics.assessed_at > data.completed_at:
+        return seen
+    ics = IcsAssessment(assessed_at=data.completed_at, conclusion=_conclusion(data))
+    return seen.model_copy(update={"ics": ics})
+
+
+def _with_measure(seen: SeenCase, data: MeasureDecided) -> SeenCase:
+    measure = Measure(
+        measure_id=data.measure_id,
+        kind=data.kind,
+        legal_basis=ActBasis.model_validate_json(data.legal_basis.model_dump_json()),
+        decided_at=data.decided_at,
+        starts_on=data.period.start,
+        ends_on=data.period.end,
+    )
+    others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
+    return seen.model_copy(update={"measures": (*others, measure)})
+
+
+def _with_deadline(seen: SeenCase, data: DeadlineSetV2) -> SeenCase:
+    deadline = OpenDeadline(
+        deadline_id=data.deadline_id,
+        rule_id=data.rule_id,
+        due_at=data.due_at,
+        escalate_at=data.escalate_at,
+        legal_basis=data.legal_basis,
+    )
+    rest = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
+    return seen.model_copy(update={"deadlines": (*rest, deadline)})
+
+
 def _changed(seen: SeenCase, data: Contract) -> SeenCase:
     match data:
         case CaseOpened():
-            return seen.model_copy(update={"child": data.child_cpr})
+            changed = seen.model_copy(update={"child": data.child_cpr})
         case MeasureDecided():
-            measure = Measure(
-                measure_id=data.measure_id,
-                kind=data.kind,
-                legal_basis=ActBasis.model_validate_json(data.legal_basis.model_dump_json()),
-                decided_at=data.decided_at,
-                starts_on=data.period.start,
-                ends_on=data.period.end,
-            )
-            others = tuple(m for m in seen.measures if m.measure_id != data.measure_id)
-            return seen.model_copy(update={"measures": (*others, measure)})
+            changed = _with_measure(seen, data)
+        case PlanCreated() | PlanRevised():
+            changed = _with_plan(seen, data)
+        case InvestigationCompleted():
+            changed = _with_ics(seen, data)
         case DeadlineSetV2() if not data.rule_id.startswith(HANDOVER_RULES):
-            deadline = OpenDeadline(
-                deadline_id=data.deadline_id,
-                rule_id=data.rule_id,
-                due_at=data.due_at,
-                escalate_at=data.escalate_at,
-                legal_basis=data.legal_basis,
-            )
-            rest = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
-            return seen.model_copy(update={"deadlines": (*rest, deadline)})
+            changed = _with_deadline(seen, data)
         case DeadlineMetV2() | DeadlineWithdrawn() | DeadlineWithdrawnV2():
             kept = tuple(d for d in seen.deadlines if d.deadline_id != data.deadline_id)
-            return seen.model_copy(update={"deadlines": kept})
+            changed = seen.model_copy(update={"deadlines": kept})
         case _:
-            return seen
+            changed = seen
+    return changed

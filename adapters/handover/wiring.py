@@ -168,6 +168,8 @@ def build_handover(  # noqa: PLR0913, PLR0915, C901 - both sides share their sea
             summary=data.summary,
             parties=await _parties(event, seen.child, municipality),
             measures=seen.measures,
+            plans=seen.plans,
+            ics=seen.ics,
             journal=seen.journal,
             deadlines=seen.deadlines,
             documents=await packed(seen.documents, documents, municipality=municipality),

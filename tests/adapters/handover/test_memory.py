@@ -3,9 +3,12 @@
 import datetime as dt
 import json
 
+from adapters.handover.manifest import IcsAssessment
 from adapters.handover.memory import CaseMemory
 from contracts.deadlines import DeadlineSetV2, DeadlineWithdrawnV2
+from contracts.decision import PlanCreated, PlanKind, PlanRevised
 from contracts.documents import JournalNoteAdded
+from contracts.investigation import InvestigationCompleted, InvestigationConclusion
 from hub.runtime.state import Store, Task, in_task
 from tests.adapters.handover.cases import reference
 from tests.adapters.handover.filed import filed
@@ -100,3 +103,53 @@ async def test_filed_documents_are_kept_by_reference_each_its_own_entry():
         seen = memory.case("C-1")
     assert seen.documents == (first, second)
     assert keys == ["C-1/document/doc-a", "C-1/document/doc-b"]  # no file name in a key
+
+
+AT = dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
+
+
+def plan(made: dt.datetime, *, revised: bool):
+    # Only the fields the memory reads (goals are the plan's document's, not the package's).
+    if revised:
+        return PlanRevised.model_construct(plan_id="p-1", kind=PlanKind.CHILD_PLAN, revised_at=made)
+    return PlanCreated.model_construct(plan_id="p-1", kind=PlanKind.CHILD_PLAN, created_at=made)
+
+
+def assessment(completed: dt.datetime, summary: str):
+    return InvestigationCompleted.model_construct(
+        investigation_id="inv-1",
+        completed_at=completed,
+        conclusion=InvestigationConclusion.SUPPORTING_MEASURES,
+        summary=summary,
+    )
+
+
+async def test_plans_and_the_latest_ics_assessment_are_kept_whatever_order_they_arrive_in():
+    table = await owned_table(tasks=[TASK])
+    memory = CaseMemory(Store(table, "cases"))
+    later = AT + dt.timedelta(days=90)
+    with in_task(TASK):
+        memory.remember("C-1", plan(later, revised=True))
+        memory.remember("C-1", plan(AT, revised=False))  # the creation, read after its revision
+        memory.remember("C-1", assessment(later, "Syntetisk vurdering, anden."))
+        memory.remember("C-1", assessment(AT, "Syntetisk vurdering, første."))
+        memory.remember("C-1", assessment(AT, "x" * 20_000))  # an earlier one, read late
+        seen = memory.case("C-1")
+    assert [(p.plan_id, p.kind, p.made_at) for p in seen.plans] == [
+        ("p-1", PlanKind.CHILD_PLAN, later)
+    ]
+    assert seen.ics is not None
+    assert seen.ics.assessed_at == later
+    assert seen.ics.conclusion == "supporting_measures: Syntetisk vurdering, anden."
+
+
+async def test_a_long_assessment_is_cut_to_what_the_package_holds():
+    table = await owned_table(tasks=[TASK])
+    memory = CaseMemory(Store(table, "cases"))
+    with in_task(TASK):
+        memory.remember("C-1", assessment(AT, "y" * 20_000))
+        seen = memory.case("C-1")
+    assert seen.ics is not None
+    assert len(seen.ics.conclusion) == 10_000
+    assert seen.ics.conclusion.endswith("…")
+    IcsAssessment.model_validate(seen.ics.model_dump())  # still a valid package record
