@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 
 from contracts.base import Contract
-from contracts.catalogue import contract_for
-from contracts.envelope import Envelope, Event
-from hub.runtime.errors import PermanentError
+from contracts.envelope import Event
+from hub.runtime.codec import revive_event
 from hub.runtime.state import Store
 
 __all__ = ["held", "hold", "release"]
@@ -38,18 +37,9 @@ def held(store: Store, measure_id: str) -> list[Event[Contract]]:
         (json.loads(value) for _, value in store.items(f"{measure_id}/")),
         key=lambda row: row["seq"],
     )
-    return [_revive(row["event"]) for row in rows]
+    return [revive_event(row["event"]) for row in rows]
 
 
 def release(store: Store, measure_id: str, event: Event[Contract]) -> None:
     """Forget a held event once it is handled."""
     store.delete(f"{measure_id}/{event.envelope.id}")
-
-
-def _revive(raw: dict[str, object]) -> Event[Contract]:
-    envelope = Envelope.model_validate_json(json.dumps(raw["envelope"]))
-    contract = contract_for(envelope.type, envelope.contractversion)
-    if contract is None:  # pragma: no cover - it was decoded with this catalogue
-        msg = "held event of an unknown type"
-        raise PermanentError(msg)
-    return Event(envelope=envelope, data=contract.model_validate_json(json.dumps(raw["data"])))

@@ -46,9 +46,8 @@ from adapters.statistics.reports import (
 from adapters.statistics.yearly import supporting_of
 from contracts.base import Contract
 from contracts.case import CaseOpened
-from contracts.catalogue import contract_for
 from contracts.decision import MeasureDecided
-from contracts.envelope import Envelope, Event, follow_up
+from contracts.envelope import Event, follow_up
 from contracts.measures import (
     MeasureChange,
     MeasureChanged,
@@ -64,7 +63,7 @@ from contracts.reporting import (
     StatisticsReportedLate,
     TransferReported,
 )
-from hub.runtime.errors import PermanentError
+from hub.runtime.codec import revive_event
 from hub.runtime.seams import Handler, Publish
 from hub.runtime.state import in_task
 
@@ -137,7 +136,7 @@ class _Reporter:
             # Held where they came, maybe under another case (another task): handled there.
             for task, held_id, held_json in self._memory.held_anywhere(data.measure_id):
                 with in_task(task):
-                    await self.handle(_revive(held_json))
+                    await self.handle(revive_event(json.loads(held_json)))
                     self._memory.release(data.measure_id, held_id)
 
     def _ran(self, data: Contract) -> None:
@@ -158,7 +157,7 @@ class _Reporter:
         self._memory.remember_child(case_id, data.child_cpr)
         held = self._memory.held_for_case(case_id)
         for held_id, held_json in held:
-            await self.handle(_revive(held_json))
+            await self.handle(revive_event(json.loads(held_json)))
             self._memory.release_for_case(case_id, held_id)
         log.info(
             "statistics_child_known",
@@ -255,14 +254,3 @@ def _reported(draft: Draft, built: Report, received_at: dt.datetime) -> Statisti
         legal_basis=draft.legal_basis,
         corrects=built.corrects,
     )
-
-
-def _revive(text: str) -> Event[Contract]:
-    """A held event, decoded again with its contract."""
-    raw = json.loads(text)
-    envelope = Envelope.model_validate_json(json.dumps(raw["envelope"]))
-    contract = contract_for(envelope.type, envelope.contractversion)
-    if contract is None:  # pragma: no cover - it was decoded with this catalogue
-        msg = "held event of an unknown type"
-        raise PermanentError(msg)
-    return Event(envelope=envelope, data=contract.model_validate_json(json.dumps(raw["data"])))

@@ -9,7 +9,8 @@ own validation error would quote the input.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Sequence
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiokafka import ConsumerRecord
@@ -17,10 +18,18 @@ from faststream.message import StreamMessage
 
 from contracts.base import Contract
 from contracts.binding import InvalidRecordError, from_kafka
-from contracts.envelope import Event
-from hub.runtime.errors import ContractError, Problem
+from contracts.catalogue import contract_for
+from contracts.envelope import Envelope, Event
+from hub.runtime.errors import ContractError, PermanentError, Problem
 
-__all__ = ["decode_event", "decode_record", "raw_body", "record_headers", "tolerant_parser"]
+__all__ = [
+    "decode_event",
+    "decode_record",
+    "raw_body",
+    "record_headers",
+    "revive_event",
+    "tolerant_parser",
+]
 
 
 def record_headers(message: StreamMessage[Any]) -> tuple[tuple[str, bytes], ...]:
@@ -88,3 +97,18 @@ async def raw_body(message: StreamMessage[Any]) -> bytes:
     quarantined. The hub decodes (and validates) inside its delivery policy instead.
     """
     return message.body
+
+
+def revive_event(raw: Mapping[str, Any]) -> Event[Contract]:
+    """An event a component kept in its state (``event.model_dump(mode="json")``), decoded again.
+
+    Raises:
+        PermanentError: its type is not in the catalogue (it was decoded with it once).
+
+    """
+    envelope = Envelope.model_validate_json(json.dumps(raw["envelope"]))
+    contract = contract_for(envelope.type, envelope.contractversion)
+    if contract is None:
+        msg = "a kept event of an unknown type"
+        raise PermanentError(msg)
+    return Event(envelope=envelope, data=contract.model_validate_json(json.dumps(raw["data"])))

@@ -9,56 +9,16 @@ restores them (``KafkaChangelog.restore``), whichever instance owns them now.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
-
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
 
 from hub.clock.rules import RULES_BY_ID
 from hub.clock.tracked import Tracked
 from hub.components.deadlines.engine import STORE
-from hub.runtime.errors import TransientError
 from hub.runtime.kafka_access import KafkaConnection
-from hub.runtime.state import KafkaChangelog, Task
-from routing.topics import changelog_topic
+from hub.runtime.state.offline import changelog_partitions, read_changelogs
 
-__all__ = ["as_json", "changelog_partitions", "read_deadlines"]
-
-_FETCH_BYTES = 4 * 1_048_588
-"""A restore fetch's size: the broker hands over a larger record batch whole anyway."""
-
-
-async def changelog_partitions(
-    kafka: KafkaConnection, group: str, municipalities: Iterable[str] = ()
-) -> dict[str, int]:
-    """Kommunekode → partitions of the group's changelog topics (none given: every one).
-
-    A municipality without a changelog topic (the engine never ran for it) is left out.
-
-    Raises:
-        TransientError: Kafka could not be reached.
-
-    """
-    wanted = frozenset(municipalities)
-    pattern = re.compile(re.escape(changelog_topic(group, "")) + r"(\d{3})")
-    admin = AIOKafkaAdminClient(**kafka.client_options(), client_id="casehub-deadlines")
-    try:
-        await admin.start()
-        names = {
-            matched[1]: name
-            for name in await admin.list_topics()
-            if (matched := pattern.fullmatch(name)) and (not wanted or matched[1] in wanted)
-        }
-        described = await admin.describe_topics(sorted(names.values())) if names else []
-    except KafkaError as exc:
-        msg = f"deadline changelog topics: {type(exc).__name__}"
-        raise TransientError(msg) from None
-    finally:
-        await admin.close()
-    counts = {topic["topic"]: len(topic.get("partitions") or ()) for topic in described}
-    return {code: counts.get(name, 0) for code, name in sorted(names.items())}
+__all__ = ["as_json", "read_deadlines"]
 
 
 async def read_deadlines(
@@ -79,17 +39,7 @@ async def read_deadlines(
     partitions = await changelog_partitions(kafka, group, municipalities)
     if not partitions:
         return []
-    changelog = KafkaChangelog(
-        kafka,
-        group,
-        partitions,
-        partitions=max(partitions.values()),  # for creating topics, which a restore never does
-        replication=1,
-        max_record_bytes=_FETCH_BYTES,
-        client_id="casehub-deadlines",
-    )
-    tasks = [Task(code, p) for code, count in sorted(partitions.items()) for p in range(count)]
-    tables = await changelog.restore(tasks)
+    tables = await read_changelogs(kafka, group, partitions, client_id="casehub-deadlines")
     prefix = f"{STORE}/"
     found = []
     for table in tables.values():

@@ -10,14 +10,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from hub.components.deadlines.status import changelog_partitions
 from hub.components.journal.steps import in_sub_processes
 from hub.runtime.kafka_access import KafkaConnection
-from hub.runtime.state import KafkaChangelog, Task
+from hub.runtime.state.offline import changelog_partitions, read_changelogs
 
 __all__ = ["read_journal"]
 
-_FETCH_BYTES = 4 * 1_048_588  # a restore fetch; the broker hands a larger batch over whole
 _STORE_PREFIX = "journal/step/"  # the store's name, then its step keys (component.step_key)
 
 
@@ -33,20 +31,11 @@ async def read_journal(
     partitions = await changelog_partitions(kafka, group, [municipality])
     if not partitions.get(municipality):
         return []
-    changelog = KafkaChangelog(
-        kafka,
-        group,
-        partitions,
-        partitions=partitions[municipality],  # for creating topics, which a restore never does
-        replication=1,
-        max_record_bytes=_FETCH_BYTES,
-        client_id="casehub-journal",
-    )
-    tasks = [Task(municipality, p) for p in range(partitions[municipality])]
+    tables = await read_changelogs(kafka, group, partitions, client_id="casehub-journal")
     prefix = f"{_STORE_PREFIX}{case_id}/"
     steps = [
         json.loads(value)
-        for table in (await changelog.restore(tasks)).values()
+        for table in tables.values()
         for key, value in table.items()
         if key.startswith(prefix)
     ]

@@ -15,18 +15,16 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from hub.components.deadlines.status import changelog_partitions
 from hub.components.outcomes.component import STORE
 from hub.components.outcomes.model import CaseKey, CaseOutcomes
 from hub.components.outcomes.summary import CASE_PREFIX, decode
 from hub.runtime.crypto import DataKeys, KeyShreddedError, is_sealed, open_value
 from hub.runtime.errors import HubError
 from hub.runtime.kafka_access import KafkaConnection
-from hub.runtime.state import KafkaChangelog, Task
+from hub.runtime.state.offline import changelog_partitions, read_changelogs
 
 __all__ = ["Summaries", "missing_state", "read_summaries"]
 
-_FETCH_BYTES = 4 * 1_048_588  # a restore fetch; the broker hands a larger batch over whole
 _PREFIX = f"{STORE}/{CASE_PREFIX}"
 
 
@@ -75,19 +73,8 @@ async def read_summaries(
     wanted = list(municipalities)
     partitions = await changelog_partitions(kafka, group, wanted)
     summaries = Summaries(missing=[m for m in wanted if not partitions.get(m)])
-    tasks = [Task(m, p) for m in wanted for p in range(partitions.get(m, 0))]
-    if not tasks:
-        return summaries
-    changelog = KafkaChangelog(
-        kafka,
-        group,
-        partitions,
-        partitions=max(partitions.values()),  # for creating topics, which a restore never does
-        replication=1,
-        max_record_bytes=_FETCH_BYTES,
-        client_id="casehub-outcomes",
-    )
-    for task, table in (await changelog.restore(tasks)).items():
+    tables = await read_changelogs(kafka, group, partitions, client_id="casehub-outcomes")
+    for task, table in tables.items():
         for key, value in table.items():
             if not key.startswith(_PREFIX):
                 continue
