@@ -22,6 +22,8 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
+from tests.absent import missing
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _axe = Axe()
 
@@ -30,10 +32,7 @@ def chromium_path() -> str:
     """The system chromium's path; fails in CI and skips elsewhere when there is none."""
     path = os.environ.get("CASEHUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
-        reason = f"no chromium at {path}: run `make browser` (Debian's package)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(f"no chromium at {path}: run `make browser` (Debian's package)")
     return path
 
 

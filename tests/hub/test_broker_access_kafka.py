@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import uuid
 
 import pytest
@@ -24,6 +23,7 @@ from hub.compose.app import group_of
 from hub.runtime.kafka_access import KafkaConnection, KafkaSecurityError, verify_access
 from hub.runtime.provision import ensure_topics, hub_topics
 from routing.topics import changelog_topic, quarantine_topic, topic
+from tests.absent import missing
 from tests.kafka import produce, read_topic
 
 pytestmark = pytest.mark.kafka
@@ -42,10 +42,7 @@ def secured(test_broker):
         # A broker someone else runs (CASEHUB_TEST_BOOTSTRAP, Docker) has none of our users:
         # skipped on a developer's machine with the reason, a failure in CI, which always
         # starts the secured local broker.
-        why = "needs the secured local broker (not CASEHUB_TEST_BOOTSTRAP or Docker)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(why)
-        pytest.skip(why)
+        missing("needs the secured local broker (not CASEHUB_TEST_BOOTSTRAP or Docker)")
     return test_broker
 
 
