@@ -159,6 +159,20 @@ def delivered_of(handover_id):
     return match
 
 
+def one_peer(own, own_files, peer, peer_certificate, peer_url, ca_file) -> HandoverSettings:  # noqa: PLR0913, PLR0917
+    """A hub handing over for ``own`` with ``peer`` pinned and reached at ``peer_url``."""
+    return HandoverSettings(
+        own={own: IdentityFiles(certificate_file=own_files[0], key_file=own_files[1])},
+        peers={
+            peer: PeerSettings(
+                certificate_file=peer_certificate,
+                endpoint=EndpointSettings(base_url=peer_url, timeout_s=30.0),
+            )
+        },
+        trusted_cas=(ca_file,),
+    )
+
+
 async def test_kill_9_of_the_sender_between_publish_and_receipt_delivers_once(
     hub_settings, fresh_municipality, tmp_path
 ):
@@ -183,15 +197,7 @@ async def test_kill_9_of_the_sender_between_publish_and_receipt_delivers_once(
         started_at=dt.datetime.now(dt.UTC), documents=0, summary="The family moves.",
     )  # fmt: skip
     async with serving(gate) as url:
-        handover = HandoverSettings(
-            own={sender: IdentityFiles(certificate_file=sender_files[0],
-                                       key_file=sender_files[1])},
-            peers={receiver: PeerSettings(
-                certificate_file=receiver_certificate,
-                endpoint=EndpointSettings(base_url=url, timeout_s=30.0),
-            )},
-            trusted_cas=(ca_file,),
-        )  # fmt: skip
+        handover = one_peer(sender, sender_files, receiver, receiver_certificate, url, ca_file)
         # The clock is not what this test is about.
         env = {**hub_env(hub_settings, tmp_path, handover), "CASEHUB_DEADLINES": "false"}
         with (tmp_path / "hub.log").open("wb") as log:
@@ -266,15 +272,9 @@ async def test_kill_9_of_the_receiver_between_acceptance_and_answer_answers_once
     gate = HeldAnswers(Starlette(routes=[answers_route(desk)]))
     handover_id, new_case = f"ho-{uuid.uuid4().hex[:8]}", f"N-{uuid.uuid4().hex[:8]}"
     async with serving(gate) as sender_url:
-        handover = HandoverSettings(
-            own={receiver: IdentityFiles(certificate_file=receiver_files[0],
-                                         key_file=receiver_files[1])},
-            peers={sender: PeerSettings(
-                certificate_file=sender_certificate,
-                endpoint=EndpointSettings(base_url=sender_url, timeout_s=30.0),
-            )},
-            trusted_cas=(ca_file,),
-        )  # fmt: skip
+        handover = one_peer(
+            receiver, receiver_files, sender, sender_certificate, sender_url, ca_file
+        )
         env = {**hub_env(hub_settings, tmp_path, handover), "CASEHUB_DEADLINES": "true"}
         with (tmp_path / "hub.log").open("wb") as log:
             first = await asyncio.to_thread(hub_process, env, log)
